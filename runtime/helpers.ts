@@ -1,0 +1,95 @@
+/**
+ * Small helpers the generated code calls for the parts of a statement it had to take apart:
+ * the iterator protocol of an exploded `for…of`, the key list of an exploded `for…in`, and the
+ * temporal dead zone of `let`/`const` bindings the compiler moved into the machine.
+ *
+ * Each follows the ECMAScript abstract operation it names, so the observable behaviour (which
+ * methods are read and called, in which order, which errors are thrown) is native's.
+ */
+
+/** The value a hoisted `let`/`const` holds before its declaration runs. */
+export const TDZ: unique symbol = Symbol("async-machine.tdz");
+
+/** Reads a binding that may still be in its temporal dead zone. */
+export function checkTdz<T>(value: T, name: string): T {
+  if ((value as unknown) === TDZ) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  return value;
+}
+
+/** Throws the TypeError native code throws on assignment to a `const`. */
+export function constAssign(name: string): never {
+  throw new TypeError(`Assignment to constant variable '${name}'.`);
+}
+
+/** GetIterator(obj, sync): the iterator record `for…of` holds. */
+export interface IteratorRecord {
+  iterator: Iterator<unknown>;
+  next: (...args: unknown[]) => unknown;
+}
+
+export function getIterator(obj: unknown): IteratorRecord {
+  const method = (obj as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
+  if (typeof method !== "function") {
+    throw new TypeError(`${describe(obj)} is not iterable`);
+  }
+  const iterator = method.call(obj);
+  if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
+    throw new TypeError("Result of the Symbol.iterator method is not an object");
+  }
+  return { iterator, next: iterator.next };
+}
+
+/** IteratorStep: the next result object, or `undefined` when done. */
+export function iteratorStep(record: IteratorRecord): IteratorResult<unknown> | undefined {
+  const result = record.next.call(record.iterator);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+  return (result as IteratorResult<unknown>).done ? undefined : (result as IteratorResult<unknown>);
+}
+
+/**
+ * IteratorClose, for a loop left early. On a throw completion the original error wins over
+ * anything `return` does; otherwise an error from `return`, or a non-object result, is thrown.
+ */
+export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
+  const iterator = record.iterator as Iterator<unknown> & { return?: unknown };
+  if (isThrow) {
+    try {
+      const ret = iterator.return;
+      if (ret !== undefined && ret !== null) (ret as Function).call(iterator);
+    } catch {
+      // The loop's own exception is the one that propagates.
+    }
+    return;
+  }
+  const ret = iterator.return;
+  if (ret === undefined || ret === null) return;
+  if (typeof ret !== "function") throw new TypeError("iterator.return is not a function");
+  const result = ret.call(iterator);
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) {
+    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  }
+}
+
+/**
+ * The keys an exploded `for…in` visits: enumerable string keys of the object and its prototype
+ * chain, each once, in native order. A key deleted before it is reached is skipped (`forInHas`).
+ */
+export function forInKeys(obj: unknown): string[] {
+  const keys: string[] = [];
+  if (obj === null || obj === undefined) return keys;
+  for (const key in obj as object) keys.push(key);
+  return keys;
+}
+
+export function forInHas(obj: object, key: string): boolean {
+  return key in obj;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return value.name ? `function ${value.name}` : "function";
+  if (typeof value === "object" && value !== null) return "object";
+  return String(value);
+}

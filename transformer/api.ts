@@ -1,0 +1,53 @@
+/**
+ * The public shapes of the transform: options in, code + map + diagnostics + the list of
+ * functions left native out. Shared by the library entry, the tsc plugin and the CLI.
+ */
+
+/** How generated code reaches the runtime. */
+export type RuntimeMode =
+  /** `import * as $am from "async-machine/runtime"` (ES modules). */
+  | "import"
+  /** `const $am = require("async-machine/runtime")` (CommonJS). */
+  | "require"
+  /** The runtime's code inlined at the top: a self-contained script (test harnesses, test262). */
+  | "inline";
+
+export interface TransformOptions {
+  /** Used in diagnostics, in state-enum comments and in source maps. */
+  fileName: string;
+  /** Default `"import"`. */
+  runtime?: RuntimeMode;
+  /** Module specifier of the runtime for `import`/`require` (default `async-machine/runtime`). */
+  runtimeSpecifier?: string;
+}
+
+/** An async function left native (unchanged), and why. */
+export interface SkippedFunction {
+  /** The function's name as the source gives it (`<anonymous>` when it has none). */
+  name: string;
+  fileName: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  reason: string;
+}
+
+/** A message about the input, with its position (1-based line and column). */
+export interface TransformDiagnostic {
+  fileName: string;
+  line: number;
+  column: number;
+  message: string;
+  category: "error" | "warning";
+}
+
+export interface TransformResult {
+  code: string;
+  /** Source map v3 (JSON object) from the input text to `code`. */
+  map: { version: number; sources: string[]; names: string[]; mappings: string; file?: string; sourcesContent?: (string | null)[] };
+  diagnostics: TransformDiagnostic[];
+  skipped: SkippedFunction[];
+  /** How many async functions became machines. */
+  compiled: number;
+}
