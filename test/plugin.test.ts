@@ -1,0 +1,578 @@
+/**
+ * The tsc plugin (transformer/plugin.ts) and its options (transformer/config.ts).
+ *
+ * Unit tests import the TypeScript sources. Integration tests build small temporary projects
+ * with `tspc` through the built plugin (dist/, so `npm run build` first; `npm test` does), loaded
+ * by its package name "async-machine/plugin" from a node_modules link, as a user's build would.
+ *
+ * Two kinds of integration tests:
+ * - plumbing tests run the real plugin with `transformSourceFile` replaced (a `node -r` preload)
+ *   by a fake that compiles nothing, reports async functions calling `eval` as left native and
+ *   logs each call: they check filtering, runtime choice, diagnostics and the report now;
+ * - tests named "[needs transformer] …" use the real `transformSourceFile`. They fail while it is
+ *   the stub that returns files unchanged, and pass once the pipeline lands.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BUILTIN_EXCLUDE,
+  DEFAULT_RUNTIME_SPECIFIER,
+  PluginConfigError,
+  assertSupportedTypeScript,
+  checkTypeScriptVersion,
+  createFileFilter,
+  defaultRuntimeFor,
+  matchesGlob,
+  resolvePluginOptions,
+} from "../transformer/config";
+import asyncMachinePlugin, { reportLines } from "../transformer/plugin";
+
+const ROOT = fs.realpathSync(path.resolve(__dirname, ".."));
+const DIST_PLUGIN = path.join(ROOT, "dist", "transformer", "plugin.js");
+const TSPC = (() => {
+  const pkgJson = require.resolve("ts-patch/package.json", { paths: [ROOT] });
+  return path.join(path.dirname(pkgJson), JSON.parse(fs.readFileSync(pkgJson, "utf8")).bin.tspc as string);
+})();
+
+// ---------------------------------------------------------------------------------------------
+// options
+
+describe("plugin options", () => {
+  it("fills in defaults", () => {
+    expect(resolvePluginOptions({})).toEqual({
+      include: undefined,
+      exclude: [...BUILTIN_EXCLUDE],
+      strict: false,
+      runtime: undefined,
+      runtimeSpecifier: DEFAULT_RUNTIME_SPECIFIER,
+      report: "summary",
+    });
+    expect(resolvePluginOptions(undefined).report).toBe("summary");
+    expect(DEFAULT_RUNTIME_SPECIFIER).toBe("async-machine/runtime");
+  });
+
+  it("keeps given options and adds user excludes to the built-in ones", () => {
+    const o = resolvePluginOptions({
+      include: ["src/**"], exclude: ["src/legacy/**"], strict: true, runtime: "import",
+      runtimeSpecifier: "./rt.js", report: "verbose",
+    });
+    expect(o).toEqual({
+      include: ["src/**"], exclude: ["**/node_modules/**", "**/*.d.ts", "src/legacy/**"], strict: true,
+      runtime: "import", runtimeSpecifier: "./rt.js", report: "verbose",
+    });
+  });
+
+  it("accepts the keys ts-patch itself reads", () => {
+    expect(() => resolvePluginOptions({ transform: "async-machine/plugin", import: "default", tsConfig: "x", after: false })).not.toThrow();
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ["unknown option with a suggestion", { exlude: ["a"] }, /unknown option "exlude" \(did you mean "exclude"\?\); known options: include, exclude, strict, runtime, runtimeSpecifier, report/],
+    ["unknown option without one", { frobnicate: 1 }, /unknown option "frobnicate"; known options/],
+    ["include as a string", { include: "src/**" }, /"include" must be an array of glob strings such as \["src\/\*\*\/\*\.ts"\], got "src\/\*\*" \(write \["src\/\*\*"\]\)/],
+    ["a non-string glob", { exclude: ["ok", 3] }, /"exclude\[1\]" must be a non-empty glob string, got 3/],
+    ["an empty glob", { include: [""] }, /"include\[0\]" must be a non-empty glob string/],
+    ["a negated include", { include: ["!src/x.ts"] }, /negation is not supported, put "src\/x.ts" in "exclude" instead/],
+    ["strict not boolean", { strict: "yes" }, /"strict" must be true or false, got "yes"/],
+    ["runtime inline", { runtime: "inline" }, /"runtime" must be "import" or "require", got "inline"/],
+    ["empty runtimeSpecifier", { runtimeSpecifier: " " }, /"runtimeSpecifier" must be a non-empty module specifier string/],
+    ["report unknown", { report: "loud" }, /"report" must be one of "summary", "verbose", "silent", got "loud"/],
+    ["not an object", ["include"], /the plugin entry must be an object/],
+  ];
+  for (const [what, raw, message] of bad) {
+    it(`rejects ${what}`, () => {
+      let error: unknown;
+      try { resolvePluginOptions(raw); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(PluginConfigError);
+      expect((error as Error).message).toMatch(/^async-machine: invalid plugin option/);
+      expect((error as Error).message).toMatch(message);
+    });
+  }
+
+  it("lists every problem in one error", () => {
+    expect(() => resolvePluginOptions({ strict: 1, report: 2, includes: [] })).toThrow(
+      /invalid plugin options in tsconfig\.json:\n  - unknown option "includes" \(did you mean "include"\?\).*\n  - "strict".*\n  - "report"/,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// globs
+
+describe("include/exclude globs", () => {
+  const dir = path.resolve("/proj");
+  const m = (pattern: string, file: string) => matchesGlob(pattern, file, dir);
+
+  it("matches paths relative to the project directory", () => {
+    expect(m("src/**/*.ts", "/proj/src/a.ts")).toBe(true);
+    expect(m("src/**/*.ts", "/proj/src/deep/er/a.ts")).toBe(true);
+    expect(m("src/**/*.ts", "src/a.ts")).toBe(true);
+    expect(m("src/**/*.ts", "/proj/test/a.ts")).toBe(false);
+    expect(m("src/*.ts", "/proj/src/deep/a.ts")).toBe(false);
+    expect(m("*.ts", "/proj/a.ts")).toBe(true);
+    expect(m("*.ts", "/proj/src/a.ts")).toBe(false);
+    expect(m("**/*.ts", "/proj/a.ts")).toBe(true);
+  });
+
+  it("supports ?, braces, classes, and dot directories under **", () => {
+    expect(m("src/?.ts", "/proj/src/a.ts")).toBe(true);
+    expect(m("src/?.ts", "/proj/src/ab.ts")).toBe(false);
+    expect(m("src/{a,b}.ts", "/proj/src/b.ts")).toBe(true);
+    expect(m("src/{a,b}.ts", "/proj/src/c.ts")).toBe(false);
+    expect(m("src/[ab].ts", "/proj/src/a.ts")).toBe(true);
+    expect(m("src/**/*.{ts,tsx}", "/proj/src/x/v.tsx")).toBe(true);
+    expect(m("**/*.ts", "/proj/.hidden/a.ts")).toBe(true);
+  });
+
+  it("treats a plain path as a file or a directory, with or without ./ and a trailing slash", () => {
+    for (const p of ["src", "src/", "./src", "./src/"]) {
+      expect(m(p, "/proj/src/a.ts")).toBe(true);
+      expect(m(p, "/proj/src/x/a.ts")).toBe(true);
+      expect(m(p, "/proj/srcx/a.ts")).toBe(false);
+    }
+    expect(m("src/a.ts", "/proj/src/a.ts")).toBe(true);
+    expect(m("src/a.ts", "/proj/src/a.tsx")).toBe(false);
+    expect(m(".", "/proj/src/a.ts")).toBe(true);
+  });
+
+  it("matches absolute patterns against absolute paths", () => {
+    expect(m("/proj/src/**", "/proj/src/a.ts")).toBe(true);
+    expect(m("/other/**", "/proj/src/a.ts")).toBe(false);
+  });
+
+  it("reaches files outside the project directory with ../", () => {
+    expect(m("../shared/**", "/shared/a.ts")).toBe(true);
+    expect(m("**/*.ts", "/shared/a.ts")).toBe(false);
+  });
+
+  it("filters: include (default all) minus exclude minus the built-in exclusions", () => {
+    const all = createFileFilter(resolvePluginOptions({}), dir);
+    expect(all("/proj/src/a.ts")).toBe(true);
+    expect(all("/elsewhere/a.ts")).toBe(true);
+    expect(all("/proj/node_modules/pkg/a.ts")).toBe(false);
+    expect(all("/proj/src/types.d.ts")).toBe(false);
+
+    const some = createFileFilter(resolvePluginOptions({ include: ["src/**"], exclude: ["src/legacy/**", "**/*.gen.ts"] }), dir);
+    expect(some("/proj/src/a.ts")).toBe(true);
+    expect(some("/proj/src/legacy/old.ts")).toBe(false);
+    expect(some("/proj/src/x.gen.ts")).toBe(false);
+    expect(some("/proj/test/a.ts")).toBe(false);
+    expect(some("/proj/src/node_modules/x.ts")).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript version gate
+
+describe("TypeScript version check", () => {
+  it("accepts TypeScript 6.x, including the one installed", () => {
+    expect(checkTypeScriptVersion({ versionMajorMinor: "6.0", version: "6.0.3" })).toBeUndefined();
+    expect(checkTypeScriptVersion({ versionMajorMinor: "6.2" })).toBeUndefined();
+    expect(checkTypeScriptVersion(ts)).toBeUndefined();
+  });
+
+  it("refuses TypeScript 7 with the reason and what to do", () => {
+    const message = checkTypeScriptVersion({ versionMajorMinor: "7.0", version: "7.0.0-dev.20250101" });
+    expect(message).toMatch(/^async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/);
+    expect(message).toMatch(/Found TypeScript 7\.0/);
+    expect(message).toMatch(/typescript@6/);
+    expect(checkTypeScriptVersion({ versionMajorMinor: "12.1" })).toMatch(/TypeScript 7 has no emit-transformer API/);
+    expect(() => assertSupportedTypeScript({ versionMajorMinor: "7.1" })).toThrow(/TypeScript 7 has no emit-transformer API/);
+  });
+
+  it("reads `version` when `versionMajorMinor` is missing, and refuses 5.x and unknown versions", () => {
+    expect(checkTypeScriptVersion({ version: "7.0.1" })).toMatch(/TypeScript 7 has no emit-transformer API/);
+    expect(checkTypeScriptVersion({ versionMajorMinor: "5.9" })).toMatch(/needs TypeScript 6\.x \(with ts-patch 4\); found TypeScript 5\.9/);
+    expect(checkTypeScriptVersion({})).toMatch(/could not read the version/);
+    expect(checkTypeScriptVersion(undefined)).toMatch(/could not read the version/);
+  });
+
+  it("the plugin entry throws before doing anything when loaded by TypeScript 7", () => {
+    const fakeTs = { versionMajorMinor: "7.0", version: "7.0.0" } as unknown as typeof ts;
+    expect(() => asyncMachinePlugin({} as ts.Program, {}, { ts: fakeTs })).toThrow(
+      /async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/,
+    );
+  });
+
+  it("the plugin entry rejects bad options before the emit starts", () => {
+    const program = ts.createProgram([], { noEmit: true });
+    expect(() => asyncMachinePlugin(program, { runtime: "global" }, { ts })).toThrow(PluginConfigError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// runtime import style
+
+describe("default runtime import style", () => {
+  let dir: string;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "am-runtime-")); });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function runtimesFor(files: Record<string, string>, options: ts.CompilerOptions): Record<string, string> {
+    const sub = fs.mkdtempSync(path.join(dir, "p-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(sub, name), text);
+    const roots = Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)).map((f) => path.join(sub, f));
+    const program = ts.createProgram(roots, { types: [], noEmit: true, ...options });
+    const out: Record<string, string> = {};
+    for (const f of roots) out[path.basename(f)] = defaultRuntimeFor(ts, program, program.getSourceFile(f)!);
+    return out;
+  }
+
+  it("is require for module commonjs and import for ES module output", () => {
+    expect(runtimesFor({ "a.ts": "export {}" }, { module: ts.ModuleKind.CommonJS })).toEqual({ "a.ts": "require" });
+    expect(runtimesFor({ "a.ts": "export {}" }, { module: ts.ModuleKind.ES2022 })).toEqual({ "a.ts": "import" });
+    expect(runtimesFor({ "a.ts": "export {}" }, { module: ts.ModuleKind.ESNext })).toEqual({ "a.ts": "import" });
+  });
+
+  it("is decided per file under nodenext (.cts, .mts, package.json type)", () => {
+    const opts = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
+    expect(
+      runtimesFor({ "package.json": '{"type":"module"}', "a.ts": "export {}", "b.cts": "export {}", "c.mts": "export {}" }, opts),
+    ).toEqual({ "a.ts": "import", "b.cts": "require", "c.mts": "import" });
+    expect(
+      runtimesFor({ "package.json": '{"type":"commonjs"}', "a.ts": "export {}", "c.mts": "export {}" }, opts),
+    ).toEqual({ "a.ts": "require", "c.mts": "import" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// report wording
+
+describe("report lines", () => {
+  const base = { projectDir: "/p", configFile: "/p/tsconfig.json", excluded: [] as string[], failed: [] as string[] };
+  const skipped = { name: "evil", fileName: "/p/src/b.ts", line: 3, column: 5, reason: "direct eval" };
+  const files = [
+    { file: "src/a.ts", compiled: 11, skipped: [] },
+    { file: "src/b.ts", compiled: 1, skipped: [skipped] },
+  ];
+
+  it("summary: one line with counts and a hint", () => {
+    expect(reportLines({ ...base, options: resolvePluginOptions({}), files })).toEqual([
+      `async-machine: 12 async functions compiled in 2 files, 1 left native (run with report: "verbose" to list them)`,
+    ]);
+    expect(reportLines({ ...base, options: resolvePluginOptions({}), files: [{ file: "a.ts", compiled: 1, skipped: [] }] })).toEqual([
+      "async-machine: 1 async function compiled in 1 file, 0 left native",
+    ]);
+  });
+
+  it("strict: points at the errors", () => {
+    expect(reportLines({ ...base, options: resolvePluginOptions({ strict: true }), files })).toEqual([
+      "async-machine: 12 async functions compiled in 2 files, 1 left native (reported as errors: strict)",
+    ]);
+  });
+
+  it("verbose: per file, per function left native, excluded files", () => {
+    expect(reportLines({ ...base, options: resolvePluginOptions({ report: "verbose" }), files, excluded: ["src/x.ts"] })).toEqual([
+      "async-machine: src/a.ts: 11 compiled",
+      "async-machine: src/b.ts: 1 compiled, 1 left native",
+      "async-machine:   src/b.ts:3:5 evil: left native: direct eval",
+      "async-machine: src/x.ts: excluded (include/exclude)",
+      "async-machine: 12 async functions compiled in 2 files, 1 left native",
+    ]);
+  });
+
+  it("silent: nothing; no match: says so", () => {
+    expect(reportLines({ ...base, options: resolvePluginOptions({ report: "silent" }), files })).toEqual([]);
+    expect(reportLines({ ...base, options: resolvePluginOptions({}), files: [], excluded: ["a.ts", "b.ts"] })).toEqual([
+      "async-machine: no emitted file matched include/exclude (2 files emitted unchanged)",
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// integration: tspc builds through the built plugin
+
+interface Build { status: number | null; stdout: string; stderr: string; output: string; dir: string }
+
+const FAKE_TRANSFORM = `
+// Replaces transformSourceFile in the plugin's own module instance (same file, same require cache).
+const fs = require("fs");
+const tf = require(${JSON.stringify(path.join(ROOT, "dist", "transformer", "transform-file.js"))});
+tf.transformSourceFile = (ts, sf, ctx, opts) => {
+  const skipped = []; let compiled = 0;
+  const visit = (n) => {
+    if (ts.isFunctionLike(n) && (ts.getCombinedModifierFlags(n) & ts.ModifierFlags.Async)) {
+      if (/\\beval\\(/.test(n.getText(sf))) {
+        const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
+        skipped.push({ name: n.name ? n.name.getText(sf) : "<anonymous>", fileName: sf.fileName,
+          line: line + 1, column: character + 1, reason: "it calls eval directly (fake transformer)" });
+      } else compiled++;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  fs.appendFileSync(process.env.AM_FAKE_LOG, JSON.stringify({ file: sf.fileName, runtime: opts.runtime, runtimeSpecifier: opts.runtimeSpecifier }) + "\\n");
+  return { sourceFile: sf, skipped, compiled };
+};
+`;
+
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "am-plugin-test-"));
+afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+
+const EVAL_SOURCE = [
+  "export async function fine(x: number) {",
+  "  return (await x) + 1;",
+  "}",
+  "export async function evil(code: string) {",
+  "  const v = await Promise.resolve(1);",
+  "  return eval(code) + v;",
+  "}",
+  "",
+].join("\n");
+
+/** A temp project: tsconfig.json with the plugin, node_modules/async-machine → this package. */
+function project(files: Record<string, string>, pluginOptions: Record<string, unknown> = {}, compilerOptions: Record<string, unknown> = {}): string {
+  const dir = fs.mkdtempSync(path.join(tmpRoot, "p-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(ROOT, path.join(dir, "node_modules", "async-machine"), "junction");
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: {
+      module: "commonjs", target: "ES2022", lib: ["ES2022"], types: [], strict: true,
+      rootDir: "src", outDir: "dist", ...compilerOptions,
+      plugins: [{ transform: "async-machine/plugin", ...pluginOptions }],
+    },
+    include: ["src"],
+  }, null, 2));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function tspc(dir: string, { fake = false }: { fake?: boolean } = {}): Build {
+  const args = ["-p", path.join(dir, "tsconfig.json"), "--pretty", "false"];
+  const preload: string[] = [];
+  const env = { ...process.env };
+  if (fake) {
+    fs.writeFileSync(path.join(dir, "fake-transform.cjs"), FAKE_TRANSFORM);
+    preload.push("-r", path.join(dir, "fake-transform.cjs"));
+    env.AM_FAKE_LOG = path.join(dir, "fake-log.jsonl");
+  }
+  const r = spawnSync(process.execPath, [...preload, TSPC, ...args], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr, dir };
+}
+
+function fakeLog(dir: string): { file: string; runtime: string; runtimeSpecifier: string }[] {
+  const file = path.join(dir, "fake-log.jsonl");
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+}
+
+const rel = (dir: string, f: string) => path.relative(dir, f).split(path.sep).join("/");
+
+/** Names of the native async functions, arrows and methods in emitted JavaScript (comments and strings ignored). */
+function nativeAsyncFunctions(js: string): string[] {
+  const sf = ts.createSourceFile("out.js", js, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const found: string[] = [];
+  const visit = (n: ts.Node) => {
+    if (ts.isFunctionLike(n) && ts.getCombinedModifierFlags(n as ts.Declaration) & ts.ModifierFlags.Async) {
+      const name = (n as ts.FunctionLikeDeclaration).name;
+      found.push(name ? name.getText(sf) : `<anonymous@${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}>`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+describe("tspc with the plugin", () => {
+  beforeAll(() => {
+    if (!fs.existsSync(DIST_PLUGIN)) throw new Error(`${DIST_PLUGIN} is missing: run \`npm run build\` first (npm test does).`);
+  });
+
+  it("loads as async-machine/plugin and prints one summary line to stderr", () => {
+    const b = tspc(project({ "src/a.ts": "export async function a() { await 1; }\n", "src/b.ts": "export const b = 1;\n" }));
+    expect(b.output).toBe(b.stderr); // nothing on stdout
+    expect(b.status).toBe(0);
+    expect(b.stderr.match(/^async-machine: .*$/gm)).toEqual([
+      expect.stringMatching(/^async-machine: \d+ async functions? compiled in 2 files, 0 left native$/),
+    ]);
+  });
+
+  it("report: silent prints nothing", () => {
+    const b = tspc(project({ "src/a.ts": "export async function a() { await 1; }\n" }, { report: "silent" }));
+    expect(b.status).toBe(0);
+    expect(b.output).toBe("");
+  });
+
+  it("honours include and exclude (plumbing: which files reach the transformer)", () => {
+    const dir = project(
+      {
+        "src/app/a.ts": "export async function a() { await 1; }\n",
+        "src/app/b.gen.ts": "export async function b() { await 1; }\n",
+        "src/legacy/c.ts": "export async function c() { await 1; }\n",
+        "src/tools/d.ts": "export async function d() { await 1; }\n",
+      },
+      { include: ["src/app/**", "src/legacy"], exclude: ["**/*.gen.ts", "src/legacy/**"], report: "verbose" },
+    );
+    const b = tspc(dir, { fake: true });
+    expect(b.status).toBe(0);
+    expect(fakeLog(dir).map((e) => rel(dir, e.file))).toEqual(["src/app/a.ts"]);
+    expect(b.stderr).toContain("async-machine: src/app/a.ts: 1 compiled");
+    for (const f of ["src/app/b.gen.ts", "src/legacy/c.ts", "src/tools/d.ts"]) {
+      expect(b.stderr).toContain(`async-machine: ${f}: excluded (include/exclude)`);
+    }
+    expect(b.stderr).toContain("async-machine: 1 async function compiled in 1 file, 0 left native");
+  });
+
+  it("honours include and exclude with the real stub too (verbose report)", () => {
+    const dir = project(
+      { "src/keep.ts": "export async function k() { await 1; }\n", "src/skip.ts": "export async function s() { await 1; }\n" },
+      { exclude: ["src/skip.ts"], report: "verbose" },
+    );
+    const b = tspc(dir);
+    expect(b.status).toBe(0);
+    expect(b.stderr).toMatch(/^async-machine: src\/keep\.ts: \d+ compiled/m);
+    expect(b.stderr).toContain("async-machine: src/skip.ts: excluded (include/exclude)");
+  });
+
+  it("passes the runtime style: require for commonjs by default, import for ES modules, or as configured", () => {
+    const cjs = project({ "src/a.ts": "export async function a() { await 1; }\n" });
+    tspc(cjs, { fake: true });
+    expect(fakeLog(cjs).map((e) => [e.runtime, e.runtimeSpecifier])).toEqual([["require", "async-machine/runtime"]]);
+
+    const esm = project({ "src/a.ts": "export async function a() { await 1; }\n" }, {}, { module: "es2022" });
+    tspc(esm, { fake: true });
+    expect(fakeLog(esm).map((e) => e.runtime)).toEqual(["import"]);
+
+    const set = project({ "src/a.ts": "export async function a() { await 1; }\n" }, { runtime: "import", runtimeSpecifier: "./rt" });
+    tspc(set, { fake: true });
+    expect(fakeLog(set).map((e) => [e.runtime, e.runtimeSpecifier])).toEqual([["import", "./rt"]]);
+  });
+
+  it("strict: a function left native is a TypeScript error at file:line:col (plumbing)", () => {
+    const dir = project({ "src/evil.ts": EVAL_SOURCE, "src/ok.ts": "export async function ok() { await 1; }\n" }, { strict: true });
+    const b = tspc(dir, { fake: true });
+    expect(b.status).not.toBe(0);
+    const errors = b.stdout.match(/^.*error TS99401:.*$/gm) ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^src\/evil\.ts\(4,1\): error TS99401: async function 'evil' cannot be compiled to a state machine: it calls eval directly \(fake transformer\)\./);
+    expect(errors[0]).toMatch(/"strict": true forbids.*"exclude".*"strict": false/);
+    expect(b.stderr).toContain("2 async functions compiled in 2 files, 1 left native (reported as errors: strict)");
+    expect(fs.existsSync(path.join(dir, "dist", "evil.js"))).toBe(true); // tsc still emits, like any error
+  });
+
+  it("not strict: a function left native is counted, not an error (plumbing)", () => {
+    const dir = project({ "src/evil.ts": EVAL_SOURCE });
+    const b = tspc(dir, { fake: true });
+    expect(b.status).toBe(0);
+    expect(b.stdout).toBe("");
+    expect(b.stderr).toContain(`async-machine: 1 async function compiled in 1 file, 1 left native (run with report: "verbose" to list them)`);
+    const verbose = tspc(project({ "src/evil.ts": EVAL_SOURCE }, { report: "verbose" }), { fake: true });
+    expect(verbose.stderr).toContain("async-machine:   src/evil.ts:4:1 evil: left native: it calls eval directly (fake transformer)");
+  });
+
+  it("strict + incremental: each error is reported once, and replayed by tsc on a no-change rebuild", () => {
+    const dir = project(
+      { "src/a.ts": EVAL_SOURCE, "src/b.ts": EVAL_SOURCE, "src/c.ts": "export const c = 1;\n" },
+      { strict: true },
+      { incremental: true },
+    );
+    const first = tspc(dir, { fake: true });
+    expect(first.stdout.match(/error TS99401/g)).toHaveLength(2);
+    expect(first.stdout).toMatch(/^src\/a\.ts\(4,1\): error TS99401/m);
+    expect(first.stdout).toMatch(/^src\/b\.ts\(4,1\): error TS99401/m);
+    const again = tspc(dir, { fake: true });
+    expect(again.status).not.toBe(0);
+    expect(again.stdout.match(/error TS99401/g)).toHaveLength(2);
+  });
+
+  it("incremental: warns that old output may be stale when the options that shape output changed", () => {
+    const files = { "src/a.ts": "export async function a() { await 1; }\n", "src/b.ts": "export const b = 1;\n" };
+    const dir = project(files, {}, { incremental: true });
+    const first = tspc(dir);
+    expect(first.status).toBe(0);
+    expect(first.stderr).not.toMatch(/warning/);
+    expect(fs.existsSync(path.join(dir, "tsconfig.async-machine.tsbuildinfo"))).toBe(true);
+
+    const config = JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
+    config.compilerOptions.plugins[0].runtimeSpecifier = "./my-runtime";
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(config));
+    fs.appendFileSync(path.join(dir, "src/b.ts"), "export const b2 = 2;\n");
+    const second = tspc(dir);
+    expect(second.stderr).toMatch(/^async-machine: warning: tsconfig\.tsbuildinfo was written by a build with another async-machine version or other plugin options; .* Delete tsconfig\.tsbuildinfo and rebuild once\.$/m);
+
+    fs.rmSync(path.join(dir, "tsconfig.tsbuildinfo"));
+    const third = tspc(dir);
+    expect(third.stderr).not.toMatch(/warning/);
+    fs.appendFileSync(path.join(dir, "src/b.ts"), "export const b3 = 3;\n");
+    expect(tspc(dir).stderr).not.toMatch(/warning/);
+  });
+
+  it("a transform that throws leaves that file unchanged and reports error TS99402 on it", () => {
+    const dir = project({ "src/a.ts": "export async function a() { await 1; }\n", "src/boom.ts": "export async function b() { await 1; }\n" });
+    fs.writeFileSync(path.join(dir, "boom.cjs"), FAKE_TRANSFORM + `
+const fake = tf.transformSourceFile;
+tf.transformSourceFile = (ts, sf, ctx, opts) => {
+  if (sf.fileName.endsWith("boom.ts")) throw new Error("layout: binding 'x' has no field");
+  return fake(ts, sf, ctx, opts);
+};
+`);
+    const r = spawnSync(process.execPath, ["-r", path.join(dir, "boom.cjs"), TSPC, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false"], {
+      cwd: dir, encoding: "utf8", env: { ...process.env, AM_FAKE_LOG: path.join(dir, "fake-log.jsonl") },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/^src\/boom\.ts\(1,1\): error TS99402: async-machine failed on this file and emitted it unchanged .*layout: binding 'x' has no field/m);
+    expect(r.stderr).toContain("async-machine: src/boom.ts: transform failed, emitted unchanged (see the error)");
+    expect(r.stderr).toContain("async-machine: 1 async function compiled in 1 file, 0 left native");
+    expect(fs.readFileSync(path.join(dir, "dist", "boom.js"), "utf8")).toMatch(/async function b\(/);
+  });
+
+  it("a bad option fails the build with the option's message", () => {
+    const b = tspc(project({ "src/a.ts": "export async function a() { await 1; }\n" }, { exlude: ["x"] }));
+    expect(b.status).not.toBe(0);
+    expect(b.stderr).toContain(`async-machine: invalid plugin option in tsconfig.json: unknown option "exlude" (did you mean "exclude"?)`);
+  });
+
+  // --- these wait on the real transformer (transformSourceFile is a stub that changes nothing) ---
+
+  it("[needs transformer] strict: direct eval is left native and reported as an error at file:line:col", () => {
+    const dir = project({ "src/evil.ts": EVAL_SOURCE }, { strict: true });
+    const b = tspc(dir);
+    // The real transformer must refuse `evil` (direct eval can read any local) and report it.
+    expect(b.stdout).toMatch(/^src\/evil\.ts\(4,\d+\): error TS99401: async function 'evil' cannot be compiled to a state machine: .+/m);
+    expect(b.status).not.toBe(0);
+    // …and compile `fine`, leaving `evil` native in the output.
+    expect(nativeAsyncFunctions(fs.readFileSync(path.join(dir, "dist", "evil.js"), "utf8"))).toEqual(["evil"]);
+  });
+
+  it("[needs transformer] include/exclude: included files are compiled, excluded ones keep native async", () => {
+    const source = (n: string) => `export async function ${n}(x: number) { const y = await Promise.resolve(x); return y * 2; }\n`;
+    const dir = project({ "src/in.ts": source("inc"), "src/out.ts": source("exc") }, { exclude: ["src/out.ts"] });
+    const b = tspc(dir);
+    expect(b.status).toBe(0);
+    const compiled = fs.readFileSync(path.join(dir, "dist", "in.js"), "utf8");
+    const native = fs.readFileSync(path.join(dir, "dist", "out.js"), "utf8");
+    expect(nativeAsyncFunctions(native)).toEqual(["exc"]);
+    expect(nativeAsyncFunctions(compiled)).toEqual([]);
+    expect(compiled).toMatch(/require\("async-machine\/runtime"\)/);
+    const run = spawnSync(process.execPath, ["-e", `require("./dist/in.js").inc(21).then((v) => console.log(v))`], { cwd: dir, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("42");
+  });
+});
+
+describe("the example project (examples/)", () => {
+  it("[needs transformer] builds through the plugin into state machines and runs", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    expect(r.stderr).toMatch(/^async-machine: \d+ async functions? compiled in \d+ files?, 0 left native$/m);
+    expect(r.stdout).toMatch(/^  total +61 words$/m);
+    expect(r.stdout).toContain("cleanup: scratch directory removed");
+    expect(r.status).toBe(0);
+    // Read the emitted JavaScript: no native async function, method or arrow survives, and the
+    // files that had them now reach the runtime.
+    const dist = path.join(ROOT, "examples", "dist");
+    const survivors = fs.readdirSync(dist).filter((n) => n.endsWith(".js"))
+      .flatMap((f) => nativeAsyncFunctions(fs.readFileSync(path.join(dist, f), "utf8")).map((name) => `${f}: ${name}`));
+    expect(survivors).toEqual([]);
+    for (const f of ["main.js", "pool.js", "retry.js", "corpus.js"]) {
+      expect(fs.readFileSync(path.join(dist, f), "utf8"), f).toMatch(/require\("async-machine\/runtime"\)/);
+    }
+    expect(r.stdout).toContain("compiled by async-machine: yes (state machines)");
+  });
+});
