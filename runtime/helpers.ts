@@ -93,3 +93,9 @@ function describe(value: unknown): string {
   if (typeof value === "object" && value !== null) return "object";
   return String(value);
 }
+
+const arraySlice = Array.prototype.slice;
+/** The rest parameter `...rest` starting at `index`. */
+export function restArguments(args: ArrayLike<unknown>, index: number): unknown[] {
+  return arraySlice.call(args, index);
+}

@@ -1,9 +1,26 @@
 /**
- * Node-level entry: rewrites every async function of a SourceFile into a machine.
- * (Stub: returns the file unchanged until the pipeline lands.)
+ * Rewrites every async function of one SourceFile into a machine.
+ *
+ * In:  a parsed SourceFile (parent pointers set) and options.
+ * Out: a list of edits — replace a function by its wrapper, insert a resume function before a
+ *      statement, add the state enums and the runtime import at the top — applied either to the
+ *      node tree (the tsc plugin: original nodes stay where they were, so tsc's own transforms
+ *      and its checker-backed import elision still see them) or to the text (the library:
+ *      magic-string keeps every untouched byte and maps it exactly).
+ *
+ * Where a resume function goes: beside the function it serves, in the nearest statement list,
+ * when every binding the function reads from outside is visible there (then it is defined once
+ * per evaluation of that scope, not per call). Otherwise — a binding of a `for` head, a catch
+ * clause, a concise arrow's parameters — the wrapper and its resume are created together where
+ * the function is, in an arrow IIFE. Async functions nested in a compiled one are compiled
+ * together with it (emit/emit-machine.ts asks back through `transformNested`).
  */
 import type * as ts from "typescript";
+import { analyzeScopes, BindingKind, type Scope, type Scopes } from "./analyze/scopes";
+import { NameManager } from "./emit/names";
+import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
+import { isPrologueDirective } from "./typescript-version";
 
 export interface FileTransformOptions {
   runtime: RuntimeMode;
@@ -16,12 +33,206 @@ export interface FileTransformResult {
   compiled: number;
 }
 
-export function transformSourceFile(
-  tsApi: typeof ts,
-  sourceFile: ts.SourceFile,
-  context: ts.TransformationContext,
-  options: FileTransformOptions,
-): FileTransformResult {
-  void tsApi; void context; void options;
-  return { sourceFile, skipped: [], compiled: 0 };
+/** One change to the file. */
+export type Edit =
+  | { kind: "replace"; node: ts.Node; replacement: ts.Node }
+  | { kind: "insert-before"; statement: ts.Statement; statements: ts.Statement[] };
+
+export interface FilePlan {
+  edits: Edit[];
+  /** Module-level statements to add at the top (after directives): runtime import, state enums. */
+  prelude: ts.Statement[];
+  /** The runtime namespace identifier. */
+  runtime: string;
+  skipped: SkippedFunction[];
+  compiled: number;
+  /** Per compiled function (outer ones and nested), for inspection. */
+  machines: CompiledMachineInfo[];
+}
+
+export interface CompiledMachineInfo {
+  result: Extract<FunctionResult, { kind: "compiled" }>;
+  node: ts.FunctionLikeDeclaration;
+}
+
+export function isAsyncFunction(tsApi: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
+  const T = tsApi;
+  if (!(T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isMethodDeclaration(node))) return false;
+  return !!node.body && !!node.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);
+}
+
+/** Plans the rewrite of a file: analysis and lowering of every async function. */
+export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string): FilePlan {
+  const T = tsApi;
+  const F = T.factory;
+  const scopes = analyzeScopes(T, sourceFile);
+  const names = new NameManager(scopes.allNames);
+  const runtime = names.claim("$am");
+  const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
+
+  const ctx: FunctionContext = {
+    tsApi: T,
+    scopes,
+    names,
+    runtime,
+    transformNested(node, rewriteOuter) {
+      const result = compile(node);
+      if (result.kind !== "compiled") return undefined;
+      // Created together where the function is: the wrapper closes over its resume.
+      return rewriteOuter(iife(result)) as ts.Expression;
+    },
+  };
+
+  function skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void {
+    const pos = sourceFile.getLineAndCharacterOfPosition(at.getStart(sourceFile));
+    plan.skipped.push({ name: functionName(T, fn), fileName, line: pos.line + 1, column: pos.character + 1, reason });
+  }
+
+  function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
+    const result = transformFunction(fn, ctx);
+    if (result.kind === "skipped") {
+      skip(fn, result.node, result.reason);
+      return result;
+    }
+    plan.compiled++;
+    plan.prelude.push(result.machine.stateEnum);
+    plan.machines.push({ result, node: fn });
+    return result;
+  }
+
+  /** `(() => { function f$resume(…) {…} return <wrapper>; })()` */
+  function iife(result: Extract<FunctionResult, { kind: "compiled" }>): ts.Expression {
+    let wrapper = result.wrapper as ts.Node;
+    if (T.isFunctionDeclaration(wrapper)) {
+      wrapper = F.createFunctionExpression(wrapper.modifiers as ts.Modifier[] | undefined, undefined, wrapper.name, wrapper.typeParameters, wrapper.parameters, wrapper.type, wrapper.body!);
+    }
+    if (T.isMethodDeclaration(wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
+    const body = F.createBlock([result.machine.resume, F.createReturnStatement(wrapper as ts.Expression)], true);
+    return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
+  }
+
+  /** The nearest statement list around `node`, and the statement of it that holds `node`. */
+  function nearestList(node: ts.Node): { list: ts.Node; statement: ts.Statement } | undefined {
+    let child: ts.Node = node;
+    for (let p = node.parent; p; child = p, p = p.parent) {
+      if (T.isBlock(p) || T.isSourceFile(p) || T.isModuleBlock(p) || T.isCaseClause(p) || T.isDefaultClause(p)) {
+        return T.isStatement(child) || T.isFunctionDeclaration(child) || T.isClassDeclaration(child) ? { list: p, statement: child as ts.Statement } : undefined;
+      }
+    }
+    return undefined;
+  }
+  function scopeOfList(list: ts.Node): Scope | undefined {
+    if (T.isCaseClause(list) || T.isDefaultClause(list)) return scopes.scopeOf.get(list.parent);
+    return scopes.scopeOf.get(list);
+  }
+  /** Can code at the start of `list` see every outside binding `fn` refers to? */
+  function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node): boolean {
+    const listScope = scopeOfList(list);
+    if (!listScope) return false;
+    const visible = new Set<Scope>();
+    for (let s: Scope | undefined = listScope; s; s = s.parent) visible.add(s);
+    let ok = true;
+    const walk = (n: ts.Node): void => {
+      if (!ok) return;
+      if (T.isIdentifier(n)) {
+        const b = scopes.refs.get(n);
+        if (b && !isInside(b.scope.node, fn) && !visible.has(b.scope)) {
+          // A class's own name inside its body names the same class as its outer binding.
+          const ownClassName = b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
+          if (!ownClassName) ok = false;
+        }
+        return;
+      }
+      T.forEachChild(n, walk);
+    };
+    walk(fn);
+    return ok;
+  }
+  function isInside(node: ts.Node, container: ts.Node): boolean {
+    for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
+    return false;
+  }
+
+  const visit = (node: ts.Node): void => {
+    if (isAsyncFunction(T, node)) {
+      const fn = node;
+      const placement = nearestList(fn);
+      const placeable = placement !== undefined && canPlaceIn(fn, placement.list);
+      if (T.isMethodDeclaration(fn) && !placeable) {
+        skip(fn, fn, "an async method of a class whose resume function cannot be placed beside it is not supported yet");
+        T.forEachChild(node, visit);
+        return;
+      }
+      const result = compile(fn);
+      if (result.kind === "skipped") {
+        T.forEachChild(node, visit);
+        return;
+      }
+      if (placeable) {
+        plan.edits.push({ kind: "insert-before", statement: placement!.statement, statements: [result.machine.resume] });
+        plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
+      } else {
+        plan.edits.push({ kind: "replace", node: fn, replacement: iife(result) });
+      }
+      return;
+    }
+    T.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return plan;
+}
+
+/** Statements that bring the runtime in under `name`. */
+export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string, specifier: string): ts.Statement[] {
+  const F = tsApi.factory;
+  if (mode === "import") {
+    return [F.createImportDeclaration(undefined, F.createImportClause(false, undefined, F.createNamespaceImport(F.createIdentifier(name))), F.createStringLiteral(specifier))];
+  }
+  if (mode === "require") {
+    return [
+      F.createVariableStatement(
+        undefined,
+        F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, F.createCallExpression(F.createIdentifier("require"), undefined, [F.createStringLiteral(specifier)]))], tsApi.NodeFlags.Const),
+      ),
+    ];
+  }
+  return [];
+}
+
+/** Node-level entry for the tsc plugin: the edits applied to the tree. */
+export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
+  const T = tsApi;
+  const F = T.factory;
+  const plan = planFile(T, sourceFile, sourceFile.fileName);
+  if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
+  const replacements = new Map<ts.Node, ts.Node>();
+  const inserts = new Map<ts.Node, ts.Statement[]>();
+  for (const e of plan.edits) {
+    if (e.kind === "replace") replacements.set(e.node, e.replacement);
+    else inserts.set(e.statement, [...(inserts.get(e.statement) ?? []), ...e.statements]);
+  }
+  const visitStatements = (statements: ts.NodeArray<ts.Statement>): ts.Statement[] => {
+    const out: ts.Statement[] = [];
+    for (const s of statements) {
+      const before = inserts.get(s);
+      if (before) out.push(...before);
+      out.push(visit(s) as ts.Statement);
+    }
+    return out;
+  };
+  const visit = (node: ts.Node): ts.Node => {
+    const r = replacements.get(node);
+    if (r) return r;
+    if (T.isBlock(node)) return F.updateBlock(node, visitStatements(node.statements));
+    if (T.isModuleBlock(node)) return F.updateModuleBlock(node, visitStatements(node.statements));
+    if (T.isCaseClause(node)) return F.updateCaseClause(node, T.visitNode(node.expression, visit) as ts.Expression, visitStatements(node.statements));
+    if (T.isDefaultClause(node)) return F.updateDefaultClause(node, visitStatements(node.statements));
+    return T.visitEachChild(node, visit, context);
+  };
+  const body = visitStatements(sourceFile.statements);
+  const prologue: ts.Statement[] = [];
+  let i = 0;
+  while (i < body.length && isPrologueDirective(T, body[i])) prologue.push(body[i++]);
+  const statements = [...prologue, ...runtimeImport(T, options.runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime"), ...plan.prelude, ...body.slice(i)];
+  return { sourceFile: F.updateSourceFile(sourceFile, statements), skipped: plan.skipped, compiled: plan.compiled };
 }

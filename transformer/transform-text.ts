@@ -1,6 +1,55 @@
-/** Text-level entry (stub until the pipeline lands): returns the input unchanged. */
+/**
+ * Text-level entry (the library's `transform`): the file's edits applied with magic-string,
+ * so every byte the transform does not touch stays where it was and the source map is exact
+ * for it; generated code maps to the function it replaces.
+ */
+import * as ts from "typescript";
+import MagicString from "magic-string";
 import type { TransformOptions, TransformResult } from "./api";
+import { planFile, runtimeImport } from "./transform-file";
+import { inlineRuntime } from "./emit/inline-runtime";
+import { assertSupportedTypeScript, isPrologueDirective } from "./typescript-version";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
-  return { code: sourceText, map: { version: 3, sources: [options.fileName], names: [], mappings: "" }, diagnostics: [], skipped: [], compiled: 0 };
+  assertSupportedTypeScript(ts);
+  const fileName = options.fileName;
+  const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const sourceFile = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  const diagnostics = parseDiagnostics(sourceFile);
+  const plan = planFile(ts, sourceFile, fileName);
+  const s = new MagicString(sourceText);
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
+  const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
+  for (const edit of plan.edits) {
+    if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
+    else s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
+  }
+  if (plan.compiled > 0) {
+    const runtime = options.runtime ?? "import";
+    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
+    const prelude = head + plan.prelude.map(print).join("\n") + "\n";
+    let at = 0;
+    for (const st of sourceFile.statements) {
+      if (!isPrologueDirective(ts, st)) break;
+      at = st.end;
+    }
+    if (at > 0) s.appendLeft(at, "\n" + prelude);
+    else s.prepend(prelude);
+  }
+  const map = s.generateMap({ source: fileName, includeContent: true, hires: true });
+  return {
+    code: s.toString(),
+    map: { version: map.version, sources: map.sources, names: map.names, mappings: map.mappings, file: map.file, sourcesContent: map.sourcesContent },
+    diagnostics,
+    skipped: plan.skipped,
+    compiled: plan.compiled,
+  };
+}
+
+function parseDiagnostics(sourceFile: ts.SourceFile): TransformResult["diagnostics"] {
+  const parse = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return parse.map((d) => {
+    const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
+    return { fileName: sourceFile.fileName, line: pos.line + 1, column: pos.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), category: "error" as const };
+  });
 }

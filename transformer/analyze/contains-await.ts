@@ -1,0 +1,22 @@
+/**
+ * Which nodes the lowering must take apart: those holding an `await` of the function being
+ * compiled (awaits inside nested functions belong to those functions).
+ */
+import type * as ts from "typescript";
+
+export function containsAwait(tsApi: typeof ts, node: ts.Node): boolean {
+  if (tsApi.isAwaitExpression(node)) return true;
+  if (tsApi.isForOfStatement(node) && node.awaitModifier) return true;
+  if (tsApi.isFunctionLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return false;
+  if (tsApi.isPropertyDeclaration(node)) return node.name !== undefined && tsApi.isComputedPropertyName(node.name) && containsAwait(tsApi, node.name);
+  return tsApi.forEachChild(node, (child) => (containsAwait(tsApi, child) ? true : undefined)) === true;
+}
+
+/** Strips parentheses and type-only wrappers (`(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`). */
+export function skipOuterExpressions(tsApi: typeof ts, node: ts.Expression): ts.Expression {
+  let n = node;
+  while (tsApi.isParenthesizedExpression(n) || tsApi.isAsExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n)) {
+    n = n.expression;
+  }
+  return n;
+}

@@ -1,0 +1,69 @@
+/**
+ * Computes which locals must be kept in the machine at each suspend point.
+ *
+ * In:  a flow graph — blocks of ops with the locals each op reads (`uses`) and surely writes
+ *      (`defs`), each block's successors, the blocks a kept statement may jump to (`exits`), and
+ *      the exception handler the block's region continues at (with the locals the handler's
+ *      entry writes itself, such as the caught exception).
+ * Out: `liveIn` per block; for each suspend point, the locals live across it: live at the start
+ *      of the block the machine resumes in.
+ *
+ * Backward dataflow to a fixed point (the classic equations, with exception edges):
+ *     liveOut(B) = ∪ liveIn(S) over successors S
+ *     liveIn(B)  = uses before defs, walking ops backward from liveOut(B) ∪ uses(terminator)
+ *                  ∪ (liveIn(handler(B)) − handlerDefs)   — an exception may leave B anywhere
+ * Conservative where it must be: a kept statement's writes count as reads unless the lowering
+ * knows the write is unconditional, so a value is never dropped while it may still be read.
+ *
+ * Invariant: a local that is not live at any suspend point never gets a slot in the frame.
+ * Example: fixtures/basic/dead-before-await (the buffer is not saved).
+ */
+
+export type LocalSet = ReadonlySet<number>;
+
+export interface FlowOp {
+  readonly uses: LocalSet;
+  readonly defs: LocalSet;
+  readonly exits: readonly number[];
+}
+
+export interface FlowBlock {
+  readonly ops: readonly FlowOp[];
+  /** Locals the terminator reads (branch test, awaited expression, returned value…). */
+  readonly termUses: LocalSet;
+  readonly successors: readonly number[];
+  /** The handler an exception in this block continues at. */
+  readonly handler?: { readonly block: number; readonly defs: LocalSet };
+}
+
+export interface Liveness {
+  readonly liveIn: ReadonlyArray<ReadonlySet<number>>;
+}
+
+export function computeLiveness(blocks: readonly FlowBlock[]): Liveness {
+  const liveIn: Set<number>[] = blocks.map(() => new Set<number>());
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let b = blocks.length - 1; b >= 0; b--) {
+      const block = blocks[b];
+      const live = new Set<number>(block.termUses);
+      for (const s of block.successors) for (const x of liveIn[s]) live.add(x);
+      for (let i = block.ops.length - 1; i >= 0; i--) {
+        const op = block.ops[i];
+        for (const d of op.defs) live.delete(d);
+        for (const u of op.uses) live.add(u);
+        for (const e of op.exits) for (const x of liveIn[e]) live.add(x);
+      }
+      if (block.handler) {
+        for (const x of liveIn[block.handler.block]) if (!block.handler.defs.has(x)) live.add(x);
+      }
+      const before = liveIn[b];
+      if (live.size !== before.size || [...live].some((x) => !before.has(x))) {
+        liveIn[b] = live;
+        changed = true;
+      }
+    }
+  }
+  return { liveIn };
+}

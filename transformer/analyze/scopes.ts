@@ -1,0 +1,413 @@
+/**
+ * Resolves every identifier of a file to the binding it names, the way the binder of the
+ * language would, without a type checker (the library entry has no Program).
+ *
+ * In:  a parsed SourceFile (parent pointers set).
+ * Out: `Scopes`: for each binding its kind, declaring scope and owning function, every
+ *      reference to it (read, write or both), and whether a function other than its owner
+ *      refers to it ("captured"); for each function its uses of `this`, `arguments`, `super`,
+ *      `new.target`, direct `eval` and `with`.
+ *
+ * Invariants: an identifier that is not a reference (property names, labels, type positions,
+ * declaration names) is never in `refs`; an unresolved reference names a global.
+ * Example: in `let x = 1; const f = () => x;` the binding `x` is captured, `f` is not.
+ */
+import type * as ts from "typescript";
+
+export const enum BindingKind {
+  Var,
+  Let,
+  Const,
+  Param,
+  Function,
+  Class,
+  CatchParam,
+  Import,
+  /** The name of a named function expression or class expression, bound inside it. */
+  SelfName,
+}
+
+export interface Binding {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: BindingKind;
+  /** The scope the binding lives in. */
+  readonly scope: Scope;
+  /** The identifiers that declare it (more than one for repeated `var`). */
+  readonly declarations: ts.Identifier[];
+  /** Every reference (not declarations). */
+  readonly references: ts.Identifier[];
+  /** True when a function other than the owner refers to it. */
+  captured: boolean;
+  /** True when some reference writes it (besides its declarations' initializers). */
+  assigned: boolean;
+}
+
+export interface Scope {
+  readonly id: number;
+  /** The node that opens the scope: SourceFile, function-like, Block, loop, catch clause, case block, class. */
+  readonly node: ts.Node;
+  readonly parent: Scope | undefined;
+  /** The function (or SourceFile) whose activation holds this scope's bindings. */
+  readonly owner: ts.Node;
+  readonly bindings: Map<string, Binding>;
+}
+
+export interface FunctionFacts {
+  usesThis: boolean;
+  usesArguments: boolean;
+  usesSuper: boolean;
+  usesNewTarget: boolean;
+  /** A direct call `eval(…)` inside (not in nested functions). */
+  usesDirectEval: boolean;
+  usesWith: boolean;
+  /** Uses of `#private` names inside (nested functions included). */
+  usesPrivateNames: boolean;
+}
+
+export interface Scopes {
+  /** Binding of each reference identifier (absent: a global or an unresolved name). */
+  readonly refs: Map<ts.Identifier, Binding>;
+  /** Binding declared by each declaration identifier. */
+  readonly decls: Map<ts.Identifier, Binding>;
+  /** The scope each scope-opening node opens. */
+  readonly scopeOf: Map<ts.Node, Scope>;
+  readonly facts: Map<ts.Node, FunctionFacts>;
+  readonly bindings: Binding[];
+  /** Every identifier text in the file, for generating names that clash with nothing. */
+  readonly allNames: Set<string>;
+}
+
+export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
+  const T = tsApi;
+  const SK = T.SyntaxKind;
+  const refs = new Map<ts.Identifier, Binding>();
+  const decls = new Map<ts.Identifier, Binding>();
+  const scopeOf = new Map<ts.Node, Scope>();
+  const facts = new Map<ts.Node, FunctionFacts>();
+  const bindings: Binding[] = [];
+  const allNames = new Set<string>();
+  let scopeCount = 0;
+
+  function newScope(node: ts.Node, parent: Scope | undefined, owner: ts.Node): Scope {
+    const scope: Scope = { id: scopeCount++, node, parent, owner, bindings: new Map() };
+    scopeOf.set(node, scope);
+    return scope;
+  }
+
+  function declare(scope: Scope, id: ts.Identifier, kind: BindingKind): void {
+    const name = id.text;
+    let binding = scope.bindings.get(name);
+    if (!binding) {
+      binding = { id: bindings.length, name, kind, scope, declarations: [], references: [], captured: false, assigned: false };
+      bindings.push(binding);
+      scope.bindings.set(name, binding);
+    }
+    binding.declarations.push(id);
+    decls.set(id, binding);
+  }
+
+  function declarePattern(scope: Scope, name: ts.BindingName, kind: BindingKind): void {
+    if (T.isIdentifier(name)) {
+      declare(scope, name, kind);
+      return;
+    }
+    for (const element of name.elements) {
+      if (T.isBindingElement(element)) declarePattern(scope, element.name, kind);
+    }
+  }
+
+  /** Hoists `var` declarations (and nothing else) found in `node`, not crossing functions. */
+  function hoistVars(node: ts.Node, target: Scope): void {
+    const walk = (n: ts.Node): void => {
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+      if (T.isVariableDeclarationList(n) && !(n.flags & (T.NodeFlags.Let | T.NodeFlags.Const | T.NodeFlags.Using | T.NodeFlags.AwaitUsing))) {
+        for (const d of n.declarations) declarePattern(target, d.name, BindingKind.Var);
+      }
+      T.forEachChild(n, walk);
+    };
+    T.forEachChild(node, walk);
+  }
+
+  /** Declares the block-scoped declarations directly in a statement list. */
+  function declareLexical(statements: readonly ts.Statement[], scope: Scope): void {
+    for (const s of statements) {
+      if (T.isVariableStatement(s) && s.declarationList.flags & (T.NodeFlags.Let | T.NodeFlags.Const)) {
+        const kind = s.declarationList.flags & T.NodeFlags.Const ? BindingKind.Const : BindingKind.Let;
+        for (const d of s.declarationList.declarations) declarePattern(scope, d.name, kind);
+      } else if (T.isFunctionDeclaration(s) && s.name && s.body) {
+        declare(scope, s.name, BindingKind.Function);
+      } else if (T.isClassDeclaration(s) && s.name) {
+        declare(scope, s.name, BindingKind.Class);
+      } else if (T.isImportDeclaration(s) && s.importClause && !s.importClause.isTypeOnly) {
+        const c = s.importClause;
+        if (c.name) declare(scope, c.name, BindingKind.Import);
+        const nb = c.namedBindings;
+        if (nb && T.isNamespaceImport(nb)) declare(scope, nb.name, BindingKind.Import);
+        else if (nb) for (const el of nb.elements) if (!el.isTypeOnly) declare(scope, el.name, BindingKind.Import);
+      } else if (T.isImportEqualsDeclaration(s)) {
+        declare(scope, s.name, BindingKind.Import);
+      } else if (T.isEnumDeclaration(s) || (T.isModuleDeclaration(s) && T.isIdentifier(s.name))) {
+        declare(scope, s.name as ts.Identifier, BindingKind.Var);
+      }
+    }
+  }
+
+  function resolve(scope: Scope, name: string): Binding | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const b = s.bindings.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  /** The nearest enclosing function-like node (or the file) of a scope. */
+  function ownerOf(scope: Scope): ts.Node {
+    return scope.owner;
+  }
+
+  /** Nearest non-arrow function (for `this`/`arguments` facts); arrows pass through. */
+  function factsFor(fn: ts.Node): FunctionFacts {
+    let f = facts.get(fn);
+    if (!f) {
+      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesPrivateNames: false };
+      facts.set(fn, f);
+    }
+    return f;
+  }
+
+  /** Records a fact on every function from `scope`'s owner up to the first non-arrow one. */
+  function noteLexical(scope: Scope, set: (f: FunctionFacts) => void, throughArrows: boolean): void {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.node !== s.owner) continue;
+      set(factsFor(s.owner));
+      if (!throughArrows || s.owner.kind !== SK.ArrowFunction) return;
+    }
+  }
+
+  function isReference(id: ts.Identifier): boolean {
+    const p = id.parent;
+    if (!p) return false;
+    switch (p.kind) {
+      case SK.PropertyAccessExpression:
+        return (p as ts.PropertyAccessExpression).expression === id;
+      case SK.QualifiedName:
+        return false;
+      case SK.PropertyAssignment:
+        return (p as ts.PropertyAssignment).initializer === id;
+      case SK.ShorthandPropertyAssignment:
+        return (p as ts.ShorthandPropertyAssignment).name === id || (p as ts.ShorthandPropertyAssignment).objectAssignmentInitializer === id;
+      case SK.BindingElement:
+        return (p as ts.BindingElement).initializer === id;
+      case SK.PropertyDeclaration:
+      case SK.MethodDeclaration:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
+      case SK.PropertySignature:
+      case SK.MethodSignature:
+      case SK.EnumMember:
+        return (p as ts.NamedDeclaration).name !== id && (p as ts.PropertyDeclaration).initializer === id;
+      case SK.LabeledStatement:
+      case SK.BreakStatement:
+      case SK.ContinueStatement:
+        return false;
+      case SK.MetaProperty:
+        return false;
+      case SK.ImportSpecifier:
+      case SK.ExportSpecifier:
+      case SK.ImportClause:
+      case SK.NamespaceImport:
+      case SK.NamespaceExport:
+        return p.kind === SK.ExportSpecifier && !(p as ts.ExportSpecifier).propertyName && !(p as ts.ExportSpecifier).parent.parent.moduleSpecifier
+          ? true
+          : p.kind === SK.ExportSpecifier && (p as ts.ExportSpecifier).propertyName === id && !(p as ts.ExportSpecifier).parent.parent.moduleSpecifier;
+      case SK.VariableDeclaration:
+      case SK.Parameter:
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
+      case SK.EnumDeclaration:
+      case SK.ModuleDeclaration:
+      case SK.TypeParameter:
+      case SK.ImportEqualsDeclaration:
+        return (p as ts.NamedDeclaration).name !== id;
+      case SK.JsxAttribute:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  /** Is this identifier reference written (assignment target, ++/--, for-in/of head)? */
+  function isWrite(id: ts.Identifier): boolean {
+    let node: ts.Node = id;
+    let p = node.parent;
+    while (p && (T.isParenthesizedExpression(p) || T.isNonNullExpression(p) || T.isAsExpression(p) || T.isSatisfiesExpression(p) || T.isTypeAssertionExpression(p))) {
+      node = p;
+      p = p.parent;
+    }
+    if (!p) return false;
+    if (T.isBinaryExpression(p) && p.left === node && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment) return true;
+    if ((T.isPrefixUnaryExpression(p) || T.isPostfixUnaryExpression(p)) && (p.operator === SK.PlusPlusToken || p.operator === SK.MinusMinusToken)) return true;
+    if ((T.isForInStatement(p) || T.isForOfStatement(p)) && p.initializer === node) return true;
+    if (T.isShorthandPropertyAssignment(p) || T.isPropertyAssignment(p) || T.isArrayLiteralExpression(p) || T.isSpreadElement(p) || T.isSpreadAssignment(p)) {
+      return isInAssignmentPattern(p);
+    }
+    return false;
+  }
+
+  function isInAssignmentPattern(node: ts.Node): boolean {
+    let n: ts.Node = node;
+    for (;;) {
+      const p = n.parent;
+      if (!p) return false;
+      if (T.isObjectLiteralExpression(n) || T.isArrayLiteralExpression(n)) {
+        if (T.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === SK.EqualsToken) return true;
+        if ((T.isForInStatement(p) || T.isForOfStatement(p)) && p.initializer === n) return true;
+      }
+      if (T.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken && p.right === n) return false;
+      if (!(T.isObjectLiteralExpression(p) || T.isArrayLiteralExpression(p) || T.isPropertyAssignment(p) || T.isShorthandPropertyAssignment(p) || T.isSpreadElement(p) || T.isSpreadAssignment(p) || (T.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken) || T.isParenthesizedExpression(p))) {
+        return false;
+      }
+      n = p;
+    }
+  }
+
+  function visit(node: ts.Node, scope: Scope): void {
+    if (T.isClassStaticBlockDeclaration(node)) return;
+    if (T.isIdentifier(node)) {
+      allNames.add(node.text);
+      if (!isReference(node)) return;
+      const binding = resolve(scope, node.text);
+      if (node.text === "arguments" && !binding) noteLexical(scope, (f) => (f.usesArguments = true), true);
+      if (!binding) return;
+      refs.set(node, binding);
+      binding.references.push(node);
+      if (isWrite(node)) binding.assigned = true;
+      if (ownerOf(scope) !== binding.scope.owner) binding.captured = true;
+      return;
+    }
+    if (T.isPrivateIdentifier(node)) {
+      noteLexical(scope, (f) => (f.usesPrivateNames = true), false);
+      for (let s: Scope | undefined = scope; s; s = s.parent) if (s.node === s.owner) factsFor(s.owner).usesPrivateNames = true;
+      return;
+    }
+    // Type-only syntax never holds references to values.
+    if (T.isTypeNode(node) && !T.isExpressionWithTypeArguments(node)) return;
+    switch (node.kind) {
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
+      case SK.TypeParameter:
+        return;
+      case SK.ThisKeyword:
+        noteLexical(scope, (f) => (f.usesThis = true), true);
+        return;
+      case SK.SuperKeyword:
+        noteLexical(scope, (f) => (f.usesSuper = true), true);
+        return;
+      case SK.MetaProperty:
+        if ((node as ts.MetaProperty).keywordToken === SK.NewKeyword) noteLexical(scope, (f) => (f.usesNewTarget = true), true);
+        return;
+      case SK.WithStatement:
+        noteLexical(scope, (f) => (f.usesWith = true), false);
+        break;
+      case SK.CallExpression: {
+        const callee = (node as ts.CallExpression).expression;
+        if (T.isIdentifier(callee) && callee.text === "eval") {
+          // A direct eval can read and write any binding in scope: every enclosing function must stay native.
+          for (let s: Scope | undefined = scope; s; s = s.parent) if (s.node === s.owner) factsFor(s.owner).usesDirectEval = true;
+        }
+        break;
+      }
+    }
+
+    if (T.isSourceFile(node)) {
+      const s = newScope(node, scope, node);
+      hoistVars(node, s);
+      declareLexical(node.statements, s);
+      T.forEachChild(node, (c) => visit(c, s));
+      return;
+    }
+    if (T.isFunctionLike(node) && "body" in node && (node as ts.FunctionLikeDeclaration).body) {
+      const fn = node as ts.FunctionLikeDeclaration;
+      factsFor(fn);
+      // A named function expression binds its own name in a scope between outer and params.
+      let outer = scope;
+      if (T.isFunctionExpression(fn) && fn.name) {
+        outer = newScope(fn.name, scope, scope.owner);
+        declare(outer, fn.name, BindingKind.SelfName);
+      }
+      if (fn.name && !T.isFunctionExpression(fn)) visit(fn.name, scope);
+      const s = newScope(fn, outer, fn);
+      for (const p of fn.parameters) declarePattern(s, p.name, BindingKind.Param);
+      const body = fn.body!;
+      if (T.isBlock(body)) {
+        hoistVars(body, s);
+        declareLexical(body.statements, s);
+        for (const p of fn.parameters) visit(p, s);
+        for (const st of body.statements) visit(st, s);
+        scopeOf.set(body, s);
+      } else {
+        for (const p of fn.parameters) visit(p, s);
+        visit(body, s);
+      }
+      return;
+    }
+    if (T.isClassLike(node)) {
+      let s = scope;
+      if (node.name) {
+        s = newScope(node, scope, scope.owner);
+        declare(s, node.name, T.isClassDeclaration(node) ? BindingKind.Class : BindingKind.SelfName);
+      }
+      for (const member of node.members) {
+        // Field initializers and static blocks run as their own functions (own `this`).
+        if ((T.isPropertyDeclaration(member) && member.initializer) || T.isClassStaticBlockDeclaration(member)) {
+          if (member.name && T.isComputedPropertyName(member.name)) visit(member.name, s);
+          const ms = newScope(member, s, member);
+          factsFor(member);
+          if (T.isPropertyDeclaration(member)) visit(member.initializer!, ms);
+          else for (const st of member.body.statements) visit(st, ms);
+        } else {
+          visit(member, s);
+        }
+      }
+      for (const c of node.heritageClauses ?? []) visit(c, scope);
+      return;
+    }
+    if (T.isBlock(node) || T.isModuleBlock(node)) {
+      const s = newScope(node, scope, scope.owner);
+      declareLexical(node.statements, s);
+      T.forEachChild(node, (c) => visit(c, s));
+      return;
+    }
+    if (T.isCaseBlock(node)) {
+      const s = newScope(node, scope, scope.owner);
+      for (const clause of node.clauses) declareLexical(clause.statements, s);
+      T.forEachChild(node, (c) => visit(c, s));
+      return;
+    }
+    if (T.isForStatement(node) || T.isForInStatement(node) || T.isForOfStatement(node)) {
+      const init = node.initializer;
+      if (init && T.isVariableDeclarationList(init) && init.flags & (T.NodeFlags.Let | T.NodeFlags.Const)) {
+        const s = newScope(node, scope, scope.owner);
+        const kind = init.flags & T.NodeFlags.Const ? BindingKind.Const : BindingKind.Let;
+        for (const d of init.declarations) declarePattern(s, d.name, kind);
+        T.forEachChild(node, (c) => visit(c, s));
+        return;
+      }
+    }
+    if (T.isCatchClause(node)) {
+      const s = newScope(node, scope, scope.owner);
+      if (node.variableDeclaration) declarePattern(s, node.variableDeclaration.name, BindingKind.CatchParam);
+      T.forEachChild(node, (c) => visit(c, s));
+      return;
+    }
+    T.forEachChild(node, (c) => visit(c, scope));
+  }
+
+  visit(file, undefined as unknown as Scope);
+  return { refs, decls, scopeOf, facts, bindings, allNames };
+}

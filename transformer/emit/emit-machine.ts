@@ -1,0 +1,486 @@
+/**
+ * Emits the machine of one async function: the state enum, the resume function and the wrapper
+ * that replaces the original function.
+ *
+ * In:  the lowered function (Cfg + how bindings became locals), its liveness and layout.
+ * Out: TypeScript nodes:
+ *
+ *     var f$State = $am.states(["Unresumed", "Returned", "Panicked", "AwaitRead_L3", …]);
+ *     function f(a) { return $am.start(f$resume, 2, f$State, this, arguments); }   // the wrapper
+ *     function f$resume($m, $v, $t) {                                               // defined once
+ *       let a, x;
+ *       let $l = $m.s;
+ *       $mc: for (;;) {
+ *         try {                                            // only when the body has try/for…of
+ *           switch ($l) {
+ *             case 0 /* Unresumed *\/: a = $m.a[0]; …; $v = read(a); $m.f[0] = a; $m.s = 3;
+ *                                     return $m.await($v);
+ *             case 3 /* AwaitRead_L3 *\/: a = $m.f[0]; if ($t) throw $v; x = $v; …
+ *           }
+ *         } catch ($e) { switch ($l) { case …: $l = handler; continue $mc; } throw $e; }
+ *       }
+ *     }
+ *
+ * Block labels: the entry is 0 and the block resumed after suspend state k is k, so the resume
+ * function starts with `$l = $m.s` and needs no table; other blocks are numbered after the states.
+ * A goto to the block emitted next falls through (with `$l` updated for exception dispatch).
+ */
+import type * as ts from "typescript";
+import type { Scopes } from "../analyze/scopes";
+import type { Liveness } from "../analyze/liveness";
+import type { StateLayout } from "../layout/state-layout";
+import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, type Block, type LocalId, type Terminator } from "../lower/cfg";
+import type { JumpRewrite, LoweredFunction } from "../lower/build-cfg";
+import type { NameManager } from "./names";
+
+export interface MachineNames {
+  /** The runtime namespace identifier (`$am`). */
+  runtime: string;
+  resume: string;
+  states: string;
+}
+
+export interface EmittedMachine {
+  /** `var f$State = $am.states([...])` — module level. */
+  stateEnum: ts.Statement;
+  /** `function f$resume($m, $v, $t) { … }` */
+  resume: ts.FunctionDeclaration;
+  /** Arguments of `$am.start(...)` after resume/size/enum: built by the wrapper emitter. */
+  frameSize: number;
+  stateNames: string[];
+}
+
+export interface EmitInput {
+  tsApi: typeof ts;
+  fn: ts.FunctionLikeDeclaration;
+  scopes: Scopes;
+  lowered: LoweredFunction;
+  liveness: Liveness;
+  layout: StateLayout;
+  names: NameManager;
+  machineNames: MachineNames;
+  /** Rewrites nested async functions met inside kept code (returns a replacement expression). */
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node) => ts.Expression | undefined;
+  /** `super` accessor available (method wrappers pass one). */
+  isArrow: boolean;
+}
+
+export function emitMachine(input: EmitInput): EmittedMachine {
+  const { tsApi: T, fn, scopes, lowered, liveness, layout, names, machineNames } = input;
+  const F = T.factory;
+  const SK = T.SyntaxKind;
+  const { cfg, localOfBinding, tempOfIdentifier, jumpRewrites } = lowered;
+  const locals = cfg.locals;
+
+  const mName = names.claim("$m");
+  const vName = names.claim("$v");
+  const tName = names.claim("$t");
+  const lName = names.claim("$l");
+  const eName = names.claim("$e");
+  const loopLabel = names.claim("$mc");
+  const rt = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(machineNames.runtime), member);
+  const m = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(mName), member);
+  const frameSlot = (offset: number, comment: string): ts.Expression =>
+    T.addSyntheticTrailingComment(F.createElementAccessExpression(m("f"), F.createNumericLiteral(offset)), SK.MultiLineCommentTrivia, ` ${comment} `, false);
+
+  // ---------------------------------------------------------------- labels
+
+  const reachable = computeReachable();
+  const labelOf = new Map<number, number>();
+  labelOf.set(cfg.entry, 0);
+  for (const s of cfg.suspends) labelOf.set(s.resume, s.state);
+  let nextLabel = 3 + cfg.suspends.length;
+  for (const b of cfg.blocks) if (reachable.has(b.id) && !labelOf.has(b.id)) labelOf.set(b.id, nextLabel++);
+  const label = (block: number): number => labelOf.get(block)!;
+  const stateNames = ["Unresumed", "Returned", "Panicked", ...cfg.suspends.map((s) => s.name)];
+
+  function computeReachable(): Set<number> {
+    const seen = new Set<number>();
+    const work = [cfg.entry];
+    const regionHandlers = (b: Block): number[] => (b.region !== undefined ? [cfg.regions[b.region].handler] : []);
+    while (work.length) {
+      const id = work.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const b = cfg.blocks[id];
+      for (const s of successors(b.term)) work.push(s);
+      for (const op of b.ops) work.push(...op.exits);
+      work.push(...regionHandlers(b));
+    }
+    return seen;
+  }
+
+  // ---------------------------------------------------------------- identifiers
+
+  function localOf(id: ts.Identifier): LocalId | undefined {
+    const t = tempOfIdentifier.get(id);
+    if (t !== undefined) return t;
+    const b = scopes.refs.get(id) ?? scopes.decls.get(id);
+    return b ? localOfBinding.get(b) : undefined;
+  }
+  /** The expression a local is reached through. */
+  function access(local: LocalId): ts.Expression {
+    const l = locals[local];
+    switch (l.storage) {
+      case LocalStorage.Register:
+        return F.createIdentifier(l.name);
+      case LocalStorage.Frame:
+        return frameSlot(layout.offsetOf.get(local)!, l.sourceName);
+      case LocalStorage.Env:
+        return F.createPropertyAccessExpression(F.createIdentifier(locals[l.env!].name), l.name);
+    }
+  }
+  function read(local: LocalId): ts.Expression {
+    const l = locals[local];
+    const e = access(local);
+    return l.tdz ? F.createCallExpression(rt("checkTdz"), undefined, [e, F.createStringLiteral(l.sourceName)]) : e;
+  }
+
+  // ---------------------------------------------------------------- rewriting kept code
+
+  /** Is `node` the target of an assignment (so it is written, not read)? */
+  function isWriteTarget(node: ts.Node): boolean {
+    let n = node;
+    let p = n.parent;
+    while (p && (T.isParenthesizedExpression(p) || T.isNonNullExpression(p) || T.isAsExpression(p))) {
+      n = p;
+      p = p.parent;
+    }
+    if (!p) return false;
+    if (T.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === SK.EqualsToken) return true;
+    if ((T.isForInStatement(p) || T.isForOfStatement(p)) && p.initializer === n) return true;
+    return false;
+  }
+
+  /**
+   * Rewrites a node of the original function for the resume function: locals by their storage,
+   * `this`/`arguments`/`super` through the machine, hoisted declarations as assignments, jumps
+   * that leave a kept statement as machine jumps. `inFunction`: inside a nested non-arrow function.
+   */
+  function rewrite(node: ts.Node, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
+    const visit = (n: ts.Node): ts.Node => rewrite(n, inFunction, writeTargets);
+    if (T.isIdentifier(node)) {
+      if (node === lowered.resumeValue) return F.createIdentifier(vName);
+      const text = node.text;
+      if (text.startsWith("$am_") && !scopes.refs.has(node) && !tempOfIdentifier.has(node)) {
+        if (text === "$am_args") return m("a");
+        if (text === "$am_TDZ") return rt("TDZ");
+        return rt(text.slice(4));
+      }
+      const local = localOf(node);
+      if (local !== undefined) return writeTargets.has(node) || isWriteTargetSynth(node) ? access(local) : read(local);
+      if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(node)) return m("a");
+      return node;
+    }
+    if (node.kind === SK.ThisKeyword && !inFunction) return m("t");
+    if (T.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && !inFunction) return F.createVoidZero();
+    if ((T.isPropertyAccessExpression(node) || T.isElementAccessExpression(node)) && node.expression.kind === SK.SuperKeyword && !inFunction) {
+      const key = T.isPropertyAccessExpression(node) ? F.createStringLiteral(node.name.text) : (visit(node.argumentExpression) as ts.Expression);
+      return F.createCallExpression(m("h"), undefined, [key]);
+    }
+    if (T.isCallExpression(node) && !inFunction) {
+      const callee = node.expression;
+      if ((T.isPropertyAccessExpression(callee) || T.isElementAccessExpression(callee)) && callee.expression.kind === SK.SuperKeyword) {
+        // super.m(args) calls the parent's method with this = the method's this.
+        return F.createCallExpression(F.createPropertyAccessExpression(visit(callee) as ts.Expression, "call"), undefined, [m("t"), ...node.arguments.map((a) => visit(a) as ts.Expression)]);
+      }
+    }
+    if (T.isShorthandPropertyAssignment(node)) {
+      const local = localOf(node.name);
+      if (local !== undefined) {
+        const value = writeTargets.has(node.name) ? access(local) : read(local);
+        const withDefault = node.objectAssignmentInitializer ? F.createAssignment(value, visit(node.objectAssignmentInitializer) as ts.Expression) : value;
+        return F.createPropertyAssignment(F.createIdentifier(node.name.text), withDefault);
+      }
+    }
+    if (T.isReturnStatement(node) || T.isBreakStatement(node) || T.isContinueStatement(node)) {
+      const j = jumpRewrites.get(node);
+      if (j && !inFunction) return emitJump(j, visit);
+    }
+    if (T.isVariableStatement(node) && !inFunction) {
+      const converted = convertDeclarationList(node.declarationList, visit);
+      if (converted !== undefined) return converted ? F.createExpressionStatement(converted) : F.createEmptyStatement();
+    }
+    if ((T.isForStatement(node) && node.initializer && T.isVariableDeclarationList(node.initializer)) && !inFunction) {
+      const converted = convertDeclarationList(node.initializer, visit);
+      if (converted !== undefined) {
+        return F.updateForStatement(node, converted || undefined, node.condition && (visit(node.condition) as ts.Expression), node.incrementor && (visit(node.incrementor) as ts.Expression), visit(node.statement) as ts.Statement);
+      }
+    }
+    if ((T.isForInStatement(node) || T.isForOfStatement(node)) && T.isVariableDeclarationList(node.initializer) && !inFunction) {
+      const d = node.initializer.declarations[0];
+      const ids = bindingIds(d.name);
+      if (ids.some((id) => localOf(id) !== undefined)) {
+        const target = toAssignmentTarget(d.name, visit);
+        const expr = visit(node.expression) as ts.Expression;
+        const stmt = visit(node.statement) as ts.Statement;
+        return T.isForInStatement(node) ? F.updateForInStatement(node, target, expr, stmt) : F.updateForOfStatement(node, node.awaitModifier, target, expr, stmt);
+      }
+    }
+    if (T.isFunctionDeclaration(node) && lowered.hoistedFunctions.has(node)) {
+      // A hoisted declaration, used as the value of `g = …`.
+      if (isAsyncFunction(node)) {
+        const replaced = input.transformNested(node, (n) => rewrite(n, false, new Set()));
+        if (replaced) return replaced;
+      }
+      const expr = F.createFunctionExpression(node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, node.body!);
+      return closure(node, expr, true);
+    }
+    if (T.isClassDeclaration(node) && node.name && localOf(node.name) !== undefined && !inFunction) {
+      const expr = F.createClassExpression(node.modifiers?.filter((x) => x.kind !== SK.ExportKeyword && x.kind !== SK.DefaultKeyword) as ts.ModifierLike[] | undefined, node.name, node.typeParameters, node.heritageClauses, node.members);
+      return closure(node, expr, true);
+    }
+    if (T.isFunctionLike(node) || T.isClassLike(node)) {
+      if (isAsyncFunction(node)) {
+        const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()));
+        if (replaced) return replaced;
+      }
+      return closure(node, node, inFunction || !T.isArrowFunction(node));
+    }
+    if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
+      markTargets(node.left, writeTargets);
+    }
+    if ((T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
+      markTargets(node.operand, writeTargets);
+    }
+    return T.visitEachChild(node, visit, undefined);
+  }
+
+  /** Synthesized assignment targets have no parent: find them by shape. */
+  function isWriteTargetSynth(node: ts.Identifier): boolean {
+    return node.parent !== undefined && isWriteTarget(node);
+  }
+  function markTargets(target: ts.Node, set: Set<ts.Node>): void {
+    const t = skipParens(target);
+    if (T.isIdentifier(t)) set.add(t);
+    else if (T.isObjectLiteralExpression(t)) {
+      for (const p of t.properties) {
+        if (T.isPropertyAssignment(p)) markTargets(skipDefault(p.initializer), set);
+        else if (T.isShorthandPropertyAssignment(p)) set.add(p.name);
+        else if (T.isSpreadAssignment(p)) markTargets(p.expression, set);
+      }
+    } else if (T.isArrayLiteralExpression(t)) {
+      for (const e of t.elements) markTargets(T.isSpreadElement(e) ? e.expression : skipDefault(e), set);
+    }
+  }
+  function skipDefault(e: ts.Expression): ts.Expression {
+    return T.isBinaryExpression(e) && e.operatorToken.kind === SK.EqualsToken ? e.left : e;
+  }
+  function skipParens(e: ts.Node): ts.Node {
+    while (T.isParenthesizedExpression(e)) e = e.expression;
+    return e;
+  }
+  /** `arguments` as a value (not a property name or a declaration). */
+  function isArgumentsReference(node: ts.Identifier): boolean {
+    const p = node.parent;
+    if (!p) return true;
+    if (T.isPropertyAccessExpression(p) && p.name === node) return false;
+    if ((T.isPropertyAssignment(p) || T.isMethodDeclaration(p) || T.isPropertyDeclaration(p)) && p.name === node) return false;
+    return true;
+  }
+
+  function isAsyncFunction(node: ts.Node): boolean {
+    return T.isFunctionLike(node) && !!(T.getCombinedModifierFlags(node as ts.Declaration) & T.ModifierFlags.Async) && !(node as ts.FunctionLikeDeclaration).asteriskToken && !!(node as ts.FunctionLikeDeclaration).body;
+  }
+
+  /**
+   * A nested function or class: its references to captured locals are rewritten (`this` and
+   * `arguments` only inside arrows). One created in an exploded scope whose captured bindings
+   * live in an environment record must keep the record of its own iteration:
+   * `(($env) => function () { … $env.i … })($env)`.
+   */
+  function closure(original: ts.Node, node: ts.Node, innerIsFunction: boolean): ts.Node {
+    const holders = new Set<LocalId>();
+    const scan = (n: ts.Node): void => {
+      if (T.isIdentifier(n)) {
+        const local = localOf(n);
+        if (local !== undefined && locals[local].storage === LocalStorage.Env) holders.add(locals[local].env!);
+        return;
+      }
+      T.forEachChild(n, scan);
+    };
+    scan(original);
+    const inner = T.visitEachChild(node, (c) => rewrite(c, innerIsFunction, new Set()), undefined) as unknown as ts.Expression;
+    if (holders.size === 0) return inner;
+    const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));
+    const arrow = F.createArrowFunction(undefined, undefined, params, undefined, undefined, F.createParenthesizedExpression(inner));
+    return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, [...holders].map((h) => F.createIdentifier(locals[h].name)));
+  }
+
+  function bindingIds(name: ts.BindingName): ts.Identifier[] {
+    if (T.isIdentifier(name)) return [name];
+    return name.elements.flatMap((e) => (T.isBindingElement(e) ? bindingIds(e.name) : []));
+  }
+  /** A binding pattern as an assignment target (same shape), its identifiers rewritten. */
+  function toAssignmentTarget(name: ts.BindingName, visit: (n: ts.Node) => ts.Node): ts.Expression {
+    if (T.isIdentifier(name)) {
+      const local = localOf(name);
+      return local !== undefined ? access(local) : name;
+    }
+    if (T.isObjectBindingPattern(name)) {
+      return F.createObjectLiteralExpression(
+        name.elements.map((e) => {
+          const target = toAssignmentTarget(e.name, visit);
+          if (e.dotDotDotToken) return F.createSpreadAssignment(target);
+          const value = e.initializer ? F.createAssignment(target, visit(e.initializer) as ts.Expression) : target;
+          const key = e.propertyName ? (visit(e.propertyName) as ts.PropertyName) : F.createIdentifier((e.name as ts.Identifier).text);
+          return F.createPropertyAssignment(key, value);
+        }),
+      );
+    }
+    return F.createArrayLiteralExpression(
+      name.elements.map((e) => {
+        if (T.isOmittedExpression(e)) return e;
+        const target = toAssignmentTarget(e.name, visit);
+        if (e.dotDotDotToken) return F.createSpreadElement(target);
+        return e.initializer ? F.createAssignment(target, visit(e.initializer) as ts.Expression) : target;
+      }),
+    );
+  }
+  /**
+   * `var a = 1, b;` whose bindings are machine locals → `a = 1` (undefined: not hoisted here;
+   * null: nothing left to run).
+   */
+  function convertDeclarationList(list: ts.VariableDeclarationList, visit: (n: ts.Node) => ts.Node): ts.Expression | null | undefined {
+    if (!list.declarations.some((d) => bindingIds(d.name).some((id) => localOf(id) !== undefined))) return undefined;
+    const isVar = !(list.flags & (T.NodeFlags.Let | T.NodeFlags.Const));
+    const parts: ts.Expression[] = [];
+    for (const d of list.declarations) {
+      if (!d.initializer) {
+        if (!isVar && T.isIdentifier(d.name)) parts.push(F.createAssignment(toAssignmentTarget(d.name, visit), F.createVoidZero()));
+        continue;
+      }
+      const target = toAssignmentTarget(d.name, visit);
+      const value = visit(d.initializer) as ts.Expression;
+      parts.push(T.isIdentifier(d.name) ? F.createAssignment(target, value) : F.createParenthesizedExpression(F.createAssignment(target, value)));
+    }
+    if (parts.length === 0) return null;
+    return parts.reduce((a, b) => F.createComma(a, b));
+  }
+
+  // ---------------------------------------------------------------- jumps and terminators
+
+  function gotoStatements(target: number, fallsThrough: boolean): ts.Statement[] {
+    const set = F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target))));
+    return fallsThrough ? [set] : [set, F.createContinueStatement(loopLabel)];
+  }
+  function assign(local: LocalId, value: ts.Expression): ts.Statement {
+    return F.createExpressionStatement(F.createAssignment(access(local), value));
+  }
+  function emitJump(j: JumpRewrite, visit: (n: ts.Node) => ts.Node): ts.Statement {
+    if (j.kind === "return") {
+      return F.createReturnStatement(F.createCallExpression(m("ret"), undefined, j.value ? [visit(j.value) as ts.Expression] : []));
+    }
+    const stmts = j.assigns.map(([local, v]) => assign(local, typeof v === "number" ? F.createNumericLiteral(v) : (visit(v) as ts.Expression)));
+    return F.createBlock([...stmts, ...gotoStatements(j.target, false)], false);
+  }
+
+  function emitTerminator(block: Block, next: number | undefined): ts.Statement[] {
+    const term = block.term;
+    const v = (e: ts.Node): ts.Expression => rewrite(e, false, new Set()) as ts.Expression;
+    switch (term.kind) {
+      case TerminatorKind.Goto:
+        return gotoStatements(term.target, term.target === next);
+      case TerminatorKind.Branch:
+        return [F.createIfStatement(v(term.test), F.createBlock(gotoStatements(term.then, false)), undefined), ...gotoStatements(term.else, term.else === next)];
+      case TerminatorKind.Return:
+        return [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, term.value ? [v(term.value)] : []))];
+      case TerminatorKind.Throw:
+        return [F.createThrowStatement(v(term.value))];
+      case TerminatorKind.Suspend:
+        return emitSuspend(term, v);
+      case TerminatorKind.EndFinally: {
+        const clauses: ts.CaseOrDefaultClause[] = [];
+        const ct = (): ts.Expression => access(term.completion);
+        const cv = (): ts.Expression => access(term.value);
+        clauses.push(
+          F.createCaseClause(F.createNumericLiteral(Completion.Return), term.returnTo
+            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...gotoStatements(term.returnTo.block, false)]
+            : [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, [cv()]))]),
+        );
+        clauses.push(F.createCaseClause(F.createNumericLiteral(Completion.Throw), [F.createThrowStatement(cv())]));
+        for (const [code, cont] of term.jumps) {
+          const stmts = cont.completion !== undefined ? [assign(cont.completion, F.createNumericLiteral(code))] : [];
+          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...gotoStatements(cont.target, false)]));
+        }
+        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...gotoStatements(term.next, term.next === next)];
+      }
+    }
+  }
+
+  function emitSuspend(term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
+    const stmts: ts.Statement[] = [F.createExpressionStatement(F.createAssignment(F.createIdentifier(vName), v(term.awaited)))];
+    const fields = layout.states.find((s) => s.state === term.point)!.fields;
+    const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
+    for (let offset = layout.capturedSize; offset < layout.frameSize; offset++) {
+      const local = liveOffsets.get(offset);
+      stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, local !== undefined ? locals[local].sourceName : "dead"), local !== undefined ? F.createIdentifier(locals[local].name) : F.createVoidZero())));
+    }
+    stmts.push(F.createExpressionStatement(F.createAssignment(m("s"), commented(term.point, stateNames[term.point]))));
+    stmts.push(F.createReturnStatement(F.createCallExpression(m("await"), undefined, [F.createIdentifier(vName)])));
+    return stmts;
+  }
+  function commented(n: number, comment: string): ts.Expression {
+    return T.addSyntheticTrailingComment(F.createNumericLiteral(n), SK.MultiLineCommentTrivia, ` ${comment} `, false);
+  }
+
+  // ---------------------------------------------------------------- blocks
+
+  const order = cfg.blocks.filter((b) => reachable.has(b.id)).sort((a, b) => label(a.id) - label(b.id));
+  const clauses: ts.CaseClause[] = [];
+  order.forEach((block, i) => {
+    const stmts: ts.Statement[] = [];
+    const suspend = cfg.suspends.find((s) => s.resume === block.id);
+    if (suspend) {
+      // Resume: take the live values back from the frame, then deliver the awaited outcome.
+      const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
+      for (const [local, offset] of fields) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(locals[local].name), frameSlot(offset, locals[local].sourceName))));
+      stmts.push(F.createIfStatement(F.createIdentifier(tName), F.createThrowStatement(F.createIdentifier(vName))));
+    }
+    for (const op of block.ops) stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+    const next = order[i + 1]?.id;
+    stmts.push(...emitTerminator(block, next));
+    const name = label(block.id) < stateNames.length ? stateNames[label(block.id)] : undefined;
+    clauses.push(F.createCaseClause(name ? commented(label(block.id), name) : F.createNumericLiteral(label(block.id)), stmts));
+  });
+
+  // ---------------------------------------------------------------- exception dispatch
+
+  let body: ts.Statement = F.createSwitchStatement(F.createIdentifier(lName), F.createCaseBlock(clauses));
+  if (cfg.regions.length > 0) {
+    const byRegion = new Map<number, number[]>();
+    for (const b of order) if (b.region !== undefined) (byRegion.get(b.region) ?? byRegion.set(b.region, []).get(b.region)!).push(label(b.id));
+    const dispatch: ts.CaseClause[] = [];
+    for (const [regionId, labels] of byRegion) {
+      const r = cfg.regions[regionId];
+      const err = F.createIdentifier(eName);
+      const enter = r.kind === RegionKind.Catch ? [assign(r.completion, err)] : [assign(r.completion, F.createNumericLiteral(Completion.Throw)), assign(r.value!, err)];
+      labels.forEach((l, k) => {
+        const isLast = k === labels.length - 1;
+        dispatch.push(F.createCaseClause(F.createNumericLiteral(l), isLast ? [...enter, ...gotoStatements(r.handler, false)] : []));
+      });
+    }
+    body = F.createTryStatement(
+      F.createBlock([body], true),
+      F.createCatchClause(eName, F.createBlock([F.createSwitchStatement(F.createIdentifier(lName), F.createCaseBlock(dispatch)), F.createThrowStatement(F.createIdentifier(eName))], true)),
+      undefined,
+    );
+  }
+
+  const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
+  const resumeBody: ts.Statement[] = [];
+  if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
+  resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(lName, undefined, undefined, m("s"))], T.NodeFlags.Let)));
+  resumeBody.push(F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock([body], true))));
+
+  const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
+  T.setEmitFlags(resume, T.EmitFlags.None);
+  void liveness;
+  void fn;
+
+  const stateEnum = F.createVariableStatement(
+    undefined,
+    F.createVariableDeclarationList([F.createVariableDeclaration(machineNames.states, undefined, undefined, F.createCallExpression(rt("states"), undefined, [F.createArrayLiteralExpression(stateNames.map((s) => F.createStringLiteral(s)))]))], T.NodeFlags.None),
+  );
+  return { stateEnum, resume, frameSize: layout.frameSize, stateNames };
+}

@@ -1,0 +1,1089 @@
+/**
+ * Lowers the body of one async function into a control-flow graph (cfg.ts).
+ *
+ * In:  the function node, the file's scope analysis, a name manager.
+ * Out: `LoweredFunction`: the Cfg plus what the emitter needs to print kept statements
+ *      (which locals a source binding became, how a `break` inside a kept statement jumps).
+ *
+ * Only statements that hold an `await` are taken apart ("exploded", regenerator's word); every
+ * other statement is kept whole as one op and runs natively, its own loops, closures and
+ * per-iteration bindings included. Bindings of exploded scopes become locals of the machine.
+ *
+ * Each statement kind has a lowering picture before its case, in TypeScript's generators.ts style:
+ *     [source]  while (cond) body
+ *     [lowered] head: branch cond ? body : exit;  body: …; goto head;  exit:
+ *
+ * Unsupported input throws `Unsupported` (the function is then left native and reported).
+ */
+import type * as ts from "typescript";
+import { BindingKind, type Binding, type Scopes } from "../analyze/scopes";
+import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
+import type { NameManager } from "../emit/names";
+import {
+  Completion,
+  LocalKind,
+  LocalStorage,
+  RegionKind,
+  TerminatorKind,
+  type Block,
+  type BlockId,
+  type Cfg,
+  type Local,
+  type LocalId,
+  type Op,
+  type Region,
+  type RegionId,
+  type SuspendPoint,
+  type Terminator,
+  type JumpContinuation,
+} from "./cfg";
+
+export class Unsupported extends Error {
+  constructor(
+    readonly node: ts.Node,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** How a jump inside a kept statement is rewritten. */
+export type JumpRewrite =
+  /** `return m.ret(value)` */
+  | { kind: "return"; value: ts.Expression | undefined }
+  /** assignments (completion locals), then continue at `target` */
+  | { kind: "goto"; assigns: Array<[LocalId, ts.Expression | number]>; target: BlockId };
+
+export interface LoweredFunction {
+  readonly cfg: Cfg;
+  /** The machine local each source binding of an exploded scope became. */
+  readonly localOfBinding: ReadonlyMap<Binding, LocalId>;
+  /** Synthesized identifiers that stand for temporaries. */
+  readonly tempOfIdentifier: ReadonlyMap<ts.Identifier, LocalId>;
+  /** Stand-in for the value the machine was resumed with (`v` of the resume function). */
+  readonly resumeValue: ts.Identifier;
+  /** Jumps inside kept statements that leave them. */
+  readonly jumpRewrites: ReadonlyMap<ts.Node, JumpRewrite>;
+  /** Function declarations hoisted to their scope's entry as assignments. */
+  readonly hoistedFunctions: ReadonlySet<ts.Node>;
+  /** Environment records: holder local → the locals stored in it. */
+  readonly envFields: ReadonlyMap<LocalId, LocalId[]>;
+  /** Per suspend point: the block its first op (reading the resumed value) starts. */
+  readonly paramsSimple: boolean;
+}
+
+type JumpScope =
+  | { kind: "loop"; labels: string[]; breakTarget: BlockId; continueTarget: BlockId; iterator?: IteratorScope }
+  | { kind: "label"; labels: string[]; breakTarget: BlockId }
+  | { kind: "switch"; labels: string[]; breakTarget: BlockId }
+  | { kind: "finally"; fin: FinallyInfo };
+
+interface FinallyInfo {
+  entry: BlockId;
+  completion: LocalId;
+  value: LocalId;
+  /** Terminator of the finally's end, filled in as jumps through it are lowered. */
+  jumps: Map<number, JumpContinuation>;
+  /** The finally enclosing this one, if any (for pending returns). */
+  outer: FinallyInfo | undefined;
+}
+
+interface IteratorScope {
+  fin: FinallyInfo;
+}
+
+export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes, names: NameManager): LoweredFunction {
+  const T = tsApi;
+  const F = T.factory;
+  const SK = T.SyntaxKind;
+
+  const blocks: Block[] = [];
+  const locals: Local[] = [];
+  const regions: Region[] = [];
+  const suspends: SuspendPoint[] = [];
+  const localOfBinding = new Map<Binding, LocalId>();
+  const tempOfIdentifier = new Map<ts.Identifier, LocalId>();
+  const jumpRewrites = new Map<ts.Node, JumpRewrite>();
+  const hoistedFunctions = new Set<ts.Node>();
+  const envFields = new Map<LocalId, LocalId[]>();
+  const resumeValue = F.createIdentifier("$resumeValue");
+  const stateNames = new Set<string>();
+  const file = fn.getSourceFile();
+
+  let current: Block;
+  let region: RegionId | undefined;
+  const jumpStack: JumpScope[] = [];
+  let pendingLabels: string[] = [];
+  const unreachable = F.createThrowStatement(F.createIdentifier("undefined"));
+
+  // ---------------------------------------------------------------- blocks and ops
+
+  function newBlock(): Block {
+    const block: Block = { id: blocks.length, ops: [], term: { kind: TerminatorKind.Return, value: undefined, uses: new Set() }, region };
+    blocks.push(block);
+    return block;
+  }
+  /** Starts emitting into `block` (TS `markLabel`). */
+  function mark(block: Block): void {
+    current = block;
+  }
+  function terminate(term: Terminator): void {
+    current.term = term;
+    // Whatever follows a terminator is unreachable until the next mark; give it a block anyway.
+    current = newBlock();
+    void unreachable;
+  }
+  function goto(target: Block | BlockId): void {
+    terminate({ kind: TerminatorKind.Goto, target: typeof target === "number" ? target : target.id });
+  }
+  function emitOp(node: ts.Statement, defs: Iterable<LocalId> = [], exits: BlockId[] = []): void {
+    const op: Op = { node, uses: usesOf(node, new Set(defs)), defs: new Set(defs), exits };
+    current.ops.push(op);
+  }
+  function emitAssign(target: LocalId, value: ts.Expression): void {
+    const id = identifierFor(target);
+    emitOp(F.createExpressionStatement(F.createAssignment(id, value)), locals[target].storage === LocalStorage.Register ? [target] : []);
+  }
+
+  // ---------------------------------------------------------------- locals
+
+  function newLocal(kind: LocalKind, sourceName: string, name: string, isConst = false): LocalId {
+    const id = locals.length;
+    locals.push({ id, kind, sourceName, name, storage: LocalStorage.Register, tdz: false, isConst });
+    return id;
+  }
+  function newTemp(what: string): LocalId {
+    return newLocal(LocalKind.Temp, what, names.claim(`$${what}`));
+  }
+  /** A fresh synthesized identifier that refers to `local` (emit maps it back). */
+  function identifierFor(local: LocalId): ts.Identifier {
+    const id = F.createIdentifier(locals[local].name);
+    tempOfIdentifier.set(id, local);
+    return id;
+  }
+
+  /** Makes the bindings of an exploded scope machine locals; returns env-record setup ops. */
+  function declareScope(scopeNode: ts.Node, isFunctionScope: boolean, beforeHoisting?: () => void): void {
+    const scope = scopes.scopeOf.get(scopeNode);
+    if (!scope) return;
+    const captured: LocalId[] = [];
+    for (const binding of scope.bindings.values()) {
+      if (localOfBinding.has(binding)) continue;
+      const isConst = binding.kind === BindingKind.Const;
+      const local = newLocal(LocalKind.Binding, binding.name, names.claim(binding.name), isConst);
+      localOfBinding.set(binding, local);
+      const l = locals[local];
+      l.tdz = (binding.kind === BindingKind.Let || binding.kind === BindingKind.Const || binding.kind === BindingKind.Class) && mayReadBeforeInit(binding);
+      if (binding.captured) {
+        if (isFunctionScope) l.storage = LocalStorage.Frame;
+        else captured.push(local);
+      }
+    }
+    if (captured.length > 0) {
+      const holder = newTemp("env");
+      envFields.set(holder, captured);
+      for (const c of captured) {
+        locals[c].storage = LocalStorage.Env;
+        locals[c].env = holder;
+      }
+      // $env = { x: TDZ-or-undefined, … }: a fresh binding per entry of the scope.
+      emitAssign(holder, F.createObjectLiteralExpression(captured.map((c) => F.createPropertyAssignment(locals[c].name, initialValue(c)))));
+    } else {
+      for (const binding of scope.bindings.values()) {
+        const local = localOfBinding.get(binding)!;
+        const l = locals[local];
+        if (l.storage !== LocalStorage.Register && l.storage !== LocalStorage.Frame) continue;
+        if (l.tdz) emitAssign(local, tdzMarker());
+      }
+    }
+    beforeHoisting?.();
+    // Function declarations of the scope are created on entry (hoisting).
+    const statements = T.isSourceFile(scopeNode) || T.isBlock(scopeNode) ? scopeNode.statements : T.isFunctionLike(scopeNode) && (scopeNode as ts.FunctionLikeDeclaration).body && T.isBlock((scopeNode as ts.FunctionLikeDeclaration).body!) ? ((scopeNode as ts.FunctionLikeDeclaration).body as ts.Block).statements : T.isCaseBlock(scopeNode) ? scopeNode.clauses.flatMap((c) => [...c.statements]) : [];
+    for (const s of statements) {
+      if (T.isFunctionDeclaration(s) && s.name && s.body) {
+        const binding = scopes.decls.get(s.name)!;
+        const local = localOfBinding.get(binding)!;
+        hoistedFunctions.add(s);
+        emitOp(F.createExpressionStatement(F.createAssignment(identifierFor(local), s as unknown as ts.Expression)), locals[local].storage === LocalStorage.Register ? [local] : []);
+      }
+    }
+  }
+  function initialValue(local: LocalId): ts.Expression {
+    return locals[local].tdz ? tdzMarker() : F.createVoidZero();
+  }
+  function tdzMarker(): ts.Expression {
+    return F.createIdentifier("$am_TDZ");
+  }
+
+  /**
+   * May a read of this binding happen while it is uninitialized? Reads inside closures, reads
+   * that come before the declaration in the text, and anything in a switch's case block may.
+   */
+  function mayReadBeforeInit(binding: Binding): boolean {
+    const decl = binding.declarations[0];
+    const declEnd = declarationEnd(decl);
+    if (T.isCaseBlock(binding.scope.node)) return binding.references.length > 0;
+    for (const ref of binding.references) {
+      if (ref.getStart(file) < declEnd) return true;
+      if (enclosingFunction(ref) !== enclosingFunction(decl)) {
+        // A closure created after the declaration ran cannot see the dead zone.
+        const closure = outermostClosureBelow(ref, enclosingFunction(decl));
+        if (!closure || closure.getStart(file) < declEnd) return true;
+      }
+    }
+    return false;
+  }
+  function declarationEnd(decl: ts.Identifier): number {
+    let n: ts.Node = decl;
+    while (n.parent && !T.isVariableDeclaration(n) && !T.isClassDeclaration(n) && !T.isFunctionDeclaration(n)) n = n.parent;
+    return n.getEnd();
+  }
+  function enclosingFunction(node: ts.Node): ts.Node {
+    let n = node.parent;
+    while (n && !T.isFunctionLike(n) && !T.isSourceFile(n) && !T.isClassStaticBlockDeclaration(n) && !T.isPropertyDeclaration(n)) n = n.parent;
+    return n;
+  }
+  function outermostClosureBelow(node: ts.Node, owner: ts.Node): ts.Node | undefined {
+    let found: ts.Node | undefined;
+    for (let n = node.parent; n && n !== owner; n = n.parent) if (T.isFunctionLike(n) || T.isClassLike(n)) found = n;
+    return found;
+  }
+
+  /** Locals an op reads: every identifier in it that names a machine local or a temporary. */
+  function usesOf(node: ts.Node, defs: ReadonlySet<LocalId>): Set<LocalId> {
+    const uses = new Set<LocalId>();
+    const walk = (n: ts.Node): void => {
+      if (T.isIdentifier(n)) {
+        let local = tempOfIdentifier.get(n);
+        if (local === undefined) {
+          const b = scopes.refs.get(n) ?? scopes.decls.get(n);
+          if (b) local = localOfBinding.get(b);
+        }
+        if (local !== undefined) {
+          const l = locals[local];
+          if (l.storage === LocalStorage.Env) uses.add(l.env!);
+          else if (l.storage === LocalStorage.Register && !(defs.has(local) && isAssignmentTargetOf(n, node))) uses.add(local);
+        }
+        return;
+      }
+      if (n === resumeValue) return;
+      T.forEachChild(n, walk);
+    };
+    walk(node);
+    return uses;
+  }
+  /** Is `id` the plain target of the assignment statement `node`? */
+  function isAssignmentTargetOf(id: ts.Identifier, node: ts.Node): boolean {
+    return T.isExpressionStatement(node) && T.isBinaryExpression(node.expression) && node.expression.operatorToken.kind === SK.EqualsToken && node.expression.left === id;
+  }
+  function localOf(id: ts.Identifier): LocalId | undefined {
+    const t = tempOfIdentifier.get(id);
+    if (t !== undefined) return t;
+    const b = scopes.refs.get(id) ?? scopes.decls.get(id);
+    return b ? localOfBinding.get(b) : undefined;
+  }
+
+  // ---------------------------------------------------------------- suspends
+
+  /**
+   * [source]  await x
+   * [lowered] .suspend x → resume;  resume: (value available as the resume value)
+   * Returns an expression for the awaited result, valid in the resume block's first op.
+   */
+  function suspend(awaitNode: ts.AwaitExpression): ts.Identifier {
+    const operand = lowerExpression(awaitNode.expression);
+    const resume = newBlock();
+    const state = 3 + suspends.length;
+    const pos = file.getLineAndCharacterOfPosition(awaitNode.getStart(file));
+    suspends.push({
+      state,
+      name: stateName(awaitNode.expression, pos.line + 1),
+      block: current.id,
+      resume: resume.id,
+      line: pos.line + 1,
+      column: pos.character + 1,
+      awaitedText: shorten(awaitNode.expression.getText(file)),
+    });
+    current.term = { kind: TerminatorKind.Suspend, awaited: operand, uses: usesOf(operand, new Set()), resume: resume.id, point: state };
+    mark(resume);
+    return resumeValue;
+  }
+  function stateName(awaited: ts.Expression, line: number): string {
+    let e = skipOuterExpressions(T, awaited);
+    if (T.isCallExpression(e) || T.isNewExpression(e)) e = skipOuterExpressions(T, e.expression);
+    let word = "";
+    if (T.isIdentifier(e) || T.isPrivateIdentifier(e)) word = e.text;
+    else if (T.isPropertyAccessExpression(e)) word = e.name.text;
+    else if (T.isElementAccessExpression(e) && T.isStringLiteralLike(e.argumentExpression)) word = e.argumentExpression.text;
+    else if (T.isAwaitExpression(e)) word = "Await";
+    word = word.replace(/[^A-Za-z0-9_$]/g, "");
+    const base = word ? `Await${word[0].toUpperCase()}${word.slice(1)}_L${line}` : `Await_L${line}`;
+    let name = base;
+    for (let i = 2; stateNames.has(name); i++) name = `${base}_${i}`;
+    stateNames.add(name);
+    return name;
+  }
+
+  /**
+   * Lowers an expression that may hold awaits; returns an expression that computes the rest.
+   * Supported here: an await at the root (`await x`, possibly parenthesized). Awaits deeper in
+   * an expression are lowered by linearize-expression (#3) — until then the function stays native.
+   */
+  function lowerExpression(expr: ts.Expression): ts.Expression {
+    if (!containsAwait(T, expr)) return expr;
+    const e = skipOuterExpressions(T, expr);
+    if (T.isAwaitExpression(e) && !containsAwait(T, e.expression)) {
+      const v = suspend(e);
+      const t = newTemp("awaited");
+      emitAssign(t, v);
+      return identifierFor(t);
+    }
+    throw new Unsupported(expr, "`await` inside a larger expression is not supported yet");
+  }
+  /** Like lowerExpression, but when the root is `await x` hands back the resume value itself. */
+  function lowerToResumeValue(expr: ts.Expression): ts.Expression {
+    const e = skipOuterExpressions(T, expr);
+    if (T.isAwaitExpression(e) && !containsAwait(T, e.expression)) return suspend(e);
+    return lowerExpression(expr);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  function lowerStatements(statements: readonly ts.Statement[]): void {
+    for (const s of statements) lowerStatement(s);
+  }
+
+  function lowerStatement(node: ts.Statement): void {
+    const labels = pendingLabels;
+    pendingLabels = [];
+    if (!containsAwait(T, node)) {
+      lowerKept(node, labels);
+      return;
+    }
+    switch (node.kind) {
+      case SK.Block:
+        return lowerBlock(node as ts.Block, labels);
+      case SK.ExpressionStatement:
+        return lowerExpressionStatement(node as ts.ExpressionStatement);
+      case SK.VariableStatement:
+        return lowerVariableList((node as ts.VariableStatement).declarationList);
+      case SK.ReturnStatement:
+        return lowerReturn((node as ts.ReturnStatement).expression);
+      case SK.ThrowStatement: {
+        const value = lowerToResumeValue((node as ts.ThrowStatement).expression);
+        return terminate({ kind: TerminatorKind.Throw, value, uses: usesOf(value, new Set()) });
+      }
+      case SK.IfStatement:
+        return lowerIf(node as ts.IfStatement);
+      case SK.WhileStatement:
+        return lowerWhile(node as ts.WhileStatement, labels);
+      case SK.DoStatement:
+        return lowerDo(node as ts.DoStatement, labels);
+      case SK.ForStatement:
+        return lowerFor(node as ts.ForStatement, labels);
+      case SK.ForInStatement:
+        return lowerForIn(node as ts.ForInStatement, labels);
+      case SK.ForOfStatement:
+        return lowerForOf(node as ts.ForOfStatement, labels);
+      case SK.LabeledStatement: {
+        const l = node as ts.LabeledStatement;
+        if (isIterationStatement(l.statement)) {
+          pendingLabels = [...labels, l.label.text];
+          return lowerStatement(l.statement);
+        }
+        const exit = newBlock();
+        jumpStack.push({ kind: "label", labels: [...labels, l.label.text], breakTarget: exit.id });
+        lowerStatement(l.statement);
+        jumpStack.pop();
+        goto(exit);
+        mark(exit);
+        return;
+      }
+      case SK.SwitchStatement:
+        return lowerSwitch(node as ts.SwitchStatement, labels);
+      case SK.TryStatement:
+        return lowerTry(node as ts.TryStatement);
+      case SK.ClassDeclaration:
+        throw new Unsupported(node, "`await` in a class declaration's computed key is not supported yet");
+      case SK.WithStatement:
+        throw new Unsupported(node, "`with` statement");
+      default:
+        throw new Unsupported(node, `\`await\` in a ${T.SyntaxKind[node.kind]} is not supported`);
+    }
+  }
+
+  function isIterationStatement(s: ts.Statement): boolean {
+    return T.isWhileStatement(s) || T.isDoStatement(s) || T.isForStatement(s) || T.isForInStatement(s) || T.isForOfStatement(s);
+  }
+
+  /**
+   * A statement without await runs whole. What the emitter changes in it: names of machine
+   * locals, `var`/`let` declarations of hoisted bindings (become assignments), and jumps that
+   * leave it (`return`, and `break`/`continue` to an exploded statement), recorded here.
+   */
+  function lowerKept(node: ts.Statement, labels: string[]): void {
+    if (T.isFunctionDeclaration(node) && hoistedFunctions.has(node)) return;
+    if (T.isEmptyStatement(node)) return;
+    // A jump at the exploded level is a terminator (so what follows is known dead).
+    if (T.isReturnStatement(node)) return lowerReturn(node.expression);
+    if (T.isBreakStatement(node) || T.isContinueStatement(node)) {
+      const j = lowerJump(node);
+      if (j.kind === "goto") {
+        for (const [local, value] of j.assigns) emitAssign(local, typeof value === "number" ? F.createNumericLiteral(value) : value);
+        goto(j.target);
+      }
+      return;
+    }
+    if (T.isThrowStatement(node)) return terminate({ kind: TerminatorKind.Throw, value: node.expression, uses: usesOf(node.expression, new Set()) });
+    if (T.isVariableStatement(node) && isHoistedDeclarationList(node.declarationList)) return lowerVariableList(node.declarationList);
+    if (T.isClassDeclaration(node) && node.name && localOf(node.name) !== undefined) {
+      const local = localOf(node.name)!;
+      emitOp(F.createExpressionStatement(F.createAssignment(identifierFor(local), node as unknown as ts.Expression)), defsIfRegister(local));
+      return;
+    }
+    const exits: BlockId[] = [];
+    const inner: string[] = [...labels];
+    const walk = (n: ts.Node, loopDepth: number, switchDepth: number, innerLabels: string[]): void => {
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+      if (T.isReturnStatement(n)) {
+        const j = lowerReturnJump(n.expression);
+        jumpRewrites.set(n, j);
+        if (j.kind === "goto") exits.push(j.target);
+      } else if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
+        const leaves = n.label ? !innerLabels.includes(n.label.text) : T.isBreakStatement(n) ? loopDepth + switchDepth === 0 : loopDepth === 0;
+        if (leaves) {
+          const j = lowerJump(n);
+          jumpRewrites.set(n, j);
+          if (j.kind === "goto") exits.push(j.target);
+        }
+      }
+      if (T.isLabeledStatement(n)) {
+        T.forEachChild(n, (c) => walk(c, loopDepth, switchDepth, [...innerLabels, n.label.text]));
+        return;
+      }
+      const isLoop = T.isIterationStatement(n, false);
+      T.forEachChild(n, (c) => walk(c, loopDepth + (isLoop ? 1 : 0), switchDepth + (T.isSwitchStatement(n) ? 1 : 0), innerLabels));
+    };
+    // A kept statement that is itself a loop/switch owns its unlabeled break/continue; its labels too.
+    walk(node, 0, 0, []);
+    void inner;
+    emitOp(node, [], exits);
+  }
+  function defsIfRegister(local: LocalId): LocalId[] {
+    return locals[local].storage === LocalStorage.Register ? [local] : [];
+  }
+  /** Declarations whose bindings are machine locals (the scope they live in was exploded). */
+  function isHoistedDeclarationList(list: ts.VariableDeclarationList): boolean {
+    for (const d of list.declarations) for (const id of bindingIdentifiers(d.name)) if (localOf(id) !== undefined) return true;
+    return false;
+  }
+  function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
+    if (T.isIdentifier(name)) return [name];
+    const out: ts.Identifier[] = [];
+    for (const e of name.elements) if (T.isBindingElement(e)) out.push(...bindingIdentifiers(e.name));
+    return out;
+  }
+
+  /**
+   * [source]  { let a = 1; … }
+   * [lowered] (a's binding becomes a local; `let a = 1` becomes `a = 1`)
+   */
+  function lowerBlock(node: ts.Block, labels: string[]): void {
+    if (labels.length > 0) {
+      const exit = newBlock();
+      jumpStack.push({ kind: "label", labels, breakTarget: exit.id });
+      declareScope(node, false);
+      lowerStatements(node.statements);
+      jumpStack.pop();
+      goto(exit);
+      mark(exit);
+      return;
+    }
+    declareScope(node, false);
+    lowerStatements(node.statements);
+  }
+
+  /**
+   * [source]  x = await e;   x += await e;   o.p = await e;   await e;
+   * [lowered] t = x (compound only); .suspend e; x = t + $resume
+   */
+  function lowerExpressionStatement(node: ts.ExpressionStatement): void {
+    const e = skipOuterExpressions(T, node.expression);
+    if (T.isAwaitExpression(e)) {
+      const v = lowerToResumeValue(e);
+      void v;
+      return;
+    }
+    if (T.isBinaryExpression(e) && isAssignmentOperator(e.operatorToken.kind) && !containsAwait(T, e.left)) {
+      const op = e.operatorToken.kind;
+      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+        throw new Unsupported(e, "`await` on the right of a logical assignment is not supported yet");
+      }
+      const left = skipOuterExpressions(T, e.left);
+      // The reference: evaluate the object and key before the await, as native does.
+      let target: ts.Expression = left;
+      if (T.isPropertyAccessExpression(left) && !isSuper(left.expression)) {
+        const obj = spill(left.expression, "object");
+        target = F.createPropertyAccessExpression(obj, left.name);
+      } else if (T.isElementAccessExpression(left) && !isSuper(left.expression)) {
+        const obj = spill(left.expression, "object");
+        const key = spill(left.argumentExpression, "key");
+        target = F.createElementAccessExpression(obj, key);
+      } else if (!T.isIdentifier(left) && !(op === SK.EqualsToken && (T.isObjectLiteralExpression(left) || T.isArrayLiteralExpression(left)))) {
+        throw new Unsupported(e, "`await` in an assignment to this kind of target is not supported yet");
+      }
+      if (op === SK.EqualsToken) {
+        const v = lowerToResumeValue(e.right);
+        emitAssignmentTo(target, v);
+        return;
+      }
+      const saved = newTemp("left");
+      emitAssign(saved, target);
+      const v = lowerToResumeValue(e.right);
+      emitAssignmentTo(target, F.createBinaryExpression(identifierFor(saved), compoundToBinary(op), v));
+      return;
+    }
+    throw new Unsupported(e, "`await` inside a larger expression is not supported yet");
+  }
+  function isSuper(e: ts.Expression): boolean {
+    return e.kind === SK.SuperKeyword;
+  }
+  function emitAssignmentTo(target: ts.Expression, value: ts.Expression): void {
+    const stmt = F.createExpressionStatement(F.createAssignment(target as ts.Identifier, value));
+    const local = T.isIdentifier(target) ? localOf(target) : undefined;
+    emitOp(stmt, local !== undefined ? defsIfRegister(local) : []);
+  }
+  /** Evaluates `expr` now into a temporary (unless it is a constant), for use after an await. */
+  function spill(expr: ts.Expression, what: string): ts.Expression {
+    const e = skipOuterExpressions(T, expr);
+    if (T.isLiteralExpression(e) || e.kind === SK.TrueKeyword || e.kind === SK.FalseKeyword || e.kind === SK.NullKeyword || e.kind === SK.ThisKeyword) return expr;
+    const value = lowerExpression(expr);
+    const t = newTemp(what);
+    emitAssign(t, value);
+    return identifierFor(t);
+  }
+  function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+    return kind >= SK.FirstAssignment && kind <= SK.LastAssignment;
+  }
+  function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
+    switch (kind) {
+      case SK.PlusEqualsToken: return SK.PlusToken;
+      case SK.MinusEqualsToken: return SK.MinusToken;
+      case SK.AsteriskEqualsToken: return SK.AsteriskToken;
+      case SK.AsteriskAsteriskEqualsToken: return SK.AsteriskAsteriskToken;
+      case SK.SlashEqualsToken: return SK.SlashToken;
+      case SK.PercentEqualsToken: return SK.PercentToken;
+      case SK.LessThanLessThanEqualsToken: return SK.LessThanLessThanToken;
+      case SK.GreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanToken;
+      case SK.GreaterThanGreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanGreaterThanToken;
+      case SK.AmpersandEqualsToken: return SK.AmpersandToken;
+      case SK.BarEqualsToken: return SK.BarToken;
+      case SK.CaretEqualsToken: return SK.CaretToken;
+      default: throw new Error(`not a compound assignment: ${SK[kind]}`);
+    }
+  }
+
+  /**
+   * [source]  let a = 1, { b } = await f(), c;
+   * [lowered] a = 1; .suspend f() → r; ({ b } = $resume); c = undefined
+   */
+  function lowerVariableList(list: ts.VariableDeclarationList): void {
+    const blockScope = list.flags & T.NodeFlags.BlockScoped;
+    if (blockScope === T.NodeFlags.Using || blockScope === T.NodeFlags.AwaitUsing) throw new Unsupported(list, "`using` declarations are not supported yet");
+    const isVar = !(list.flags & (T.NodeFlags.Let | T.NodeFlags.Const));
+    for (const d of list.declarations) {
+      if (!d.initializer) {
+        // `let x;` (re)initializes x to undefined each time it runs; `var x;` does nothing.
+        if (!isVar && T.isIdentifier(d.name)) {
+          const local = localOf(d.name);
+          if (local !== undefined) emitAssign(local, F.createVoidZero());
+        }
+        continue;
+      }
+      const value = lowerToResumeValue(d.initializer);
+      bindPattern(d.name, value);
+    }
+  }
+  /** Assigns `value` to a binding name or pattern whose identifiers are machine locals. */
+  function bindPattern(name: ts.BindingName, value: ts.Expression): void {
+    if (T.isIdentifier(name)) {
+      const local = localOf(name);
+      if (local === undefined) throw new Unsupported(name, "internal: binding without a local");
+      emitOp(F.createExpressionStatement(F.createAssignment(name, value)), defsIfRegister(local));
+      return;
+    }
+    const target = patternToAssignmentTarget(name);
+    const defs = bindingIdentifiers(name).map((id) => localOf(id)!).filter((l) => l !== undefined && locals[l].storage === LocalStorage.Register);
+    // Defaults inside a pattern may read locals assigned earlier in the same pattern: count all as uses too.
+    emitOp(F.createExpressionStatement(F.createAssignment(target, value)), []);
+    void defs;
+  }
+  /** `{ a, b: [c = 1], ...r }` (binding pattern) → the same shape as an assignment pattern. */
+  function patternToAssignmentTarget(name: ts.BindingName): ts.Expression {
+    if (T.isIdentifier(name)) return name;
+    if (T.isObjectBindingPattern(name)) {
+      return F.createObjectLiteralExpression(
+        name.elements.map((e) => {
+          if (e.dotDotDotToken) return F.createSpreadAssignment(patternToAssignmentTarget(e.name));
+          const target = patternToAssignmentTarget(e.name);
+          const withDefault = e.initializer ? F.createAssignment(target, e.initializer) : target;
+          if (!e.propertyName && T.isIdentifier(e.name)) {
+            return e.initializer ? F.createShorthandPropertyAssignment(e.name, e.initializer) : F.createShorthandPropertyAssignment(e.name);
+          }
+          return F.createPropertyAssignment(e.propertyName ?? (e.name as ts.Identifier), withDefault);
+        }),
+      );
+    }
+    return F.createArrayLiteralExpression(
+      name.elements.map((e) => {
+        if (T.isOmittedExpression(e)) return e;
+        const target = patternToAssignmentTarget(e.name);
+        if (e.dotDotDotToken) return F.createSpreadElement(target);
+        return e.initializer ? F.createAssignment(target, e.initializer) : target;
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- jumps
+
+  /**
+   * [source]  return x;            (inside try … finally, or a for…of)
+   * [lowered] $ct = Return; $cv = x; goto finally   — else: return m.ret(x)
+   */
+  function lowerReturn(expr: ts.Expression | undefined): void {
+    const value = expr ? lowerToResumeValue(expr) : undefined;
+    const j = lowerReturnJump(value);
+    if (j.kind === "return") {
+      terminate({ kind: TerminatorKind.Return, value: j.value, uses: j.value ? usesOf(j.value, new Set()) : new Set() });
+      return;
+    }
+    for (const [local, v] of j.assigns) emitAssign(local, typeof v === "number" ? F.createNumericLiteral(v) : v);
+    goto(j.target);
+  }
+  function lowerReturnJump(value: ts.Expression | undefined): JumpRewrite {
+    const fin = innermostFinally(jumpStack.length);
+    if (!fin) return { kind: "return", value };
+    return { kind: "goto", assigns: [[fin.completion, Completion.Return], [fin.value, value ?? F.createVoidZero()]], target: fin.entry };
+  }
+  function innermostFinally(below: number): FinallyInfo | undefined {
+    for (let i = below - 1; i >= 0; i--) {
+      const s = jumpStack[i];
+      if (s.kind === "finally") return s.fin;
+      if (s.kind === "loop" && s.iterator) return s.iterator.fin;
+    }
+    return undefined;
+  }
+
+  /**
+   * [source]  break L;  continue;
+   * [lowered] goto target — or, crossing finally blocks F1 (inner) … Fn:
+   *           $ct1 = Jump(target); goto F1;  F1's end: $ct2 = Jump(target); goto F2; … Fn's end: goto target
+   */
+  function lowerJump(node: ts.BreakStatement | ts.ContinueStatement): JumpRewrite {
+    const isBreak = T.isBreakStatement(node);
+    const label = node.label?.text;
+    const crossed: FinallyInfo[] = [];
+    for (let i = jumpStack.length - 1; i >= 0; i--) {
+      const s = jumpStack[i];
+      if (s.kind === "finally") {
+        crossed.push(s.fin);
+        continue;
+      }
+      const matches = label ? s.labels.includes(label) : isBreak ? s.kind === "loop" || s.kind === "switch" : s.kind === "loop";
+      if (!matches || (!isBreak && s.kind !== "loop")) {
+        if (s.kind === "loop" && s.iterator) crossed.push(s.iterator.fin);
+        continue;
+      }
+      // A break out of a for…of closes its iterator; a continue does not.
+      if (isBreak && s.kind === "loop" && s.iterator) crossed.push(s.iterator.fin);
+      const target = isBreak ? s.breakTarget : (s as { continueTarget: BlockId }).continueTarget;
+      if (crossed.length === 0) return { kind: "goto", assigns: [], target };
+      const code = Completion.JumpBase + target;
+      for (let k = 0; k < crossed.length; k++) {
+        const next = crossed[k + 1];
+        crossed[k].jumps.set(code, next ? { target: next.entry, completion: next.completion } : { target });
+      }
+      return { kind: "goto", assigns: [[crossed[0].completion, code]], target: crossed[0].entry };
+    }
+    throw new Unsupported(node, "jump target not found");
+  }
+
+  // ---------------------------------------------------------------- branches and loops
+
+  /**
+   * [source]  if (c) A else B
+   * [lowered] branch c ? then : else;  then: A; goto exit;  else: B; goto exit;  exit:
+   */
+  function lowerIf(node: ts.IfStatement): void {
+    const test = lowerExpression(node.expression);
+    const thenBlock = newBlock();
+    const elseBlock = node.elseStatement ? newBlock() : undefined;
+    const exit = newBlock();
+    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: thenBlock.id, else: (elseBlock ?? exit).id });
+    mark(thenBlock);
+    lowerStatement(node.thenStatement);
+    goto(exit);
+    if (elseBlock) {
+      mark(elseBlock);
+      lowerStatement(node.elseStatement!);
+      goto(exit);
+    }
+    mark(exit);
+  }
+
+  /**
+   * [source]  while (c) body
+   * [lowered] head: branch c ? body : exit;  body: …; goto head;  exit:
+   */
+  function lowerWhile(node: ts.WhileStatement, labels: string[]): void {
+    const head = newBlock();
+    const body = newBlock();
+    const exit = newBlock();
+    goto(head);
+    mark(head);
+    const test = lowerExpression(node.expression);
+    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+    mark(body);
+    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id });
+    lowerStatement(node.statement);
+    jumpStack.pop();
+    goto(head);
+    mark(exit);
+  }
+
+  /**
+   * [source]  do body while (c)
+   * [lowered] body: …; goto cont;  cont: branch c ? body : exit;  exit:
+   */
+  function lowerDo(node: ts.DoStatement, labels: string[]): void {
+    const body = newBlock();
+    const cont = newBlock();
+    const exit = newBlock();
+    goto(body);
+    mark(body);
+    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: cont.id });
+    lowerStatement(node.statement);
+    jumpStack.pop();
+    goto(cont);
+    mark(cont);
+    const test = lowerExpression(node.expression);
+    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+    mark(exit);
+  }
+
+  /**
+   * [source]  for (let i = 0; i < n; i++) body
+   * [lowered] i = 0;  head: branch i < n ? body : exit;  body: …; goto cont;
+   *           cont: ($env = { i: $env.i } — a fresh binding per iteration, when captured); i++; goto head;  exit:
+   */
+  function lowerFor(node: ts.ForStatement, labels: string[]): void {
+    declareScope(node, false);
+    const init = node.initializer;
+    if (init) {
+      if (T.isVariableDeclarationList(init)) lowerVariableList(init);
+      else {
+        const value = lowerExpression(init);
+        emitOp(F.createExpressionStatement(value), assignedLocal(value));
+      }
+    }
+    const head = newBlock();
+    const body = newBlock();
+    const cont = newBlock();
+    const exit = newBlock();
+    goto(head);
+    mark(head);
+    if (node.condition) {
+      const test = lowerExpression(node.condition);
+      terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+    } else goto(body);
+    mark(body);
+    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: cont.id });
+    lowerStatement(node.statement);
+    jumpStack.pop();
+    goto(cont);
+    mark(cont);
+    copyPerIterationEnv(node);
+    if (node.incrementor) {
+      const inc = lowerExpression(node.incrementor);
+      emitOp(F.createExpressionStatement(inc), []);
+    }
+    goto(head);
+    mark(exit);
+  }
+  function assignedLocal(e: ts.Expression): LocalId[] {
+    const x = skipOuterExpressions(T, e);
+    if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken && T.isIdentifier(x.left)) {
+      const l = localOf(x.left);
+      if (l !== undefined) return defsIfRegister(l);
+    }
+    return [];
+  }
+  function copyPerIterationEnv(loop: ts.Node): void {
+    const scope = scopes.scopeOf.get(loop);
+    if (!scope) return;
+    for (const [holder, fields] of envFields) {
+      const first = locals[fields[0]];
+      const b = [...scope.bindings.values()].find((x) => localOfBinding.get(x) === first.id);
+      if (!b) continue;
+      const holderId = identifierFor(holder);
+      emitAssign(
+        holder,
+        F.createObjectLiteralExpression(fields.map((f) => F.createPropertyAssignment(locals[f].name, F.createPropertyAccessExpression(holderId, locals[f].name)))),
+      );
+    }
+  }
+
+  /** Binds the loop variable of for…in / for…of to `value` (declaration or assignment target). */
+  function bindLoopVariable(init: ts.ForInitializer, value: ts.Expression): void {
+    if (T.isVariableDeclarationList(init)) {
+      bindPattern(init.declarations[0].name, value);
+      return;
+    }
+    if (containsAwait(T, init)) throw new Unsupported(init, "`await` in a for…in/of target is not supported yet");
+    const target = skipOuterExpressions(T, init);
+    const local = T.isIdentifier(target) ? localOf(target) : undefined;
+    emitOp(F.createExpressionStatement(F.createAssignment(init as ts.Identifier, value)), local !== undefined ? defsIfRegister(local) : []);
+  }
+
+  /**
+   * [source]  for (const k in obj) body
+   * [lowered] $obj = obj; $keys = forInKeys($obj); $i = 0;
+   *           head: branch $i < $keys.length ? next : exit;
+   *           next: $key = $keys[$i++]; branch forInHas($obj, $key) ? body : head;
+   *           body: k = $key; …; goto head;  exit:
+   */
+  function lowerForIn(node: ts.ForInStatement, labels: string[]): void {
+    const obj = newTemp("object");
+    const keys = newTemp("keys");
+    const index = newTemp("index");
+    const key = newTemp("key");
+    emitAssign(obj, lowerExpression(node.expression));
+    emitAssign(keys, runtimeCall("forInKeys", [identifierFor(obj)]));
+    emitAssign(index, F.createNumericLiteral(0));
+    const head = newBlock();
+    const next = newBlock();
+    const body = newBlock();
+    const exit = newBlock();
+    goto(head);
+    mark(head);
+    const test = F.createLessThan(identifierFor(index), F.createPropertyAccessExpression(identifierFor(keys), "length"));
+    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: next.id, else: exit.id });
+    mark(next);
+    emitAssign(key, F.createElementAccessExpression(identifierFor(keys), F.createPostfixIncrement(identifierFor(index))));
+    const has = runtimeCall("forInHas", [identifierFor(obj), identifierFor(key)]);
+    terminate({ kind: TerminatorKind.Branch, test: has, uses: usesOf(has, new Set()), then: body.id, else: head.id });
+    mark(body);
+    declareScope(node, false);
+    bindLoopVariable(node.initializer, identifierFor(key));
+    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id });
+    lowerStatement(node.statement);
+    jumpStack.pop();
+    goto(head);
+    mark(exit);
+  }
+
+  /**
+   * [source]  for (const x of xs) body
+   * [lowered] $it = getIterator(xs);
+   *           head: $step = iteratorStep($it); branch $step ? body : exit;
+   *           body [region: close]: x = $step.value; …; goto head;
+   *           close: iteratorClose($it, $ct === Throw); end-finally;  exit:
+   * The iterator is closed on every abrupt exit (break, return, throw, continue to an outer loop),
+   * exactly as native; not when `next()` itself throws or the loop ends normally.
+   */
+  function lowerForOf(node: ts.ForOfStatement, labels: string[]): void {
+    if (node.awaitModifier) throw new Unsupported(node, "`for await…of` is not supported yet");
+    const iter = newTemp("iterator");
+    const step = newTemp("step");
+    const iterable = lowerExpression(node.expression);
+    emitAssign(iter, runtimeCall("getIterator", [iterable]));
+    const head = newBlock();
+    const exit = newBlock();
+    const close = newBlock();
+    const fin: FinallyInfo = { entry: close.id, completion: newTemp("completion"), value: newTemp("completionValue"), jumps: new Map(), outer: innermostFinally(jumpStack.length) };
+    goto(head);
+    mark(head);
+    emitAssign(step, runtimeCall("iteratorStep", [identifierFor(iter)]));
+    const outerRegion = region;
+    const reg = newRegion(RegionKind.Finally, close.id, fin.completion, fin.value);
+    region = reg;
+    const body = newBlock();
+    region = outerRegion;
+    const stepId = identifierFor(step);
+    terminate({ kind: TerminatorKind.Branch, test: stepId, uses: usesOf(stepId, new Set()), then: body.id, else: exit.id });
+    mark(body);
+    region = reg;
+    declareScope(node, false);
+    bindLoopVariable(node.initializer, F.createPropertyAccessExpression(identifierFor(step), "value"));
+    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id, iterator: { fin } });
+    lowerStatement(node.statement);
+    jumpStack.pop();
+    region = outerRegion;
+    // The body's normal end and `continue` go back to head without closing.
+    goto(head);
+    blocks[blocks.length - 1].region = outerRegion;
+    mark(close);
+    close.region = outerRegion;
+    const isThrow = F.createStrictEquality(identifierFor(fin.completion), F.createNumericLiteral(Completion.Throw));
+    emitOp(F.createExpressionStatement(runtimeCall("iteratorClose", [identifierFor(iter), isThrow])));
+    current.term = endFinally(fin, exit.id);
+    mark(exit);
+  }
+  function runtimeCall(name: string, args: ts.Expression[]): ts.Expression {
+    return F.createCallExpression(F.createIdentifier(`$am_${name}`), undefined, args);
+  }
+
+  // ---------------------------------------------------------------- switch
+
+  /**
+   * [source]  switch (d) { case a: A; default: D; case b: B }
+   * [lowered] $d = d;  t0: branch $d === a ? A : t1;  t1: branch $d === b ? B : D;
+   *           A: …(falls through to D);  D: …;  B: …; goto exit;  exit:
+   */
+  function lowerSwitch(node: ts.SwitchStatement, labels: string[]): void {
+    const disc = newTemp("discriminant");
+    emitAssign(disc, lowerExpression(node.expression));
+    const exit = newBlock();
+    const clauses = node.caseBlock.clauses;
+    const bodies = clauses.map(() => newBlock());
+    declareScope(node.caseBlock, false);
+    let defaultIndex = -1;
+    clauses.forEach((clause, i) => {
+      if (T.isDefaultClause(clause)) {
+        defaultIndex = i;
+        return;
+      }
+      const test = lowerExpression(clause.expression);
+      const next = newBlock();
+      const cond = F.createStrictEquality(identifierFor(disc), test);
+      terminate({ kind: TerminatorKind.Branch, test: cond, uses: usesOf(cond, new Set()), then: bodies[i].id, else: next.id });
+      mark(next);
+    });
+    goto(defaultIndex >= 0 ? bodies[defaultIndex] : exit);
+    jumpStack.push({ kind: "switch", labels, breakTarget: exit.id });
+    clauses.forEach((clause, i) => {
+      mark(bodies[i]);
+      lowerStatements(clause.statements);
+      goto(i + 1 < bodies.length ? bodies[i + 1] : exit);
+    });
+    jumpStack.pop();
+    mark(exit);
+  }
+
+  // ---------------------------------------------------------------- try
+
+  function newRegion(kind: RegionKind, handler: BlockId, completion: LocalId, value: LocalId | undefined): RegionId {
+    const r: Region = { id: regions.length, kind, parent: region, handler, completion, value };
+    regions.push(r);
+    return r.id;
+  }
+
+  /**
+   * [source]  try { A } catch (e) { C } finally { F }
+   * [lowered] A [region catch→C]: …; $ct = Normal; goto fin;
+   *           C [region finally→fin]: e = $error; …; $ct = Normal; goto fin;
+   *           fin: F; end-finally ($ct: Normal → exit, Return → outer finally or return,
+   *                Throw → rethrow $cv, Jump(t) → t or the next finally out)
+   */
+  function lowerTry(node: ts.TryStatement): void {
+    const outerRegion = region;
+    const exit = newBlock();
+    let fin: FinallyInfo | undefined;
+    let finRegion: RegionId | undefined;
+    if (node.finallyBlock) {
+      const entry = newBlock();
+      fin = { entry: entry.id, completion: newTemp("completion"), value: newTemp("completionValue"), jumps: new Map(), outer: innermostFinally(jumpStack.length) };
+      finRegion = newRegion(RegionKind.Finally, entry.id, fin.completion, fin.value);
+      region = finRegion;
+      jumpStack.push({ kind: "finally", fin });
+    }
+    const toFinallyOrExit = (): void => {
+      if (fin) {
+        emitAssign(fin.completion, F.createNumericLiteral(Completion.Normal));
+        goto(fin.entry);
+      } else goto(exit);
+    };
+    let catchEntry: Block | undefined;
+    let catchRegion: RegionId | undefined;
+    let errorLocal: LocalId | undefined;
+    if (node.catchClause) {
+      catchEntry = newBlock(); // in the finally region (or outside)
+      errorLocal = newTemp("error");
+      catchRegion = newRegion(RegionKind.Catch, catchEntry.id, errorLocal, undefined);
+      region = catchRegion;
+    }
+    const tryStart = newBlock();
+    goto(tryStart);
+    mark(tryStart);
+    declareScope(node.tryBlock, false);
+    lowerStatements(node.tryBlock.statements);
+    toFinallyOrExit();
+    if (node.catchClause) {
+      region = finRegion ?? outerRegion;
+      mark(catchEntry!);
+      declareScope(node.catchClause, false);
+      const decl = node.catchClause.variableDeclaration;
+      if (decl) bindPattern(decl.name, identifierFor(errorLocal!));
+      declareScope(node.catchClause.block, false);
+      lowerStatements(node.catchClause.block.statements);
+      toFinallyOrExit();
+    }
+    region = outerRegion;
+    if (fin) {
+      jumpStack.pop();
+      const entry = blocks[fin.entry];
+      entry.region = outerRegion;
+      mark(entry);
+      declareScope(node.finallyBlock!, false);
+      lowerStatements(node.finallyBlock!.statements);
+      current.term = endFinally(fin, exit.id);
+    }
+    mark(exit);
+    void catchRegion;
+  }
+
+  function endFinally(fin: FinallyInfo, next: BlockId): Terminator {
+    return {
+      kind: TerminatorKind.EndFinally,
+      completion: fin.completion,
+      value: fin.value,
+      next,
+      returnTo: fin.outer ? { block: fin.outer.entry, completion: fin.outer.completion, value: fin.outer.value } : undefined,
+      jumps: fin.jumps,
+    };
+  }
+
+  // ---------------------------------------------------------------- the function
+
+  const entry = newBlock();
+  mark(entry);
+  const argumentsId = F.createIdentifier("$am_args");
+  declareScope(fn, true, () => {
+    // Parameters bind first (defaults left to right); an error here rejects the promise, as native.
+    fn.parameters.forEach((p, i) => {
+      const arg = F.createElementAccessExpression(argumentsId, i);
+      let value: ts.Expression = arg;
+      if (p.dotDotDotToken) value = runtimeCall("restArguments", [argumentsId, F.createNumericLiteral(i)]);
+      else if (p.initializer) value = F.createConditionalExpression(F.createStrictEquality(arg, F.createVoidZero()), undefined, p.initializer, undefined, arg);
+      if (T.isIdentifier(p.name) && (p.name.text === "this")) return;
+      bindPattern(p.name, value);
+    });
+  });
+  const body = fn.body!;
+  const paramsSimple = fn.parameters.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
+  if (T.isBlock(body)) {
+    lowerStatements(body.statements);
+    terminate({ kind: TerminatorKind.Return, value: undefined, uses: new Set() });
+  } else {
+    lowerReturn(body);
+  }
+
+  // Pending returns crossing a finally continue in the next finally out: record it on its end.
+  const cfg: Cfg = { blocks, entry: entry.id, locals, regions, suspends };
+  return { cfg, localOfBinding, tempOfIdentifier, resumeValue, jumpRewrites, hoistedFunctions, envFields, paramsSimple };
+}
+
+function shorten(text: string): string {
+  const one = text.replace(/\s+/g, " ");
+  return one.length > 40 ? `${one.slice(0, 37)}...` : one;
+}

@@ -1,0 +1,178 @@
+/**
+ * The recipe for one async function, like rustc's coroutine `run_pass`: one call per stage.
+ *
+ *     checkSupported   → why the function must stay native, if it must
+ *     buildCfg         → blocks, suspend points, locals (lower/build-cfg.ts)
+ *     computeLiveness  → locals live across each suspend point (analyze/liveness.ts)
+ *     computeStateLayout → frame offsets per state (layout/state-layout.ts)
+ *     emitMachine      → state enum + resume function (emit/emit-machine.ts)
+ *     emitWrapper      → the function that replaces the original and starts the machine
+ */
+import type * as ts from "typescript";
+import type { Scopes } from "./analyze/scopes";
+import { computeLiveness, type FlowBlock } from "./analyze/liveness";
+import { computeStateLayout } from "./layout/state-layout";
+import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
+import { LocalStorage, RegionKind, successors, terminatorUses, type Cfg } from "./lower/cfg";
+import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
+import type { NameManager } from "./emit/names";
+
+export interface FunctionContext {
+  tsApi: typeof ts;
+  scopes: Scopes;
+  names: NameManager;
+  /** Identifier of the runtime namespace in this file. */
+  runtime: string;
+  /** Called for async functions nested in the one being compiled. */
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node) => ts.Expression | undefined;
+}
+
+export type FunctionResult =
+  | { kind: "compiled"; wrapper: ts.FunctionLikeDeclaration; machine: EmittedMachine; lowered: LoweredFunction; liveAcross: LiveAcross[]; layoutSize: number; name: string }
+  | { kind: "skipped"; node: ts.Node; reason: string };
+
+export interface LiveAcross {
+  state: number;
+  live: ReadonlySet<number>;
+}
+
+/** The function's name as a person would say it (`Class.method`, `<anonymous>`…). */
+export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): string {
+  const T = tsApi;
+  const own = fn.name && (T.isIdentifier(fn.name) || T.isPrivateIdentifier(fn.name) || T.isStringLiteral(fn.name) || T.isNumericLiteral(fn.name)) ? fn.name.text : fn.name ? "[computed]" : undefined;
+  if (T.isMethodDeclaration(fn) && T.isClassLike(fn.parent)) return `${fn.parent.name?.text ?? "<class>"}.${own}`;
+  if (own) return own;
+  const p = fn.parent;
+  if (p && T.isVariableDeclaration(p) && T.isIdentifier(p.name)) return p.name.text;
+  if (p && T.isPropertyAssignment(p) && (T.isIdentifier(p.name) || T.isStringLiteral(p.name))) return p.name.text;
+  if (p && T.isBinaryExpression(p) && T.isIdentifier(p.left)) return p.left.text;
+  return "<anonymous>";
+}
+
+export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes): string | undefined {
+  const T = tsApi;
+  const facts = scopes.facts.get(fn);
+  if (fn.asteriskToken) return "async generator functions are not compiled yet; left native";
+  if (!fn.body) return "no body";
+  if (facts?.usesDirectEval) return "direct `eval` can reach any local, so the function stays native";
+  if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
+  if (T.isArrowFunction(fn) && facts?.usesArguments) return "an async arrow that reads the enclosing `arguments` is not supported yet";
+  if (T.isArrowFunction(fn) && facts?.usesNewTarget) return "an async arrow that reads `new.target` is not supported yet";
+  if (facts?.usesPrivateNames) return "a body that uses `#private` names is not supported yet (the resume function lives outside the class)";
+  if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
+  return undefined;
+}
+
+export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
+  const T = ctx.tsApi;
+  const reason = checkSupported(T, fn, ctx.scopes);
+  if (reason) return { kind: "skipped", node: fn, reason };
+  let lowered: LoweredFunction;
+  try {
+    // Blocks, suspend points and locals.
+    lowered = buildCfg(T, fn, ctx.scopes, ctx.names);
+  } catch (e) {
+    if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
+    throw e;
+  }
+  const { cfg } = lowered;
+  // Which locals each await must keep.
+  const liveness = computeLiveness(toFlowGraph(cfg));
+  const liveAcross = cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
+  // Where each kept local lives in the frame.
+  const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Frame).map((l) => l.id);
+  const layout = computeStateLayout(liveAcross, captured);
+  const name = functionName(T, fn);
+  const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
+  const machineNames = { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
+  // The enum and the resume function.
+  const machine = emitMachine({
+    tsApi: T,
+    fn,
+    scopes: ctx.scopes,
+    lowered,
+    liveness,
+    layout,
+    names: ctx.names,
+    machineNames,
+    transformNested: ctx.transformNested,
+    isArrow: T.isArrowFunction(fn),
+  });
+  // The function that replaces the original.
+  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize);
+  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layoutSize: layout.frameSize, name };
+}
+
+/** The Cfg as the plain flow graph liveness works on. */
+export function toFlowGraph(cfg: Cfg): FlowBlock[] {
+  return cfg.blocks.map((b) => {
+    const region = b.region !== undefined ? cfg.regions[b.region] : undefined;
+    return {
+      ops: b.ops,
+      termUses: terminatorUses(b.term),
+      successors: successors(b.term),
+      handler: region && {
+        block: region.handler,
+        defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]),
+      },
+    };
+  });
+}
+
+/**
+ * [source]  async function f(a, b = 1) { … }
+ * [wrapper] function f(a) { return $am.start(f$resume, 2, f$State, this, arguments); }
+ * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
+ * methods, the home object (`super` is reached through `(k) => super[k]`).
+ */
+function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, resume: string, states: string, frameSize: number): ts.FunctionLikeDeclaration {
+  const F = T.factory;
+  const SK = T.SyntaxKind;
+  const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
+  const simple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
+  const isArrow = T.isArrowFunction(fn);
+  let wrapperParams: ts.ParameterDeclaration[];
+  let args: ts.Expression;
+  if (simple) {
+    wrapperParams = params.map((p) => F.createParameterDeclaration(undefined, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
+    args = isArrow ? F.createArrayLiteralExpression(params.map((p) => F.createIdentifier((p.name as ts.Identifier).text))) : F.createIdentifier("arguments");
+  } else {
+    let length = params.findIndex((p) => p.initializer || p.dotDotDotToken);
+    if (length < 0) length = params.length;
+    const names = Array.from({ length }, (_, i) => ctx.names.claim(`$p${i}`));
+    wrapperParams = names.map((n) => F.createParameterDeclaration(undefined, undefined, n));
+    if (isArrow) {
+      const rest = ctx.names.claim("$rest");
+      wrapperParams.push(F.createParameterDeclaration(undefined, F.createToken(SK.DotDotDotToken), rest));
+      args = F.createArrayLiteralExpression([...names.map((n) => F.createIdentifier(n)), F.createSpreadElement(F.createIdentifier(rest))]);
+    } else {
+      args = F.createIdentifier("arguments");
+    }
+  }
+  const startArgs: ts.Expression[] = [
+    F.createIdentifier(resume),
+    F.createNumericLiteral(frameSize),
+    F.createIdentifier(states),
+    F.createThis(),
+    args,
+  ];
+  if (ctx.scopes.facts.get(fn)?.usesSuper) {
+    const k = ctx.names.claim("$key");
+    startArgs.push(F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k))));
+  }
+  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
+  const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
+  const body = F.createBlock([F.createReturnStatement(start)], false);
+  switch (fn.kind) {
+    case SK.FunctionDeclaration:
+      return F.updateFunctionDeclaration(fn as ts.FunctionDeclaration, modifiers, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);
+    case SK.FunctionExpression:
+      return F.updateFunctionExpression(fn as ts.FunctionExpression, modifiers as ts.Modifier[] | undefined, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);
+    case SK.ArrowFunction:
+      return F.updateArrowFunction(fn as ts.ArrowFunction, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, fn.type, (fn as ts.ArrowFunction).equalsGreaterThanToken, start);
+    case SK.MethodDeclaration:
+      return F.updateMethodDeclaration(fn as ts.MethodDeclaration, modifiers, undefined, fn.name as ts.PropertyName, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, wrapperParams, fn.type, body);
+    default:
+      throw new Unsupported(fn, `unexpected async function kind ${SK[fn.kind]}`);
+  }
+}
