@@ -18,7 +18,14 @@ export function checkTdz<T>(value: T, name: string): T {
 
 /** Throws the TypeError native code throws on assignment to a `const`. */
 export function constAssign(name: string): never {
-  throw new TypeError(`Assignment to constant variable '${name}'.`);
+  void name;
+  throw new TypeError("Assignment to constant variable.");
+}
+
+/** `x = value` for a binding that may be in its dead zone: checks after the value is computed. */
+export function assignChecked<T>(current: unknown, value: T, name: string): T {
+  checkTdz(current, name);
+  return value;
 }
 
 /** GetIterator(obj, sync): the iterator record `for…of` holds. */

@@ -119,6 +119,8 @@ export class Machine implements Future<unknown> {
   s: number = ReservedState.Unresumed;
   /** The frame: live values by offset. */
   f: unknown[];
+  /** Locals closures capture, by offset; set by the generated code, kept after completion. */
+  c: unknown[] | undefined = undefined;
   /** `this` of the call (for arrows: of the enclosing function). */
   t: unknown;
   /** The call's arguments (for arrows: the enclosing function's, when the body uses them). */

@@ -79,7 +79,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       const result = compile(node);
       if (result.kind !== "compiled") return undefined;
       // Created together where the function is: the wrapper closes over its resume.
-      return rewriteOuter(iife(result)) as ts.Expression;
+      return rewriteOuter(iife(result, node)) as ts.Expression;
     },
   };
 
@@ -100,15 +100,46 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     return result;
   }
 
-  /** `(() => { function f$resume(…) {…} return <wrapper>; })()` */
-  function iife(result: Extract<FunctionResult, { kind: "compiled" }>): ts.Expression {
+  /**
+   * `(() => { function f$resume(…) {…} return <wrapper>; })()` — the wrapper and its resume
+   * created together. What the IIFE would lose is put back: a named function expression's own
+   * name stays visible to the resume (`const fact = function fact…`), and an anonymous function
+   * keeps the name it would have been given (`{ "arrow": wrapper }.arrow`).
+   */
+  function iife(result: Extract<FunctionResult, { kind: "compiled" }>, original: ts.FunctionLikeDeclaration): ts.Expression {
     let wrapper = result.wrapper as ts.Node;
     if (T.isFunctionDeclaration(wrapper)) {
       wrapper = F.createFunctionExpression(wrapper.modifiers as ts.Modifier[] | undefined, undefined, wrapper.name, wrapper.typeParameters, wrapper.parameters, wrapper.type, wrapper.body!);
     }
     if (T.isMethodDeclaration(wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
-    const body = F.createBlock([result.machine.resume, F.createReturnStatement(wrapper as ts.Expression)], true);
-    return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, body)), undefined, []);
+    const statements: ts.Statement[] = [result.machine.resume];
+    let value = wrapper as ts.Expression;
+    if (T.isFunctionExpression(original) && original.name) {
+      statements.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)));
+      value = F.createIdentifier(original.name.text);
+    } else if (!original.name) {
+      const name = inferredName(original);
+      if (name !== undefined) {
+        value = F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createStringLiteral(name), value)])), F.createStringLiteral(name));
+      }
+    }
+    statements.push(F.createReturnStatement(value));
+    return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, F.createBlock(statements, true))), undefined, []);
+  }
+
+  /** The name an anonymous function gets from where it stands (NamedEvaluation). */
+  function inferredName(fn: ts.Node): string | undefined {
+    let n = fn;
+    while (n.parent && (T.isParenthesizedExpression(n.parent) || T.isAsExpression(n.parent) || T.isSatisfiesExpression(n.parent))) n = n.parent;
+    const p = n.parent;
+    if (!p) return undefined;
+    const keyText = (name: ts.Node): string | undefined => (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name) ? name.text : undefined);
+    if ((T.isVariableDeclaration(p) || T.isParameter(p) || T.isBindingElement(p)) && p.initializer === n) return keyText(p.name);
+    if ((T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n) return keyText(p.name);
+    if (T.isBinaryExpression(p) && p.right === n && T.isIdentifier(p.left) && (p.operatorToken.kind === T.SyntaxKind.EqualsToken || p.operatorToken.kind === T.SyntaxKind.BarBarEqualsToken || p.operatorToken.kind === T.SyntaxKind.AmpersandAmpersandEqualsToken || p.operatorToken.kind === T.SyntaxKind.QuestionQuestionEqualsToken)) return p.left.text;
+    if (T.isShorthandPropertyAssignment(p) && p.objectAssignmentInitializer === n) return p.name.text;
+    if (T.isExportAssignment(p)) return "default";
+    return undefined;
   }
 
   /** The nearest statement list around `node`, and the statement of it that holds `node`. */
@@ -136,6 +167,8 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       if (!ok) return;
       if (T.isIdentifier(n)) {
         const b = scopes.refs.get(n);
+        // A named function expression's own name is visible only inside it.
+        if (b && b.kind === BindingKind.SelfName && b.declarations[0] === fn.name) ok = false;
         if (b && !isInside(b.scope.node, fn) && !visible.has(b.scope)) {
           // A class's own name inside its body names the same class as its outer binding.
           const ownClassName = b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
@@ -172,7 +205,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
         plan.edits.push({ kind: "insert-before", statement: placement!.statement, statements: [result.machine.resume] });
         plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
       } else {
-        plan.edits.push({ kind: "replace", node: fn, replacement: iife(result) });
+        plan.edits.push({ kind: "replace", node: fn, replacement: iife(result, fn) });
       }
       return;
     }

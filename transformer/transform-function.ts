@@ -80,7 +80,7 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const liveness = computeLiveness(toFlowGraph(cfg));
   const liveAcross = cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   // Where each kept local lives in the frame.
-  const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Frame).map((l) => l.id);
+  const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
   const layout = computeStateLayout(liveAcross, captured);
   const name = functionName(T, fn);
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";

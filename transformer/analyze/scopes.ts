@@ -357,10 +357,12 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
       return;
     }
     if (T.isClassLike(node)) {
+      // A class expression binds its own name inside; a declaration's inner name is the same
+      // class as its outer binding, so references resolve to the outer one.
       let s = scope;
-      if (node.name) {
+      if (node.name && T.isClassExpression(node)) {
         s = newScope(node, scope, scope.owner);
-        declare(s, node.name, T.isClassDeclaration(node) ? BindingKind.Class : BindingKind.SelfName);
+        declare(s, node.name, BindingKind.SelfName);
       }
       for (const member of node.members) {
         // Field initializers and static blocks run as their own functions (own `this`).

@@ -124,8 +124,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     switch (l.storage) {
       case LocalStorage.Register:
         return F.createIdentifier(l.name);
-      case LocalStorage.Frame:
-        return frameSlot(layout.offsetOf.get(local)!, l.sourceName);
+      case LocalStorage.Captured:
+        return T.addSyntheticTrailingComment(F.createElementAccessExpression(m("c"), F.createNumericLiteral(layout.captureOf.get(local)!)), SK.MultiLineCommentTrivia, ` ${l.sourceName} `, false);
+      case LocalStorage.Argument:
+        return F.createElementAccessExpression(m("a"), F.createNumericLiteral(l.argumentIndex!));
       case LocalStorage.Env:
         return F.createPropertyAccessExpression(F.createIdentifier(locals[l.env!].name), l.name);
     }
@@ -167,6 +169,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         if (text === "$am_TDZ") return rt("TDZ");
         return rt(text.slice(4));
       }
+      if (isOwnNameOfDeclaration(node)) return node;
       const local = localOf(node);
       if (local !== undefined) return writeTargets.has(node) || isWriteTargetSynth(node) ? access(local) : read(local);
       if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(node)) return m("a");
@@ -239,11 +242,48 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
     if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
       markTargets(node.left, writeTargets);
+      const checked = checkedWrite(node, node.left, visit);
+      if (checked) return checked;
     }
     if ((T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
       markTargets(node.operand, writeTargets);
+      const checked = checkedWrite(node, node.operand, visit);
+      if (checked) return checked;
     }
     return T.visitEachChild(node, visit, undefined);
+  }
+
+  /**
+   * A write, in the source, to a hoisted `let`/`const`/`class` binding (not its initialization):
+   * native code throws a ReferenceError in the dead zone, and a TypeError for any write to a
+   * `const` — after evaluating the right side, as native does.
+   */
+  function checkedWrite(node: ts.Expression, target: ts.Expression, visit: (n: ts.Node) => ts.Node): ts.Expression | undefined {
+    const id = skipParens(target);
+    if (!T.isIdentifier(id) || !scopes.refs.has(id)) return undefined;
+    const local = localOf(id);
+    if (local === undefined) return undefined;
+    const l = locals[local];
+    if (!l.tdz && !l.isConst) return undefined;
+    const name = F.createStringLiteral(l.sourceName);
+    const tdz = (): ts.Expression => F.createCallExpression(rt("checkTdz"), undefined, [access(local), name]);
+    const isPlainAssign = T.isBinaryExpression(node) && node.operatorToken.kind === SK.EqualsToken;
+    if (l.isConst) {
+      // `c = v` / `c += v` / `c++`: read (compound), evaluate v, then throw.
+      const parts: ts.Expression[] = [];
+      if (!isPlainAssign) parts.push(tdz());
+      if (T.isBinaryExpression(node)) parts.push(visit(node.right) as ts.Expression);
+      if (l.tdz && isPlainAssign) parts.push(tdz());
+      parts.push(F.createCallExpression(rt("constAssign"), undefined, [name]));
+      return F.createParenthesizedExpression(parts.reduce((a, b) => F.createComma(a, b)));
+    }
+    const rewritten = T.visitEachChild(node, visit, undefined) as ts.Expression;
+    if (isPlainAssign) {
+      // x = v  →  x = $am.assignTdz(x, v, "x"): v first, then the dead-zone check, then the write.
+      const b = rewritten as ts.BinaryExpression;
+      return F.updateBinaryExpression(b, b.left, b.operatorToken, F.createCallExpression(rt("assignChecked"), undefined, [access(local), b.right, name]));
+    }
+    return F.createParenthesizedExpression(F.createComma(tdz(), rewritten));
   }
 
   /** Synthesized assignment targets have no parent: find them by shape. */
@@ -267,9 +307,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     return T.isBinaryExpression(e) && e.operatorToken.kind === SK.EqualsToken ? e.left : e;
   }
   function skipParens(e: ts.Node): ts.Node {
-    while (T.isParenthesizedExpression(e)) e = e.expression;
+    while (T.isParenthesizedExpression(e) || T.isAsExpression(e) || T.isNonNullExpression(e) || T.isSatisfiesExpression(e) || T.isTypeAssertionExpression(e)) e = e.expression;
     return e;
   }
+  /** The name of a function or class (its own `.name`), never a reference to rewrite. */
+  function isOwnNameOfDeclaration(node: ts.Identifier): boolean {
+    const p = node.parent;
+    return p !== undefined && (T.isFunctionLike(p) || T.isClassLike(p)) && (p as ts.NamedDeclaration).name === node;
+  }
+
   /** `arguments` as a value (not a property name or a declaration). */
   function isArgumentsReference(node: ts.Identifier): boolean {
     const p = node.parent;
@@ -412,7 +458,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const stmts: ts.Statement[] = [F.createExpressionStatement(F.createAssignment(F.createIdentifier(vName), v(term.awaited)))];
     const fields = layout.states.find((s) => s.state === term.point)!.fields;
     const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
-    for (let offset = layout.capturedSize; offset < layout.frameSize; offset++) {
+    for (let offset = 0; offset < layout.frameSize; offset++) {
       const local = liveOffsets.get(offset);
       stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, local !== undefined ? locals[local].sourceName : "dead"), local !== undefined ? F.createIdentifier(locals[local].name) : F.createVoidZero())));
     }
@@ -436,6 +482,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
       for (const [local, offset] of fields) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(locals[local].name), frameSlot(offset, locals[local].sourceName))));
       stmts.push(F.createIfStatement(F.createIdentifier(tName), F.createThrowStatement(F.createIdentifier(vName))));
+    }
+    if (block.id === cfg.entry && layout.capturedSize > 0) {
+      // Captured locals live as long as the closures that see them: their own array, not the frame.
+      stmts.push(F.createExpressionStatement(F.createAssignment(m("c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
     }
     for (const op of block.ops) stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
     const next = order[i + 1]?.id;

@@ -1,15 +1,16 @@
 /**
  * Assigns frame offsets: where each value lives while the machine is suspended.
  *
- * In:  for each suspend state the locals live across it; the locals that closures capture
- *      (they live in the frame for the machine's whole life).
+ * In:  for each suspend state the locals live across it; the locals that closures capture.
  * Out: an offset per stored local, the fields of each state (local → offset), the frame size.
  *
  * Like rustc's coroutine layout, two locals may share an offset when no state holds both
- * (their live ranges never overlap across an await). Captured locals never share.
+ * (their live ranges never overlap across an await).
  *
- *     frame: [ captured… | overlapped state fields… ]
- *              fixed       each state uses a subset; the rest is cleared when it suspends
+ *     m.f (frame):    [ state fields, overlapped ]  each state uses a subset; the rest is
+ *                                                   cleared when it suspends
+ *     m.c (captures): [ captured locals ]           fixed offsets for the machine's life and
+ *                                                   after: closures may outlive the machine
  *
  * Example: in `a = await f(); b = await g(a); return b;` `a` (live across the 2nd await only)
  * and nothing else share offset 0: both states have size 1.
@@ -22,24 +23,25 @@ export interface StateFields {
 }
 
 export interface StateLayout {
-  /** Offset of every local stored in the frame (captured ones and those live across an await). */
+  /** Frame offset of every local live across some await. */
   readonly offsetOf: ReadonlyMap<number, number>;
+  /** Offset in the captures array of every captured local. */
+  readonly captureOf: ReadonlyMap<number, number>;
   readonly states: readonly StateFields[];
   readonly frameSize: number;
-  /** Offsets reserved for captured locals: `[0, capturedSize)`. */
   readonly capturedSize: number;
 }
 
 export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>, captured: readonly number[]): StateLayout {
   const offsetOf = new Map<number, number>();
-  captured.forEach((local, i) => offsetOf.set(local, i));
-  const base = captured.length;
+  const captureOf = new Map<number, number>();
+  captured.forEach((local, i) => captureOf.set(local, i));
 
   // Which states each local is live across, in order of first appearance.
   const statesOf = new Map<number, Set<number>>();
   for (const { state, live } of liveAcross) {
     for (const local of live) {
-      if (offsetOf.has(local) && offsetOf.get(local)! < base) continue;
+      if (captureOf.has(local)) continue;
       let s = statesOf.get(local);
       if (!s) statesOf.set(local, (s = new Set()));
       s.add(state);
@@ -58,15 +60,15 @@ export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; li
     }
     if (offset === used.length) used.push(new Set());
     for (const s of states) used[offset].add(s);
-    offsetOf.set(local, base + offset);
+    offsetOf.set(local, offset);
     size = Math.max(size, offset + 1);
   }
   const states = liveAcross.map(({ state, live }) => ({
     state,
     fields: [...live]
-      .filter((l) => !(offsetOf.get(l)! < base))
+      .filter((l) => offsetOf.has(l))
       .map((l) => [l, offsetOf.get(l)!] as const)
       .sort((a, b) => a[1] - b[1]),
   }));
-  return { offsetOf, states, frameSize: base + size, capturedSize: base };
+  return { offsetOf, captureOf, states, frameSize: size, capturedSize: captured.length };
 }

@@ -175,7 +175,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const l = locals[local];
       l.tdz = (binding.kind === BindingKind.Let || binding.kind === BindingKind.Const || binding.kind === BindingKind.Class) && mayReadBeforeInit(binding);
       if (binding.captured) {
-        if (isFunctionScope) l.storage = LocalStorage.Frame;
+        if (isFunctionScope) l.storage = LocalStorage.Captured;
         else captured.push(local);
       }
     }
@@ -192,7 +192,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       for (const binding of scope.bindings.values()) {
         const local = localOfBinding.get(binding)!;
         const l = locals[local];
-        if (l.storage !== LocalStorage.Register && l.storage !== LocalStorage.Frame) continue;
+        if (l.storage !== LocalStorage.Register && l.storage !== LocalStorage.Captured) continue;
         if (l.tdz) emitAssign(local, tdzMarker());
       }
     }
@@ -1058,9 +1058,22 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   const entry = newBlock();
   mark(entry);
   const argumentsId = F.createIdentifier("$am_args");
+  const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
+  const paramsSimple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
+  // In sloppy code a function with simple parameters has a mapped `arguments`: writing a
+  // parameter writes `arguments[i]` and back. Such parameters live in the arguments object.
+  const aliasArguments = paramsSimple && !isStrict(T, fn) && scopes.facts.get(fn)?.usesArguments === true;
   declareScope(fn, true, () => {
+    if (aliasArguments) {
+      params.forEach((p, i) => {
+        const local = localOf(p.name as ts.Identifier)!;
+        locals[local].storage = LocalStorage.Argument;
+        locals[local].argumentIndex = i;
+      });
+      return;
+    }
     // Parameters bind first (defaults left to right); an error here rejects the promise, as native.
-    fn.parameters.forEach((p, i) => {
+    params.forEach((p, i) => {
       const arg = F.createElementAccessExpression(argumentsId, i);
       let value: ts.Expression = arg;
       if (p.dotDotDotToken) value = runtimeCall("restArguments", [argumentsId, F.createNumericLiteral(i)]);
@@ -1070,7 +1083,6 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     });
   });
   const body = fn.body!;
-  const paramsSimple = fn.parameters.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
   if (T.isBlock(body)) {
     lowerStatements(body.statements);
     terminate({ kind: TerminatorKind.Return, value: undefined, uses: new Set() });
@@ -1081,6 +1093,23 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // Pending returns crossing a finally continue in the next finally out: record it on its end.
   const cfg: Cfg = { blocks, entry: entry.id, locals, regions, suspends };
   return { cfg, localOfBinding, tempOfIdentifier, resumeValue, jumpRewrites, hoistedFunctions, envFields, paramsSimple };
+}
+
+/** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
+export function isStrict(tsApi: typeof ts, node: ts.Node): boolean {
+  const T = tsApi;
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (T.isClassLike(n)) return true;
+    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    if (statements) {
+      for (const s of statements) {
+        if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
+        if (s.expression.text === "use strict") return true;
+      }
+    }
+    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
+  }
+  return false;
 }
 
 function shorten(text: string): string {

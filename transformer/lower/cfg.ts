@@ -29,10 +29,12 @@ export const enum LocalKind {
 export const enum LocalStorage {
   /** A variable of the resume function; saved to the frame at each await it is live across. */
   Register,
-  /** Captured by a closure: lives in the frame at a fixed offset for the machine's whole life. */
-  Frame,
+  /** Captured by a closure: lives in the machine's captures array (`m.c`) at a fixed offset. */
+  Captured,
   /** Captured by a closure and re-created on each entry of its scope: a field of an environment record. */
   Env,
+  /** A parameter of a sloppy function with simple parameters that uses `arguments`: the argument object's element (they alias). */
+  Argument,
 }
 
 export interface Local {
@@ -45,6 +47,8 @@ export interface Local {
   storage: LocalStorage;
   /** For `Env` storage: the local holding the environment record. */
   env?: LocalId;
+  /** For `Argument` storage: the parameter's index. */
+  argumentIndex?: number;
   /** `let`/`const`/`class` bindings whose reads may happen before initialization. */
   tdz: boolean;
   readonly isConst: boolean;
