@@ -5,7 +5,7 @@
  * function (defined once, beside the original) that is a `switch` over the machine's state. The
  * machine holds what must outlive one run of the resume function:
  *
- *     Machine { s: state, f: [slot 0, slot 1, …], t: this, a: arguments, h: super accessor }
+ *     Machine { s: state, f: [slot 0, slot 1, …], c: [captured…], t: this, a: arguments, h: super accessor, o: outer arguments }
  *
  * `f` is the frame: every value live across an `await` sits at a fixed offset chosen by the
  * compiler's layout pass. Nothing in the frame points back into the machine, so the frame can be
@@ -92,6 +92,9 @@ export const enum ReservedState {
 
 export type Resume = (m: Machine, value: unknown, isThrow: boolean) => unknown;
 
+/** Reads (`h(key)`) or writes (`h(key, value, 1)`) a property of the method's home object's prototype. */
+export type SuperAccessor = (key: PropertyKey, value?: unknown, isSet?: 1) => unknown;
+
 /** A per-function enum: names by number and numbers by name, as TypeScript enums are. */
 export type StateEnum = Readonly<Record<string | number, string | number>>;
 
@@ -125,8 +128,10 @@ export class Machine implements Future<unknown> {
   t: unknown;
   /** The call's arguments (for arrows: the enclosing function's, when the body uses them). */
   a: ArrayLike<unknown>;
-  /** For methods that use `super`: `(key) => super[key]`, created by the method's wrapper. */
-  h: ((key: PropertyKey) => unknown) | undefined;
+  /** For methods that use `super`: `(key, value, isSet) => …super[key]…`, created by the method's wrapper. */
+  h: SuperAccessor | undefined;
+  /** For async arrows that read `arguments`: the enclosing function's arguments object. */
+  o: ArrayLike<unknown> | undefined;
   /** The return value staged by `ret`, or the error after a panic. */
   r: unknown = undefined;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
@@ -143,13 +148,14 @@ export class Machine implements Future<unknown> {
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
   private rejectionObserved = false;
 
-  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: ((key: PropertyKey) => unknown) | undefined) {
+  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined) {
     this.resume = resume;
     this.f = frameSize === 0 ? EMPTY_FRAME : new Array(frameSize);
     this.names = names;
     this.t = thisArg;
     this.a = args;
     this.h = home;
+    this.o = outerArguments;
     this.promise = new NativePromise(captureCapability);
     this.resolveFn = capturedResolve;
     this.rejectFn = capturedReject;
@@ -246,6 +252,7 @@ export class Machine implements Future<unknown> {
     this.f = EMPTY_FRAME;
     this.a = EMPTY_FRAME;
     this.h = undefined;
+    this.o = undefined;
     const listeners = this.listeners;
     if (listeners !== undefined) {
       this.listeners = undefined;
@@ -269,15 +276,15 @@ Object.freeze(EMPTY_FRAME);
  * Starts a compiled async function: builds its machine, runs it synchronously to its first
  * `await` (as native async functions do) and returns its native promise.
  */
-export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: (key: PropertyKey) => unknown): Promise<unknown> {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home);
+export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>): Promise<unknown> {
+  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments);
   m.step(undefined, false);
   return m.promise;
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
-export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: (key: PropertyKey) => unknown): Machine {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home);
+export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>): Machine {
+  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments);
   m.step(undefined, false);
   return m;
 }

@@ -36,7 +36,9 @@ export interface FileTransformResult {
 /** One change to the file. */
 export type Edit =
   | { kind: "replace"; node: ts.Node; replacement: ts.Node }
-  | { kind: "insert-before"; statement: ts.Statement; statements: ts.Statement[] };
+  | { kind: "insert-before"; statement: ts.Statement; statements: ts.Statement[] }
+  /** A member added at the start of a class body (a static block defining a resume function, before any static code can call it). */
+  | { kind: "add-member"; classNode: ts.ClassLikeDeclaration; member: ts.ClassElement };
 
 export interface FilePlan {
   edits: Edit[];
@@ -75,11 +77,20 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     scopes,
     names,
     runtime,
-    transformNested(node, rewriteOuter) {
+    transformNested(node, rewriteOuter, hoist) {
+      if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
+        skip(node, node, "an async method that uses `#private` names, in a class inside a compiled async function, is not supported yet");
+        return undefined;
+      }
       const result = compile(node);
       if (result.kind !== "compiled") return undefined;
+      if (T.isMethodDeclaration(node)) {
+        // A method's wrapper must stay a method: its resume goes to the top of the outer resume function.
+        hoist(rewriteOuter(result.machine.resume) as ts.Statement);
+        return rewriteOuter(result.wrapper);
+      }
       // Created together where the function is: the wrapper closes over its resume.
-      return rewriteOuter(iife(result, node)) as ts.Expression;
+      return rewriteOuter(iife(result, node));
     },
   };
 
@@ -157,9 +168,10 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     return scopes.scopeOf.get(list);
   }
   /** Can code at the start of `list` see every outside binding `fn` refers to? */
-  function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node): boolean {
+  function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node, allowPrivate = false): boolean {
     const listScope = scopeOfList(list);
     if (!listScope) return false;
+    if (!allowPrivate && scopes.facts.get(fn)?.usesPrivateNames) return false;
     const visible = new Set<Scope>();
     for (let s: Scope | undefined = listScope; s; s = s.parent) visible.add(s);
     let ok = true;
@@ -191,6 +203,24 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       const fn = node;
       const placement = nearestList(fn);
       const placeable = placement !== undefined && canPlaceIn(fn, placement.list);
+      const privateNames = scopes.facts.get(fn)?.usesPrivateNames === true;
+      if (T.isMethodDeclaration(fn) && privateNames && placement && canPlaceIn(fn, placement.list, /*allowPrivate*/ true)) {
+        // `#x` is only legal inside the class: the resume function is defined in a static block
+        // of the class and stored in a variable declared beside the class.
+        const result = compile(fn);
+        if (result.kind === "skipped") {
+          T.forEachChild(node, visit);
+          return;
+        }
+        const resume = result.machine.resume;
+        const name = resume.name!.text;
+        plan.edits.push({ kind: "insert-before", statement: placement.statement, statements: [F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name)], T.NodeFlags.Let))] });
+        const fnExpr = F.createFunctionExpression(undefined, undefined, name, undefined, resume.parameters, undefined, resume.body!);
+        const block = F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(F.createAssignment(F.createIdentifier(name), fnExpr))], true));
+        plan.edits.push({ kind: "add-member", classNode: fn.parent as ts.ClassLikeDeclaration, member: block });
+        plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
+        return;
+      }
       if (T.isMethodDeclaration(fn) && !placeable) {
         skip(fn, fn, "an async method of a class whose resume function cannot be placed beside it is not supported yet");
         T.forEachChild(node, visit);
@@ -240,9 +270,11 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();
+  const members = new Map<ts.Node, ts.ClassElement[]>();
   for (const e of plan.edits) {
     if (e.kind === "replace") replacements.set(e.node, e.replacement);
-    else inserts.set(e.statement, [...(inserts.get(e.statement) ?? []), ...e.statements]);
+    else if (e.kind === "insert-before") inserts.set(e.statement, [...(inserts.get(e.statement) ?? []), ...e.statements]);
+    else members.set(e.classNode, [...(members.get(e.classNode) ?? []), e.member]);
   }
   const visitStatements = (statements: ts.NodeArray<ts.Statement>): ts.Statement[] => {
     const out: ts.Statement[] = [];
@@ -260,6 +292,13 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
     if (T.isModuleBlock(node)) return F.updateModuleBlock(node, visitStatements(node.statements));
     if (T.isCaseClause(node)) return F.updateCaseClause(node, T.visitNode(node.expression, visit) as ts.Expression, visitStatements(node.statements));
     if (T.isDefaultClause(node)) return F.updateDefaultClause(node, visitStatements(node.statements));
+    const added = members.get(node);
+    if (added) {
+      const c = T.visitEachChild(node, visit, context) as ts.ClassLikeDeclaration;
+      return T.isClassDeclaration(c)
+        ? F.updateClassDeclaration(c, c.modifiers, c.name, c.typeParameters, c.heritageClauses, [...added, ...c.members])
+        : F.updateClassExpression(c as ts.ClassExpression, c.modifiers, c.name, c.typeParameters, c.heritageClauses, [...added, ...c.members]);
+    }
     return T.visitEachChild(node, visit, context);
   };
   const body = visitStatements(sourceFile.statements);

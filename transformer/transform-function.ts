@@ -13,7 +13,7 @@ import type { Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock } from "./analyze/liveness";
 import { computeStateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
-import { LocalStorage, RegionKind, successors, terminatorUses, type Cfg } from "./lower/cfg";
+import { LocalStorage, RegionKind, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
 import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
 import type { NameManager } from "./emit/names";
 
@@ -23,8 +23,12 @@ export interface FunctionContext {
   names: NameManager;
   /** Identifier of the runtime namespace in this file. */
   runtime: string;
-  /** Called for async functions nested in the one being compiled. */
-  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node) => ts.Expression | undefined;
+  /**
+   * Called for async functions nested in the one being compiled: returns what replaces the
+   * node, and calls `hoist` with declarations that must go to the top of the outer resume
+   * function (the resume function of a nested method, which cannot sit beside it).
+   */
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void) => ts.Node | undefined;
 }
 
 export type FunctionResult =
@@ -56,9 +60,7 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (!fn.body) return "no body";
   if (facts?.usesDirectEval) return "direct `eval` can reach any local, so the function stays native";
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
-  if (T.isArrowFunction(fn) && facts?.usesArguments) return "an async arrow that reads the enclosing `arguments` is not supported yet";
   if (T.isArrowFunction(fn) && facts?.usesNewTarget) return "an async arrow that reads `new.target` is not supported yet";
-  if (facts?.usesPrivateNames) return "a body that uses `#private` names is not supported yet (the resume function lives outside the class)";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
   return undefined;
 }
@@ -110,7 +112,7 @@ export function toFlowGraph(cfg: Cfg): FlowBlock[] {
     return {
       ops: b.ops,
       termUses: terminatorUses(b.term),
-      successors: successors(b.term),
+      successors: successorEdges(b.term),
       handler: region && {
         block: region.handler,
         defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]),
@@ -156,10 +158,17 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
     F.createThis(),
     args,
   ];
-  if (ctx.scopes.facts.get(fn)?.usesSuper) {
-    const k = ctx.names.claim("$key");
-    startArgs.push(F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, k)], undefined, undefined, F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k))));
-  }
+  const facts = ctx.scopes.facts.get(fn);
+  if (facts?.usesSuper) {
+    // (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's.
+    const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
+    const superKey = (): ts.Expression => F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k));
+    startArgs.push(
+      F.createArrowFunction(undefined, undefined, [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, undefined,
+        F.createConditionalExpression(F.createIdentifier(set), undefined, F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))), undefined, superKey())),
+    );
+  } else if (isArrow && facts?.usesArguments) startArgs.push(F.createVoidZero());
+  if (isArrow && facts?.usesArguments) startArgs.push(F.createIdentifier("arguments"));
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   const body = F.createBlock([F.createReturnStatement(start)], false);

@@ -22,7 +22,8 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   for (const edit of plan.edits) {
     if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
-    else s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
+    else if (edit.kind === "insert-before") s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
+    else s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";

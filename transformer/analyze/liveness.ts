@@ -24,14 +24,20 @@ export type LocalSet = ReadonlySet<number>;
 export interface FlowOp {
   readonly uses: LocalSet;
   readonly defs: LocalSet;
-  readonly exits: readonly number[];
+  readonly exits: readonly FlowEdge[];
+}
+
+/** An edge to a successor; `defs` are locals the edge itself writes (a finally's end handing its completion on). */
+export interface FlowEdge {
+  readonly block: number;
+  readonly defs?: LocalSet;
 }
 
 export interface FlowBlock {
   readonly ops: readonly FlowOp[];
   /** Locals the terminator reads (branch test, awaited expression, returned value…). */
   readonly termUses: LocalSet;
-  readonly successors: readonly number[];
+  readonly successors: readonly FlowEdge[];
   /** The handler an exception in this block continues at. */
   readonly handler?: { readonly block: number; readonly defs: LocalSet };
 }
@@ -47,13 +53,14 @@ export function computeLiveness(blocks: readonly FlowBlock[]): Liveness {
     changed = false;
     for (let b = blocks.length - 1; b >= 0; b--) {
       const block = blocks[b];
-      const live = new Set<number>(block.termUses);
-      for (const s of block.successors) for (const x of liveIn[s]) live.add(x);
+      const live = new Set<number>();
+      for (const edge of block.successors) for (const x of liveIn[edge.block]) if (!edge.defs?.has(x)) live.add(x);
+      for (const u of block.termUses) live.add(u);
       for (let i = block.ops.length - 1; i >= 0; i--) {
         const op = block.ops[i];
         for (const d of op.defs) live.delete(d);
         for (const u of op.uses) live.add(u);
-        for (const e of op.exits) for (const x of liveIn[e]) live.add(x);
+        for (const e of op.exits) for (const x of liveIn[e.block]) if (!e.defs?.has(x)) live.add(x);
       }
       if (block.handler) {
         for (const x of liveIn[block.handler.block]) if (!block.handler.defs.has(x)) live.add(x);

@@ -68,6 +68,8 @@ export interface FunctionFacts {
 export interface Scopes {
   /** Binding of each reference identifier (absent: a global or an unresolved name). */
   readonly refs: Map<ts.Identifier, Binding>;
+  /** References that resolve to no binding of the file (globals). */
+  readonly globals: Set<ts.Identifier>;
   /** Binding declared by each declaration identifier. */
   readonly decls: Map<ts.Identifier, Binding>;
   /** The scope each scope-opening node opens. */
@@ -82,6 +84,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
   const T = tsApi;
   const SK = T.SyntaxKind;
   const refs = new Map<ts.Identifier, Binding>();
+  const globals = new Set<ts.Identifier>();
   const decls = new Map<ts.Identifier, Binding>();
   const scopeOf = new Map<ts.Node, Scope>();
   const facts = new Map<ts.Node, FunctionFacts>();
@@ -283,7 +286,10 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
       if (!isReference(node)) return;
       const binding = resolve(scope, node.text);
       if (node.text === "arguments" && !binding) noteLexical(scope, (f) => (f.usesArguments = true), true);
-      if (!binding) return;
+      if (!binding) {
+        globals.add(node);
+        return;
+      }
       refs.set(node, binding);
       binding.references.push(node);
       if (isWrite(node)) binding.assigned = true;
@@ -342,7 +348,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
       }
       if (fn.name && !T.isFunctionExpression(fn)) visit(fn.name, scope);
       const s = newScope(fn, outer, fn);
-      for (const p of fn.parameters) declarePattern(s, p.name, BindingKind.Param);
+      for (const p of fn.parameters) if (!(T.isIdentifier(p.name) && p.name.text === "this")) declarePattern(s, p.name, BindingKind.Param);
       const body = fn.body!;
       if (T.isBlock(body)) {
         hoistVars(body, s);
@@ -411,5 +417,5 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
   }
 
   visit(file, undefined as unknown as Scope);
-  return { refs, decls, scopeOf, facts, bindings, allNames };
+  return { refs, globals, decls, scopeOf, facts, bindings, allNames };
 }

@@ -59,8 +59,8 @@ export interface EmitInput {
   layout: StateLayout;
   names: NameManager;
   machineNames: MachineNames;
-  /** Rewrites nested async functions met inside kept code (returns a replacement expression). */
-  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node) => ts.Expression | undefined;
+  /** Rewrites nested async functions met inside kept code (see FunctionContext.transformNested). */
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void) => ts.Node | undefined;
   /** `super` accessor available (method wrappers pass one). */
   isArrow: boolean;
 }
@@ -83,6 +83,12 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const frameSlot = (offset: number, comment: string): ts.Expression =>
     T.addSyntheticTrailingComment(F.createElementAccessExpression(m("f"), F.createNumericLiteral(offset)), SK.MultiLineCommentTrivia, ` ${comment} `, false);
 
+  /** Declarations nested machines need at the top of this resume function. */
+  const hoisted: ts.Statement[] = [];
+  const hoistNested = (st: ts.Statement): void => {
+    hoisted.push(st);
+  };
+
   // ---------------------------------------------------------------- labels
 
   const reachable = computeReachable();
@@ -104,7 +110,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       seen.add(id);
       const b = cfg.blocks[id];
       for (const s of successors(b.term)) work.push(s);
-      for (const op of b.ops) work.push(...op.exits);
+      for (const op of b.ops) work.push(...op.exits.map((e) => e.block));
       work.push(...regionHandlers(b));
     }
     return seen;
@@ -172,7 +178,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (isOwnNameOfDeclaration(node)) return node;
       const local = localOf(node);
       if (local !== undefined) return writeTargets.has(node) || isWriteTargetSynth(node) ? access(local) : read(local);
-      if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(node)) return m("a");
+      if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(node)) return m(input.isArrow ? "o" : "a");
       return node;
     }
     if (node.kind === SK.ThisKeyword && !inFunction) return m("t");
@@ -180,6 +186,18 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     if ((T.isPropertyAccessExpression(node) || T.isElementAccessExpression(node)) && node.expression.kind === SK.SuperKeyword && !inFunction) {
       const key = T.isPropertyAccessExpression(node) ? F.createStringLiteral(node.name.text) : (visit(node.argumentExpression) as ts.Expression);
       return F.createCallExpression(m("h"), undefined, [key]);
+    }
+    if (T.isBinaryExpression(node) && !inFunction && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
+      const target = skipParens(node.left);
+      if ((T.isPropertyAccessExpression(target) || T.isElementAccessExpression(target)) && target.expression.kind === SK.SuperKeyword) {
+        // super.x = v  →  $m.h("x", v, 1): the method's wrapper set it up with its home object.
+        const key = T.isPropertyAccessExpression(target) ? F.createStringLiteral(target.name.text) : (visit(target.argumentExpression) as ts.Expression);
+        let value = visit(node.right) as ts.Expression;
+        if (node.operatorToken.kind !== SK.EqualsToken) {
+          value = F.createBinaryExpression(F.createCallExpression(m("h"), undefined, [key]), compoundOperator(node.operatorToken.kind), value);
+        }
+        return F.createCallExpression(m("h"), undefined, [key, value, F.createNumericLiteral(1)]);
+      }
     }
     if (T.isCallExpression(node) && !inFunction) {
       const callee = node.expression;
@@ -223,7 +241,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     if (T.isFunctionDeclaration(node) && lowered.hoistedFunctions.has(node)) {
       // A hoisted declaration, used as the value of `g = …`.
       if (isAsyncFunction(node)) {
-        const replaced = input.transformNested(node, (n) => rewrite(n, false, new Set()));
+        const replaced = input.transformNested(node, (n) => rewrite(n, false, new Set()), hoistNested);
         if (replaced) return replaced;
       }
       const expr = F.createFunctionExpression(node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, node.body!);
@@ -235,7 +253,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
     if (T.isFunctionLike(node) || T.isClassLike(node)) {
       if (isAsyncFunction(node)) {
-        const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()));
+        const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()), hoistNested);
         if (replaced) return replaced;
       }
       return closure(node, node, inFunction || !T.isArrowFunction(node));
@@ -284,6 +302,19 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.updateBinaryExpression(b, b.left, b.operatorToken, F.createCallExpression(rt("assignChecked"), undefined, [access(local), b.right, name]));
     }
     return F.createParenthesizedExpression(F.createComma(tdz(), rewritten));
+  }
+
+  function compoundOperator(kind: ts.SyntaxKind): ts.BinaryOperator {
+    const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+      [SK.PlusEqualsToken]: SK.PlusToken, [SK.MinusEqualsToken]: SK.MinusToken, [SK.AsteriskEqualsToken]: SK.AsteriskToken,
+      [SK.AsteriskAsteriskEqualsToken]: SK.AsteriskAsteriskToken, [SK.SlashEqualsToken]: SK.SlashToken, [SK.PercentEqualsToken]: SK.PercentToken,
+      [SK.LessThanLessThanEqualsToken]: SK.LessThanLessThanToken, [SK.GreaterThanGreaterThanEqualsToken]: SK.GreaterThanGreaterThanToken,
+      [SK.GreaterThanGreaterThanGreaterThanEqualsToken]: SK.GreaterThanGreaterThanGreaterThanToken, [SK.AmpersandEqualsToken]: SK.AmpersandToken,
+      [SK.BarEqualsToken]: SK.BarToken, [SK.CaretEqualsToken]: SK.CaretToken,
+    };
+    const op = map[kind];
+    if (op === undefined) throw new Error(`internal: unsupported compound assignment to super (${SK[kind]})`);
+    return op;
   }
 
   /** Synthesized assignment targets have no parent: find them by shape. */
@@ -520,6 +551,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
   const resumeBody: ts.Statement[] = [];
   if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
+  resumeBody.push(...hoisted);
   resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(lName, undefined, undefined, m("s"))], T.NodeFlags.Let)));
   resumeBody.push(F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock([body], true))));
 

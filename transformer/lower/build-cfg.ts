@@ -18,7 +18,7 @@
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scopes } from "../analyze/scopes";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
-import type { NameManager } from "../emit/names";
+import { NameManager as NameManagerImpl, type NameManager } from "../emit/names";
 import {
   Completion,
   LocalKind,
@@ -107,6 +107,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   const hoistedFunctions = new Set<ts.Node>();
   const envFields = new Map<LocalId, LocalId[]>();
   const resumeValue = F.createIdentifier("$resumeValue");
+  // Locals keep their source names unless that would hide a name the body reads from outside
+  // (or two hoisted bindings share a name): those get `_1`, `_2`….
+  const localNames = new NameManagerImpl(namesFromOutside(T, fn, scopes));
   const stateNames = new Set<string>();
   const file = fn.getSourceFile();
 
@@ -114,6 +117,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   let region: RegionId | undefined;
   const jumpStack: JumpScope[] = [];
   let pendingLabels: string[] = [];
+  const finallyByCompletion = new Map<LocalId, FinallyInfo>();
   const unreachable = F.createThrowStatement(F.createIdentifier("undefined"));
 
   // ---------------------------------------------------------------- blocks and ops
@@ -136,13 +140,21 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   function goto(target: Block | BlockId): void {
     terminate({ kind: TerminatorKind.Goto, target: typeof target === "number" ? target : target.id });
   }
-  function emitOp(node: ts.Statement, defs: Iterable<LocalId> = [], exits: BlockId[] = []): void {
+  function emitOp(node: ts.Statement, defs: Iterable<LocalId> = [], exits: Op["exits"] = []): void {
     const op: Op = { node, uses: usesOf(node, new Set(defs)), defs: new Set(defs), exits };
     current.ops.push(op);
   }
-  function emitAssign(target: LocalId, value: ts.Expression): void {
+  function emitAssign(target: LocalId, value: ts.Expression, alsoKills: LocalId[] = []): void {
     const id = identifierFor(target);
-    emitOp(F.createExpressionStatement(F.createAssignment(id, value)), locals[target].storage === LocalStorage.Register ? [target] : []);
+    emitOp(F.createExpressionStatement(F.createAssignment(id, value)), [...(locals[target].storage === LocalStorage.Register ? [target] : []), ...alsoKills]);
+  }
+  /**
+   * `$ct = code` for a normal completion or a jump into a finally. The completion value is only
+   * read for return and throw completions, which always set it: here it counts as written (no
+   * code), so a stale value is never kept alive across an await.
+   */
+  function emitCompletion(fin: { completion: LocalId; value: LocalId }, code: number): void {
+    emitAssign(fin.completion, F.createNumericLiteral(code), [fin.value]);
   }
 
   // ---------------------------------------------------------------- locals
@@ -170,7 +182,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     for (const binding of scope.bindings.values()) {
       if (localOfBinding.has(binding)) continue;
       const isConst = binding.kind === BindingKind.Const;
-      const local = newLocal(LocalKind.Binding, binding.name, names.claim(binding.name), isConst);
+      const local = newLocal(LocalKind.Binding, binding.name, localNames.claim(binding.name), isConst);
       localOfBinding.set(binding, local);
       const l = locals[local];
       l.tdz = (binding.kind === BindingKind.Let || binding.kind === BindingKind.Const || binding.kind === BindingKind.Class) && mayReadBeforeInit(binding);
@@ -429,7 +441,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     if (T.isBreakStatement(node) || T.isContinueStatement(node)) {
       const j = lowerJump(node);
       if (j.kind === "goto") {
-        for (const [local, value] of j.assigns) emitAssign(local, typeof value === "number" ? F.createNumericLiteral(value) : value);
+        emitJumpAssigns(j);
         goto(j.target);
       }
       return;
@@ -441,20 +453,25 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       emitOp(F.createExpressionStatement(F.createAssignment(identifierFor(local), node as unknown as ts.Expression)), defsIfRegister(local));
       return;
     }
-    const exits: BlockId[] = [];
+    const exits: Array<{ block: BlockId; defs?: ReadonlySet<LocalId> }> = [];
+    const exitOf = (j: JumpRewrite): void => {
+      if (j.kind !== "goto") return;
+      const fin = j.assigns.length > 0 ? finallyByCompletion.get(j.assigns[0][0]) : undefined;
+      exits.push({ block: j.target, defs: fin ? new Set([fin.completion, fin.value]) : undefined });
+    };
     const inner: string[] = [...labels];
     const walk = (n: ts.Node, loopDepth: number, switchDepth: number, innerLabels: string[]): void => {
       if (T.isFunctionLike(n) || T.isClassLike(n)) return;
       if (T.isReturnStatement(n)) {
         const j = lowerReturnJump(n.expression);
         jumpRewrites.set(n, j);
-        if (j.kind === "goto") exits.push(j.target);
+        exitOf(j);
       } else if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
         const leaves = n.label ? !innerLabels.includes(n.label.text) : T.isBreakStatement(n) ? loopDepth + switchDepth === 0 : loopDepth === 0;
         if (leaves) {
           const j = lowerJump(n);
           jumpRewrites.set(n, j);
-          if (j.kind === "goto") exits.push(j.target);
+          exitOf(j);
         }
       }
       if (T.isLabeledStatement(n)) {
@@ -516,16 +533,15 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     }
     if (T.isBinaryExpression(e) && isAssignmentOperator(e.operatorToken.kind) && !containsAwait(T, e.left)) {
       const op = e.operatorToken.kind;
-      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
-        throw new Unsupported(e, "`await` on the right of a logical assignment is not supported yet");
-      }
       const left = skipOuterExpressions(T, e.left);
       // The reference: evaluate the object and key before the await, as native does.
       let target: ts.Expression = left;
-      if (T.isPropertyAccessExpression(left) && !isSuper(left.expression)) {
+      if ((T.isPropertyAccessExpression(left) || T.isElementAccessExpression(left)) && isSuper(left.expression)) {
+        if (T.isElementAccessExpression(left)) target = F.createElementAccessExpression(left.expression, spill(left.argumentExpression, "key"));
+      } else if (T.isPropertyAccessExpression(left)) {
         const obj = spill(left.expression, "object");
         target = F.createPropertyAccessExpression(obj, left.name);
-      } else if (T.isElementAccessExpression(left) && !isSuper(left.expression)) {
+      } else if (T.isElementAccessExpression(left)) {
         const obj = spill(left.expression, "object");
         const key = spill(left.argumentExpression, "key");
         target = F.createElementAccessExpression(obj, key);
@@ -539,6 +555,25 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       }
       const saved = newTemp("left");
       emitAssign(saved, target);
+      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+        // [source]  a ||= await b      [lowered] $left = a; branch $left ? exit : rhs;  rhs: .suspend b; a = $resume;  exit:
+        const rhs = newBlock();
+        const exit = newBlock();
+        const current = identifierFor(saved);
+        const test =
+          op === SK.BarBarEqualsToken
+            ? F.createLogicalNot(current)
+            : op === SK.AmpersandAmpersandEqualsToken
+              ? current
+              : F.createEquality(current, F.createNull());
+        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: rhs.id, else: exit.id });
+        mark(rhs);
+        const v = lowerToResumeValue(e.right);
+        emitAssignmentTo(target, v);
+        goto(exit);
+        mark(exit);
+        return;
+      }
       const v = lowerToResumeValue(e.right);
       emitAssignmentTo(target, F.createBinaryExpression(identifierFor(saved), compoundToBinary(op), v));
       return;
@@ -657,8 +692,15 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       terminate({ kind: TerminatorKind.Return, value: j.value, uses: j.value ? usesOf(j.value, new Set()) : new Set() });
       return;
     }
-    for (const [local, v] of j.assigns) emitAssign(local, typeof v === "number" ? F.createNumericLiteral(v) : v);
+    emitJumpAssigns(j);
     goto(j.target);
+  }
+  function emitJumpAssigns(j: Extract<JumpRewrite, { kind: "goto" }>): void {
+    for (const [local, v] of j.assigns) {
+      const fin = finallyByCompletion.get(local);
+      if (fin && typeof v === "number" && v !== Completion.Return) emitCompletion(fin, v);
+      else emitAssign(local, typeof v === "number" ? F.createNumericLiteral(v) : v);
+    }
   }
   function lowerReturnJump(value: ts.Expression | undefined): JumpRewrite {
     const fin = innermostFinally(jumpStack.length);
@@ -701,7 +743,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const code = Completion.JumpBase + target;
       for (let k = 0; k < crossed.length; k++) {
         const next = crossed[k + 1];
-        crossed[k].jumps.set(code, next ? { target: next.entry, completion: next.completion } : { target });
+        crossed[k].jumps.set(code, next ? { target: next.entry, completion: next.completion, value: next.value } : { target });
       }
       return { kind: "goto", assigns: [[crossed[0].completion, code]], target: crossed[0].entry };
     }
@@ -901,6 +943,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const exit = newBlock();
     const close = newBlock();
     const fin: FinallyInfo = { entry: close.id, completion: newTemp("completion"), value: newTemp("completionValue"), jumps: new Map(), outer: innermostFinally(jumpStack.length) };
+    finallyByCompletion.set(fin.completion, fin);
     goto(head);
     mark(head);
     emitAssign(step, runtimeCall("iteratorStep", [identifierFor(iter)]));
@@ -993,13 +1036,14 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     if (node.finallyBlock) {
       const entry = newBlock();
       fin = { entry: entry.id, completion: newTemp("completion"), value: newTemp("completionValue"), jumps: new Map(), outer: innermostFinally(jumpStack.length) };
+      finallyByCompletion.set(fin.completion, fin);
       finRegion = newRegion(RegionKind.Finally, entry.id, fin.completion, fin.value);
       region = finRegion;
       jumpStack.push({ kind: "finally", fin });
     }
     const toFinallyOrExit = (): void => {
       if (fin) {
-        emitAssign(fin.completion, F.createNumericLiteral(Completion.Normal));
+        emitCompletion(fin, Completion.Normal);
         goto(fin.entry);
       } else goto(exit);
     };
@@ -1093,6 +1137,26 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // Pending returns crossing a finally continue in the next finally out: record it on its end.
   const cfg: Cfg = { blocks, entry: entry.id, locals, regions, suspends };
   return { cfg, localOfBinding, tempOfIdentifier, resumeValue, jumpRewrites, hoistedFunctions, envFields, paramsSimple };
+}
+
+/** Names the function reads from outside itself (outer bindings and globals), nested functions included. */
+function namesFromOutside(T: typeof ts, fn: ts.Node, scopes: Scopes): Set<string> {
+  const out = new Set<string>(["arguments", "undefined", "eval"]);
+  const walk = (n: ts.Node): void => {
+    if (T.isIdentifier(n)) {
+      const b = scopes.refs.get(n);
+      if (scopes.globals.has(n)) out.add(n.text);
+      else if (b) {
+        let inside = false;
+        for (let p: ts.Node | undefined = b.scope.node; p; p = p.parent) if (p === fn) inside = true;
+        if (!inside) out.add(n.text);
+      }
+      return;
+    }
+    T.forEachChild(n, walk);
+  };
+  walk(fn);
+  return out;
 }
 
 /** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */

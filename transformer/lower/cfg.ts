@@ -58,8 +58,8 @@ export interface Op {
   readonly node: ts.Statement;
   readonly uses: ReadonlySet<LocalId>;
   readonly defs: ReadonlySet<LocalId>;
-  /** Blocks a kept statement may jump to (break/continue/return lowered inside it). */
-  readonly exits: readonly BlockId[];
+  /** Blocks a kept statement may jump to (break/continue/return lowered inside it), with what the jump writes on the way. */
+  readonly exits: ReadonlyArray<{ readonly block: BlockId; readonly defs?: ReadonlySet<LocalId> }>;
 }
 
 export const enum TerminatorKind {
@@ -102,6 +102,8 @@ export interface JumpContinuation {
   readonly target: BlockId;
   /** Set when `target` is another finally: the completion local to store the jump in. */
   readonly completion?: LocalId;
+  /** …and that finally's completion value (not written: a jump has no value, never read). */
+  readonly value?: LocalId;
 }
 
 /** Completion codes of a try statement's pending completion (ECMAScript completion records). */
@@ -177,6 +179,18 @@ export function successors(term: Terminator): BlockId[] {
     case TerminatorKind.EndFinally:
       return [term.next, ...(term.returnTo ? [term.returnTo.block] : []), ...[...term.jumps.values()].map((j) => j.target)];
   }
+}
+
+/**
+ * The terminator's edges with what each edge writes itself: a finally's end that hands a
+ * pending completion to the next finally out writes that finally's completion locals.
+ */
+export function successorEdges(term: Terminator): Array<{ block: BlockId; defs?: ReadonlySet<LocalId> }> {
+  if (term.kind !== TerminatorKind.EndFinally) return successors(term).map((block) => ({ block }));
+  const edges: Array<{ block: BlockId; defs?: ReadonlySet<LocalId> }> = [{ block: term.next }];
+  if (term.returnTo) edges.push({ block: term.returnTo.block, defs: new Set([term.returnTo.completion, term.returnTo.value]) });
+  for (const j of term.jumps.values()) edges.push({ block: j.target, defs: j.completion !== undefined ? new Set([j.completion, j.value!]) : undefined });
+  return edges;
 }
 
 /** The locals a terminator reads. */
