@@ -100,8 +100,14 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
   }
 
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
+    // Nested machines compiled while this one is lowered are dropped again if this one stays native.
+    const before = { compiled: plan.compiled, prelude: plan.prelude.length, machines: plan.machines.length, skipped: plan.skipped.length };
     const result = transformFunction(fn, ctx);
     if (result.kind === "skipped") {
+      plan.compiled = before.compiled;
+      plan.prelude.length = before.prelude;
+      plan.machines.length = before.machines;
+      plan.skipped.length = before.skipped;
       skip(fn, result.node, result.reason);
       return result;
     }

@@ -88,7 +88,9 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
   const machineNames = { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
   // The enum and the resume function.
-  const machine = emitMachine({
+  let machine: EmittedMachine;
+  try {
+    machine = emitMachine({
     tsApi: T,
     fn,
     scopes: ctx.scopes,
@@ -100,6 +102,10 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
     transformNested: ctx.transformNested,
     isArrow: T.isArrowFunction(fn),
   });
+  } catch (e) {
+    if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
+    throw e;
+  }
   // The function that replaces the original.
   const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize);
   return { kind: "compiled", wrapper, machine, lowered, liveAcross, layoutSize: layout.frameSize, name };

@@ -30,7 +30,7 @@ import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, type Block, type LocalId, type Terminator } from "../lower/cfg";
-import type { JumpRewrite, LoweredFunction } from "../lower/build-cfg";
+import { Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
 
 export interface MachineNames {
@@ -368,21 +368,30 @@ export function emitMachine(input: EmitInput): EmittedMachine {
    */
   function closure(original: ts.Node, node: ts.Node, innerIsFunction: boolean): ts.Node {
     const holders = new Set<LocalId>();
-    const scan = (n: ts.Node): void => {
-      if (T.isIdentifier(n)) {
-        const local = localOf(n);
-        if (local !== undefined && locals[local].storage === LocalStorage.Env) holders.add(locals[local].env!);
-        return;
-      }
-      T.forEachChild(n, scan);
-    };
-    scan(original);
+    if (envBound === 0) {
+      const scan = (n: ts.Node): void => {
+        if (T.isIdentifier(n)) {
+          const local = localOf(n);
+          if (local !== undefined && locals[local].storage === LocalStorage.Env) holders.add(locals[local].env!);
+          return;
+        }
+        T.forEachChild(n, scan);
+      };
+      scan(original);
+    }
+    if (holders.size > 0 && T.isFunctionDeclaration(node)) {
+      throw new Unsupported(original, "a function declaration in a nested block that captures a per-iteration binding is not supported yet");
+    }
+    // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
+    if (holders.size > 0) envBound++;
     const inner = T.visitEachChild(node, (c) => rewrite(c, innerIsFunction, new Set()), undefined) as unknown as ts.Expression;
     if (holders.size === 0) return inner;
+    envBound--;
     const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));
     const arrow = F.createArrowFunction(undefined, undefined, params, undefined, undefined, F.createParenthesizedExpression(inner));
     return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, [...holders].map((h) => F.createIdentifier(locals[h].name)));
   }
+  let envBound = 0;
 
   function bindingIds(name: ts.BindingName): ts.Identifier[] {
     if (T.isIdentifier(name)) return [name];
