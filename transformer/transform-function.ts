@@ -11,7 +11,7 @@
 import type * as ts from "typescript";
 import type { Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock } from "./analyze/liveness";
-import { computeStateLayout } from "./layout/state-layout";
+import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
 import { LocalStorage, RegionKind, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
 import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
@@ -32,7 +32,21 @@ export interface FunctionContext {
 }
 
 export type FunctionResult =
-  | { kind: "compiled"; wrapper: ts.FunctionLikeDeclaration; machine: EmittedMachine; lowered: LoweredFunction; liveAcross: LiveAcross[]; layoutSize: number; name: string }
+  | {
+      kind: "compiled";
+      /** The function that replaces the original. */
+      wrapper: ts.FunctionLikeDeclaration;
+      /** State enum and resume function. */
+      machine: EmittedMachine;
+      /** The Cfg and how source bindings became locals. */
+      lowered: LoweredFunction;
+      /** For each suspend state, the locals live across it. */
+      liveAcross: LiveAcross[];
+      /** Frame offsets per state and for captured locals. */
+      layout: StateLayout;
+      /** Readable name (`Class.method`, `<anonymous>`). */
+      name: string;
+    }
   | { kind: "skipped"; node: ts.Node; reason: string };
 
 export interface LiveAcross {
@@ -108,7 +122,7 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   }
   // The function that replaces the original.
   const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize);
-  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layoutSize: layout.frameSize, name };
+  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name };
 }
 
 /** The Cfg as the plain flow graph liveness works on. */
