@@ -1,0 +1,71 @@
+/**
+ * `join(futures)`: a future of all the values, in input order (Promise.all for futures).
+ *
+ * In:  an array (or tuple) of futures.
+ * Out: Ready with an array of their values once every one is Ready; throws the first error a
+ *      child throws (fail fast, the rest are dropped).
+ *
+ * Waker-correct: the first poll polls every child; after that only the children whose own
+ * waker fired are polled again (wake-set.ts), so a join of n futures costs O(n) polls in total,
+ * not O(n) per wake. A child that is done is never polled again.
+ *
+ * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
+ */
+import type { Context } from "../context";
+import type { Future, Output } from "../future";
+import { PENDING, type Poll } from "../poll";
+import { WakeSet } from "./wake-set";
+
+export type JoinOutput<F extends readonly Future<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
+
+export class JoinFuture<T extends unknown[]> implements Future<T> {
+  /** Children not yet Ready; a Ready child's slot is cleared so its future can be collected. */
+  private readonly children: (Future<unknown> | undefined)[];
+  private readonly results: unknown[];
+  private remaining: number;
+  private readonly wakes: WakeSet;
+  /** Set when a child threw: the join is over. */
+  private failure: { error: unknown } | undefined = undefined;
+
+  constructor(futures: readonly Future<unknown>[]) {
+    this.children = futures.slice();
+    this.results = new Array(futures.length).fill(undefined);
+    this.remaining = futures.length;
+    this.wakes = new WakeSet(futures.length);
+  }
+
+  poll(cx: Context): Poll<T> {
+    if (this.failure !== undefined) throw this.failure.error;
+    if (this.remaining === 0) return this.results as T;
+    const wakes = this.wakes;
+    wakes.parent = cx.waker;
+    const woken = wakes.takeWoken();
+    for (let k = 0; k < woken.length; k++) {
+      const i = woken[k];
+      const child = this.children[i];
+      if (child === undefined) continue; // already Ready: a late wake
+      let poll: Poll<unknown>;
+      try {
+        poll = child.poll(wakes.contexts[i]);
+      } catch (error) {
+        this.failure = { error };
+        this.children.fill(undefined);
+        wakes.parent = undefined;
+        throw error;
+      }
+      if (poll !== PENDING) {
+        this.results[i] = poll;
+        this.children[i] = undefined;
+        this.remaining--;
+      }
+    }
+    if (this.remaining !== 0) return PENDING;
+    wakes.parent = undefined; // late wakes of finished children no longer reach our task
+    return this.results as T;
+  }
+}
+
+/** A future of every future's value, in input order. */
+export function join<const F extends readonly Future<unknown>[]>(futures: F): JoinFuture<JoinOutput<F>> {
+  return new JoinFuture<JoinOutput<F>>(futures);
+}

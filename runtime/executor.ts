@@ -1,0 +1,179 @@
+/**
+ * `Executor`: owns the ready queue and polls woken tasks; the host event loop is the reactor.
+ *
+ * In:  futures (`spawn`), and wakes from their wakers (`Task.wake` → `schedule`).
+ * Out: each task polled once per wake cycle, in the policy's order, until it completes.
+ *
+ * How it sleeps — no poll without a wake: the executor has no loop of its own that runs while
+ * nothing is ready. When a task is scheduled and no drain is pending, it queues one drain on the
+ * host microtask queue (a `then` on a pre-resolved native promise, through the `then` captured
+ * at load, so user patches of `Promise.prototype.then` are not involved). A drain polls ready
+ * tasks until the queue is empty and returns; pending tasks sit in their futures' waker slots
+ * until an event (a promise settling, a timer, an I/O callback) wakes them.
+ *
+ * Cooperative budget: a task that keeps waking itself would keep a drain (and so the microtask
+ * queue) busy forever, starving timers and I/O. After `budget` polls in one drain, the executor
+ * yields: the rest of the queue is polled from a `setImmediate`, after the host has run its
+ * pending I/O and immediates. While a drain is pending (microtask or immediate), further wakes
+ * only enqueue.
+ *
+ * Slow polls: with `onSlowPoll`, each poll is timed and a poll that took `slowPollMs` or more is
+ * reported — one poll that blocks is what starves every other task (the seed's warning about
+ * cooperative scheduling). Without the hook nothing is timed.
+ *
+ * Invariant: `drainPending` is true from the moment a drain is queued until a drain finds the
+ * queue empty; so exactly one drain is queued or running at a time, and no ready task is left
+ * without one.
+ *
+ * Example:
+ *     const ex = new Executor({ policy: "random", seed: 7 });
+ *     const value = await ex.run(someFuture);
+ */
+import type { Future } from "./future";
+import { createReadyQueue, type SchedulingPolicy } from "./policy";
+import type { ReadyQueue } from "./ready-queue";
+import { Task, type Scheduler } from "./task";
+
+const NativePromise = Promise;
+const promiseThen = Promise.prototype.then;
+const RESOLVED: Promise<void> = NativePromise.resolve();
+
+export interface ExecutorOptions {
+  /** Polls per drain before yielding to the host with `setImmediate`. Default 1024. */
+  budget?: number;
+  /** `"fifo"` (default), `"random"` (seeded by `seed`), or a ready-queue factory. */
+  policy?: SchedulingPolicy<Task<unknown>>;
+  /** Seed of the `"random"` policy. Default 0. */
+  seed?: number;
+  /** Called after a poll that took at least `slowPollMs` milliseconds. */
+  onSlowPoll?: (task: Task<unknown>, ms: number) => void;
+  /** Threshold for `onSlowPoll`, in milliseconds. Default 10. */
+  slowPollMs?: number;
+}
+
+/** Counters, for tests and tuning. */
+export interface ExecutorStats {
+  /** Futures polled. */
+  polls: number;
+  /** Drains run (microtask or immediate). */
+  drains: number;
+  /** Times the budget ran out and the executor yielded to the host. */
+  yields: number;
+}
+
+export const DEFAULT_BUDGET = 1024;
+export const DEFAULT_SLOW_POLL_MS = 10;
+
+export class Executor implements Scheduler {
+  readonly budget: number;
+  readonly stats: ExecutorStats = { polls: 0, drains: 0, yields: 0 };
+  private readonly queue: ReadyQueue<Task<unknown>>;
+  private readonly onSlowPoll: ((task: Task<unknown>, ms: number) => void) | undefined;
+  private readonly slowPollMs: number;
+  /** A drain is queued or running (see the invariant above). */
+  private drainPending = false;
+
+  constructor(options: ExecutorOptions = {}) {
+    const budget = options.budget ?? DEFAULT_BUDGET;
+    if (!(budget >= 1)) throw new RangeError(`[async-machine] executor budget must be at least 1, got ${budget}`);
+    this.budget = budget;
+    this.queue = createReadyQueue(options.policy, options.seed);
+    this.onSlowPoll = options.onSlowPoll;
+    this.slowPollMs = options.slowPollMs ?? DEFAULT_SLOW_POLL_MS;
+  }
+
+  /** Starts driving `future`; its first poll happens in a later microtask, not during `spawn`. */
+  spawn<T>(future: Future<T>): Task<T> {
+    const task = new Task(future, this);
+    this.schedule(task as Task<unknown>);
+    return task;
+  }
+
+  /** Spawns `future` and returns a promise of its outcome (JS cannot block: this is `blockOn`). */
+  run<T>(future: Future<T>): Promise<T> {
+    return this.spawn(future).promise;
+  }
+
+  /** Tasks waiting to be polled. */
+  get readyCount(): number {
+    return this.queue.size;
+  }
+
+  /** Called by `Task.wake` (and `spawn`) with a task whose SCHEDULED flag was just set. */
+  schedule(task: Task<unknown>): void {
+    this.queue.enqueue(task);
+    if (!this.drainPending) {
+      this.drainPending = true;
+      promiseThen.call(RESOLVED, this.drain);
+    }
+  }
+
+  /** Polls ready tasks until the queue is empty or the budget is spent. */
+  private readonly drain = (): void => {
+    const queue = this.queue;
+    const budget = this.budget;
+    const timed = this.onSlowPoll !== undefined;
+    this.stats.drains++;
+    let polls = 0;
+    try {
+      while (queue.size !== 0) {
+        if (polls === budget) {
+          this.stats.yields++;
+          setImmediate(this.drain);
+          return;
+        }
+        const task = queue.dequeue()!;
+        polls++;
+        if (timed) this.runTimed(task);
+        else task.run();
+      }
+      this.drainPending = false;
+    } catch (error) {
+      // `Task.run` catches its future's errors; only a throwing foreign waker (a joiner) or a
+      // custom queue gets here. Keep the invariant — the rest is drained later — then surface it.
+      setImmediate(this.drain);
+      throw error;
+    } finally {
+      this.stats.polls += polls;
+    }
+  };
+
+  private runTimed(task: Task<unknown>): void {
+    const started = performance.now();
+    task.run();
+    const ms = performance.now() - started;
+    if (ms >= this.slowPollMs) {
+      try {
+        this.onSlowPoll!(task, ms);
+      } catch (error) {
+        // A broken hook must not stop the drain; report it as an uncaught error.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
+let defaultExecutor: Executor | undefined;
+
+/** The process-wide executor behind `spawn` and `run` (FIFO, default budget). */
+export function getDefaultExecutor(): Executor {
+  return (defaultExecutor ??= new Executor());
+}
+
+/** Spawns `future` on the default executor. */
+export function spawn<T>(future: Future<T>): Task<T> {
+  return getDefaultExecutor().spawn(future);
+}
+
+/**
+ * Drives `future` to completion on `executor` (default: the global one) and returns a promise of
+ * its value. The JS form of `block_on`: the caller awaits instead of blocking a thread.
+ */
+export function run<T>(future: Future<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
+  return executor.spawn(future).promise;
+}
+
+/** Alias of `run`, under the name Rust executors use. */
+export const blockOn = run;

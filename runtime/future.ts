@@ -1,0 +1,25 @@
+/**
+ * `Future<T>`: a value that will be ready later, driven by polling (Rust's `Future::poll`).
+ *
+ * Contract, restated where it bites:
+ *  - `poll(cx)` returns the value (Ready) or `PENDING`. It never blocks and never loops waiting.
+ *  - Before returning `PENDING`, the future has arranged for `cx.waker.wake()` to be called when
+ *    progress is possible; if it forgets, its task hangs: the executor does not poll it again.
+ *  - If it is polled with a different waker later, the latest waker is the one to wake (older
+ *    ones may be woken too: a spurious wake costs one poll, never correctness).
+ *  - Throwing from `poll` completes the future with that error (the task fails).
+ *  - Polling again after Ready is allowed to throw or return anything; runtime futures return
+ *    the same outcome again.
+ *
+ * Implementations here: `Machine` (machine.ts), `Task` (a join handle, task.ts), leaf futures in
+ * leaf/ (promise, timer, ready, pollFn), and the `join` / `select` combinators.
+ */
+import type { Context } from "./context";
+import type { Poll } from "./poll";
+
+export interface Future<T> {
+  poll(cx: Context): Poll<T>;
+}
+
+/** The value type of a future: `Output<Future<number>>` is `number`. */
+export type Output<F> = F extends Future<infer T> ? T : never;
