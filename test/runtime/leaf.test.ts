@@ -16,7 +16,7 @@ describe("fromPromise", () => {
         resolve = onFulfilled;
       },
     };
-    const future = fromPromise(thenable);
+    const future = fromPromise(thenable as unknown as PromiseLike<number>);
     await macrotasks(1);
     expect(thenCalls).toBe(0);
 
@@ -49,7 +49,7 @@ describe("fromPromise", () => {
     const original = Promise.prototype.then;
     let patchedCalls = 0;
     const future = fromPromise(Promise.resolve("x"));
-    Promise.prototype.then = function (this: Promise<unknown>, ...args: never[]) {
+    Promise.prototype.then = function (this: Promise<unknown>, ...args: Parameters<typeof original>) {
       patchedCalls++;
       return original.apply(this, args);
     } as typeof original;

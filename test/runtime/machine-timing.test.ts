@@ -181,7 +181,7 @@ const cases: Record<string, Case> = {
   "native promise with its own then": {
     make: (log) => {
       const p = Promise.resolve(46);
-      p.then = function (...args: never[]) {
+      p.then = function (this: Promise<number>, ...args: Parameters<typeof originalThen>) {
         log.push("own then called");
         return originalThen.apply(this, args);
       } as typeof p.then;
@@ -227,7 +227,7 @@ const cases: Record<string, Case> = {
   "patched Promise.prototype.then": {
     make: () => Promise.resolve(48),
     patch: (log) => {
-      Promise.prototype.then = function (this: Promise<unknown>, ...args: never[]) {
+      Promise.prototype.then = function (this: Promise<unknown>, ...args: Parameters<typeof originalThen>) {
         log.push("patched Promise.prototype.then called");
         return originalThen.apply(this, args);
       } as typeof originalThen;
@@ -244,7 +244,7 @@ const cases: Record<string, Case> = {
       },
     }),
     patch: (log) => {
-      Promise.prototype.then = function (this: Promise<unknown>, ...args: never[]) {
+      Promise.prototype.then = function (this: Promise<unknown>, ...args: Parameters<typeof originalThen>) {
         log.push("patched Promise.prototype.then called");
         return originalThen.apply(this, args);
       } as typeof originalThen;
