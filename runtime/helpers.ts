@@ -106,3 +106,42 @@ const arraySlice = Array.prototype.slice;
 export function restArguments(args: ArrayLike<unknown>, index: number): unknown[] {
   return arraySlice.call(args, index);
 }
+
+const reflectApply = Reflect.apply;
+const reflectConstruct = Reflect.construct;
+
+/**
+ * A call whose arguments hold an await: the callee and `this` were read before the await (as
+ * native), the call happens now. A non-callable callee fails with native's message
+ * (`o.m is not a function`), `text` being the callee's source.
+ */
+export function call(fn: unknown, thisArg: unknown, text: string, ...args: unknown[]): unknown {
+  if (typeof fn !== "function") throw new TypeError(`${text} is not a function`);
+  return reflectApply(fn, thisArg, args);
+}
+
+/** `new C(…)` whose arguments hold an await. */
+export function construct(ctor: unknown, text: string, ...args: unknown[]): unknown {
+  if (typeof ctor !== "function") throw new TypeError(`${text} is not a constructor`);
+  try {
+    return reflectConstruct(ctor, args);
+  } catch (error) {
+    // Reflect.construct's own message for a non-constructor differs from `new`'s.
+    if (error instanceof TypeError && !isConstructor(ctor)) throw new TypeError(`${text} is not a constructor`);
+    throw error;
+  }
+}
+
+function isConstructor(f: Function): boolean {
+  try {
+    reflectConstruct(String, [], f);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The identity tag: `strings\`a${0}b\`` is the template strings object of that site. */
+export function strings(template: TemplateStringsArray): TemplateStringsArray {
+  return template;
+}

@@ -32,6 +32,7 @@ import type { StateLayout } from "../layout/state-layout";
 import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
+import { compoundToBinary } from "../lower/operators";
 
 export interface MachineNames {
   /** The runtime namespace identifier (`$am`). */
@@ -91,6 +92,18 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- labels
 
+  // Jump threading: an empty block that only goes on elsewhere is skipped by every jump to it
+  // (resume blocks and the entry keep their identity: the machine enters them by state number).
+  const special = new Set<number>([cfg.entry, ...cfg.suspends.map((s) => s.resume), ...cfg.regions.map((r) => r.handler)]);
+  const forward = (id: number): number => {
+    const seen = new Set<number>();
+    let b = cfg.blocks[id];
+    while (!special.has(b.id) && b.ops.length === 0 && b.term.kind === TerminatorKind.Goto && !seen.has(b.id)) {
+      seen.add(b.id);
+      b = cfg.blocks[b.term.target];
+    }
+    return b.id;
+  };
   const reachable = computeReachable();
   const labelOf = new Map<number, number>();
   labelOf.set(cfg.entry, 0);
@@ -109,8 +122,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (seen.has(id)) continue;
       seen.add(id);
       const b = cfg.blocks[id];
-      for (const s of successors(b.term)) work.push(s);
-      for (const op of b.ops) work.push(...op.exits.map((e) => e.block));
+      for (const s of successors(b.term)) work.push(forward(s));
+      for (const op of b.ops) work.push(...op.exits.map((e) => forward(e.block)));
       work.push(...regionHandlers(b));
     }
     return seen;
@@ -194,7 +207,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         const key = T.isPropertyAccessExpression(target) ? F.createStringLiteral(target.name.text) : (visit(target.argumentExpression) as ts.Expression);
         let value = visit(node.right) as ts.Expression;
         if (node.operatorToken.kind !== SK.EqualsToken) {
-          value = F.createBinaryExpression(F.createCallExpression(m("h"), undefined, [key]), compoundOperator(node.operatorToken.kind), value);
+          value = F.createBinaryExpression(F.createCallExpression(m("h"), undefined, [key]), compoundToBinary(T, node.operatorToken.kind), value);
         }
         return F.createCallExpression(m("h"), undefined, [key, value, F.createNumericLiteral(1)]);
       }
@@ -302,19 +315,6 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.updateBinaryExpression(b, b.left, b.operatorToken, F.createCallExpression(rt("assignChecked"), undefined, [access(local), b.right, name]));
     }
     return F.createParenthesizedExpression(F.createComma(tdz(), rewritten));
-  }
-
-  function compoundOperator(kind: ts.SyntaxKind): ts.BinaryOperator {
-    const map: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
-      [SK.PlusEqualsToken]: SK.PlusToken, [SK.MinusEqualsToken]: SK.MinusToken, [SK.AsteriskEqualsToken]: SK.AsteriskToken,
-      [SK.AsteriskAsteriskEqualsToken]: SK.AsteriskAsteriskToken, [SK.SlashEqualsToken]: SK.SlashToken, [SK.PercentEqualsToken]: SK.PercentToken,
-      [SK.LessThanLessThanEqualsToken]: SK.LessThanLessThanToken, [SK.GreaterThanGreaterThanEqualsToken]: SK.GreaterThanGreaterThanToken,
-      [SK.GreaterThanGreaterThanGreaterThanEqualsToken]: SK.GreaterThanGreaterThanGreaterThanToken, [SK.AmpersandEqualsToken]: SK.AmpersandToken,
-      [SK.BarEqualsToken]: SK.BarToken, [SK.CaretEqualsToken]: SK.CaretToken,
-    };
-    const op = map[kind];
-    if (op === undefined) throw new Error(`internal: unsupported compound assignment to super (${SK[kind]})`);
-    return op;
   }
 
   /** Synthesized assignment targets have no parent: find them by shape. */
@@ -446,7 +446,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- jumps and terminators
 
-  function gotoStatements(target: number, fallsThrough: boolean): ts.Statement[] {
+  /** `$l = target; continue $mc;` — or just `$l = target;` when `target` is the block emitted next. */
+  function gotoStatements(to: number, next: number | undefined): ts.Statement[] {
+    const target = forward(to);
+    const fallsThrough = target === next;
     const set = F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target))));
     return fallsThrough ? [set] : [set, F.createContinueStatement(loopLabel)];
   }
@@ -458,7 +461,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.createReturnStatement(F.createCallExpression(m("ret"), undefined, j.value ? [visit(j.value) as ts.Expression] : []));
     }
     const stmts = j.assigns.map(([local, v]) => assign(local, typeof v === "number" ? F.createNumericLiteral(v) : (visit(v) as ts.Expression)));
-    return F.createBlock([...stmts, ...gotoStatements(j.target, false)], false);
+    return F.createBlock([...stmts, ...gotoStatements(j.target, undefined)], false);
   }
 
   function emitTerminator(block: Block, next: number | undefined): ts.Statement[] {
@@ -466,9 +469,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const v = (e: ts.Node): ts.Expression => rewrite(e, false, new Set()) as ts.Expression;
     switch (term.kind) {
       case TerminatorKind.Goto:
-        return gotoStatements(term.target, term.target === next);
+        return gotoStatements(term.target, next);
       case TerminatorKind.Branch:
-        return [F.createIfStatement(v(term.test), F.createBlock(gotoStatements(term.then, false)), undefined), ...gotoStatements(term.else, term.else === next)];
+        return [F.createIfStatement(v(term.test), F.createBlock(gotoStatements(term.then, undefined)), undefined), ...gotoStatements(term.else, next)];
       case TerminatorKind.Return:
         return [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, term.value ? [v(term.value)] : []))];
       case TerminatorKind.Throw:
@@ -481,15 +484,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         const cv = (): ts.Expression => access(term.value);
         clauses.push(
           F.createCaseClause(F.createNumericLiteral(Completion.Return), term.returnTo
-            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...gotoStatements(term.returnTo.block, false)]
+            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...gotoStatements(term.returnTo.block, undefined)]
             : [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, [cv()]))]),
         );
         clauses.push(F.createCaseClause(F.createNumericLiteral(Completion.Throw), [F.createThrowStatement(cv())]));
         for (const [code, cont] of term.jumps) {
           const stmts = cont.completion !== undefined ? [assign(cont.completion, F.createNumericLiteral(code))] : [];
-          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...gotoStatements(cont.target, false)]));
+          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...gotoStatements(cont.target, undefined)]));
         }
-        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...gotoStatements(term.next, term.next === next)];
+        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...gotoStatements(term.next, next)];
       }
     }
   }
@@ -547,7 +550,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const enter = r.kind === RegionKind.Catch ? [assign(r.completion, err)] : [assign(r.completion, F.createNumericLiteral(Completion.Throw)), assign(r.value!, err)];
       labels.forEach((l, k) => {
         const isLast = k === labels.length - 1;
-        dispatch.push(F.createCaseClause(F.createNumericLiteral(l), isLast ? [...enter, ...gotoStatements(r.handler, false)] : []));
+        dispatch.push(F.createCaseClause(F.createNumericLiteral(l), isLast ? [...enter, ...gotoStatements(r.handler, undefined)] : []));
       });
     }
     body = F.createTryStatement(

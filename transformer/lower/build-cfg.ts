@@ -18,6 +18,8 @@
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scopes } from "../analyze/scopes";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
+import { compoundToBinary, isAssignmentOperator } from "./operators";
+import { createExpressionLowering } from "./linearize-expression";
 import { NameManager as NameManagerImpl, type NameManager } from "../emit/names";
 import {
   Completion,
@@ -299,11 +301,10 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
 
   /**
    * [source]  await x
-   * [lowered] .suspend x → resume;  resume: (value available as the resume value)
-   * Returns an expression for the awaited result, valid in the resume block's first op.
+   * [lowered] .suspend x → resume;  resume: (the awaited outcome arrives as the resume value)
+   * Returns the stand-in for the resume value, valid at the start of the resume block.
    */
-  function suspend(awaitNode: ts.AwaitExpression): ts.Identifier {
-    const operand = lowerExpression(awaitNode.expression);
+  function suspendOn(operand: ts.Expression, awaitNode: ts.AwaitExpression): ts.Identifier {
     const resume = newBlock();
     const state = 3 + suspends.length;
     const pos = file.getLineAndCharacterOfPosition(awaitNode.getStart(file));
@@ -319,6 +320,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     current.term = { kind: TerminatorKind.Suspend, awaited: operand, uses: usesOf(operand, new Set()), resume: resume.id, point: state };
     mark(resume);
     return resumeValue;
+  }
+  function suspend(awaitNode: ts.AwaitExpression): ts.Identifier {
+    return suspendOn(lowerExpression(awaitNode.expression), awaitNode);
   }
   function stateName(awaited: ts.Expression, line: number): string {
     let e = skipOuterExpressions(T, awaited);
@@ -336,22 +340,58 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     return name;
   }
 
-  /**
-   * Lowers an expression that may hold awaits; returns an expression that computes the rest.
-   * Supported here: an await at the root (`await x`, possibly parenthesized). Awaits deeper in
-   * an expression are lowered by linearize-expression (#3) — until then the function stays native.
-   */
-  function lowerExpression(expr: ts.Expression): ts.Expression {
-    if (!containsAwait(T, expr)) return expr;
-    const e = skipOuterExpressions(T, expr);
-    if (T.isAwaitExpression(e) && !containsAwait(T, e.expression)) {
-      const v = suspend(e);
-      const t = newTemp("awaited");
-      emitAssign(t, v);
+  /** Lowers an expression that may hold awaits (linearize-expression.ts); returns what computes the rest. */
+  const lowerExpression = createExpressionLowering({
+    tsApi: T,
+    suspend: suspendOn,
+    toTemp(value, what) {
+      const t = newTemp(what);
+      emitAssign(t, value);
       return identifierFor(t);
-    }
-    throw new Unsupported(expr, "`await` inside a larger expression is not supported yet");
-  }
+    },
+    assignTemp(temp, value) {
+      emitAssign(tempOfIdentifier.get(temp)!, value);
+    },
+    emitEffect(expr) {
+      emitOp(F.createExpressionStatement(expr), assignedLocal(expr));
+    },
+    branch(test) {
+      const whenTrue = newBlock();
+      const whenFalse = newBlock();
+      const join = newBlock();
+      terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: whenTrue.id, else: whenFalse.id });
+      let falseMarked = false;
+      return {
+        whenTrue: () => mark(whenTrue),
+        whenFalse: () => {
+          goto(join);
+          mark(whenFalse);
+          falseMarked = true;
+        },
+        join: () => {
+          goto(join);
+          if (!falseMarked) {
+            mark(whenFalse);
+            goto(join);
+          }
+          mark(join);
+        },
+      };
+    },
+    isRegisterLocal(id) {
+      const l = localOf(id);
+      return l !== undefined && locals[l].storage === LocalStorage.Register;
+    },
+    sameLocal(a, b) {
+      const l = localOf(a);
+      return l !== undefined && l === localOf(b);
+    },
+    runtime: (name) => F.createIdentifier(`$am_${name}`),
+    unsupported(node, reason): never {
+      throw new Unsupported(node, reason);
+    },
+    sourceText: (node) => node.getText(file),
+  });
   /** Like lowerExpression, but when the root is `await x` hands back the resume value itself. */
   function lowerToResumeValue(expr: ts.Expression): ts.Expression {
     const e = skipOuterExpressions(T, expr);
@@ -527,58 +567,12 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   function lowerExpressionStatement(node: ts.ExpressionStatement): void {
     const e = skipOuterExpressions(T, node.expression);
     if (T.isAwaitExpression(e)) {
-      const v = lowerToResumeValue(e);
-      void v;
+      suspend(e);
       return;
     }
-    if (T.isBinaryExpression(e) && isAssignmentOperator(e.operatorToken.kind) && !containsAwait(T, e.left)) {
-      const op = e.operatorToken.kind;
-      const left = skipOuterExpressions(T, e.left);
-      // The reference: evaluate the object and key before the await, as native does.
-      let target: ts.Expression = left;
-      if ((T.isPropertyAccessExpression(left) || T.isElementAccessExpression(left)) && isSuper(left.expression)) {
-        if (T.isElementAccessExpression(left)) target = F.createElementAccessExpression(left.expression, spill(left.argumentExpression, "key"));
-      } else if (T.isPropertyAccessExpression(left)) {
-        const obj = spill(left.expression, "object");
-        target = F.createPropertyAccessExpression(obj, left.name);
-      } else if (T.isElementAccessExpression(left)) {
-        const obj = spill(left.expression, "object");
-        const key = spill(left.argumentExpression, "key");
-        target = F.createElementAccessExpression(obj, key);
-      } else if (!T.isIdentifier(left) && !(op === SK.EqualsToken && (T.isObjectLiteralExpression(left) || T.isArrayLiteralExpression(left)))) {
-        throw new Unsupported(e, "`await` in an assignment to this kind of target is not supported yet");
-      }
-      if (op === SK.EqualsToken) {
-        const v = lowerToResumeValue(e.right);
-        emitAssignmentTo(target, v);
-        return;
-      }
-      const saved = newTemp("left");
-      emitAssign(saved, target);
-      if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
-        // [source]  a ||= await b      [lowered] $left = a; branch $left ? exit : rhs;  rhs: .suspend b; a = $resume;  exit:
-        const rhs = newBlock();
-        const exit = newBlock();
-        const current = identifierFor(saved);
-        const test =
-          op === SK.BarBarEqualsToken
-            ? F.createLogicalNot(current)
-            : op === SK.AmpersandAmpersandEqualsToken
-              ? current
-              : F.createEquality(current, F.createNull());
-        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: rhs.id, else: exit.id });
-        mark(rhs);
-        const v = lowerToResumeValue(e.right);
-        emitAssignmentTo(target, v);
-        goto(exit);
-        mark(exit);
-        return;
-      }
-      const v = lowerToResumeValue(e.right);
-      emitAssignmentTo(target, F.createBinaryExpression(identifierFor(saved), compoundToBinary(op), v));
-      return;
-    }
-    throw new Unsupported(e, "`await` inside a larger expression is not supported yet");
+    const rest = lowerExpression(node.expression);
+    // What is left may be a temporary holding the value: nothing more to run then.
+    if (!(T.isIdentifier(rest) && tempOfIdentifier.has(rest))) emitOp(F.createExpressionStatement(rest), assignedLocal(rest));
   }
   function isSuper(e: ts.Expression): boolean {
     return e.kind === SK.SuperKeyword;
@@ -597,27 +591,6 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     emitAssign(t, value);
     return identifierFor(t);
   }
-  function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
-    return kind >= SK.FirstAssignment && kind <= SK.LastAssignment;
-  }
-  function compoundToBinary(kind: ts.SyntaxKind): ts.BinaryOperator {
-    switch (kind) {
-      case SK.PlusEqualsToken: return SK.PlusToken;
-      case SK.MinusEqualsToken: return SK.MinusToken;
-      case SK.AsteriskEqualsToken: return SK.AsteriskToken;
-      case SK.AsteriskAsteriskEqualsToken: return SK.AsteriskAsteriskToken;
-      case SK.SlashEqualsToken: return SK.SlashToken;
-      case SK.PercentEqualsToken: return SK.PercentToken;
-      case SK.LessThanLessThanEqualsToken: return SK.LessThanLessThanToken;
-      case SK.GreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanToken;
-      case SK.GreaterThanGreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanGreaterThanToken;
-      case SK.AmpersandEqualsToken: return SK.AmpersandToken;
-      case SK.BarEqualsToken: return SK.BarToken;
-      case SK.CaretEqualsToken: return SK.CaretToken;
-      default: throw new Error(`not a compound assignment: ${SK[kind]}`);
-    }
-  }
-
   /**
    * [source]  let a = 1, { b } = await f(), c;
    * [lowered] a = 1; .suspend f() → r; ({ b } = $resume); c = undefined

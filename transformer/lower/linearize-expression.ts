@@ -1,0 +1,383 @@
+/**
+ * Lowers an expression that holds `await`s into ops and suspends, in evaluation order.
+ *
+ * In:  an expression of the function body and the CFG builder (build-cfg.ts).
+ * Out: an expression that computes the rest of the value at the current point of the CFG;
+ *      before it, ops that evaluated — once, in source order — everything the source evaluates
+ *      before each await, kept in temporaries ("spilled") across the suspension.
+ *
+ * The rule (TypeScript's generators.ts does the same for `yield`): of the operands of a node,
+ * those before the last one that holds an await are evaluated first and spilled, unless the
+ * value cannot change meanwhile (a literal, `this`, a local nothing later writes); the one with
+ * the await is lowered recursively; those after it are left in place.
+ *
+ *     [source]  log(a, await f(b), c)
+ *     [lowered] $callee = log; $arg = a; .suspend f(b) → $awaited; $am.call($callee, undefined, "log", $arg, $awaited, c)
+ *
+ * Short-circuits become branches, so an await on the branch not taken never runs:
+ *     [source]  x && await y            [lowered] $t = x; branch $t ? rhs : join;  rhs: $t = await y;  join: $t
+ *
+ * Calls keep their receiver (`o.m(await x)` calls the method read before the await with
+ * `this = o`) and report a non-callable callee with the source text, as native does.
+ */
+import type * as ts from "typescript";
+import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
+import { compoundToBinary } from "./operators";
+
+export interface ExpressionBuilder {
+  tsApi: typeof ts;
+  /** Suspends on `operand` (already lowered); returns the resume value (valid at the resume block's start). */
+  suspend(operand: ts.Expression, at: ts.AwaitExpression): ts.Expression;
+  /** Evaluates `value` now into a fresh temporary; returns an identifier for it. */
+  toTemp(value: ts.Expression, what: string): ts.Identifier;
+  /** Assigns `value` to an existing temporary (identifier from toTemp). */
+  assignTemp(temp: ts.Identifier, value: ts.Expression): void;
+  /** Runs `expr` now for its effects. */
+  emitEffect(expr: ts.Expression): void;
+  /** Ends the current block with a branch; returns [then, else, join] marks. */
+  branch(test: ts.Expression): { whenTrue(): void; whenFalse(): void; join(): void };
+  /** Is `id` a local the machine keeps in a register (its value cannot change unless this code writes it)? */
+  isRegisterLocal(id: ts.Identifier): boolean;
+  /** Same binding? (for "does a later operand write this local") */
+  sameLocal(a: ts.Identifier, b: ts.Identifier): boolean;
+  /** A runtime helper (`$am.name`). */
+  runtime(name: string): ts.Expression;
+  unsupported(node: ts.Node, reason: string): never;
+  sourceText(node: ts.Node): string;
+}
+
+export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expression) => ts.Expression {
+  const T = b.tsApi;
+  const F = T.factory;
+  const SK = T.SyntaxKind;
+  const has = (n: ts.Node | undefined): boolean => n !== undefined && containsAwait(T, n);
+
+  function lower(expr: ts.Expression): ts.Expression {
+    if (!has(expr)) return expr;
+    const e = skipOuterExpressions(T, expr);
+    if (e !== expr) return lower(e);
+    if (T.isAwaitExpression(e)) {
+      // The resume value stays valid until the next suspend; any operand that must outlive one
+      // is spilled by its parent (`sequence`), so it is used directly here.
+      return b.suspend(lower(e.expression), e);
+    }
+    if (isOptionalChainWithAwait(e)) b.unsupported(e, "`await` inside an optional chain (after `?.`) is not supported yet");
+    if (T.isBinaryExpression(e)) return lowerBinary(e);
+    if (T.isConditionalExpression(e)) return lowerConditional(e);
+    if (T.isCallExpression(e)) return lowerCall(e);
+    if (T.isNewExpression(e)) return lowerNew(e);
+    if (T.isPropertyAccessExpression(e)) return F.updatePropertyAccessExpression(e, lower(e.expression), e.name);
+    if (T.isElementAccessExpression(e)) {
+      const [obj, key] = sequence([e.expression, e.argumentExpression]);
+      return F.updateElementAccessExpression(e, obj, key);
+    }
+    if (T.isPrefixUnaryExpression(e)) return F.updatePrefixUnaryExpression(e, lower(e.operand));
+    if (T.isTypeOfExpression(e)) return F.updateTypeOfExpression(e, lower(e.expression));
+    if (T.isVoidExpression(e)) return F.updateVoidExpression(e, lower(e.expression));
+    if (T.isDeleteExpression(e)) {
+      const target = skipOuterExpressions(T, e.expression);
+      if (T.isElementAccessExpression(target)) {
+        const [obj, key] = sequence([target.expression, target.argumentExpression]);
+        return F.updateDeleteExpression(e, F.updateElementAccessExpression(target, obj, key));
+      }
+      if (T.isPropertyAccessExpression(target)) return F.updateDeleteExpression(e, F.updatePropertyAccessExpression(target, lower(target.expression), target.name));
+      return F.updateDeleteExpression(e, lower(e.expression));
+    }
+    if (T.isTemplateExpression(e)) {
+      const spans = sequence(e.templateSpans.map((s) => s.expression));
+      return F.updateTemplateExpression(e, e.head, e.templateSpans.map((s, i) => F.updateTemplateSpan(s, spans[i], s.literal)));
+    }
+    if (T.isTaggedTemplateExpression(e)) return lowerTaggedTemplate(e);
+    if (T.isArrayLiteralExpression(e)) return F.updateArrayLiteralExpression(e, sequenceElements(e.elements));
+    if (T.isObjectLiteralExpression(e)) return lowerObjectLiteral(e);
+    if (T.isSpreadElement(e)) return F.updateSpreadElement(e, lower(e.expression));
+    return b.unsupported(e, `\`await\` inside a ${T.SyntaxKind[e.kind]} is not supported yet`);
+  }
+
+  /** Does an await stand after a `?.` of this chain (so it must not run when the chain short-circuits)? */
+  function isOptionalChainWithAwait(e: ts.Expression): boolean {
+    if (!(e.flags & T.NodeFlags.OptionalChain)) return false;
+    // Walk down the chain; every part after the first `?.` is conditional.
+    let n: ts.Expression = e;
+    const parts: ts.Node[] = [];
+    for (;;) {
+      if (T.isPropertyAccessExpression(n)) {
+        if (n.questionDotToken) return parts.some(has);
+        n = n.expression;
+      } else if (T.isElementAccessExpression(n)) {
+        parts.push(n.argumentExpression);
+        if (n.questionDotToken) return parts.some(has);
+        n = n.expression;
+      } else if (T.isCallExpression(n)) {
+        parts.push(...n.arguments);
+        if (n.questionDotToken) return parts.some(has);
+        n = n.expression;
+      } else if (T.isNonNullExpression(n)) n = n.expression;
+      else return false;
+    }
+  }
+
+  /** Lowers operands evaluated in order; those before the last await are spilled. */
+  function sequence(operands: readonly ts.Expression[]): ts.Expression[] {
+    let last = -1;
+    operands.forEach((o, i) => {
+      if (has(o)) last = i;
+    });
+    return operands.map((o, i) => {
+      if (i > last) return o;
+      const lowered = lower(o);
+      if (i === last) return lowered;
+      return stable(lowered, operands.slice(i + 1, last + 1)) ? lowered : b.toTemp(lowered, "operand");
+    });
+  }
+
+  /** Elements of an array literal or call arguments: a spread before an await is copied out then. */
+  function sequenceElements(elements: readonly ts.Expression[]): ts.Expression[] {
+    let last = -1;
+    elements.forEach((o, i) => {
+      if (has(o)) last = i;
+    });
+    return elements.map((el, i) => {
+      if (i > last) return el;
+      if (T.isSpreadElement(el)) {
+        const inner = lower(el.expression);
+        if (i === last) return F.updateSpreadElement(el, inner);
+        return F.updateSpreadElement(el, b.toTemp(F.createArrayLiteralExpression([F.createSpreadElement(inner)]), "spread"));
+      }
+      if (T.isOmittedExpression(el)) return el;
+      const lowered = lower(el);
+      if (i === last) return lowered;
+      return stable(lowered, elements.slice(i + 1, last + 1)) ? lowered : b.toTemp(lowered, "operand");
+    });
+  }
+
+  /** Can evaluating `e` later give another value (or effect) than evaluating it now? */
+  function stable(e: ts.Expression, later: readonly ts.Node[]): boolean {
+    const x = skipOuterExpressions(T, e);
+    if (T.isLiteralExpression(x) || T.isNoSubstitutionTemplateLiteral(x)) return !T.isRegularExpressionLiteral(x);
+    switch (x.kind) {
+      case SK.TrueKeyword:
+      case SK.FalseKeyword:
+      case SK.NullKeyword:
+      case SK.ThisKeyword:
+        return true;
+    }
+    if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(n, x));
+    if (T.isArrowFunction(x) || T.isFunctionExpression(x)) return true;
+    return false;
+  }
+  function writes(node: ts.Node, id: ts.Identifier): boolean {
+    let found = false;
+    const walk = (n: ts.Node): void => {
+      if (found) return;
+      if (T.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
+        const target = skipOuterExpressions(T, n.left);
+        if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
+        if (T.isObjectLiteralExpression(target) || T.isArrayLiteralExpression(target)) found = true;
+      }
+      if ((T.isPrefixUnaryExpression(n) || T.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
+        const target = skipOuterExpressions(T, n.operand);
+        if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
+      }
+      T.forEachChild(n, walk);
+    };
+    walk(node);
+    return found;
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  function lowerBinary(e: ts.BinaryExpression): ts.Expression {
+    const op = e.operatorToken.kind;
+    if (op >= SK.FirstAssignment && op <= SK.LastAssignment) return lowerAssignment(e);
+    if (op === SK.CommaToken) {
+      const left = lower(e.left);
+      b.emitEffect(left);
+      return lower(e.right);
+    }
+    if ((op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) && has(e.right)) {
+      // [lowered] $t = left; branch (test $t) ? rhs : join;  rhs: $t = right;  join: $t
+      const t = b.toTemp(lower(e.left), "logical");
+      const test = op === SK.AmpersandAmpersandToken ? t : op === SK.BarBarToken ? F.createLogicalNot(t) : F.createEquality(t, F.createNull());
+      const br = b.branch(test);
+      br.whenTrue();
+      b.assignTemp(t, lower(e.right));
+      br.join();
+      return t;
+    }
+    const [left, right] = sequence([e.left, e.right]);
+    return F.updateBinaryExpression(e, left, e.operatorToken, right);
+  }
+
+  function lowerConditional(e: ts.ConditionalExpression): ts.Expression {
+    const test = lower(e.condition);
+    if (!has(e.whenTrue) && !has(e.whenFalse)) return F.updateConditionalExpression(e, test, e.questionToken, e.whenTrue, e.colonToken, e.whenFalse);
+    // [lowered] branch test ? a : b;  a: $t = whenTrue; goto join;  b: $t = whenFalse;  join: $t
+    const br = b.branch(test);
+    br.whenTrue();
+    const t = b.toTemp(lower(e.whenTrue), "conditional");
+    br.whenFalse();
+    b.assignTemp(t, lower(e.whenFalse));
+    br.join();
+    return t;
+  }
+
+  /**
+   * [source]  x = await y;  o.p += await y;  a ||= await b
+   * The reference (object, key) is evaluated before the right side; a compound assignment reads
+   * the old value before it too; a logical assignment evaluates the right side only if needed.
+   */
+  function lowerAssignment(e: ts.BinaryExpression): ts.Expression {
+    const op = e.operatorToken.kind;
+    const left = skipOuterExpressions(T, e.left);
+    if (T.isObjectLiteralExpression(left) || T.isArrayLiteralExpression(left)) {
+      if (has(left)) b.unsupported(left, "`await` inside a destructuring assignment pattern is not supported yet");
+      return F.updateBinaryExpression(e, e.left, e.operatorToken, lower(e.right));
+    }
+    let target: ts.Expression;
+    if (T.isIdentifier(left)) target = left;
+    else if (T.isPropertyAccessExpression(left)) {
+      target = left.expression.kind === SK.SuperKeyword ? left : F.updatePropertyAccessExpression(left, spillAlways(lower(left.expression), e.right, "object"), left.name);
+    } else if (T.isElementAccessExpression(left)) {
+      const obj = left.expression.kind === SK.SuperKeyword ? left.expression : spillAlways(lower(left.expression), e.right, "object");
+      target = F.updateElementAccessExpression(left, obj, spillAlways(lower(left.argumentExpression), e.right, "key"));
+    } else return b.unsupported(left, "`await` in an assignment to this kind of target is not supported yet");
+    if (op === SK.EqualsToken) return F.createAssignment(target, lower(e.right));
+    const old = b.toTemp(target, "left");
+    if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+      const test = op === SK.AmpersandAmpersandEqualsToken ? old : op === SK.BarBarEqualsToken ? F.createLogicalNot(old) : F.createEquality(old, F.createNull());
+      const br = b.branch(test);
+      br.whenTrue();
+      b.assignTemp(old, lower(e.right));
+      b.emitEffect(F.createAssignment(target, old));
+      br.join();
+      return old;
+    }
+    return F.createAssignment(target, F.createBinaryExpression(old, compoundToBinary(T, op), lower(e.right)));
+  }
+  function spillAlways(e: ts.Expression, later: ts.Node, what: string): ts.Expression {
+    return stable(e, [later]) ? e : b.toTemp(e, what);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Callee value and `this`, evaluated now (before any argument), as native does. */
+  function calleeAndThis(callee: ts.Expression, later: readonly ts.Node[]): { fn: ts.Expression; thisArg: ts.Expression } {
+    const c = skipOuterExpressions(T, callee);
+    if (T.isPropertyAccessExpression(c) || T.isElementAccessExpression(c)) {
+      if (c.expression.kind === SK.SuperKeyword) {
+        const key = T.isElementAccessExpression(c) ? b.toTemp(lower(c.argumentExpression), "key") : undefined;
+        const fn = b.toTemp(key ? F.createElementAccessExpression(c.expression, key) : c, "callee");
+        return { fn, thisArg: F.createThis() };
+      }
+      const receiver = b.toTemp(lower(c.expression), "receiver");
+      const member = T.isPropertyAccessExpression(c) ? F.createPropertyAccessExpression(receiver, c.name) : F.createElementAccessExpression(receiver, lower(c.argumentExpression));
+      return { fn: b.toTemp(member, "callee"), thisArg: receiver };
+    }
+    const fn = lower(callee);
+    return { fn: stable(fn, later) ? fn : b.toTemp(fn, "callee"), thisArg: F.createVoidZero() };
+  }
+
+  function lowerCall(e: ts.CallExpression): ts.Expression {
+    if (e.expression.kind === SK.SuperKeyword) b.unsupported(e, "`await` in the arguments of `super(…)` is not supported");
+    if (T.isIdentifier(e.expression) && e.expression.text === "eval") b.unsupported(e, "direct `eval`");
+    const { fn, thisArg } = calleeAndThis(e.expression, e.arguments);
+    const args = sequenceElements(e.arguments);
+    return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(e.expression)), ...args]);
+  }
+  /** A callee with an await inside keeps its member form, so `this` is still its object. */
+  function lowerCallee(callee: ts.Expression): ts.Expression {
+    const c = skipOuterExpressions(T, callee);
+    if (T.isPropertyAccessExpression(c)) return F.updatePropertyAccessExpression(c, lower(c.expression), c.name);
+    if (T.isElementAccessExpression(c)) {
+      const [obj, key] = sequence([c.expression, c.argumentExpression]);
+      return F.updateElementAccessExpression(c, obj, key);
+    }
+    return lower(callee);
+  }
+
+  function lowerNew(e: ts.NewExpression): ts.Expression {
+    const args = e.arguments ?? F.createNodeArray<ts.Expression>();
+    const ctor = lower(e.expression);
+    const target = stable(ctor, args) ? ctor : b.toTemp(ctor, "constructor");
+    return F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(e.expression)), ...sequenceElements(args)]);
+  }
+
+  /**
+   * [source]  tag`a${await x}b`
+   * [lowered] $callee = tag; .suspend x; $am.call($callee, undefined, "tag", $am.strings`a${0}b`, $awaited)
+   * The strings object comes from a tagged template of its own at the same place in the output,
+   * so it is one object per site, frozen, with `raw` — as native.
+   */
+  function lowerTaggedTemplate(e: ts.TaggedTemplateExpression): ts.Expression {
+    const template = e.template;
+    if (T.isNoSubstitutionTemplateLiteral(template) || !template.templateSpans.some((s) => has(s.expression))) {
+      return F.updateTaggedTemplateExpression(e, lowerCallee(e.tag), e.typeArguments, template);
+    }
+    const subs = template.templateSpans.map((s) => s.expression);
+    const { fn, thisArg } = calleeAndThis(e.tag, subs);
+    const strings = F.createTaggedTemplateExpression(
+      b.runtime("strings"),
+      undefined,
+      F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
+    );
+    return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(e.tag)), strings, ...sequence(subs)]);
+  }
+  function lowerObjectLiteral(e: ts.ObjectLiteralExpression): ts.Expression {
+    // The operands are property values, computed keys and spread sources, in order.
+    const props = e.properties;
+    let last = -1;
+    props.forEach((p, i) => {
+      if (has(p)) last = i;
+    });
+    const out = props.map((p, i): ts.ObjectLiteralElementLike => {
+      if (i > last) return p;
+      const isLast = i === last;
+      const keep = (x: ts.Expression, later: readonly ts.Node[]): ts.Expression => (isLast || stable(x, later) ? x : b.toTemp(x, "operand"));
+      const rest = props.slice(i + 1, last + 1);
+      // A computed key is evaluated before its own value: spilled if the value awaits.
+      const key = (name: ts.PropertyName): ts.PropertyName => {
+        if (!T.isComputedPropertyName(name)) return name;
+        const valueAwaits = T.isPropertyAssignment(p) && has(p.initializer);
+        const k = lower(name.expression);
+        const later = [...rest, ...(T.isPropertyAssignment(p) ? [p.initializer] : [])];
+        return F.updateComputedPropertyName(name, (isLast && !valueAwaits) || stable(k, later) ? k : b.toTemp(k, "key"));
+      };
+      if (T.isPropertyAssignment(p)) {
+        const k = key(p.name);
+        return F.updatePropertyAssignment(p, k, keep(lower(p.initializer), rest));
+      }
+      if (T.isShorthandPropertyAssignment(p)) return isLast ? p : F.createPropertyAssignment(p.name, keep(p.name, rest));
+      if (T.isSpreadAssignment(p)) {
+        const src = lower(p.expression);
+        return F.updateSpreadAssignment(p, isLast ? src : b.toTemp(F.createObjectLiteralExpression([F.createSpreadAssignment(src)]), "spread"));
+      }
+      if ((T.isMethodDeclaration(p) || T.isGetAccessorDeclaration(p) || T.isSetAccessorDeclaration(p)) && T.isComputedPropertyName(p.name)) {
+        if (T.isMethodDeclaration(p)) return F.updateMethodDeclaration(p, p.modifiers, p.asteriskToken, key(p.name), p.questionToken, p.typeParameters, p.parameters, p.type, p.body);
+        if (T.isGetAccessorDeclaration(p)) return F.updateGetAccessorDeclaration(p, p.modifiers, key(p.name), p.parameters, p.type, p.body);
+        return F.updateSetAccessorDeclaration(p, p.modifiers, key(p.name), p.parameters, p.body);
+      }
+      return p;
+    });
+    return F.updateObjectLiteralExpression(e, out);
+  }
+
+  /** What V8 prints for a callee that is not a function (`o.m is not a function`). */
+  function calleeText(callee: ts.Expression): string {
+    const c = skipOuterExpressions(T, callee);
+    const simple = (n: ts.Expression): string | undefined => {
+      if (T.isIdentifier(n)) return n.text;
+      if (n.kind === SK.ThisKeyword) return "this";
+      if (n.kind === SK.SuperKeyword) return "super";
+      if (T.isPropertyAccessExpression(n)) {
+        const base = simple(n.expression);
+        return base === undefined ? undefined : `${base}.${n.name.text}`;
+      }
+      return undefined;
+    };
+    return simple(c) ?? (T.isPropertyAccessExpression(c) ? `(intermediate value).${c.name.text}` : "(intermediate value)");
+  }
+
+  return lower;
+}
+
