@@ -61,7 +61,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       // is spilled by its parent (`sequence`), so it is used directly here.
       return b.suspend(lower(e.expression), e);
     }
-    if (isOptionalChainWithAwait(e)) b.unsupported(e, "`await` inside an optional chain (after `?.`) is not supported yet");
+    if (isOptionalChainWithAwait(e)) return lowerOptionalChain(e);
     if (T.isBinaryExpression(e)) return lowerBinary(e);
     if (T.isConditionalExpression(e)) return lowerConditional(e);
     if (T.isCallExpression(e)) return lowerCall(e);
@@ -115,6 +115,73 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       } else if (T.isNonNullExpression(n)) n = n.expression;
       else return false;
     }
+  }
+
+  /**
+   * [source]  a?.b.m(await x)
+   * [lowered] $chain = a; branch $chain == null ? done : rest;
+   *           rest: $this = $chain; $chain = $this.b; $this = $chain; $fn = $this.m; .suspend x;
+   *                 $chain = $am.call($fn, $this, "a.b.m", $resume);  done: $chain
+   * Each `?.` that finds null or undefined ends the whole chain with undefined, so nothing after
+   * it — awaits included — runs, exactly as native.
+   */
+  function lowerOptionalChain(e: ts.Expression): ts.Expression {
+    type Link = { node: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression; optional: boolean };
+    const links: Link[] = [];
+    let base: ts.Expression = e;
+    for (;;) {
+      const n = base;
+      if ((T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n) || T.isCallExpression(n)) && n.flags & T.NodeFlags.OptionalChain) {
+        links.unshift({ node: n, optional: n.questionDotToken !== undefined });
+        base = n.expression;
+        if (links[0].optional) {
+          // Links below the first `?.` of this chain may belong to it too (`a.b?.c`): keep walking.
+        }
+        continue;
+      }
+      if (T.isNonNullExpression(n) && n.flags & T.NodeFlags.OptionalChain) {
+        base = n.expression;
+        continue;
+      }
+      break;
+    }
+    const result = b.toTemp(F.createVoidZero(), "chain");
+    let cur: ts.Expression;
+    let thisArg: ts.Expression = F.createVoidZero();
+    const baseNode = skipOuterExpressions(T, base);
+    if (T.isCallExpression(links[0].node) && (T.isPropertyAccessExpression(baseNode) || T.isElementAccessExpression(baseNode)) && baseNode.expression.kind !== SK.SuperKeyword) {
+      // `o.m?.(…)` calls with `this = o`: the member read is the base, its object the receiver.
+      thisArg = b.toTemp(lower(baseNode.expression), "this");
+      cur = T.isPropertyAccessExpression(baseNode) ? F.createPropertyAccessExpression(thisArg, baseNode.name) : F.createElementAccessExpression(thisArg, lower(baseNode.argumentExpression));
+    } else cur = lower(base);
+    const joins: Array<() => void> = [];
+    for (const link of links) {
+      if (link.optional) {
+        const held = b.toTemp(cur, "chain");
+        const br = b.branch(F.createEquality(held, F.createNull()));
+        br.whenTrue(); // null or undefined: the chain ends here with undefined (result holds it)
+        br.whenFalse();
+        joins.push(() => br.join());
+        cur = held;
+      }
+      const n = link.node;
+      if (T.isPropertyAccessExpression(n)) {
+        thisArg = b.toTemp(cur, "this");
+        cur = F.createPropertyAccessExpression(thisArg, n.name);
+      } else if (T.isElementAccessExpression(n)) {
+        thisArg = b.toTemp(cur, "this");
+        const key = lower(n.argumentExpression);
+        cur = F.createElementAccessExpression(thisArg, key);
+      } else {
+        const fn = b.toTemp(cur, "callee");
+        const args = sequenceElements(n.arguments);
+        cur = F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(n.expression)), ...args]);
+        thisArg = F.createVoidZero();
+      }
+    }
+    b.assignTemp(result, cur);
+    for (let i = joins.length - 1; i >= 0; i--) joins[i]();
+    return result;
   }
 
   /** Lowers operands evaluated in order; those before the last await are spilled. */
