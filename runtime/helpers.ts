@@ -145,3 +145,37 @@ function isConstructor(f: Function): boolean {
 export function strings(template: TemplateStringsArray): TemplateStringsArray {
   return template;
 }
+
+/**
+ * RequireObjectCoercible for `const { a } = value`, with V8's messages: it names the source
+ * when the value is a plain identifier, and otherwise reports the first property read.
+ */
+export function requireDestructurable(value: unknown, firstKey: string, sourceName: string): void {
+  if (value !== null && value !== undefined) return;
+  const v = String(value);
+  if (!firstKey) throw new TypeError(`Cannot destructure '${sourceName || v}' as it is ${v}.`);
+  if (sourceName) throw new TypeError(`Cannot destructure property '${firstKey}' of '${sourceName}' as it is ${v}.`);
+  throw new TypeError(`Cannot read properties of ${v} (reading '${firstKey}')`);
+}
+
+/** ToPropertyKey, for a computed key evaluated before an await. */
+export function toPropertyKey(key: unknown): string | symbol {
+  return typeof key === "symbol" ? key : String(key && typeof key === "object" ? toPrimitiveKey(key) : key);
+}
+function toPrimitiveKey(value: object): unknown {
+  const p = (value as { [Symbol.toPrimitive]?: (hint: string) => unknown })[Symbol.toPrimitive];
+  if (p !== undefined) return p.call(value, "string");
+  return `${value as unknown as string}`;
+}
+
+/** The `...rest` of an object pattern: own enumerable properties not named before it. */
+export function objectRest(source: object, excluded: PropertyKey[]): Record<PropertyKey, unknown> {
+  const rest: Record<PropertyKey, unknown> = {};
+  const skip = new Set(excluded.map((k) => (typeof k === "symbol" ? k : String(k))));
+  for (const key of Reflect.ownKeys(Object(source))) {
+    if (skip.has(key)) continue;
+    const desc = Object.getOwnPropertyDescriptor(source, key);
+    if (desc?.enumerable) rest[key as string] = (source as Record<PropertyKey, unknown>)[key as string];
+  }
+  return rest;
+}

@@ -135,6 +135,8 @@ export class Machine implements Future<unknown> {
   h: SuperAccessor | undefined;
   /** For async arrows that read `arguments`: the enclosing function's arguments object. */
   o: ArrayLike<unknown> | undefined;
+  /** For async arrows that read `new.target`: the enclosing function's. */
+  n: unknown;
   /** The return value staged by `ret`, or the error after a panic. */
   r: unknown = undefined;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
@@ -151,7 +153,7 @@ export class Machine implements Future<unknown> {
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
   private rejectionObserved = false;
 
-  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined) {
+  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
     this.resume = resume;
     this.f = frameSize === 0 ? EMPTY_FRAME : new Array(frameSize);
     this.names = names;
@@ -159,6 +161,7 @@ export class Machine implements Future<unknown> {
     this.a = args;
     this.h = home;
     this.o = outerArguments;
+    this.n = newTarget;
     this.promise = new NativePromise(captureCapability);
     this.resolveFn = capturedResolve;
     this.rejectFn = capturedReject;
@@ -279,15 +282,15 @@ Object.freeze(EMPTY_FRAME);
  * Starts a compiled async function: builds its machine, runs it synchronously to its first
  * `await` (as native async functions do) and returns its native promise.
  */
-export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>): Promise<unknown> {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments);
+export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
+  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   m.step(undefined, false);
   return m.promise;
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
-export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>): Machine {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments);
+export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
+  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   m.step(undefined, false);
   return m;
 }

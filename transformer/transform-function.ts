@@ -74,7 +74,6 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (!fn.body) return "no body";
   if (facts?.usesDirectEval) return "direct `eval` can reach any local, so the function stays native";
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
-  if (T.isArrowFunction(fn) && facts?.usesNewTarget) return "an async arrow that reads `new.target` is not supported yet";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
   return undefined;
 }
@@ -187,8 +186,13 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
       F.createArrowFunction(undefined, undefined, [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, undefined,
         F.createConditionalExpression(F.createIdentifier(set), undefined, F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))), undefined, superKey())),
     );
-  } else if (isArrow && facts?.usesArguments) startArgs.push(F.createVoidZero());
-  if (isArrow && facts?.usesArguments) startArgs.push(F.createIdentifier("arguments"));
+  }
+  // An arrow's `arguments` and `new.target` are the enclosing function's: its wrapper passes them.
+  const lexical: ts.Expression[] = [];
+  if (isArrow && facts?.usesNewTarget) lexical.push(F.createMetaProperty(SK.NewKeyword, F.createIdentifier("target")));
+  if (isArrow && (facts?.usesArguments || lexical.length > 0)) lexical.unshift(facts?.usesArguments ? F.createIdentifier("arguments") : F.createVoidZero());
+  if (lexical.length > 0 && !facts?.usesSuper) startArgs.push(F.createVoidZero());
+  startArgs.push(...lexical);
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   const body = F.createBlock([F.createReturnStatement(start)], false);

@@ -195,7 +195,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return node;
     }
     if (node.kind === SK.ThisKeyword && !inFunction) return m("t");
-    if (T.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && !inFunction) return F.createVoidZero();
+    // An async function cannot be constructed: its new.target is undefined; an arrow's is the enclosing one's.
+    if (T.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && !inFunction) return input.isArrow ? m("n") : F.createVoidZero();
     if ((T.isPropertyAccessExpression(node) || T.isElementAccessExpression(node)) && node.expression.kind === SK.SuperKeyword && !inFunction) {
       const key = T.isPropertyAccessExpression(node) ? F.createStringLiteral(node.name.text) : (visit(node.argumentExpression) as ts.Expression);
       return F.createCallExpression(m("h"), undefined, [key]);

@@ -620,11 +620,59 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       emitOp(F.createExpressionStatement(F.createAssignment(name, value)), defsIfRegister(local));
       return;
     }
-    const target = patternToAssignmentTarget(name);
-    const defs = bindingIdentifiers(name).map((id) => localOf(id)!).filter((l) => l !== undefined && locals[l].storage === LocalStorage.Register);
-    // Defaults inside a pattern may read locals assigned earlier in the same pattern: count all as uses too.
-    emitOp(F.createExpressionStatement(F.createAssignment(target, value)), []);
-    void defs;
+    if (containsAwait(T, name)) {
+      const v = skipOuterExpressions(T, value);
+      return destructure(name, value, T.isIdentifier(v) && !tempOfIdentifier.has(v) && v !== resumeValue ? v.text : "");
+    }
+    // Defaults inside a pattern may read locals assigned earlier in the same pattern, so the
+    // pattern's own bindings are not counted as surely written (conservative).
+    emitOp(F.createExpressionStatement(F.createAssignment(patternToAssignmentTarget(name), value)), []);
+  }
+
+  /**
+   * A binding pattern with awaits in defaults or computed keys, taken apart in native order:
+   * [source]  const { a = await d(), [await k()]: b, ...rest } = obj;
+   * [lowered] $value = obj; (TypeError if null/undefined); $prop = $value.a;
+   *           branch $prop === undefined ? dflt : bind;  dflt: $prop = await d();  bind: a = $prop;
+   *           $key = await k(); b = $value[$key]; rest = $am.objectRest($value, ["a", $key])
+   */
+  function destructure(name: ts.BindingName, value: ts.Expression, sourceName = ""): void {
+    if (T.isIdentifier(name)) return bindPattern(name, value);
+    if (T.isArrayBindingPattern(name)) throw new Unsupported(name, "`await` inside an array destructuring pattern is not supported yet");
+    const source = identifierFor(newTemp("value"));
+    emitAssign(tempOfIdentifier.get(source)!, value);
+    const firstKey = name.elements[0]?.propertyName ?? name.elements[0]?.name;
+    const firstKeyText = firstKey && (T.isIdentifier(firstKey) || T.isStringLiteral(firstKey)) ? firstKey.text : "";
+    emitOp(F.createExpressionStatement(runtimeCall("requireDestructurable", [source, F.createStringLiteral(firstKeyText), F.createStringLiteral(sourceName)])));
+    const seenKeys: ts.Expression[] = [];
+    for (const element of name.elements) {
+      if (element.dotDotDotToken) {
+        destructure(element.name, runtimeCall("objectRest", [source, F.createArrayLiteralExpression(seenKeys)]));
+        continue;
+      }
+      const keyNode = element.propertyName ?? (element.name as ts.Identifier);
+      let key: ts.Expression;
+      if (T.isComputedPropertyName(keyNode)) {
+        const k = newTemp("key");
+        emitAssign(k, runtimeCall("toPropertyKey", [lowerExpression(keyNode.expression)]));
+        key = identifierFor(k);
+      } else key = T.isIdentifier(keyNode) || T.isPrivateIdentifier(keyNode) ? F.createStringLiteral(keyNode.text) : (keyNode as ts.Expression);
+      seenKeys.push(key);
+      const prop = newTemp("property");
+      emitAssign(prop, F.createElementAccessExpression(source, key));
+      if (element.initializer) {
+        const dflt = newBlock();
+        const bind = newBlock();
+        const propId = identifierFor(prop);
+        const test = F.createStrictEquality(propId, F.createVoidZero());
+        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: dflt.id, else: bind.id });
+        mark(dflt);
+        emitAssign(prop, lowerExpression(element.initializer));
+        goto(bind);
+        mark(bind);
+      }
+      destructure(element.name, identifierFor(prop));
+    }
   }
   /** `{ a, b: [c = 1], ...r }` (binding pattern) → the same shape as an assignment pattern. */
   function patternToAssignmentTarget(name: ts.BindingName): ts.Expression {
