@@ -74,6 +74,14 @@ async function resumeAfter(m: Machine, value: unknown): Promise<void> {
 }
 
 /**
+ * A fulfilled native promise for awaits of primitives. Its own `constructor` is a plain object
+ * without `Symbol.species`, so `then`'s SpeciesConstructor takes the intrinsic %Promise% without
+ * reading anything a program can patch (`Promise.prototype.constructor`, `Promise[@@species]`).
+ */
+const SETTLED: Promise<void> = NativePromise.resolve();
+Object.defineProperty(SETTLED, "constructor", { value: Object.freeze({}) });
+
+/**
  * True while `Machine.await` is in its synchronous call of `resumeAfter`. Saved and restored
  * around the call, because a getter PromiseResolve runs may itself start machines that await.
  */
@@ -137,6 +145,8 @@ export class Machine implements Future<unknown> {
   o: ArrayLike<unknown> | undefined;
   /** For async arrows that read `new.target`: the enclosing function's. */
   n: unknown;
+  /** Continues after an await of a primitive (created on first use). */
+  private onSettled: (() => void) | undefined = undefined;
   /** The return value staged by `ret`, or the error after a panic. */
   r: unknown = undefined;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
@@ -186,6 +196,16 @@ export class Machine implements Future<unknown> {
   /** Suspends on `value`: resumes in the microtask native `await value` would resume in. */
   await(value: unknown): undefined {
     this.awaiting = value;
+    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+      // A primitive: native `await` makes a fulfilled promise and enqueues its reaction at once,
+      // looking nothing up. So does a `then` on SETTLED, whose species lookup finds no user code.
+      promiseThen.call(SETTLED, (this.onSettled ??= () => {
+        const v = this.awaiting;
+        this.awaiting = undefined;
+        this.step(v, false);
+      }));
+      return undefined;
+    }
     const outer = inAwaitCall;
     inAwaitCall = true;
     void resumeAfter(this, value);
