@@ -179,3 +179,42 @@ export function objectRest(source: object, excluded: PropertyKey[]): Record<Prop
   }
   return rest;
 }
+
+/** An array pattern's iterator: the record plus whether it is done and the last value. */
+export interface DestructuringRecord extends IteratorRecord {
+  done: boolean;
+  value: unknown;
+}
+
+export function destructuringIterator(obj: unknown): DestructuringRecord {
+  return { ...getIterator(obj), done: false, value: undefined };
+}
+
+/**
+ * One element of an array pattern: steps the iterator unless it is done and returns the value
+ * (undefined once done). If `next()` throws, the record is already marked done, so the
+ * pattern's error handler does not close it (IteratorBindingInitialization).
+ */
+export function destructuringStep(record: DestructuringRecord): unknown {
+  if (record.done) return undefined;
+  record.done = true;
+  const result = iteratorStep(record);
+  if (result === undefined) return undefined;
+  record.done = false;
+  return result.value;
+}
+
+/** `...rest` of an array pattern: the remaining values. */
+export function destructuringRest(record: DestructuringRecord): unknown[] {
+  const rest: unknown[] = [];
+  while (!record.done) {
+    const value = destructuringStep(record);
+    if (!record.done) rest.push(value);
+  }
+  return rest;
+}
+
+/** Closes the pattern's iterator unless it is done (`isThrow`: on an error, whose own error wins). */
+export function destructuringClose(record: DestructuringRecord, isThrow: boolean): void {
+  if (!record.done) iteratorClose(record, isThrow);
+}

@@ -7,8 +7,11 @@ import type * as ts from "typescript";
 export function containsAwait(tsApi: typeof ts, node: ts.Node): boolean {
   if (tsApi.isAwaitExpression(node)) return true;
   if (tsApi.isForOfStatement(node) && node.awaitModifier) return true;
-  if (tsApi.isFunctionLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return false;
-  if (tsApi.isPropertyDeclaration(node)) return node.name !== undefined && tsApi.isComputedPropertyName(node.name) && containsAwait(tsApi, node.name);
+  // A member's computed key is evaluated by the enclosing code; its body belongs to the member.
+  const name = (node as ts.NamedDeclaration).name;
+  const keyAwaits = (): boolean => name !== undefined && tsApi.isComputedPropertyName(name) && containsAwait(tsApi, name);
+  if (tsApi.isFunctionLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return keyAwaits();
+  if (tsApi.isPropertyDeclaration(node)) return keyAwaits();
   return tsApi.forEachChild(node, (child) => (containsAwait(tsApi, child) ? true : undefined)) === true;
 }
 

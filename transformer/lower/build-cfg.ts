@@ -268,6 +268,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const uses = new Set<LocalId>();
     const walk = (n: ts.Node): void => {
       if (T.isIdentifier(n)) {
+        // A function's or class's own name is not a read of the binding it may share a name with.
+        if (n.parent && (T.isFunctionLike(n.parent) || T.isClassLike(n.parent)) && (n.parent as ts.NamedDeclaration).name === n) return;
         let local = tempOfIdentifier.get(n);
         if (local === undefined) {
           const b = scopes.refs.get(n) ?? scopes.decls.get(n);
@@ -455,8 +457,16 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         return lowerSwitch(node as ts.SwitchStatement, labels);
       case SK.TryStatement:
         return lowerTry(node as ts.TryStatement);
-      case SK.ClassDeclaration:
-        throw new Unsupported(node, "`await` in a class declaration's computed key is not supported yet");
+      case SK.ClassDeclaration: {
+        // class C { [await k]() {} }  →  C = class C { [$key]() {} } after the keys are evaluated.
+        const c = node as ts.ClassDeclaration;
+        const local = c.name ? localOf(c.name) : undefined;
+        if (local === undefined) throw new Unsupported(node, "`await` in an anonymous class declaration");
+        const expr = F.createClassExpression(c.modifiers?.filter((m) => m.kind !== SK.ExportKeyword && m.kind !== SK.DefaultKeyword), c.name, c.typeParameters, c.heritageClauses, c.members);
+        // Scope analysis knows the original members; the class expression reuses them.
+        emitAssign(local, lowerExpression(expr));
+        return;
+      }
       case SK.WithStatement:
         throw new Unsupported(node, "`with` statement");
       default:
@@ -638,7 +648,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
    */
   function destructure(name: ts.BindingName, value: ts.Expression, sourceName = ""): void {
     if (T.isIdentifier(name)) return bindPattern(name, value);
-    if (T.isArrayBindingPattern(name)) throw new Unsupported(name, "`await` inside an array destructuring pattern is not supported yet");
+    if (T.isArrayBindingPattern(name)) return destructureArray(name, value);
     const source = identifierFor(newTemp("value"));
     emitAssign(tempOfIdentifier.get(source)!, value);
     const firstKey = name.elements[0]?.propertyName ?? name.elements[0]?.name;
@@ -698,6 +708,60 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         return e.initializer ? F.createAssignment(target, e.initializer) : target;
       }),
     );
+  }
+
+  /**
+   * An array pattern with awaits, by the iterator protocol as native runs it:
+   * [source]  const [a = await d(), , ...rest] = iterable;
+   * [lowered] $it = destructuringIterator(iterable);
+   *           [region → close]  $item = destructuringStep($it); branch $item === undefined ? dflt : bind;
+   *                             dflt: $item = await d();  bind: a = $item;  …
+   *           destructuringClose($it, false)      (closes unless done)
+   *           close: destructuringClose($it, true); throw $error
+   * An exception from a default or a nested binding closes the iterator; one from `next()`
+   * itself marks it done first (no close), as IteratorBindingInitialization does.
+   */
+  function destructureArray(name: ts.ArrayBindingPattern, value: ts.Expression): void {
+    const iter = newTemp("iterator");
+    const error = newTemp("error");
+    emitAssign(iter, runtimeCall("destructuringIterator", [value]));
+    const close = newBlock();
+    const outerRegion = region;
+    region = newRegion(RegionKind.Catch, close.id, error, undefined);
+    const body = newBlock();
+    goto(body);
+    mark(body);
+    for (const element of name.elements) {
+      if (T.isOmittedExpression(element)) {
+        emitOp(F.createExpressionStatement(runtimeCall("destructuringStep", [identifierFor(iter)])));
+        continue;
+      }
+      if (element.dotDotDotToken) {
+        destructure(element.name, runtimeCall("destructuringRest", [identifierFor(iter)]));
+        continue;
+      }
+      const item = newTemp("item");
+      emitAssign(item, runtimeCall("destructuringStep", [identifierFor(iter)]));
+      if (element.initializer) {
+        const dflt = newBlock();
+        const bind = newBlock();
+        const test = F.createStrictEquality(identifierFor(item), F.createVoidZero());
+        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: dflt.id, else: bind.id });
+        mark(dflt);
+        emitAssign(item, lowerExpression(element.initializer));
+        goto(bind);
+        mark(bind);
+      }
+      destructure(element.name, identifierFor(item));
+    }
+    region = outerRegion;
+    const after = newBlock();
+    goto(after);
+    mark(close);
+    emitOp(F.createExpressionStatement(runtimeCall("destructuringClose", [identifierFor(iter), F.createTrue()])));
+    terminate({ kind: TerminatorKind.Throw, value: identifierFor(error), uses: new Set([error]) });
+    mark(after);
+    emitOp(F.createExpressionStatement(runtimeCall("destructuringClose", [identifierFor(iter), F.createFalse()])));
   }
 
   // ---------------------------------------------------------------- jumps

@@ -91,6 +91,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     if (T.isArrayLiteralExpression(e)) return F.updateArrayLiteralExpression(e, sequenceElements(e.elements));
     if (T.isObjectLiteralExpression(e)) return lowerObjectLiteral(e);
     if (T.isSpreadElement(e)) return F.updateSpreadElement(e, lower(e.expression));
+    if (T.isClassExpression(e)) return lowerClass(e);
     return b.unsupported(e, `\`await\` inside a ${T.SyntaxKind[e.kind]} is not supported yet`);
   }
 
@@ -427,6 +428,42 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       return p;
     });
     return F.updateObjectLiteralExpression(e, out);
+  }
+
+  /**
+   * [source]  class extends (await base()) { [await key()]() {} }
+   * [lowered] heritage and computed keys evaluated in order (keys through ToPropertyKey, as the
+   *           class definition does), spilled; the class is then built from the temporaries.
+   */
+  function lowerClass(e: ts.ClassExpression): ts.Expression {
+    const heritage = e.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword);
+    const operands: ts.Node[] = [...(heritage ? heritage.types.map((t) => t.expression) : []), ...e.members.map((m) => (m.name && T.isComputedPropertyName(m.name) ? m.name.expression : undefined)).filter((x): x is ts.Expression => x !== undefined)];
+    for (const m of e.members) if (has(m) && !(m.name && T.isComputedPropertyName(m.name) && has(m.name))) b.unsupported(m, "`await` inside a class member is not allowed here");
+    let last = -1;
+    operands.forEach((o, i) => {
+      if (has(o)) last = i;
+    });
+    let index = 0;
+    const next = (x: ts.Expression, isKey: boolean): ts.Expression => {
+      const i = index++;
+      if (i > last) return x;
+      const lowered = lower(x);
+      if (i === last && !isKey) return lowered;
+      return b.toTemp(isKey ? F.createCallExpression(b.runtime("toPropertyKey"), undefined, [lowered]) : lowered, isKey ? "key" : "heritage");
+    };
+    const heritageClauses = e.heritageClauses?.map((h) =>
+      h.token === SK.ExtendsKeyword ? F.updateHeritageClause(h, h.types.map((t) => F.updateExpressionWithTypeArguments(t, next(t.expression, false), t.typeArguments))) : h,
+    );
+    const members = e.members.map((m) => {
+      if (!(m.name && T.isComputedPropertyName(m.name))) return m;
+      const name = F.updateComputedPropertyName(m.name, next(m.name.expression, true));
+      if (T.isMethodDeclaration(m)) return F.updateMethodDeclaration(m, m.modifiers, m.asteriskToken, name, m.questionToken, m.typeParameters, m.parameters, m.type, m.body);
+      if (T.isPropertyDeclaration(m)) return F.updatePropertyDeclaration(m, m.modifiers, name, m.questionToken ?? m.exclamationToken, m.type, m.initializer);
+      if (T.isGetAccessorDeclaration(m)) return F.updateGetAccessorDeclaration(m, m.modifiers, name, m.parameters, m.type, m.body);
+      if (T.isSetAccessorDeclaration(m)) return F.updateSetAccessorDeclaration(m, m.modifiers, name, m.parameters, m.body);
+      return m;
+    });
+    return F.updateClassExpression(e, e.modifiers, e.name, e.typeParameters, heritageClauses, members);
   }
 
   /** What V8 prints for a callee that is not a function (`o.m is not a function`). */

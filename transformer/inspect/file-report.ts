@@ -1,0 +1,69 @@
+/**
+ * The inspection report of one source file: every compiled function (nested ones too) and every
+ * async function left native with the reason — the data behind `async-machine inspect`.
+ *
+ * In:  source text, its file name (`.ts`, `.tsx`, `.js`, …: decides how it parses), the live
+ *      `ts` module; optionally `expand` to attach each function's generated code.
+ * Out: a FileReport (format version 1, documented in cli/README.md), with functions and skipped
+ *      functions ordered by source position, and the file's syntax errors.
+ *
+ * Invariant: runs the same planning code as the transform (transform-file.ts `planFile`), so
+ * what it shows is what a build emits.
+ */
+import type * as ts from "typescript";
+import { planFile } from "../transform-file";
+import { buildMachineReport, type FunctionReport } from "./machine-report";
+
+export interface SkippedReport {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  readonly reason: string;
+}
+
+export interface FileFunctionReport extends FunctionReport {
+  /** With `expand`: the state enum, resume function and wrapper as emitted. */
+  readonly code?: string;
+}
+
+export interface FileReport {
+  /** Format version of this report. */
+  readonly version: 1;
+  /** The file as named by the caller (the CLI passes the path as typed, with `/` separators). */
+  readonly file: string;
+  readonly functions: readonly FileFunctionReport[];
+  readonly skipped: readonly SkippedReport[];
+  /** Syntax errors (`line:column message`); a file with errors is still planned, but may be wrong. */
+  readonly syntaxErrors: readonly string[];
+}
+
+export interface InspectOptions {
+  /** Attach the generated code of each function (`--expand`). */
+  readonly expand?: boolean;
+}
+
+export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: string, options: InspectOptions = {}): FileReport {
+  const T = tsApi;
+  const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? T.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? T.ScriptKind.JS : T.ScriptKind.TS;
+  const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  const plan = planFile(T, sourceFile, fileName);
+  const printer = T.createPrinter({ newLine: T.NewLineKind.LineFeed, removeComments: false });
+  const print = (node: ts.Node): string => printer.printNode(T.EmitHint.Unspecified, node, sourceFile);
+
+  const machines = [...plan.machines].sort((a, b) => a.node.getStart(sourceFile) - b.node.getStart(sourceFile));
+  const functions = machines.map((m): FileFunctionReport => {
+    const report = buildMachineReport(T, sourceFile, m);
+    if (!options.expand) return report;
+    const code = [m.result.machine.stateEnum, m.result.machine.resume, m.result.wrapper].map(print).join("\n");
+    return { ...report, code };
+  });
+  const skipped = [...plan.skipped]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .map((s) => ({ name: s.name, line: s.line, column: s.column, reason: s.reason }));
+  const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const syntaxErrors = parseDiagnostics.map((d) => {
+    const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
+    return `${pos.line + 1}:${pos.character + 1} ${T.flattenDiagnosticMessageText(d.messageText, " ")}`;
+  });
+  return { version: 1, file: fileName, functions, skipped, syntaxErrors };
+}

@@ -1,0 +1,72 @@
+/**
+ * Builds the `MachineInfo` of a compiled function (runtime/inspect/machine-info.ts): the data a
+ * task dump, an async stack trace and a snapshot need at run time, meant to be emitted as the
+ * second argument of the state enum:
+ *
+ *     var approve$State = $am.states(["Unresumed", …], { v: 1, id: "src/orders.ts#approve", … });
+ *
+ * NOT WIRED YET: the emitter (emit/emit-machine.ts) still emits `states([...])` alone. To wire
+ * it: after `buildMachineReport`, call `buildMachineInfo(report, { file, duplicateName, facts,
+ * isArrow })` and pass `machineInfoLiteral(ts, info)` as the second argument of `states`.
+ *
+ * In:  a FunctionReport (machine-report.ts), the file id (project-relative, `/`-separated), the
+ *      function's scope facts.
+ * Out: plain data, JSON-compatible, and the object literal node that spells it.
+ *
+ * Invariant: `info.hash` is `report.hash` — what `inspect --format json` prints is what a
+ * snapshot records, so a refused restore can be explained with the CLI.
+ */
+import type * as ts from "typescript";
+import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import type { FunctionReport } from "./machine-report";
+import { displayName } from "./machine-report";
+
+export interface MachineInfoOptions {
+  /** Project-relative file name with `/` separators. */
+  readonly file: string;
+  /** True when another function of the file has the same name: the id then ends in `@<line>`. */
+  readonly duplicateName: boolean;
+  /** The function's scope facts (analyze/scopes.ts). */
+  readonly facts: { readonly usesThis: boolean; readonly usesArguments: boolean; readonly usesSuper: boolean };
+  readonly isArrow: boolean;
+}
+
+export function buildMachineInfo(report: FunctionReport, options: MachineInfoOptions): MachineInfo {
+  const suspends = report.states.filter((s) => s.kind === "suspend");
+  return {
+    v: 1,
+    id: `${options.file}#${report.name}${options.duplicateName ? `@${report.line}` : ""}`,
+    hash: report.hash,
+    name: report.name,
+    file: options.file,
+    line: report.line,
+    awaits: suspends.map((s) => [s.line!, s.column!, s.awaited ?? ""] as const),
+    slots: suspends.map((s) => {
+      const slots: Array<string | null> = new Array(report.frameSize).fill(null);
+      for (const f of s.fields) if (f.storage === "frame") slots[f.offset] = displayName(f);
+      return slots;
+    }),
+    captures: report.captures.map((c) => c.name),
+    uses: {
+      this: options.facts.usesThis,
+      arguments: options.facts.usesArguments && !options.isArrow,
+      super: options.facts.usesSuper,
+      outerArguments: options.facts.usesArguments && options.isArrow,
+    },
+  };
+}
+
+/** The object literal that spells `value` (plain JSON data only). */
+export function machineInfoLiteral(tsApi: typeof ts, value: MachineInfo): ts.Expression {
+  const F = tsApi.factory;
+  const build = (v: unknown): ts.Expression => {
+    if (v === null) return F.createNull();
+    if (typeof v === "string") return F.createStringLiteral(v);
+    if (typeof v === "number") return v < 0 ? F.createPrefixMinus(F.createNumericLiteral(-v)) : F.createNumericLiteral(v);
+    if (typeof v === "boolean") return v ? F.createTrue() : F.createFalse();
+    if (Array.isArray(v)) return F.createArrayLiteralExpression(v.map(build), /*multiLine*/ false);
+    const entries = Object.entries(v as Record<string, unknown>);
+    return F.createObjectLiteralExpression(entries.map(([k, x]) => F.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? k : F.createStringLiteral(k), build(x))), /*multiLine*/ false);
+  };
+  return build(value);
+}
