@@ -174,10 +174,14 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     return scopes.scopeOf.get(list);
   }
   /** Can code at the start of `list` see every outside binding `fn` refers to? */
-  function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node, allowPrivate = false): boolean {
+  /**
+   * `insideClass`: the resume will be defined inside that class (a static block), so the class's
+   * own scope (its expression name) and its `#private` names are visible too.
+   */
+  function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node, insideClass?: ts.ClassLikeDeclaration): boolean {
     const listScope = scopeOfList(list);
     if (!listScope) return false;
-    if (!allowPrivate && scopes.facts.get(fn)?.usesPrivateNames) return false;
+    if (!insideClass && scopes.facts.get(fn)?.usesPrivateNames) return false;
     const visible = new Set<Scope>();
     for (let s: Scope | undefined = listScope; s; s = s.parent) visible.add(s);
     let ok = true;
@@ -187,7 +191,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
         const b = scopes.refs.get(n);
         // A named function expression's own name is visible only inside it.
         if (b && b.kind === BindingKind.SelfName && b.declarations[0] === fn.name) ok = false;
-        if (b && !isInside(b.scope.node, fn) && !visible.has(b.scope)) {
+        if (b && !isInside(b.scope.node, fn) && !visible.has(b.scope) && !(insideClass && b.scope.node === insideClass)) {
           // A class's own name inside its body names the same class as its outer binding.
           const ownClassName = b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
           if (!ownClassName) ok = false;
@@ -209,10 +213,10 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       const fn = node;
       const placement = nearestList(fn);
       const placeable = placement !== undefined && canPlaceIn(fn, placement.list);
-      const privateNames = scopes.facts.get(fn)?.usesPrivateNames === true;
-      if (T.isMethodDeclaration(fn) && privateNames && placement && canPlaceIn(fn, placement.list, /*allowPrivate*/ true)) {
-        // `#x` is only legal inside the class: the resume function is defined in a static block
-        // of the class and stored in a variable declared beside the class.
+      if (T.isMethodDeclaration(fn) && !placeable && placement && canPlaceIn(fn, placement.list, fn.parent as ts.ClassLikeDeclaration)) {
+        // `#x` and a class expression's own name are only visible inside the class: the resume
+        // function is defined in a static block of the class and stored in a variable declared
+        // beside the class.
         const result = compile(fn);
         if (result.kind === "skipped") {
           T.forEachChild(node, visit);

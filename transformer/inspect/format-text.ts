@@ -44,7 +44,7 @@ function formatFunction(file: string, fn: FileFunctionReport): string[] {
     s.name,
     String(s.size),
     s.kind === "suspend" ? `${s.line}:${s.column}` : "-",
-    s.kind === "unresumed" ? `[${s.live.join(", ")}] (arguments)` : `[${s.fields.map(liveEntry).join(", ")}]`,
+    s.kind === "unresumed" ? `[${s.live.join(", ")}]${s.live.length > 0 ? " (arguments)" : ""}` : `[${s.fields.map(liveEntry).join(", ")}]`,
     s.awaited ?? "",
   ]);
   const header = ["#", "state", "size", "await", "live across", "awaiting"];

@@ -3,12 +3,14 @@
  *
  * In:  a Cfg (lower/cfg.ts) whose Suspend terminators mark the awaits.
  * Out: edges `{ from, to, kind }` between state numbers (0 Unresumed, 1 Returned, 2 Panicked,
- *      3.. suspend states), sorted by (from, to, kind), each listed once.
+ *      3.. suspend states), one per pair of states, sorted by `from`, then `to` (suspend states
+ *      first, then Returned, then Panicked).
  *
  * How: from the block a state starts in (the entry for Unresumed, the resume block for a suspend
  * state), walk blocks until the walk meets a Suspend terminator (an edge to that state), a
  * return (Returned) or an exception with no handler around it (Panicked). A path's kind is the
- * first special edge it took:
+ * first special edge it took, and a pair of states gets the kind of its most ordinary path
+ * (normal, then exception, then finally) — "how does the machine get from A to B":
  *   - `exception`: an exception into a `catch` body, or out of the function (to Panicked);
  *   - `finally`:   an exception into a `finally` block, or a `finally`'s end passing a pending
  *                  return, jump or throw on (the `switch ($completion)` of the generated code);
@@ -40,17 +42,20 @@ const PANICKED = 2;
 /** Kinds a walk carries before loop detection (`loop` is decided on the state graph). */
 type PathKind = "normal" | "exception" | "finally";
 
-const KIND_ORDER: Record<TransitionKind, number> = { normal: 0, loop: 1, finally: 2, exception: 3 };
+/** The more ordinary of two paths between the same states wins. */
+const PATH_ORDER: Record<PathKind, number> = { normal: 0, exception: 1, finally: 2 };
 
 export function computeTransitions(cfg: Cfg): Transition[] {
   const stateOfSuspendBlock = new Map<BlockId, number>();
   for (const s of cfg.suspends) stateOfSuspendBlock.set(s.block, s.state);
   const starts: Array<[number, BlockId]> = [[UNRESUMED, cfg.entry], ...cfg.suspends.map((s) => [s.state, s.resume] as [number, BlockId])];
 
+  // One edge per (from, to): the kind of its most ordinary path.
   const edges = new Map<string, Transition>();
-  const add = (from: number, to: number, kind: TransitionKind): void => {
-    const key = `${from}>${to}>${kind}`;
-    if (!edges.has(key)) edges.set(key, { from, to, kind });
+  const add = (from: number, to: number, kind: PathKind): void => {
+    const key = `${from}>${to}`;
+    const known = edges.get(key);
+    if (!known || PATH_ORDER[kind] < PATH_ORDER[known.kind as PathKind]) edges.set(key, { from, to, kind });
   };
 
   for (const [state, start] of starts) {
@@ -107,7 +112,12 @@ export function computeTransitions(cfg: Cfg): Transition[] {
       }
     }
   }
-  return markBackEdges([...edges.values()]).sort((a, b) => a.from - b.from || a.to - b.to || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  return markBackEdges([...edges.values()]).sort((a, b) => a.from - b.from || targetOrder(a.to) - targetOrder(b.to));
+}
+
+/** Targets in reading order: suspend states by number, then Returned, then Panicked. */
+function targetOrder(state: number): number {
+  return state >= 3 ? state : 1_000_000 + state;
 }
 
 function canThrow(block: Block): boolean {
@@ -124,7 +134,10 @@ function canThrow(block: Block): boolean {
   }
 }
 
-/** Normal edges to a state on the depth-first stack (from Unresumed, targets in order) become `loop`. */
+/**
+ * Edges to a state on the depth-first stack (from Unresumed, targets in order) become `loop`,
+ * unless only an exception leads there (a retry loop's `catch` path stays `exception`).
+ */
 function markBackEdges(edges: Transition[]): Transition[] {
   const out = new Map<number, Transition[]>();
   for (const e of edges) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
@@ -136,7 +149,7 @@ function markBackEdges(edges: Transition[]): Transition[] {
     onStack.add(state);
     for (const e of out.get(state) ?? []) {
       if (onStack.has(e.to)) {
-        if (e.kind === "normal") back.add(e);
+        if (e.kind !== "exception") back.add(e);
       } else if (!done.has(e.to)) visit(e.to);
     }
     onStack.delete(state);
