@@ -1,0 +1,875 @@
+#!/usr/bin/env node
+// npm run bench: async-machine side by side with native async/await and the downlevel peers.
+//
+//   node bench/run.mjs [--quick] [--only=A1,C,E,F] [--samples=N] [--no-callgrind] [--no-profile]
+//                      [--update-readme] [--out=DIR]
+//
+// Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
+// them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
+// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1 and C when
+// valgrind is installed. E measures heap bytes per suspended task; F compiles a generated project
+// of 2000 async functions with tspc + the plugin vs plain tsc. Writes results.json, results.md
+// and one SVG chart per workload to bench/results/ (bench/work/results-quick/ for --quick).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { basename, dirname, join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import { VARIANTS, benchDir, buildVariant, rootDir } from "./lib/variants.mjs";
+import { generateProject } from "./lib/gen-project.mjs";
+import { barChart, COLORS } from "./lib/svg.mjs";
+
+const require = createRequire(import.meta.url);
+const startedAt = Date.now();
+
+// ---------------------------------------------------------------------------------------------
+// options
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+for (const a of args) {
+  if (!/^--(quick|no-callgrind|no-profile|update-readme|help|only=.*|samples=.*|out=.*)$/.test(a)) {
+    console.error(`bench/run.mjs: unknown argument ${a} (see the header of bench/run.mjs)`);
+    process.exit(2);
+  }
+}
+if (flag("help")) {
+  console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 12).join("\n"));
+  process.exit(0);
+}
+const QUICK = flag("quick");
+const ONLY = opt("only")?.toUpperCase().split(",");
+const SAMPLES = Number(opt("samples") ?? (QUICK ? 1 : 7));
+const MEM_SAMPLES = QUICK ? 1 : 3;
+const F_SAMPLES = QUICK ? 1 : 5;
+const outDir = opt("out") ?? (QUICK ? join(benchDir, "work", "results-quick") : join(benchDir, "results"));
+const workDir = join(benchDir, "work");
+const buildDir = join(workDir, "build");
+const childPath = join(benchDir, "lib", "child.cjs");
+
+if (!existsSync(join(rootDir, "dist", "transformer", "index.js")) || !existsSync(join(rootDir, "dist", "runtime", "index.js"))) {
+  console.error("bench/run.mjs: dist/ is missing: run `npm run build` first (npm run bench does).");
+  process.exit(1);
+}
+if (!existsSync(join(rootDir, "node_modules", "async-machine", "package.json"))) {
+  console.error("bench/run.mjs: node_modules/async-machine is missing (the package links to itself): run `npm ci`.");
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// workloads
+const scale = (n) => (QUICK ? Math.max(1, Math.round(n / 10)) : n);
+const fibCalls = (n) => {
+  let a = 1;
+  let b = 1; // calls(0) = calls(1) = 1; calls(n) = calls(n-1) + calls(n-2) + 1
+  for (let i = 2; i <= n; i++) [a, b] = [b, a + b + 1];
+  return n < 1 ? 1 : b;
+};
+const WORKLOADS = [
+  { id: "A1", file: "a1", mode: "time", title: "A1: tight loop awaiting a plain value", n: scale(1_000_000), warmN: scale(200_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 0.8, peers: true },
+  { id: "A2", file: "a2", mode: "time", title: "A2: tight loop awaiting an already-resolved promise", n: scale(1_000_000), warmN: scale(200_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 0.8, peers: true },
+  { id: "B1", file: "b1", mode: "time", title: "B1: two async functions ping-ponging through a promise channel", n: scale(300_000), warmN: scale(30_000), warmups: 1, reps: 3, op: "round trip", ops: (n) => n, target: 1.0 },
+  { id: "B2", file: "b2", mode: "time", title: "B2: chain of awaits on promises resolved by setImmediate", n: scale(20_000), warmN: scale(2_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 1.0 },
+  { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 5, op: "call", ops: fibCalls, target: 1.2, peers: true },
+  { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
+  { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
+];
+const CALLGRIND = {
+  // warm-up long enough that tier-up (compiled synchronously under --single-threaded) is over
+  // before the measured run
+  A1: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
+  C: QUICK ? { n: 10, warmN: 8, warmups: 1 } : { n: 18, warmN: 20, warmups: 3 },
+};
+const F_FUNCTIONS = QUICK ? 200 : 2000;
+
+const selected = (id) => !ONLY || ONLY.includes(id);
+const timeWorkloads = WORKLOADS.filter((w) => w.mode === "time" && selected(w.id));
+const memWorkloads = WORKLOADS.filter((w) => w.mode === "memory" && selected(w.id));
+
+// ---------------------------------------------------------------------------------------------
+// progress
+const isTTY = process.stderr.isTTY;
+function progress(text) {
+  if (isTTY) process.stderr.write(`\r\x1b[K${text}`);
+  else process.stderr.write(`${text}\n`);
+}
+function progressDone(text) {
+  if (isTTY) process.stderr.write(`\r\x1b[K${text}\n`);
+  else process.stderr.write(`${text}\n`);
+}
+const fmtDuration = (ms) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, "0")}s` : `${(ms / 1000).toFixed(1)}s`);
+const elapsed = () => fmtDuration(Date.now() - startedAt);
+
+// ---------------------------------------------------------------------------------------------
+// environment
+function sh(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+function pkgVersion(name) {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+  } catch {
+    return undefined;
+  }
+}
+const cpuModel = (() => {
+  try {
+    return readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? os.cpus()[0]?.model;
+  } catch {
+    return os.cpus()[0]?.model;
+  }
+})();
+const valgrindVersion = flag("no-callgrind") ? undefined : sh("valgrind", ["--version"]);
+const meta = {
+  date: new Date().toISOString(),
+  machine: { nproc: Number(sh("nproc", []) ?? os.cpus().length), cpu: cpuModel, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), platform: `${os.platform()} ${os.release()}` },
+  node: process.version,
+  v8: process.versions.v8,
+  versions: {
+    typescript: pkgVersion("typescript"),
+    "ts-patch": pkgVersion("ts-patch"),
+    "@babel/core": pkgVersion("@babel/core"),
+    "@babel/plugin-transform-regenerator": pkgVersion("@babel/plugin-transform-regenerator"),
+    "babel-plugin-transform-async-to-promises": pkgVersion("babel-plugin-transform-async-to-promises"),
+    "async-machine": JSON.parse(readFileSync(join(rootDir, "package.json"), "utf8")).version,
+  },
+  git: sh("git", ["-C", rootDir, "describe", "--always", "--dirty", "--abbrev=10"]),
+  valgrind: valgrindVersion ?? null,
+  quick: QUICK,
+  samples: SAMPLES,
+  only: ONLY ?? null,
+};
+
+// ---------------------------------------------------------------------------------------------
+// statistics
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------------------------------------------------------------------------------------------
+// build
+rmSync(buildDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const results = { meta, workloads: {}, targets: [], profile: undefined };
+const allWorkloads = [...timeWorkloads, ...memWorkloads];
+progress(`building ${allWorkloads.length} workloads × ${VARIANTS.length} variants…`);
+for (const w of allWorkloads) {
+  const entry = { id: w.id, title: w.title, mode: w.mode, variants: {} };
+  if (w.mode === "time") Object.assign(entry, { n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps, op: w.op, opsPerRun: w.ops(w.n) });
+  else entry.tasks = w.tasks;
+  for (const v of VARIANTS) {
+    const b = buildVariant(w, v, buildDir);
+    entry.variants[v.id] = { status: b.status, note: b.note, file: b.file, compiled: b.compiled, skipped: b.skipped, samples: [] };
+  }
+  results.workloads[w.id] = entry;
+}
+progressDone(`built ${allWorkloads.length} workloads × ${VARIANTS.length} variants (${elapsed()})`);
+
+function runnable(w, v) {
+  const r = results.workloads[w.id].variants[v.id];
+  return r.status === "ok" || r.status === "partial";
+}
+
+function runChild(nodeFlags, config, timeoutMs = 300_000) {
+  const r = spawnSync(process.execPath, [...nodeFlags, childPath, JSON.stringify(config)], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : (r.stderr || "").trim().split("\n").slice(0, 4).join(" | ");
+    return { error: why || `exit ${r.status}` };
+  }
+  try {
+    return JSON.parse(r.stdout.trim().split("\n").pop());
+  } catch {
+    return { error: `unparsable output: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+function markFailure(entry, variantId, kind, why) {
+  const r = entry.variants[variantId];
+  if (r.status === "runtime-error" || r.status === "wrong-result") return;
+  r.status = kind;
+  r.note = why;
+}
+
+// ---------------------------------------------------------------------------------------------
+// time: rounds, interleaved, a fresh process per sample
+{
+  const jobs = [];
+  for (let round = 0; round < SAMPLES; round++) {
+    for (const w of timeWorkloads) {
+      const vs = VARIANTS.filter((v) => runnable(w, v));
+      // rotate the order every round so no variant always runs right after the same one
+      const rot = round % vs.length;
+      for (const v of [...vs.slice(rot), ...vs.slice(0, rot)]) jobs.push({ round, w, v });
+    }
+  }
+  const t0 = Date.now();
+  jobs.forEach((job, i) => {
+    const { round, w, v } = job;
+    const entry = results.workloads[w.id];
+    const r = entry.variants[v.id];
+    const done = Date.now() - t0;
+    const eta = i > 0 ? ` · ETA ${fmtDuration((done / i) * (jobs.length - i))}` : "";
+    progress(`[time ${String(i + 1).padStart(String(jobs.length).length)}/${jobs.length}] round ${round + 1}/${SAMPLES} · ${w.id} · ${v.id}${eta}`);
+    if (r.status === "runtime-error" || r.status === "wrong-result") return; // failed once: skip
+    const out = runChild([], { mode: "time", file: r.file, n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps });
+    if (out.error) return markFailure(entry, v.id, "runtime-error", out.error);
+    r.samples.push(median(out.times));
+    (r.rounds ??= []).push(round);
+    (r.results ??= []).push(out.result);
+  });
+  progressDone(`time: ${jobs.length} runs done (${elapsed()})`);
+}
+
+// check results against native and summarize
+function summarizeTime(w) {
+  const entry = results.workloads[w.id];
+  const native = entry.variants.native;
+  const expected = native.results?.[0];
+  for (const v of VARIANTS) {
+    const r = entry.variants[v.id];
+    if (r.results && r.results.some((x) => x !== expected) && v.id !== "native") {
+      markFailure(entry, v.id, "wrong-result", `returned ${JSON.stringify(r.results.find((x) => x !== expected))}, native returned ${JSON.stringify(expected)}`);
+    }
+    delete r.results;
+    if (r.samples.length) {
+      r.median = median(r.samples);
+      r.min = Math.min(...r.samples);
+      r.max = Math.max(...r.samples);
+      r.nsPerOp = (r.median * 1e6) / entry.opsPerRun;
+    }
+  }
+  // Ratios are paired by round: each sample is divided by native's sample of the same round (run
+  // seconds apart), and the ratio is the median of those; min–max are over the rounds. On a
+  // machine whose speed drifts for seconds at a time this is far steadier than a ratio of medians.
+  const nativeByRound = new Map((native.rounds ?? []).map((round, k) => [round, native.samples[k]]));
+  for (const v of VARIANTS) {
+    const r = entry.variants[v.id];
+    if (r.median === undefined || native.median === undefined) continue;
+    const paired = [];
+    (r.rounds ?? []).forEach((round, k) => {
+      const base = nativeByRound.get(round);
+      if (base) paired.push(r.samples[k] / base);
+    });
+    if (!paired.length) continue;
+    r.pairedRatios = paired;
+    r.ratio = median(paired);
+    r.ratioMin = Math.min(...paired);
+    r.ratioMax = Math.max(...paired);
+    r.ratioOfMedians = r.median / native.median;
+    r.ratioOfMins = r.min / native.min;
+  }
+  entry.expected = expected;
+}
+for (const w of timeWorkloads) summarizeTime(w);
+
+// ---------------------------------------------------------------------------------------------
+// memory (E)
+for (const w of memWorkloads) {
+  const entry = results.workloads[w.id];
+  const vs = VARIANTS.filter((v) => runnable(w, v));
+  let i = 0;
+  const total = vs.length * MEM_SAMPLES;
+  for (let round = 0; round < MEM_SAMPLES; round++) {
+    const rot = round % vs.length;
+    for (const v of [...vs.slice(rot), ...vs.slice(0, rot)]) {
+      i++;
+      progress(`[memory ${i}/${total}] round ${round + 1}/${MEM_SAMPLES} · ${w.id} · ${v.id}`);
+      const r = entry.variants[v.id];
+      if (r.status === "runtime-error") continue;
+      const out = runChild(["--expose-gc", "--max-old-space-size=4096"], { mode: "memory", file: r.file, tasks: w.tasks });
+      if (out.error) {
+        markFailure(entry, v.id, "runtime-error", out.error);
+        continue;
+      }
+      r.samples.push(out.bytesPerTask);
+      (r.retained ??= []).push(out.retainedDead);
+      (r.results ??= []).push(out.result);
+    }
+  }
+  const expected = entry.variants.native.results?.[0];
+  for (const v of VARIANTS) {
+    const r = entry.variants[v.id];
+    if (r.results && v.id !== "native" && r.results.some((x) => x !== expected)) markFailure(entry, v.id, "wrong-result", `returned ${r.results.find((x) => x !== expected)}, native ${expected}`);
+    delete r.results;
+    if (r.samples.length) {
+      r.median = median(r.samples);
+      r.min = Math.min(...r.samples);
+      r.max = Math.max(...r.samples);
+      r.retainedDead = median(r.retained);
+      r.retainedDeadMax = Math.max(...r.retained);
+      delete r.retained;
+    }
+  }
+  const base = entry.variants.native.median;
+  for (const v of VARIANTS) {
+    const r = entry.variants[v.id];
+    if (r.median !== undefined && base) r.ratio = r.median / base;
+  }
+  progressDone(`memory: ${total} runs done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// callgrind (A1, C): instruction counts of the measured run, one process per variant
+async function runCallgrind() {
+  const todo = timeWorkloads.filter((w) => CALLGRIND[w.id]);
+  if (!todo.length) return;
+  if (!valgrindVersion) {
+    const why = flag("no-callgrind") ? "skipped (--no-callgrind)" : "skipped: valgrind not found (apt-get install valgrind)";
+    for (const w of todo) results.workloads[w.id].callgrind = { skipped: why };
+    progressDone(`callgrind: ${why}`);
+    return;
+  }
+  const cgDir = join(workDir, "callgrind");
+  rmSync(cgDir, { recursive: true, force: true });
+  mkdirSync(cgDir, { recursive: true });
+  const jobs = [];
+  for (const w of todo) {
+    const cfg = CALLGRIND[w.id];
+    const entry = results.workloads[w.id];
+    entry.callgrind = { n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups, opsPerRun: w.ops(cfg.n), nodeFlags: "--single-threaded", variants: {} };
+    for (const v of VARIANTS) {
+      if (!runnable(w, v)) continue;
+      if (QUICK && !["native", "async-machine"].includes(v.id)) continue;
+      jobs.push({ w, v, cfg });
+    }
+  }
+  let next = 0;
+  let finished = 0;
+  const parallel = Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length));
+  const runOne = (job) =>
+    new Promise((resolve) => {
+      const { w, v, cfg } = job;
+      const entry = results.workloads[w.id];
+      const file = join(cgDir, `${w.id}-${v.id}.out`);
+      const config = { mode: "callgrind", file: entry.variants[v.id].file, n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups };
+      const child = spawn("valgrind", ["--tool=callgrind", `--callgrind-out-file=${file}`, "--dump-before=uv_get_total_memory", process.execPath, "--single-threaded", childPath, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        const slot = {};
+        entry.callgrind.variants[v.id] = slot;
+        // the dump taken at the second os.totalmem() call: the highest-numbered dump file
+        const dumps = readdirSync(cgDir)
+          .filter((f) => f.startsWith(`${basename(file)}.`))
+          .map((f) => ({ f, k: Number(f.slice(basename(file).length + 1)) }))
+          .filter((d) => Number.isInteger(d.k))
+          .sort((a, b) => a.k - b.k);
+        let result;
+        try {
+          result = JSON.parse(stdout.trim().split("\n").pop()).result;
+        } catch {}
+        if (code !== 0 || dumps.length < 2 || result === undefined) {
+          slot.error = `valgrind run failed (exit ${code}, ${dumps.length} dumps): ${stderr.split("\n").filter((l) => !l.startsWith("==")).slice(0, 3).join(" | ")}`;
+        } else {
+          slot.result = result;
+          const text = readFileSync(join(cgDir, dumps[dumps.length - 1].f), "utf8");
+          const m = text.match(/^(?:totals|summary):\s*(\d+)/m);
+          slot.instructions = m ? Number(m[1]) : undefined;
+          slot.perOp = slot.instructions / entry.callgrind.opsPerRun;
+        }
+        for (const d of dumps) rmSync(join(cgDir, d.f), { force: true });
+        rmSync(file, { force: true });
+        finished++;
+        progress(`[callgrind ${finished}/${jobs.length}] ${w.id} · ${v.id} done${slot.error ? " (failed)" : ""} · ${elapsed()}`);
+        resolve();
+      });
+    });
+  progress(`[callgrind 0/${jobs.length}] starting ${Math.min(parallel, jobs.length)} valgrind runs…`);
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        progress(`[callgrind ${finished}/${jobs.length}] running ${job.w.id} · ${job.v.id} under valgrind · ${elapsed()}`);
+        await runOne(job);
+      }
+    }),
+  );
+  for (const w of todo) {
+    const cg = results.workloads[w.id].callgrind;
+    const base = cg.variants.native?.instructions;
+    const expected = cg.variants.native?.result;
+    for (const slot of Object.values(cg.variants)) {
+      if (slot.result !== undefined && expected !== undefined && slot.result !== expected) slot.error = `wrong result ${slot.result} (native ${expected})`;
+      else if (slot.instructions && base) slot.ratio = slot.instructions / base;
+    }
+  }
+  progressDone(`callgrind: ${jobs.length} runs done (${elapsed()})`);
+}
+await runCallgrind();
+
+// ---------------------------------------------------------------------------------------------
+// F: compile a generated project with tspc + plugin vs plain tsc
+function dirSizes(dir) {
+  let raw = 0;
+  let gz = 0;
+  let files = 0;
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".js")) {
+        const buf = readFileSync(p);
+        raw += buf.length;
+        gz += gzipSync(buf, { level: 9 }).length;
+        files++;
+      }
+    }
+  };
+  walk(dir);
+  return { raw, gzip: gz, files };
+}
+
+if (selected("F")) {
+  const fDir = join(workDir, "f");
+  const gen = generateProject(fDir, F_FUNCTIONS);
+  const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
+  const tspPkg = require.resolve("ts-patch/package.json");
+  const tspc = join(dirname(tspPkg), JSON.parse(readFileSync(tspPkg, "utf8")).bin.tspc);
+  const builds = [
+    { id: "tsc", label: "tsc (ES2022, no plugin)", bin: tsc, args: ["-p", "tsconfig.plain.json"], out: "out-plain" },
+    { id: "tspc", label: "tspc without the plugin (ts-patch overhead)", bin: tspc, args: ["-p", "tsconfig.plain.json", "--outDir", "out-tspc"], out: "out-tspc" },
+    { id: "tspc+plugin", label: "tspc + async-machine plugin", bin: tspc, args: ["-p", "tsconfig.plugin.json"], out: "out-plugin" },
+  ];
+  const F = { id: "F", title: `F: compile a generated project of ${gen.asyncFunctions} async functions`, functions: gen.asyncFunctions, files: gen.files, builds: {} };
+  for (const b of builds) F.builds[b.id] = { label: b.label, samples: [] };
+  F.api = { samples: [] };
+  const cpuFile = join(workDir, "cpu-time.txt");
+  const preload = join(benchDir, "lib", "cpu-time.cjs");
+  const steps = [...builds, { id: "api" }];
+  let i = 0;
+  for (let round = 0; round < F_SAMPLES; round++) {
+    const rot = round % steps.length;
+    for (const b of [...steps.slice(rot), ...steps.slice(0, rot)]) {
+      i++;
+      progress(`[compile ${i}/${F_SAMPLES * steps.length}] round ${round + 1}/${F_SAMPLES} · F · ${b.id}`);
+      if (b.id === "api") {
+        const r = spawnSync(process.execPath, [join(benchDir, "lib", "compile-api.cjs"), "tsconfig.plain.json", "out-api"], { cwd: fDir, encoding: "utf8", timeout: 300_000 });
+        if (r.status !== 0) F.api.error = (r.stderr || "").trim().split("\n").slice(0, 3).join(" | ");
+        else F.api.samples.push(JSON.parse(r.stdout.trim().split("\n").pop()));
+        continue;
+      }
+      rmSync(join(fDir, b.out), { recursive: true, force: true });
+      rmSync(cpuFile, { force: true });
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, ["-r", preload, b.bin, ...b.args], { cwd: fDir, encoding: "utf8", timeout: 300_000, env: { ...process.env, BENCH_CPU_FILE: cpuFile } });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const slot = F.builds[b.id];
+      if (r.status !== 0) {
+        slot.error = `exit ${r.status ?? r.signal}: ${(r.stdout + r.stderr).trim().split("\n").slice(0, 3).join(" | ")}`;
+        continue;
+      }
+      slot.samples.push(ms);
+      (slot.rounds ??= []).push(round);
+      (slot.cpuSamples ??= []).push(existsSync(cpuFile) ? Number(readFileSync(cpuFile, "utf8")) : NaN);
+      const summary = r.stderr.match(/(\d+) async functions? compiled in (\d+) files?, (\d+) left native/);
+      if (summary) slot.plugin = { compiled: Number(summary[1]), files: Number(summary[2]), leftNative: Number(summary[3]) };
+    }
+  }
+  for (const b of builds) {
+    const slot = F.builds[b.id];
+    if (slot.samples.length) {
+      slot.median = median(slot.samples);
+      slot.min = Math.min(...slot.samples);
+      slot.max = Math.max(...slot.samples);
+      slot.cpuMedian = median(slot.cpuSamples);
+      slot.size = dirSizes(join(fDir, b.out));
+      const run = spawnSync(process.execPath, [join(fDir, b.out, "main.js")], { encoding: "utf8", timeout: 120_000 });
+      slot.checksum = run.status === 0 ? run.stdout.trim() : `error: ${(run.stderr || "").trim().split("\n").slice(0, 2).join(" | ")}`;
+    }
+  }
+  const base = F.builds.tsc;
+  // paired by round, as for the time workloads
+  const pairedRatio = (slot, key) => {
+    const baseBy = new Map(base.rounds.map((round, k) => [round, base[key][k]]));
+    const xs = slot.rounds.map((round, k) => slot[key][k] / baseBy.get(round)).filter(Number.isFinite);
+    return { ratio: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  };
+  for (const b of builds) {
+    const slot = F.builds[b.id];
+    if (slot.median && base.median) {
+      const wall = pairedRatio(slot, "samples");
+      slot.timeRatio = wall.ratio;
+      slot.timeRatioMin = wall.min;
+      slot.timeRatioMax = wall.max;
+      slot.cpuRatio = pairedRatio(slot, "cpuSamples").ratio;
+      slot.rawRatio = slot.size.raw / base.size.raw;
+      slot.gzipRatio = slot.size.gzip / base.size.gzip;
+    }
+  }
+  if (F.api.samples.length) {
+    for (const k of ["checkMs", "emitMs", "emitPluginMs"]) F.api[k] = median(F.api.samples.map((x) => x[k]));
+    F.api.transformMs = F.api.emitPluginMs - F.api.emitMs;
+    F.api.transformMsPerFunction = F.api.transformMs / gen.asyncFunctions;
+    F.api.transformShareOfCheckAndEmit = F.api.transformMs / (F.api.checkMs + F.api.emitMs);
+  }
+  F.runtime = dirSizes(join(rootDir, "dist", "runtime"));
+  F.outputMatches = F.builds["tspc+plugin"].checksum === base.checksum;
+  results.workloads.F = F;
+  progressDone(`compile: ${i} builds done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// profile: node --cpu-prof on A1, async-machine and native; top self-time frames
+function summarizeProfile(file, window) {
+  const prof = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = new Map();
+  // only the timed runs (window from the child, same monotonic clock), not start-up and warm-up
+  let t = prof.startTime;
+  let inWindow = 0;
+  for (let k = 0; k < prof.samples.length; k++) {
+    t += prof.timeDeltas[k] ?? 0;
+    const next = k + 1 < prof.samples.length ? prof.timeDeltas[k + 1] ?? 0 : 0;
+    if (window && (t < window[0] || t > window[1])) continue;
+    inWindow++;
+    dt.set(prof.samples[k], (dt.get(prof.samples[k]) ?? 0) + next);
+  }
+  if (window && inWindow === 0) return summarizeProfile(file, undefined);
+  let total = 0;
+  for (const [id, us] of dt) {
+    const n = byId.get(id);
+    const cf = n.callFrame;
+    let where = cf.url ? cf.url.replace(/^file:\/\//, "") : "";
+    if (where.startsWith(rootDir)) where = relative(rootDir, where);
+    const key = `${cf.functionName || "(anonymous)"}${where ? ` ${where}:${cf.lineNumber + 1}` : ""}`;
+    self.set(key, (self.get(key) ?? 0) + us);
+    total += us;
+  }
+  const frames = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([frame, us]) => ({ frame, selfMs: +(us / 1000).toFixed(1), selfPct: +((100 * us) / total).toFixed(1) }));
+  return { totalMs: +(total / 1000).toFixed(1), timedRunsOnly: Boolean(window), frames };
+}
+
+if (!flag("no-profile") && selected("A1") && results.workloads.A1) {
+  const profDir = join(workDir, "prof");
+  results.profile = { workload: "A1", interval_us: 100, variants: {} };
+  for (const id of ["async-machine", "native"]) {
+    const r = results.workloads.A1.variants[id];
+    if (!runnable({ id: "A1" }, { id })) continue;
+    progress(`[profile] A1 · ${id} · node --cpu-prof`);
+    rmSync(profDir, { recursive: true, force: true });
+    const w = WORKLOADS[0];
+    const out = runChild(["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval", "100"], { mode: "time", file: r.file, n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps });
+    const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+    results.profile.variants[id] = out.error || !file ? { error: out.error ?? "no profile written" } : summarizeProfile(join(profDir, file), out.window);
+  }
+  progressDone(`profile: done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// targets
+const T = results.targets;
+const W = results.workloads;
+const ours = (id) => W[id]?.variants["async-machine"];
+const ourStatus = (r) => (r && r.status !== "ok" ? ` [${r.status}${r.note ? `: ${r.note}` : ""}]` : "");
+for (const w of timeWorkloads) {
+  const r = ours(w.id);
+  if (!r || w.target === undefined) continue;
+  const ratio = r.ratio;
+  T.push({ id: `${w.id}-time`, text: `${w.id}: at most ${w.target}x native time`, measured: ratio === undefined ? `no result${ourStatus(r)}` : `${ratio.toFixed(2)}x${ourStatus(r)}`, value: ratio, limit: w.target, met: ratio !== undefined && r.status === "ok" && ratio <= w.target });
+  if (w.peers) {
+    const peers = VARIANTS.filter((v) => v.kind === "peer").map((v) => ({ v, r: W[w.id].variants[v.id] })).filter((p) => p.r.ratio !== undefined && (p.r.status === "ok" || p.r.status === "partial"));
+    const best = peers.sort((a, b) => a.r.ratio - b.r.ratio)[0];
+    if (best) {
+      const speedup = r.ratio !== undefined ? best.r.ratio / r.ratio : undefined;
+      T.push({ id: `${w.id}-peers`, text: `${w.id}: at least 1.5x faster than every downlevel peer`, measured: speedup === undefined ? `no result${ourStatus(r)}` : `${speedup.toFixed(2)}x faster than the fastest peer (${best.v.id}, ${best.r.ratio.toFixed(2)}x native)${ourStatus(r)}`, value: speedup, limit: 1.5, met: speedup !== undefined && r.status === "ok" && speedup >= 1.5 });
+    }
+  }
+}
+if (W.E) {
+  const r = ours("E");
+  const n = W.E.variants.native;
+  if (r?.median !== undefined && n?.median !== undefined) {
+    T.push({ id: "E-bytes", text: "E: bytes per suspended task at most native's", measured: `${Math.round(r.median)} B vs native ${Math.round(n.median)} B (${(r.median / n.median).toFixed(2)}x)${ourStatus(r)}`, value: r.median / n.median, limit: 1, met: r.status === "ok" && r.median <= n.median });
+    T.push({ id: "E-dead", text: "E: no dead value retained", measured: `${(100 * r.retainedDeadMax).toFixed(1)}% of probed dead locals alive (native ${(100 * n.retainedDead).toFixed(1)}%)${ourStatus(r)}`, value: r.retainedDeadMax, limit: 0, met: r.status === "ok" && r.retainedDeadMax === 0 });
+  } else if (r) {
+    T.push({ id: "E-bytes", text: "E: bytes per suspended task at most native's", measured: `no result${ourStatus(r)}`, met: false });
+  }
+}
+if (W.F) {
+  const p = W.F.builds["tspc+plugin"];
+  if (p.timeRatio !== undefined) {
+    const left = p.plugin ? `, ${p.plugin.compiled} compiled, ${p.plugin.leftNative} left native` : "";
+    const api = W.F.api?.transformMs !== undefined ? `; transform alone (TypeScript API): +${(100 * W.F.api.transformShareOfCheckAndEmit).toFixed(0)}% of check + emit, ${W.F.api.transformMsPerFunction.toFixed(2)} ms per function` : "";
+    T.push({ id: "F-time", text: "F: plugin adds at most 30% to plain tsc build time", measured: `+${((p.timeRatio - 1) * 100).toFixed(0)}% wall, +${((p.cpuRatio - 1) * 100).toFixed(0)}% CPU (tspc + plugin ${(p.median / 1000).toFixed(2)} s vs tsc ${(W.F.builds.tsc.median / 1000).toFixed(2)} s${left}${api})`, value: p.timeRatio, limit: 1.3, met: p.timeRatio <= 1.3 });
+    T.push({ id: "F-size", text: "F: output at most 1.3x the ES2022 output (gzip)", measured: `${p.gzipRatio.toFixed(2)}x gzip, ${p.rawRatio.toFixed(2)}x raw (runtime not included: ${(W.F.runtime.gzip / 1024).toFixed(1)} KiB gzip once per app)`, value: p.gzipRatio, limit: 1.3, met: p.gzipRatio <= 1.3 });
+    T.push({ id: "F-same", text: "F: plugin output prints the same checksum as plain tsc output", measured: W.F.outputMatches ? "same" : `differs: ${p.checksum} vs ${W.F.builds.tsc.checksum}`, met: W.F.outputMatches });
+  } else {
+    T.push({ id: "F-time", text: "F: plugin build", measured: `failed: ${p.error ?? W.F.builds.tsc.error}`, met: false });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// tables
+const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", handwritten: "hand-written" };
+const fmtMs = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+const fmtRatio = (x) => (x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
+const fmtCount = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : `${Math.round(x)}`);
+function failText(r) {
+  switch (r.status) {
+    case "unavailable":
+      return "—";
+    case "compile-error":
+      return "COMPILE ERROR";
+    case "runtime-error":
+      return "RUNTIME ERROR";
+    case "wrong-result":
+      return "WRONG RESULT";
+    default:
+      return undefined;
+  }
+}
+const footnotes = [];
+function note(r, variantId, workloadId) {
+  if (r.status === "ok" || r.status === "unavailable") return "";
+  footnotes.push(`${workloadId} / ${variantId}: ${r.status}: ${r.note}`);
+  return r.status === "partial" ? ` (${footnotes.length}: partly native)` : ` (${footnotes.length})`;
+}
+function timeCell(r, variantId, workloadId, md) {
+  const fail = failText(r);
+  if (fail) return fail + (fail === "—" ? "" : note(r, variantId, workloadId));
+  if (r.ratio === undefined) return "?";
+  const main = variantId === "native" ? `1.00x (${fmtMs(r.median)})` : `${fmtRatio(r.ratio)} (${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`;
+  const bold = md && variantId === "async-machine" ? `**${main}**` : main;
+  return bold + note(r, variantId, workloadId);
+}
+const header = ["workload", ...VARIANTS.map((v) => SHORT[v.id])];
+const rows = [];
+for (const w of timeWorkloads) {
+  const e = W[w.id];
+  rows.push({ label: `${w.id} time (${fmtCount(e.opsPerRun)} ${w.op}s)`, cells: (md) => VARIANTS.map((v) => timeCell(e.variants[v.id], v.id, w.id, md)) });
+  if (e.callgrind && !e.callgrind.skipped) {
+    const cg = e.callgrind;
+    rows.push({
+      label: `${w.id} instructions (callgrind, ${fmtCount(cg.opsPerRun)} ${w.op}s)`,
+      cells: (md) =>
+        VARIANTS.map((v) => {
+          const s = cg.variants[v.id];
+          if (!s) return "—";
+          if (s.error) return "FAILED";
+          const main = v.id === "native" ? `1.00x (${fmtCount(s.perOp)}/${w.op})` : `${fmtRatio(s.ratio)}`;
+          return md && v.id === "async-machine" ? `**${main}**` : main;
+        }),
+    });
+  }
+}
+if (W.E) {
+  rows.push({
+    label: `E bytes/task, dead locals alive (${fmtCount(W.E.tasks)} tasks)`,
+    cells: (md) =>
+      VARIANTS.map((v) => {
+        const r = W.E.variants[v.id];
+        const fail = failText(r);
+        if (fail) return fail + (fail === "—" ? "" : note(r, v.id, "E"));
+        if (r.median === undefined) return "?";
+        const main = `${Math.round(r.median)} B, ${(100 * r.retainedDeadMax).toFixed(0)}%`;
+        return (md && v.id === "async-machine" ? `**${main}**` : main) + note(r, v.id, "E");
+      }),
+  });
+}
+// render both once (markdown first) so footnote numbers are stable
+const mdRows = rows.map((r) => [r.label, ...r.cells(true)]);
+footnotes.length = 0;
+const txtRows = rows.map((r) => [r.label, ...r.cells(false)]);
+
+function textTable(head, body) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+function mdTable(head, body) {
+  return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+const fRows = [];
+if (W.F) {
+  for (const [id, b] of Object.entries(W.F.builds)) {
+    if (!b.median) {
+      fRows.push([b.label, `FAILED: ${b.error}`, "", "", "", "", ""]);
+      continue;
+    }
+    fRows.push([
+      b.label,
+      `${(b.median / 1000).toFixed(2)} s (${(b.min / 1000).toFixed(2)}–${(b.max / 1000).toFixed(2)})`,
+      `${b.timeRatio.toFixed(2)}x`,
+      `${(b.cpuMedian / 1000).toFixed(2)} s (${b.cpuRatio.toFixed(2)}x)`,
+      `${(b.size.raw / 1024).toFixed(0)} KiB (${b.rawRatio.toFixed(2)}x)`,
+      `${(b.size.gzip / 1024).toFixed(0)} KiB (${b.gzipRatio.toFixed(2)}x)`,
+      id === "tspc+plugin" && b.plugin ? `${b.plugin.compiled} compiled, ${b.plugin.leftNative} left native` : "",
+    ]);
+  }
+}
+const fHead = ["F build", "wall time (median, min–max)", "vs tsc", "CPU time (vs tsc)", "output raw", "output gzip", "functions"];
+const fApi = W.F?.api?.transformMs !== undefined
+  ? `Through the TypeScript API (one process, no ts-patch; median of ${W.F.api.samples.length}): parse + bind + check ${(W.F.api.checkMs / 1000).toFixed(2)} s, emit ${(W.F.api.emitMs / 1000).toFixed(2)} s, emit with the async-machine transformer ${(W.F.api.emitPluginMs / 1000).toFixed(2)} s: the transform costs ${(W.F.api.transformMs / 1000).toFixed(2)} s (${W.F.api.transformMsPerFunction.toFixed(2)} ms per async function, +${(100 * W.F.api.transformShareOfCheckAndEmit).toFixed(0)}% of check + emit).`
+  : W.F?.api?.error ? `TypeScript API split failed: ${W.F.api.error}` : "";
+
+const machineLine = `${meta.date.slice(0, 10)} · ${meta.machine.nproc} × ${meta.machine.cpu} (nproc ${meta.machine.nproc}), ${meta.machine.memoryGiB} GiB · Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · git ${meta.git}${QUICK ? " · QUICK RUN (not comparable)" : ""}`;
+const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up only.`;
+
+const text = [
+  `async-machine benchmark: ${machineLine}`,
+  method,
+  "",
+  textTable(header, txtRows),
+  ...(footnotes.length ? ["", ...footnotes.map((f, i) => `(${i + 1}) ${f}`)] : []),
+  ...(fRows.length ? ["", textTable(fHead, fRows), fApi] : []),
+  "",
+  "Targets (async-machine, promise mode):",
+  ...T.map((t) => `  ${t.met ? "MET   " : "MISSED"}  ${t.text}: ${t.measured}`),
+];
+if (results.profile) {
+  for (const [id, p] of Object.entries(results.profile.variants)) {
+    text.push("", `A1 ${id}: top self-time frames (node --cpu-prof, ${p.totalMs ?? "?"} ms sampled)`);
+    if (p.error) text.push(`  ${p.error}`);
+    else for (const f of p.frames.slice(0, 10)) text.push(`  ${String(f.selfPct).padStart(5)}%  ${f.frame}`);
+  }
+}
+text.push("", `total ${elapsed()}`);
+console.log(text.join("\n"));
+
+results.meta.durationSec = Math.round((Date.now() - startedAt) / 1000);
+for (const e of Object.values(W)) for (const r of Object.values(e.variants ?? {})) if (r.file) r.file = relative(rootDir, r.file);
+
+// ---------------------------------------------------------------------------------------------
+// charts
+const charts = [];
+const subtitle = [
+  `${meta.date.slice(0, 16).replace("T", " ")} UTC · nproc ${meta.machine.nproc} · ${meta.machine.cpu} · ${meta.machine.memoryGiB} GiB${QUICK ? " · QUICK RUN (smoke test, not comparable)" : ""}`,
+  `Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · Babel ${meta.versions["@babel/core"]} · async-to-promises ${meta.versions["babel-plugin-transform-async-to-promises"]} · git ${meta.git}`,
+];
+function variantRows(e, value, text, failedText) {
+  return VARIANTS.filter((v) => e.variants[v.id].status !== "unavailable").map((v) => {
+    const r = e.variants[v.id];
+    const failed = failText(r);
+    const partial = r.status === "partial" ? " (partly left native)" : "";
+    return {
+      label: SHORT[v.id] + partial,
+      color: COLORS[v.kind],
+      failed: Boolean(failed) || value(r) === undefined,
+      ...(failed || value(r) === undefined ? { text: failedText(r, failed) } : { ...value(r), text: text(r, v) }),
+    };
+  });
+}
+const failedText = (r, failed) => `${failed ?? "no result"}${r.note ? `: ${r.note.slice(0, 60)}` : ""}`;
+for (const w of timeWorkloads) {
+  const e = W[w.id];
+  const panels = [
+    {
+      heading: `time relative to native (median of ${SAMPLES} rounds, each variant ÷ native of the same round; whiskers min–max; lower is better)`,
+      scale: "ratio",
+      target: { value: w.target, label: `target ≤${w.target}x` },
+      rows: variantRows(
+        e,
+        (r) => (r.ratio === undefined ? undefined : { value: r.ratio, min: r.ratioMin, max: r.ratioMax }),
+        (r, v) => `${fmtRatio(r.ratio)}  ${fmtMs(r.median)} · ${r.nsPerOp.toFixed(0)} ns/${w.op} (medians)`,
+        failedText,
+      ),
+    },
+  ];
+  if (e.callgrind && !e.callgrind.skipped) {
+    const cg = e.callgrind;
+    panels.push({
+      heading: `instructions relative to native (callgrind, ${fmtCount(cg.opsPerRun)} ${w.op}s after warm-up)`,
+      scale: "ratio",
+      target: { value: w.target, label: `target ≤${w.target}x` },
+      rows: VARIANTS.filter((v) => cg.variants[v.id]).map((v) => {
+        const s = cg.variants[v.id];
+        return s.error ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) } : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${fmtCount(s.perOp)} instr/${w.op}` };
+      }),
+    });
+  }
+  charts.push({ id: w.id, svg: barChart({ title: w.title, subtitle, panels, footer: [`${fmtCount(e.opsPerRun)} ${w.op}s per timed run. async-machine: orange; hand-written reference: blue; native: the 1x line.`] }) });
+}
+if (W.E) {
+  const e = W.E;
+  charts.push({
+    id: "E",
+    svg: barChart({
+      title: memWorkloads[0].title,
+      subtitle,
+      panels: [
+        {
+          heading: `heap bytes retained per suspended task after GC (median of ${MEM_SAMPLES} processes; lower is better)`,
+          scale: "linear",
+          target: e.variants.native.median ? { value: e.variants.native.median, label: "native" } : undefined,
+          rows: variantRows(
+            e,
+            (r) => (r.median === undefined ? undefined : { value: r.median, min: r.min, max: r.max }),
+            (r) => `${Math.round(r.median)} B/task · dead locals alive ${(100 * r.retainedDeadMax).toFixed(1)}%`,
+            failedText,
+          ),
+        },
+      ],
+      footer: ["Dead locals alive: share of probed (every 100th) 10 KiB locals still reachable while suspended; a retained local costs 10 KiB."],
+    }),
+  });
+}
+if (W.F) {
+  const F = W.F;
+  const entries = Object.entries(F.builds).filter(([, b]) => b.median);
+  const color = (id) => (id === "tspc+plugin" ? COLORS.ours : id === "tsc" ? COLORS.baseline : COLORS.peer);
+  charts.push({
+    id: "F",
+    svg: barChart({
+      title: F.title,
+      subtitle,
+      panels: [
+        { heading: `build time, seconds (median of ${F_SAMPLES}; lower is better)`, scale: "linear", target: F.builds.tsc.median ? { value: (F.builds.tsc.median / 1000) * 1.3, label: "target ≤1.3x tsc" } : undefined, rows: entries.map(([id, b]) => ({ label: b.label, color: color(id), value: b.median / 1000, min: b.min / 1000, max: b.max / 1000, text: `${(b.median / 1000).toFixed(2)} s (${b.timeRatio.toFixed(2)}x)` })) },
+        { heading: "output size, gzip KiB (sum over files; runtime not included)", scale: "linear", target: F.builds.tsc.size ? { value: (F.builds.tsc.size.gzip / 1024) * 1.3, label: "target ≤1.3x" } : undefined, rows: entries.map(([id, b]) => ({ label: b.label, color: color(id), value: b.size.gzip / 1024, text: `${(b.size.gzip / 1024).toFixed(1)} KiB gzip (${b.gzipRatio.toFixed(2)}x) · ${(b.size.raw / 1024).toFixed(0)} KiB raw` })) },
+      ],
+      footer: [`async-machine runtime (dist/runtime, once per app): ${(F.runtime.raw / 1024).toFixed(1)} KiB raw, ${(F.runtime.gzip / 1024).toFixed(1)} KiB gzip.`],
+    }),
+  });
+}
+for (const c of charts) writeFileSync(join(outDir, `${c.id}.svg`), c.svg);
+
+// ---------------------------------------------------------------------------------------------
+// results.json and results.md
+writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+const relOut = relative(rootDir, outDir);
+const md = [
+  `Latest run: ${machineLine}.`,
+  "",
+  method + " Cells: ratio to native (min–max); native shows its absolute median. async-machine in bold.",
+  "",
+  mdTable(header, mdRows),
+  ...(footnotes.length ? ["", ...footnotes.map((f, i) => `${i + 1}. ${f}`)] : []),
+  ...(fRows.length ? ["", mdTable(fHead, fRows), "", fApi] : []),
+  "",
+  "Targets (issue 5; async-machine in promise mode):",
+  "",
+  mdTable(["target", "measured", ""], T.map((t) => [t.text, t.measured, t.met ? "met" : "**missed**"])),
+  "",
+  `Charts: ${charts.map((c) => `[${c.id}](${relOut}/${c.id}.svg)`).join(" · ")} · raw numbers: [results.json](${relOut}/results.json)`,
+  "",
+  ...charts.map((c) => `![${c.id}](${relOut}/${c.id}.svg)`),
+].join("\n");
+writeFileSync(join(outDir, "results.md"), md + "\n");
+
+if (flag("update-readme")) {
+  const readmePath = join(rootDir, "README.md");
+  const readme = readFileSync(readmePath, "utf8");
+  const begin = "<!-- bench:results:begin -->";
+  const end = "<!-- bench:results:end -->";
+  const a = readme.indexOf(begin);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) {
+    console.error(`--update-readme: README.md has no ${begin} … ${end} markers; results are in ${relOut}/results.md`);
+  } else {
+    writeFileSync(readmePath, readme.slice(0, a + begin.length) + "\n" + md + "\n" + readme.slice(b));
+    console.log("README.md: Benchmarks section updated");
+  }
+}
+console.log(`\nwrote ${relOut}/results.json, ${relOut}/results.md, ${charts.map((c) => `${relOut}/${c.id}.svg`).join(", ")}`);
