@@ -30,6 +30,7 @@ import type { Context } from "./context";
 import type { Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import type { Waker } from "./waker";
+import type { MachineInfo } from "./inspect/machine-info";
 
 const NativePromise = Promise;
 const promiseThen = Promise.prototype.then;
@@ -109,13 +110,49 @@ export type SuperAccessor = (key: PropertyKey, value?: unknown, isSet?: 1) => un
 /** A per-function enum: names by number and numbers by name, as TypeScript enums are. */
 export type StateEnum = Readonly<Record<string | number, string | number>>;
 
-/** Builds a machine's state enum object: `states(["Unresumed", …])[0] === "Unresumed"`. */
-export function states(names: readonly string[]): StateEnum {
+/**
+ * Builds a machine's state enum object: `states(["Unresumed", …])[0] === "Unresumed"`.
+ * `info` (optional, runtime/inspect/machine-info.ts) is what dumps and snapshots read about the
+ * function; it is kept beside the enum, never read on the hot path.
+ */
+export function states(names: readonly string[], info?: MachineInfo): StateEnum {
   const e: Record<string | number, string | number> = {};
   for (let i = 0; i < names.length; i++) {
     e[(e[names[i]] = i)] = names[i];
   }
-  return Object.freeze(e);
+  Object.freeze(e);
+  if (info !== undefined) machineInfos.set(e, info);
+  return e;
+}
+
+/** `MachineInfo` by state enum, for runtime/inspect. */
+const machineInfos = new WeakMap<StateEnum, MachineInfo>();
+
+/** The `MachineInfo` passed to `states` with this enum, if any. */
+export function machineInfoOf(names: StateEnum | undefined): MachineInfo | undefined {
+  return names === undefined ? undefined : machineInfos.get(names);
+}
+
+/**
+ * Hooks for runtime/inspect: task tracking and snapshot probes (`onStart`, called with each new
+ * machine before its first step; it may throw to abandon the start) and async stack traces
+ * (`onPanic`, called before a machine records a panic, with whether the error is the rejection
+ * it was resumed with). Both undefined unless a feature is enabled: the cost when off is one
+ * comparison per start and per panic, nothing per await.
+ */
+export interface InspectHooks {
+  onStart: ((m: Machine) => void) | undefined;
+  onPanic: ((m: Machine, error: unknown, fromAwait: boolean) => void) | undefined;
+}
+let onStart: InspectHooks["onStart"] = undefined;
+let onPanic: InspectHooks["onPanic"] = undefined;
+
+/** Installs hooks (runtime/inspect only) and returns the previous ones. */
+export function setInspectHooks(hooks: InspectHooks): InspectHooks {
+  const previous = { onStart, onPanic };
+  onStart = hooks.onStart;
+  onPanic = hooks.onPanic;
+  return previous;
 }
 
 let capturedResolve: (value: unknown) => void;
@@ -183,6 +220,7 @@ export class Machine implements Future<unknown> {
     try {
       result = this.resume(this, value, isThrow);
     } catch (error) {
+      if (onPanic !== undefined) onPanic(this, error, isThrow && error === value);
       this.finish(ReservedState.Panicked, error);
       this.rejectFn(error);
       return;
@@ -304,6 +342,7 @@ Object.freeze(EMPTY_FRAME);
  */
 export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
+  if (onStart !== undefined) onStart(m);
   m.step(undefined, false);
   return m.promise;
 }
@@ -311,6 +350,7 @@ export function start(resume: Resume, frameSize: number, names: StateEnum | unde
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
 export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
+  if (onStart !== undefined) onStart(m);
   m.step(undefined, false);
   return m;
 }

@@ -27,7 +27,7 @@ export interface MachineInfoOptions {
   /** True when another function of the file has the same name: the id then ends in `@<line>`. */
   readonly duplicateName: boolean;
   /** The function's scope facts (analyze/scopes.ts). */
-  readonly facts: { readonly usesThis: boolean; readonly usesArguments: boolean; readonly usesSuper: boolean };
+  readonly facts: { readonly usesThis: boolean; readonly usesArguments: boolean; readonly usesSuper: boolean; readonly usesNewTarget: boolean };
   readonly isArrow: boolean;
 }
 
@@ -52,6 +52,7 @@ export function buildMachineInfo(report: FunctionReport, options: MachineInfoOpt
       arguments: options.facts.usesArguments && !options.isArrow,
       super: options.facts.usesSuper,
       outerArguments: options.facts.usesArguments && options.isArrow,
+      newTarget: options.facts.usesNewTarget && options.isArrow,
     },
   };
 }

@@ -1,0 +1,38 @@
+/**
+ * The one place that installs runtime/inspect's hooks into the machine (machine.ts
+ * `setInspectHooks`): task tracking and snapshot probes share `onStart`, async stack traces use
+ * `onPanic`. Each feature sets its slot here; when every slot is empty the machine's hooks are
+ * `undefined`, so a program that enables nothing pays one comparison per start and per panic.
+ *
+ * Invariant: a probe (snapshot.ts `registerFunctions`) runs before tracking and always throws,
+ * so a probed call never reaches tracking nor runs any of the function's code.
+ */
+import { setInspectHooks, type Machine } from "../machine";
+
+type StartHook = (m: Machine) => void;
+type PanicHook = (m: Machine, error: unknown, fromAwait: boolean) => void;
+
+const slots: { track: StartHook | undefined; probe: StartHook | undefined; panic: PanicHook | undefined } = {
+  track: undefined,
+  probe: undefined,
+  panic: undefined,
+};
+
+function install(): void {
+  setInspectHooks({ onStart: slots.probe ?? slots.track, onPanic: slots.panic });
+}
+
+export function setTrackHook(hook: StartHook | undefined): void {
+  slots.track = hook;
+  install();
+}
+
+export function setProbeHook(hook: StartHook | undefined): void {
+  slots.probe = hook;
+  install();
+}
+
+export function setPanicHook(hook: PanicHook | undefined): void {
+  slots.panic = hook;
+  install();
+}

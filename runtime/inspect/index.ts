@@ -1,0 +1,25 @@
+/**
+ * runtime/inspect: looking at compiled machines while they run — task dumps, logical async
+ * stack traces, snapshot and restore. Everything is opt-in and costs nothing until enabled:
+ *
+ *     tracking.ts        enableTaskTracking / disableTaskTracking (WeakRef registry)
+ *     dump-tasks.ts      dumpTasks, formatTasks (async stacks of suspended machines)
+ *     async-trace.ts     enableAsyncStackTraces, asyncStackOf
+ *     snapshot.ts        snapshot, restore, registerFunctions
+ *     serialize.ts       the value encoding snapshots use
+ *     describe-machine.ts, machine-info.ts   what is known about a compiled function
+ *     format-value.ts    one-line value previews
+ *     hooks.ts           the single installer of the machine's hooks
+ */
+export { enableTaskTracking, disableTaskTracking, isTaskTracking, trackedMachines, machineOfPromise } from "./tracking";
+export { dumpTasks, formatTasks } from "./dump-tasks";
+export type { AsyncStack, TaskFrame, LiveValue, DumpOptions } from "./dump-tasks";
+export { enableAsyncStackTraces, disableAsyncStackTraces, asyncStackOf } from "./async-trace";
+export type { AsyncFrame } from "./async-trace";
+export { snapshot, restore, registerFunctions, SNAPSHOT_FORMAT } from "./snapshot";
+export type { MachineSnapshot, Outcome, RestoreOptions } from "./snapshot";
+export { describeMachine } from "./describe-machine";
+export type { FunctionDescription } from "./describe-machine";
+export type { MachineInfo } from "./machine-info";
+export { formatValue } from "./format-value";
+export { InspectError } from "./errors";

@@ -1,0 +1,222 @@
+/**
+ * Snapshot and restore of a machine suspended at an await: what "offsets, not pointers" buys.
+ * Nothing in a machine's frame points into the machine, so its state number and frame values
+ * are the whole of it; they can be written out as plain data and a new machine built from them,
+ * in this process or in another one that loaded the same compiled code.
+ *
+ *     const data = snapshot(machineOrItsPromise);        // plain JSON-compatible data
+ *     fs.writeFileSync("wf.json", JSON.stringify(data));
+ *     // later, maybe in another process:
+ *     registerFunctions(approveOrder);                   // the compiled function(s) to resume
+ *     const result = await restore(JSON.parse(text), { value: decision });   // or { error }
+ *
+ * `snapshot` copies; the original machine is untouched and still resumes when its await settles
+ * (drop it if the restored copy is to be the only one). It throws an InspectError naming the
+ * variable and the state when a live value cannot be serialized (serialize.ts: functions and the
+ * closures' environments they hold, symbols, class instances, promises), and when the machine
+ * reads `super` after its first await (the home object cannot be serialized). `this` and the
+ * arguments object are saved only when code after the first await reads them.
+ *
+ * `restore` finds the function by the snapshot's id among registered functions (a snapshot
+ * registers its own function, so restoring in the same process needs nothing), refuses a
+ * function whose hash differs (its compiled code changed: describe-machine.ts), rebuilds the
+ * machine at the snapshot's state and, one microtask later (code after an await never runs
+ * synchronously in its caller), resumes it with the value or error. It returns the machine's
+ * promise. With task tracking on, the restored machine is tracked like a started one.
+ *
+ * Registering a compiled function probes it: it is called once with a start hook that throws
+ * before the machine's first step, so none of its code runs (see hooks.ts). Native async
+ * functions and other functions are refused without being called.
+ */
+import { Machine } from "../machine";
+import { describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
+import { InspectError } from "./errors";
+import { setProbeHook } from "./hooks";
+import { Decoder, Encoder, NotSerializable, type Json } from "./serialize";
+import { machineOfPromise, track } from "./tracking";
+
+export const SNAPSHOT_FORMAT = "async-machine/snapshot@1";
+
+export interface MachineSnapshot {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly function: {
+    /** Stable id (MachineInfo.id, or the function's name when the transformer gave no info). */
+    readonly id: string;
+    readonly name: string;
+    /** Layout hash (MachineInfo) or code hash; restore refuses a function whose hash differs. */
+    readonly hash: string;
+    readonly source: "info" | "code";
+  };
+  /** The suspend state (3…) and its name. */
+  readonly state: number;
+  readonly stateName: string;
+  /** Encoded frame, one entry per offset. */
+  readonly frame: readonly Json[];
+  /** Encoded captured variables, or null when the machine has none. */
+  readonly captures: readonly Json[] | null;
+  /** Present when code after the first await reads them. */
+  readonly this?: Json;
+  readonly arguments?: readonly Json[];
+  readonly outerArguments?: readonly Json[];
+  readonly newTarget?: Json;
+  /** Variable names by frame offset and capture offset (for people reading a snapshot). */
+  readonly variables: { readonly frame: readonly (string | null)[]; readonly captures: readonly (string | null)[] };
+}
+
+export type Outcome = { readonly value: unknown } | { readonly error: unknown };
+
+export interface RestoreOptions {
+  /** Compiled functions to register before looking the snapshot's function up. */
+  readonly functions?: readonly Function[];
+}
+
+/** Registered compiled functions by id. */
+const registry = new Map<string, FunctionDescription[]>();
+
+function register(d: FunctionDescription): void {
+  const list = registry.get(d.id) ?? [];
+  if (!list.some((x) => x.resume === d.resume)) list.push(d);
+  registry.set(d.id, list);
+}
+
+export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
+  const m = target instanceof Machine ? target : machineOfPromise(target);
+  if (m === undefined) {
+    throw new InspectError("snapshot: the argument is neither a compiled machine nor the promise of a tracked one. Call enableTaskTracking() before the function starts, or pass the Machine (startMachine returns it).");
+  }
+  const d = describeMachine(m);
+  const stateName = stateNameOf(d, m.s);
+  const where = `state ${stateName} of ${d.name}`;
+  if (m.s < 3) {
+    const what = m.s === 0 ? "has not started" : m.s === 1 ? "has returned" : "has thrown";
+    throw new InspectError(`snapshot: ${d.name} ${what}; only a machine suspended at an await can be snapshotted.`);
+  }
+  if (d.uses.super) throw new InspectError(`snapshot: ${where} reads \`super\` after its first await; the method's home object cannot be serialized.`);
+
+  const slotNames = d.slots[m.s];
+  const frameNames = Array.from({ length: m.f.length }, (_, i) => slotNames?.[i] ?? (m.f[i] === undefined ? null : `f[${i}]`));
+  const captureNames = (m.c ?? []).map((_, i) => d.captures[i] ?? `c[${i}]`);
+  const roots: Array<[unknown, string]> = [];
+  m.f.forEach((v, i) => roots.push([v, frameNames[i] ?? `f[${i}]`]));
+  (m.c ?? []).forEach((v, i) => roots.push([v, captureNames[i]]));
+  if (d.uses.this) roots.push([m.t, "this"]);
+  if (d.uses.arguments) Array.from(m.a).forEach((v, i) => roots.push([v, `arguments[${i}]`]));
+  if (d.uses.outerArguments) Array.from(m.o ?? []).forEach((v, i) => roots.push([v, `arguments[${i}] (of the enclosing function)`]));
+  if (d.uses.newTarget) roots.push([m.n, "new.target"]);
+
+  const encoder = new Encoder();
+  const encode = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (error) {
+      if (error instanceof NotSerializable) {
+        throw new InspectError(`snapshot: cannot serialize '${error.path}', live at ${where}: it holds ${error.what}.`, { cause: error });
+      }
+      throw error;
+    }
+  };
+  encode(() => roots.forEach(([v, path]) => encoder.scan(v, path)));
+  const data = encode(() => ({
+    format: SNAPSHOT_FORMAT,
+    function: { id: d.id, name: d.name, hash: d.hash, source: d.source },
+    state: m.s,
+    stateName,
+    frame: m.f.map((v, i) => encoder.encode(v, frameNames[i] ?? `f[${i}]`)),
+    captures: m.c === undefined ? null : m.c.map((v, i) => encoder.encode(v, captureNames[i])),
+    ...(d.uses.this ? { this: encoder.encode(m.t, "this") } : {}),
+    ...(d.uses.arguments ? { arguments: Array.from(m.a, (v, i) => encoder.encode(v, `arguments[${i}]`)) } : {}),
+    ...(d.uses.outerArguments ? { outerArguments: Array.from(m.o ?? [], (v, i) => encoder.encode(v, `arguments[${i}]`)) } : {}),
+    ...(d.uses.newTarget ? { newTarget: encoder.encode(m.n, "new.target") } : {}),
+    variables: { frame: frameNames, captures: captureNames },
+  }));
+  register(d);
+  return data as MachineSnapshot;
+}
+
+/** Makes compiled functions known to `restore` (their code is not run: see the module header). */
+export function registerFunctions(...functions: Function[]): void {
+  for (const fn of functions) register(probe(fn));
+}
+
+class ProbeSignal {
+  constructor(readonly machine: Machine) {}
+}
+
+function probe(fn: Function): FunctionDescription {
+  if (typeof fn !== "function") throw new InspectError(`registerFunctions: expected a compiled async function, got ${typeof fn}.`);
+  const code = Function.prototype.toString.call(fn);
+  const label = fn.name ? `'${fn.name}'` : "an anonymous function";
+  if (/^\s*async\b/.test(code)) throw new InspectError(`registerFunctions: ${label} is a native async function (not compiled by async-machine), so it has no machine to restore. Check that its file is built through the plugin.`);
+  if (!/[\w$]\.start\(\s*[\w$]+\s*,/.test(code)) throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
+  let machine: Machine | undefined;
+  setProbeHook((m) => {
+    throw new ProbeSignal(m);
+  });
+  try {
+    fn.call(undefined);
+  } catch (signal) {
+    if (!(signal instanceof ProbeSignal)) throw new InspectError(`registerFunctions: probing ${label} threw before its machine started.`, { cause: signal });
+    machine = signal.machine;
+  } finally {
+    setProbeHook(undefined);
+  }
+  if (machine === undefined) throw new InspectError(`registerFunctions: ${label} returned without starting a machine; it is not a compiled async function.`);
+  return describeMachine(machine);
+}
+
+export function restore(data: MachineSnapshot, outcome: Outcome, options: RestoreOptions = {}): Promise<unknown> {
+  if (data === null || typeof data !== "object" || data.format !== SNAPSHOT_FORMAT) {
+    throw new InspectError(`restore: not a snapshot of format ${SNAPSHOT_FORMAT} (got format ${JSON.stringify((data as { format?: unknown } | null)?.format)}).`);
+  }
+  if (outcome === null || typeof outcome !== "object" || ("value" in outcome) === ("error" in outcome)) {
+    throw new InspectError("restore: the outcome must be { value } (the await's result) or { error } (a rejection), exactly one of them.");
+  }
+  const preferred = (options.functions ?? []).map(probe);
+  preferred.forEach(register);
+  const d = lookup(data, preferred);
+  if (data.state >= d.stateNames.length || d.stateNames[data.state] !== data.stateName) {
+    throw new InspectError(`restore: ${d.name} has no state ${data.state} named ${data.stateName}; the snapshot does not belong to this code.`);
+  }
+  if (data.frame.length !== d.frameSize) throw new InspectError(`restore: the snapshot's frame has ${data.frame.length} slots, ${d.name}'s has ${d.frameSize}.`);
+
+  const decoder = new Decoder();
+  const frame = data.frame.map((v) => decoder.decode(v));
+  const captures = data.captures === null ? undefined : data.captures.map((v) => decoder.decode(v));
+  const thisArg = data.this === undefined ? undefined : decoder.decode(data.this);
+  const args = data.arguments === undefined ? [] : data.arguments.map((v) => decoder.decode(v));
+  const outer = data.outerArguments === undefined ? undefined : data.outerArguments.map((v) => decoder.decode(v));
+  const newTarget = data.newTarget === undefined ? undefined : decoder.decode(data.newTarget);
+
+  const m = new Machine(d.resume, d.frameSize, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
+  m.s = data.state;
+  m.f = frame;
+  m.c = captures;
+  track(m);
+  const isThrow = "error" in outcome;
+  const value = isThrow ? outcome.error : outcome.value;
+  m.awaiting = value;
+  void NativePromise.resolve().then(() => {
+    m.awaiting = undefined;
+    m.step(value, isThrow);
+  });
+  return m.promise;
+}
+
+const NativePromise = Promise;
+
+function lookup(data: MachineSnapshot, preferred: readonly FunctionDescription[]): FunctionDescription {
+  const { id, hash, name } = data.function;
+  const candidates = [...preferred.filter((d) => d.id === id), ...(registry.get(id) ?? [])];
+  const matching = candidates.filter((d) => d.hash === hash);
+  if (matching.length > 0) {
+    const distinct = [...new Set(matching.map((d) => d.resume))];
+    if (distinct.length > 1 && !preferred.some((d) => d.id === id && d.hash === hash)) {
+      throw new InspectError(`restore: ${distinct.length} registered functions have id '${id}' and the snapshot's hash; pass the one to resume in restore(…, { functions: [${name}] }).`);
+    }
+    return matching[0];
+  }
+  if (candidates.length > 0) {
+    throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken (hash ${hash}, now ${candidates[0].hash}); a snapshot resumes only in the code that took it. Restore with the build that took it, or start the function anew.`);
+  }
+  throw new InspectError(`restore: no compiled function with id '${id}' is registered in this process. Load the same compiled code and pass the function: restore(snapshot, outcome, { functions: [${name}] }) or registerFunctions(${name}).`);
+}

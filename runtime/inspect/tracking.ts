@@ -1,0 +1,66 @@
+/**
+ * Opt-in registry of running compiled machines, for `dumpTasks`, `snapshot(promise)` and async
+ * stack traces: `enableTaskTracking()` before the machines of interest start.
+ *
+ * In:  every machine started (`start`/`startMachine`) while tracking is on, and restored ones.
+ * Out: the live machines (`trackedMachines`), the machine behind a promise (`machineOfPromise`).
+ *
+ * Never leaks: machines are held through `WeakRef`s, the set entry is dropped by a
+ * `FinalizationRegistry` when the machine is collected (and finished machines are pruned on each
+ * read), and promise → machine is a `WeakMap` keyed by the promise. Tracking keeps nothing alive
+ * that the program does not. Off (the default), it costs nothing: no hook is installed.
+ */
+import type { Machine } from "../machine";
+import { setTrackHook } from "./hooks";
+
+let refs: Set<WeakRef<Machine>> | undefined;
+let byPromise = new WeakMap<Promise<unknown>, Machine>();
+const collected = new FinalizationRegistry<WeakRef<Machine>>((ref) => refs?.delete(ref));
+
+/** Starts recording machines as they start. Machines started earlier are not seen. */
+export function enableTaskTracking(): void {
+  if (refs !== undefined) return;
+  refs = new Set();
+  setTrackHook(track);
+}
+
+/** Stops recording and forgets every machine recorded so far. */
+export function disableTaskTracking(): void {
+  refs = undefined;
+  byPromise = new WeakMap();
+  setTrackHook(undefined);
+}
+
+export function isTaskTracking(): boolean {
+  return refs !== undefined;
+}
+
+/** Records one machine (the start hook; also used for restored machines). */
+export function track(m: Machine): void {
+  if (refs === undefined) return;
+  const ref = new WeakRef(m);
+  refs.add(ref);
+  collected.register(m, ref, ref);
+  byPromise.set(m.promise, m);
+}
+
+/** The tracked machines that are still alive and not finished, in start order. */
+export function trackedMachines(): Machine[] {
+  const out: Machine[] = [];
+  if (refs === undefined) return out;
+  for (const ref of refs) {
+    const m = ref.deref();
+    if (m === undefined || m.s === 1 /* Returned */ || m.s === 2 /* Panicked */) {
+      refs.delete(ref);
+      if (m !== undefined) collected.unregister(ref);
+      continue;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** The tracked machine whose promise this is. */
+export function machineOfPromise(value: unknown): Machine | undefined {
+  return typeof value === "object" && value !== null ? byPromise.get(value as Promise<unknown>) : undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * Scenario: logical async stack traces through compiled machines (opt-in): an error that leaves
+ * machines awaiting it carries one `at async <function> (…)` line per machine, outermost last.
+ */
+import { afterEach, describe, expect, test } from "vitest";
+import { startMachine, states, type Machine } from "../../runtime/machine";
+import { asyncStackOf, disableAsyncStackTraces, enableAsyncStackTraces } from "../../runtime/inspect/index";
+import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import { loadCompiled } from "./support";
+
+const SOURCE = `
+export async function inner() {
+  await null;
+  throw new Error("boom");
+}
+export async function outer() {
+  const x = 1;
+  await inner();
+  return x;
+}
+export async function top() {
+  await outer();
+}
+export async function catches() {
+  try {
+    await inner();
+  } catch (e) {
+    return "caught";
+  }
+}
+`;
+
+afterEach(() => disableAsyncStackTraces());
+
+describe("async stack traces", () => {
+  test("off by default: the stack ends where the error was thrown", async () => {
+    const mod = loadCompiled(SOURCE, "trace.ts");
+    const error: Error = await mod.top().catch((e: Error) => e);
+    expect(error.message).toBe("boom");
+    expect(error.stack).not.toContain("at async");
+    expect(asyncStackOf(error)).toEqual([]);
+  });
+
+  test("each machine the error leaves adds the await it was suspended at", async () => {
+    const mod = loadCompiled(SOURCE, "trace.ts");
+    enableAsyncStackTraces();
+    const error: Error = await mod.top().catch((e: Error) => e);
+    expect(asyncStackOf(error).map((f) => `${f.function} ${f.state}`)).toEqual(["outer AwaitInner_L8", "top AwaitOuter_L12"]);
+    const lines = error.stack!.split("\n").filter((l) => l.includes("at async"));
+    expect(lines).toEqual(["    at async outer (state AwaitInner_L8)", "    at async top (state AwaitOuter_L12)"]);
+  });
+
+  test("a machine that catches the error adds nothing", async () => {
+    const mod = loadCompiled(SOURCE, "trace.ts");
+    enableAsyncStackTraces();
+    expect(await mod.catches()).toBe("caught");
+  });
+
+  test("with MachineInfo, frames name file:line:column like V8's", async () => {
+    enableAsyncStackTraces();
+    const info: MachineInfo = {
+      v: 1,
+      id: "src/pay.ts#checkout",
+      hash: "0000000000000000",
+      name: "checkout",
+      file: "src/pay.ts",
+      line: 1,
+      awaits: [[3, 5, "charge()"]],
+      slots: [[]],
+      captures: [],
+      uses: { this: false, arguments: false, super: false, outerArguments: false, newTarget: false },
+    };
+    const CheckoutState = states(["Unresumed", "Returned", "Panicked", "AwaitCharge_L3"], info);
+    const resume = (m: Machine, value: unknown, isThrow: boolean): unknown => {
+      switch (m.s) {
+        case 0:
+          m.s = 3;
+          return m.await(m.a[0]);
+        case 3:
+          if (isThrow) throw value;
+          return m.ret(value);
+      }
+    };
+    const declined = new Error("card declined");
+    const m = startMachine(resume, 0, CheckoutState, undefined, [Promise.reject(declined)]);
+    await expect(m.promise).rejects.toBe(declined);
+    expect(declined.stack).toContain("\n    at async checkout (src/pay.ts:3:5)");
+    expect(asyncStackOf(declined)).toEqual([{ function: "checkout", state: "AwaitCharge_L3", location: "src/pay.ts:3:5" }]);
+  });
+
+  test("primitive and frozen errors propagate unchanged", async () => {
+    const mod = loadCompiled(`export async function f(p: Promise<unknown>) { await p; }`, "prim.ts");
+    enableAsyncStackTraces();
+    await expect(mod.f(Promise.reject("plain"))).rejects.toBe("plain");
+    const frozen = Object.freeze(new Error("frozen"));
+    await expect(mod.f(Promise.reject(frozen))).rejects.toBe(frozen);
+    expect(asyncStackOf(frozen)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The proposed `states(names, info)` metadata end to end: build MachineInfo from the inspection
+ * report (transformer/inspect/machine-info.ts), splice it into compiled code the way the emitter
+ * would, and check that dumps, traces and snapshots then use the transformer's id, layout hash,
+ * file:line:column and variable names. Also the layout hash's stability.
+ */
+import * as ts from "typescript";
+import { afterEach, describe, expect, test } from "vitest";
+import { analyzeScopes } from "../../transformer/analyze/scopes";
+import { transform } from "../../transformer/index";
+import { inspectSource } from "../../transformer/inspect/file-report";
+import { buildMachineInfo, machineInfoLiteral } from "../../transformer/inspect/machine-info";
+import { buildMachineReport } from "../../transformer/inspect/machine-report";
+import { planFile } from "../../transformer/transform-file";
+import * as runtime from "../../runtime/index";
+import { disableTaskTracking, dumpTasks, enableTaskTracking, snapshot } from "../../runtime/inspect/index";
+import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import { deferred, settle, transpile } from "./support";
+
+const SOURCE = `export async function ship(orderId: string, gate: Promise<number>) {
+  const label = "order " + orderId;
+  for (const box of [1, 2]) {
+    const weight = await gate;
+    if (weight < 0) throw new Error(label);
+  }
+  return label;
+}
+`;
+
+/** MachineInfo for every compiled function of `source`, as the emitter would build it. */
+function infos(source: string, file: string): Map<string, MachineInfo> {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, /*setParentNodes*/ true, ts.ScriptKind.TS);
+  const plan = planFile(ts, sf, file);
+  const scopes = analyzeScopes(ts, sf);
+  const out = new Map<string, MachineInfo>();
+  for (const m of plan.machines) {
+    const report = buildMachineReport(ts, sf, m);
+    const facts = scopes.facts.get(m.node)!;
+    out.set(m.result.name, buildMachineInfo(report, { file, duplicateName: false, facts, isArrow: ts.isArrowFunction(m.node) }));
+  }
+  return out;
+}
+
+/** Compiles `source` and splices each function's MachineInfo into its `states([...])` call. */
+function loadWithInfo(source: string, file: string): Record<string, any> {
+  const printer = ts.createPrinter();
+  let code = transform(source, { fileName: file, runtime: "require" }).code;
+  for (const [name, info] of infos(source, file)) {
+    const literal = printer.printNode(ts.EmitHint.Expression, machineInfoLiteral(ts, info), ts.createSourceFile("x.ts", "", ts.ScriptTarget.Latest));
+    code = code.replace(new RegExp(`(var ${name}\\$State = \\$am\\.states\\(\\[[^\\]]*\\])\\)`), `$1, ${literal})`);
+  }
+  expect(code).toContain("$am.states([");
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("require", "module", "exports", transpile(code, file))(() => runtime, module, module.exports);
+  return module.exports;
+}
+
+afterEach(() => disableTaskTracking());
+
+describe("MachineInfo", () => {
+  test("is built from the layout: id, layout hash, await positions, slot names, uses", () => {
+    const info = infos(SOURCE, "src/ship.ts").get("ship")!;
+    const report = inspectSource(ts, SOURCE, "src/ship.ts").functions[0];
+    expect(info).toMatchObject({ v: 1, id: "src/ship.ts#ship", hash: report.hash, name: "ship", file: "src/ship.ts", line: 1, captures: [] });
+    expect(info.awaits).toEqual([[4, 20, "gate"]]);
+    expect(info.slots[0].filter((s) => s !== null).sort()).toEqual(["$iterator", "gate", "label"]);
+    expect(info.uses).toEqual({ this: false, arguments: false, super: false, outerArguments: false, newTarget: false });
+  });
+
+  test("the layout hash changes with the layout, not with code between awaits", () => {
+    const hash = (src: string) => inspectSource(ts, src, "src/ship.ts").functions[0].hash;
+    const base = hash(SOURCE);
+    expect(hash(SOURCE)).toBe(base);
+    expect(hash(SOURCE.replace('"order "', '"parcel "'))).toBe(base);
+    expect(hash(SOURCE.replace("return label;", "return label + orderId;"))).not.toBe(base);
+  });
+
+  test("dumps and snapshots use it once states() carries it", async () => {
+    const mod = loadWithInfo(SOURCE, "src/ship.ts");
+    enableTaskTracking();
+    const gate = deferred<number>();
+    const running = mod.ship("A7", gate.promise);
+    await settle();
+    const [frame] = dumpTasks()[0].frames;
+    expect(frame.location).toBe("src/ship.ts:4:20");
+    expect(frame.awaitedText).toBe("gate");
+    expect(frame.live.map((v) => v.name).sort()).toEqual(["$iterator", "gate", "label"]);
+    // Refused by name: the awaited promise is live (the loop awaits it again).
+    expect(() => snapshot(running)).toThrow(/cannot serialize 'gate', live at state AwaitGate_L4 of ship: it holds a Promise/);
+    gate.resolve(1);
+    expect(await running).toBe("order A7");
+  });
+});

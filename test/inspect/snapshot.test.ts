@@ -1,0 +1,238 @@
+/**
+ * Scenario: a workflow suspends waiting for an external event; its machine is snapshotted to
+ * JSON and restored — in this process and in a child process that loaded the same compiled
+ * code — and completes with the same result as an uninterrupted run. Values that cannot be
+ * serialized, changed code and misuse are refused with errors that say what and where.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import * as runtime from "../../runtime/index";
+import { disableTaskTracking, enableTaskTracking, registerFunctions, restore, snapshot, type MachineSnapshot } from "../../runtime/inspect/index";
+import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import { compileModule, REGISTER_TS, ROOT, RUNTIME_ENTRY, settle, tempDir } from "./support";
+
+const WORKFLOW = `
+const waiting = new Map<string, { resolve: (v: any) => void; reject: (e: unknown) => void }>();
+/** The external world: delivers (or fails) the event a workflow waits for. */
+export function deliver(name: string, value: unknown): void {
+  waiting.get(name)!.resolve(value);
+  waiting.delete(name);
+}
+export function fail(name: string, error: unknown): void {
+  waiting.get(name)!.reject(error);
+  waiting.delete(name);
+}
+function waitFor(name: string): Promise<any> {
+  return new Promise((resolve, reject) => waiting.set(name, { resolve, reject }));
+}
+async function charge(amount: number) {
+  await null;
+  return { id: "ch_" + amount, amount };
+}
+export async function approveOrder(orderId: string, lines: Array<{ sku: string; qty: number; price: number }>) {
+  const total = lines.reduce((sum, l) => sum + l.qty * l.price, 0);
+  const order = { id: orderId, lines, total, createdAt: new Date(0), tags: new Set(["web"]), note: undefined, big: 10n ** 20n };
+  const scratch = new Uint8Array(1024);
+  scratch.fill(1);
+  let decision;
+  try {
+    decision = await waitFor("approval:" + orderId);
+  } catch (e) {
+    return { orderId, status: "failed", reason: (e as Error).message, lines: order.lines.length };
+  }
+  if (!decision.approved) return { orderId, status: "rejected", reason: decision.reason };
+  const receipt = await charge(order.total);
+  return { orderId, status: "charged", receipt, total: order.total, tags: [...order.tags], at: order.createdAt.toISOString(), big: String(order.big), note: order.note === undefined };
+}
+export async function withCallback(onDone: (n: number) => void) {
+  const n = 1;
+  await waitFor("callback");
+  onDone(n);
+}
+`;
+
+const LINES = [
+  { sku: "tea", qty: 2, price: 4 },
+  { sku: "cup", qty: 1, price: 9 },
+];
+
+/** The workflow compiled once; in-process it requires the tests' runtime, in a child the TypeScript sources. */
+const COMPILED = compileModule(WORKFLOW, "workflow.ts", RUNTIME_ENTRY);
+
+function load(js = COMPILED): Record<string, any> {
+  const module = { exports: {} as Record<string, unknown> };
+  const requireFn = (id: string): unknown => {
+    if (id === RUNTIME_ENTRY) return runtime;
+    throw new Error(`unexpected require(${id})`);
+  };
+  new Function("require", "module", "exports", js)(requireFn, module, module.exports);
+  return module.exports;
+}
+
+beforeEach(() => enableTaskTracking());
+afterEach(() => disableTaskTracking());
+
+/** Runs the workflow to its approval await and snapshots it; then lets the original finish. */
+async function suspendAndSnapshot(mod: Record<string, any>, orderId: string): Promise<{ data: MachineSnapshot; uninterrupted: unknown }> {
+  const running = mod.approveOrder(orderId, LINES);
+  await settle();
+  const data = JSON.parse(JSON.stringify(snapshot(running))) as MachineSnapshot;
+  mod.deliver(`approval:${orderId}`, { approved: true });
+  return { data, uninterrupted: await running };
+}
+
+describe("snapshot", () => {
+  test("is plain data: function id and hash, state, the live values by name", async () => {
+    const mod = load();
+    const running = mod.approveOrder("A1", LINES);
+    await settle();
+    const data = snapshot(running);
+    expect(data.format).toBe("async-machine/snapshot@1");
+    expect(data.function).toMatchObject({ id: "approveOrder", name: "approveOrder", source: "code" });
+    expect(data.function.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(data.stateName).toBe("AwaitWaitFor_L26");
+    // Only what is live: the order (sharing `lines`) and its id; not the dead scratch buffer.
+    expect(data.variables.frame.filter((n) => n !== null).sort()).toEqual(["order", "orderId"]);
+    expect(JSON.stringify(data)).not.toContain("scratch");
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+    mod.deliver("approval:A1", { approved: false, reason: "no" });
+    expect(await running).toEqual({ orderId: "A1", status: "rejected", reason: "no" });
+  });
+
+  test("restored in the same process, completes as the uninterrupted run did", async () => {
+    const mod = load();
+    const { data, uninterrupted } = await suspendAndSnapshot(mod, "A2");
+    expect(uninterrupted).toMatchObject({ status: "charged", total: 17, tags: ["web"], big: "100000000000000000000", note: true });
+    // Each test loads the module anew, so several identical functions are registered: name the one.
+    const restored = restore(data, { value: { approved: true } }, { functions: [mod.approveOrder] });
+    expect(await restored).toEqual(uninterrupted);
+  });
+
+  test("restored with { error }, the await throws into the machine", async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "A3");
+    expect(await restore(data, { error: new Error("approver gone") }, { functions: [mod.approveOrder] })).toEqual({ orderId: "A3", status: "failed", reason: "approver gone", lines: 2 });
+  });
+
+  test("a live function is refused, naming the variable and the state", async () => {
+    const mod = load();
+    const running = mod.withCallback(() => {});
+    await settle();
+    expect(() => snapshot(running)).toThrow(/cannot serialize 'onDone', live at state AwaitWaitFor_L36 of withCallback: it holds a function/);
+    mod.deliver("callback", null);
+    await running;
+  });
+
+  test("a finished machine, or a promise nobody tracks, is refused", async () => {
+    const mod = load();
+    const running = mod.approveOrder("A4", LINES);
+    mod.deliver("approval:A4", { approved: false });
+    await running;
+    expect(() => snapshot(running)).toThrow(/has returned; only a machine suspended at an await can be snapshotted/);
+    expect(() => snapshot(Promise.resolve())).toThrow(/neither a compiled machine nor the promise of a tracked one/);
+  });
+
+  test("restore refuses a snapshot whose function changed, or is not registered", async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "A5");
+    const changed = { ...data, function: { ...data.function, hash: "0123456789abcdef" } };
+    expect(() => restore(changed, { value: {} })).toThrow(/compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken/);
+    const unknown = { ...data, function: { ...data.function, id: "nope", name: "nope" } };
+    expect(() => restore(unknown, { value: {} })).toThrow(/no compiled function with id 'nope' is registered in this process/);
+    expect(() => restore(data, {} as never)).toThrow(/outcome must be \{ value \}/);
+  });
+
+  test("registerFunctions probes without running the function, and refuses native ones", () => {
+    const mod = load();
+    registerFunctions(mod.approveOrder);
+    expect(() => registerFunctions(async function native() {})).toThrow(/'native' is a native async function/);
+    expect(() => registerFunctions(function plain() {})).toThrow(/'plain' is not a compiled async function/);
+  });
+
+  test("with MachineInfo: the transformer's id, hash and variable names are used", async () => {
+    const info: MachineInfo = {
+      v: 1,
+      id: "src/counter.ts#count",
+      hash: "feedfacecafebeef",
+      name: "count",
+      file: "src/counter.ts",
+      line: 1,
+      awaits: [[3, 3, "tick()"]],
+      slots: [["total", "$iterator"]],
+      captures: [],
+      uses: { this: false, arguments: false, super: false, outerArguments: false, newTarget: false },
+    };
+    const CountState = runtime.states(["Unresumed", "Returned", "Panicked", "AwaitTick_L3"], info);
+    const resume = (m: runtime.Machine, value: unknown, isThrow: boolean): unknown => {
+      switch (m.s) {
+        case 0:
+          m.f[0] = 40;
+          m.f[1] = { at: 1 };
+          m.s = 3;
+          return m.await(m.a[0]);
+        case 3:
+          if (isThrow) throw value;
+          return m.ret((m.f[0] as number) + (value as number) + (m.f[1] as { at: number }).at);
+      }
+    };
+    const gate = new Promise<number>(() => {});
+    const m = runtime.startMachine(resume, 2, CountState, undefined, [gate]);
+    const data = snapshot(m);
+    expect(data.function).toEqual({ id: "src/counter.ts#count", name: "count", hash: "feedfacecafebeef", source: "info" });
+    expect(data.variables.frame).toEqual(["total", "$iterator"]);
+    expect(await restore(data, { value: 1 })).toBe(42);
+  });
+});
+
+describe("snapshot → JSON → restore in a child process", () => {
+  const dir = tempDir("snapshot");
+  const workflowJs = path.join(dir, "workflow.js");
+  fs.writeFileSync(workflowJs, COMPILED);
+  const child = path.join(dir, "restore.cjs");
+  fs.writeFileSync(
+    child,
+    `const fs = require("node:fs");
+const [modulePath, snapshotPath, outcomeJson] = process.argv.slice(2);
+const mod = require(modulePath);
+const { restore } = require(${JSON.stringify(path.join(ROOT, "runtime", "inspect", "index.ts"))});
+const outcome = JSON.parse(outcomeJson);
+if (outcome.error !== undefined) outcome.error = new Error(outcome.error);
+let p;
+try {
+  p = restore(JSON.parse(fs.readFileSync(snapshotPath, "utf8")), outcome, { functions: [mod.approveOrder] });
+} catch (e) {
+  process.stdout.write(JSON.stringify({ refused: e.message }));
+  process.exit(0);
+}
+p.then((result) => process.stdout.write(JSON.stringify({ result })), (e) => process.stdout.write(JSON.stringify({ rejected: String(e) })));
+`,
+  );
+  const runChild = (module: string, data: MachineSnapshot, outcome: object): Record<string, unknown> => {
+    const file = path.join(dir, `snapshot-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify(data));
+    const r = spawnSync(process.execPath, ["-r", REGISTER_TS, child, module, file, JSON.stringify(outcome)], { encoding: "utf8", timeout: 30_000 });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+
+  test("completes with the same result as the uninterrupted run", async () => {
+    const { data, uninterrupted } = await suspendAndSnapshot(load(), "B1");
+    expect(runChild(workflowJs, data, { value: { approved: true } })).toEqual({ result: uninterrupted });
+  });
+
+  test("a rejection delivered to the restored machine takes its catch path", async () => {
+    const { data } = await suspendAndSnapshot(load(), "B2");
+    expect(runChild(workflowJs, data, { error: "timed out" })).toEqual({ result: { orderId: "B2", status: "failed", reason: "timed out", lines: 2 } });
+  });
+
+  test("a child that loaded changed code refuses the snapshot", async () => {
+    const { data } = await suspendAndSnapshot(load(), "B3");
+    const changedJs = path.join(dir, "workflow-changed.js");
+    fs.writeFileSync(changedJs, compileModule(WORKFLOW.replace('status: "charged"', 'status: "paid"'), "workflow.ts", RUNTIME_ENTRY));
+    const out = runChild(changedJs, data, { value: { approved: true } });
+    expect(out.refused).toMatch(/compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken/);
+  });
+});
