@@ -218,3 +218,18 @@ export function destructuringRest(record: DestructuringRecord): unknown[] {
 export function destructuringClose(record: DestructuringRecord, isThrow: boolean): void {
   if (!record.done) iteratorClose(record, isThrow);
 }
+
+const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
+const setPrototypeOf = Object.setPrototypeOf;
+const defineProperty = Object.defineProperty;
+
+/**
+ * Makes a compiled function's wrapper look like the async function it replaces: prototype
+ * %AsyncFunction.prototype%, and the name it would have had (arrows lose inference when wrapped
+ * in this call).
+ */
+export function asyncFunction<F extends Function>(fn: F, name?: string): F {
+  setPrototypeOf(fn, AsyncFunctionPrototype);
+  if (name !== undefined) defineProperty(fn, "name", { value: name, configurable: true });
+  return fn;
+}

@@ -313,10 +313,9 @@ export class Machine implements Future<unknown> {
   private finish(state: ReservedState, result: unknown): void {
     this.s = state;
     this.r = result;
+    // The frame is the machine's alone: drop it. `this`, `arguments`, the super accessor and the
+    // captures stay: closures created by the body may still read them through the machine.
     this.f = EMPTY_FRAME;
-    this.a = EMPTY_FRAME;
-    this.h = undefined;
-    this.o = undefined;
     const listeners = this.listeners;
     if (listeners !== undefined) {
       this.listeners = undefined;

@@ -124,24 +124,43 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
    * keeps the name it would have been given (`{ "arrow": wrapper }.arrow`).
    */
   function iife(result: Extract<FunctionResult, { kind: "compiled" }>, original: ts.FunctionLikeDeclaration): ts.Expression {
-    let wrapper = result.wrapper as ts.Node;
-    if (T.isFunctionDeclaration(wrapper)) {
-      wrapper = F.createFunctionExpression(wrapper.modifiers as ts.Modifier[] | undefined, undefined, wrapper.name, wrapper.typeParameters, wrapper.parameters, wrapper.type, wrapper.body!);
-    }
-    if (T.isMethodDeclaration(wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
+    if (T.isMethodDeclaration(result.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
     const statements: ts.Statement[] = [result.machine.resume];
-    let value = wrapper as ts.Expression;
+    let value = asyncWrapper(result, original);
     if (T.isFunctionExpression(original) && original.name) {
       statements.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)));
       value = F.createIdentifier(original.name.text);
-    } else if (!original.name) {
-      const name = inferredName(original);
-      if (name !== undefined) {
-        value = F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createStringLiteral(name), value)])), F.createStringLiteral(name));
-      }
     }
     statements.push(F.createReturnStatement(value));
     return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, F.createBlock(statements, true))), undefined, []);
+  }
+
+  /**
+   * The wrapper as a value that looks like an async function: its prototype is
+   * %AsyncFunction.prototype% (so `constructor` is AsyncFunction and `@@toStringTag` says so),
+   * and a function expression or declaration becomes a method, which — like an async
+   * function — has no `prototype`, cannot be constructed and has no own `caller`/`arguments`.
+   * An anonymous function keeps the name it would have been given where it stands.
+   *     $am.asyncFunction({ "f"(a) { return $am.start(…); } }["f"])      $am.asyncFunction((a) => …, "arrow")
+   */
+  function asyncWrapper(result: Extract<FunctionResult, { kind: "compiled" }>, original: ts.FunctionLikeDeclaration): ts.Expression {
+    const w = result.wrapper;
+    const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
+    const name = own ?? inferredName(original);
+    const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");
+    if (T.isArrowFunction(w)) {
+      return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [w, F.createStringLiteral(name)] : [w]);
+    }
+    const key = F.createStringLiteral(name ?? "");
+    const method = F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, w.parameters, undefined, w.body!);
+    const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
+    return F.createCallExpression(asyncFunction, undefined, [F.createElementAccessExpression(holder, F.createStringLiteral(name ?? ""))]);
+  }
+
+  /** The first statement of a statement list after its directive prologue. */
+  function firstStatementOf(list: ts.Node): ts.Statement | undefined {
+    const statements = T.isSourceFile(list) || T.isBlock(list) || T.isModuleBlock(list) || T.isCaseClause(list) || T.isDefaultClause(list) ? list.statements : undefined;
+    return statements?.find((st) => !isPrologueDirective(T, st));
   }
 
   /** The name an anonymous function gets from where it stands (NamedEvaluation). */
@@ -243,7 +262,17 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       }
       if (placeable) {
         plan.edits.push({ kind: "insert-before", statement: placement!.statement, statements: [result.machine.resume] });
-        plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
+        if (T.isFunctionDeclaration(fn) && fn.name) {
+          // The declaration keeps hoisting; the first statement of its scope swaps in the
+          // async-function-shaped wrapper before any code of the scope can see the binding.
+          plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
+          const first = firstStatementOf(placement!.list);
+          if (first) plan.edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(F.createIdentifier(fn.name.text), asyncWrapper(result, fn)))] });
+        } else if (T.isMethodDeclaration(fn)) {
+          plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
+        } else {
+          plan.edits.push({ kind: "replace", node: fn, replacement: asyncWrapper(result, fn) });
+        }
       } else {
         plan.edits.push({ kind: "replace", node: fn, replacement: iife(result, fn) });
       }

@@ -5,6 +5,7 @@
  */
 import * as ts from "typescript";
 import MagicString from "magic-string";
+import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
 import { inlineRuntime } from "./emit/inline-runtime";
@@ -16,6 +17,12 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
   const sourceFile = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
   const diagnostics = parseDiagnostics(sourceFile);
+  const syntaxError = diagnostics.length > 0 ? diagnostics[0].message : kind === ts.ScriptKind.JS ? engineSyntaxError(sourceText) : undefined;
+  if (syntaxError !== undefined) {
+    // Code that does not parse is left exactly as it is, so it fails where it would have failed.
+    if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
+    return { code: sourceText, map: new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"], diagnostics, skipped: [], compiled: 0 };
+  }
   const plan = planFile(ts, sourceFile, fileName);
   const s = new MagicString(sourceText);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
@@ -45,6 +52,23 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     skipped: plan.skipped,
     compiled: plan.compiled,
   };
+}
+
+/**
+ * Early errors TypeScript's parser does not report (`await` as a binding name in an async
+ * function, duplicate parameters with defaults, `"use strict"` with non-simple parameters…) are
+ * the engine's to report: a JavaScript file is compiled, not run, as a CommonJS module body
+ * (so a top-level `return` is fine) to see whether it would load. ES modules are not checked
+ * here (a script compile would reject `import`).
+ */
+function engineSyntaxError(sourceText: string): string | undefined {
+  if (/^\s*(import|export)\b/m.test(sourceText)) return undefined;
+  try {
+    vm.compileFunction(sourceText, ["exports", "require", "module", "__filename", "__dirname"]);
+    return undefined;
+  } catch (error) {
+    return error instanceof SyntaxError ? error.message : undefined;
+  }
 }
 
 function parseDiagnostics(sourceFile: ts.SourceFile): TransformResult["diagnostics"] {

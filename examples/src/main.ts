@@ -4,6 +4,7 @@
  * file, and always removes the directory. Prints a deterministic report (no paths, no timings).
  */
 import { existsSync } from "node:fs";
+import { types } from "node:util";
 import { DOCUMENTS, ScratchDir, countWords, tryRead } from "./corpus";
 import { mapWithLimit } from "./pool";
 import { retry } from "./retry";
@@ -63,9 +64,12 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-/** A function compiled by the transform is an ordinary function that starts a machine. */
+/**
+ * A compiled function looks like an async function (its prototype is AsyncFunction.prototype),
+ * but the engine knows better: only a native one is an async function to V8.
+ */
 function isNativeAsync(fn: Function): boolean {
-  return fn.constructor.name === "AsyncFunction";
+  return types.isAsyncFunction(fn);
 }
 
 main().then(

@@ -30,7 +30,7 @@ import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, type Block, type LocalId, type Terminator } from "../lower/cfg";
-import { Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
+import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
 import { compoundToBinary } from "../lower/operators";
 
@@ -273,6 +273,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return closure(node, node, inFunction || !T.isArrowFunction(node));
     }
     if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
+      const selfWrite = writeToOwnName(node, visit);
+      if (selfWrite) return selfWrite;
       markTargets(node.left, writeTargets);
       const checked = checkedWrite(node, node.left, visit);
       if (checked) return checked;
@@ -283,6 +285,21 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (checked) return checked;
     }
     return T.visitEachChild(node, visit, undefined);
+  }
+
+  /**
+   * A named function expression's own name is immutable inside it: writing it is ignored in
+   * sloppy code and a TypeError in strict code. (The compiled body reaches the name through a
+   * `const` of the IIFE that creates the wrapper, so the write must not reach it.)
+   */
+  function writeToOwnName(node: ts.BinaryExpression, visit: (n: ts.Node) => ts.Node): ts.Expression | undefined {
+    const target = skipParens(node.left);
+    if (!T.isIdentifier(target) || !T.isFunctionExpression(fn) || !fn.name) return undefined;
+    const b = scopes.refs.get(target);
+    if (!b || b.declarations[0] !== fn.name) return undefined;
+    const value = node.operatorToken.kind === SK.EqualsToken ? (visit(node.right) as ts.Expression) : F.createBinaryExpression(target, compoundToBinary(T, node.operatorToken.kind), visit(node.right) as ts.Expression);
+    if (!isStrict(T, fn)) return F.createParenthesizedExpression(value);
+    return F.createParenthesizedExpression(F.createComma(value, F.createCallExpression(rt("constAssign"), undefined, [F.createStringLiteral(target.text)])));
   }
 
   /**

@@ -187,7 +187,10 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const local = newLocal(LocalKind.Binding, binding.name, localNames.claim(binding.name), isConst);
       localOfBinding.set(binding, local);
       const l = locals[local];
-      l.tdz = (binding.kind === BindingKind.Let || binding.kind === BindingKind.Const || binding.kind === BindingKind.Class) && mayReadBeforeInit(binding);
+      // Parameters have a dead zone too when defaults are evaluated: `(a = b, b) => …` throws.
+      const lexical = binding.kind === BindingKind.Let || binding.kind === BindingKind.Const || binding.kind === BindingKind.Class;
+      const paramWithDefaults = binding.kind === BindingKind.Param && fn.parameters.some((p) => p.initializer !== undefined);
+      l.tdz = (lexical || paramWithDefaults) && mayReadBeforeInit(binding);
       if (binding.captured) {
         if (isFunctionScope) l.storage = LocalStorage.Captured;
         else captured.push(local);
@@ -249,7 +252,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   }
   function declarationEnd(decl: ts.Identifier): number {
     let n: ts.Node = decl;
-    while (n.parent && !T.isVariableDeclaration(n) && !T.isClassDeclaration(n) && !T.isFunctionDeclaration(n)) n = n.parent;
+    while (n.parent && !T.isVariableDeclaration(n) && !T.isParameter(n) && !T.isClassDeclaration(n) && !T.isFunctionDeclaration(n)) n = n.parent;
     return n.getEnd();
   }
   function enclosingFunction(node: ts.Node): ts.Node {
