@@ -145,7 +145,8 @@ function encodePrimitive(value: unknown, path: string): Json {
     case "undefined":
       return { $: "undefined" };
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0) ? value : { $: "number", v: String(value) };
+      if (Object.is(value, -0)) return { $: "number", v: "-0" };
+      return Number.isFinite(value) ? value : { $: "number", v: String(value) };
     case "bigint":
       return { $: "bigint", v: value.toString() };
     case "symbol":

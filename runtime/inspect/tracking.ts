@@ -7,14 +7,19 @@
  *
  * Never leaks: machines are held through `WeakRef`s, the set entry is dropped by a
  * `FinalizationRegistry` when the machine is collected (and finished machines are pruned on each
- * read), and promise → machine is a `WeakMap` keyed by the promise. Tracking keeps nothing alive
- * that the program does not. Off (the default), it costs nothing: no hook is installed.
+ * read), and promise → machine is a `WeakMap` of `WeakRef`s. Tracking keeps nothing alive that
+ * the program does not (test/inspect/memory.test.ts). Off (the default), it costs nothing: no hook is installed.
  */
 import type { Machine } from "../machine";
 import { setTrackHook } from "./hooks";
 
 let refs: Set<WeakRef<Machine>> | undefined;
-let byPromise = new WeakMap<Promise<unknown>, Machine>();
+/**
+ * Promise → machine, weakly both ways: a WeakMap value is strong while its key lives, and a
+ * machine's promise can outlive the machine (the runtime keeps the last promise's resolve
+ * functions; anything may hold a promise), which must not keep the machine and its frame.
+ */
+let byPromise = new WeakMap<Promise<unknown>, WeakRef<Machine>>();
 const collected = new FinalizationRegistry<WeakRef<Machine>>((ref) => refs?.delete(ref));
 
 /** Starts recording machines as they start. Machines started earlier are not seen. */
@@ -41,7 +46,7 @@ export function track(m: Machine): void {
   const ref = new WeakRef(m);
   refs.add(ref);
   collected.register(m, ref, ref);
-  byPromise.set(m.promise, m);
+  byPromise.set(m.promise, ref);
 }
 
 /** The tracked machines that are still alive and not finished, in start order. */
@@ -62,5 +67,5 @@ export function trackedMachines(): Machine[] {
 
 /** The tracked machine whose promise this is. */
 export function machineOfPromise(value: unknown): Machine | undefined {
-  return typeof value === "object" && value !== null ? byPromise.get(value as Promise<unknown>) : undefined;
+  return typeof value === "object" && value !== null ? byPromise.get(value as Promise<unknown>)?.deref() : undefined;
 }

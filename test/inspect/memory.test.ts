@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { compileModule, REGISTER_TS, RUNTIME_ENTRY, tempDir, transpile } from "./support";
+import { compileModule, REGISTER_TS, ROOT, RUNTIME_ENTRY, tempDir, transpile } from "./support";
 
 const SOURCE = `
 export async function hold(gate: Promise<void>, registry: FinalizationRegistry<number>, i: number) {
@@ -81,5 +81,46 @@ describe("memory: only live data is retained", () => {
     expect(compiled.collected).toBe(TASKS);
     // Measured about 200 B per task (the machine, its promise, its frame); the bound leaves room for GC noise.
     expect(compiled.bytesPerTask).toBeLessThan(64 * 1024);
+  });
+});
+
+/** Tracking must keep nothing alive: machines nobody can resume any more are collected. */
+const TRACKING_CHILD = `
+const { hold } = require(process.argv[2]);
+const inspect = require(process.argv[3]);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+(async () => {
+  inspect.enableTaskTracking();
+  let collected = 0;
+  const registry = new FinalizationRegistry(() => collected++);
+  // In a plain function: a native async function would keep its last \`abandoned\` alive.
+  const startAbandoned = () => {
+    for (let i = 0; i < 50; i++) {
+      const abandoned = new Promise(() => {}); // never settles; nothing else refers to it
+      registry.register(hold(abandoned, registry, i), "promise");
+    }
+    return inspect.trackedMachines().length;
+  };
+  const trackedWhileReachable = startAbandoned();
+  for (let i = 0; i < 4; i++) { gc(); await turn(); }
+  process.stdout.write(JSON.stringify({ trackedWhileReachable, trackedAfterGc: inspect.trackedMachines().length, promisesCollected: collected - 50 }));
+})();
+`;
+
+describe("memory: task tracking holds machines weakly", () => {
+  test("abandoned suspended machines are collected while tracking is on", () => {
+    const dir = tempDir("tracking");
+    const modulePath = path.join(dir, "hold.js");
+    fs.writeFileSync(modulePath, compileModule(SOURCE, "hold.ts", RUNTIME_ENTRY));
+    const child = path.join(dir, "child.cjs");
+    fs.writeFileSync(child, TRACKING_CHILD);
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, path.join(ROOT, "runtime", "inspect", "index.ts")], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out.trackedWhileReachable).toBe(50);
+    expect(out.trackedAfterGc).toBe(0);
+    // The abandoned machines' promises are collected too — all but the last one started, which
+    // runtime/machine.ts keeps through the resolve/reject functions it captured (until the next start).
+    expect(out.promisesCollected).toBeGreaterThanOrEqual(49);
   });
 });

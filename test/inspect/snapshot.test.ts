@@ -125,6 +125,28 @@ describe("snapshot", () => {
     await running;
   });
 
+  test("`this` is saved when code after the await reads it, and refused by name when it cannot be", async () => {
+    const mod = load(compileModule(`
+export class Counter {
+  constructor(public n: number) {}
+  async bump(gate: Promise<number>) {
+    const by = await gate;
+    return this.n + by;
+  }
+}
+export async function plain(this: { n: number }, gate: Promise<number>) {
+  const by = await gate;
+  return this.n + by;
+}`, "counter.ts", RUNTIME_ENTRY));
+    const never = new Promise<number>(() => {});
+    const counter = new mod.Counter(1);
+    // `Counter_bump`: the name the resume function carries (MachineInfo would say `Counter.bump`).
+    expect(() => snapshot(counter.bump(never))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter_bump: it holds an instance of Counter/);
+    const data = JSON.parse(JSON.stringify(snapshot(mod.plain.call({ n: 40 }, never))));
+    expect(data.this).toEqual({ n: 40 });
+    expect(await restore(data, { value: 2 }, { functions: [mod.plain] })).toBe(42);
+  });
+
   test("a finished machine, or a promise nobody tracks, is refused", async () => {
     const mod = load();
     const running = mod.approveOrder("A4", LINES);

@@ -1,0 +1,72 @@
+/**
+ * The snapshot value encoding (runtime/inspect/serialize.ts): everything it accepts survives
+ * JSON and decoding with its identity structure (shared and circular references); everything it
+ * refuses names the path and what was found.
+ */
+import { describe, expect, test } from "vitest";
+import { TDZ } from "../../runtime/helpers";
+import { Decoder, Encoder, NotSerializable, type Json } from "../../runtime/inspect/serialize";
+
+function roundTrip(values: unknown[]): unknown[] {
+  const encoder = new Encoder();
+  values.forEach((v, i) => encoder.scan(v, `v${i}`));
+  const data = JSON.parse(JSON.stringify(values.map((v, i) => encoder.encode(v, `v${i}`)))) as Json[];
+  const decoder = new Decoder();
+  return data.map((d) => decoder.decode(d));
+}
+
+function refusal(value: unknown): string {
+  try {
+    new Encoder().scan(value, "x");
+  } catch (e) {
+    expect(e).toBeInstanceOf(NotSerializable);
+    return (e as Error).message;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("serialize", () => {
+  test("plain data and the tagged values round-trip", () => {
+    const values = [
+      undefined, null, true, "text", 42, -0, NaN, Infinity, -Infinity, 10n ** 30n, TDZ, "(globalThis: below)",
+      [1, undefined, [2]], { a: 1, nested: { b: [true] }, $: "dollar key", "odd key": 2 },
+      new Date(86_400_000), new Date(NaN), new Map<unknown, unknown>([["k", 1], [{ o: 1 }, [2]]]), new Set([1, "two"]),
+      /a+b/gi, new TypeError("bad"), new Uint8Array([1, 2, 255]), new Float64Array([1.5, -2]), new Uint8Array([9, 8]).buffer,
+    ];
+    const back = roundTrip(values);
+    expect(back).toEqual(values);
+    expect(Object.is(back[5], -0)).toBe(true);
+    expect(back[10]).toBe(TDZ);
+    expect(roundTrip([globalThis])[0]).toBe(globalThis);
+    expect(back[19]).toBeInstanceOf(TypeError);
+    expect((back[19] as Error).stack).toBe((values[19] as Error).stack);
+  });
+
+  test("shared and circular references keep their identity, across roots", () => {
+    const shared = { n: 1 };
+    const cycle: Record<string, unknown> = { name: "c" };
+    cycle.self = cycle;
+    const list: unknown[] = [shared];
+    list.push(list);
+    const map = new Map<string, unknown>();
+    map.set("me", map);
+    const [a, b, c, l, m] = roundTrip([shared, { again: shared }, cycle, list, map]) as [any, any, any, any, any];
+    expect(b.again).toBe(a);
+    expect(c.self).toBe(c);
+    expect(l[0]).toBe(a);
+    expect(l[1]).toBe(l);
+    expect(m.get("me")).toBe(m);
+  });
+
+  test("refuses what cannot be rebuilt, naming the path", () => {
+    expect(refusal({ cb: () => 1 })).toBe("x.cb holds a function (cb); functions and the closures' environments they hold cannot be serialized");
+    expect(refusal([Symbol("s")])).toBe("x[0] holds a symbol (Symbol(s))");
+    expect(refusal({ when: Promise.resolve() })).toBe("x.when holds a Promise");
+    class Account {}
+    expect(refusal({ acct: new Account() })).toMatch(/^x\.acct holds an instance of Account \(only plain objects/);
+    expect(refusal({ get g() { return 1; } })).toBe("x.g holds a getter/setter property");
+    expect(refusal(Buffer.from("a"))).toMatch(/^x holds an instance of Buffer \(copy it into a plain typed array/);
+    expect(refusal(new Map([["k", new WeakMap()]]))).toMatch(/^x\.get\(…0\) holds an instance of WeakMap/);
+    expect(refusal({ [Symbol("k")]: 1 })).toBe("x holds an object with symbol keys");
+  });
+});
