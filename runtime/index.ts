@@ -38,3 +38,5 @@ export { JoinFuture, join } from "./combinators/join";
 export type { JoinOutput } from "./combinators/join";
 export { SelectFuture, select } from "./combinators/select";
 export type { Selected } from "./combinators/select";
+// Looking inside running machines: task dumps, async stack traces, snapshot/restore (opt-in).
+export * from "./inspect";

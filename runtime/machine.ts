@@ -212,6 +212,8 @@ export class Machine implements Future<unknown> {
     this.promise = new NativePromise(captureCapability);
     this.resolveFn = capturedResolve;
     this.rejectFn = capturedReject;
+    // Not kept past this point: they would hold this machine's promise (and later its value).
+    capturedResolve = capturedReject = undefined!;
   }
 
   /** Runs the resume function once: until the next await or completion. */

@@ -85,7 +85,7 @@ export default function asyncMachinePlugin(
     const runtime = options.runtime ?? defaultRuntimeFor(tsApi, program, sourceFile);
     let result;
     try {
-      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier });
+      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel });
     } catch (error) {
       stats.failed.push(rel);
       addDiagnostic({

@@ -21,10 +21,14 @@ import { NameManager } from "./emit/names";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import { isPrologueDirective } from "./typescript-version";
+import { buildMachineReport } from "./inspect/machine-report";
+import { buildMachineInfo, machineInfoLiteral } from "./inspect/machine-info";
 
 export interface FileTransformOptions {
   runtime: RuntimeMode;
   runtimeSpecifier?: string;
+  /** The file as machine ids name it (project-relative, `/`-separated); default its file name. */
+  fileId?: string;
 }
 
 export interface FileTransformResult {
@@ -281,7 +285,38 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     T.forEachChild(node, visit);
   };
   visit(sourceFile);
+  attachMachineInfo(T, sourceFile, fileName, scopes, plan);
   return plan;
+}
+
+/**
+ * Gives each state enum its `MachineInfo` (`$am.states([...], { id, hash, awaits, slots… })`):
+ * what task dumps, async stack traces and snapshots print and check at run time
+ * (runtime/inspect). Ids are `file#name`, with `@line` when a name repeats in the file.
+ */
+function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan): void {
+  const F = T.factory;
+  const file = fileName.replace(/\\/g, "/");
+  const reports = plan.machines.map((m) => ({ m, report: buildMachineReport(T, sourceFile, m) }));
+  const count = new Map<string, number>();
+  for (const { report } of reports) count.set(report.name, (count.get(report.name) ?? 0) + 1);
+  for (const { m, report } of reports) {
+    const facts = scopes.facts.get(m.node) ?? { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false };
+    const info = buildMachineInfo(report, { file, duplicateName: count.get(report.name)! > 1, facts, isArrow: T.isArrowFunction(m.node) });
+    const old = m.result.machine.stateEnum;
+    const decl = (old as ts.VariableStatement).declarationList.declarations[0];
+    const call = decl.initializer as ts.CallExpression;
+    const updated = F.updateVariableStatement(
+      old as ts.VariableStatement,
+      undefined,
+      F.updateVariableDeclarationList((old as ts.VariableStatement).declarationList, [
+        F.updateVariableDeclaration(decl, decl.name, undefined, undefined, F.updateCallExpression(call, call.expression, undefined, [call.arguments[0], machineInfoLiteral(T, info)])),
+      ]),
+    );
+    const i = plan.prelude.indexOf(old);
+    if (i >= 0) plan.prelude[i] = updated;
+    m.result.machine.stateEnum = updated;
+  }
 }
 
 /** Statements that bring the runtime in under `name`. */
@@ -305,7 +340,7 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
   const T = tsApi;
   const F = T.factory;
-  const plan = planFile(T, sourceFile, sourceFile.fileName);
+  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName);
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();
