@@ -139,6 +139,15 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     current = newBlock();
     void unreachable;
   }
+  function branchTo(test: ts.Expression, whenTrue: BlockId, whenFalse: BlockId): void {
+    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: whenTrue, else: whenFalse });
+  }
+  /** Lowers a loop body with its break and continue targets on the jump stack. */
+  function lowerLoopBody(body: ts.Statement, labels: string[], breakTarget: BlockId, continueTarget: BlockId, iterator?: IteratorScope): void {
+    jumpStack.push({ kind: "loop", labels, breakTarget, continueTarget, iterator });
+    lowerStatement(body);
+    jumpStack.pop();
+  }
   function goto(target: Block | BlockId): void {
     terminate({ kind: TerminatorKind.Goto, target: typeof target === "number" ? target : target.id });
   }
@@ -364,7 +373,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const whenTrue = newBlock();
       const whenFalse = newBlock();
       const join = newBlock();
-      terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: whenTrue.id, else: whenFalse.id });
+      branchTo(test, whenTrue.id, whenFalse.id);
       let falseMarked = false;
       return {
         whenTrue: () => mark(whenTrue),
@@ -587,23 +596,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     // What is left may be a temporary holding the value: nothing more to run then.
     if (!(T.isIdentifier(rest) && tempOfIdentifier.has(rest))) emitOp(F.createExpressionStatement(rest), assignedLocal(rest));
   }
-  function isSuper(e: ts.Expression): boolean {
-    return e.kind === SK.SuperKeyword;
-  }
-  function emitAssignmentTo(target: ts.Expression, value: ts.Expression): void {
-    const stmt = F.createExpressionStatement(F.createAssignment(target as ts.Identifier, value));
-    const local = T.isIdentifier(target) ? localOf(target) : undefined;
-    emitOp(stmt, local !== undefined ? defsIfRegister(local) : []);
-  }
-  /** Evaluates `expr` now into a temporary (unless it is a constant), for use after an await. */
-  function spill(expr: ts.Expression, what: string): ts.Expression {
-    const e = skipOuterExpressions(T, expr);
-    if (T.isLiteralExpression(e) || e.kind === SK.TrueKeyword || e.kind === SK.FalseKeyword || e.kind === SK.NullKeyword || e.kind === SK.ThisKeyword) return expr;
-    const value = lowerExpression(expr);
-    const t = newTemp(what);
-    emitAssign(t, value);
-    return identifierFor(t);
-  }
+
+
+
   /**
    * [source]  let a = 1, { b } = await f(), c;
    * [lowered] a = 1; .suspend f() → r; ({ b } = $resume); c = undefined
@@ -673,19 +668,19 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       seenKeys.push(key);
       const prop = newTemp("property");
       emitAssign(prop, F.createElementAccessExpression(source, key));
-      if (element.initializer) {
-        const dflt = newBlock();
-        const bind = newBlock();
-        const propId = identifierFor(prop);
-        const test = F.createStrictEquality(propId, F.createVoidZero());
-        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: dflt.id, else: bind.id });
-        mark(dflt);
-        emitAssign(prop, lowerExpression(element.initializer));
-        goto(bind);
-        mark(bind);
-      }
+      if (element.initializer) applyDefault(prop, element.initializer);
       destructure(element.name, identifierFor(prop));
     }
+  }
+  /** [lowered] branch $v === undefined ? dflt : bind;  dflt: $v = <default, may await>;  bind: */
+  function applyDefault(value: LocalId, initializer: ts.Expression): void {
+    const dflt = newBlock();
+    const bind = newBlock();
+    branchTo(F.createStrictEquality(identifierFor(value), F.createVoidZero()), dflt.id, bind.id);
+    mark(dflt);
+    emitAssign(value, lowerExpression(initializer));
+    goto(bind);
+    mark(bind);
   }
   /** `{ a, b: [c = 1], ...r }` (binding pattern) → the same shape as an assignment pattern. */
   function patternToAssignmentTarget(name: ts.BindingName): ts.Expression {
@@ -745,16 +740,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       }
       const item = newTemp("item");
       emitAssign(item, runtimeCall("destructuringStep", [identifierFor(iter)]));
-      if (element.initializer) {
-        const dflt = newBlock();
-        const bind = newBlock();
-        const test = F.createStrictEquality(identifierFor(item), F.createVoidZero());
-        terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: dflt.id, else: bind.id });
-        mark(dflt);
-        emitAssign(item, lowerExpression(element.initializer));
-        goto(bind);
-        mark(bind);
-      }
+      if (element.initializer) applyDefault(item, element.initializer);
       destructure(element.name, identifierFor(item));
     }
     region = outerRegion;
@@ -849,7 +835,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const thenBlock = newBlock();
     const elseBlock = node.elseStatement ? newBlock() : undefined;
     const exit = newBlock();
-    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: thenBlock.id, else: (elseBlock ?? exit).id });
+    branchTo(test, thenBlock.id, (elseBlock ?? exit).id);
     mark(thenBlock);
     lowerStatement(node.thenStatement);
     goto(exit);
@@ -872,11 +858,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     goto(head);
     mark(head);
     const test = lowerExpression(node.expression);
-    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+    branchTo(test, body.id, exit.id);
     mark(body);
-    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id });
-    lowerStatement(node.statement);
-    jumpStack.pop();
+    lowerLoopBody(node.statement, labels, exit.id, head.id);
     goto(head);
     mark(exit);
   }
@@ -891,13 +875,11 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const exit = newBlock();
     goto(body);
     mark(body);
-    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: cont.id });
-    lowerStatement(node.statement);
-    jumpStack.pop();
+    lowerLoopBody(node.statement, labels, exit.id, cont.id);
     goto(cont);
     mark(cont);
     const test = lowerExpression(node.expression);
-    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+    branchTo(test, body.id, exit.id);
     mark(exit);
   }
 
@@ -924,12 +906,10 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     mark(head);
     if (node.condition) {
       const test = lowerExpression(node.condition);
-      terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: body.id, else: exit.id });
+      branchTo(test, body.id, exit.id);
     } else goto(body);
     mark(body);
-    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: cont.id });
-    lowerStatement(node.statement);
-    jumpStack.pop();
+    lowerLoopBody(node.statement, labels, exit.id, cont.id);
     goto(cont);
     mark(cont);
     copyPerIterationEnv(node);
@@ -997,17 +977,15 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     goto(head);
     mark(head);
     const test = F.createLessThan(identifierFor(index), F.createPropertyAccessExpression(identifierFor(keys), "length"));
-    terminate({ kind: TerminatorKind.Branch, test, uses: usesOf(test, new Set()), then: next.id, else: exit.id });
+    branchTo(test, next.id, exit.id);
     mark(next);
     emitAssign(key, F.createElementAccessExpression(identifierFor(keys), F.createPostfixIncrement(identifierFor(index))));
     const has = runtimeCall("forInHas", [identifierFor(obj), identifierFor(key)]);
-    terminate({ kind: TerminatorKind.Branch, test: has, uses: usesOf(has, new Set()), then: body.id, else: head.id });
+    branchTo(has, body.id, head.id);
     mark(body);
     declareScope(node, false);
     bindLoopVariable(node.initializer, identifierFor(key));
-    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id });
-    lowerStatement(node.statement);
-    jumpStack.pop();
+    lowerLoopBody(node.statement, labels, exit.id, head.id);
     goto(head);
     mark(exit);
   }
@@ -1041,14 +1019,12 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const body = newBlock();
     region = outerRegion;
     const stepId = identifierFor(step);
-    terminate({ kind: TerminatorKind.Branch, test: stepId, uses: usesOf(stepId, new Set()), then: body.id, else: exit.id });
+    branchTo(stepId, body.id, exit.id);
     mark(body);
     region = reg;
     declareScope(node, false);
     bindLoopVariable(node.initializer, F.createPropertyAccessExpression(identifierFor(step), "value"));
-    jumpStack.push({ kind: "loop", labels, breakTarget: exit.id, continueTarget: head.id, iterator: { fin } });
-    lowerStatement(node.statement);
-    jumpStack.pop();
+    lowerLoopBody(node.statement, labels, exit.id, head.id, { fin });
     region = outerRegion;
     // The body's normal end and `continue` go back to head without closing.
     goto(head);
@@ -1087,7 +1063,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const test = lowerExpression(clause.expression);
       const next = newBlock();
       const cond = F.createStrictEquality(identifierFor(disc), test);
-      terminate({ kind: TerminatorKind.Branch, test: cond, uses: usesOf(cond, new Set()), then: bodies[i].id, else: next.id });
+      branchTo(cond, bodies[i].id, next.id);
       mark(next);
     });
     goto(defaultIndex >= 0 ? bodies[defaultIndex] : exit);
