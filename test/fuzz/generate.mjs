@@ -1,0 +1,866 @@
+#!/usr/bin/env node
+// Random async programs for the differential fuzzer (test/fuzz/run.mjs).
+//
+//   node test/fuzz/generate.mjs --seed 42 [--stmt-only] [--exclude getter,classexpr]   prints one program
+//
+// A program is a fixture-shaped script (see fixtures/README.md): it calls the global `log` and
+// defines `async function main()`. It always terminates natively (bounded loops, no recursion)
+// and logs values and evaluation order. Engine-made errors are logged by constructor name only
+// (their messages quote source text, which a compiler may legitimately change); the program's
+// own errors carry messages starting with "#".
+//
+// The program is built as a tree (plain objects, `k` = kind) so run.mjs can shrink it; `print`
+// turns a tree into text, including only the helpers the text uses.
+//
+// Coverage: async function declarations, async arrows, async object methods (`this`), async
+// class methods (`this`, `super.m(...)`), `arguments`; if/else, for, for-in, for-of (arrays,
+// strings, a generator that logs when it is closed), while, do-while, labeled blocks and loops
+// with break/continue, switch with fallthrough, try/catch/finally with throws, returns, breaks
+// and continues across finally, optional catch bindings; let/const/var, shadowing (and so TDZ
+// errors), destructuring; closures over loop bindings (per-iteration `let`) called both later
+// and right away, closures that write captured variables; concurrent calls from `main`
+// interleaving with the harness's microtask ticker; awaits on plain values, native promises,
+// thenables, promises settled several ticks later, rejected promises, throwing thenables and
+// other async functions.
+//
+// Await positions. `--stmt-only` (opts.stmtOnly): an await is always the root of its expression —
+// an expression statement, a declaration initializer, the right side of `=`/`+=`/`||=`…, the
+// operand of return/throw, an if/switch/while/do-while condition, a for-of/for-in subject.
+// Full mode adds awaits anywhere an expression stands: binary operands, call/new arguments,
+// callees, conditional branches, &&/||/??, logical assignment, template literals and tagged
+// templates, array/object literals (spread, computed keys), member/element access, method calls
+// whose receiver must stay `this` (also `super.m(await x)` and optional chains), typeof/void/
+// delete/in/instanceof, comma sequences, nested awaits, destructuring defaults, loop heads.
+
+// ---------------------------------------------------------------------------------------------
+// PRNG (mulberry32): deterministic from the seed.
+export function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const r = {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p) => next() < p,
+    pick: (arr) => arr[Math.floor(next() * arr.length)],
+    /** Picks a key of `table` ({ name: weight }) with probability proportional to its weight. */
+    weighted(table) {
+      const entries = Object.entries(table).filter(([, w]) => w > 0);
+      let total = 0;
+      for (const [, w] of entries) total += w;
+      let x = next() * total;
+      for (const [k, w] of entries) if ((x -= w) < 0) return k;
+      return entries[entries.length - 1][0];
+    },
+  };
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers a program may use. Printed only when the program's text mentions them.
+const HELPERS = [
+  ["t", `function t(n, v) { log("t" + n, v); return v; }`],
+  ["P", `function P(v) { return Promise.resolve(v); }`],
+  ["R", `function R(v) { return Promise.reject(new Error("#R" + v)); }`],
+  ["T", `function T(v) { return { then(ok) { log("then", v); ok(v); } }; }`],
+  ["TX", `function TX(v) { return { then() { throw new Error("#TX" + v); } }; }`],
+  ["D", `function D(v, n) { let p = Promise.resolve(v); for (let i = 0; i < n; i++) p = p.then((x) => x); return p; }`],
+  ["chk", `function chk(v) { if (v === 3) throw new Error("#chk" + v); return v; }`],
+  ["em", `function em(e) { return e instanceof Error ? (String(e.message)[0] === "#" ? e.message : e.constructor.name) : e; }`],
+  ["gen", `function* gen(n) { try { for (let i = 0; i < n; i++) { log("gen", i); yield i; } } finally { log("gen closed"); } }`],
+  ["tag", `function tag(s, ...v) { log("tag", s.length, v); return s.join("|") + v.join(","); }`],
+  ["settle", `function settle(name, p) { return p.then((v) => log(name, "ok", v), (e) => log(name, "err", em(e))); }`],
+  ["O", `const O = { v: 1, w: 2, n: null, m(a, b) { log("O.m", this === O, a, b); return (a | 0) + 1; }, get g() { log("get O.g"); return 3; } };`],
+  ["Box", `class Box { constructor(v) { log("new Box", v); this.v = v; } }`],
+  ["Base", `class Base { bm(x) { log("Base.bm", this.v, x); return (x | 0) * 2; } }`],
+];
+const HELPER_DEPS = { settle: ["em"] };
+
+// ---------------------------------------------------------------------------------------------
+// Generation.
+
+const BIN_OPS = ["+", "-", "*", "%", "<", ">", "<=", "===", "!==", "==", "&", "|", "^", "<<"];
+const UN_OPS = ["-", "!", "~", "typeof ", "void "];
+
+class Gen {
+  constructor(seed, opts) {
+    this.r = rng(seed);
+    this.opts = opts;
+    this.stmtOnly = !!opts.stmtOnly;
+    /** Node kinds never generated (`--exclude getter,classexpr`): to look past a known bug. */
+    this.ex = new Set(opts.exclude ?? []);
+    this.nameId = 0;
+    this.labelId = 0;
+    this.traceId = 0;
+  }
+
+  fresh(prefix) {
+    return `${prefix}${this.nameId++}`;
+  }
+
+  // Scope: a stack of frames; each frame is an array of { name, mutable }.
+  visible(ctx) {
+    const seen = new Map();
+    for (const frame of ctx.scope) for (const v of frame) seen.set(v.name, v);
+    return [...seen.values()];
+  }
+  declare(ctx, name, mutable) {
+    ctx.scope[ctx.scope.length - 1].push({ name, mutable });
+  }
+  /** Names declared in enclosing frames but not in the current one (`let` may shadow them). */
+  shadowable(ctx) {
+    const here = new Set(ctx.scope[ctx.scope.length - 1].map((v) => v.name));
+    const names = new Set();
+    for (const frame of ctx.scope.slice(0, -1)) for (const v of frame) if (!here.has(v.name)) names.add(v.name);
+    return [...names];
+  }
+  withFrame(ctx, fn) {
+    ctx.scope.push([]);
+    try {
+      return fn();
+    } finally {
+      ctx.scope.pop();
+    }
+  }
+
+  // ----- expressions -----
+
+  lit() {
+    const r = this.r;
+    if (r.chance(0.8)) return { k: "lit", v: String(r.int(0, 9)) };
+    return { k: "lit", v: r.pick(['"a"', '"3"', "null", "undefined", "true", "10"]) };
+  }
+
+  /**
+   * An expression. `aw`: may contain awaits (full mode, async context). Depth-limited.
+   */
+  expr(ctx, depth, aw = ctx.awaitOK && !this.stmtOnly) {
+    const r = this.r;
+    const vars = this.visible(ctx);
+    if (depth <= 0) {
+      if (vars.length > 0 && r.chance(0.6)) return { k: "var", name: r.pick(vars).name };
+      return this.lit();
+    }
+    const table = {
+      lit: 2,
+      var: vars.length > 0 ? 4 : 0,
+      bin: 5,
+      un: 1,
+      cond: 1.2,
+      logic: 1.5,
+      t: 2,
+      call: 1.5,
+      mcall: 1,
+      member: 1,
+      elem: 1,
+      elemcall: 0.5,
+      callee: aw ? 0.4 : 0,
+      tmpl: 0.8,
+      tagged: 0.4,
+      arr: 0.7,
+      obj: 0.5,
+      seq: 0.4,
+      newbox: 0.4,
+      inop: 0.3,
+      instof: 0.3,
+      optchain: 0.5,
+      await: aw ? 5 : 0,
+      assign: vars.some((v) => v.mutable) ? 0.8 : 0,
+      arguments: ctx.hasArguments ? 0.3 : 0,
+      thisv: ctx.hasThis ? 0.4 : 0,
+      superm: ctx.hasSuper ? 0.5 : 0,
+      delete: 0.2,
+      classexpr: aw ? 0.15 : 0,
+      asyncCall: aw && ctx.callees.length > 0 ? 1 : 0,
+    };
+    for (const x of this.ex) if (x in table) table[x] = 0;
+    const k = r.weighted(table);
+    const sub = (d = depth - 1) => this.expr(ctx, d, aw);
+    switch (k) {
+      case "lit":
+        return this.lit();
+      case "var":
+        return { k: "var", name: r.pick(vars).name };
+      case "bin":
+        return { k: "bin", op: r.pick(BIN_OPS), a: sub(), b: sub() };
+      case "un":
+        return { k: "un", op: r.pick(UN_OPS), a: sub() };
+      case "cond":
+        return { k: "cond", c: sub(), a: sub(), b: sub() };
+      case "logic":
+        return { k: "bin", op: r.pick(["&&", "||", "??"]), a: sub(), b: sub() };
+      case "t":
+        return { k: "call", fn: "t", args: [{ k: "lit", v: String(this.traceId++) }, sub()] };
+      case "call":
+        return r.chance(0.5) ? { k: "call", fn: "chk", args: [sub()] } : { k: "call", fn: "t", args: [{ k: "lit", v: String(this.traceId++) }, sub()] };
+      case "mcall":
+        return { k: "mcall", recv: { k: "raw", text: "O" }, name: "m", args: [sub(), sub()] };
+      case "member": {
+        // the object may itself be awaited: (await P(O)).v
+        const obj = aw && r.chance(0.3) ? { k: "await", e: { k: "call", fn: r.pick(["P", "T"]), args: [{ k: "raw", text: "O" }] } } : r.chance(0.7) ? { k: "raw", text: "O" } : { k: "arr", items: [sub(), sub()] };
+        return { k: "member", obj, name: r.pick(["v", "w", "g", "length"]) };
+      }
+      case "elemcall":
+        // O[key](args): the receiver stays `this` even when the key or an argument is awaited
+        return { k: "elemcall", recv: { k: "raw", text: "O" }, key: aw && r.chance(0.5) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"m"' }] } } : { k: "lit", v: '"m"' }, args: [sub(), sub()] };
+      case "callee":
+        // (await P(chk))(x): an awaited callee
+        return { k: "dyncall", callee: { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "raw", text: "chk" }, ...(r.chance(0.5) ? [{ k: "lit", v: "1" }] : [])] } }, args: [sub()] };
+      case "elem":
+        return { k: "elem", obj: r.chance(0.5) ? { k: "raw", text: "O" } : { k: "arr", items: [sub(), sub(), sub()] }, key: sub() };
+      case "tmpl":
+        return { k: "tmpl", tag: null, quasis: ["", "-", ""], exprs: [sub(), sub()] };
+      case "tagged":
+        return { k: "tmpl", tag: "tag", quasis: ["<", ">"], exprs: [sub()] };
+      case "arr":
+        return { k: "arr", items: [sub(), r.chance(0.3) ? { k: "spread", e: { k: "arr", items: [sub(), sub()] } } : sub()] };
+      case "obj":
+        return {
+          k: "obj",
+          props: [
+            { key: "a", value: sub() },
+            r.chance(0.5)
+              ? { computed: sub(), value: sub() }
+              : r.chance(0.5) || this.ex.has("getter")
+                ? { spread: { k: "raw", text: "O" } }
+                : { getter: "g", value: this.expr({ ...ctx, awaitOK: false, hasArguments: false, hasThis: false, hasSuper: false, callees: [] }, depth - 1, false) },
+          ],
+        };
+      case "seq":
+        return { k: "seq", a: sub(), b: sub() };
+      case "newbox":
+        return { k: "member", obj: { k: "new", cls: "Box", args: [sub()] }, name: "v" };
+      case "inop":
+        return { k: "bin", op: "in", a: sub(), b: { k: "raw", text: "O" } };
+      case "instof":
+        return { k: "bin", op: "instanceof", a: r.chance(0.5) ? { k: "new", cls: "Box", args: [sub()] } : sub(), b: { k: "raw", text: "Box" } };
+      case "optchain":
+        return { k: "optcall", recv: { k: "raw", text: r.pick(["O", "O.n"]) }, name: "m", args: [sub(), sub()] };
+      case "await":
+        return { k: "await", e: this.awaitable(ctx, depth - 1, aw) };
+      case "assign": {
+        const v = r.pick(vars.filter((x) => x.mutable));
+        return { k: "assign", name: v.name, op: r.pick(["=", "+=", "||=", "&&=", "??="]), e: sub() };
+      }
+      case "arguments":
+        return { k: "raw", text: r.pick(["arguments.length", "arguments[0]", "arguments[1]"]) };
+      case "thisv":
+        return { k: "raw", text: "this.v" };
+      case "superm":
+        return { k: "supercall", name: "bm", args: [sub()] };
+      case "delete":
+        return { k: "delete", obj: { k: "obj", props: [{ key: "a", value: sub() }] }, key: sub() };
+      case "classexpr":
+        // (class { [key]() { return v } }) — the key computed (maybe awaited) at class evaluation
+        return { k: "classexpr", key: sub(), value: this.expr({ ...ctx, awaitOK: false, hasArguments: false, hasThis: false, hasSuper: false, callees: [] }, depth - 2, false) };
+      case "asyncCall":
+        return { k: "await", e: this.asyncCall(ctx, depth - 1, aw) };
+    }
+    throw new Error(`unknown expression kind ${k}`);
+  }
+
+  /** A call of another async function (one defined earlier: no recursion). */
+  asyncCall(ctx, depth, aw) {
+    const c = this.r.pick(ctx.callees);
+    const args = [];
+    for (let i = 0; i < this.r.int(0, 2); i++) args.push(this.expr(ctx, depth, aw));
+    return { k: "rawcall", callee: c, args };
+  }
+
+  /** What an await waits on. `aw`: the operand may contain awaits itself (nested awaits). */
+  awaitable(ctx, depth, aw) {
+    const r = this.r;
+    const sub = () => this.expr(ctx, Math.max(0, depth), aw);
+    // Rejections mostly where a catch/finally is waiting, so most code still runs.
+    const k = r.weighted({ value: 3, P: 3, T: 1.5, D: 2, R: ctx.inTry ? 1 : 0.2, TX: ctx.inTry ? 0.3 : 0.05, call: ctx.callees.length > 0 ? 2.5 : 0 });
+    switch (k) {
+      case "value":
+        return sub();
+      case "P":
+      case "T":
+      case "R":
+      case "TX":
+        return { k: "call", fn: k, args: [sub()] };
+      case "D":
+        return { k: "call", fn: "D", args: [sub(), { k: "lit", v: String(r.int(0, 4)) }] };
+      case "call":
+        return this.asyncCall(ctx, depth, aw);
+    }
+  }
+
+  /** An expression whose root is an await (the only await form in --stmt-only mode). */
+  rootAwait(ctx, depth) {
+    return { k: "await", e: this.awaitable(ctx, depth, ctx.awaitOK && !this.stmtOnly) };
+  }
+
+  /** An expression for a statement position: sometimes a root await. */
+  stmtExpr(ctx, depth, pAwait = 0.45) {
+    if (ctx.awaitOK && this.r.chance(pAwait)) return this.rootAwait(ctx, depth);
+    return this.expr(ctx, depth);
+  }
+
+  // ----- statements -----
+
+  block(ctx, depth, n = this.r.int(1, 4)) {
+    return this.withFrame(ctx, () => {
+      const out = [];
+      for (let i = 0; i < n; i++) out.push(this.stmt(ctx, depth));
+      return out;
+    });
+  }
+
+  stmt(ctx, depth) {
+    const r = this.r;
+    const vars = this.visible(ctx);
+    const mutable = vars.filter((v) => v.mutable);
+    const inLoop = ctx.jumps.some((j) => j.loop);
+    const canBreak = ctx.jumps.some((j) => j.breakable);
+    const labels = ctx.jumps.filter((j) => j.label);
+    const nest = depth > 0;
+    const table = {
+      decl: 5,
+      assign: mutable.length > 0 ? 3 : 0,
+      log: 3,
+      exprstmt: 2,
+      if: nest ? 3 : 0,
+      for: nest ? 1.5 : 0,
+      forof: nest ? 1.5 : 0,
+      forin: nest ? 0.7 : 0,
+      while: nest ? 1 : 0,
+      dowhile: nest ? 0.8 : 0,
+      labeled: nest ? 0.6 : 0,
+      switch: nest ? 1.2 : 0,
+      try: nest ? 2.5 : 0,
+      throw: ctx.inTry ? 1 : 0.2,
+      return: 0.4,
+      break: canBreak ? 1.2 : 0,
+      continue: inLoop ? 1 : 0,
+      labeledjump: labels.length > 0 ? 0.8 : 0,
+      closure: ctx.hasCl && (ctx.inLoopBody || vars.length > 0) ? 1.5 : 0,
+      callclosure: ctx.hasCl ? 0.7 : 0,
+      destructure: 0.8,
+      shadow: nest && !ctx.inSwitchCase && ctx.scope.length >= 3 && this.shadowable(ctx).length > 0 ? 0.3 : 0,
+      block: nest ? 0.4 : 0,
+    };
+    for (const x of this.ex) if (x in table) table[x] = 0;
+    const k = r.weighted(table);
+    switch (k) {
+      case "decl": {
+        const kind = r.pick(["let", "const", "var", "let"]);
+        const e = this.stmtExpr(ctx, 2);
+        const name = this.fresh("v");
+        this.declare(ctx, name, kind !== "const");
+        return { k: "decl", kind, name, e };
+      }
+      case "shadow": {
+        // Re-declare a visible name in this block: reads of it earlier in the block hit its TDZ.
+        const name = r.pick(this.shadowable(ctx));
+        const e = this.stmtExpr(ctx, 1);
+        this.declare(ctx, name, true);
+        return { k: "decl", kind: "let", name, e };
+      }
+      case "assign": {
+        const v = r.pick(mutable);
+        return { k: "assignstmt", name: v.name, op: r.pick(["=", "+=", "-=", "||=", "&&=", "??=", "="]), e: this.stmtExpr(ctx, 2) };
+      }
+      case "log":
+        return { k: "log", label: `L${this.labelId++}`, args: [this.expr(ctx, 2), ...(r.chance(0.4) ? [this.expr(ctx, 1)] : [])] };
+      case "exprstmt":
+        return { k: "exprstmt", e: this.stmtExpr(ctx, 2, 0.7) };
+      case "if":
+        return {
+          k: "if",
+          c: this.stmtExpr(ctx, 2, 0.3),
+          then: this.block(ctx, depth - 1),
+          else: r.chance(0.5) ? this.block(ctx, depth - 1) : null,
+        };
+      case "for":
+        return this.forStmt(ctx, depth);
+      case "forof":
+        return this.forOfIn(ctx, depth, "of");
+      case "forin":
+        return this.forOfIn(ctx, depth, "in");
+      case "while":
+      case "dowhile":
+        return this.whileStmt(ctx, depth, k === "dowhile");
+      case "labeled": {
+        const label = `lab${this.labelId++}`;
+        if (r.chance(0.5)) {
+          // a labeled loop
+          ctx.pendingLabel = label;
+          const loop = r.chance(0.5) ? this.forStmt(ctx, depth) : this.forOfIn(ctx, depth, "of");
+          return { k: "labeled", label, body: loop };
+        }
+        ctx.jumps.push({ label, loop: false, breakable: false });
+        const body = this.block(ctx, depth - 1);
+        ctx.jumps.pop();
+        return { k: "labeled", label, body: { k: "block", body } };
+      }
+      case "switch":
+        return this.switchStmt(ctx, depth);
+      case "try":
+        return this.tryStmt(ctx, depth);
+      case "throw":
+        return { k: "throw", e: r.chance(0.7) ? { k: "newerror", e: this.expr(ctx, 1) } : this.stmtExpr(ctx, 1, 0.3) };
+      case "return":
+        return { k: "return", e: this.stmtExpr(ctx, 2, 0.4) };
+      case "break": {
+        return { k: "break", label: null };
+      }
+      case "continue":
+        return { k: "continue", label: null };
+      case "labeledjump": {
+        const j = r.pick(labels);
+        if (j.loop && r.chance(0.5)) return { k: "continue", label: j.label };
+        return { k: "break", label: j.label };
+      }
+      case "closure": {
+        // A closure over the current bindings (per-iteration `let` inside loops), called later.
+        const c = { ...ctx, awaitOK: false, hasArguments: false, hasSuper: false };
+        if (mutable.length > 0 && r.chance(0.35)) {
+          const v = r.pick(mutable);
+          return { k: "closure", body: { k: "assign", name: v.name, op: "+=", e: this.expr(c, 1) } };
+        }
+        return { k: "closure", body: this.expr(c, 2) };
+      }
+      case "callclosure":
+        return { k: "callclosure", label: `C${this.labelId++}` };
+      case "destructure":
+        return this.destructure(ctx);
+      case "block":
+        return { k: "block", body: this.block(ctx, depth - 1) };
+    }
+    throw new Error(`unknown statement kind ${k}`);
+  }
+
+  loopBody(ctx, depth, label) {
+    ctx.jumps.push({ label, loop: true, breakable: true });
+    const saved = ctx.inLoopBody;
+    ctx.inLoopBody = true;
+    const body = this.block(ctx, depth - 1);
+    ctx.inLoopBody = saved;
+    ctx.jumps.pop();
+    return body;
+  }
+
+  takeLabel(ctx) {
+    const l = ctx.pendingLabel ?? null;
+    ctx.pendingLabel = null;
+    return l;
+  }
+
+  forStmt(ctx, depth) {
+    const r = this.r;
+    const label = this.takeLabel(ctx);
+    const i = this.fresh("i");
+    const decl = r.pick(["let", "let", "var"]);
+    const full = ctx.awaitOK && !this.stmtOnly;
+    // for (let i = INIT; i < BOUND; i += STEP): INIT in 0..2, BOUND <= 4, STEP >= 1 (always ends)
+    const init = full && r.chance(0.3) ? { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "lit", v: String(r.int(0, 1)) }, ...(r.chance(0.5) ? [] : [])] } } : { k: "lit", v: String(r.int(0, 1)) };
+    if (init.k === "await" && init.e.fn === "D") init.e.args.push({ k: "lit", v: String(r.int(0, 3)) });
+    const bound = full && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: String(r.int(1, 3)) }] } } : { k: "lit", v: String(r.int(1, 3)) };
+    const step = full && r.chance(0.2) ? { k: "await", e: { k: "call", fn: "T", args: [{ k: "lit", v: "1" }] } } : null;
+    return this.withFrame(ctx, () => {
+      this.declare(ctx, i, false);
+      const body = this.loopBody(ctx, depth, label);
+      return { k: "for", decl, i, init, bound, step, body };
+    });
+  }
+
+  forOfIn(ctx, depth, kind) {
+    const r = this.r;
+    const label = this.takeLabel(ctx);
+    const x = this.fresh("x");
+    const decl = r.pick(["let", "const", "var", "const"]);
+    let subject;
+    if (kind === "of") {
+      const w = r.weighted({ arr: 3, gen: 2, str: 0.5 });
+      if (w === "arr") subject = { k: "arr", items: [this.expr(ctx, 1), this.expr(ctx, 1), ...(r.chance(0.5) ? [this.expr(ctx, 1)] : [])] };
+      else if (w === "gen") subject = { k: "call", fn: "gen", args: [{ k: "lit", v: String(r.int(1, 3)) }] };
+      else subject = { k: "lit", v: '"ab"' };
+    } else {
+      subject = { k: "obj", props: [{ key: "a", value: this.expr(ctx, 1) }, { key: "b", value: this.expr(ctx, 1) }] };
+    }
+    if (ctx.awaitOK && r.chance(0.3)) subject = { k: "await", e: { k: "call", fn: r.pick(["P", "T", "D"]), args: [subject, ...(r.chance(0.5) ? [{ k: "lit", v: "2" }] : [])] } };
+    return this.withFrame(ctx, () => {
+      this.declare(ctx, x, decl !== "const");
+      const body = this.loopBody(ctx, depth, label);
+      return { k: kind === "of" ? "forof" : "forin", decl, x, subject, body };
+    });
+  }
+
+  whileStmt(ctx, depth, isDo) {
+    const r = this.r;
+    const label = this.takeLabel(ctx);
+    const w = this.fresh("w");
+    const bound = r.int(1, 3);
+    // { let w = 0; while (w < N [&& cond]) { w++; ... } } — the counter is bumped first, so
+    // `continue` cannot loop forever.
+    // The condition always holds `w < N` (printed, not a node: shrinking cannot remove it).
+    // `awaitFn`: stmt-only form `while (await P(w < N && extra))`; full mode may also put awaits
+    // inside `extra` (`w < N && (await x) > 1`).
+    const awaitFn = ctx.awaitOK && r.chance(0.35) ? r.pick(["P", "T", "D"]) : null;
+    return this.withFrame(ctx, () => {
+      this.declare(ctx, w, false);
+      const extra = r.chance(0.4) ? this.expr(ctx, 1) : null;
+      const body = this.loopBody(ctx, depth, label);
+      return { k: isDo ? "dowhile" : "while", w, bound, extra, awaitFn, body };
+    });
+  }
+
+  switchStmt(ctx, depth) {
+    const r = this.r;
+    const disc = this.stmtExpr(ctx, 1, 0.35);
+    const n = r.int(1, 3);
+    const cases = [];
+    ctx.jumps.push({ label: null, loop: false, breakable: true });
+    const used = new Set();
+    for (let i = 0; i < n; i++) {
+      let v = r.int(0, 3);
+      while (used.has(v)) v = (v + 1) % 5;
+      used.add(v);
+      const test = ctx.awaitOK && !this.stmtOnly && r.chance(0.2) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: String(v) }] } } : { k: "lit", v: String(v) };
+      const savedCase = ctx.inSwitchCase;
+      ctx.inSwitchCase = true;
+      const body = this.block(ctx, depth - 1, r.int(0, 2));
+      ctx.inSwitchCase = savedCase;
+      if (r.chance(0.5)) body.push({ k: "break", label: null });
+      cases.push({ test, body });
+    }
+    if (r.chance(0.6)) {
+      const savedCase = ctx.inSwitchCase;
+      ctx.inSwitchCase = true;
+      cases.splice(r.int(0, cases.length), 0, { test: null, body: this.block(ctx, depth - 1, r.int(0, 2)) });
+      ctx.inSwitchCase = savedCase;
+    }
+    ctx.jumps.pop();
+    return { k: "switch", disc, cases };
+  }
+
+  tryStmt(ctx, depth) {
+    const r = this.r;
+    const savedTry = ctx.inTry;
+    ctx.inTry = true;
+    const body = this.block(ctx, depth - 1);
+    ctx.inTry = savedTry;
+    const shape = r.weighted({ catch: 3, finally: 2, both: 3 });
+    let param = null;
+    let handler = null;
+    if (shape !== "finally") {
+      param = r.chance(0.85) ? this.fresh("e") : null;
+      handler = this.withFrame(ctx, () => {
+        const out = [];
+        if (param) {
+          this.declare(ctx, param, true);
+          out.push({ k: "log", label: `caught${this.labelId++}`, args: [{ k: "call", fn: "em", args: [{ k: "var", name: param }] }] });
+        }
+        for (let i = r.int(0, 2); i > 0; i--) out.push(this.stmt(ctx, depth - 1));
+        return out;
+      });
+    }
+    const fin = shape !== "catch" ? this.block(ctx, depth - 1, r.int(1, 3)) : null;
+    return { k: "try", body, param, handler, fin };
+  }
+
+  destructure(ctx) {
+    const r = this.r;
+    const kind = r.pick(["const", "let"]);
+    const a = this.fresh("d");
+    const b = this.fresh("d");
+    const dflt = () => (r.chance(0.5) ? (ctx.awaitOK && !this.stmtOnly && r.chance(0.6) ? this.rootAwait(ctx, 1) : this.expr(ctx, 1)) : null);
+    let node;
+    if (r.chance(0.5)) {
+      // const [a = D, b] = [E, E] (or an awaited array)
+      const src = { k: "arr", items: [r.chance(0.4) ? { k: "lit", v: "undefined" } : this.expr(ctx, 1), this.expr(ctx, 1)] };
+      node = { k: "destructure", kind, pattern: "array", names: [a, b], defaults: [dflt(), null], src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [src] } } : src };
+    } else {
+      // const { v: a = D, [key]: b } = O
+      const key = ctx.awaitOK && !this.stmtOnly && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"w"' }] } } : { k: "lit", v: r.pick(['"w"', '"x"']) };
+      node = { k: "destructure", kind, pattern: "object", names: [a, b], defaults: [dflt(), null], key, src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "raw", text: "O" }] } } : { k: "raw", text: "O" } };
+    }
+    this.declare(ctx, a, kind === "let");
+    this.declare(ctx, b, kind === "let");
+    return node;
+  }
+
+  // ----- functions and the program -----
+
+  fn(index, callees) {
+    const r = this.r;
+    const kind = r.weighted({ decl: 4, arrow: 2, method: 2, classMethod: 2 });
+    const name = `f${index}`;
+    const params = ["a", "b"].slice(0, r.int(0, 2));
+    const ctx = {
+      scope: [params.map((p) => ({ name: p, mutable: true }))],
+      jumps: [],
+      awaitOK: true,
+      inLoopBody: false,
+      hasArguments: kind !== "arrow",
+      hasThis: kind === "method" || kind === "classMethod",
+      hasSuper: kind === "classMethod",
+      callees,
+      pendingLabel: null,
+      hasCl: false,
+      inTry: false,
+      inSwitchCase: false,
+    };
+    const depth = r.int(2, 3);
+    const body = [];
+    const useClosures = r.chance(0.6);
+    ctx.hasCl = useClosures;
+    const wrapFinally = useClosures && r.chance(0.5);
+    const core = [];
+    core.push({ k: "log", label: `${name} start`, args: params.map((p) => ({ k: "var", name: p })) });
+    this.withFrame(ctx, () => {
+      for (let i = r.int(2, 6); i > 0; i--) core.push(this.stmt(ctx, depth));
+      core.push({ k: "return", e: this.stmtExpr(ctx, 2, 0.3) });
+    });
+    if (useClosures) body.push({ k: "raw", text: "const cl = [];" });
+    if (wrapFinally) body.push({ k: "try", body: core, param: null, handler: null, fin: [{ k: "raw", text: `log("${name} cl", cl.map((g) => g()));` }] });
+    else body.push(...core);
+    const call = kind === "decl" || kind === "arrow" ? name : kind === "method" ? `o${index}.${name}` : `c${index}.${name}`;
+    return { k: "fn", kind, name, index, params, body, call };
+  }
+
+  program() {
+    const r = this.r;
+    const fns = [];
+    const callees = [];
+    for (let i = r.int(1, 4), j = 0; j < i; j++) {
+      const f = this.fn(j, [...callees]);
+      fns.push(f);
+      callees.push(f.call);
+    }
+    // main: start several calls concurrently, let them interleave, then await them in turn.
+    const main = [];
+    const n = r.int(1, 4);
+    const started = [];
+    for (let i = 0; i < n; i++) {
+      const f = r.pick(fns);
+      const args = f.params.map(() => ({ k: "lit", v: String(r.int(0, 5)) }));
+      started.push(`p${i}`);
+      main.push({ k: "raw", text: `const p${i} = settle("c${i}", ${f.call}(${args.map((a) => a.v).join(", ")}));` });
+    }
+    if (r.chance(0.5)) main.push({ k: "raw", text: `log("main awaits");` });
+    if (r.chance(0.5)) main.push({ k: "raw", text: `await Promise.all([${started.join(", ")}]);` });
+    else for (const p of started) main.push({ k: "raw", text: `await ${p};` });
+    main.push({ k: "raw", text: `log("main done");` });
+    return { k: "program", fns, main };
+  }
+}
+
+export function generate(seed, opts = {}) {
+  return new Gen(seed, opts).program();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing. Every compound expression is parenthesized, so precedence never matters (and the
+// text parses the same as TypeScript, which fixtures use).
+
+export function printExpr(e) {
+  switch (e.k) {
+    case "lit":
+      return e.v;
+    case "var":
+      return e.name;
+    case "raw":
+      return e.text;
+    case "bin":
+      return `(${printExpr(e.a)} ${e.op} ${printExpr(e.b)})`;
+    case "un":
+      return `(${e.op}${printExpr(e.a)})`;
+    case "cond":
+      return `(${printExpr(e.c)} ? ${printExpr(e.a)} : ${printExpr(e.b)})`;
+    case "call":
+      return `${e.fn}(${e.args.map(printExpr).join(", ")})`;
+    case "rawcall":
+      return `${e.callee}(${e.args.map(printExpr).join(", ")})`;
+    case "mcall":
+      return `${printExpr(e.recv)}.${e.name}(${e.args.map(printExpr).join(", ")})`;
+    case "optcall":
+      return `${printExpr(e.recv)}?.${e.name}(${e.args.map(printExpr).join(", ")})`;
+    case "elemcall":
+      return `${printExpr(e.recv)}[${printExpr(e.key)}](${e.args.map(printExpr).join(", ")})`;
+    case "dyncall":
+      return `${printExpr(e.callee)}(${e.args.map(printExpr).join(", ")})`;
+    case "supercall":
+      return `super.${e.name}(${e.args.map(printExpr).join(", ")})`;
+    case "member":
+      return `${wrapObj(e.obj)}.${e.name}`;
+    case "elem":
+      return `${wrapObj(e.obj)}[${printExpr(e.key)}]`;
+    case "tmpl": {
+      let s = "`" + e.quasis[0];
+      e.exprs.forEach((x, i) => (s += "${" + printExpr(x) + "}" + (e.quasis[i + 1] ?? "")));
+      s += "`";
+      return e.tag ? `${e.tag}${s}` : s;
+    }
+    case "arr":
+      return `[${e.items.map(printExpr).join(", ")}]`;
+    case "spread":
+      return `...${printExpr(e.e)}`;
+    case "obj":
+      return `({ ${e.props
+        .map((p) => {
+          if (p.spread) return `...${printExpr(p.spread)}`;
+          if (p.getter) return `get ${p.getter}() { return ${printExpr(p.value)}; }`;
+          if (p.computed) return `[${printExpr(p.computed)}]: ${printExpr(p.value)}`;
+          return `${p.key}: ${printExpr(p.value)}`;
+        })
+        .join(", ")} })`;
+    case "seq":
+      return `(${printExpr(e.a)}, ${printExpr(e.b)})`;
+    case "new":
+      return `(new ${e.cls}(${e.args.map(printExpr).join(", ")}))`;
+    case "await":
+      return `(await ${printExpr(e.e)})`;
+    case "assign":
+      return `(${e.name} ${e.op} ${printExpr(e.e)})`;
+    case "delete":
+      return `(delete ${wrapObj(e.obj)}[${printExpr(e.key)}])`;
+    case "classexpr":
+      return `(new (class { [${printExpr(e.key)}]() { return 1; } v = ${printExpr(e.value)}; })()).v`;
+    case "newerror":
+      return `new Error("#" + ${printExpr(e.e)})`;
+    case "arrow":
+      return `(() => ${printExpr(e.body)})`;
+  }
+  throw new Error(`cannot print expression ${e.k}`);
+}
+
+function wrapObj(o) {
+  const s = printExpr(o);
+  return o.k === "var" || o.k === "raw" ? s : `(${s})`;
+}
+
+function printBlock(stmts, ind) {
+  return `{\n${stmts.map((s) => printStmt(s, ind + "  ")).join("\n")}${stmts.length ? "\n" : ""}${ind}}`;
+}
+
+export function printStmt(s, ind = "") {
+  switch (s.k) {
+    case "raw":
+      return ind + s.text;
+    case "decl":
+      return `${ind}${s.kind} ${s.name} = ${printExpr(s.e)};`;
+    case "assignstmt":
+      return `${ind}${s.name} ${s.op} ${printExpr(s.e)};`;
+    case "log":
+      return `${ind}log(${JSON.stringify(s.label)}${s.args.map((a) => ", " + printExpr(a)).join("")});`;
+    case "exprstmt": {
+      const t = printExpr(s.e);
+      return `${ind}${/^\{|^class\b|^function\b|^let\b|^async\b/.test(t) ? `void ${t}` : t};`;
+    }
+    case "if":
+      return `${ind}if (${printExpr(s.c)}) ${printBlock(s.then, ind)}${s.else ? ` else ${printBlock(s.else, ind)}` : ""}`;
+    case "for":
+      return `${ind}for (${s.decl} ${s.i} = ${printExpr(s.init)}; ${s.i} < ${printExpr(s.bound)}; ${s.i} += ${s.step ? printExpr(s.step) : "1"}) ${printBlock(s.body, ind)}`;
+    case "forof":
+      return `${ind}for (${s.decl} ${s.x} of ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
+    case "forin":
+      return `${ind}for (${s.decl} ${s.x} in ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
+    case "while": {
+      const cond = loopCond(s);
+      return `${ind}{\n${ind}  let ${s.w} = 0;\n${ind}  while (${cond}) ${printBlock([{ k: "raw", text: `${s.w}++;` }, ...s.body], ind + "  ")}\n${ind}}`;
+    }
+    case "dowhile": {
+      const cond = loopCond(s);
+      return `${ind}{\n${ind}  let ${s.w} = 0;\n${ind}  do ${printBlock([{ k: "raw", text: `${s.w}++;` }, ...s.body], ind + "  ")} while (${cond});\n${ind}}`;
+    }
+    case "labeled":
+      return `${ind}${s.label}: ${printStmt(s.body, ind).trimStart()}`;
+    case "block":
+      return `${ind}${printBlock(s.body, ind)}`;
+    case "switch":
+      return `${ind}switch (${printExpr(s.disc)}) {\n${s.cases
+        .map((c) => `${ind}  ${c.test ? `case ${printExpr(c.test)}` : "default"}:${c.body.length ? "\n" + c.body.map((b) => printStmt(b, ind + "    ")).join("\n") : ""}`)
+        .join("\n")}\n${ind}}`;
+    case "try": {
+      let out = `${ind}try ${printBlock(s.body, ind)}`;
+      if (s.handler) out += ` catch${s.param ? ` (${s.param})` : ""} ${printBlock(s.handler, ind)}`;
+      if (s.fin) out += ` finally ${printBlock(s.fin, ind)}`;
+      if (!s.handler && !s.fin) out += ` finally {}`;
+      return out;
+    }
+    case "throw":
+      return `${ind}throw ${printExpr(s.e)};`;
+    case "return":
+      return `${ind}return ${printExpr(s.e)};`;
+    case "break":
+      return `${ind}break${s.label ? " " + s.label : ""};`;
+    case "continue":
+      return `${ind}continue${s.label ? " " + s.label : ""};`;
+    case "closure":
+      return `${ind}cl.push(() => ${printExpr(s.body)});`;
+    case "callclosure":
+      return `${ind}log(${JSON.stringify(s.label)}, cl.length > 0 ? cl[cl.length - 1]() : "none");`;
+    case "destructure": {
+      const d = (i) => (s.defaults[i] ? ` = ${printExpr(s.defaults[i])}` : "");
+      if (s.pattern === "array") return `${ind}${s.kind} [${s.names[0]}${d(0)}, ${s.names[1]}${d(1)}] = ${printExpr(s.src)};`;
+      return `${ind}${s.kind} { v: ${s.names[0]}${d(0)}, [${printExpr(s.key)}]: ${s.names[1]}${d(1)} } = ${printExpr(s.src)};`;
+    }
+  }
+  throw new Error(`cannot print statement ${s.k}`);
+}
+
+function loopCond(s) {
+  const base = `${s.w} < ${s.bound}${s.extra ? ` && ${printExpr(s.extra)}` : ""}`;
+  if (!s.awaitFn) return base;
+  return `await ${s.awaitFn}(${base}${s.awaitFn === "D" ? ", 2" : ""})`;
+}
+
+function printFn(f) {
+  const params = f.params.join(", ");
+  const body = printBlock(f.body, "");
+  switch (f.kind) {
+    case "decl":
+      return `async function ${f.name}(${params}) ${body}`;
+    case "arrow":
+      return `const ${f.name} = async (${params}) => ${body};`;
+    case "method":
+      return `const o${f.index} = {\n  v: ${f.index + 10},\n  async ${f.name}(${params}) ${indent(body)},\n};`;
+    case "classMethod":
+      return `class C${f.index} extends Base {\n  constructor() {\n    super();\n    this.v = ${f.index + 20};\n  }\n  async ${f.name}(${params}) ${indent(body)}\n}\nconst c${f.index} = new C${f.index}();`;
+  }
+  throw new Error(`unknown function kind ${f.kind}`);
+}
+
+function indent(text) {
+  return text.split("\n").map((l, i) => (i === 0 || l === "" ? l : "  " + l)).join("\n");
+}
+
+/** The program's text: the helpers it uses, its functions, and `main`. */
+export function print(program, header = "") {
+  const fns = program.fns.map(printFn);
+  const mainText = `async function main() ${printBlock(program.main, "")}`;
+  const body = [...fns, mainText].join("\n\n");
+  // Helpers used by the body (or by used helpers), in the library's order.
+  const used = new Set();
+  const uses = (text, name) => new RegExp(`(^|[^\\w$.])${name.replace(/\$/g, "\\$")}\\b`).test(text);
+  for (const [name] of HELPERS) if (uses(body, name)) used.add(name);
+  for (const [name, deps] of Object.entries(HELPER_DEPS)) if (used.has(name)) for (const d of deps) used.add(d);
+  for (const [name, text] of HELPERS) if (used.has(name)) for (const [other] of HELPERS) if (other !== name && uses(text, other)) used.add(other);
+  const helpers = HELPERS.filter(([name]) => used.has(name)).map(([, text]) => text);
+  return `${header}${helpers.join("\n")}${helpers.length ? "\n\n" : ""}${body}\n`;
+}
+
+export function generateText(seed, opts = {}) {
+  return print(generate(seed, opts));
+}
+
+// CLI: print one program.
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf("--seed");
+  const seed = i >= 0 ? Number(argv[i + 1]) : 1;
+  const x = argv.indexOf("--exclude");
+  const exclude = x >= 0 ? argv[x + 1].split(",") : [];
+  process.stdout.write(generateText(seed, { stmtOnly: argv.includes("--stmt-only"), exclude }));
+}
