@@ -4,11 +4,12 @@
  * async stack traces and snapshots read it through `describeMachine` (describe-machine.ts).
  *
  * Two sources, one shape:
- *  1. `MachineInfo`, the optional second argument of the state enum — PROPOSED, not emitted
- *     yet: `var f$State = $am.states(["Unresumed", …], { v: 1, id: "src/a.ts#f", … })`.
+ *  1. `MachineInfo`, the second argument of the state enum, which the transformer emits for
+ *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 1, id: "src/a.ts#f", … })`.
  *     `transformer/inspect/machine-info.ts` builds it from the layout the transformer computed,
  *     so ids are stable across processes and the hash changes exactly when the layout does.
- *  2. Until then, a fallback derived once per resume function from its own source text: the
+ *  2. For code compiled before the transformer emitted it (or a hand-built machine whose enum
+ *     has none), a fallback derived once per resume function from its own source text: the
  *     generated code writes `$m.f[0] /* name *\/ = x;` before each `$m.s = 3 /* State *\/;`
  *     and reads `$m.c[0] /* name *\/`; the id is the resume function's name and the hash is
  *     a hash of the resume function's code (so any change of the compiled code is refused).
@@ -16,7 +17,7 @@
  * Invariant: nothing here is read on the hot path — only by dumps, traces and snapshots.
  */
 
-/** The proposed second argument of `states(names, info)` (format version 1). */
+/** The second argument of `states(names, info)` (format version 1). */
 export interface MachineInfo {
   /** Format version. */
   readonly v: 1;

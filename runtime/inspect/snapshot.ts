@@ -19,7 +19,9 @@
  *
  * `restore` finds the function by the snapshot's id among registered functions (a snapshot
  * registers its own function, so restoring in the same process needs nothing), refuses a
- * function whose hash differs (its compiled code changed: describe-machine.ts), rebuilds the
+ * function whose hash differs (describe-machine.ts: with MachineInfo, the layout hash — what the
+ * machine holds at each state changed, while code between awaits may change and still resume;
+ * without it, a hash of the resume function's code — any change is refused), rebuilds the
  * machine at the snapshot's state and, one microtask later (code after an await never runs
  * synchronously in its caller), resumes it with the value or error. It returns the machine's
  * promise. With task tracking on, the restored machine is tracked like a started one.
@@ -216,7 +218,12 @@ function lookup(data: MachineSnapshot, preferred: readonly FunctionDescription[]
     return matching[0];
   }
   if (candidates.length > 0) {
-    throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken (hash ${hash}, now ${candidates[0].hash}); a snapshot resumes only in the code that took it. Restore with the build that took it, or start the function anew.`);
+    const now = candidates[0];
+    if (now.source === "info") {
+      // A layout hash: code between awaits may change and still resume; a different layout may not.
+      throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken: its state layout differs (layout hash ${hash}, now ${now.hash}; \`async-machine inspect --format json\` prints a file's hashes). A snapshot resumes only in code whose machine has the layout it was taken with: restore with the build that took it, or start the function anew.`);
+    }
+    throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken (hash ${hash}, now ${now.hash}); a snapshot resumes only in the code that took it. Restore with the build that took it, or start the function anew.`);
   }
   throw new InspectError(`restore: no compiled function with id '${id}' is registered in this process. Load the same compiled code and pass the function: restore(snapshot, outcome, { functions: [${name}] }) or registerFunctions(${name}).`);
 }

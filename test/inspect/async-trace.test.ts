@@ -45,7 +45,23 @@ describe("async stack traces", () => {
     const mod = loadCompiled(SOURCE, "trace.ts");
     enableAsyncStackTraces();
     const error: Error = await mod.top().catch((e: Error) => e);
-    expect(asyncStackOf(error).map((f) => `${f.function} ${f.state}`)).toEqual(["outer AwaitInner_L8", "top AwaitOuter_L12"]);
+    expect(asyncStackOf(error)).toEqual([
+      { function: "outer", state: "AwaitInner_L8", location: "trace.ts:8:3" },
+      { function: "top", state: "AwaitOuter_L12", location: "trace.ts:12:3" },
+    ]);
+    // The transformer's MachineInfo gives file:line:column of each await, as V8 writes its frames.
+    const lines = error.stack!.split("\n").filter((l) => l.includes("at async"));
+    expect(lines).toEqual(["    at async outer (trace.ts:8:3)", "    at async top (trace.ts:12:3)"]);
+  });
+
+  test("without MachineInfo (code compiled before it), frames name the state and its line", async () => {
+    const mod = loadCompiled(SOURCE, "trace.ts", {}, { machineInfo: false });
+    enableAsyncStackTraces();
+    const error: Error = await mod.top().catch((e: Error) => e);
+    expect(asyncStackOf(error)).toEqual([
+      { function: "outer", state: "AwaitInner_L8", location: "line 8" },
+      { function: "top", state: "AwaitOuter_L12", location: "line 12" },
+    ]);
     const lines = error.stack!.split("\n").filter((l) => l.includes("at async"));
     expect(lines).toEqual(["    at async outer (state AwaitInner_L8)", "    at async top (state AwaitOuter_L12)"]);
   });

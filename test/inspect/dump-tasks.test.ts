@@ -76,7 +76,11 @@ describe("dumpTasks", () => {
     expect(stack.cycle).toBe(false);
     expect(stack.frames.map((f) => `${f.function} ${f.stateName}`)).toEqual(["leaf AwaitGate_L5", "middle AwaitLeaf_L10", "main AwaitMiddle_L15"]);
     const [leaf, middle, main] = stack.frames;
-    expect(leaf.location).toBe("line 5");
+    // From the transformer's MachineInfo: file:line:column of the await and the awaited text.
+    expect(leaf.location).toBe("chain.ts:5:15");
+    expect(leaf.awaitedText).toBe("gate");
+    expect(middle.location).toBe("chain.ts:10:13");
+    expect(main.location).toBe("chain.ts:15:15");
     expect(leaf.awaiting).toBe("Promise");
     expect(leaf.awaitingMachine).toBeUndefined();
     expect(leaf.live.map((v) => `${v.name} = ${v.value}`).sort()).toEqual(["big = [3, 3, 3, 3, 3, …+995]", 'label = "leaf-3"']);
@@ -86,14 +90,36 @@ describe("dumpTasks", () => {
 
     const text = formatTasks(stacks);
     expect(text).toContain("3 suspended machines in 1 async stack");
-    expect(text).toContain("#0 leaf [AwaitGate_L5] at line 5");
-    expect(text).toContain("#1 middle [AwaitLeaf_L10] at line 10");
+    expect(text).toContain("#0 leaf [AwaitGate_L5] at chain.ts:5:15 await gate\n");
+    expect(text).toContain("#1 middle [AwaitLeaf_L10] at chain.ts:10:13 await leaf(items.length, gate)\n");
     expect(text).toContain("awaiting: #0 leaf");
     expect(text).toContain("awaiting: #1 middle");
 
     gate.resolve("!");
     expect(await done).toBe("adaleaf-3!10003");
     expect(dumpTasks()).toEqual([]);
+  });
+
+  test("without MachineInfo (code compiled before it): the state's line, live values named from the code", async () => {
+    const mod = loadCompiled(SOURCE, "chain.ts", {}, { machineInfo: false });
+    enableTaskTracking();
+    const gate = deferred<string>();
+    const done = mod.main(gate.promise);
+    await settle();
+
+    const [stack] = dumpTasks();
+    const [leaf, middle, main] = stack.frames;
+    expect(stack.frames.map((f) => `${f.function} ${f.stateName} ${f.location}`)).toEqual(["leaf AwaitGate_L5 line 5", "middle AwaitLeaf_L10 line 10", "main AwaitMiddle_L15 line 15"]);
+    expect(leaf.awaitedText).toBeUndefined();
+    expect(leaf.live.map((v) => `${v.name} = ${v.value}`).sort()).toEqual(["big = [3, 3, 3, 3, 3, …+995]", 'label = "leaf-3"']);
+    expect(middle.awaitingMachine).toBe(leaf.machine);
+    expect(main.live.map((v) => `${v.name} = ${v.value}`)).toEqual(['user = { id: 7, name: "ada", tags: ["x", "y"] }']);
+    const text = formatTasks();
+    expect(text).toContain("#0 leaf [AwaitGate_L5] at line 5\n");
+    expect(text).toContain("#1 middle [AwaitLeaf_L10] at line 10\n");
+
+    gate.resolve("!");
+    expect(await done).toBe("adaleaf-3!10003");
   });
 
   test("truncates long values to the preview budget", async () => {

@@ -1,7 +1,7 @@
 /**
- * The proposed `states(names, info)` metadata end to end: build MachineInfo from the inspection
- * report (transformer/inspect/machine-info.ts), splice it into compiled code the way the emitter
- * would, and check that dumps, traces and snapshots then use the transformer's id, layout hash,
+ * The `states(names, info)` metadata end to end: MachineInfo built from the inspection report
+ * (transformer/inspect/machine-info.ts) is what the transformer emits as the second argument of
+ * each state enum, and dumps, traces and snapshots then use the transformer's id, layout hash,
  * file:line:column and variable names. Also the layout hash's stability.
  */
 import * as ts from "typescript";
@@ -41,15 +41,18 @@ function infos(source: string, file: string): Map<string, MachineInfo> {
   return out;
 }
 
-/** Compiles `source` and splices each function's MachineInfo into its `states([...])` call. */
+/** Compiles `source`, checks that each `states([...])` call carries the MachineInfo built from the layout, and loads it. */
 function loadWithInfo(source: string, file: string): Record<string, any> {
   const printer = ts.createPrinter();
-  let code = transform(source, { fileName: file, runtime: "require" }).code;
-  for (const [name, info] of infos(source, file)) {
+  const code = transform(source, { fileName: file, runtime: "require" }).code;
+  const built = infos(source, file);
+  expect(built.size).toBeGreaterThan(0);
+  for (const [name, info] of built) {
     const literal = printer.printNode(ts.EmitHint.Expression, machineInfoLiteral(ts, info), ts.createSourceFile("x.ts", "", ts.ScriptTarget.Latest));
-    code = code.replace(new RegExp(`(var ${name}\\$State = \\$am\\.states\\(\\[[^\\]]*\\])\\)`), `$1, ${literal})`);
+    const line = code.split("\n").find((l) => l.startsWith(`var ${name}$State = $am.states([`));
+    expect(line, `the state enum of ${name}`).toMatch(/^var \S+ = \$am\.states\(\[[^\]]*\], /);
+    expect(line!.slice(line!.indexOf("], ") + 3), `${name}: the emitted MachineInfo is the one built from the layout`).toBe(`${literal});`);
   }
-  expect(code).toContain("$am.states([");
   const module = { exports: {} as Record<string, unknown> };
   new Function("require", "module", "exports", transpile(code, file))(() => runtime, module, module.exports);
   return module.exports;
@@ -75,7 +78,7 @@ describe("MachineInfo", () => {
     expect(hash(SOURCE.replace("return label;", "return label + orderId;"))).not.toBe(base);
   });
 
-  test("dumps and snapshots use it once states() carries it", async () => {
+  test("is emitted with each state enum, and dumps and snapshots use it", async () => {
     const mod = loadWithInfo(SOURCE, "src/ship.ts");
     enableTaskTracking();
     const gate = deferred<number>();

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import * as runtime from "../../runtime/index";
 import { disableTaskTracking, enableTaskTracking, registerFunctions, restore, snapshot, type MachineSnapshot } from "../../runtime/inspect/index";
 import type { MachineInfo } from "../../runtime/inspect/machine-info";
-import { compileModule, REGISTER_TS, ROOT, RUNTIME_ENTRY, settle, tempDir } from "./support";
+import { compileModule, REGISTER_TS, ROOT, RUNTIME_ENTRY, settle, tempDir, withoutMachineInfo } from "./support";
 
 const WORKFLOW = `
 const waiting = new Map<string, { resolve: (v: any) => void; reject: (e: unknown) => void }>();
@@ -61,6 +61,19 @@ const LINES = [
 /** The workflow compiled once; in-process it requires the tests' runtime, in a child the TypeScript sources. */
 const COMPILED = compileModule(WORKFLOW, "workflow.ts", RUNTIME_ENTRY);
 
+const COUNTER = `
+export class Counter {
+  constructor(public n: number) {}
+  async bump(gate: Promise<number>) {
+    const by = await gate;
+    return this.n + by;
+  }
+}
+export async function plain(this: { n: number }, gate: Promise<number>) {
+  const by = await gate;
+  return this.n + by;
+}`;
+
 function load(js = COMPILED): Record<string, any> {
   const module = { exports: {} as Record<string, unknown> };
   const requireFn = (id: string): unknown => {
@@ -90,7 +103,8 @@ describe("snapshot", () => {
     await settle();
     const data = snapshot(running);
     expect(data.format).toBe("async-machine/snapshot@1");
-    expect(data.function).toMatchObject({ id: "approveOrder", name: "approveOrder", source: "code" });
+    // The transformer's MachineInfo: `<file>#<name>` and the layout hash `inspect --format json` prints.
+    expect(data.function).toMatchObject({ id: "workflow.ts#approveOrder", name: "approveOrder", source: "info" });
     expect(data.function.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(data.stateName).toBe("AwaitWaitFor_L26");
     // Only what is live: the order (sharing `lines`) and its id; not the dead scratch buffer.
@@ -126,22 +140,11 @@ describe("snapshot", () => {
   });
 
   test("`this` is saved when code after the await reads it, and refused by name when it cannot be", async () => {
-    const mod = load(compileModule(`
-export class Counter {
-  constructor(public n: number) {}
-  async bump(gate: Promise<number>) {
-    const by = await gate;
-    return this.n + by;
-  }
-}
-export async function plain(this: { n: number }, gate: Promise<number>) {
-  const by = await gate;
-  return this.n + by;
-}`, "counter.ts", RUNTIME_ENTRY));
+    const mod = load(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY));
     const never = new Promise<number>(() => {});
     const counter = new mod.Counter(1);
-    // `Counter_bump`: the name the resume function carries (MachineInfo would say `Counter.bump`).
-    expect(() => snapshot(counter.bump(never))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter_bump: it holds an instance of Counter/);
+    // `Counter.bump`: MachineInfo's readable name (without it, the resume function's: see below).
+    expect(() => snapshot(counter.bump(never))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter\.bump: it holds an instance of Counter/);
     const data = JSON.parse(JSON.stringify(snapshot(mod.plain.call({ n: 40 }, never))));
     expect(data.this).toEqual({ n: 40 });
     expect(await restore(data, { value: 2 }, { functions: [mod.plain] })).toBe(42);
@@ -160,10 +163,34 @@ export async function plain(this: { n: number }, gate: Promise<number>) {
     const mod = load();
     const { data } = await suspendAndSnapshot(mod, "A5");
     const changed = { ...data, function: { ...data.function, hash: "0123456789abcdef" } };
-    expect(() => restore(changed, { value: {} })).toThrow(/compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken/);
+    expect(() => restore(changed, { value: {} })).toThrow(
+      /compiled code of 'approveOrder' \(id 'workflow\.ts#approveOrder'\) changed since the snapshot was taken: its state layout differs \(layout hash 0123456789abcdef, now [0-9a-f]{16};/,
+    );
     const unknown = { ...data, function: { ...data.function, id: "nope", name: "nope" } };
     expect(() => restore(unknown, { value: {} })).toThrow(/no compiled function with id 'nope' is registered in this process/);
     expect(() => restore(data, {} as never)).toThrow(/outcome must be \{ value \}/);
+  });
+
+  test("without MachineInfo (code compiled before it): the function's name as id, a hash of its code, names read from the code", async () => {
+    const mod = load(withoutMachineInfo(COMPILED));
+    const running = mod.approveOrder("A6", LINES);
+    await settle();
+    const data = JSON.parse(JSON.stringify(snapshot(running))) as MachineSnapshot;
+    expect(data.function).toMatchObject({ id: "approveOrder", name: "approveOrder", source: "code" });
+    expect(data.function.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(data.stateName).toBe("AwaitWaitFor_L26");
+    expect(data.variables.frame.filter((n) => n !== null).sort()).toEqual(["order", "orderId"]);
+    mod.deliver("approval:A6", { approved: true });
+    const uninterrupted = await running;
+    expect(await restore(data, { value: { approved: true } }, { functions: [mod.approveOrder] })).toEqual(uninterrupted);
+    const changed = { ...data, function: { ...data.function, hash: "0123456789abcdef" } };
+    expect(() => restore(changed, { value: {} })).toThrow(
+      /compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken \(hash 0123456789abcdef, now [0-9a-f]{16}\); a snapshot resumes only in the code that took it/,
+    );
+
+    // Refusals name the function as its resume function is named.
+    const counter = new (load(withoutMachineInfo(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY))).Counter)(1);
+    expect(() => snapshot(counter.bump(new Promise(() => {})))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter_bump: it holds an instance of Counter/);
   });
 
   test("registerFunctions probes without running the function, and refuses native ones", () => {
@@ -253,8 +280,28 @@ p.then((result) => process.stdout.write(JSON.stringify({ result })), (e) => proc
   test("a child that loaded changed code refuses the snapshot", async () => {
     const { data } = await suspendAndSnapshot(load(), "B3");
     const changedJs = path.join(dir, "workflow-changed.js");
-    fs.writeFileSync(changedJs, compileModule(WORKFLOW.replace('status: "charged"', 'status: "paid"'), "workflow.ts", RUNTIME_ENTRY));
+    // `total` becomes live across both awaits: the layout, and so the layout hash, changes.
+    fs.writeFileSync(changedJs, compileModule(WORKFLOW.replace("total: order.total, tags", "total, tags"), "workflow.ts", RUNTIME_ENTRY));
     const out = runChild(changedJs, data, { value: { approved: true } });
-    expect(out.refused).toMatch(/compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken/);
+    expect(out.refused).toMatch(
+      /compiled code of 'approveOrder' \(id 'workflow\.ts#approveOrder'\) changed since the snapshot was taken: its state layout differs \(layout hash [0-9a-f]{16}, now [0-9a-f]{16};/,
+    );
+  });
+
+  test("a child whose code changed only between awaits resumes the snapshot in that code (the layout hash is unchanged)", async () => {
+    const { data, uninterrupted } = await suspendAndSnapshot(load(), "B4");
+    const changedJs = path.join(dir, "workflow-paid.js");
+    fs.writeFileSync(changedJs, compileModule(WORKFLOW.replace('status: "charged"', 'status: "paid"'), "workflow.ts", RUNTIME_ENTRY));
+    expect(runChild(changedJs, data, { value: { approved: true } })).toEqual({ result: { ...(uninterrupted as object), status: "paid" } });
+  });
+
+  test("without MachineInfo (code compiled before it), a child whose compiled code changed at all refuses the snapshot", async () => {
+    const { data } = await suspendAndSnapshot(load(withoutMachineInfo(COMPILED)), "B5");
+    const changedJs = path.join(dir, "workflow-paid-no-info.js");
+    fs.writeFileSync(changedJs, withoutMachineInfo(compileModule(WORKFLOW.replace('status: "charged"', 'status: "paid"'), "workflow.ts", RUNTIME_ENTRY)));
+    const out = runChild(changedJs, data, { value: { approved: true } });
+    expect(out.refused).toMatch(
+      /compiled code of 'approveOrder' \(id 'approveOrder'\) changed since the snapshot was taken \(hash [0-9a-f]{16}, now [0-9a-f]{16}\); a snapshot resumes only in the code that took it/,
+    );
   });
 });
