@@ -18,12 +18,15 @@
  *  - Before `m.await(x)` the code stores the state number in `m.s` and every live value in `m.f`;
  *    slots not live at that state are cleared, so a suspended machine retains nothing dead.
  *
- * Timing (the semantics contract): `await x` resumes exactly when native `await x` would. `m.await`
- * hands `x` to a one-line native async function (`resumeAfter`) whose own `await x` performs
- * `PromiseResolve(%Promise%, x)` and `PerformPromiseThen` inside the engine, so monkey-patched
- * `Promise.prototype.then`, `constructor` getters and `Promise[Symbol.species]` are consulted
- * exactly as often as native `await` consults them (`then`: never; the `constructor` of a native
- * promise: once; `@@species`: never). `poll` makes a machine a `Future` for the executor.
+ * Timing (the semantics contract): `await x` resumes exactly when native `await x` would,
+ * because it *is* a native `await`: a machine runs inside `drive`, a native async function that
+ * calls the resume function until it suspends, then performs `await m.awaiting` itself and
+ * calls it again. The engine does PromiseResolve and PerformPromiseThen, so monkey-patched
+ * `then`, `constructor` getters and `Promise[Symbol.species]` are consulted exactly as often as
+ * native code consults them, a rejection arrives as a throw at the await, and the machine's
+ * promise is the driver's own: returning a thenable or throwing settles it as a native async
+ * function would. The driver costs what an async function activation costs — nothing per await
+ * beyond the native await itself. `poll` makes a machine a `Future` for the executor.
  */
 
 import type { Context } from "./context";
@@ -36,59 +39,37 @@ const NativePromise = Promise;
 const promiseThen = Promise.prototype.then;
 
 /**
- * Waits for `value` with a native `await` and then steps `m` in the same microtask.
- *
- * Why a native `await` and not `Promise.resolve(value).then(…)`: `then` adds observable work
- * native `await` never does — SpeciesConstructor reads `promise.constructor` (a second time for
- * a native promise, whose `constructor` PromiseResolve has already read) and
- * `Promise[Symbol.species]` — so a getter on either ran once more per await than natively
- * (test/runtime/machine-timing.test.ts, cases "native promise with an own constructor getter",
- * "patched Promise.prototype.constructor getter", "patched Promise[Symbol.species] getter").
- * Letting the engine evaluate the `await` makes every lookup, tick and `then` override behave as
- * native by construction. The price is one async-function activation per await. Measured on
- * Node 20, 2M awaits of a plain value: one machine ~65 ns per await (the `then` version ~50,
- * native ~50); 1000 machines awaiting in turn ~115 ns (the `then` version ~60, native ~55). The
- * speed work (DESIGN "Where this is going" 3/4) should win this back where semantics allow.
- *
- * A synchronous throw of the `await` itself (PromiseResolve reading a throwing `constructor`
- * getter of a native promise) is thrown by native code at the `await`, into the function's own
- * `try`. Here it is caught while `m.await` is still on the stack (`inAwaitCall`), handed back
- * through `syncThrow`, and rethrown by `m.await`, inside the generated code's `try`.
- *
- * `m.step` runs outside the `try`: only a rejection of `value` is a throw into the machine.
+ * Runs a machine to completion: resume until it suspends, `await` what it awaits (a native
+ * await: exact timing and lookups), deliver the outcome, repeat. `suspended`: start by awaiting
+ * `m.awaiting` (a restored machine) rather than by running the resume function.
  */
-async function resumeAfter(m: Machine, value: unknown): Promise<void> {
-  let result: unknown;
-  try {
-    result = await value;
-  } catch (error) {
-    if (inAwaitCall) {
-      syncThrow = { error };
-      return;
+async function drive(m: Machine, value: unknown, isThrow: boolean, suspended: boolean): Promise<unknown> {
+  for (;;) {
+    if (suspended) {
+      try {
+        value = await m.awaiting;
+        isThrow = false;
+      } catch (error) {
+        value = error;
+        isThrow = true;
+      }
+      m.awaiting = undefined;
     }
-    m.awaiting = undefined;
-    m.step(error, true);
-    return;
+    suspended = true;
+    let result: unknown;
+    try {
+      result = m.resume(m, value, isThrow);
+    } catch (error) {
+      if (onPanic !== undefined) onPanic(m, error, isThrow && error === value);
+      m.finish(ReservedState.Panicked, error);
+      throw error;
+    }
+    if (result === DONE) {
+      m.finish(ReservedState.Returned, m.r);
+      return m.r;
+    }
   }
-  m.awaiting = undefined;
-  m.step(result, false);
 }
-
-/**
- * A fulfilled native promise for awaits of primitives. Its own `constructor` is a plain object
- * without `Symbol.species`, so `then`'s SpeciesConstructor takes the intrinsic %Promise% without
- * reading anything a program can patch (`Promise.prototype.constructor`, `Promise[@@species]`).
- */
-const SETTLED: Promise<void> = NativePromise.resolve();
-Object.defineProperty(SETTLED, "constructor", { value: Object.freeze({}) });
-
-/**
- * True while `Machine.await` is in its synchronous call of `resumeAfter`. Saved and restored
- * around the call, because a getter PromiseResolve runs may itself start machines that await.
- */
-let inAwaitCall = false;
-/** An error the `await` expression threw synchronously, on its way back to `Machine.await`. */
-let syncThrow: { error: unknown } | undefined = undefined;
 
 /** What the resume function returns when the machine finished (`return m.ret(x)`). */
 export const DONE = true;
@@ -155,107 +136,76 @@ export function setInspectHooks(hooks: InspectHooks): InspectHooks {
   return previous;
 }
 
-let capturedResolve: (value: unknown) => void;
-let capturedReject: (reason: unknown) => void;
-function captureCapability(resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
-
 /** Listener for completion, used by the executor and by machines awaiting machines. */
 export type CompletionListener = (m: Machine) => void;
 
 export class Machine implements Future<unknown> {
+  // Fields are declared, not initialized: the constructor assigns the ones every machine has,
+  // in one order, so all machines share one hidden class and creating one is a few stores
+  // (class-field initializers would [[Define]] each property, measurably slower per call).
+  // The rarely used ones (listeners, pollWaker, rejectionObserved) stay absent until needed.
+
   /** The state: `Unresumed`, a suspend state, `Returned` or `Panicked`. */
-  s: number = ReservedState.Unresumed;
+  declare s: number;
   /** The frame: live values by offset. */
-  f: unknown[];
+  declare f: unknown[];
   /** Locals closures capture, by offset; set by the generated code, kept after completion. */
-  c: unknown[] | undefined = undefined;
+  declare c: unknown[] | undefined;
   /** `this` of the call (for arrows: of the enclosing function). */
-  t: unknown;
+  declare t: unknown;
   /** The call's arguments (for arrows: the enclosing function's, when the body uses them). */
-  a: ArrayLike<unknown>;
+  declare a: ArrayLike<unknown>;
   /** For methods that use `super`: `(key, value, isSet) => …super[key]…`, created by the method's wrapper. */
-  h: SuperAccessor | undefined;
+  declare h: SuperAccessor | undefined;
   /** For async arrows that read `arguments`: the enclosing function's arguments object. */
-  o: ArrayLike<unknown> | undefined;
+  declare o: ArrayLike<unknown> | undefined;
   /** For async arrows that read `new.target`: the enclosing function's. */
-  n: unknown;
-  /** Continues after an await of a primitive (created on first use). */
-  private onSettled: (() => void) | undefined = undefined;
+  declare n: unknown;
   /** The return value staged by `ret`, or the error after a panic. */
-  r: unknown = undefined;
+  declare r: unknown;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
-  readonly names: StateEnum | undefined;
-  readonly resume: Resume;
-  readonly promise: Promise<unknown>;
-  private resolveFn: (value: unknown) => void;
-  private rejectFn: (reason: unknown) => void;
+  declare readonly names: StateEnum | undefined;
+  declare readonly resume: Resume;
+  /** The machine's promise (its driver's), once it runs. */
+  declare promise: Promise<unknown>;
   /** The value this machine waits on, while suspended (for dumps and snapshots). */
-  awaiting: unknown = undefined;
-  private listeners: CompletionListener[] | undefined = undefined;
+  declare awaiting: unknown;
+  declare private listeners: CompletionListener[] | undefined;
   /** The last waker `poll` registered (each distinct waker is registered once). */
-  private pollWaker: Waker | undefined = undefined;
+  declare private pollWaker: Waker | undefined;
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
-  private rejectionObserved = false;
+  declare private rejectionObserved: boolean | undefined;
 
   constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
-    this.resume = resume;
+    this.s = ReservedState.Unresumed;
     this.f = frameSize === 0 ? EMPTY_FRAME : new Array(frameSize);
-    this.names = names;
+    this.c = undefined;
     this.t = thisArg;
     this.a = args;
     this.h = home;
     this.o = outerArguments;
     this.n = newTarget;
-    this.promise = new NativePromise(captureCapability);
-    this.resolveFn = capturedResolve;
-    this.rejectFn = capturedReject;
-    // Not kept past this point: they would hold this machine's promise (and later its value).
-    capturedResolve = capturedReject = undefined!;
+    this.r = undefined;
+    (this as { names: StateEnum | undefined }).names = names;
+    (this as { resume: Resume }).resume = resume;
+    this.promise = undefined!;
+    this.awaiting = undefined;
   }
 
-  /** Runs the resume function once: until the next await or completion. */
-  step(value: unknown, isThrow: boolean): void {
-    let result: unknown;
-    try {
-      result = this.resume(this, value, isThrow);
-    } catch (error) {
-      if (onPanic !== undefined) onPanic(this, error, isThrow && error === value);
-      this.finish(ReservedState.Panicked, error);
-      this.rejectFn(error);
-      return;
-    }
-    if (result === DONE) {
-      this.finish(ReservedState.Returned, this.r);
-      this.resolveFn(this.r);
-    }
+  /**
+   * Runs the machine from its current state to completion; returns (and keeps) its promise.
+   * `run()` starts it (synchronously up to its first await, as native); `run(outcome)` resumes
+   * a machine restored at a suspend state by awaiting `outcome` first.
+   */
+  run(outcome?: { value: unknown } | { error: unknown }): Promise<unknown> {
+    if (outcome === undefined) return (this.promise = drive(this, undefined, false, false));
+    this.awaiting = "error" in outcome ? NativePromise.reject(outcome.error) : outcome.value;
+    return (this.promise = drive(this, undefined, false, true));
   }
 
-  /** Suspends on `value`: resumes in the microtask native `await value` would resume in. */
+  /** Suspends on `value` (the driver awaits it); the generated code writes `return m.await(x)`. */
   await(value: unknown): undefined {
     this.awaiting = value;
-    if (value === null || (typeof value !== "object" && typeof value !== "function")) {
-      // A primitive: native `await` makes a fulfilled promise and enqueues its reaction at once,
-      // looking nothing up. So does a `then` on SETTLED, whose species lookup finds no user code.
-      promiseThen.call(SETTLED, (this.onSettled ??= () => {
-        const v = this.awaiting;
-        this.awaiting = undefined;
-        this.step(v, false);
-      }));
-      return undefined;
-    }
-    const outer = inAwaitCall;
-    inAwaitCall = true;
-    void resumeAfter(this, value);
-    inAwaitCall = outer;
-    const thrown = syncThrow;
-    if (thrown !== undefined) {
-      syncThrow = undefined;
-      this.awaiting = undefined;
-      throw thrown.error;
-    }
     return undefined;
   }
 
@@ -312,7 +262,8 @@ export class Machine implements Future<unknown> {
     promiseThen.call(this.promise, undefined, ignoreRejection);
   }
 
-  private finish(state: ReservedState, result: unknown): void {
+  /** Records completion and tells the listeners (before the promise settles). */
+  finish(state: ReservedState, result: unknown): void {
     this.s = state;
     this.r = result;
     // The frame is the machine's alone: drop it. `this`, `arguments`, the super accessor and the
@@ -344,14 +295,13 @@ Object.freeze(EMPTY_FRAME);
 export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
-  m.step(undefined, false);
-  return m.promise;
+  return m.run();
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
 export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
-  m.step(undefined, false);
+  m.run();
   return m;
 }

@@ -194,14 +194,8 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   m.f = frame;
   m.c = captures;
   track(m);
-  const isThrow = "error" in outcome;
-  const value = isThrow ? outcome.error : outcome.value;
-  m.awaiting = value;
-  void NativePromise.resolve().then(() => {
-    m.awaiting = undefined;
-    m.step(value, isThrow);
-  });
-  return m.promise;
+  // Resumes the await the snapshot was taken at, with the given outcome awaited natively.
+  return m.run(outcome);
 }
 
 const NativePromise = Promise;

@@ -46,7 +46,9 @@ export function track(m: Machine): void {
   const ref = new WeakRef(m);
   refs.add(ref);
   collected.register(m, ref, ref);
-  byPromise.set(m.promise, ref);
+  // A machine is tracked before its driver runs, so its promise may not exist yet: then it is
+  // indexed when first looked up (machineOfPromise).
+  if (m.promise !== undefined) byPromise.set(m.promise, ref);
 }
 
 /** The tracked machines that are still alive and not finished, in start order. */
@@ -67,5 +69,15 @@ export function trackedMachines(): Machine[] {
 
 /** The tracked machine whose promise this is. */
 export function machineOfPromise(value: unknown): Machine | undefined {
-  return typeof value === "object" && value !== null ? byPromise.get(value as Promise<unknown>)?.deref() : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  const known = byPromise.get(value as Promise<unknown>)?.deref();
+  if (known !== undefined || refs === undefined) return known;
+  for (const ref of refs) {
+    const m = ref.deref();
+    if (m !== undefined && m.promise === value) {
+      byPromise.set(value as Promise<unknown>, ref);
+      return m;
+    }
+  }
+  return undefined;
 }
