@@ -42,7 +42,8 @@ const QUICK = flag("quick");
 const ONLY = opt("only")?.toUpperCase().split(",");
 const SAMPLES = Number(opt("samples") ?? (QUICK ? 1 : 7));
 const MEM_SAMPLES = QUICK ? 1 : 3;
-const F_SAMPLES = QUICK ? 1 : 5;
+const F_SAMPLES = QUICK ? 1 : 3;
+const F_API_SAMPLES = QUICK ? 1 : 2;
 const outDir = opt("out") ?? (QUICK ? join(benchDir, "work", "results-quick") : join(benchDir, "results"));
 const workDir = join(benchDir, "work");
 const buildDir = join(workDir, "build");
@@ -71,13 +72,14 @@ const WORKLOADS = [
   { id: "A2", file: "a2", mode: "time", title: "A2: tight loop awaiting an already-resolved promise", n: scale(1_000_000), warmN: scale(200_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 0.8, peers: true },
   { id: "B1", file: "b1", mode: "time", title: "B1: two async functions ping-ponging through a promise channel", n: scale(300_000), warmN: scale(30_000), warmups: 1, reps: 3, op: "round trip", ops: (n) => n, target: 1.0 },
   { id: "B2", file: "b2", mode: "time", title: "B2: chain of awaits on promises resolved by setImmediate", n: scale(20_000), warmN: scale(2_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 1.0 },
-  { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 5, op: "call", ops: fibCalls, target: 1.2, peers: true },
+  { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 3, op: "call", ops: fibCalls, target: 1.2, peers: true },
   { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
   { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
 ];
 const CALLGRIND = {
   // warm-up long enough that tier-up (compiled synchronously under --single-threaded) is over
   // before the measured run
+  // (smaller warm-ups left tier-up inside the measured run: ratios moved by up to 0.6x)
   A1: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
   C: QUICK ? { n: 10, warmN: 8, warmups: 1 } : { n: 18, warmN: 20, warmups: 3 },
 };
@@ -139,6 +141,7 @@ const meta = {
   valgrind: valgrindVersion ?? null,
   quick: QUICK,
   samples: SAMPLES,
+  loadAverageAtStart: os.loadavg().map((x) => +x.toFixed(2)),
   only: ONLY ?? null,
 };
 
@@ -155,6 +158,12 @@ const median = (xs) => {
 rmSync(buildDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const results = { meta, workloads: {}, targets: [], profile: undefined };
+const phases = {};
+let phaseStart = Date.now();
+function phaseDone(name) {
+  phases[name] = Math.round((Date.now() - phaseStart) / 100) / 10;
+  phaseStart = Date.now();
+}
 const allWorkloads = [...timeWorkloads, ...memWorkloads];
 progress(`building ${allWorkloads.length} workloads × ${VARIANTS.length} variants…`);
 for (const w of allWorkloads) {
@@ -167,6 +176,7 @@ for (const w of allWorkloads) {
   }
   results.workloads[w.id] = entry;
 }
+phaseDone("build");
 progressDone(`built ${allWorkloads.length} workloads × ${VARIANTS.length} variants (${elapsed()})`);
 
 function runnable(w, v) {
@@ -221,6 +231,7 @@ function markFailure(entry, variantId, kind, why) {
     (r.rounds ??= []).push(round);
     (r.results ??= []).push(out.result);
   });
+  phaseDone("time");
   progressDone(`time: ${jobs.length} runs done (${elapsed()})`);
 }
 
@@ -309,6 +320,7 @@ for (const w of memWorkloads) {
     const r = entry.variants[v.id];
     if (r.median !== undefined && base) r.ratio = r.median / base;
   }
+  phaseDone("memory");
   progressDone(`memory: ${total} runs done (${elapsed()})`);
 }
 
@@ -401,6 +413,7 @@ async function runCallgrind() {
       else if (slot.instructions && base) slot.ratio = slot.instructions / base;
     }
   }
+  phaseDone("callgrind");
   progressDone(`callgrind: ${jobs.length} runs done (${elapsed()})`);
 }
 await runCallgrind();
@@ -444,6 +457,7 @@ if (selected("F")) {
   const cpuFile = join(workDir, "cpu-time.txt");
   const preload = join(benchDir, "lib", "cpu-time.cjs");
   const steps = [...builds, { id: "api" }];
+  let apiRuns = 0;
   let i = 0;
   for (let round = 0; round < F_SAMPLES; round++) {
     const rot = round % steps.length;
@@ -451,6 +465,7 @@ if (selected("F")) {
       i++;
       progress(`[compile ${i}/${F_SAMPLES * steps.length}] round ${round + 1}/${F_SAMPLES} · F · ${b.id}`);
       if (b.id === "api") {
+        if (apiRuns++ >= F_API_SAMPLES) continue;
         const r = spawnSync(process.execPath, [join(benchDir, "lib", "compile-api.cjs"), "tsconfig.plain.json", "out-api"], { cwd: fDir, encoding: "utf8", timeout: 300_000 });
         if (r.status !== 0) F.api.error = (r.stderr || "").trim().split("\n").slice(0, 3).join(" | ");
         else F.api.samples.push(JSON.parse(r.stdout.trim().split("\n").pop()));
@@ -513,6 +528,7 @@ if (selected("F")) {
   F.runtime = dirSizes(join(rootDir, "dist", "runtime"));
   F.outputMatches = F.builds["tspc+plugin"].checksum === base.checksum;
   results.workloads.F = F;
+  phaseDone("compile");
   progressDone(`compile: ${i} builds done (${elapsed()})`);
 }
 
@@ -564,6 +580,7 @@ if (!flag("no-profile") && selected("A1") && results.workloads.A1) {
     const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
     results.profile.variants[id] = out.error || !file ? { error: out.error ?? "no profile written" } : summarizeProfile(join(profDir, file), out.window);
   }
+  phaseDone("profile");
   progressDone(`profile: done (${elapsed()})`);
 }
 
@@ -718,8 +735,11 @@ const fApi = W.F?.api?.transformMs !== undefined
 const machineLine = `${meta.date.slice(0, 10)} · ${meta.machine.nproc} × ${meta.machine.cpu} (nproc ${meta.machine.nproc}), ${meta.machine.memoryGiB} GiB · Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · git ${meta.git}${QUICK ? " · QUICK RUN (not comparable)" : ""}`;
 const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up only.`;
 
+const busy = meta.loadAverageAtStart[0] > meta.machine.nproc;
+const busyNote = busy ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.` : undefined;
 const text = [
   `async-machine benchmark: ${machineLine}`,
+  ...(busyNote ? [busyNote] : []),
   method,
   "",
   textTable(header, txtRows),
@@ -736,10 +756,13 @@ if (results.profile) {
     else for (const f of p.frames.slice(0, 10)) text.push(`  ${String(f.selfPct).padStart(5)}%  ${f.frame}`);
   }
 }
-text.push("", `total ${elapsed()}`);
+text.push("", `total ${elapsed()} (${Object.entries(phases).map(([k, v]) => `${k} ${v}s`).join(", ")}; load average at start ${meta.loadAverageAtStart.join(" ")})`);
 console.log(text.join("\n"));
 
 results.meta.durationSec = Math.round((Date.now() - startedAt) / 1000);
+results.meta.phaseSec = phases;
+// how busy the machine was: wall vs CPU of this process tree would need rusage; the load average is cheap
+results.meta.loadAverage = os.loadavg().map((x) => +x.toFixed(2));
 for (const e of Object.values(W)) for (const r of Object.values(e.variants ?? {})) if (r.file) r.file = relative(rootDir, r.file);
 
 // ---------------------------------------------------------------------------------------------
@@ -841,6 +864,7 @@ writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2) + "
 const relOut = relative(rootDir, outDir);
 const md = [
   `Latest run: ${machineLine}.`,
+  ...(busyNote ? ["", `**${busyNote}**`] : []),
   "",
   method + " Cells: ratio to native (min–max); native shows its absolute median. async-machine in bold.",
   "",
