@@ -533,7 +533,39 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- blocks
 
-  const order = cfg.blocks.filter((b) => reachable.has(b.id)).sort((a, b) => label(a.id) - label(b.id));
+  // Block merging: a block reached only by a `goto` from one block, in the same exception
+  // region, is emitted inside that block — no trip through the dispatch switch.
+  const predecessors = new Map<number, number>();
+  const countEdge = (to: number): void => {
+    const t = forward(to);
+    predecessors.set(t, (predecessors.get(t) ?? 0) + 1);
+  };
+  for (const b of cfg.blocks) {
+    if (!reachable.has(b.id)) continue;
+    for (const s of successors(b.term)) countEdge(s);
+    for (const op of b.ops) for (const e of op.exits) countEdge(e.block);
+  }
+  const absorbed = new Set<number>();
+  /** The chain of blocks emitted as one case, starting at `block`. */
+  const chainOf = (block: Block): Block[] => {
+    const chain = [block];
+    for (let b = block; b.term.kind === TerminatorKind.Goto; ) {
+      const next = cfg.blocks[forward(b.term.target)];
+      if (special.has(next.id) || predecessors.get(next.id) !== 1 || next.region !== block.region || chain.includes(next)) break;
+      chain.push(next);
+      b = next;
+    }
+    return chain;
+  };
+  const byLabel = cfg.blocks.filter((b) => reachable.has(b.id)).sort((a, b) => label(a.id) - label(b.id));
+  const chains = new Map<number, Block[]>();
+  for (const b of byLabel) {
+    if (absorbed.has(b.id)) continue;
+    const chain = chainOf(b);
+    chains.set(b.id, chain);
+    for (const c of chain.slice(1)) absorbed.add(c.id);
+  }
+  const order = byLabel.filter((b) => !absorbed.has(b.id));
   const clauses: ts.CaseClause[] = [];
   order.forEach((block, i) => {
     const stmts: ts.Statement[] = [];
@@ -548,9 +580,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       // Captured locals live as long as the closures that see them: their own array, not the frame.
       stmts.push(F.createExpressionStatement(F.createAssignment(m("c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
     }
-    for (const op of block.ops) stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+    const chain = chains.get(block.id)!;
+    for (const b of chain) for (const op of b.ops) stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
     const next = order[i + 1]?.id;
-    stmts.push(...emitTerminator(block, next));
+    stmts.push(...emitTerminator(chain[chain.length - 1], next));
     const name = label(block.id) < stateNames.length ? stateNames[label(block.id)] : undefined;
     clauses.push(F.createCaseClause(name ? commented(label(block.id), name) : F.createNumericLiteral(label(block.id)), stmts));
   });

@@ -396,6 +396,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const l = localOf(id);
       return l !== undefined && locals[l].storage === LocalStorage.Register;
     },
+    reference(id) {
+      return identifierFor(localOf(id)!);
+    },
     sameLocal(a, b) {
       const l = localOf(a);
       return l !== undefined && l === localOf(b);

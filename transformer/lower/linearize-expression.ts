@@ -38,6 +38,8 @@ export interface ExpressionBuilder {
   branch(test: ts.Expression): { whenTrue(): void; whenFalse(): void; join(): void };
   /** Is `id` a local the machine keeps in a register (its value cannot change unless this code writes it)? */
   isRegisterLocal(id: ts.Identifier): boolean;
+  /** A fresh identifier for the same local as `id` (a node may stand in one place only). */
+  reference(id: ts.Identifier): ts.Identifier;
   /** Same binding? (for "does a later operand write this local") */
   sameLocal(a: ts.Identifier, b: ts.Identifier): boolean;
   /** A runtime helper (`$am.name`). */
@@ -311,8 +313,11 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       target = F.updateElementAccessExpression(left, obj, spillAlways(lower(left.argumentExpression), e.right, "key"));
     } else return b.unsupported(left, "`await` in an assignment to this kind of target is not supported yet");
     if (op === SK.EqualsToken) return F.createAssignment(target, lower(e.right));
-    const old = b.toTemp(target, "left");
-    if (op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken) {
+    // The old value is read before the right side; a local nothing else can change while the
+    // machine waits (a register not written by the right side) can be read after it instead.
+    const logical = op === SK.AmpersandAmpersandEqualsToken || op === SK.BarBarEqualsToken || op === SK.QuestionQuestionEqualsToken;
+    const old = !logical && T.isIdentifier(target) && stable(target, [e.right]) ? b.reference(target) : b.toTemp(target, "left");
+    if (logical) {
       const test = op === SK.AmpersandAmpersandEqualsToken ? old : op === SK.BarBarEqualsToken ? F.createLogicalNot(old) : F.createEquality(old, F.createNull());
       const br = b.branch(test);
       br.whenTrue();
