@@ -519,9 +519,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const stmts: ts.Statement[] = [F.createExpressionStatement(F.createAssignment(F.createIdentifier(vName), v(term.awaited)))];
     const fields = layout.states.find((s) => s.state === term.point)!.fields;
     const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
+    const stale = staleOffsets.get(term.point)!;
     for (let offset = 0; offset < layout.frameSize; offset++) {
       const local = liveOffsets.get(offset);
-      stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, local !== undefined ? locals[local].sourceName : "dead"), local !== undefined ? F.createIdentifier(locals[local].name) : F.createVoidZero())));
+      if (local !== undefined) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, locals[local].sourceName), F.createIdentifier(locals[local].name))));
+      else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, "dead"), F.createVoidZero())));
     }
     stmts.push(F.createExpressionStatement(F.createAssignment(m("s"), commented(term.point, stateNames[term.point]))));
     stmts.push(F.createReturnStatement(F.createCallExpression(m("await"), undefined, [F.createIdentifier(vName)])));
@@ -532,6 +534,34 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   }
 
   // ---------------------------------------------------------------- blocks
+
+  // Dead slots to clear at each suspend: every suspend clears what it does not keep, so what
+  // can still be in the frame when the machine reaches suspend k is only what the suspends it
+  // can come from (directly, with no suspend between) kept. Those offsets, minus k's own fields,
+  // are cleared — nothing dead stays reachable, and no store is spent on a slot already empty.
+  const staleOffsets = new Map<number, Set<number>>();
+  {
+    const fieldsOf = (state: number): number[] => layout.states.find((x) => x.state === state)?.fields.map(([, o]) => o) ?? [];
+    for (const sp of cfg.suspends) staleOffsets.set(sp.state, new Set());
+    const starts: Array<[number, number[]]> = [[cfg.entry, []], ...cfg.suspends.map((sp): [number, number[]] => [sp.resume, fieldsOf(sp.state)])];
+    for (const [start, kept] of starts) {
+      const seen = new Set<number>();
+      const work = [start];
+      while (work.length) {
+        const id = work.pop()!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const b = cfg.blocks[id];
+        if (b.term.kind === TerminatorKind.Suspend) {
+          for (const o of kept) staleOffsets.get(b.term.point)!.add(o);
+          continue;
+        }
+        work.push(...successors(b.term));
+        for (const op of b.ops) work.push(...op.exits.map((e) => e.block));
+        if (b.region !== undefined) work.push(cfg.regions[b.region].handler);
+      }
+    }
+  }
 
   // Block merging: a block reached only by a `goto` from one block, in the same exception
   // region, is emitted inside that block — no trip through the dispatch switch.
