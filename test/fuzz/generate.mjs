@@ -109,14 +109,14 @@ class Gen {
     for (const frame of ctx.scope) for (const v of frame) seen.set(v.name, v);
     return [...seen.values()];
   }
-  declare(ctx, name, mutable) {
-    ctx.scope[ctx.scope.length - 1].push({ name, mutable });
+  declare(ctx, name, mutable, shadowable = true) {
+    ctx.scope[ctx.scope.length - 1].push({ name, mutable, shadowable });
   }
   /** Names declared in enclosing frames but not in the current one (`let` may shadow them). */
   shadowable(ctx) {
     const here = new Set(ctx.scope[ctx.scope.length - 1].map((v) => v.name));
     const names = new Set();
-    for (const frame of ctx.scope.slice(0, -1)) for (const v of frame) if (!here.has(v.name)) names.add(v.name);
+    for (const frame of ctx.scope.slice(0, -1)) for (const v of frame) if (!here.has(v.name) && v.shadowable) names.add(v.name);
     return [...names];
   }
   withFrame(ctx, fn) {
@@ -506,7 +506,9 @@ class Gen {
     // inside `extra` (`w < N && (await x) > 1`).
     const awaitFn = ctx.awaitOK && r.chance(0.35) ? r.pick(["P", "T", "D"]) : null;
     return this.withFrame(ctx, () => {
-      this.declare(ctx, w, false);
+      // not shadowable: `w++` is printed at the top of the body, where a shadowing `let w`
+      // would put it in its dead zone (and a compiler that misses that would loop forever)
+      this.declare(ctx, w, false, false);
       const extra = r.chance(0.4) ? this.expr(ctx, 1) : null;
       const body = this.loopBody(ctx, depth, label);
       return { k: isDo ? "dowhile" : "while", w, bound, extra, awaitFn, body };

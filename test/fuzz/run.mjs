@@ -17,6 +17,8 @@
 //   --max-repros K     shrink and write at most K reproducers (default 20), and at most
 //   --per-cause C      C per failure signature (default 2); the rest are counted and listed
 //   --shrink-ms MS     time budget of one shrink (default 60000)
+//   --hang-shrink-ms MS  time budget of one shrink that needs a process per candidate (a hang,
+//                      or a shrink that hit a hanging candidate; default 300000)
 //   --timeout-ms MS    guard of one program run (default 5000)
 //   --json FILE        write the summary as JSON
 //   --quiet            no progress line
@@ -25,13 +27,17 @@
 // by the run guard); native (the transform left a function native); crash (the transform threw,
 // or its output failed to load); hang (the worker stopped answering: a synchronous infinite
 // loop in compiled code); invalid (the program itself did not settle natively: a generator bug).
+// A hang cannot be judged in-process (a synchronous loop never yields), so hangs — and shrinks
+// that ran into a hanging candidate — are shrunk with each candidate judged in a child process
+// (`--judge FILE`) under a time limit.
 // On a failure the program is shrunk (delta debugging, shrink.mjs) to a reproducer that fails
 // the same way, written to fixtures/fuzz/<seed>/input.ts (full mode) or
 // fixtures/fuzz/<seed>-stmt/input.ts (--stmt-only) and printed. The fixtures suite then runs it.
 // Exit code 1 when any program failed. Last line: "N passed, M failed".
 import fs from "node:fs";
 import path from "node:path";
-import { fork } from "node:child_process";
+import os from "node:os";
+import { fork, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -50,6 +56,8 @@ function parseArgs(argv) {
     maxRepros: 20,
     perCause: 2,
     shrinkMs: 60000,
+    hangShrinkMs: 300000,
+    judgeFile: null,
     timeoutMs: 5000,
     json: null,
     quiet: false,
@@ -73,6 +81,8 @@ function parseArgs(argv) {
     else if (a === "--max-repros") o.maxRepros = Number(v());
     else if (a === "--per-cause") o.perCause = Number(v());
     else if (a === "--shrink-ms") o.shrinkMs = Number(v());
+    else if (a === "--hang-shrink-ms") o.hangShrinkMs = Number(v());
+    else if (a === "--judge") o.judgeFile = v();
     else if (a === "--timeout-ms") o.timeoutMs = Number(v());
     else if (a === "--json") o.json = v();
     else if (a === "--fixtures") o.fixtures = path.resolve(v());
@@ -130,7 +140,34 @@ export async function judge(h, src, timeoutMs, faithful = true) {
   return { kind: "ok" };
 }
 
-const sameFailure = (a, b) => a.kind === b.kind && (a.kind === "mismatch" || a.sig === b.sig);
+const sameFailure = (a, b) => a.kind === b.kind && (a.kind === "mismatch" || a.kind === "hang" || a.sig === b.sig);
+
+/** Judges `text` in a child process (`--judge`): a run that does not finish in time is a hang. */
+function judgeIsolated(text, timeoutMs) {
+  const file = path.join(os.tmpdir(), `am-fuzz-${process.pid}-${Math.random().toString(36).slice(2)}.js`);
+  fs.writeFileSync(file, text);
+  try {
+    const limit = timeoutMs * 2 + 8000;
+    const r = spawnSync(process.execPath, [SELF, "--judge", file, "--timeout-ms", String(timeoutMs)], { encoding: "utf8", timeout: limit, killSignal: "SIGKILL", maxBuffer: 16 << 20 });
+    if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL") return { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${limit} ms` };
+    const line = (r.stdout || "").trim().split("\n").pop();
+    try {
+      return JSON.parse(line);
+    } catch {
+      return { kind: "invalid", sig: "judge process failed", detail: (r.stderr || "").slice(-500) };
+    }
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+async function judgeMain(o) {
+  const h = await import("./harness.mjs");
+  process.on("unhandledRejection", () => {});
+  const v = await judge(h, fs.readFileSync(o.judgeFile, "utf8"), o.timeoutMs, true);
+  process.stdout.write(JSON.stringify(v) + "\n");
+  process.exit(0);
+}
 
 async function workerMain(o) {
   const h = await import("./harness.mjs");
@@ -154,15 +191,19 @@ async function workerMain(o) {
         }
         process.send({ type: "result", seed: msg.seed, verdict, ms: Date.now() - t0 });
       } else if (msg.type === "shrink") {
-        const tree = g.generate(msg.seed, opts);
+        const tree = msg.tree ?? g.generate(msg.seed, opts);
         const original = msg.verdict;
-        const res = await shrink(tree, async (cand, text) => sameFailure(await judge(h, text, o.timeoutMs), original), {
+        const isolated = !!msg.isolated;
+        // A hang is judged with a short run guard: these programs settle in milliseconds.
+        const limit = isolated ? Math.min(o.timeoutMs, 2000) : o.timeoutMs;
+        const check = async (text) => (isolated ? judgeIsolated(text, limit) : judge(h, text, limit));
+        const res = await shrink(tree, async (cand, text) => sameFailure(await check(text), original), {
           print: (t) => g.print(t),
-          maxMs: o.shrinkMs,
+          maxMs: isolated ? o.hangShrinkMs : o.shrinkMs,
           onProgress: (p) => process.send({ type: "shrinking", seed: msg.seed, ...p }),
         });
         const text = g.print(res.tree);
-        const verdict = await judge(h, text, o.timeoutMs);
+        const verdict = await check(text);
         process.send({ type: "shrunk", seed: msg.seed, text, verdict, attempts: res.attempts, timedOut: res.timedOut });
       }
     } catch (e) {
@@ -225,11 +266,11 @@ async function parentMain(o) {
     if (!g) bySig.set(key, (g = { kind: v.kind, sig: v.sig, count: 0, seeds: [], example: v.detail }));
     g.count++;
     if (g.seeds.length < 50) g.seeds.push(seed);
-    const wantShrink = o.shrink && v.kind !== "invalid" && v.kind !== "hang" && shrinksPlanned < o.maxRepros && g.count <= o.perCause;
+    const wantShrink = o.shrink && v.kind !== "invalid" && shrinksPlanned < o.maxRepros && g.count <= o.perCause;
     if (wantShrink) {
       shrinksPlanned++;
-      shrinkQueue.push({ type: "shrink", seed, verdict: v });
-    } else if (v.kind === "hang" && o.write && shrinksPlanned < o.maxRepros && g.count <= o.perCause) {
+      shrinkQueue.push({ type: "shrink", seed, verdict: v, isolated: v.kind === "hang" });
+    } else if (v.kind === "hang" && shrinksPlanned < o.maxRepros && g.count <= o.perCause) {
       shrinksPlanned++;
       writeUnshrunk(seed, v);
     }
@@ -251,12 +292,16 @@ async function parentMain(o) {
       console.log(`\n=== seed ${seed}: ${v.kind}: ${v.sig}${entry.dir ? `  -> ${entry.dir}/input.ts` : ""}\n${full}`);
     }
   };
+  let gprint = null;
+  const g0print = (tree) => gprint(tree);
   const writeUnshrunk = async (seed, v) => {
     g0 ??= await import("./generate.mjs");
     const text = g0.print(g0.generate(seed, { stmtOnly: o.stmtOnly, exclude: o.exclude }));
     writeRepro(seed, v, text, null);
   };
 
+  g0 = await import("./generate.mjs");
+  gprint = g0.print;
   const active = new Map(); // worker -> job
   await new Promise((resolveAll) => {
     let live = 0;
@@ -265,7 +310,7 @@ async function parentMain(o) {
       if (queue.length === 0 && shrinkQueue.length === 0 && active.size === 0) resolveAll();
     };
     const spawnWorker = () => {
-      const args = ["--worker", "--timeout-ms", String(o.timeoutMs), "--shrink-ms", String(o.shrinkMs)];
+      const args = ["--worker", "--timeout-ms", String(o.timeoutMs), "--shrink-ms", String(o.shrinkMs), "--hang-shrink-ms", String(o.hangShrinkMs)];
       if (o.stmtOnly) args.push("--stmt-only");
       if (o.exclude.length) args.push("--exclude", o.exclude.join(","));
       const w = fork(SELF, args, { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--max-old-space-size=2048"] });
@@ -277,7 +322,10 @@ async function parentMain(o) {
           const job = active.get(w);
           if (job) {
             active.delete(w);
-            if (job.type === "run") record(job.seed, { kind: "hang", sig: "worker stopped answering (synchronous infinite loop?)", detail: `no answer within ${Math.round(ms / 1000)} s` });
+            if (job.type === "run") record(job.seed, { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${Math.round(ms / 1000)} s` });
+            // A candidate hung the shrink: go on from the best tree so far, one process per candidate.
+            else if (!job.isolated) shrinkQueue.push({ type: "shrink", seed: job.seed, verdict: job.verdict, tree: job.best, isolated: true });
+            else if (job.best) writeRepro(job.seed, job.verdict, g0print(job.best), verdicts.get(job.seed)?.lines);
             else writeUnshrunk(job.seed, job.verdict);
           }
           w.kill("SIGKILL");
@@ -290,13 +338,14 @@ async function parentMain(o) {
           return;
         }
         active.set(w, job);
-        arm(job.type === "run" ? o.timeoutMs * 3 + 30000 : o.shrinkMs + o.timeoutMs * 3 + 30000);
+        arm(job.type === "run" ? o.timeoutMs * 3 + 30000 : (job.isolated ? o.hangShrinkMs + 60000 : o.shrinkMs) + o.timeoutMs * 3 + 30000);
         w.send(job);
       };
       w.on("message", (m) => {
         if (m.type === "ready") dispatch();
         else if (m.type === "shrinking") {
-          /* progress of a shrink: keep waiting */
+          const job = active.get(w);
+          if (job) job.best = m.tree; // where to go on from if the shrink hangs
         } else if (m.type === "result") {
           active.delete(w);
           record(m.seed, m.verdict);
@@ -366,7 +415,8 @@ async function parentMain(o) {
 }
 
 const o = parseArgs(process.argv.slice(2));
-if (o.worker) workerMain(o);
+if (o.judgeFile) judgeMain(o);
+else if (o.worker) workerMain(o);
 else
   parentMain(o).catch((e) => {
     console.error(e);

@@ -222,7 +222,7 @@ export async function shrink(tree, stillFails, { print, maxAttempts = 3000, maxM
         best = cand;
         accepted++;
         improved = true;
-        onProgress?.({ attempts, accepted, lines: text.split("\n").length });
+        onProgress?.({ attempts, accepted, lines: text.split("\n").length, tree: best });
         break;
       }
     }
