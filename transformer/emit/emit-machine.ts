@@ -265,6 +265,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const expr = F.createClassExpression(node.modifiers?.filter((x) => x.kind !== SK.ExportKeyword && x.kind !== SK.DefaultKeyword) as ts.ModifierLike[] | undefined, node.name, node.typeParameters, node.heritageClauses, node.members);
       return closure(node, expr, true);
     }
+    // An object literal whose methods or accessors see a per-iteration record is wrapped as a
+    // whole (a method cannot be wrapped by itself).
+    if (T.isObjectLiteralExpression(node) && envBound === 0 && node.properties.some((p) => (T.isMethodDeclaration(p) || T.isAccessor(p)) && referencesEnv(p))) {
+      return closure(node, node, inFunction);
+    }
     if (T.isFunctionLike(node) || T.isClassLike(node)) {
       if (isAsyncFunction(node)) {
         const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()), hoistNested);
@@ -397,8 +402,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       };
       scan(original);
     }
-    if (holders.size > 0 && T.isFunctionDeclaration(node)) {
-      throw new Unsupported(original, "a function declaration in a nested block that captures a per-iteration binding is not supported yet");
+    if (holders.size > 0 && !(T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isClassExpression(node) || T.isObjectLiteralExpression(node))) {
+      // Only an expression can be wrapped; a declaration would lose its hoisting.
+      throw new Unsupported(original, "a declaration in a nested block that captures a per-iteration binding is not supported yet");
     }
     // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
     if (holders.size > 0) envBound++;
@@ -410,6 +416,20 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, [...holders].map((h) => F.createIdentifier(locals[h].name)));
   }
   let envBound = 0;
+  function referencesEnv(node: ts.Node): boolean {
+    let found = false;
+    const scan = (n: ts.Node): void => {
+      if (found) return;
+      if (T.isIdentifier(n)) {
+        const local = localOf(n);
+        if (local !== undefined && locals[local].storage === LocalStorage.Env) found = true;
+        return;
+      }
+      T.forEachChild(n, scan);
+    };
+    scan(node);
+    return found;
+  }
 
   function bindingIds(name: ts.BindingName): ts.Identifier[] {
     if (T.isIdentifier(name)) return [name];
