@@ -396,6 +396,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const l = localOf(id);
       return l !== undefined && locals[l].storage === LocalStorage.Register;
     },
+    destructureAssignment,
     reference(id) {
       return identifierFor(localOf(id)!);
     },
@@ -641,27 +642,120 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   }
 
   /**
-   * A binding pattern with awaits in defaults or computed keys, taken apart in native order:
+   * A pattern (binding or assignment) as the destructuring lowering walks it: leaves are either
+   * bindings being declared or references being assigned (`o.p`, `a[i]`, an identifier).
+   */
+  type PatternTarget =
+    | { kind: "binding"; name: ts.Identifier }
+    | { kind: "reference"; expr: ts.Expression }
+    | { kind: "object"; elements: Array<{ key: ts.PropertyName | undefined; rest: boolean; target: PatternTarget; initializer: ts.Expression | undefined }> }
+    | { kind: "array"; elements: Array<{ omitted: boolean; rest: boolean; target: PatternTarget | undefined; initializer: ts.Expression | undefined }> };
+
+  function fromBindingName(name: ts.BindingName): PatternTarget {
+    if (T.isIdentifier(name)) return { kind: "binding", name };
+    if (T.isObjectBindingPattern(name)) {
+      return { kind: "object", elements: name.elements.map((e) => ({ key: e.propertyName ?? (e.dotDotDotToken ? undefined : (e.name as ts.Identifier)), rest: !!e.dotDotDotToken, target: fromBindingName(e.name), initializer: e.initializer })) };
+    }
+    return { kind: "array", elements: name.elements.map((e) => (T.isOmittedExpression(e) ? { omitted: true, rest: false, target: undefined, initializer: undefined } : { omitted: false, rest: !!e.dotDotDotToken, target: fromBindingName(e.name), initializer: e.initializer })) };
+  }
+  /** `[a, o.p = 1, ...r] = …` / `({ a, b: o.q = 2, ...r } = …)` */
+  function fromAssignmentPattern(expr: ts.Expression): PatternTarget {
+    const e = skipOuterExpressions(T, expr);
+    if (T.isObjectLiteralExpression(e)) {
+      return {
+        kind: "object",
+        elements: e.properties.map((p) => {
+          if (T.isSpreadAssignment(p)) return { key: undefined, rest: true, target: fromAssignmentPattern(p.expression), initializer: undefined };
+          if (T.isShorthandPropertyAssignment(p)) return { key: p.name, rest: false, target: { kind: "reference", expr: p.name } as PatternTarget, initializer: p.objectAssignmentInitializer };
+          if (T.isPropertyAssignment(p)) {
+            const init = skipOuterExpressions(T, p.initializer);
+            const withDefault = T.isBinaryExpression(init) && init.operatorToken.kind === SK.EqualsToken;
+            return { key: p.name, rest: false, target: fromAssignmentPattern(withDefault ? init.left : p.initializer), initializer: withDefault ? init.right : undefined };
+          }
+          throw new Unsupported(p, "this member cannot be an assignment target");
+        }),
+      };
+    }
+    if (T.isArrayLiteralExpression(e)) {
+      return {
+        kind: "array",
+        elements: e.elements.map((el) => {
+          if (T.isOmittedExpression(el)) return { omitted: true, rest: false, target: undefined, initializer: undefined };
+          if (T.isSpreadElement(el)) return { omitted: false, rest: true, target: fromAssignmentPattern(el.expression), initializer: undefined };
+          const x = skipOuterExpressions(T, el);
+          if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) return { omitted: false, rest: false, target: fromAssignmentPattern(x.left), initializer: x.right };
+          return { omitted: false, rest: false, target: fromAssignmentPattern(el), initializer: undefined };
+        }),
+      };
+    }
+    return { kind: "reference", expr: e };
+  }
+
+  /** Destructuring assignment with awaits inside its pattern; returns the source value. */
+  function destructureAssignment(pattern: ts.Expression, value: ts.Expression): ts.Expression {
+    const source = newTemp("value");
+    emitAssign(source, value);
+    destructureTarget(fromAssignmentPattern(pattern), identifierFor(source), "");
+    return identifierFor(source);
+  }
+
+  /**
+   * Evaluates an assignment target's reference now (its object and key, as native does before
+   * reading the value); returns how to store into it later.
+   */
+  function prepareReference(target: PatternTarget): (value: ts.Expression) => void {
+    if (target.kind === "binding") return (value) => bindPattern(target.name, value);
+    if (target.kind !== "reference") return (value) => destructureTarget(target, value, "");
+    const e = target.expr;
+    if (T.isIdentifier(e)) {
+      return (value) => {
+        const local = localOf(e);
+        emitOp(F.createExpressionStatement(F.createAssignment(e, value)), local !== undefined ? defsIfRegister(local) : []);
+      };
+    }
+    if ((T.isPropertyAccessExpression(e) || T.isElementAccessExpression(e)) && e.expression.kind !== SK.SuperKeyword) {
+      const obj = newTemp("object");
+      emitAssign(obj, lowerExpression(e.expression));
+      let key: LocalId | undefined;
+      if (T.isElementAccessExpression(e)) {
+        key = newTemp("key");
+        emitAssign(key, lowerExpression(e.argumentExpression));
+      }
+      return (value) => {
+        const ref = T.isPropertyAccessExpression(e) ? F.createPropertyAccessExpression(identifierFor(obj), e.name) : F.createElementAccessExpression(identifierFor(obj), identifierFor(key!));
+        emitOp(F.createExpressionStatement(F.createAssignment(ref, value)));
+      };
+    }
+    if (containsAwait(T, e)) throw new Unsupported(e, "`await` inside this destructuring target is not supported yet");
+    return (value) => emitOp(F.createExpressionStatement(F.createAssignment(e, value)));
+  }
+
+  /**
+   * A pattern with awaits in defaults or computed keys, taken apart in native order:
    * [source]  const { a = await d(), [await k()]: b, ...rest } = obj;
    * [lowered] $value = obj; (TypeError if null/undefined); $prop = $value.a;
    *           branch $prop === undefined ? dflt : bind;  dflt: $prop = await d();  bind: a = $prop;
    *           $key = await k(); b = $value[$key]; rest = $am.objectRest($value, ["a", $key])
    */
   function destructure(name: ts.BindingName, value: ts.Expression, sourceName = ""): void {
-    if (T.isIdentifier(name)) return bindPattern(name, value);
-    if (T.isArrayBindingPattern(name)) return destructureArray(name, value);
+    destructureTarget(fromBindingName(name), value, sourceName);
+  }
+  function destructureTarget(target: PatternTarget, value: ts.Expression, sourceName: string): void {
+    if (target.kind === "binding" || target.kind === "reference") return prepareReference(target)(value);
+    if (target.kind === "array") return destructureArray(target, value);
     const source = identifierFor(newTemp("value"));
     emitAssign(tempOfIdentifier.get(source)!, value);
-    const firstKey = name.elements[0]?.propertyName ?? name.elements[0]?.name;
+    const firstKey = target.elements[0]?.key;
     const firstKeyText = firstKey && (T.isIdentifier(firstKey) || T.isStringLiteral(firstKey)) ? firstKey.text : "";
     emitOp(F.createExpressionStatement(runtimeCall("requireDestructurable", [source, F.createStringLiteral(firstKeyText), F.createStringLiteral(sourceName)])));
     const seenKeys: ts.Expression[] = [];
-    for (const element of name.elements) {
-      if (element.dotDotDotToken) {
-        destructure(element.name, runtimeCall("objectRest", [source, F.createArrayLiteralExpression(seenKeys)]));
+    for (const element of target.elements) {
+      if (element.rest) {
+        const store = prepareReference(element.target);
+        store(runtimeCall("objectRest", [source, F.createArrayLiteralExpression(seenKeys)]));
         continue;
       }
-      const keyNode = element.propertyName ?? (element.name as ts.Identifier);
+      const keyNode = element.key!;
       let key: ts.Expression;
       if (T.isComputedPropertyName(keyNode)) {
         const k = newTemp("key");
@@ -669,10 +763,11 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         key = identifierFor(k);
       } else key = T.isIdentifier(keyNode) || T.isPrivateIdentifier(keyNode) ? F.createStringLiteral(keyNode.text) : (keyNode as ts.Expression);
       seenKeys.push(key);
+      const store = prepareReference(element.target);
       const prop = newTemp("property");
       emitAssign(prop, F.createElementAccessExpression(source, key));
       if (element.initializer) applyDefault(prop, element.initializer);
-      destructure(element.name, identifierFor(prop));
+      store(identifierFor(prop));
     }
   }
   /** [lowered] branch $v === undefined ? dflt : bind;  dflt: $v = <default, may await>;  bind: */
@@ -722,7 +817,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
    * An exception from a default or a nested binding closes the iterator; one from `next()`
    * itself marks it done first (no close), as IteratorBindingInitialization does.
    */
-  function destructureArray(name: ts.ArrayBindingPattern, value: ts.Expression): void {
+  function destructureArray(pattern: Extract<PatternTarget, { kind: "array" }>, value: ts.Expression): void {
     const iter = newTemp("iterator");
     const error = newTemp("error");
     emitAssign(iter, runtimeCall("destructuringIterator", [value]));
@@ -732,19 +827,21 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const body = newBlock();
     goto(body);
     mark(body);
-    for (const element of name.elements) {
-      if (T.isOmittedExpression(element)) {
+    for (const element of pattern.elements) {
+      if (element.omitted) {
         emitOp(F.createExpressionStatement(runtimeCall("destructuringStep", [identifierFor(iter)])));
         continue;
       }
-      if (element.dotDotDotToken) {
-        destructure(element.name, runtimeCall("destructuringRest", [identifierFor(iter)]));
+      // The target's reference is evaluated before the iterator steps (native order).
+      const store = prepareReference(element.target!);
+      if (element.rest) {
+        store(runtimeCall("destructuringRest", [identifierFor(iter)]));
         continue;
       }
       const item = newTemp("item");
       emitAssign(item, runtimeCall("destructuringStep", [identifierFor(iter)]));
       if (element.initializer) applyDefault(item, element.initializer);
-      destructure(element.name, identifierFor(item));
+      store(identifierFor(item));
     }
     region = outerRegion;
     const after = newBlock();

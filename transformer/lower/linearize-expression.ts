@@ -38,6 +38,8 @@ export interface ExpressionBuilder {
   branch(test: ts.Expression): { whenTrue(): void; whenFalse(): void; join(): void };
   /** Is `id` a local the machine keeps in a register (its value cannot change unless this code writes it)? */
   isRegisterLocal(id: ts.Identifier): boolean;
+  /** `pattern = value` where the pattern holds awaits: taken apart in native order; returns the value. */
+  destructureAssignment(pattern: ts.Expression, value: ts.Expression): ts.Expression;
   /** A fresh identifier for the same local as `id` (a node may stand in one place only). */
   reference(id: ts.Identifier): ts.Identifier;
   /** Same binding? (for "does a later operand write this local") */
@@ -301,7 +303,10 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     const op = e.operatorToken.kind;
     const left = skipOuterExpressions(T, e.left);
     if (T.isObjectLiteralExpression(left) || T.isArrayLiteralExpression(left)) {
-      if (has(left)) b.unsupported(left, "`await` inside a destructuring assignment pattern is not supported yet");
+      if (has(left)) {
+        if (op !== SK.EqualsToken) b.unsupported(left, "a compound assignment to a pattern");
+        return b.destructureAssignment(left, lower(e.right));
+      }
       return F.updateBinaryExpression(e, e.left, e.operatorToken, lower(e.right));
     }
     let target: ts.Expression;
