@@ -5,6 +5,8 @@
  */
 export class NameManager {
   private readonly taken: Set<string>;
+  /** Next suffix to try per base, so claiming the same base again is not a scan from 1. */
+  private readonly nextSuffix = new Map<string, number>();
 
   constructor(namesInFile: Iterable<string>) {
     this.taken = new Set(namesInFile);
@@ -14,7 +16,11 @@ export class NameManager {
   claim(base: string): string {
     const clean = sanitize(base);
     let name = clean;
-    for (let i = 1; this.taken.has(name); i++) name = `${clean}_${i}`;
+    let i = this.nextSuffix.get(clean) ?? 1;
+    if (this.taken.has(name)) {
+      for (name = `${clean}_${i}`; this.taken.has(name); name = `${clean}_${++i}`);
+      this.nextSuffix.set(clean, i + 1);
+    }
     this.taken.add(name);
     return name;
   }
