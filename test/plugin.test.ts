@@ -9,8 +9,8 @@
  * - plumbing tests run the real plugin with `transformSourceFile` replaced (a `node -r` preload)
  *   by a fake that compiles nothing, reports async functions calling `eval` as left native and
  *   logs each call: they check filtering, runtime choice, diagnostics and the report now;
- * - tests named "[needs transformer] …" use the real `transformSourceFile`. They fail while it is
- *   the stub that returns files unchanged, and pass once the pipeline lands.
+ * - end-to-end tests (the last three) use the real `transformSourceFile`: a function with direct
+ *   `eval` left native and reported, include/exclude, and the example built and run.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -531,7 +531,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
 
   // --- these wait on the real transformer (transformSourceFile is a stub that changes nothing) ---
 
-  it("[needs transformer] strict: direct eval is left native and reported as an error at file:line:col", () => {
+  it("strict: direct eval is left native and reported as an error at file:line:col", () => {
     const dir = project({ "src/evil.ts": EVAL_SOURCE }, { strict: true });
     const b = tspc(dir);
     // The real transformer must refuse `evil` (direct eval can read any local) and report it.
@@ -541,7 +541,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
     expect(nativeAsyncFunctions(fs.readFileSync(path.join(dir, "dist", "evil.js"), "utf8"))).toEqual(["evil"]);
   });
 
-  it("[needs transformer] include/exclude: included files are compiled, excluded ones keep native async", () => {
+  it("include/exclude: included files are compiled, excluded ones keep native async", () => {
     const source = (n: string) => `export async function ${n}(x: number) { const y = await Promise.resolve(x); return y * 2; }\n`;
     const dir = project({ "src/in.ts": source("inc"), "src/out.ts": source("exc") }, { exclude: ["src/out.ts"] });
     const b = tspc(dir);
@@ -558,7 +558,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
 });
 
 describe("the example project (examples/)", () => {
-  it("[needs transformer] builds through the plugin into state machines and runs", () => {
+  it("builds through the plugin into state machines and runs", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
     expect(r.stderr).toMatch(/^async-machine: \d+ async functions? compiled in \d+ files?, 0 left native$/m);
     expect(r.stdout).toMatch(/^  total +61 words$/m);
