@@ -89,7 +89,8 @@ function parseArgs(argv) {
     else if (a === "--quiet") o.quiet = true;
     else if (a === "--worker") o.worker = true;
     else if (a === "-h" || a === "--help") {
-      console.log(fs.readFileSync(SELF, "utf8").split("\n").slice(1, 32).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+      const lines = fs.readFileSync(SELF, "utf8").split("\n").slice(1);
+      console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }

@@ -166,15 +166,19 @@ function* candidates(tree) {
         const c = clone(tree);
         let t = get(c, [...path, i]);
         if (t.k === "labeled") t = t.body;
-        fn(t);
+        try {
+          fn(t);
+        } catch {
+          return null; // a tweak that does not apply to this node
+        }
         return c;
       };
       if (s.k === "if" && s.else) yield tweak((t) => (t.else = null));
       if (s.k === "try" && s.handler && s.fin) {
-        yield tweak((t) => (t.handler = null));
+        yield tweak((t) => ((t.handler = null), (t.param = null)));
         yield tweak((t) => (t.fin = null));
       }
-      if (s.k === "try" && s.param) yield tweak((t) => (t.param = null, t.handler = t.handler.filter((x) => !(x.k === "log" && x.label.startsWith("caught")))));
+      if (s.k === "try" && s.param && s.handler) yield tweak((t) => (t.param = null, t.handler = t.handler.filter((x) => !(x.k === "log" && x.label.startsWith("caught")))));
       if (s.k === "switch" && s.cases.length > 1) for (let j = 0; j < s.cases.length; j++) yield tweak((t) => t.cases.splice(j, 1));
       if ((s.k === "while" || s.k === "dowhile") && s.awaitFn) yield tweak((t) => (t.awaitFn = null));
     }
@@ -208,6 +212,7 @@ export async function shrink(tree, stillFails, { print, maxAttempts = 3000, maxM
   for (;;) {
     let improved = false;
     for (const cand of candidates(best)) {
+      if (!cand) continue;
       if (attempts >= maxAttempts || Date.now() - started > maxMs) return { tree: best, attempts, accepted, timedOut: true };
       let text;
       try {
