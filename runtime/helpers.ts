@@ -233,3 +233,11 @@ export function asyncFunction<F extends Function>(fn: F, name?: string): F {
   if (name !== undefined) defineProperty(fn, "name", { value: name, configurable: true });
   return fn;
 }
+
+/**
+ * Where the parameters of a sloppy function with a mapped `arguments` live: those the call
+ * passed alias `arguments[i]` (native mapping); the others are plain variables (`values`).
+ */
+export function parameterStore(args: ArrayLike<unknown>): { passed: number; values: unknown[] } {
+  return { passed: args.length, values: [] };
+}

@@ -13,7 +13,7 @@
  */
 export { Machine, start, startMachine, states, DONE } from "./machine";
 export type { Resume, StateEnum, CompletionListener } from "./machine";
-export { TDZ, checkTdz, constAssign, assignChecked, call, construct, strings, asyncFunction, requireDestructurable, toPropertyKey, objectRest, destructuringIterator, destructuringStep, destructuringRest, destructuringClose, getIterator, iteratorStep, iteratorClose, forInKeys, forInHas, restArguments } from "./helpers";
+export { TDZ, checkTdz, constAssign, assignChecked, call, construct, strings, asyncFunction, parameterStore, requireDestructurable, toPropertyKey, objectRest, destructuringIterator, destructuringStep, destructuringRest, destructuringClose, getIterator, iteratorStep, iteratorClose, forInKeys, forInHas, restArguments } from "./helpers";
 export type { IteratorRecord } from "./helpers";
 
 export { PENDING, isPending, isReady } from "./poll";

@@ -145,8 +145,13 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         return F.createIdentifier(l.name);
       case LocalStorage.Captured:
         return T.addSyntheticTrailingComment(F.createElementAccessExpression(m("c"), F.createNumericLiteral(layout.captureOf.get(local)!)), SK.MultiLineCommentTrivia, ` ${l.sourceName} `, false);
-      case LocalStorage.Argument:
-        return F.createElementAccessExpression(m("a"), F.createNumericLiteral(l.argumentIndex!));
+      case LocalStorage.Argument: {
+        // (i < passed ? m.a : m.p.values)[i]: mapped to arguments[i] only if the call passed it.
+        const i = l.argumentIndex!;
+        const p = F.createPropertyAccessExpression(m("p"), "passed");
+        const store = F.createConditionalExpression(F.createLessThan(F.createNumericLiteral(i), p), undefined, m("a"), undefined, F.createPropertyAccessExpression(m("p"), "values"));
+        return F.createElementAccessExpression(F.createParenthesizedExpression(store), F.createNumericLiteral(i));
+      }
       case LocalStorage.Env:
         return F.createPropertyAccessExpression(F.createIdentifier(locals[l.env!].name), l.name);
     }
@@ -185,6 +190,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const text = node.text;
       if (text.startsWith("$am_") && !scopes.refs.has(node) && !tempOfIdentifier.has(node)) {
         if (text === "$am_args") return m("a");
+        if (text === "$am_machine") return F.createIdentifier(mName);
         if (text === "$am_TDZ") return rt("TDZ");
         return rt(text.slice(4));
       }

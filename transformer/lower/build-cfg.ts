@@ -1269,7 +1269,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
   const paramsSimple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
   // In sloppy code a function with simple parameters has a mapped `arguments`: writing a
-  // parameter writes `arguments[i]` and back. Such parameters live in the arguments object.
+  // parameter writes `arguments[i]` and back — for the parameters the call passed. Those live
+  // in the arguments object; the others in `m.p.values` (see emit: Argument storage).
   const aliasArguments = paramsSimple && !isStrict(T, fn) && scopes.facts.get(fn)?.usesArguments === true;
   declareScope(fn, true, () => {
     if (aliasArguments) {
@@ -1278,6 +1279,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         locals[local].storage = LocalStorage.Argument;
         locals[local].argumentIndex = i;
       });
+      emitOp(F.createExpressionStatement(F.createAssignment(F.createPropertyAccessExpression(F.createIdentifier("$am_machine"), "p"), runtimeCall("parameterStore", [argumentsId]))));
       return;
     }
     // Parameters bind first (defaults left to right); an error here rejects the promise, as native.
