@@ -214,13 +214,13 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       }
       // $env = { x: TDZ-or-undefined, … }: a fresh binding per entry of the scope.
       emitAssign(holder, F.createObjectLiteralExpression(captured.map((c) => F.createPropertyAssignment(locals[c].name, initialValue(c)))));
-    } else {
-      for (const binding of scope.bindings.values()) {
-        const local = localOfBinding.get(binding)!;
-        const l = locals[local];
-        if (l.storage !== LocalStorage.Register && l.storage !== LocalStorage.Captured) continue;
-        if (l.tdz) emitAssign(local, tdzMarker());
-      }
+    }
+    // The scope's other bindings that can be read before their declaration start in their dead zone.
+    for (const binding of scope.bindings.values()) {
+      const local = localOfBinding.get(binding)!;
+      const l = locals[local];
+      if (l.storage !== LocalStorage.Register && l.storage !== LocalStorage.Captured) continue;
+      if (l.tdz) emitAssign(local, tdzMarker());
     }
     beforeHoisting?.();
     // Function declarations of the scope are created on entry (hoisting).
