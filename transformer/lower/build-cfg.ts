@@ -290,7 +290,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         if (local !== undefined) {
           const l = locals[local];
           if (l.storage === LocalStorage.Env) uses.add(l.env!);
-          else if (l.storage === LocalStorage.Register && !(defs.has(local) && isAssignmentTargetOf(n, node))) uses.add(local);
+          // A write to a binding that may be in its dead zone reads it first (the check), so it is a use.
+          else if (l.storage === LocalStorage.Register && (!(defs.has(local) && isAssignmentTargetOf(n, node)) || (l.tdz && scopes.refs.has(n)))) uses.add(local);
         }
         return;
       }
