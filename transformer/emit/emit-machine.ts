@@ -281,7 +281,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()), hoistNested);
         if (replaced) return replaced;
       }
-      return closure(node, node, inFunction || !T.isArrowFunction(node));
+      return closure(node, node, inFunction || !T.isArrowFunction(node), inFunction);
     }
     if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
       const selfWrite = writeToOwnName(node, visit);
@@ -395,7 +395,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
    * live in an environment record must keep the record of its own iteration:
    * `(($env) => function () { … $env.i … })($env)`.
    */
-  function closure(original: ts.Node, node: ts.Node, innerIsFunction: boolean): ts.Node {
+  /** `outerInFunction`: for a class, what its heritage and computed keys see (they run outside it). */
+  function closure(original: ts.Node, node: ts.Node, innerIsFunction: boolean, outerInFunction = innerIsFunction): ts.Node {
     const holders = new Set<LocalId>();
     if (envBound === 0) {
       const scan = (n: ts.Node): void => {
@@ -414,7 +415,21 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
     // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
     if (holders.size > 0) envBound++;
-    const inner = T.visitEachChild(node, (c) => rewrite(c, innerIsFunction, new Set()), undefined) as unknown as ts.Expression;
+    const visitChild = (c: ts.Node): ts.Node => {
+      if (T.isClassLike(node)) {
+        // Heritage and computed member names are evaluated where the class is: `this`, `super`
+        // and `arguments` there are the enclosing function's.
+        if (T.isHeritageClause(c)) return rewrite(c, outerInFunction, new Set());
+        const name = (c as ts.NamedDeclaration).name;
+        if (name && T.isComputedPropertyName(name)) {
+          const key = F.updateComputedPropertyName(name, rewrite(name.expression, outerInFunction, new Set()) as ts.Expression);
+          const member = T.visitEachChild(c, (x) => (x === name ? key : rewrite(x, true, new Set())), undefined);
+          return member;
+        }
+      }
+      return rewrite(c, innerIsFunction, new Set());
+    };
+    const inner = T.visitEachChild(node, visitChild, undefined) as unknown as ts.Expression;
     if (holders.size === 0) return inner;
     envBound--;
     const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));

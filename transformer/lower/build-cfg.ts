@@ -394,8 +394,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       };
     },
     isRegisterLocal(id) {
+      // A binding that may be in its dead zone is not stable: reading it may throw, before the await.
       const l = localOf(id);
-      return l !== undefined && locals[l].storage === LocalStorage.Register;
+      return l !== undefined && locals[l].storage === LocalStorage.Register && !locals[l].tdz;
     },
     destructureAssignment,
     reference(id) {
