@@ -195,7 +195,9 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   startArgs.push(...lexical);
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
-  const body = F.createBlock([F.createReturnStatement(start)], false);
+  // A function strict by its own directive keeps it, so its `this` is not coerced either.
+  const ownDirective = fn.body && T.isBlock(fn.body) && fn.body.statements.length > 0 && T.isExpressionStatement(fn.body.statements[0]) && T.isStringLiteral(fn.body.statements[0].expression) && fn.body.statements[0].expression.text === "use strict";
+  const body = F.createBlock([...(ownDirective ? [F.createExpressionStatement(F.createStringLiteral("use strict"))] : []), F.createReturnStatement(start)], false);
   switch (fn.kind) {
     case SK.FunctionDeclaration:
       return F.updateFunctionDeclaration(fn as ts.FunctionDeclaration, modifiers, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);

@@ -79,6 +79,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const lName = names.claim("$l");
   const eName = names.claim("$e");
   const loopLabel = names.claim("$mc");
+  /** A jump out of a kept `try … finally` takes effect at the loop head (see JumpRewrite). */
+  const gName = names.claim("$g");
+  let usesPendingGoto = false;
   const rt = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(machineNames.runtime), member);
   const m = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(mName), member);
   const frameSlot = (offset: number, comment: string): ts.Expression =>
@@ -520,6 +523,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.createReturnStatement(F.createCallExpression(m("ret"), undefined, j.value ? [visit(j.value) as ts.Expression] : []));
     }
     const stmts = j.assigns.map(([local, v]) => assign(local, typeof v === "number" ? F.createNumericLiteral(v) : (visit(v) as ts.Expression)));
+    if (j.throughKeptFinally) {
+      usesPendingGoto = true;
+      const pending = F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createNumericLiteral(label(forward(j.target)))));
+      return F.createBlock([...stmts, pending, F.createContinueStatement(loopLabel)], false);
+    }
     return F.createBlock([...stmts, ...gotoStatements(j.target, undefined)], false);
   }
 
@@ -684,10 +692,24 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
   const resumeBody: ts.Statement[] = [];
+  // The body keeps its strictness wherever the resume function is placed (a class method's
+  // resume sits outside the class; a function may be strict by its own directive).
+  if (isStrict(T, fn)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
   if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
   resumeBody.push(...hoisted);
   resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(lName, undefined, undefined, m("s"))], T.NodeFlags.Let)));
-  resumeBody.push(F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock([body], true))));
+  const loopBody: ts.Statement[] = [body];
+  if (usesPendingGoto) {
+    // if ($g >= 0) { $l = $g; $g = -1; }
+    loopBody.unshift(
+      F.createIfStatement(
+        F.createGreaterThanEquals(F.createIdentifier(gName), F.createNumericLiteral(0)),
+        F.createBlock([F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createIdentifier(gName))), F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1))))], false),
+      ),
+    );
+    resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(gName, undefined, undefined, F.createPrefixMinus(F.createNumericLiteral(1)))], T.NodeFlags.Let)));
+  }
+  resumeBody.push(F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock(loopBody, true))));
 
   const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
   T.setEmitFlags(resume, T.EmitFlags.None);

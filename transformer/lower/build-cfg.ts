@@ -54,7 +54,17 @@ export type JumpRewrite =
   /** `return m.ret(value)` */
   | { kind: "return"; value: ts.Expression | undefined }
   /** assignments (completion locals), then continue at `target` */
-  | { kind: "goto"; assigns: Array<[LocalId, ts.Expression | number]>; target: BlockId };
+  | {
+      kind: "goto";
+      assigns: Array<[LocalId, ts.Expression | number]>;
+      target: BlockId;
+      /**
+       * The jump leaves a kept `try … finally`: that finally runs first and may throw, which must
+       * be dispatched from the block the jump started in — so the target is set only once the
+       * jump reaches the machine loop (`$g`, see emit).
+       */
+      throughKeptFinally?: boolean;
+    };
 
 export interface LoweredFunction {
   readonly cfg: Cfg;
@@ -528,29 +538,36 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       exits.push({ block: j.target, defs: fin ? new Set([fin.completion, fin.value]) : undefined });
     };
     const inner: string[] = [...labels];
-    const walk = (n: ts.Node, loopDepth: number, switchDepth: number, innerLabels: string[]): void => {
+    const walk = (n: ts.Node, loopDepth: number, switchDepth: number, innerLabels: string[], inFinallyTry: boolean): void => {
       if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+      const mark = (j: JumpRewrite): JumpRewrite => (j.kind === "goto" && inFinallyTry ? { ...j, throughKeptFinally: true } : j);
       if (T.isReturnStatement(n)) {
-        const j = lowerReturnJump(n.expression);
+        const j = mark(lowerReturnJump(n.expression));
         jumpRewrites.set(n, j);
         exitOf(j);
       } else if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
         const leaves = n.label ? !innerLabels.includes(n.label.text) : T.isBreakStatement(n) ? loopDepth + switchDepth === 0 : loopDepth === 0;
         if (leaves) {
-          const j = lowerJump(n);
+          const j = mark(lowerJump(n));
           jumpRewrites.set(n, j);
           exitOf(j);
         }
       }
       if (T.isLabeledStatement(n)) {
-        T.forEachChild(n, (c) => walk(c, loopDepth, switchDepth, [...innerLabels, n.label.text]));
+        T.forEachChild(n, (c) => walk(c, loopDepth, switchDepth, [...innerLabels, n.label.text], inFinallyTry));
+        return;
+      }
+      if (T.isTryStatement(n) && n.finallyBlock) {
+        walk(n.tryBlock, loopDepth, switchDepth, innerLabels, true);
+        if (n.catchClause) walk(n.catchClause, loopDepth, switchDepth, innerLabels, true);
+        walk(n.finallyBlock, loopDepth, switchDepth, innerLabels, inFinallyTry);
         return;
       }
       const isLoop = T.isIterationStatement(n, false);
-      T.forEachChild(n, (c) => walk(c, loopDepth + (isLoop ? 1 : 0), switchDepth + (T.isSwitchStatement(n) ? 1 : 0), innerLabels));
+      T.forEachChild(n, (c) => walk(c, loopDepth + (isLoop ? 1 : 0), switchDepth + (T.isSwitchStatement(n) ? 1 : 0), innerLabels, inFinallyTry));
     };
     // A kept statement that is itself a loop/switch owns its unlabeled break/continue; its labels too.
-    walk(node, 0, 0, []);
+    walk(node, 0, 0, [], false);
     void inner;
     emitOp(node, [], exits);
   }
