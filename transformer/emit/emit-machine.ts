@@ -523,12 +523,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.createReturnStatement(F.createCallExpression(m("ret"), undefined, j.value ? [visit(j.value) as ts.Expression] : []));
     }
     const stmts = j.assigns.map(([local, v]) => assign(local, typeof v === "number" ? F.createNumericLiteral(v) : (visit(v) as ts.Expression)));
-    if (j.throughKeptFinally) {
-      usesPendingGoto = true;
-      const pending = F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createNumericLiteral(label(forward(j.target)))));
-      return F.createBlock([...stmts, pending, F.createContinueStatement(loopLabel)], false);
-    }
-    return F.createBlock([...stmts, ...gotoStatements(j.target, undefined)], false);
+    // Every jump out of a kept statement goes through `$g`: one through a kept finally must, and
+    // a later jump from that finally (a `continue` overriding a `return`) must replace it.
+    usesPendingGoto = true;
+    const pending = F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createNumericLiteral(label(forward(j.target)))));
+    return F.createBlock([...stmts, pending, F.createContinueStatement(loopLabel)], false);
   }
 
   function emitTerminator(block: Block, next: number | undefined): ts.Statement[] {

@@ -61,7 +61,8 @@ export type JumpRewrite =
       /**
        * The jump leaves a kept `try … finally`: that finally runs first and may throw, which must
        * be dispatched from the block the jump started in — so the target is set only once the
-       * jump reaches the machine loop (`$g`, see emit).
+       * jump reaches the machine loop (`$g`, see emit). (Emit routes every jump out of a kept
+       * statement that way; this records why it must.)
        */
       throughKeptFinally?: boolean;
     };
