@@ -82,6 +82,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   /** A jump out of a kept `try … finally` takes effect at the loop head (see JumpRewrite). */
   const gName = names.claim("$g");
   let usesPendingGoto = false;
+  /** How many pending-goto jumps were emitted so far (to see which kept statements have one). */
+  let pendingJumps = 0;
   const rt = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(machineNames.runtime), member);
   const m = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(mName), member);
   const frameSlot = (offset: number, comment: string): ts.Expression =>
@@ -526,6 +528,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     // Every jump out of a kept statement goes through `$g`: one through a kept finally must, and
     // a later jump from that finally (a `continue` overriding a `return`) must replace it.
     usesPendingGoto = true;
+    pendingJumps++;
     const pending = F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createNumericLiteral(label(forward(j.target)))));
     return F.createBlock([...stmts, pending, F.createContinueStatement(loopLabel)], false);
   }
@@ -659,7 +662,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       stmts.push(F.createExpressionStatement(F.createAssignment(m("c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
     }
     const chain = chains.get(block.id)!;
-    for (const b of chain) for (const op of b.ops) stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+    for (const b of chain) {
+      for (const op of b.ops) {
+        const jumpsBefore = pendingJumps;
+        stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+        // A kept statement that can start a jump may also finish normally after an exception
+        // cancelled that jump inside it (caught by its own catch): nothing may stay pending.
+        if (pendingJumps !== jumpsBefore) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1)))));
+      }
+    }
     const next = order[i + 1]?.id;
     stmts.push(...emitTerminator(chain[chain.length - 1], next));
     const name = label(block.id) < stateNames.length ? stateNames[label(block.id)] : undefined;
@@ -677,6 +688,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const r = cfg.regions[regionId];
       const err = F.createIdentifier(eName);
       const enter = r.kind === RegionKind.Catch ? [assign(r.completion, err)] : [assign(r.completion, F.createNumericLiteral(Completion.Throw)), assign(r.value!, err)];
+      // An exception cancels a jump still pending from a kept statement (its finally threw).
+      if (usesPendingGoto) enter.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1)))));
       labels.forEach((l, k) => {
         const isLast = k === labels.length - 1;
         dispatch.push(F.createCaseClause(F.createNumericLiteral(l), isLast ? [...enter, ...gotoStatements(r.handler, undefined)] : []));
