@@ -5,9 +5,7 @@
  *
  *     var approve$State = $am.states(["Unresumed", …], { v: 1, id: "src/orders.ts#approve", … });
  *
- * NOT WIRED YET: the emitter (emit/emit-machine.ts) still emits `states([...])` alone. To wire
- * it: after `buildMachineReport`, call `buildMachineInfo(report, { file, duplicateName, facts,
- * isArrow })` and pass `machineInfoLiteral(ts, info)` as the second argument of `states`.
+ * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
  * In:  a FunctionReport (machine-report.ts), the file id (project-relative, `/`-separated), the
  *      function's scope facts.
