@@ -18,15 +18,28 @@
  *  - Before `m.await(x)` the code stores the state number in `m.s` and every live value in `m.f`;
  *    slots not live at that state are cleared, so a suspended machine retains nothing dead.
  *
- * Timing (the semantics contract): `await x` resumes exactly when native `await x` would,
- * because it *is* a native `await`: a machine runs inside `drive`, a native async function that
- * calls the resume function until it suspends, then performs `await m.awaiting` itself and
- * calls it again. The engine does PromiseResolve and PerformPromiseThen, so monkey-patched
- * `then`, `constructor` getters and `Promise[Symbol.species]` are consulted exactly as often as
- * native code consults them, a rejection arrives as a throw at the await, and the machine's
- * promise is the driver's own: returning a thenable or throwing settles it as a native async
- * function would. The driver costs what an async function activation costs — nothing per await
- * beyond the native await itself. `poll` makes a machine a `Future` for the executor.
+ * Timing (the semantics contract): `await x` resumes exactly when native `await x` would, and
+ * runs exactly the user code native runs. Two ways of waiting keep that promise:
+ *
+ *  - `x` is a primitive (the common `await i`, `await cond`): native wraps it in a fresh
+ *    promise, so nothing user-visible is consulted, and resumes one tick later. The machine
+ *    attaches its resume closure (made once per machine) to `TICK`, a fulfilled promise no user
+ *    code can reach whose `then` consults no user-visible property: one reaction job, enqueued
+ *    at once — the same tick, with no await closure, no generator and no promise per await
+ *    beyond the reaction's own.
+ *  - `x` is an object (a promise, a thenable, anything else): the machine continues inside
+ *    `drive`, a native async function that performs `await x` itself. The engine does
+ *    PromiseResolve and PerformPromiseThen, so monkey-patched `then`, `constructor` getters and
+ *    `Promise[Symbol.species]` are consulted exactly as often as native code consults them, and
+ *    a rejection arrives as a throw at the await. (A machine never goes back from `drive` to
+ *    `TICK`: the driver's activation is already paid for, and its awaits are native ones.)
+ *
+ * The machine's promise: a machine that finishes before its first `await` returns a settled
+ * promise (`return v` resolves it as an async function's `return` does: a thenable is followed).
+ * One that first waits on an object returns its driver's promise — the activation *is* the
+ * async function, settled by its return or throw. One that first waits on a primitive makes a
+ * promise and keeps its resolving functions (`settle`), which a later driver uses too.
+ * `poll` makes a machine a `Future` for the executor.
  */
 
 import type { Context } from "./context";
@@ -37,38 +50,78 @@ import type { MachineInfo } from "./inspect/machine-info";
 
 const NativePromise = Promise;
 const promiseThen = Promise.prototype.then;
+const promiseResolve = Promise.resolve;
+const promiseReject = Promise.reject;
 
 /**
- * Runs a machine to completion: resume until it suspends, `await` what it awaits (a native
- * await: exact timing and lookups), deliver the outcome, repeat. `suspended`: start by awaiting
- * `m.awaiting` (a restored machine) rather than by running the resume function.
+ * A fulfilled promise only this module can reach. Its prototype holds an own data property
+ * `constructor: undefined`, so `then` on it finds no species constructor without consulting
+ * `Promise.prototype.constructor` or `Promise[Symbol.species]` (which user code may patch): it
+ * creates a plain promise for the reaction and enqueues the reaction job at once.
  */
-async function drive(m: Machine, value: unknown, isThrow: boolean, suspended: boolean): Promise<unknown> {
+const TICK: Promise<unknown> = promiseResolve.call(NativePromise, undefined) as Promise<unknown>;
+Object.setPrototypeOf(TICK, Object.create(NativePromise.prototype, { constructor: { value: undefined } }));
+
+/** True when `await x` consults nothing user-visible: `x` is neither an object nor a function. */
+function isPrimitive(x: unknown): boolean {
+  return (typeof x !== "object" && typeof x !== "function") || x === null;
+}
+
+/**
+ * Runs a machine from a suspension on `awaiting` to completion with native awaits. Without
+ * resolving functions (`m.resolveFn` undefined) this activation's promise is the machine's
+ * (returned by `run`); with them the machine already has a promise and is settled through them.
+ */
+async function drive(m: Machine, awaiting: unknown): Promise<unknown> {
+  const resolveFn = m.resolveFn;
   for (;;) {
-    if (suspended) {
-      try {
-        value = await m.awaiting;
-        isThrow = false;
-      } catch (error) {
-        value = error;
-        isThrow = true;
-      }
-      m.awaiting = undefined;
+    let value: unknown;
+    let isThrow = false;
+    try {
+      value = await awaiting;
+    } catch (error) {
+      value = error;
+      isThrow = true;
     }
-    suspended = true;
+    m.awaiting = undefined;
     let result: unknown;
     try {
       result = m.resume(m, value, isThrow);
     } catch (error) {
-      if (onPanic !== undefined) onPanic(m, error, isThrow && error === value);
-      m.finish(ReservedState.Panicked, error);
-      throw error;
+      m.panic(error, isThrow && error === value);
+      if (resolveFn === undefined) throw error;
+      m.rejectFn!(error);
+      return undefined;
     }
     if (result === DONE) {
       m.finish(ReservedState.Returned, m.r);
-      return m.r;
+      if (resolveFn === undefined) return m.r;
+      resolveFn(m.r);
+      return undefined;
     }
+    awaiting = m.awaiting;
   }
+}
+
+type ResolveFn = (value: unknown) => void;
+type RejectFn = (error: unknown) => void;
+
+/** `new Promise(captureSettlers)` hands the resolving functions to `capturing` (no closure per call). */
+let capturing: { resolveFn: ResolveFn | undefined; rejectFn: RejectFn | undefined } | undefined;
+function captureSettlers(resolve: ResolveFn, reject: RejectFn): void {
+  capturing!.resolveFn = resolve;
+  capturing!.rejectFn = reject;
+}
+
+/** A promise resolved with `value` as an async function's `return value` resolves its promise. */
+function resolvedWith(value: unknown): Promise<unknown> {
+  if (isPrimitive(value)) return promiseResolve.call(NativePromise, value) as Promise<unknown>;
+  const holder: { resolveFn: ResolveFn | undefined; rejectFn: RejectFn | undefined } = { resolveFn: undefined, rejectFn: undefined };
+  capturing = holder;
+  const promise = new NativePromise(captureSettlers);
+  capturing = undefined;
+  (holder.resolveFn as ResolveFn)(value);
+  return promise;
 }
 
 /** What the resume function returns when the machine finished (`return m.ret(x)`). */
@@ -170,6 +223,11 @@ export class Machine implements Future<unknown> {
   declare promise: Promise<unknown>;
   /** The value this machine waits on, while suspended (for dumps and snapshots). */
   declare awaiting: unknown;
+  /** The resolving functions of `promise`, when the machine made it (it first waited on a primitive). */
+  declare resolveFn: ResolveFn | undefined;
+  declare rejectFn: RejectFn | undefined;
+  /** The reaction that resumes the machine after a tick (`await` of a primitive), made once. */
+  declare private tick: (() => void) | undefined;
   declare private listeners: CompletionListener[] | undefined;
   /** The last waker `poll` registered (each distinct waker is registered once). */
   declare private pollWaker: Waker | undefined;
@@ -190,6 +248,9 @@ export class Machine implements Future<unknown> {
     (this as { resume: Resume }).resume = resume;
     this.promise = undefined!;
     this.awaiting = undefined;
+    this.resolveFn = undefined;
+    this.rejectFn = undefined;
+    this.tick = undefined;
   }
 
   /**
@@ -198,9 +259,60 @@ export class Machine implements Future<unknown> {
    * a machine restored at a suspend state by awaiting `outcome` first.
    */
   run(outcome?: { value: unknown } | { error: unknown }): Promise<unknown> {
-    if (outcome === undefined) return (this.promise = drive(this, undefined, false, false));
-    this.awaiting = "error" in outcome ? NativePromise.reject(outcome.error) : outcome.value;
-    return (this.promise = drive(this, undefined, false, true));
+    if (outcome !== undefined) {
+      this.awaiting = "error" in outcome ? promiseReject.call(NativePromise, outcome.error) : outcome.value;
+      return (this.promise = this.firstWait());
+    }
+    let result: unknown;
+    try {
+      result = this.resume(this, undefined, false);
+    } catch (error) {
+      this.panic(error, false);
+      return (this.promise = promiseReject.call(NativePromise, error) as Promise<unknown>);
+    }
+    if (result === DONE) {
+      this.finish(ReservedState.Returned, this.r);
+      return (this.promise = resolvedWith(this.r));
+    }
+    return (this.promise = this.firstWait());
+  }
+
+  /** The first suspension (on `this.awaiting`): makes the machine's promise and waits. */
+  private firstWait(): Promise<unknown> {
+    const awaiting = this.awaiting;
+    if (!isPrimitive(awaiting)) return drive(this, awaiting);
+    capturing = this;
+    const promise = new NativePromise(captureSettlers);
+    capturing = undefined;
+    promiseThen.call(TICK, (this.tick = () => this.step(this.awaiting)));
+    return promise;
+  }
+
+  /** Resumes after a tick with the primitive `value`, and runs to the next suspension. */
+  private step(value: unknown): void {
+    this.awaiting = undefined;
+    let result: unknown;
+    try {
+      result = this.resume(this, value, false);
+    } catch (error) {
+      this.panic(error, false);
+      this.rejectFn!(error);
+      return;
+    }
+    if (result === DONE) {
+      this.finish(ReservedState.Returned, this.r);
+      this.resolveFn!(this.r);
+      return;
+    }
+    const awaiting = this.awaiting;
+    if (isPrimitive(awaiting)) promiseThen.call(TICK, this.tick);
+    else void drive(this, awaiting);
+  }
+
+  /** Records a panic: `error` escaped the resume function (`fromAwait`: it is the rejection it was resumed with). */
+  panic(error: unknown, fromAwait: boolean): void {
+    if (onPanic !== undefined) onPanic(this, error, fromAwait);
+    this.finish(ReservedState.Panicked, error);
   }
 
   /** Suspends on `value` (the driver awaits it); the generated code writes `return m.await(x)`. */

@@ -14,7 +14,7 @@ import { start, type Machine } from "../../runtime/index";
 
 type Log = string[];
 const originalThen = Promise.prototype.then;
-const TICKS = 10;
+const TICKS = 20;
 
 function fmt(value: unknown): string {
   if (value instanceof Error) return `Error(${value.message})`;
@@ -319,6 +319,66 @@ describe("(9) machine timing equals native", () => {
     expect(log).toEqual(["resumed at state 3 (isThrow true) Error(constructor getter)"]);
     expect(await promise).toBe("recovered");
   });
+
+  // A machine waits on a primitive with a reaction on a private promise and on an object inside a
+  // native driver, and switches from the first to the second mid-run: a run that mixes them must
+  // still line up with native await by await, and settle (return or throw) in the same tick.
+  const sequences: Record<string, string[]> = {
+    "primitives, then objects, then primitives": ["plain value", "undefined", "resolved native promise", "plain value", "thenable resolving a tick later", "rejected native promise", "plain value"],
+    "objects first, then primitives": ["pending promise resolved two ticks later", "plain value", "thenable rejecting", "undefined", "resolved native promise"],
+    "patched lookups across both ways of waiting": ["patched Promise.prototype.constructor getter", "patched Promise[Symbol.species] getter", "plain value", "native promise with an own constructor getter"],
+  };
+  for (const [name, keys] of Object.entries(sequences)) {
+    for (const ending of ["return", "throw"] as const) {
+      test(`sequence (${ending}): ${name}`, async () => {
+        const seq: Case = {
+          make: (log) => keys.map((k) => () => cases[k].make(log)),
+          patch: (log) => {
+            const undo = keys.map((k) => cases[k].patch?.(log)).filter((u) => u !== undefined);
+            return () => undo.reverse().forEach((u) => u());
+          },
+        };
+        const nativeSeq = async (log: Log, makers: unknown): Promise<unknown> => {
+          log.push("start");
+          let n = 0;
+          for (const make of makers as (() => unknown)[]) {
+            try {
+              log.push(`resumed ${fmt(await make())}`);
+            } catch (error) {
+              log.push(`caught ${fmt(error)}`);
+            }
+            n++;
+          }
+          if (ending === "throw") throw new Error(`after ${n}`);
+          return n;
+        };
+        const machineSeq = (log: Log, makers: unknown): Promise<unknown> => {
+          const list = makers as (() => unknown)[];
+          let k = 0;
+          return start(
+            (m: Machine, value: unknown, isThrow: boolean) => {
+              if (m.s === 0) log.push("start");
+              else log.push(isThrow ? `caught ${fmt(value)}` : `resumed ${fmt(value)}`);
+              if (k < list.length) {
+                m.s = 3;
+                return m.await(list[k++]());
+              }
+              if (ending === "throw") throw new Error(`after ${k}`);
+              return m.ret(k);
+            },
+            0,
+            undefined,
+            undefined,
+            [],
+          );
+        };
+        const native = await trace(seq, nativeSeq);
+        const machine = await trace(seq, machineSeq);
+        console.log(`[timing] sequence ${ending} ${name}\n  native:  ${native.join(" | ")}\n  machine: ${machine.join(" | ")}`);
+        expect(machine).toEqual(native);
+      });
+    }
+  }
 
   test("the brief's cases resume in the expected tick (plain: 1, native promise: 1, thenable: 2)", async () => {
     const resumedAfter = (log: Log) => {
