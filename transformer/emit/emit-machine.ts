@@ -66,6 +66,9 @@ export interface EmitInput {
   isArrow: boolean;
 }
 
+/** State numbers below this are reserved (Unresumed, Returned, Panicked); suspends follow. */
+const FIRST_SUSPEND_STATE = 3;
+
 export function emitMachine(input: EmitInput): EmittedMachine {
   const { tsApi: T, fn, scopes, lowered, liveness, layout, names, machineNames } = input;
   const F = T.factory;
@@ -110,11 +113,43 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     return b.id;
   };
   const reachable = computeReachable();
+
+  // Inlining: a block reached by exactly one terminator edge (no other jump, not a state's entry
+  // or a handler), in the same exception region as the block that jumps to it, is emitted at
+  // that jump — inside the `if` of a branch, after a `goto` — with no trip through the dispatch
+  // switch. What is left are the cases: the entry, the resume blocks, handlers and join points.
+  const predecessors = new Map<number, number>();
+  const exitTargets = new Set<number>();
+  for (const b of cfg.blocks) {
+    if (!reachable.has(b.id)) continue;
+    for (const s of successors(b.term)) predecessors.set(forward(s), (predecessors.get(forward(s)) ?? 0) + 1);
+    for (const op of b.ops) for (const e of op.exits) exitTargets.add(forward(e.block));
+  }
+  // An inlined block in another region than the code it is inlined into still gets a label: the
+  // inlined code starts with `$l = label`, so an exception in it finds its own handler.
+  /** Whether a jump to `to` emits the target's code in place. */
+  const inlines = (to: number): boolean => {
+    const t = forward(to);
+    return !special.has(t) && !exitTargets.has(t) && predecessors.get(t) === 1;
+  };
+  const inlined = new Set<number>();
+  const crossRegion = new Set<number>();
+  for (const b of cfg.blocks) {
+    if (!reachable.has(b.id)) continue;
+    for (const s of successors(b.term)) {
+      if (!inlines(s)) continue;
+      inlined.add(forward(s));
+      if (cfg.blocks[forward(s)].region !== b.region) crossRegion.add(forward(s));
+    }
+  }
+  const caseBlocks = cfg.blocks.filter((b) => reachable.has(b.id) && !inlined.has(b.id));
+
   const labelOf = new Map<number, number>();
   labelOf.set(cfg.entry, 0);
   for (const s of cfg.suspends) labelOf.set(s.resume, s.state);
   let nextLabel = 3 + cfg.suspends.length;
-  for (const b of cfg.blocks) if (reachable.has(b.id) && !labelOf.has(b.id)) labelOf.set(b.id, nextLabel++);
+  for (const b of caseBlocks) if (!labelOf.has(b.id)) labelOf.set(b.id, nextLabel++);
+  for (const b of cfg.blocks) if (crossRegion.has(b.id)) labelOf.set(b.id, nextLabel++);
   const label = (block: number): number => labelOf.get(block)!;
   const stateNames = ["Unresumed", "Returned", "Panicked", ...cfg.suspends.map((s) => s.name)];
 
@@ -510,6 +545,19 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- jumps and terminators
 
+  /**
+   * A jump from a block in `region` to `to`: the target's code itself when it is inlined (see
+   * `inlines`), else `gotoStatements`. `next`: the case emitted next, when the jump ends the case.
+   */
+  function jumpTo(to: number, next: number | undefined): ts.Statement[] {
+    if (!inlines(to)) return gotoStatements(to, next);
+    const target = forward(to);
+    const stmts: ts.Statement[] = [];
+    if (crossRegion.has(target)) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target)))));
+    emitBlockCode(cfg.blocks[target], next, stmts);
+    return stmts;
+  }
+
   /** `$l = target; continue $mc;` — or just `$l = target;` when `target` is the block emitted next. */
   function gotoStatements(to: number, next: number | undefined): ts.Statement[] {
     const target = forward(to);
@@ -538,9 +586,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const v = (e: ts.Node): ts.Expression => rewrite(e, false, new Set()) as ts.Expression;
     switch (term.kind) {
       case TerminatorKind.Goto:
-        return gotoStatements(term.target, next);
+        return jumpTo(term.target, next);
       case TerminatorKind.Branch:
-        return [F.createIfStatement(v(term.test), F.createBlock(gotoStatements(term.then, undefined)), undefined), ...gotoStatements(term.else, next)];
+        return [F.createIfStatement(v(term.test), F.createBlock(jumpTo(term.then, undefined)), undefined), ...jumpTo(term.else, next)];
       case TerminatorKind.Return:
         return [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, term.value ? [v(term.value)] : []))];
       case TerminatorKind.Throw:
@@ -553,15 +601,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         const cv = (): ts.Expression => access(term.value);
         clauses.push(
           F.createCaseClause(F.createNumericLiteral(Completion.Return), term.returnTo
-            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...gotoStatements(term.returnTo.block, undefined)]
+            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...jumpTo(term.returnTo.block, undefined)]
             : [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, [cv()]))]),
         );
         clauses.push(F.createCaseClause(F.createNumericLiteral(Completion.Throw), [F.createThrowStatement(cv())]));
         for (const [code, cont] of term.jumps) {
           const stmts = cont.completion !== undefined ? [assign(cont.completion, F.createNumericLiteral(code))] : [];
-          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...gotoStatements(cont.target, undefined)]));
+          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...jumpTo(cont.target, undefined)]));
         }
-        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...gotoStatements(term.next, next)];
+        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...jumpTo(term.next, next)];
       }
     }
   }
@@ -614,39 +662,48 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
   }
 
-  // Block merging: a block reached only by a `goto` from one block, in the same exception
-  // region, is emitted inside that block — no trip through the dispatch switch.
-  const predecessors = new Map<number, number>();
-  const countEdge = (to: number): void => {
-    const t = forward(to);
-    predecessors.set(t, (predecessors.get(t) ?? 0) + 1);
-  };
-  for (const b of cfg.blocks) {
-    if (!reachable.has(b.id)) continue;
-    for (const s of successors(b.term)) countEdge(s);
-    for (const op of b.ops) for (const e of op.exits) countEdge(e.block);
-  }
-  const absorbed = new Set<number>();
-  /** The chain of blocks emitted as one case, starting at `block`. */
-  const chainOf = (block: Block): Block[] => {
-    const chain = [block];
-    for (let b = block; b.term.kind === TerminatorKind.Goto; ) {
-      const next = cfg.blocks[forward(b.term.target)];
-      if (special.has(next.id) || predecessors.get(next.id) !== 1 || next.region !== block.region || chain.includes(next)) break;
-      chain.push(next);
-      b = next;
+  /** A block's code: its operations, then its terminator (jumps to inlined blocks emit them). */
+  function emitBlockCode(b: Block, next: number | undefined, stmts: ts.Statement[]): void {
+    for (const op of b.ops) {
+      const jumpsBefore = pendingJumps;
+      stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+      // A kept statement that can start a jump may also finish normally after an exception
+      // cancelled that jump inside it (caught by its own catch): nothing may stay pending.
+      if (pendingJumps !== jumpsBefore) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1)))));
     }
-    return chain;
-  };
-  const byLabel = cfg.blocks.filter((b) => reachable.has(b.id)).sort((a, b) => label(a.id) - label(b.id));
-  const chains = new Map<number, Block[]>();
-  for (const b of byLabel) {
-    if (absorbed.has(b.id)) continue;
-    const chain = chainOf(b);
-    chains.set(b.id, chain);
-    for (const c of chain.slice(1)) absorbed.add(c.id);
+    stmts.push(...emitTerminator(b, next));
   }
-  const order = byLabel.filter((b) => !absorbed.has(b.id));
+
+  // Case order: a case whose code ends by going on to another case is followed by that case when
+  // it can be, so the jump is a fall-through (`$l = k;` and no trip through the switch). Cases
+  // come in source order (the entry, then the states), except that where the entry and a resume
+  // block go on to the same case — a loop's head — the resume block gets the fall-through: it
+  // runs at every await, the entry once.
+  /** The case a block's code ends by going to (through the blocks it inlines), if any. */
+  const tailOf = (b: Block): number | undefined => {
+    const term = b.term;
+    const to = term.kind === TerminatorKind.Goto ? term.target : term.kind === TerminatorKind.Branch ? term.else : term.kind === TerminatorKind.EndFinally ? term.next : undefined;
+    if (to === undefined) return undefined;
+    return inlines(to) ? tailOf(cfg.blocks[forward(to)]) : forward(to);
+  };
+  const isResume = (b: Block): boolean => label(b.id) >= FIRST_SUSPEND_STATE && label(b.id) < stateNames.length;
+  const order: Block[] = [];
+  {
+    const placed = new Set<number>();
+    const roots = [...caseBlocks].sort((a, b) => label(a.id) - label(b.id));
+    const wantedByResume = new Set<number>();
+    for (const b of roots) if (isResume(b)) for (let t = tailOf(b), k = 0; t !== undefined && k < roots.length; t = tailOf(cfg.blocks[t]), k++) wantedByResume.add(t);
+    for (const root of roots) {
+      for (let b: Block | undefined = root; b !== undefined && !placed.has(b.id); ) {
+        placed.add(b.id);
+        order.push(b);
+        const tail = tailOf(b);
+        const fromResumeChain = isResume(root);
+        b = tail !== undefined && !inlined.has(tail) && (fromResumeChain || !wantedByResume.has(tail)) ? cfg.blocks[tail] : undefined;
+      }
+    }
+  }
+
   const clauses: ts.CaseClause[] = [];
   order.forEach((block, i) => {
     const stmts: ts.Statement[] = [];
@@ -661,18 +718,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       // Captured locals live as long as the closures that see them: their own array, not the frame.
       stmts.push(F.createExpressionStatement(F.createAssignment(m("c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
     }
-    const chain = chains.get(block.id)!;
-    for (const b of chain) {
-      for (const op of b.ops) {
-        const jumpsBefore = pendingJumps;
-        stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
-        // A kept statement that can start a jump may also finish normally after an exception
-        // cancelled that jump inside it (caught by its own catch): nothing may stay pending.
-        if (pendingJumps !== jumpsBefore) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1)))));
-      }
-    }
-    const next = order[i + 1]?.id;
-    stmts.push(...emitTerminator(chain[chain.length - 1], next));
+    emitBlockCode(block, order[i + 1]?.id, stmts);
     const name = label(block.id) < stateNames.length ? stateNames[label(block.id)] : undefined;
     clauses.push(F.createCaseClause(name ? commented(label(block.id), name) : F.createNumericLiteral(label(block.id)), stmts));
   });
@@ -682,7 +728,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   let body: ts.Statement = F.createSwitchStatement(F.createIdentifier(lName), F.createCaseBlock(clauses));
   if (cfg.regions.length > 0) {
     const byRegion = new Map<number, number[]>();
-    for (const b of order) if (b.region !== undefined) (byRegion.get(b.region) ?? byRegion.set(b.region, []).get(b.region)!).push(label(b.id));
+    for (const b of [...order, ...cfg.blocks.filter((x) => crossRegion.has(x.id))]) if (b.region !== undefined) (byRegion.get(b.region) ?? byRegion.set(b.region, []).get(b.region)!).push(label(b.id));
     const dispatch: ts.CaseClause[] = [];
     for (const [regionId, labels] of byRegion) {
       const r = cfg.regions[regionId];
