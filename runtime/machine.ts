@@ -196,7 +196,10 @@ export class Machine implements Future<unknown> {
   // Fields are declared, not initialized: the constructor assigns the ones every machine has,
   // in one order, so all machines share one hidden class and creating one is a few stores
   // (class-field initializers would [[Define]] each property, measurably slower per call).
-  // The rarely used ones (listeners, pollWaker, rejectionObserved) stay absent until needed.
+  // The rarely used ones (the super accessor, outer arguments and new.target of the few functions
+  // that need them; the resolving functions and tick reaction of a machine that waited on a
+  // primitive first; listeners, pollWaker, rejectionObserved) stay absent until needed: a
+  // machine is smaller and quicker to make when it does not carry them.
 
   /** The state: `Unresumed`, a suspend state, `Returned` or `Panicked`. */
   declare s: number;
@@ -207,7 +210,7 @@ export class Machine implements Future<unknown> {
   /** `this` of the call (for arrows: of the enclosing function). */
   declare t: unknown;
   /** The call's arguments (for arrows: the enclosing function's, when the body uses them). */
-  declare a: ArrayLike<unknown>;
+  declare a: ArrayLike<unknown> | undefined;
   /** For methods that use `super`: `(key, value, isSet) => …super[key]…`, created by the method's wrapper. */
   declare h: SuperAccessor | undefined;
   /** For async arrows that read `arguments`: the enclosing function's arguments object. */
@@ -234,23 +237,20 @@ export class Machine implements Future<unknown> {
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
   declare private rejectionObserved: boolean | undefined;
 
-  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
+  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
     this.s = ReservedState.Unresumed;
     this.f = frameSize === 0 ? EMPTY_FRAME : new Array(frameSize);
     this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    this.h = home;
-    this.o = outerArguments;
-    this.n = newTarget;
+    if (home !== undefined) this.h = home;
+    if (outerArguments !== undefined) this.o = outerArguments;
+    if (newTarget !== undefined) this.n = newTarget;
     this.r = undefined;
     (this as { names: StateEnum | undefined }).names = names;
     (this as { resume: Resume }).resume = resume;
     this.promise = undefined!;
     this.awaiting = undefined;
-    this.resolveFn = undefined;
-    this.rejectFn = undefined;
-    this.tick = undefined;
   }
 
   /**
@@ -404,14 +404,14 @@ Object.freeze(EMPTY_FRAME);
  * Starts a compiled async function: builds its machine, runs it synchronously to its first
  * `await` (as native async functions do) and returns its native promise.
  */
-export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
+export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m.run();
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
-export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
+export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   m.run();

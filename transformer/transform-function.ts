@@ -143,6 +143,7 @@ export function toFlowGraph(cfg: Cfg): FlowBlock[] {
 /**
  * [source]  async function f(a, b = 1) { … }
  * [wrapper] function f(a) { return $am.start(f$resume, 2, f$State, this, arguments); }
+ *           (simple parameters and no `arguments` in the body: `…, this, [a])`)
  * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
  * methods, the home object (`super` is reached through `(k) => super[k]`).
  */
@@ -154,9 +155,14 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   const isArrow = T.isArrowFunction(fn);
   let wrapperParams: ts.ParameterDeclaration[];
   let args: ts.Expression;
+  const facts = ctx.scopes.facts.get(fn);
   if (simple) {
     wrapperParams = params.map((p) => F.createParameterDeclaration(undefined, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
-    args = isArrow ? F.createArrayLiteralExpression(params.map((p) => F.createIdentifier((p.name as ts.Identifier).text))) : F.createIdentifier("arguments");
+    // The machine reads its parameters from `a`; only a body that reads `arguments` needs the
+    // arguments object itself (extra arguments, mapped parameters), others pass an array — no
+    // arguments object is made per call.
+    const needsArgumentsObject = !isArrow && facts?.usesArguments === true;
+    args = needsArgumentsObject ? F.createIdentifier("arguments") : params.length === 0 ? F.createVoidZero() : F.createArrayLiteralExpression(params.map((p) => F.createIdentifier((p.name as ts.Identifier).text)));
   } else {
     let length = params.findIndex((p) => p.initializer || p.dotDotDotToken);
     if (length < 0) length = params.length;
@@ -177,7 +183,6 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
     F.createThis(),
     args,
   ];
-  const facts = ctx.scopes.facts.get(fn);
   if (facts?.usesSuper) {
     // (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's.
     const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
@@ -193,6 +198,8 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   if (isArrow && (facts?.usesArguments || lexical.length > 0)) lexical.unshift(facts?.usesArguments ? F.createIdentifier("arguments") : F.createVoidZero());
   if (lexical.length > 0 && !facts?.usesSuper) startArgs.push(F.createVoidZero());
   startArgs.push(...lexical);
+  // No parameters and no arguments object: nothing to pass (trailing `void 0`s are dropped).
+  while (startArgs.length > 4 && T.isVoidExpression(startArgs[startArgs.length - 1])) startArgs.pop();
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   // A function strict by its own directive keeps it, so its `this` is not coerced either.

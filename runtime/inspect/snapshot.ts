@@ -102,7 +102,7 @@ export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
   m.f.forEach((v, i) => roots.push([v, frameNames[i] ?? `f[${i}]`]));
   (m.c ?? []).forEach((v, i) => roots.push([v, captureNames[i]]));
   if (d.uses.this) roots.push([m.t, "this"]);
-  if (d.uses.arguments) Array.from(m.a).forEach((v, i) => roots.push([v, `arguments[${i}]`]));
+  if (d.uses.arguments) Array.from(m.a ?? []).forEach((v, i) => roots.push([v, `arguments[${i}]`]));
   if (d.uses.outerArguments) Array.from(m.o ?? []).forEach((v, i) => roots.push([v, `arguments[${i}] (of the enclosing function)`]));
   if (d.uses.newTarget) roots.push([m.n, "new.target"]);
 
@@ -126,7 +126,7 @@ export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
     frame: m.f.map((v, i) => encoder.encode(v, frameNames[i] ?? `f[${i}]`)),
     captures: m.c === undefined ? null : m.c.map((v, i) => encoder.encode(v, captureNames[i])),
     ...(d.uses.this ? { this: encoder.encode(m.t, "this") } : {}),
-    ...(d.uses.arguments ? { arguments: Array.from(m.a, (v, i) => encoder.encode(v, `arguments[${i}]`)) } : {}),
+    ...(d.uses.arguments ? { arguments: Array.from(m.a ?? [], (v, i) => encoder.encode(v, `arguments[${i}]`)) } : {}),
     ...(d.uses.outerArguments ? { outerArguments: Array.from(m.o ?? [], (v, i) => encoder.encode(v, `arguments[${i}]`)) } : {}),
     ...(d.uses.newTarget ? { newTarget: encoder.encode(m.n, "new.target") } : {}),
     variables: { frame: frameNames, captures: captureNames },

@@ -1291,7 +1291,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // In sloppy code a function with simple parameters has a mapped `arguments`: writing a
   // parameter writes `arguments[i]` and back — for the parameters the call passed. Those live
   // in the arguments object; the others in `m.p.values` (see emit: Argument storage).
-  const aliasArguments = paramsSimple && !isStrict(T, fn) && scopes.facts.get(fn)?.usesArguments === true;
+  // (An arrow has no arguments object of its own: its `arguments` is the enclosing function's.)
+  const aliasArguments = paramsSimple && !isStrict(T, fn) && !T.isArrowFunction(fn) && scopes.facts.get(fn)?.usesArguments === true;
   declareScope(fn, true, () => {
     if (aliasArguments) {
       params.forEach((p, i) => {
