@@ -11,7 +11,7 @@
  *     leaf/           fromPromise, sleep, ready, pollFn
  *     combinators/    join, select
  */
-export { Machine, start, startMachine, states, DONE } from "./machine";
+export { Machine, start, startWithFrame, startMachine, states, DONE } from "./machine";
 export type { Resume, StateEnum, CompletionListener } from "./machine";
 export { TDZ, checkTdz, constAssign, assignChecked, call, construct, strings, asyncFunction, parameterStore, requireDestructurable, toPropertyKey, objectRest, destructuringIterator, destructuringStep, destructuringRest, destructuringClose, getIterator, iteratorStep, iteratorClose, forInKeys, forInHas, restArguments } from "./helpers";
 export type { IteratorRecord } from "./helpers";

@@ -410,6 +410,18 @@ export function start(resume: Resume, frameSize: number, names: StateEnum | unde
   return m.run();
 }
 
+/**
+ * `start` for a function whose parameters are plain names it reads only as names: the wrapper
+ * passes them as the first offsets of the frame itself (`[a, b, void 0…]`, as long as the frame),
+ * so a call allocates no arguments object and no second array.
+ */
+export function startWithFrame(resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
+  const m = new Machine(resume, 0, names, thisArg, undefined, home, outerArguments, newTarget);
+  m.f = frame;
+  if (onStart !== undefined) onStart(m);
+  return m.run();
+}
+
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
 export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
   const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);

@@ -114,6 +114,7 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
     machineNames,
     transformNested: ctx.transformNested,
     isArrow: T.isArrowFunction(fn),
+    paramsInFrame: paramsInFrame(T, fn, ctx),
   });
   } catch (e) {
     if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
@@ -141,6 +142,21 @@ export function toFlowGraph(cfg: Cfg): FlowBlock[] {
 }
 
 /**
+ * How many parameters the wrapper passes in the frame itself (`$am.startWithFrame(…, [a, b])`):
+ * all of them when they are plain names and the body does not read `arguments` (an arrow's
+ * `arguments` is the enclosing function's), so a call makes one array — the frame — and no
+ * arguments object, and nothing outlives the parameters' last use. Otherwise undefined: the
+ * machine keeps the arguments (object) in `a`.
+ */
+function paramsInFrame(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): number | undefined {
+  const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
+  const simple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
+  if (!simple || params.length === 0) return undefined;
+  if (!T.isArrowFunction(fn) && ctx.scopes.facts.get(fn)?.usesArguments === true) return undefined;
+  return params.length;
+}
+
+/**
  * [source]  async function f(a, b = 1) { … }
  * [wrapper] function f(a) { return $am.start(f$resume, 2, f$State, this, arguments); }
  *           (simple parameters and no `arguments` in the body: `…, this, [a])`)
@@ -158,11 +174,16 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   const facts = ctx.scopes.facts.get(fn);
   if (simple) {
     wrapperParams = params.map((p) => F.createParameterDeclaration(undefined, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
-    // The machine reads its parameters from `a`; only a body that reads `arguments` needs the
-    // arguments object itself (extra arguments, mapped parameters), others pass an array — no
-    // arguments object is made per call.
-    const needsArgumentsObject = !isArrow && facts?.usesArguments === true;
-    args = needsArgumentsObject ? F.createIdentifier("arguments") : params.length === 0 ? F.createVoidZero() : F.createArrayLiteralExpression(params.map((p) => F.createIdentifier((p.name as ts.Identifier).text)));
+    // Parameters in the frame (see paramsInFrame): `[a, b, void 0…]`, padded to the frame's size.
+    // No parameters: nothing to pass. A body that reads `arguments` gets the arguments object.
+    const inFrame = paramsInFrame(T, fn, ctx);
+    if (inFrame !== undefined) {
+      const names = params.map((p): ts.Expression => F.createIdentifier((p.name as ts.Identifier).text));
+      while (names.length < frameSize) names.push(F.createVoidZero());
+      args = F.createArrayLiteralExpression(names);
+    } else {
+      args = params.length === 0 && (isArrow || facts?.usesArguments !== true) ? F.createVoidZero() : F.createIdentifier("arguments");
+    }
   } else {
     let length = params.findIndex((p) => p.initializer || p.dotDotDotToken);
     if (length < 0) length = params.length;
@@ -176,13 +197,10 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
       args = F.createIdentifier("arguments");
     }
   }
-  const startArgs: ts.Expression[] = [
-    F.createIdentifier(resume),
-    F.createNumericLiteral(frameSize),
-    F.createIdentifier(states),
-    F.createThis(),
-    args,
-  ];
+  const framed = simple && paramsInFrame(T, fn, ctx) !== undefined;
+  const startArgs: ts.Expression[] = framed
+    ? [F.createIdentifier(resume), F.createIdentifier(states), F.createThis(), args]
+    : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), F.createIdentifier(states), F.createThis(), args];
   if (facts?.usesSuper) {
     // (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's.
     const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
@@ -200,7 +218,7 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   startArgs.push(...lexical);
   // No parameters and no arguments object: nothing to pass (trailing `void 0`s are dropped).
   while (startArgs.length > 4 && T.isVoidExpression(startArgs[startArgs.length - 1])) startArgs.pop();
-  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), "start"), undefined, startArgs);
+  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), framed ? "startWithFrame" : "start"), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   // A function strict by its own directive keeps it, so its `this` is not coerced either.
   const ownDirective = fn.body && T.isBlock(fn.body) && fn.body.statements.length > 0 && T.isExpressionStatement(fn.body.statements[0]) && T.isStringLiteral(fn.body.statements[0].expression) && fn.body.statements[0].expression.text === "use strict";

@@ -149,7 +149,7 @@ function probe(fn: Function): FunctionDescription {
   const code = Function.prototype.toString.call(fn);
   const label = fn.name ? `'${fn.name}'` : "an anonymous function";
   if (/^\s*async\b/.test(code)) throw new InspectError(`registerFunctions: ${label} is a native async function (not compiled by async-machine), so it has no machine to restore. Check that its file is built through the plugin.`);
-  if (!/[\w$]\.start\(\s*[\w$]+\s*,/.test(code)) throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
+  if (!/[\w$]\.start(?:WithFrame)?\(\s*[\w$]+\s*,/.test(code)) throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
   let machine: Machine | undefined;
   setProbeHook((m) => {
     throw new ProbeSignal(m);

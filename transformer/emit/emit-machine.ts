@@ -64,6 +64,8 @@ export interface EmitInput {
   transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void) => ts.Node | undefined;
   /** `super` accessor available (method wrappers pass one). */
   isArrow: boolean;
+  /** The wrapper passes this many parameters in the frame (`$m.f[i]`) rather than in `$m.a`. */
+  paramsInFrame: number | undefined;
 }
 
 /** State numbers below this are reserved (Unresumed, Returned, Panicked); suspends follow. */
@@ -229,7 +231,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (node === lowered.resumeValue) return F.createIdentifier(vName);
       const text = node.text;
       if (text.startsWith("$am_") && !scopes.refs.has(node) && !tempOfIdentifier.has(node)) {
-        if (text === "$am_args") return m("a");
+        if (text === "$am_args") return m(input.paramsInFrame !== undefined ? "f" : "a");
         if (text === "$am_machine") return F.createIdentifier(mName);
         if (text === "$am_TDZ") return rt("TDZ");
         return rt(text.slice(4));
@@ -619,7 +621,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const fields = layout.states.find((s) => s.state === term.point)!.fields;
     const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
     const stale = staleOffsets.get(term.point)!;
-    for (let offset = 0; offset < layout.frameSize; offset++) {
+    for (let offset = 0; offset < Math.max(layout.frameSize, input.paramsInFrame ?? 0); offset++) {
       const local = liveOffsets.get(offset);
       if (local !== undefined) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, locals[local].sourceName), F.createIdentifier(locals[local].name))));
       else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, "dead"), F.createVoidZero())));
@@ -642,7 +644,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   {
     const fieldsOf = (state: number): number[] => layout.states.find((x) => x.state === state)?.fields.map(([, o]) => o) ?? [];
     for (const sp of cfg.suspends) staleOffsets.set(sp.state, new Set());
-    const starts: Array<[number, number[]]> = [[cfg.entry, []], ...cfg.suspends.map((sp): [number, number[]] => [sp.resume, fieldsOf(sp.state)])];
+    // Parameters passed in the frame fill its first offsets before the first suspend.
+    const params = Array.from({ length: input.paramsInFrame ?? 0 }, (_, i) => i);
+    const starts: Array<[number, number[]]> = [[cfg.entry, params], ...cfg.suspends.map((sp): [number, number[]] => [sp.resume, fieldsOf(sp.state)])];
     for (const [start, kept] of starts) {
       const seen = new Set<number>();
       const work = [start];
