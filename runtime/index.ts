@@ -11,9 +11,41 @@
  *     leaf/           fromPromise, sleep, ready, pollFn
  *     combinators/    join, select
  */
-export { Machine, start, startWithFrame, startMachine, states, DONE } from "./machine";
+import * as machine from "./machine";
+import * as helpers from "./helpers";
+
+// What generated code calls is exported as plain values, not re-exported: a CommonJS re-export
+// is a getter, and `$am.start(…)` would call it on every call of every compiled function.
+export const Machine = machine.Machine;
+export type Machine = machine.Machine;
+export const start = machine.start;
+export const startWithFrame = machine.startWithFrame;
+export const startMachine = machine.startMachine;
+export const states = machine.states;
+export const DONE = machine.DONE;
 export type { Resume, StateEnum, CompletionListener } from "./machine";
-export { TDZ, checkTdz, constAssign, assignChecked, call, construct, strings, asyncFunction, parameterStore, requireDestructurable, toPropertyKey, objectRest, destructuringIterator, destructuringStep, destructuringRest, destructuringClose, getIterator, iteratorStep, iteratorClose, forInKeys, forInHas, restArguments } from "./helpers";
+export const TDZ = helpers.TDZ;
+export const checkTdz = helpers.checkTdz;
+export const constAssign = helpers.constAssign;
+export const assignChecked = helpers.assignChecked;
+export const call = helpers.call;
+export const construct = helpers.construct;
+export const strings = helpers.strings;
+export const asyncFunction = helpers.asyncFunction;
+export const parameterStore = helpers.parameterStore;
+export const requireDestructurable = helpers.requireDestructurable;
+export const toPropertyKey = helpers.toPropertyKey;
+export const objectRest = helpers.objectRest;
+export const destructuringIterator = helpers.destructuringIterator;
+export const destructuringStep = helpers.destructuringStep;
+export const destructuringRest = helpers.destructuringRest;
+export const destructuringClose = helpers.destructuringClose;
+export const getIterator = helpers.getIterator;
+export const iteratorStep = helpers.iteratorStep;
+export const iteratorClose = helpers.iteratorClose;
+export const forInKeys = helpers.forInKeys;
+export const forInHas = helpers.forInHas;
+export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 
 export { PENDING, isPending, isReady } from "./poll";

@@ -237,9 +237,9 @@ export class Machine implements Future<unknown> {
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
   declare private rejectionObserved: boolean | undefined;
 
-  constructor(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
+  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
     this.s = ReservedState.Unresumed;
-    this.f = frameSize === 0 ? EMPTY_FRAME : new Array(frameSize);
+    this.f = frame;
     this.c = undefined;
     this.t = thisArg;
     this.a = args;
@@ -400,12 +400,17 @@ function ignoreRejection(): void {}
 const EMPTY_FRAME: unknown[] = [];
 Object.freeze(EMPTY_FRAME);
 
+/** A frame of `size` empty slots (the shared empty frame for none). */
+export function newFrame(size: number): unknown[] {
+  return size === 0 ? EMPTY_FRAME : new Array(size);
+}
+
 /**
  * Starts a compiled async function: builds its machine, runs it synchronously to its first
  * `await` (as native async functions do) and returns its native promise.
  */
 export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
+  const m = new Machine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m.run();
 }
@@ -416,15 +421,14 @@ export function start(resume: Resume, frameSize: number, names: StateEnum | unde
  * so a call allocates no arguments object and no second array.
  */
 export function startWithFrame(resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
-  const m = new Machine(resume, 0, names, thisArg, undefined, home, outerArguments, newTarget);
-  m.f = frame;
+  const m = new Machine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m.run();
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
 export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
-  const m = new Machine(resume, frameSize, names, thisArg, args, home, outerArguments, newTarget);
+  const m = new Machine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   m.run();
   return m;

@@ -189,9 +189,8 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   const outer = data.outerArguments === undefined ? undefined : data.outerArguments.map((v) => decoder.decode(v));
   const newTarget = data.newTarget === undefined ? undefined : decoder.decode(data.newTarget);
 
-  const m = new Machine(d.resume, d.frameSize, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
+  const m = new Machine(d.resume, frame, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
   m.s = data.state;
-  m.f = frame;
   m.c = captures;
   track(m);
   // Resumes the await the snapshot was taken at, with the given outcome awaited natively.
