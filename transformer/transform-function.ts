@@ -96,7 +96,16 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const liveAcross = cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   // Where each kept local lives in the frame.
   const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
-  const layout = computeStateLayout(liveAcross, captured);
+  // Parameters passed in the frame keep the offsets they arrive at, when nothing conflicts.
+  const preferred = new Map<number, number>();
+  if (paramsInFrame(T, fn, ctx) !== undefined) {
+    fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this")).forEach((p, i) => {
+      const binding = ctx.scopes.decls.get(p.name as ts.Identifier);
+      const local = binding && lowered.localOfBinding.get(binding);
+      if (local !== undefined && cfg.locals[local].storage !== LocalStorage.Captured) preferred.set(local, i);
+    });
+  }
+  const layout = computeStateLayout(liveAcross, captured, preferred);
   const name = functionName(T, fn);
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
   const machineNames = { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };

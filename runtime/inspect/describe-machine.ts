@@ -96,8 +96,9 @@ function describe(resume: Resume, names: StateEnum | undefined, frameSize: numbe
 
 /**
  * The fallback: read the generated code's own annotations.
- *   - before `$m.s = 3 /* State *\/;` the code writes every slot: `$m.f[0] /* order *\/ = order;`
- *     (`/* dead *\/` for a slot the state does not use; a `$`-named right side is a temporary);
+ *   - a state's case starts by loading every slot it keeps: `order = $m.f[0] /* order *\/;`
+ *     (a `$`-named left side is a temporary; a suspend may skip storing a slot that still holds
+ *     its value, so the stores before `$m.s = 3` are not a complete list);
  *   - captured variables are read as `$m.c[0] /* name *\/`;
  *   - the Unresumed case (`case 0 /* Unresumed *\/:` up to the next case at its indentation) is
  *     the only code that runs before the first await: machine fields read only there are not
@@ -110,21 +111,19 @@ function describeFromCode(resume: Resume, names: StateEnum | undefined, stateNam
   const lines = code.split("\n");
 
   const slots: Array<Array<string | null> | undefined> = [];
-  const setState = new RegExp(`${q}\\.s = (\\d+)\\b`);
-  const writeSlot = new RegExp(`${q}\\.f\\[(\\d+)\\] /\\* (.+?) \\*/ = (.*);`);
+  const resumeCase = /^\s*case (\d+) \/\* [\w$]+ \*\/:/;
+  const loadSlot = new RegExp(`^\\s*([\\w$]+) = ${q}\\.f\\[(\\d+)\\] /\\* (.+?) \\*/;`);
   lines.forEach((line, i) => {
-    const s = setState.exec(line);
-    if (!s) return;
-    const state = Number(s[1]);
+    const c = resumeCase.exec(line);
+    if (!c || Number(c[1]) < 3) return;
     const names: Array<string | null> = new Array(frameSize).fill(null);
-    for (let j = i - 1; j >= 0; j--) {
-      const w = writeSlot.exec(lines[j]);
-      if (!w) break;
-      const [, offset, comment, value] = w;
-      if (comment === "dead") continue;
-      names[Number(offset)] = value.trim().startsWith("$") && !comment.startsWith("$") ? `$${comment}` : comment;
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = loadSlot.exec(lines[j]);
+      if (!l) break;
+      const [, target, offset, comment] = l;
+      names[Number(offset)] = target.startsWith("$") && !comment.startsWith("$") ? `$${comment}` : comment;
     }
-    slots[state] = names;
+    slots[Number(c[1])] = names;
   });
 
   const captures: Array<string | null> = [];

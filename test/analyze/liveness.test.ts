@@ -91,3 +91,20 @@ describe("computeStateLayout", () => {
     expect(layout.states).toEqual([]);
   });
 });
+
+describe("computeStateLayout: preferred offsets", () => {
+  test("a parameter keeps the offset it arrives at when nothing conflicts, others fill the rest", () => {
+    // state 3 keeps locals 7 (a temporary), 1 (parameter 0) and 2 (parameter 1)
+    const layout = computeStateLayout([{ state: 3, live: new Set([7, 1, 2]) }], [], new Map([[1, 0], [2, 1]]));
+    expect(layout.offsetOf.get(1)).toBe(0);
+    expect(layout.offsetOf.get(2)).toBe(1);
+    expect(layout.offsetOf.get(7)).toBe(2);
+    expect(layout.frameSize).toBe(3);
+  });
+
+  test("a preference that would make two locals of one state share an offset is ignored", () => {
+    const layout = computeStateLayout([{ state: 3, live: new Set([1, 2]) }], [], new Map([[1, 0], [2, 0]]));
+    expect(layout.offsetOf.get(1)).not.toBe(layout.offsetOf.get(2));
+    expect(layout.frameSize).toBe(2);
+  });
+});

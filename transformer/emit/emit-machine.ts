@@ -29,7 +29,8 @@ import type * as ts from "typescript";
 import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
-import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, type Block, type LocalId, type Terminator } from "../lower/cfg";
+import { computeCleanSlots, type SlotBlock } from "../analyze/clean-slots";
+import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, successorEdges, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
 import { compoundToBinary } from "../lower/operators";
@@ -596,7 +597,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       case TerminatorKind.Throw:
         return [F.createThrowStatement(v(term.value))];
       case TerminatorKind.Suspend:
-        return emitSuspend(term, v);
+        return emitSuspend(block, term, v);
       case TerminatorKind.EndFinally: {
         const clauses: ts.CaseOrDefaultClause[] = [];
         const ct = (): ts.Expression => access(term.completion);
@@ -616,13 +617,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
   }
 
-  function emitSuspend(term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
+  function emitSuspend(block: Block, term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
     const stmts: ts.Statement[] = [F.createExpressionStatement(F.createAssignment(F.createIdentifier(vName), v(term.awaited)))];
     const fields = layout.states.find((s) => s.state === term.point)!.fields;
     const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
     const stale = staleOffsets.get(term.point)!;
+    const clean = cleanSlots[block.id];
     for (let offset = 0; offset < Math.max(layout.frameSize, input.paramsInFrame ?? 0); offset++) {
       const local = liveOffsets.get(offset);
+      if (local !== undefined && clean.has(local)) continue; // its slot still holds it
       if (local !== undefined) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, locals[local].sourceName), F.createIdentifier(locals[local].name))));
       else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(offset, "dead"), F.createVoidZero())));
     }
@@ -635,6 +638,110 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   }
 
   // ---------------------------------------------------------------- blocks
+
+  // Stores a suspend can skip: the slot still holds the local's value (analyze/clean-slots.ts).
+  const cleanSlots = (() => {
+    const inFrame = (l: LocalId): boolean => layout.offsetOf.has(l);
+    const writesOf = (node: ts.Node | undefined, out: Set<LocalId>): Set<LocalId> => {
+      if (node !== undefined) collectWrites(node, false, out);
+      return out;
+    };
+    const blocks: SlotBlock[] = cfg.blocks.map((b) => {
+      const region = b.region !== undefined ? cfg.regions[b.region] : undefined;
+      const term = b.term;
+      const termWrites = new Set<LocalId>();
+      if (term.kind === TerminatorKind.Branch) writesOf(term.test, termWrites);
+      else if (term.kind === TerminatorKind.Suspend) writesOf(term.awaited, termWrites);
+      return {
+        ops: b.ops.map((op) => {
+          const load = frameLoadOf(op.node);
+          return { writes: writesOf(op.node, new Set(op.defs)), loads: load !== undefined && inFrame(load) ? new Set([load]) : undefined, exits: op.exits };
+        }),
+        termWrites,
+        successors: successorEdges(term),
+        handler: region && { block: region.handler, defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]) },
+      };
+    });
+    const starts = new Map<number, Set<LocalId>>([[cfg.entry, new Set()]]);
+    for (const sp of cfg.suspends) starts.set(sp.resume, new Set(layout.states.find((x) => x.state === sp.state)!.fields.map(([l]) => l)));
+    return computeCleanSlots(blocks, starts);
+  })();
+
+  /**
+   * Adds to `out` every local `node` may assign: the target of an assignment (any operator),
+   * `++`/`--`, a declaration, a destructuring target, a for-in/of head. Top-down, so it works on
+   * synthesized nodes (which have no parents) as on the original ones.
+   */
+  function collectWrites(node: ts.Node, isTarget: boolean, out: Set<LocalId>): void {
+    if (T.isIdentifier(node)) {
+      if (isTarget) {
+        const local = localOf(node);
+        if (local !== undefined) out.add(local);
+      }
+      return;
+    }
+    if (T.isParenthesizedExpression(node) || T.isNonNullExpression(node) || T.isAsExpression(node) || T.isSatisfiesExpression(node) || T.isTypeAssertionExpression(node)) {
+      collectWrites(node.expression, isTarget, out);
+      return;
+    }
+    if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
+      collectWrites(node.left, true, out);
+      collectWrites(node.right, false, out);
+      return;
+    }
+    if ((T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
+      collectWrites(node.operand, true, out);
+      return;
+    }
+    if (T.isVariableDeclaration(node) || T.isBindingElement(node)) {
+      if (T.isBindingElement(node) && node.propertyName) collectWrites(node.propertyName, false, out);
+      collectWrites(node.name, true, out);
+      if (node.initializer) collectWrites(node.initializer, false, out);
+      return;
+    }
+    if (T.isObjectBindingPattern(node) || T.isArrayBindingPattern(node)) {
+      for (const e of node.elements) collectWrites(e, false, out);
+      return;
+    }
+    if ((T.isFunctionDeclaration(node) || T.isClassDeclaration(node)) && node.name) {
+      collectWrites(node.name, true, out);
+    }
+    if (isTarget && (T.isArrayLiteralExpression(node) || T.isObjectLiteralExpression(node) || T.isSpreadElement(node) || T.isSpreadAssignment(node) || T.isShorthandPropertyAssignment(node) || T.isPropertyAssignment(node))) {
+      // A destructuring target: every name in it may be written (computed keys and defaults are read).
+      if (T.isPropertyAssignment(node)) {
+        collectWrites(node.name, false, out);
+        collectWrites(node.initializer, true, out);
+      } else if (T.isShorthandPropertyAssignment(node)) {
+        collectWrites(node.name, true, out);
+        if (node.objectAssignmentInitializer) collectWrites(node.objectAssignmentInitializer, false, out);
+      } else {
+        T.forEachChild(node, (c) => collectWrites(c, true, out));
+      }
+      return;
+    }
+    if ((T.isForInStatement(node) || T.isForOfStatement(node))) {
+      collectWrites(node.initializer, true, out);
+      collectWrites(node.expression, false, out);
+      collectWrites(node.statement, false, out);
+      return;
+    }
+    if (T.isVariableDeclarationList(node)) {
+      for (const d of node.declarations) collectWrites(d, false, out);
+      return;
+    }
+    T.forEachChild(node, (c) => collectWrites(c, false, out));
+  }
+
+  /** `x = $am_args[i]` (a parameter read from the frame) with `x` kept at offset `i`: x's local. */
+  function frameLoadOf(node: ts.Statement): LocalId | undefined {
+    if (input.paramsInFrame === undefined || !T.isExpressionStatement(node)) return undefined;
+    const e = node.expression;
+    if (!T.isBinaryExpression(e) || e.operatorToken.kind !== SK.EqualsToken || !T.isIdentifier(e.left)) return undefined;
+    const r = e.right;
+    if (!T.isElementAccessExpression(r) || !T.isIdentifier(r.expression) || r.expression.text !== "$am_args" || !T.isNumericLiteral(r.argumentExpression)) return undefined;
+    const local = localOf(e.left);
+    return local !== undefined && layout.offsetOf.get(local) === Number(r.argumentExpression.text) ? local : undefined;
+  }
 
   // Dead slots to clear at each suspend: every suspend clears what it does not keep, so what
   // can still be in the frame when the machine reaches suspend k is only what the suspends it

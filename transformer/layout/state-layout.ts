@@ -32,7 +32,12 @@ export interface StateLayout {
   readonly capturedSize: number;
 }
 
-export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>, captured: readonly number[]): StateLayout {
+/**
+ * `preferred`: offsets to give locals when nothing conflicts — a parameter passed in the frame
+ * keeps the offset it arrives at, so while it is not assigned no suspend stores it again
+ * (analyze/clean-slots.ts). Preferred locals are placed first.
+ */
+export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>, captured: readonly number[], preferred: ReadonlyMap<number, number> = new Map()): StateLayout {
   const offsetOf = new Map<number, number>();
   const captureOf = new Map<number, number>();
   captured.forEach((local, i) => captureOf.set(local, i));
@@ -50,14 +55,24 @@ export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; li
   // Greedy colouring of the interference graph: locals conflict when some state holds both.
   const used: Array<Set<number>> = []; // per offset (relative to base): states using it
   let size = 0;
+  const conflicts = (offset: number, states: ReadonlySet<number>): boolean => {
+    const taken = used[offset];
+    if (taken === undefined) return false;
+    for (const s of states) if (taken.has(s)) return true;
+    return false;
+  };
+  for (const [local, offset] of preferred) {
+    const states = statesOf.get(local);
+    if (states === undefined || conflicts(offset, states)) continue;
+    while (used.length <= offset) used.push(new Set());
+    for (const s of states) used[offset].add(s);
+    offsetOf.set(local, offset);
+    size = Math.max(size, offset + 1);
+  }
   for (const [local, states] of statesOf) {
+    if (offsetOf.has(local)) continue;
     let offset = 0;
-    for (; offset < used.length; offset++) {
-      const taken = used[offset];
-      let conflict = false;
-      for (const s of states) if (taken.has(s)) { conflict = true; break; }
-      if (!conflict) break;
-    }
+    while (offset < used.length && conflicts(offset, states)) offset++;
     if (offset === used.length) used.push(new Set());
     for (const s of states) used[offset].add(s);
     offsetOf.set(local, offset);
