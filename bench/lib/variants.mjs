@@ -24,6 +24,7 @@ export const VARIANTS = [
   { id: "async-to-promises", label: "babel-plugin-transform-async-to-promises", kind: "peer" },
   { id: "async-machine", label: "async-machine (promise mode)", kind: "ours" },
   { id: "handwritten", label: "hand-written state machine (reference)", kind: "reference" },
+  { id: "floor", label: "one private reaction per await, nothing else (the floor of native timing)", kind: "reference" },
 ];
 
 function tsToJs(source, fileName, target) {
@@ -105,6 +106,12 @@ export function buildVariant(workload, variant, outRoot) {
             result.skipped.map((s) => `${s.name} (line ${s.line}: ${s.reason})`).join("; ");
         }
         code = tsToJs(out.code, fileName, ts.ScriptTarget.ES2022);
+        break;
+      }
+      case "floor": {
+        const floor = join(benchDir, "floor", `${workload.file}.js`);
+        if (!existsSync(floor)) return { ...result, file: undefined, status: "unavailable", note: "no floor program for this workload" };
+        code = readFileSync(floor, "utf8");
         break;
       }
       case "handwritten": {
