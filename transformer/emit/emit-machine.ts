@@ -650,8 +650,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const region = b.region !== undefined ? cfg.regions[b.region] : undefined;
       const term = b.term;
       const termWrites = new Set<LocalId>();
+      // (A throw's or return's expression may assign too, before an exception reaches the handler.)
       if (term.kind === TerminatorKind.Branch) writesOf(term.test, termWrites);
       else if (term.kind === TerminatorKind.Suspend) writesOf(term.awaited, termWrites);
+      else if (term.kind === TerminatorKind.Throw || term.kind === TerminatorKind.Return) writesOf(term.value, termWrites);
       return {
         ops: b.ops.map((op) => {
           const load = frameLoadOf(op.node);
