@@ -533,7 +533,7 @@ if (selected("F")) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// profile: node --cpu-prof on A1, async-machine and native; top self-time frames
+// profile: node --cpu-prof on every time workload, async-machine and native; top self-time frames
 function summarizeProfile(file, window) {
   const prof = JSON.parse(readFileSync(file, "utf8"));
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -567,21 +567,38 @@ function summarizeProfile(file, window) {
   return { totalMs: +(total / 1000).toFixed(1), timedRunsOnly: Boolean(window), frames };
 }
 
-if (!flag("no-profile") && selected("A1") && results.workloads.A1) {
+// Every time workload: where a target is missed, the note on it needs a profile to point at.
+const profiled = WORKLOADS.filter((w) => w.mode === "time" && selected(w.id) && results.workloads[w.id]);
+if (!flag("no-profile") && profiled.length > 0) {
   const profDir = join(workDir, "prof");
-  results.profile = { workload: "A1", interval_us: 100, variants: {} };
-  for (const id of ["async-machine", "native"]) {
-    const r = results.workloads.A1.variants[id];
-    if (!runnable({ id: "A1" }, { id })) continue;
-    progress(`[profile] A1 · ${id} · node --cpu-prof`);
-    rmSync(profDir, { recursive: true, force: true });
-    const w = WORKLOADS[0];
-    const out = runChild(["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval", "100"], { mode: "time", file: r.file, n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps });
-    const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
-    results.profile.variants[id] = out.error || !file ? { error: out.error ?? "no profile written" } : summarizeProfile(join(profDir, file), out.window);
+  results.profile = { interval_us: 100, workloads: {} };
+  for (const w of profiled) {
+    const entry = (results.profile.workloads[w.id] = {});
+    for (const id of ["async-machine", "native"]) {
+      const r = results.workloads[w.id].variants[id];
+      if (!runnable(w, { id })) continue;
+      progress(`[profile] ${w.id} · ${id} · node --cpu-prof`);
+      rmSync(profDir, { recursive: true, force: true });
+      const out = runChild(["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval", "100"], { mode: "time", file: r.file, n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps });
+      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+      entry[id] = out.error || !file ? { error: out.error ?? "no profile written" } : summarizeProfile(join(profDir, file), out.window);
+    }
   }
   phaseDone("profile");
   progressDone(`profile: done (${elapsed()})`);
+}
+
+/** The profiles as lines: `W variant: top self-time frames …`, then the frames. */
+function profileLines(frameLine) {
+  const lines = [];
+  for (const [wid, variants] of Object.entries(results.profile?.workloads ?? {})) {
+    for (const [id, p] of Object.entries(variants)) {
+      lines.push("", `${wid} ${id}: top self-time frames (node --cpu-prof, ${p.totalMs ?? "?"} ms sampled)`);
+      if (p.error) lines.push(frameLine(p.error));
+      else for (const f of p.frames.slice(0, 8)) lines.push(frameLine(`${String(f.selfPct).padStart(5)}%  ${f.frame}`));
+    }
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -749,13 +766,7 @@ const text = [
   "Targets (async-machine, promise mode):",
   ...T.map((t) => `  ${t.met ? "MET   " : "MISSED"}  ${t.text}: ${t.measured}`),
 ];
-if (results.profile) {
-  for (const [id, p] of Object.entries(results.profile.variants)) {
-    text.push("", `A1 ${id}: top self-time frames (node --cpu-prof, ${p.totalMs ?? "?"} ms sampled)`);
-    if (p.error) text.push(`  ${p.error}`);
-    else for (const f of p.frames.slice(0, 10)) text.push(`  ${String(f.selfPct).padStart(5)}%  ${f.frame}`);
-  }
-}
+text.push(...profileLines((l) => `  ${l}`));
 text.push("", `total ${elapsed()} (${Object.entries(phases).map(([k, v]) => `${k} ${v}s`).join(", ")}; load average at start ${meta.loadAverageAtStart.join(" ")})`);
 console.log(text.join("\n"));
 
@@ -879,6 +890,7 @@ const md = [
   `Charts: ${charts.map((c) => `[${c.id}](${relOut}/${c.id}.svg)`).join(" · ")} · raw numbers: [results.json](${relOut}/results.json)`,
   "",
   ...charts.map((c) => `![${c.id}](${relOut}/${c.id}.svg)`),
+  ...(results.profile ? ["", "<details><summary>Profiles: top self-time frames of the timed runs (node --cpu-prof), async-machine and native</summary>", "", "```", ...profileLines((l) => l).slice(1), "```", "", "</details>"] : []),
 ].join("\n");
 writeFileSync(join(outDir, "results.md"), md + "\n");
 
