@@ -38,7 +38,8 @@
  * promise (`return v` resolves it as an async function's `return` does: a thenable is followed).
  * One that first waits on an object returns its driver's promise — the activation *is* the
  * async function, settled by its return or throw. One that first waits on a primitive makes a
- * promise and keeps its resolving functions (`settle`), which a later driver uses too.
+ * promise and keeps its resolving functions (`resolveFn`, `rejectFn`), which a later driver
+ * uses too.
  * `poll` makes a machine a `Future` for the executor.
  */
 

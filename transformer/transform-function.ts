@@ -13,7 +13,7 @@ import type { Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
-import { LocalStorage, RegionKind, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
+import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
 import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
 import type { NameManager } from "./emit/names";
 
@@ -97,14 +97,13 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   // Where each kept local lives in the frame.
   const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
   // Parameters passed in the frame keep the offsets they arrive at, when nothing conflicts.
+  const framed = framedParameters(T, fn, ctx);
   const preferred = new Map<number, number>();
-  if (paramsInFrame(T, fn, ctx) !== undefined) {
-    fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this")).forEach((p, i) => {
-      const binding = ctx.scopes.decls.get(p.name as ts.Identifier);
-      const local = binding && lowered.localOfBinding.get(binding);
-      if (local !== undefined && cfg.locals[local].storage !== LocalStorage.Captured) preferred.set(local, i);
-    });
-  }
+  framed?.forEach((p, i) => {
+    const binding = ctx.scopes.decls.get(p.name as ts.Identifier);
+    const local = binding && lowered.localOfBinding.get(binding);
+    if (local !== undefined && cfg.locals[local].storage !== LocalStorage.Captured) preferred.set(local, i);
+  });
   const layout = computeStateLayout(liveAcross, captured, preferred);
   const name = functionName(T, fn);
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
@@ -123,46 +122,44 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
     machineNames,
     transformNested: ctx.transformNested,
     isArrow: T.isArrowFunction(fn),
-    paramsInFrame: paramsInFrame(T, fn, ctx),
+    paramsInFrame: framed?.length,
   });
   } catch (e) {
     if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
     throw e;
   }
   // The function that replaces the original.
-  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize);
+  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined);
   return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name };
 }
 
 /** The Cfg as the plain flow graph liveness works on. */
 export function toFlowGraph(cfg: Cfg): FlowBlock[] {
-  return cfg.blocks.map((b) => {
-    const region = b.region !== undefined ? cfg.regions[b.region] : undefined;
-    return {
-      ops: b.ops,
-      termUses: terminatorUses(b.term),
-      successors: successorEdges(b.term),
-      handler: region && {
-        block: region.handler,
-        defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]),
-      },
-    };
-  });
+  return cfg.blocks.map((b) => ({ ops: b.ops, termUses: terminatorUses(b.term), successors: successorEdges(b.term), handler: handlerEdge(cfg, b) }));
+}
+
+/** The parameters, without a TypeScript `this` parameter. */
+function parametersOf(T: typeof ts, fn: ts.FunctionLikeDeclaration): ts.ParameterDeclaration[] {
+  return fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
+}
+
+/** Plain names only: no pattern, default or rest. */
+function areSimple(T: typeof ts, params: readonly ts.ParameterDeclaration[]): boolean {
+  return params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
 }
 
 /**
- * How many parameters the wrapper passes in the frame itself (`$am.startWithFrame(…, [a, b])`):
- * all of them when they are plain names and the body does not read `arguments` (an arrow's
+ * The parameters the wrapper passes in the frame itself (`$am.startWithFrame(…, [a, b])`): all
+ * of them when they are plain names and the body does not read `arguments` (an arrow's
  * `arguments` is the enclosing function's), so a call makes one array — the frame — and no
  * arguments object, and nothing outlives the parameters' last use. Otherwise undefined: the
  * machine keeps the arguments (object) in `a`.
  */
-function paramsInFrame(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): number | undefined {
-  const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
-  const simple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
-  if (!simple || params.length === 0) return undefined;
+function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): ts.ParameterDeclaration[] | undefined {
+  const params = parametersOf(T, fn);
+  if (!areSimple(T, params) || params.length === 0) return undefined;
   if (!T.isArrowFunction(fn) && ctx.scopes.facts.get(fn)?.usesArguments === true) return undefined;
-  return params.length;
+  return params;
 }
 
 /**
@@ -172,21 +169,19 @@ function paramsInFrame(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Functi
  * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
  * methods, the home object (`super` is reached through `(k) => super[k]`).
  */
-function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, resume: string, states: string, frameSize: number): ts.FunctionLikeDeclaration {
+function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, resume: string, states: string, frameSize: number, framed: boolean): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const SK = T.SyntaxKind;
-  const params = fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
-  const simple = params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
+  const params = parametersOf(T, fn);
   const isArrow = T.isArrowFunction(fn);
   let wrapperParams: ts.ParameterDeclaration[];
   let args: ts.Expression;
   const facts = ctx.scopes.facts.get(fn);
-  if (simple) {
+  if (areSimple(T, params)) {
     wrapperParams = params.map((p) => F.createParameterDeclaration(undefined, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
-    // Parameters in the frame (see paramsInFrame): `[a, b, void 0…]`, padded to the frame's size.
-    // No parameters: nothing to pass. A body that reads `arguments` gets the arguments object.
-    const inFrame = paramsInFrame(T, fn, ctx);
-    if (inFrame !== undefined) {
+    // Parameters in the frame (see framedParameters): `[a, b, void 0…]`, padded to the frame's
+    // size. No parameters: nothing to pass. A body that reads `arguments` gets the object.
+    if (framed) {
       const names = params.map((p): ts.Expression => F.createIdentifier((p.name as ts.Identifier).text));
       while (names.length < frameSize) names.push(F.createVoidZero());
       args = F.createArrayLiteralExpression(names);
@@ -206,7 +201,6 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
       args = F.createIdentifier("arguments");
     }
   }
-  const framed = simple && paramsInFrame(T, fn, ctx) !== undefined;
   const startArgs: ts.Expression[] = framed
     ? [F.createIdentifier(resume), F.createIdentifier(states), F.createThis(), args]
     : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), F.createIdentifier(states), F.createThis(), args];

@@ -30,7 +30,7 @@ import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { computeCleanSlots, type SlotBlock } from "../analyze/clean-slots";
-import { Completion, LocalStorage, RegionKind, TerminatorKind, successors, successorEdges, type Block, type LocalId, type Terminator } from "../lower/cfg";
+import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
 import { compoundToBinary } from "../lower/operators";
@@ -118,9 +118,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const reachable = computeReachable();
 
   // Inlining: a block reached by exactly one terminator edge (no other jump, not a state's entry
-  // or a handler), in the same exception region as the block that jumps to it, is emitted at
-  // that jump — inside the `if` of a branch, after a `goto` — with no trip through the dispatch
-  // switch. What is left are the cases: the entry, the resume blocks, handlers and join points.
+  // or a handler) is emitted at that jump — inside the `if` of a branch, after a `goto` — with
+  // no trip through the dispatch switch. What is left are the cases: the entry, the resume
+  // blocks, handlers and join points.
   const predecessors = new Map<number, number>();
   const exitTargets = new Set<number>();
   for (const b of cfg.blocks) {
@@ -549,8 +549,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   // ---------------------------------------------------------------- jumps and terminators
 
   /**
-   * A jump from a block in `region` to `to`: the target's code itself when it is inlined (see
-   * `inlines`), else `gotoStatements`. `next`: the case emitted next, when the jump ends the case.
+   * A jump to `to`: the target's code itself when it is inlined (see `inlines`), else
+   * `gotoStatements`. `next`: the case emitted next, when the jump ends the case.
    */
   function jumpTo(to: number, next: number | undefined): ts.Statement[] {
     if (!inlines(to)) return gotoStatements(to, next);
@@ -647,7 +647,6 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return out;
     };
     const blocks: SlotBlock[] = cfg.blocks.map((b) => {
-      const region = b.region !== undefined ? cfg.regions[b.region] : undefined;
       const term = b.term;
       const termWrites = new Set<LocalId>();
       // (A throw's or return's expression may assign too, before an exception reaches the handler.)
@@ -661,7 +660,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         }),
         termWrites,
         successors: successorEdges(term),
-        handler: region && { block: region.handler, defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]) },
+        handler: handlerEdge(cfg, b),
       };
     });
     const starts = new Map<number, Set<LocalId>>([[cfg.entry, new Set()]]);

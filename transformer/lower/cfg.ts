@@ -181,6 +181,13 @@ export function successors(term: Terminator): BlockId[] {
   }
 }
 
+/** Where an exception in `block` continues (its region's handler), with what the handler's entry writes. */
+export function handlerEdge(cfg: Cfg, block: Block): { block: BlockId; defs: ReadonlySet<LocalId> } | undefined {
+  if (block.region === undefined) return undefined;
+  const region = cfg.regions[block.region];
+  return { block: region.handler, defs: new Set(region.kind === RegionKind.Catch ? [region.completion] : [region.completion, region.value!]) };
+}
+
 /**
  * The terminator's edges with what each edge writes itself: a finally's end that hands a
  * pending completion to the next finally out writes that finally's completion locals.
