@@ -450,6 +450,10 @@ if (selected("F")) {
     { id: "tsc", label: "tsc (ES2022, no plugin)", bin: tsc, args: ["-p", "tsconfig.plain.json"], out: "out-plain" },
     { id: "tspc", label: "tspc without the plugin (ts-patch overhead)", bin: tspc, args: ["-p", "tsconfig.plain.json", "--outDir", "out-tspc"], out: "out-tspc" },
     { id: "tspc+plugin", label: "tspc + async-machine plugin", bin: tspc, args: ["-p", "tsconfig.plugin.json"], out: "out-plugin" },
+    // TypeScript's own downlevels of the same project, for scale: what a build pays for async
+    // functions compiled to generators (ES2015) and to `__generator` state machines (ES5)
+    { id: "tsc-es2015", label: "tsc --target ES2015 (peer: async as generators)", bin: tsc, args: ["-p", "tsconfig.plain.json", "--target", "ES2015", "--outDir", "out-es2015"], out: "out-es2015" },
+    { id: "tsc-es5", label: "tsc --target ES5 (peer: TypeScript's generator state machines)", bin: tsc, args: ["-p", "tsconfig.plain.json", "--target", "ES5", "--outDir", "out-es5"], out: "out-es5" },
   ];
   const F = { id: "F", title: `F: compile a generated project of ${gen.asyncFunctions} async functions`, functions: gen.asyncFunctions, files: gen.files, builds: {} };
   for (const b of builds) F.builds[b.id] = { label: b.label, samples: [] };
@@ -740,7 +744,7 @@ if (W.F) {
       `${(b.cpuMedian / 1000).toFixed(2)} s (${b.cpuRatio.toFixed(2)}x)`,
       `${(b.size.raw / 1024).toFixed(0)} KiB (${b.rawRatio.toFixed(2)}x)`,
       `${(b.size.gzip / 1024).toFixed(0)} KiB (${b.gzipRatio.toFixed(2)}x)`,
-      id === "tspc+plugin" && b.plugin ? `${b.plugin.compiled} compiled, ${b.plugin.leftNative} left native` : "",
+      id === "tspc+plugin" && b.plugin ? `${b.plugin.compiled} compiled, ${b.plugin.leftNative} left native` : id.startsWith("tsc-") ? (b.checksum === W.F.builds.tsc.checksum ? "same checksum" : `checksum differs: ${b.checksum}`) : "",
     ]);
   }
 }
