@@ -7,8 +7,9 @@
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
 // as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1 and C when
-// valgrind is installed. E measures heap bytes per suspended task; F compiles a generated project
-// of 2000 async functions with tspc + the plugin vs plain tsc. Writes results.json, results.md
+// valgrind is installed; bytes allocated per operation for every time workload (V8's sampling
+// heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
+// 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
 // and one SVG chart per workload to bench/results/ (bench/work/results-quick/ for --quick).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -419,6 +420,33 @@ async function runCallgrind() {
 await runCallgrind();
 
 // ---------------------------------------------------------------------------------------------
+// allocation: bytes allocated per operation (V8's sampling heap profiler over one run after the
+// warm-up), one process per variant — the "no closure or promise per await" contract, counted
+if (timeWorkloads.length) {
+  let i = 0;
+  const jobs = timeWorkloads.flatMap((w) => VARIANTS.filter((v) => runnable(w, v)).map((v) => ({ w, v })));
+  for (const { w, v } of jobs) {
+    progress(`[alloc ${++i}/${jobs.length}] ${w.id} · ${v.id} · ${elapsed()}`);
+    const entry = results.workloads[w.id];
+    entry.alloc ??= { n: w.warmN, opsPerRun: w.ops(w.warmN), samplingInterval: 64, variants: {} };
+    const r = runChild([], { mode: "alloc", file: entry.variants[v.id].file, n: w.warmN, warmN: w.warmN, warmups: 2 });
+    entry.alloc.variants[v.id] = r.error ? { error: r.error } : { bytes: r.bytes, perOp: r.bytes / entry.alloc.opsPerRun, result: r.result };
+  }
+  for (const w of timeWorkloads) {
+    const a = results.workloads[w.id].alloc;
+    const base = a?.variants.native;
+    if (!base || base.error) continue;
+    for (const slot of Object.values(a.variants)) {
+      if (slot.error) continue;
+      if (slot.result !== base.result) slot.error = `wrong result ${slot.result} (native ${base.result})`;
+      else slot.ratio = slot.perOp / base.perOp;
+    }
+  }
+  phaseDone("alloc");
+  progressDone(`alloc: ${jobs.length} runs done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // F: compile a generated project with tspc + plugin vs plain tsc
 function dirSizes(dir) {
   let raw = 0;
@@ -701,6 +729,20 @@ for (const w of timeWorkloads) {
         }),
     });
   }
+  if (e.alloc) {
+    const a = e.alloc;
+    rows.push({
+      label: `${w.id} bytes allocated (sampled, ${fmtCount(a.opsPerRun)} ${w.op}s)`,
+      cells: (md) =>
+        VARIANTS.map((v) => {
+          const s = a.variants[v.id];
+          if (!s) return "—";
+          if (s.error) return "FAILED";
+          const main = v.id === "native" ? `1.00x (${Math.round(s.perOp)} B/${w.op})` : `${fmtRatio(s.ratio)} (${Math.round(s.perOp)} B)`;
+          return md && v.id === "async-machine" ? `**${main}**` : main;
+        }),
+    });
+  }
 }
 if (W.E) {
   rows.push({
@@ -754,7 +796,7 @@ const fApi = W.F?.api?.transformMs !== undefined
   : W.F?.api?.error ? `TypeScript API split failed: ${W.F.api.error}` : "";
 
 const machineLine = `${meta.date.slice(0, 10)} · ${meta.machine.nproc} × ${meta.machine.cpu} (nproc ${meta.machine.nproc}), ${meta.machine.memoryGiB} GiB · Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · git ${meta.git}${QUICK ? " · QUICK RUN (not comparable)" : ""}`;
-const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up only.`;
+const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up only. Bytes allocated: V8's sampling heap profiler (every 64 bytes, collected objects included) over one run after warm-up.`;
 
 const busy = meta.loadAverageAtStart[0] > meta.machine.nproc;
 const busyNote = busy ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.` : undefined;
@@ -825,6 +867,17 @@ for (const w of timeWorkloads) {
       rows: VARIANTS.filter((v) => cg.variants[v.id]).map((v) => {
         const s = cg.variants[v.id];
         return s.error ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) } : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${fmtCount(s.perOp)} instr/${w.op}` };
+      }),
+    });
+  }
+  if (e.alloc) {
+    const a = e.alloc;
+    panels.push({
+      heading: `bytes allocated relative to native (sampling heap profiler, ${fmtCount(a.opsPerRun)} ${w.op}s after warm-up; no target)`,
+      scale: "ratio",
+      rows: VARIANTS.filter((v) => a.variants[v.id]).map((v) => {
+        const s = a.variants[v.id];
+        return s.error ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) } : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${Math.round(s.perOp)} B/${w.op}` };
       }),
     });
   }

@@ -5,6 +5,8 @@
 //       by callgrind between the two os.totalmem() calls: run.mjs passes
 //       --dump-before=uv_get_total_memory, so the last numbered dump is the measured run)
 //   { mode: "memory", file, tasks }                        → { bytesPerTask, retainedDead, … }
+//   { mode: "alloc", file, n, warmN, warmups }             → { bytes, result }: bytes allocated by
+//       the measured run (V8's sampling heap profiler, every 64 bytes, collected objects included)
 // Prints one JSON line on stdout.
 const os = require("node:os");
 
@@ -37,6 +39,21 @@ async function callgrindMode(mod) {
   const result = await mod.run(config.n);
   os.totalmem(); // callgrind dump: the measured run
   return { result };
+}
+
+async function allocMode(mod) {
+  const inspector = require("node:inspector");
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  const total = (node) => node.selfSize + node.children.reduce((sum, child) => sum + total(child), 0);
+  for (let w = 0; w < config.warmups; w++) await mod.run(config.warmN);
+  await settle();
+  await post("HeapProfiler.startSampling", { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const result = await mod.run(config.n);
+  const { profile } = await post("HeapProfiler.stopSampling");
+  session.disconnect();
+  return { bytes: total(profile.head), result };
 }
 
 async function memoryMode(mod) {
@@ -89,6 +106,7 @@ async function main() {
   if (config.mode === "time") out = await timeMode(mod);
   else if (config.mode === "callgrind") out = await callgrindMode(mod);
   else if (config.mode === "memory") out = await memoryMode(mod);
+  else if (config.mode === "alloc") out = await allocMode(mod);
   else throw new Error(`unknown mode ${config.mode}`);
   process.stdout.write(JSON.stringify(out) + "\n");
 }
