@@ -343,7 +343,7 @@ async function runCallgrind() {
   for (const w of todo) {
     const cfg = CALLGRIND[w.id];
     const entry = results.workloads[w.id];
-    entry.callgrind = { n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups, opsPerRun: w.ops(cfg.n), nodeFlags: "--single-threaded", variants: {} };
+    entry.callgrind = { n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups, opsPerRun: w.ops(cfg.n), nodeFlags: "--single-threaded --expose-gc", variants: {} };
     for (const v of VARIANTS) {
       if (!runnable(w, v)) continue;
       if (QUICK && !["native", "async-machine"].includes(v.id)) continue;
@@ -359,7 +359,7 @@ async function runCallgrind() {
       const entry = results.workloads[w.id];
       const file = join(cgDir, `${w.id}-${v.id}.out`);
       const config = { mode: "callgrind", file: entry.variants[v.id].file, n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups };
-      const child = spawn("valgrind", ["--tool=callgrind", `--callgrind-out-file=${file}`, "--dump-before=uv_get_total_memory", process.execPath, "--single-threaded", childPath, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("valgrind", ["--tool=callgrind", `--callgrind-out-file=${file}`, "--dump-before=uv_get_total_memory", process.execPath, "--single-threaded", "--expose-gc", childPath, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -678,7 +678,7 @@ if (W.F) {
 
 // ---------------------------------------------------------------------------------------------
 // tables
-const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", handwritten: "hand-written", floor: "reaction floor" };
+const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", handwritten: "hand-written", floor: "floor" };
 const fmtMs = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtRatio = (x) => (x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
 const fmtCount = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : `${Math.round(x)}`);
@@ -796,7 +796,7 @@ const fApi = W.F?.api?.transformMs !== undefined
   : W.F?.api?.error ? `TypeScript API split failed: ${W.F.api.error}` : "";
 
 const machineLine = `${meta.date.slice(0, 10)} · ${meta.machine.nproc} × ${meta.machine.cpu} (nproc ${meta.machine.nproc}), ${meta.machine.memoryGiB} GiB · Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · git ${meta.git}${QUICK ? " · QUICK RUN (not comparable)" : ""}`;
-const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up only. Bytes allocated: V8's sampling heap profiler (every 64 bytes, collected objects included) over one run after warm-up.`;
+const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up and a scavenge only. Bytes allocated: V8's sampling heap profiler (every 64 bytes, collected objects included) over one run after warm-up.`;
 
 const busy = meta.loadAverageAtStart[0] > meta.machine.nproc;
 const busyNote = busy ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.` : undefined;
