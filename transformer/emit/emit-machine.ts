@@ -24,6 +24,8 @@
  * Block labels: the entry is 0 and the block resumed after suspend state k is k, so the resume
  * function starts with `$l = $m.s` and needs no table; other blocks are numbered after the states.
  * A goto to the block emitted next falls through (with `$l` updated for exception dispatch).
+ * A machine with no jump back, no `try` and no kept jump has no loop and no `$l`: its resume
+ * function is `switch ($m.s) { … }`, whose cases fall through or return.
  */
 import type * as ts from "typescript";
 import type { Scopes } from "../analyze/scopes";
@@ -88,6 +90,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   /** A jump out of a kept `try … finally` takes effect at the loop head (see JumpRewrite). */
   const gName = names.claim("$g");
   let usesPendingGoto = false;
+  /** `continue $mc` statements emitted: without any (and without try or kept jumps) there is no loop. */
+  let backJumps = 0;
+  /** The `$l = label;` of gotos that fall through: dead when there is no loop (see below). */
+  const labelUpdates = new Set<ts.Node>();
   /** How many pending-goto jumps were emitted so far (to see which kept statements have one). */
   let pendingJumps = 0;
   const rt = (member: string): ts.Expression => F.createPropertyAccessExpression(F.createIdentifier(machineNames.runtime), member);
@@ -566,7 +572,12 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const target = forward(to);
     const fallsThrough = target === next;
     const set = F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target))));
-    return fallsThrough ? [set] : [set, F.createContinueStatement(loopLabel)];
+    if (fallsThrough) {
+      labelUpdates.add(set);
+      return [set];
+    }
+    backJumps++;
+    return [set, F.createContinueStatement(loopLabel)];
   }
   function assign(local: LocalId, value: ts.Expression): ts.Statement {
     return F.createExpressionStatement(F.createAssignment(access(local), value));
@@ -837,6 +848,19 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- exception dispatch
 
+  // A machine whose blocks only fall through or return (no loop, no try, no kept jump) needs no
+  // dispatch loop: its resume function is `switch ($m.s) { … }`, and the `$l` updates of its
+  // fall-through gotos are dead (only the loop head and a catch dispatch read `$l`).
+  if (backJumps === 0 && !usesPendingGoto && cfg.regions.length === 0) {
+    // The updates sit in the statement lists the emitter built (cases, blocks, ifs); user code is not walked.
+    const dropUpdates = (n: ts.Node): ts.Node | undefined => {
+      if (labelUpdates.has(n)) return undefined;
+      const built = T.isCaseBlock(n) || T.isCaseClause(n) || T.isDefaultClause(n) || T.isBlock(n) || T.isIfStatement(n);
+      return built ? T.visitEachChild(n, dropUpdates, undefined) : n;
+    };
+    const straight = F.createSwitchStatement(m("s"), T.visitNode(F.createCaseBlock(clauses), dropUpdates) as ts.CaseBlock);
+    return finish([straight], false);
+  }
   let body: ts.Statement = F.createSwitchStatement(F.createIdentifier(lName), F.createCaseBlock(clauses));
   if (cfg.regions.length > 0) {
     const byRegion = new Map<number, number[]>();
@@ -860,14 +884,6 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     );
   }
 
-  const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
-  const resumeBody: ts.Statement[] = [];
-  // The body keeps its strictness wherever the resume function is placed (a class method's
-  // resume sits outside the class; a function may be strict by its own directive).
-  if (isStrict(T, fn)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
-  if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
-  resumeBody.push(...hoisted);
-  resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(lName, undefined, undefined, m("s"))], T.NodeFlags.Let)));
   const loopBody: ts.Statement[] = [body];
   if (usesPendingGoto) {
     // if ($g >= 0) { $l = $g; $g = -1; }
@@ -877,18 +893,31 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         F.createBlock([F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createIdentifier(gName))), F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1))))], false),
       ),
     );
-    resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(gName, undefined, undefined, F.createPrefixMinus(F.createNumericLiteral(1)))], T.NodeFlags.Let)));
   }
-  resumeBody.push(F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock(loopBody, true))));
+  return finish([F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock(loopBody, true)))], true);
 
-  const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
-  T.setEmitFlags(resume, T.EmitFlags.None);
-  void liveness;
-  void fn;
+  /** The resume function around `dispatch`, with `let $l = $m.s` when the dispatch loops. */
+  function finish(dispatch: ts.Statement[], loops: boolean): EmittedMachine {
+    const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
+    const resumeBody: ts.Statement[] = [];
+    // The body keeps its strictness wherever the resume function is placed (a class method's
+    // resume sits outside the class; a function may be strict by its own directive).
+    if (isStrict(T, fn)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
+    if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
+    resumeBody.push(...hoisted);
+    if (loops) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(lName, undefined, undefined, m("s"))], T.NodeFlags.Let)));
+    if (usesPendingGoto) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(gName, undefined, undefined, F.createPrefixMinus(F.createNumericLiteral(1)))], T.NodeFlags.Let)));
+    resumeBody.push(...dispatch);
 
-  const stateEnum = F.createVariableStatement(
-    undefined,
-    F.createVariableDeclarationList([F.createVariableDeclaration(machineNames.states, undefined, undefined, F.createCallExpression(rt("states"), undefined, [F.createArrayLiteralExpression(stateNames.map((s) => F.createStringLiteral(s)))]))], T.NodeFlags.None),
-  );
-  return { stateEnum, resume, frameSize: layout.frameSize, stateNames };
+    const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
+    T.setEmitFlags(resume, T.EmitFlags.None);
+    void liveness;
+    void fn;
+
+    const stateEnum = F.createVariableStatement(
+      undefined,
+      F.createVariableDeclarationList([F.createVariableDeclaration(machineNames.states, undefined, undefined, F.createCallExpression(rt("states"), undefined, [F.createArrayLiteralExpression(stateNames.map((s) => F.createStringLiteral(s)))]))], T.NodeFlags.None),
+    );
+    return { stateEnum, resume, frameSize: layout.frameSize, stateNames };
+  }
 }
