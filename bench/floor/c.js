@@ -1,11 +1,14 @@
 "use strict";
-// The floor for workload C (bench/workloads/c.ts, async fib) of a machine that waits on objects
-// with native `await`, as async-machine's promise mode must for exact `constructor`/@@species
-// lookups: per call an object shaped like async-machine's `Machine` (runtime/machine.ts: ten
-// fields) and a one-slot frame; a call that returns at once settles a promise, one that awaits
-// continues in a native async function (the driver) that awaits the callees natively. The state
-// and result are stored where a machine stores them. No resume function, no dispatch, no frame
-// loads or stores: what is left of a machine's per-call cost when everything else is free.
+// The floor for workload C (bench/workloads/c.ts, async fib) of async-machine's representation
+// with native semantics: per call a `Machine`-shaped object (runtime/machine.ts: the same ten
+// fields) and its frame; the resume function async-machine generates for `fib` (a `switch` over
+// the state, the frame's loads and stores); and the least driver that keeps native behaviour —
+// a call that finishes before its first await returns a settled promise, one that waits continues
+// in a native async function that `await`s each awaited object itself (exact `constructor` and
+// `@@species` lookups, one tick) and calls the resume function, with the try/catch that turns a
+// throw into a rejection. None of the runtime around it: no start function, no first-wait or
+// primitive path, no completion listeners, no inspection hooks. What async-machine costs above
+// this is its runtime's plumbing; what this costs above native is the representation itself.
 class MachineShape {
   constructor(resume, frame, names, thisArg, args) {
     this.s = 0;
@@ -23,26 +26,81 @@ class MachineShape {
 
 const NativePromise = Promise;
 const promiseResolve = Promise.resolve;
+const promiseReject = Promise.reject;
+const DONE = true;
 
-// A call that returns before its first await settles at once (no driver); one that awaits
-// continues in a native async function, the driver.
-function fib(n) {
-  const m = new MachineShape(fib, [n], undefined, this, undefined);
-  if (n < 2) {
-    m.s = 1;
-    m.r = n;
-    return promiseResolve.call(NativePromise, n);
+// As generated for `fib` (fixtures show the same shape), with `$m.await(x)` / `$m.ret(x)` written out.
+function fib$resume($m, $v, $t) {
+  let n, $operand;
+  switch ($m.s) {
+    case 0:
+      n = $m.f[0];
+      if (n < 2) {
+        $m.r = n;
+        return DONE;
+      }
+      $v = fib(n - 1);
+      $m.s = 3;
+      $m.awaiting = $v;
+      return undefined;
+    case 3:
+      n = $m.f[0];
+      if ($t) throw $v;
+      $operand = $v;
+      $v = fib(n - 2);
+      $m.f[0] = $operand;
+      $m.s = 4;
+      $m.awaiting = $v;
+      return undefined;
+    case 4:
+      $operand = $m.f[0];
+      if ($t) throw $v;
+      $m.r = $operand + $v;
+      return DONE;
   }
-  return drive(m, n);
 }
 
-async function drive(m, n) {
-  m.s = 3;
-  const a = await fib(n - 1);
-  m.s = 4;
-  const b = await fib(n - 2);
-  m.s = 1;
-  return (m.r = a + b);
+function fib(n) {
+  const m = new MachineShape(fib$resume, [n], undefined, this, undefined);
+  let result;
+  try {
+    result = m.resume(m, undefined, false);
+  } catch (error) {
+    m.s = 2;
+    return promiseReject.call(NativePromise, error);
+  }
+  if (result === DONE) {
+    m.s = 1;
+    m.f = undefined;
+    return promiseResolve.call(NativePromise, m.r);
+  }
+  return drive(m, m.awaiting);
+}
+
+async function drive(m, awaiting) {
+  for (;;) {
+    let value;
+    let isThrow = false;
+    try {
+      value = await awaiting;
+    } catch (error) {
+      value = error;
+      isThrow = true;
+    }
+    let result;
+    try {
+      result = m.resume(m, value, isThrow);
+    } catch (error) {
+      m.s = 2;
+      throw error;
+    }
+    if (result === DONE) {
+      m.s = 1;
+      m.f = undefined;
+      return m.r;
+    }
+    awaiting = m.awaiting;
+  }
 }
 
 function run(n) {

@@ -24,7 +24,7 @@ export const VARIANTS = [
   { id: "async-to-promises", label: "babel-plugin-transform-async-to-promises", kind: "peer" },
   { id: "async-machine", label: "async-machine (promise mode)", kind: "ours" },
   { id: "handwritten", label: "hand-written state machine (reference)", kind: "reference" },
-  { id: "floor", label: "floor: the least an exact machine can cost (A1: one private reaction per await; C: native await plus a machine-shaped object and frame per call)", kind: "reference" },
+  { id: "floor", label: "floor: the least this representation costs with native semantics (A1: one private reaction per await; C: the generated resume function, a Machine-shaped object and frame, and the least native driver)", kind: "reference" },
 ];
 
 function tsToJs(source, fileName, target) {
