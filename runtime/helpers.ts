@@ -7,8 +7,12 @@
  * methods are read and called, in which order, which errors are thrown) is native's.
  */
 
-/** The value a hoisted `let`/`const` holds before its declaration runs. */
-export const TDZ: unique symbol = Symbol("async-machine.tdz");
+/**
+ * The value a hoisted `let`/`const` holds before its declaration runs. Declared, then exported,
+ * so that `checkTdz` compares with the local binding, not a load from the exports object.
+ */
+const TDZ: unique symbol = Symbol("async-machine.tdz");
+export { TDZ };
 
 /** Reads a binding that may still be in its temporal dead zone. */
 export function checkTdz<T>(value: T, name: string): T {
