@@ -96,7 +96,8 @@ function describe(resume: Resume, names: StateEnum | undefined, frameSize: numbe
 
 /**
  * The fallback: read the generated code's own annotations.
- *   - a state's case starts by loading every slot it keeps: `order = $m.f[0] /* order *\/;`
+ *   - a state's case starts by loading every slot it keeps: `order = $f[0] /* order *\/;`, where
+ *     `const $f = $m.f;` opens the function (older code wrote `$m.f[0]`)
  *     (a `$`-named left side is a temporary; a suspend may skip storing a slot that still holds
  *     its value, so the stores before `$m.s = 3` are not a complete list);
  *   - captured variables are read as `$m.c[0] /* name *\/`;
@@ -112,7 +113,10 @@ function describeFromCode(resume: Resume, names: StateEnum | undefined, stateNam
 
   const slots: Array<Array<string | null> | undefined> = [];
   const resumeCase = /^\s*case (\d+) \/\* [\w$]+ \*\/:/;
-  const loadSlot = new RegExp(`^\\s*([\\w$]+) = ${q}\\.f\\[(\\d+)\\] /\\* (.+?) \\*/;`);
+  // The frame is read once into a local (`const $f = $m.f;`); code from before that read `$m.f[0]`.
+  const frameLocal = new RegExp(`^\\s*const ([\\w$]+) = ${q}\\.f;`, "m").exec(code)?.[1];
+  const frameRef = frameLocal === undefined ? `${q}\\.f` : `(?:${q}\\.f|${frameLocal.replace(/\$/g, "\\$")})`;
+  const loadSlot = new RegExp(`^\\s*([\\w$]+) = ${frameRef}\\[(\\d+)\\] /\\* (.+?) \\*/;`);
   lines.forEach((line, i) => {
     const c = resumeCase.exec(line);
     if (!c || Number(c[1]) < 3) return;

@@ -10,7 +10,7 @@
  *     so ids are stable across processes and the hash changes exactly when the layout does.
  *  2. For code compiled before the transformer emitted it (or a hand-built machine whose enum
  *     has none), a fallback derived once per resume function from its own source text: the
- *     generated code writes `$m.f[0] /* name *\/ = x;` before each `$m.s = 3 /* State *\/;`
+ *     generated code writes `$f[0] /* name *\/ = x;` (`$f` is `$m.f`) before each `$m.s = 3 /* State *\/;`
  *     and reads `$m.c[0] /* name *\/`; the id is the resume function's name and the hash is
  *     a hash of the resume function's code (so any change of the compiled code is refused).
  *
