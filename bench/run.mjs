@@ -6,7 +6,7 @@
 //
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
-// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1 and C when
+// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C and D when
 // valgrind is installed; bytes allocated per operation for every time workload (V8's sampling
 // heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
@@ -83,6 +83,10 @@ const CALLGRIND = {
   // (smaller warm-ups left tier-up inside the measured run: ratios moved by up to 0.6x)
   A1: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
   C: QUICK ? { n: 10, warmN: 8, warmups: 1 } : { n: 18, warmN: 20, warmups: 3 },
+  // the other workloads with a time target, so every target has a stable ratio beside the time
+  A2: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
+  B1: QUICK ? { n: 1_000, warmN: 500, warmups: 1 } : { n: 30_000, warmN: 30_000, warmups: 3 },
+  D: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
 };
 const F_FUNCTIONS = QUICK ? 200 : 2000;
 
@@ -643,13 +647,19 @@ for (const w of timeWorkloads) {
   const r = ours(w.id);
   if (!r || w.target === undefined) continue;
   const ratio = r.ratio;
-  T.push({ id: `${w.id}-time`, text: `${w.id}: at most ${w.target}x native time`, measured: ratio === undefined ? `no result${ourStatus(r)}` : `${ratio.toFixed(2)}x${ourStatus(r)}`, value: ratio, limit: w.target, met: ratio !== undefined && r.status === "ok" && ratio <= w.target });
+  // the stable figure beside the time (the target is judged on time, as the issue states it)
+  const cg = W[w.id].callgrind?.variants;
+  const instr = (id) => cg?.[id]?.ratio ?? (id === "native" && cg?.native?.instructions ? 1 : undefined);
+  const instrNote = instr("async-machine") !== undefined ? ` (instructions ${instr("async-machine").toFixed(2)}x)` : "";
+  T.push({ id: `${w.id}-time`, text: `${w.id}: at most ${w.target}x native time`, measured: ratio === undefined ? `no result${ourStatus(r)}` : `${ratio.toFixed(2)}x${instrNote}${ourStatus(r)}`, value: ratio, limit: w.target, met: ratio !== undefined && r.status === "ok" && ratio <= w.target });
   if (w.peers) {
     const peers = VARIANTS.filter((v) => v.kind === "peer").map((v) => ({ v, r: W[w.id].variants[v.id] })).filter((p) => p.r.ratio !== undefined && (p.r.status === "ok" || p.r.status === "partial"));
     const best = peers.sort((a, b) => a.r.ratio - b.r.ratio)[0];
     if (best) {
       const speedup = r.ratio !== undefined ? best.r.ratio / r.ratio : undefined;
-      T.push({ id: `${w.id}-peers`, text: `${w.id}: at least 1.5x faster than every downlevel peer`, measured: speedup === undefined ? `no result${ourStatus(r)}` : `${speedup.toFixed(2)}x faster than the fastest peer (${best.v.id}, ${best.r.ratio.toFixed(2)}x native)${ourStatus(r)}`, value: speedup, limit: 1.5, met: speedup !== undefined && r.status === "ok" && speedup >= 1.5 });
+      const bestInstr = Math.min(...peers.map((p) => instr(p.v.id)).filter((x) => x !== undefined));
+      const peerInstrNote = instr("async-machine") !== undefined && Number.isFinite(bestInstr) ? ` (instructions: ${(bestInstr / instr("async-machine")).toFixed(2)}x)` : "";
+      T.push({ id: `${w.id}-peers`, text: `${w.id}: at least 1.5x faster than every downlevel peer`, measured: speedup === undefined ? `no result${ourStatus(r)}` : `${speedup.toFixed(2)}x faster than the fastest peer (${best.v.id}, ${best.r.ratio.toFixed(2)}x native)${peerInstrNote}${ourStatus(r)}`, value: speedup, limit: 1.5, met: speedup !== undefined && r.status === "ok" && speedup >= 1.5 });
     }
   }
 }
