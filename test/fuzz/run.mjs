@@ -342,7 +342,9 @@ async function parentMain(o) {
         arm(job.type === "run" ? o.timeoutMs * 3 + 30000 : (job.isolated ? o.hangShrinkMs + 60000 : o.shrinkMs) + o.timeoutMs * 3 + 30000);
         w.send(job);
       };
+      let answered = false;
       w.on("message", (m) => {
+        answered = true;
         if (m.type === "ready") dispatch();
         else if (m.type === "shrinking") {
           const job = active.get(w);
@@ -368,9 +370,14 @@ async function parentMain(o) {
           dispatch();
         }
       });
-      w.on("exit", () => {
+      w.on("exit", (code, signal) => {
         clearTimeout(timer);
         live--;
+        if (!answered) {
+          // It died before saying it was ready (the harness did not load): a new worker would too.
+          console.error(`\nfuzz: a worker exited (${signal ?? `code ${code}`}) before it was ready; its error is above. Stopping.`);
+          process.exit(2);
+        }
         const job = active.get(w);
         if (job) {
           active.delete(w);

@@ -15,7 +15,9 @@
  *      ticker (`tick k.0` .. `tick k.9`) right before it runs, so microtask order after a
  *      macrotask is compared too;
  *   4. the run ends when `main` has settled and no timer the fixture scheduled is pending
- *      (checked again after a macrotask hop), or after 5 s (`timeout` is logged).
+ *      (checked again after a macrotask hop), or after 5 s (`timeout` is logged); a run that
+ *      never returns to the event loop is stopped by a watchdog thread, which names it and
+ *      kills the test process (./watchdog.ts), so the suite fails instead of hanging.
  *
  * Trace lines: `log(a, b, ...)` gives one line, the first argument printed raw when it is a
  * string (a label), every other value through `util.inspect` (depth 4, one line); errors print as
@@ -30,6 +32,7 @@ import * as util from "node:util";
 import * as vm from "node:vm";
 import { transform } from "../../transformer/index";
 import type { TransformResult } from "../../transformer/index";
+import { arm, disarm } from "./watchdog";
 
 /** Microtask ticks the harness logs, starting right before `main()` is called. */
 export const TICKS = 40;
@@ -37,6 +40,11 @@ export const TICKS = 40;
 export const MACROTASK_TICKS = 10;
 /** Wall-clock guard for one run. */
 export const TIMEOUT_MS = 5000;
+/**
+ * A run that blocks the event loop (a synchronous infinite loop) stops even the guard above; the
+ * watchdog (./watchdog.ts) kills the test process this long after the run began, naming it.
+ */
+const WATCHDOG_GRACE_MS = 10_000;
 
 /** How a run ended, besides its trace. */
 export type Outcome =
@@ -265,6 +273,7 @@ async function runProgramNow(js: string, fileName: string, timeoutMs: number): P
 
   let settled = false;
   let guardTimer: NodeJS.Timeout | undefined;
+  arm(fileName, timeoutMs + WATCHDOG_GRACE_MS);
   try {
     const prelude = new vm.Script(PRELUDE, { filename: "harness-prelude.js" }).runInContext(context) as {
       start: (main: unknown, hooks: unknown) => void;
@@ -310,6 +319,7 @@ async function runProgramNow(js: string, fileName: string, timeoutMs: number): P
     }
     return { trace, outcome };
   } finally {
+    disarm();
     finished = true;
     if (guardTimer) clearTimeout(guardTimer);
     for (const h of pending) {
