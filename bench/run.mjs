@@ -329,8 +329,18 @@ for (const w of memWorkloads) {
   progressDone(`memory: ${total} runs done (${elapsed()})`);
 }
 
+/** Per measured variant: a result other than native's is an error, else `ratio` = its `key` ÷ native's. */
+function ratiosToNative(variants, key) {
+  const base = variants.native;
+  for (const slot of Object.values(variants)) {
+    if (slot.error) continue;
+    if (slot.result !== undefined && base?.result !== undefined && slot.result !== base.result) slot.error = `wrong result ${slot.result} (native ${base.result})`;
+    else if (slot[key] && base?.[key]) slot.ratio = slot[key] / base[key];
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
-// callgrind (A1, C): instruction counts of the measured run, one process per variant
+// callgrind (A1, A2, B1, C, D): instruction counts of the measured run, one process per variant
 async function runCallgrind() {
   const todo = timeWorkloads.filter((w) => CALLGRIND[w.id]);
   if (!todo.length) return;
@@ -409,15 +419,7 @@ async function runCallgrind() {
       }
     }),
   );
-  for (const w of todo) {
-    const cg = results.workloads[w.id].callgrind;
-    const base = cg.variants.native?.instructions;
-    const expected = cg.variants.native?.result;
-    for (const slot of Object.values(cg.variants)) {
-      if (slot.result !== undefined && expected !== undefined && slot.result !== expected) slot.error = `wrong result ${slot.result} (native ${expected})`;
-      else if (slot.instructions && base) slot.ratio = slot.instructions / base;
-    }
-  }
+  for (const w of todo) ratiosToNative(results.workloads[w.id].callgrind.variants, "instructions");
   phaseDone("callgrind");
   progressDone(`callgrind: ${jobs.length} runs done (${elapsed()})`);
 }
@@ -436,16 +438,7 @@ if (timeWorkloads.length) {
     const r = runChild([], { mode: "alloc", file: entry.variants[v.id].file, n: w.warmN, warmN: w.warmN, warmups: 2 });
     entry.alloc.variants[v.id] = r.error ? { error: r.error } : { bytes: r.bytes, perOp: r.bytes / entry.alloc.opsPerRun, result: r.result };
   }
-  for (const w of timeWorkloads) {
-    const a = results.workloads[w.id].alloc;
-    const base = a?.variants.native;
-    if (!base || base.error) continue;
-    for (const slot of Object.values(a.variants)) {
-      if (slot.error) continue;
-      if (slot.result !== base.result) slot.error = `wrong result ${slot.result} (native ${base.result})`;
-      else slot.ratio = slot.perOp / base.perOp;
-    }
-  }
+  for (const w of timeWorkloads) if (results.workloads[w.id].alloc) ratiosToNative(results.workloads[w.id].alloc.variants, "perOp");
   phaseDone("alloc");
   progressDone(`alloc: ${jobs.length} runs done (${elapsed()})`);
 }

@@ -168,7 +168,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const labelOf = new Map<number, number>();
   labelOf.set(cfg.entry, 0);
   for (const s of cfg.suspends) labelOf.set(s.resume, s.state);
-  let nextLabel = 3 + cfg.suspends.length;
+  let nextLabel = FIRST_SUSPEND_STATE + cfg.suspends.length;
   for (const b of caseBlocks) if (!labelOf.has(b.id)) labelOf.set(b.id, nextLabel++);
   for (const b of cfg.blocks) if (crossRegion.has(b.id)) labelOf.set(b.id, nextLabel++);
   const label = (block: number): number => labelOf.get(block)!;
@@ -925,7 +925,6 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
     T.setEmitFlags(resume, T.EmitFlags.None);
     void liveness;
-    void fn;
 
     const stateEnum = F.createVariableStatement(
       undefined,
