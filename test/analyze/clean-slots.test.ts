@@ -1,6 +1,6 @@
 // The clean-slot analysis is plain data: tested here without a TypeScript Program.
 import { describe, expect, test } from "vitest";
-import { computeCleanSlots, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
+import { blocksInCycles, computeCleanSlots, placeEarlyStores, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
 
 const op = (writes: number[], loads: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []): SlotOp => ({ writes: new Set(writes), loads: new Set(loads), exits });
 const block = (ops: SlotOp[], successors: number[], termWrites: number[] = [], handler?: { block: number; defs: number[] }): SlotBlock => ({
@@ -71,5 +71,123 @@ describe("computeCleanSlots", () => {
     const blocks = [block([op([0])], [1]), block([], [])];
     const out = computeCleanSlots(blocks, new Map([[0, new Set<number>()], [1, new Set([0])]]));
     expect(sorted(out[1])).toEqual([0]);
+  });
+});
+
+describe("computeCleanSlots: exceptions inside a block", () => {
+  test("an exception in an op that assigns a local as its last action leaves the local clean", () => {
+    // 0 resume (fields 0, 1) in a region handled by 1: `x0 += f()` (writes 0 last) → 2;
+    // 1 handler → 2;  2 suspend.  Via the handler 0 is still clean (the op threw before writing).
+    const last: SlotOp = { writes: new Set([0]), exits: [], lastWrite: 0 };
+    const blocks = [block([last, op([], [0])], [2], [], { block: 1, defs: [] }), block([], [2]), block([], [])];
+    const starts = new Map([[0, new Set([0, 1])]]);
+    expect(sorted(computeCleanSlots(blocks, starts)[1])).toEqual([1]); // the handler's own end
+    const storeAfter: SlotOp = { ...last, stores: new Set([0]) };
+    const stored = [block([storeAfter], [2], [], { block: 1, defs: [] }), block([], [2]), block([], [])];
+    expect(sorted(computeCleanSlots(stored, starts)[2])).toEqual([0, 1]);
+    // Without `lastWrite` the write may have happened before the exception: 0 is dirty in the handler.
+    const anyOrder = [block([{ ...storeAfter, lastWrite: undefined }], [2], [], { block: 1, defs: [] }), block([], [2]), block([], [])];
+    expect(sorted(computeCleanSlots(anyOrder, starts)[2])).toEqual([1]);
+  });
+
+  test("a store overwrites the other locals sharing its offset", () => {
+    // 0 resume (fields 0, 1): an op writes 2 and stores it, clobbering 1's slot → 1 suspend
+    const blocks = [block([{ writes: new Set([2]), exits: [], stores: new Set([2]), clobbers: new Set([1]) }], [1]), block([], [])];
+    expect(sorted(computeCleanSlots(blocks, new Map([[0, new Set([0, 1])]]))[1])).toEqual([0, 2]);
+  });
+});
+
+describe("blocksInCycles", () => {
+  test("finds the blocks of loops, through handlers and exits too, and nothing else", () => {
+    // 0 → 1 → 2 → 1 (a loop), 2 → 3;  3 handler 4 → 3 (a cycle through a handler edge);  5 self loop
+    const blocks = [block([], [1]), block([], [2]), block([], [1, 3]), block([], [], [], { block: 4, defs: [] }), block([], [3]), block([], [5]), block([op([], [], [{ block: 6 }])], [])];
+    expect(sorted(blocksInCycles(blocks))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(sorted(blocksInCycles([block([], [1]), block([], [2]), block([], [])]))).toEqual([]);
+  });
+});
+
+describe("placeEarlyStores", () => {
+  // `let c = 0; for (;;) { try { await i } catch { c++ } }` as blocks, c = local 0, i = local 1:
+  //   0 entry: c = 0 (op 0), i = 0 (op 1) → 1
+  //   1 loop head → 2 | 5
+  //   2 suspend (keeps 0, 1) → 3, in a region handled by 4
+  //   3 resume: i++ → 1, in the region
+  //   4 catch body (only after an exception): c++ → 1
+  //   5 return
+  const loopWithCatch = (): SlotBlock[] => [
+    block([op([0]), op([1])], [1]),
+    block([], [2, 5]),
+    block([], [3], [], { block: 4, defs: [] }),
+    block([op([1])], [1], [], { block: 4, defs: [] }),
+    block([{ writes: new Set([0]), exits: [], lastWrite: 0 }], [1]),
+    block([], []),
+  ];
+  const starts = new Map([
+    [0, new Set<number>()],
+    [3, new Set([0, 1])],
+  ]);
+  const suspends = [{ block: 2, kept: new Set([0, 1]) }];
+
+  test("a local written only at the entry and in a catch is stored there, not at the loop's await", () => {
+    const { clean, stores } = placeEarlyStores(loopWithCatch(), starts, suspends, new Map([[0, 0], [1, 1]]));
+    expect(sorted(clean[2])).toEqual([0]);
+    expect([...stores].map(([b, at]) => [b, [...at]])).toEqual([
+      [0, [[0, [0]]]],
+      [4, [[0, [0]]]],
+    ]);
+  });
+
+  test("no store when the local is also written on the hot path", () => {
+    const blocks = loopWithCatch();
+    blocks[3] = block([op([0, 1])], [1], [], { block: 4, defs: [] });
+    const { clean, stores } = placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]]));
+    expect(sorted(clean[2])).toEqual([]);
+    expect(stores.size).toBe(0);
+  });
+
+  test("no store before a read of the frame, nor in a block that leads to one", () => {
+    const blocks = loopWithCatch();
+    blocks[0] = block([op([0]), { writes: new Set([1]), exits: [], readsFrame: true }], [1]);
+    // c = 0 comes before the frame read: it cannot be stored there, so storing in the catch
+    // alone would not make it clean at the await — nothing is placed.
+    expect(placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]])).stores.size).toBe(0);
+    // After the read it can.
+    blocks[0] = block([{ writes: new Set([1]), exits: [], readsFrame: true }, op([0])], [1]);
+    expect([...placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]])).stores.get(0)!]).toEqual([[1, [0]]]);
+    // A block that leads to a frame read gets none.
+    const before: SlotBlock[] = [block([op([0])], [6]), ...blocks.slice(1), block([{ writes: new Set([1]), exits: [], readsFrame: true }], [1])];
+    expect(placeEarlyStores(before, starts, suspends, new Map([[0, 0], [1, 1]])).stores.size).toBe(0);
+  });
+
+  test("a store that would make a local sharing its offset dirty at a hot await is not placed", () => {
+    // `y` (local 1) is loaded at the entry, `x` (local 0) written there; then
+    // `if (…) loop A keeping x  else loop B keeping y`: x and y may share an offset.
+    //   0 entry: load y; x = … → 1 | 4
+    //   1 A head → 2 | 7;  2 suspend (keeps x) → 3;  3 resume → 1
+    //   4 B head → 5 | 7;  5 suspend (keeps y) → 6;  6 resume → 4
+    //   7 return
+    const blocks: SlotBlock[] = [
+      block([op([1], [1]), op([0])], [1, 4]),
+      block([], [2, 7]),
+      block([], [3]),
+      block([], [1]),
+      block([], [5, 7]),
+      block([], [6]),
+      block([], [4]),
+      block([], []),
+    ];
+    const st = new Map([
+      [0, new Set<number>()],
+      [3, new Set([0])],
+      [6, new Set([1])],
+    ]);
+    const hot = [{ block: 2, kept: new Set([0]) }, { block: 5, kept: new Set([1]) }];
+    // Sharing offset 0, storing x at the entry would make y dirty in loop B: no gain, no store.
+    expect(placeEarlyStores(blocks, st, hot, new Map([[0, 0], [1, 0]])).stores.size).toBe(0);
+    // At their own offsets the store is placed, and both awaits skip their stores.
+    const apart = placeEarlyStores(blocks, st, hot, new Map([[0, 0], [1, 1]]));
+    expect([...apart.stores.get(0)!]).toEqual([[1, [0]]]);
+    expect(sorted(apart.clean[2])).toEqual([0]);
+    expect(sorted(apart.clean[5])).toEqual([1]);
   });
 });

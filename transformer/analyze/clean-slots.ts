@@ -19,8 +19,9 @@
  * Forward dataflow, intersection at joins, to a fixed point. An exception may leave a block
  * after any of its writes and before any of its loads, so a handler gets only what the block
  * may not write at all. Edges that write locals (a finally handing its completion on, a handler's entry)
- * remove those. Only suspends store to the frame, and a path from a start to a suspend passes
- * no other suspend, so no other store can have changed a slot on the way.
+ * remove those. Only suspends and the stores `placeEarlyStores` adds write the frame, and a
+ * path from a start to a suspend passes no other suspend; an added store makes its local clean
+ * and every other local at that offset dirty.
  *
  * Invariant: a local reported clean at a suspend has, on every path, been loaded from (or
  * stored to) its slot and not assigned since.
@@ -34,6 +35,14 @@ export interface SlotOp {
   /** Locals the op sets to the value in their own slot (after `writes` are applied). */
   readonly loads?: LocalSet;
   readonly exits: readonly FlowEdge[];
+  /** Locals stored to their slots right after the op (on its normal end, not its exits). */
+  readonly stores?: LocalSet;
+  /** Locals whose slots those stores overwrite (others sharing the offset). */
+  readonly clobbers?: LocalSet;
+  /** The op reads the frame itself (a parameter passed in it): no store may be moved before it. */
+  readonly readsFrame?: boolean;
+  /** A local the op writes as its very last action (`x = e`, `x += e`, `x++` with `e` not writing x): if the op throws, not yet written. */
+  readonly lastWrite?: number;
 }
 
 export interface SlotBlock {
@@ -73,22 +82,26 @@ export function computeCleanSlots(blocks: readonly SlotBlock[], starts: Readonly
     const block = blocks[b];
     const clean = new Set(cleanIn[b]);
     const targets: Array<[number, ReadonlySet<number>, LocalSet | undefined]> = [];
+    // What is clean wherever an exception may leave the block: inside any op, after its writes
+    // may have happened and before its loads and stores.
+    const whileThrowing = new Set(clean);
     for (const op of block.ops) {
+      for (const w of op.writes) if (w !== op.lastWrite) whileThrowing.delete(w);
+      for (const x of whileThrowing) if (!clean.has(x)) whileThrowing.delete(x);
       for (const w of op.writes) clean.delete(w);
       if (op.loads) for (const l of op.loads) clean.add(l);
       for (const exit of op.exits) targets.push([exit.block, new Set(clean), exit.defs]);
+      if (op.clobbers) for (const c of op.clobbers) clean.delete(c);
+      if (op.stores) for (const l of op.stores) clean.add(l);
     }
-    for (const w of block.termWrites) clean.delete(w);
+    for (const x of whileThrowing) if (!clean.has(x)) whileThrowing.delete(x);
+    for (const w of block.termWrites) {
+      clean.delete(w);
+      whileThrowing.delete(w);
+    }
     cleanOut[b] = clean;
     for (const edge of block.successors) targets.push([edge.block, clean, edge.defs]);
-    if (block.handler) {
-      // An exception may leave after any write and before any load: only what no op of the
-      // block may write was clean all along.
-      const all = new Set(cleanIn[b]);
-      for (const op of block.ops) for (const w of op.writes) all.delete(w);
-      for (const w of block.termWrites) all.delete(w);
-      targets.push([block.handler.block, all, block.handler.defs]);
-    }
+    if (block.handler) targets.push([block.handler.block, whileThrowing, block.handler.defs]);
     for (const [to, set, defs] of targets) {
       if (meet(to, set, defs) && !queued.has(to)) {
         queued.add(to);
@@ -97,4 +110,215 @@ export function computeCleanSlots(blocks: readonly SlotBlock[], starts: Readonly
     }
   }
   return cleanOut;
+}
+
+export interface SuspendSlots {
+  /** The block the suspend ends. */
+  readonly block: number;
+  /** The locals it keeps in the frame. */
+  readonly kept: LocalSet;
+}
+
+/** Stores placed after ops: block → op index → the locals stored after it. */
+export type EarlyStores = ReadonlyMap<number, ReadonlyMap<number, readonly number[]>>;
+
+/**
+ * Moves the stores of locals written only off the hot path to where they are written.
+ *
+ * A local assigned before a loop and only read inside it (a bound, a request object, a total
+ * a rare `catch` updates) is dirty at the loop's await on the first iteration — the entry wrote
+ * it — so the await stores it on every iteration. Storing it to its slot right after the
+ * writes that happen once (outside every loop) or only after an exception (in blocks reached
+ * through a handler alone) makes it clean on every path, and the loop's await skips the store.
+ *
+ * Hot suspends are those in a cycle of the graph (suspend → resume edges included). For each
+ * local dirty at a hot suspend, the stores after its cold writes are tried and kept when they
+ * lower the number of dirty (local, hot suspend) pairs: a store overwrites every other local
+ * sharing its offset, which may make one of those dirty where it was clean. A write inside a
+ * kept statement that can jump out of it (an op with exits) gets no store.
+ *
+ * `offsetOf`: the frame offset of each local kept anywhere. Returns the stores and the clean
+ * sets computed with them.
+ */
+export function placeEarlyStores(
+  blocks: readonly SlotBlock[],
+  starts: ReadonlyMap<number, LocalSet>,
+  suspends: readonly SuspendSlots[],
+  offsetOf: ReadonlyMap<number, number>,
+): { clean: ReadonlyArray<ReadonlySet<number>>; stores: EarlyStores } {
+  const initial = computeCleanSlots(blocks, starts);
+  const cyclic = blocksInCycles(blocks);
+  const hot = suspends.filter((s) => cyclic.has(s.block));
+  const dirtyPairs = (clean: ReadonlyArray<ReadonlySet<number>>): number => {
+    let n = 0;
+    for (const s of hot) for (const l of s.kept) if (!clean[s.block].has(l)) n++;
+    return n;
+  };
+  const candidates = new Set<number>();
+  for (const s of hot) for (const l of s.kept) if (!initial[s.block].has(l)) candidates.add(l);
+  if (candidates.size === 0) return { clean: initial, stores: new Map() };
+
+  const normal = normallyReached(blocks, starts);
+  const cold = (b: number): boolean => !cyclic.has(b) || !normal.has(b);
+  // No store before a read of the frame (the parameters, bound at the entry): not in a block
+  // that leads to one, nor before the last one in its own block.
+  const readers = new Set<number>();
+  blocks.forEach((block, b) => {
+    if (block.ops.some((op) => op.readsFrame)) readers.add(b);
+  });
+  const leadsToReader = new Set<number>();
+  for (let changed = readers.size > 0; changed; ) {
+    changed = false;
+    blocks.forEach((block, b) => {
+      if (!leadsToReader.has(b) && edgesOf(block, true).some((to) => readers.has(to) || leadsToReader.has(to))) {
+        leadsToReader.add(b);
+        changed = true;
+      }
+    });
+  }
+  const firstFree = (b: number): number => {
+    if (leadsToReader.has(b)) return Infinity;
+    const ops = blocks[b].ops;
+    for (let i = ops.length - 1; i >= 0; i--) if (ops[i].readsFrame) return i;
+    return 0;
+  };
+  const sharing = (local: number): Set<number> => {
+    const offset = offsetOf.get(local);
+    const out = new Set<number>();
+    for (const [other, o] of offsetOf) if (o === offset && other !== local) out.add(other);
+    return out;
+  };
+  const chosen = new Map<number, Map<number, number[]>>();
+  const withStores = (extra: Map<number, Map<number, number[]>>): SlotBlock[] =>
+    blocks.map((block, b) => {
+      const at = extra.get(b);
+      if (at === undefined) return block;
+      return {
+        ...block,
+        ops: block.ops.map((op, i) => {
+          const locals = at.get(i);
+          if (locals === undefined) return op;
+          const clobbers = new Set<number>();
+          for (const l of locals) for (const c of sharing(l)) clobbers.add(c);
+          for (const l of locals) clobbers.delete(l);
+          return { ...op, stores: new Set(locals), clobbers };
+        }),
+      };
+    });
+  let best = initial;
+  let bestDirty = dirtyPairs(initial);
+  for (const local of [...candidates].sort((a, b) => a - b)) {
+    if (!offsetOf.has(local)) continue;
+    const trial = new Map([...chosen].map(([b, at]) => [b, new Map([...at].map(([i, ls]) => [i, [...ls]]))]));
+    let placed = false;
+    blocks.forEach((block, b) => {
+      if (!cold(b)) return;
+      const from = firstFree(b);
+      block.ops.forEach((op, i) => {
+        if (i < from || !op.writes.has(local) || op.exits.length > 0) return;
+        const at = trial.get(b) ?? new Map<number, number[]>();
+        trial.set(b, at);
+        at.set(i, [...(at.get(i) ?? []), local]);
+        placed = true;
+      });
+    });
+    if (!placed) continue;
+    const clean = computeCleanSlots(withStores(trial), starts);
+    const dirty = dirtyPairs(clean);
+    if (dirty < bestDirty) {
+      chosen.clear();
+      for (const [b, at] of trial) chosen.set(b, at);
+      best = clean;
+      bestDirty = dirty;
+    }
+  }
+  // Drop the stores that do not help (a write whose value never reaches a loop's await).
+  for (const [b, at] of [...chosen]) {
+    for (const [i, ls] of [...at]) {
+      for (const local of [...ls]) {
+        const without = new Map([...chosen].map(([bb, a]) => [bb, new Map([...a].map(([ii, l]) => [ii, bb === b && ii === i ? l.filter((x) => x !== local) : l]))]));
+        const clean = computeCleanSlots(withStores(without), starts);
+        if (dirtyPairs(clean) > bestDirty) continue;
+        const kept = ls.filter((x) => x !== local);
+        ls.splice(0, ls.length, ...kept);
+        if (kept.length === 0) at.delete(i);
+        if (at.size === 0) chosen.delete(b);
+        best = clean;
+      }
+    }
+  }
+  return { clean: best, stores: chosen };
+}
+
+/** Every edge of a block: its successors, its ops' exits, its handler. */
+function edgesOf(block: SlotBlock, withHandler: boolean): number[] {
+  const out = block.successors.map((e) => e.block);
+  for (const op of block.ops) for (const e of op.exits) out.push(e.block);
+  if (withHandler && block.handler) out.push(block.handler.block);
+  return out;
+}
+
+/** The blocks on some cycle (Tarjan's strongly connected components, iteratively). */
+export function blocksInCycles(blocks: readonly SlotBlock[]): Set<number> {
+  const succ = blocks.map((b) => edgesOf(b, true));
+  const index = new Array<number>(blocks.length).fill(-1);
+  const low = new Array<number>(blocks.length).fill(0);
+  const onStack = new Array<boolean>(blocks.length).fill(false);
+  const stack: number[] = [];
+  const out = new Set<number>();
+  let next = 0;
+  for (let root = 0; root < blocks.length; root++) {
+    if (index[root] !== -1) continue;
+    const frames: Array<[number, number]> = [[root, 0]];
+    index[root] = low[root] = next++;
+    stack.push(root);
+    onStack[root] = true;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const [v, k] = frame;
+      if (k < succ[v].length) {
+        frame[1]++;
+        const w = succ[v][k];
+        if (index[w] === -1) {
+          index[w] = low[w] = next++;
+          stack.push(w);
+          onStack[w] = true;
+          frames.push([w, 0]);
+        } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1][0];
+        low[parent] = Math.min(low[parent], low[v]);
+      }
+      if (low[v] === index[v]) {
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = false;
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 || succ[v].includes(v)) for (const c of component) out.add(c);
+      }
+    }
+  }
+  return out;
+}
+
+/** The blocks reached from the starts without taking a handler edge (not only after an exception). */
+function normallyReached(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>): Set<number> {
+  const seen = new Set<number>(starts.keys());
+  const work = [...seen];
+  while (work.length > 0) {
+    const b = work.pop()!;
+    for (const to of edgesOf(blocks[b], false)) {
+      if (!seen.has(to)) {
+        seen.add(to);
+        work.push(to);
+      }
+    }
+  }
+  return seen;
 }

@@ -32,7 +32,7 @@ import type * as ts from "typescript";
 import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
-import { computeCleanSlots, type SlotBlock } from "../analyze/clean-slots";
+import { placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
 import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
@@ -662,8 +662,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   // ---------------------------------------------------------------- blocks
 
-  // Stores a suspend can skip: the slot still holds the local's value (analyze/clean-slots.ts).
-  const cleanSlots = (() => {
+  // Stores a suspend can skip: the slot still holds the local's value; and stores moved to where
+  // a local is written off the hot path so that a loop's await can skip them (analyze/clean-slots.ts).
+  const slotPlan = (() => {
     const inFrame = (l: LocalId): boolean => layout.offsetOf.has(l);
     const writesOf = (node: ts.Node | undefined, out: Set<LocalId>): Set<LocalId> => {
       if (node !== undefined) collectWrites(node, false, out);
@@ -679,7 +680,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return {
         ops: b.ops.map((op) => {
           const load = frameLoadOf(op.node);
-          return { writes: writesOf(op.node, new Set(op.defs)), loads: load !== undefined && inFrame(load) ? new Set([load]) : undefined, exits: op.exits };
+          return { writes: writesOf(op.node, new Set(op.defs)), loads: load !== undefined && inFrame(load) ? new Set([load]) : undefined, exits: op.exits, readsFrame: input.paramsInFrame !== undefined && readsArguments(op.node), lastWrite: lastWriteOf(op.node) };
         }),
         termWrites,
         successors: successorEdges(term),
@@ -687,9 +688,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       };
     });
     const starts = new Map<number, Set<LocalId>>([[cfg.entry, new Set()]]);
-    for (const sp of cfg.suspends) starts.set(sp.resume, new Set(layout.states.find((x) => x.state === sp.state)!.fields.map(([l]) => l)));
-    return computeCleanSlots(blocks, starts);
+    const fieldsOf = (state: number): Set<LocalId> => new Set(layout.states.find((x) => x.state === state)!.fields.map(([l]) => l));
+    for (const sp of cfg.suspends) starts.set(sp.resume, fieldsOf(sp.state));
+    return placeEarlyStores(blocks, starts, cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state) })), layout.offsetOf);
   })();
+  const cleanSlots = slotPlan.clean;
 
   /**
    * Adds to `out` every local `node` may assign: the target of an assignment (any operator),
@@ -756,6 +759,38 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     T.forEachChild(node, (c) => collectWrites(c, false, out));
   }
 
+  /**
+   * The local a statement assigns as its very last action: `x = e;`, `x op= e;`, `x++;`,
+   * `let x = e;` where `e` does not write `x` — if the statement throws, `x` is not yet written.
+   */
+  function lastWriteOf(node: ts.Statement): LocalId | undefined {
+    let target: ts.Node | undefined;
+    let value: ts.Node | undefined;
+    if (T.isExpressionStatement(node)) {
+      const e = node.expression;
+      if (T.isBinaryExpression(e) && e.operatorToken.kind >= SK.FirstAssignment && e.operatorToken.kind <= SK.LastAssignment) [target, value] = [e.left, e.right];
+      else if ((T.isPrefixUnaryExpression(e) || T.isPostfixUnaryExpression(e)) && (e.operator === SK.PlusPlusToken || e.operator === SK.MinusMinusToken)) target = e.operand;
+    } else if (T.isVariableStatement(node) && node.declarationList.declarations.length === 1) {
+      const d = node.declarationList.declarations[0];
+      [target, value] = [d.name, d.initializer];
+    }
+    if (target === undefined || !T.isIdentifier(target)) return undefined;
+    const local = localOf(target);
+    if (local === undefined) return undefined;
+    if (value !== undefined && collectWritesOf(value).has(local)) return undefined;
+    return local;
+  }
+  function collectWritesOf(node: ts.Node): Set<LocalId> {
+    const out = new Set<LocalId>();
+    collectWrites(node, false, out);
+    return out;
+  }
+
+  /** Does `node` read the parameters (`$am_args`, the frame when parameters are passed in it)? */
+  function readsArguments(node: ts.Node): boolean {
+    return T.isIdentifier(node) ? node.text === "$am_args" : T.forEachChild(node, readsArguments) === true;
+  }
+
   /** `x = $am_args[i]` (a parameter read from the frame) with `x` kept at offset `i`: x's local. */
   function frameLoadOf(node: ts.Statement): LocalId | undefined {
     if (input.paramsInFrame === undefined || !T.isExpressionStatement(node)) return undefined;
@@ -778,6 +813,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     // Parameters passed in the frame fill its first offsets before the first suspend.
     const params = Array.from({ length: input.paramsInFrame ?? 0 }, (_, i) => i);
     const starts: Array<[number, number[]]> = [[cfg.entry, params], ...cfg.suspends.map((sp): [number, number[]] => [sp.resume, fieldsOf(sp.state)])];
+    // A store moved to where a local is written fills its slot from there on.
+    for (const [block, at] of slotPlan.stores) starts.push([block, [...at.values()].flat().map((l) => layout.offsetOf.get(l)!)]);
     for (const [start, kept] of starts) {
       const seen = new Set<number>();
       const work = [start];
@@ -799,13 +836,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   /** A block's code: its operations, then its terminator (jumps to inlined blocks emit them). */
   function emitBlockCode(b: Block, next: number | undefined, stmts: ts.Statement[]): void {
-    for (const op of b.ops) {
+    const stores = slotPlan.stores.get(b.id);
+    b.ops.forEach((op, i) => {
       const jumpsBefore = pendingJumps;
       stmts.push(rewrite(op.node, false, new Set()) as ts.Statement);
+      for (const local of stores?.get(i) ?? []) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(layout.offsetOf.get(local)!, locals[local].sourceName), F.createIdentifier(locals[local].name))));
       // A kept statement that can start a jump may also finish normally after an exception
       // cancelled that jump inside it (caught by its own catch): nothing may stay pending.
       if (pendingJumps !== jumpsBefore) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(gName), F.createPrefixMinus(F.createNumericLiteral(1)))));
-    }
+    });
     stmts.push(...emitTerminator(b, next));
   }
 
