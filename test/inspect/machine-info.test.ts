@@ -15,6 +15,7 @@ import { planFile } from "../../transformer/transform-file";
 import * as runtime from "../../runtime/index";
 import { disableTaskTracking, dumpTasks, enableTaskTracking, snapshot } from "../../runtime/inspect/index";
 import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import { fnv1a64 } from "../../runtime/inspect/hash";
 import { deferred, settle, transpile } from "./support";
 
 const SOURCE = `export async function ship(orderId: string, gate: Promise<number>) {
@@ -92,5 +93,29 @@ describe("MachineInfo", () => {
     expect(() => snapshot(running)).toThrow(/cannot serialize 'gate', live at state AwaitGate_L4 of ship: it holds a Promise/);
     gate.resolve(1);
     expect(await running).toBe("order A7");
+  });
+});
+
+describe("fnv1a64", () => {
+  // Published FNV-1a 64-bit test vectors, and a BigInt reference over random UTF-8 text: the
+  // limb arithmetic must give the same digits (hashes are stored in snapshots).
+  const reference = (text: string): string => {
+    let h = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(text)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    return h.toString(16).padStart(16, "0");
+  };
+  test("matches the published vectors", () => {
+    expect(fnv1a64("")).toBe("cbf29ce484222325");
+    expect(fnv1a64("a")).toBe("af63dc4c8601ec8c");
+    expect(fnv1a64("foobar")).toBe("85944171f73967e8");
+  });
+  test("matches 64-bit BigInt arithmetic on random text", () => {
+    let seed = 12345;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let i = 0; i < 2000; i++) {
+      let text = "";
+      for (let k = next() % 120; k > 0; k--) text += String.fromCharCode(next() % 10 === 0 ? next() % 0xd7ff : 32 + (next() % 95));
+      expect(fnv1a64(text)).toBe(reference(text));
+    }
   });
 });

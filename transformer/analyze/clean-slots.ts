@@ -134,8 +134,9 @@ export type EarlyStores = ReadonlyMap<number, ReadonlyMap<number, readonly numbe
  * Hot suspends are those in a cycle of the graph (suspend → resume edges included). For each
  * local dirty at a hot suspend, the stores after its cold writes are tried and kept when they
  * lower the number of dirty (local, hot suspend) pairs: a store overwrites every other local
- * sharing its offset, which may make one of those dirty where it was clean. A write inside a
- * kept statement that can jump out of it (an op with exits) gets no store.
+ * sharing its offset, which may make one of those dirty where it was clean. Only writes whose
+ * value reaches a hot suspend keeping the local (not overwritten or dropped at another suspend
+ * first) get a store, and none inside a kept statement that can jump out of it (an op with exits).
  *
  * `offsetOf`: the frame offset of each local kept anywhere. Returns the stores and the clean
  * sets computed with them.
@@ -205,6 +206,38 @@ export function placeEarlyStores(
         }),
       };
     });
+  // Does the value written by op `i` of block `b` reach, unwritten, a hot suspend that keeps it?
+  // (A store after a write whose value is overwritten or dropped first would not help.)
+  const hotKeeps = new Map<number, LocalSet>(hot.map((x) => [x.block, x.kept]));
+  const suspendBlocks = new Set(suspends.map((x) => x.block));
+  const reachesHotKeep = (b: number, i: number, local: number): boolean => {
+    const seen = new Set<number>();
+    const work: Array<[number, number]> = [[b, i + 1]];
+    while (work.length > 0) {
+      const [block, from] = work.pop()!;
+      const { ops, handler, termWrites, successors } = blocks[block];
+      if (handler && !handler.defs.has(local) && !seen.has(handler.block)) {
+        seen.add(handler.block);
+        work.push([handler.block, 0]);
+      }
+      let written = false;
+      for (let k = from; k < ops.length && !written; k++) {
+        if (ops[k].writes.has(local)) written = true;
+        else for (const e of ops[k].exits) if (!e.defs?.has(local) && !seen.has(e.block)) work.push([e.block, 0]), seen.add(e.block);
+      }
+      if (written || termWrites.has(local)) continue;
+      if (suspendBlocks.has(block)) {
+        if (hotKeeps.get(block)?.has(local)) return true;
+        continue;
+      }
+      for (const e of successors) {
+        if (e.defs?.has(local) || seen.has(e.block)) continue;
+        seen.add(e.block);
+        work.push([e.block, 0]);
+      }
+    }
+    return false;
+  };
   let best = initial;
   let bestDirty = dirtyPairs(initial);
   for (const local of [...candidates].sort((a, b) => a - b)) {
@@ -215,7 +248,7 @@ export function placeEarlyStores(
       if (!cold(b)) return;
       const from = firstFree(b);
       block.ops.forEach((op, i) => {
-        if (i < from || !op.writes.has(local) || op.exits.length > 0) return;
+        if (i < from || !op.writes.has(local) || op.exits.length > 0 || !reachesHotKeep(b, i, local)) return;
         const at = trial.get(b) ?? new Map<number, number[]>();
         trial.set(b, at);
         at.set(i, [...(at.get(i) ?? []), local]);
@@ -230,21 +263,6 @@ export function placeEarlyStores(
       for (const [b, at] of trial) chosen.set(b, at);
       best = clean;
       bestDirty = dirty;
-    }
-  }
-  // Drop the stores that do not help (a write whose value never reaches a loop's await).
-  for (const [b, at] of [...chosen]) {
-    for (const [i, ls] of [...at]) {
-      for (const local of [...ls]) {
-        const without = new Map([...chosen].map(([bb, a]) => [bb, new Map([...a].map(([ii, l]) => [ii, bb === b && ii === i ? l.filter((x) => x !== local) : l]))]));
-        const clean = computeCleanSlots(withStores(without), starts);
-        if (dirtyPairs(clean) > bestDirty) continue;
-        const kept = ls.filter((x) => x !== local);
-        ls.splice(0, ls.length, ...kept);
-        if (kept.length === 0) at.delete(i);
-        if (at.size === 0) chosen.delete(b);
-        best = clean;
-      }
     }
   }
   return { clean: best, stores: chosen };

@@ -680,7 +680,14 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return {
         ops: b.ops.map((op) => {
           const load = frameLoadOf(op.node);
-          return { writes: writesOf(op.node, new Set(op.defs)), loads: load !== undefined && inFrame(load) ? new Set([load]) : undefined, exits: op.exits, readsFrame: input.paramsInFrame !== undefined && readsArguments(op.node), lastWrite: lastWriteOf(op.node) };
+          return {
+            writes: writesOf(op.node, new Set(op.defs)),
+            loads: load !== undefined && inFrame(load) ? new Set([load]) : undefined,
+            exits: op.exits,
+            // (Parameters are bound at the entry; only an exception reads `lastWrite`.)
+            readsFrame: b.id === cfg.entry && input.paramsInFrame !== undefined && readsArguments(op.node),
+            lastWrite: b.region !== undefined ? lastWriteOf(op.node) : undefined,
+          };
         }),
         termWrites,
         successors: successorEdges(term),
@@ -696,7 +703,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   /**
    * Adds to `out` every local `node` may assign: the target of an assignment (any operator),
-   * `++`/`--`, a declaration, a destructuring target, a for-in/of head. Top-down, so it works on
+   * `++`/`--`, a declaration, a destructuring target, a for-in/of head — not inside nested
+   * functions (what they write is captured, outside the frame). Top-down, so it works on
    * synthesized nodes (which have no parents) as on the original ones.
    */
   function collectWrites(node: ts.Node, isTarget: boolean, out: Set<LocalId>): void {
@@ -730,7 +738,14 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       for (const e of node.elements) collectWrites(e, false, out);
       return;
     }
-    if ((T.isFunctionDeclaration(node) || T.isClassDeclaration(node)) && node.name) {
+    if (T.isFunctionLike(node)) {
+      // Its body runs later and can write only locals it captures, which are not in the frame;
+      // a declaration's name and a computed method name are written or evaluated here.
+      if (T.isFunctionDeclaration(node) && node.name) collectWrites(node.name, true, out);
+      else if (node.name !== undefined && T.isComputedPropertyName(node.name)) collectWrites(node.name, false, out);
+      return;
+    }
+    if (T.isClassDeclaration(node) && node.name) {
       collectWrites(node.name, true, out);
     }
     if (isTarget && (T.isArrayLiteralExpression(node) || T.isObjectLiteralExpression(node) || T.isSpreadElement(node) || T.isSpreadAssignment(node) || T.isShorthandPropertyAssignment(node) || T.isPropertyAssignment(node))) {
@@ -776,7 +791,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
     if (target === undefined || !T.isIdentifier(target)) return undefined;
     const local = localOf(target);
-    if (local === undefined) return undefined;
+    if (local === undefined || !layout.offsetOf.has(local)) return undefined;
     if (value !== undefined && collectWritesOf(value).has(local)) return undefined;
     return local;
   }
