@@ -1,6 +1,6 @@
 // The clean-slot analysis is plain data: tested here without a TypeScript Program.
 import { describe, expect, test } from "vitest";
-import { blocksInCycles, computeCleanSlots, placeEarlyStores, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
+import { blocksInCycles, computeCleanSlots, deferLoads, placeEarlyStores, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
 
 const op = (writes: number[], loads: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []): SlotOp => ({ writes: new Set(writes), loads: new Set(loads), exits });
 const block = (ops: SlotOp[], successors: number[], termWrites: number[] = [], handler?: { block: number; defs: number[] }): SlotBlock => ({
@@ -190,4 +190,86 @@ describe("placeEarlyStores", () => {
     expect(sorted(apart.clean[2])).toEqual([0]);
     expect(sorted(apart.clean[5])).toEqual([1]);
   });
+});
+
+describe("deferLoads", () => {
+  // `let c = 0; for (i…) { try { await i } catch { c++ } } return c` with c (local 0) stored at
+  // the entry and in the catch (placeEarlyStores), i = local 1:
+  //   0 entry: c = 0, i = 0 → 1;  1 head → 2 | 5;  2 suspend (keeps 0, 1) → 3, region → 4
+  //   3 resume: i++ → 1, region → 4;  4 catch body: c++ (reads c) → 1;  5 return c (reads c)
+  const blocks = (catchReads = true): SlotBlock[] => [
+    block([op([0]), op([1])], [1]),
+    { ...block([], [2, 5]), reads: new Set([1]) },
+    block([], [3], [], { block: 4, defs: [] }),
+    { ...block([op([1])], [1], [], { block: 4, defs: [] }), reads: new Set([1]) },
+    { ...block([{ writes: new Set([0]), exits: [], lastWrite: 0 }], [1]), reads: catchReads ? new Set([0]) : new Set() },
+    { ...block([], []), reads: new Set([0]) },
+  ];
+  const starts = new Map([
+    [0, new Set<number>()],
+    [3, new Set([0, 1])],
+  ]);
+  const suspends = [{ block: 2, kept: new Set([0, 1]), resume: 3 }];
+  const plan = (bs: SlotBlock[]) => placeEarlyStores(bs, starts, suspends, new Map([[0, 0], [1, 1]]));
+
+  test("a field only cold blocks read is loaded there, not at the loop's resume", () => {
+    const bs = blocks();
+    const { deferred, loads } = deferLoads(bs, starts, suspends, plan(bs));
+    expect([...deferred.get(3)!]).toEqual([0]);
+    expect([...loads].sort((a, b) => a[0] - b[0])).toEqual([
+      [4, [0]],
+      [5, [0]],
+    ]);
+  });
+
+  test("a field the hot path reads stays loaded at the resume", () => {
+    const bs = blocks();
+    bs[1] = { ...bs[1], reads: new Set([0, 1]) }; // the loop head reads c too
+    expect(deferLoads(bs, starts, suspends, plan(bs)).deferred.size).toBe(0);
+  });
+
+  test("not when the cold block may see a slot that does not hold the field", () => {
+    // Without the stores placeEarlyStores adds, c's slot is stale after the entry's write.
+    const bs = blocks();
+    const noStores = { ...computeCleanPlan(bs) };
+    expect(deferLoads(bs, starts, suspends, noStores).deferred.size).toBe(0);
+  });
+
+  test("not when a suspend in the segment stores the field (it reads the variable)", () => {
+    const bs = blocks();
+    bs[3] = { ...block([op([0, 1])], [1], [], { block: 4, defs: [] }), reads: new Set([0, 1]) }; // the hot path writes c
+    expect(deferLoads(bs, starts, suspends, plan(bs)).deferred.size).toBe(0);
+  });
+
+  test("an exception in the suspend block itself reaches the handler: its reads count", () => {
+    // The resume block is itself a suspend (two awaits in a row), in a region handled by a
+    // cold block that reads the field: it must be loaded there.
+    //   0 entry → 1 (suspend A, keeps 0) → 2 resume A = suspend B (keeps 0), region → 4 → …
+    const bs: SlotBlock[] = [
+      block([op([0])], [1]),
+      { ...block([], [2]), reads: new Set() },
+      block([], [3], [], { block: 4, defs: [] }),
+      block([], [1]),
+      { ...block([], [1]), reads: new Set([0]) },
+    ];
+    const st = new Map([
+      [0, new Set<number>()],
+      [2, new Set([0])],
+      [3, new Set([0])],
+    ]);
+    const sus = [
+      { block: 1, kept: new Set([0]), resume: 2 },
+      { block: 2, kept: new Set([0]), resume: 3 },
+    ];
+    const p = placeEarlyStores(bs, st, sus, new Map([[0, 0]]));
+    const { deferred, loads } = deferLoads(bs, st, sus, p);
+    expect([...(deferred.get(2) ?? [])]).toEqual([0]);
+    expect(loads.get(4)).toEqual([0]);
+  });
+
+  function computeCleanPlan(bs: SlotBlock[]) {
+    const clean = computeCleanSlots(bs, starts);
+    // cleanIn: recompute through placeEarlyStores with no candidate offsets (no stores possible)
+    return { ...placeEarlyStores(bs, starts, suspends, new Map()), clean };
+  }
 });

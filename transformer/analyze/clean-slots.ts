@@ -47,6 +47,8 @@ export interface SlotOp {
 
 export interface SlotBlock {
   readonly ops: readonly SlotOp[];
+  /** Locals the block reads before it surely writes them (its ops and terminator), for `deferLoads`. */
+  readonly reads?: LocalSet;
   /** Locals the terminator's expression (a branch test, the awaited value…) may assign. */
   readonly termWrites: LocalSet;
   readonly successors: readonly FlowEdge[];
@@ -54,6 +56,11 @@ export interface SlotBlock {
 }
 
 export function computeCleanSlots(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>): ReadonlyArray<ReadonlySet<number>> {
+  return cleanSets(blocks, starts).cleanOut;
+}
+
+/** The clean sets at each block's start (empty where unreached) and end. */
+function cleanSets(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>): { cleanIn: ReadonlyArray<ReadonlySet<number>>; cleanOut: ReadonlyArray<ReadonlySet<number>> } {
   // undefined = not reached yet (the top of the lattice: everything clean).
   const cleanIn: Array<Set<number> | undefined> = blocks.map((_, b) => (starts.has(b) ? new Set(starts.get(b)) : undefined));
   const cleanOut: Array<Set<number>> = blocks.map(() => new Set());
@@ -109,18 +116,28 @@ export function computeCleanSlots(blocks: readonly SlotBlock[], starts: Readonly
       }
     }
   }
-  return cleanOut;
+  return { cleanIn: cleanIn.map((x) => x ?? new Set<number>()), cleanOut };
 }
 
 export interface SuspendSlots {
   /** The block the suspend ends. */
   readonly block: number;
-  /** The locals it keeps in the frame. */
+  /** The locals it keeps in the frame (its state's fields, loaded when it resumes). */
   readonly kept: LocalSet;
+  /** The block it resumes in. */
+  readonly resume?: number;
 }
 
 /** Stores placed after ops: block → op index → the locals stored after it. */
 export type EarlyStores = ReadonlyMap<number, ReadonlyMap<number, readonly number[]>>;
+
+export interface SlotPlan {
+  /** Per block, the locals whose slots hold their values at its end… */
+  readonly clean: ReadonlyArray<ReadonlySet<number>>;
+  /** …and at its start. */
+  readonly cleanIn: ReadonlyArray<ReadonlySet<number>>;
+  readonly stores: EarlyStores;
+}
 
 /**
  * Moves the stores of locals written only off the hot path to where they are written.
@@ -146,8 +163,9 @@ export function placeEarlyStores(
   starts: ReadonlyMap<number, LocalSet>,
   suspends: readonly SuspendSlots[],
   offsetOf: ReadonlyMap<number, number>,
-): { clean: ReadonlyArray<ReadonlySet<number>>; stores: EarlyStores } {
-  const initial = computeCleanSlots(blocks, starts);
+): SlotPlan {
+  const initialSets = cleanSets(blocks, starts);
+  const initial = initialSets.cleanOut;
   const cyclic = blocksInCycles(blocks);
   const hot = suspends.filter((s) => cyclic.has(s.block));
   const dirtyPairs = (clean: ReadonlyArray<ReadonlySet<number>>): number => {
@@ -157,7 +175,7 @@ export function placeEarlyStores(
   };
   const candidates = new Set<number>();
   for (const s of hot) for (const l of s.kept) if (!initial[s.block].has(l)) candidates.add(l);
-  if (candidates.size === 0) return { clean: initial, stores: new Map() };
+  if (candidates.size === 0) return { clean: initial, cleanIn: initialSets.cleanIn, stores: new Map() };
 
   const normal = normallyReached(blocks, starts);
   const cold = (b: number): boolean => !cyclic.has(b) || !normal.has(b);
@@ -238,7 +256,7 @@ export function placeEarlyStores(
     }
     return false;
   };
-  let best = initial;
+  let best = initialSets;
   let bestDirty = dirtyPairs(initial);
   for (const local of [...candidates].sort((a, b) => a - b)) {
     if (!offsetOf.has(local)) continue;
@@ -256,16 +274,80 @@ export function placeEarlyStores(
       });
     });
     if (!placed) continue;
-    const clean = computeCleanSlots(withStores(trial), starts);
-    const dirty = dirtyPairs(clean);
+    const sets = cleanSets(withStores(trial), starts);
+    const dirty = dirtyPairs(sets.cleanOut);
     if (dirty < bestDirty) {
       chosen.clear();
       for (const [b, at] of trial) chosen.set(b, at);
-      best = clean;
+      best = sets;
       bestDirty = dirty;
     }
   }
-  return { clean: best, stores: chosen };
+  return { clean: best.cleanOut, cleanIn: best.cleanIn, stores: chosen };
+}
+
+export interface DeferredLoads {
+  /** Per resume block, the fields its resume does not load. */
+  readonly deferred: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Per block, the locals it loads from their slots at its start. */
+  readonly loads: ReadonlyMap<number, readonly number[]>;
+}
+
+/**
+ * Loads taken off the hot path: a field that a loop's resume loads but that only cold code
+ * reads (a `catch` body, the code after the loop) is loaded there instead, at the start of each
+ * block that reads it.
+ *
+ * For a suspend in a cycle and a field x of its state, the load moves when, in the code the
+ * resume reaches before the next suspends (its segment): every block that reads x before
+ * writing it is cold (outside every cycle, or reached only through an exception) and x's slot
+ * holds x's value at its start on every path (`plan.cleanIn`) — so the load there reads what
+ * the resume would have — and no suspend there stores x (a store reads x's variable, which the
+ * resume no longer set). Other paths reaching such a block load a value equal to the one they
+ * hold.
+ */
+export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, suspends: readonly SuspendSlots[], plan: SlotPlan): DeferredLoads {
+  const deferred = new Map<number, Set<number>>();
+  const loads = new Map<number, Set<number>>();
+  const cyclic = blocksInCycles(blocks);
+  const hot = suspends.filter((x) => cyclic.has(x.block) && x.resume !== undefined);
+  if (hot.length === 0) return { deferred, loads: new Map() };
+  const normal = normallyReached(blocks, starts);
+  const cold = (b: number): boolean => !cyclic.has(b) || !normal.has(b);
+  const suspendAt = new Map(suspends.map((x) => [x.block, x]));
+  for (const s of hot) {
+    const segment = new Set([s.resume!]);
+    const work = [s.resume!];
+    while (work.length > 0) {
+      const b = work.pop()!;
+      // A suspend ends the segment, but an exception before it continues in the handler.
+      const block = blocks[b];
+      const next = suspendAt.has(b) ? edgesOf({ ...block, successors: [] }, true) : edgesOf(block, true);
+      for (const to of next) {
+        if (!segment.has(to)) {
+          segment.add(to);
+          work.push(to);
+        }
+      }
+    }
+    for (const x of s.kept) {
+      const at: number[] = [];
+      let movable = true;
+      for (const b of segment) {
+        const u = suspendAt.get(b);
+        if (u !== undefined && u.kept.has(x) && !plan.clean[b].has(x)) movable = false;
+        else if (blocks[b].reads?.has(x)) {
+          if (cold(b) && plan.cleanIn[b].has(x)) at.push(b);
+          else movable = false;
+        }
+        if (!movable) break;
+      }
+      if (!movable) continue;
+      (deferred.get(s.resume!) ?? deferred.set(s.resume!, new Set()).get(s.resume!)!).add(x);
+      for (const b of at) (loads.get(b) ?? loads.set(b, new Set()).get(b)!).add(x);
+    }
+  }
+  return { deferred, loads: new Map([...loads].map(([b, xs]) => [b, [...xs].sort((a, c) => a - c)])) };
 }
 
 /** Every edge of a block: its successors, its ops' exits, its handler. */

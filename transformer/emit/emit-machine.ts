@@ -32,8 +32,8 @@ import type * as ts from "typescript";
 import type { Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
-import { placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
-import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, type Block, type LocalId, type Terminator } from "../lower/cfg";
+import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
+import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, terminatorUses, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import type { NameManager } from "./names";
 import { compoundToBinary } from "../lower/operators";
@@ -568,10 +568,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   /**
    * A jump to `to`: the target's code itself when it is inlined (see `inlines`), else
-   * `gotoStatements`. `next`: the case emitted next, when the jump ends the case.
+   * `gotoStatements`. `next`: the case emitted next, when the jump ends the case; `from`: the
+   * block the jump leaves.
    */
-  function jumpTo(to: number, next: number | undefined): ts.Statement[] {
-    if (!inlines(to)) return gotoStatements(to, next);
+  function jumpTo(to: number, next: number | undefined, from: Block): ts.Statement[] {
+    if (!inlines(to)) return gotoStatements(to, next, from);
     const target = forward(to);
     const stmts: ts.Statement[] = [];
     if (crossRegion.has(target)) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target)))));
@@ -579,10 +580,19 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     return stmts;
   }
 
-  /** `$l = target; continue $mc;` — or just `$l = target;` when `target` is the block emitted next. */
-  function gotoStatements(to: number, next: number | undefined): ts.Statement[] {
+  /**
+   * `$l = target; continue $mc;` — or just `$l = target;` when `target` is the block emitted
+   * next, and nothing when, besides, `from` and the target are in the same exception region.
+   *
+   * `$l` is read only by the dispatch (after `continue $mc`, always preceded by a write) and by
+   * the catch dispatch, which maps every label of a region to that region's handler. So `$l`
+   * need only ever name some block of the running code's region: a fall-through within a region
+   * keeps it as it is (one register write less per loop iteration).
+   */
+  function gotoStatements(to: number, next: number | undefined, from?: Block): ts.Statement[] {
     const target = forward(to);
     const fallsThrough = target === next;
+    if (fallsThrough && from !== undefined && from.region === cfg.blocks[target].region) return [];
     const set = F.createExpressionStatement(F.createAssignment(F.createIdentifier(lName), F.createNumericLiteral(label(target))));
     if (fallsThrough) {
       labelUpdates.add(set);
@@ -612,9 +622,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const v = (e: ts.Node): ts.Expression => rewrite(e, false, new Set()) as ts.Expression;
     switch (term.kind) {
       case TerminatorKind.Goto:
-        return jumpTo(term.target, next);
+        return jumpTo(term.target, next, block);
       case TerminatorKind.Branch:
-        return [F.createIfStatement(v(term.test), F.createBlock(jumpTo(term.then, undefined)), undefined), ...jumpTo(term.else, next)];
+        return [F.createIfStatement(v(term.test), F.createBlock(jumpTo(term.then, undefined, block)), undefined), ...jumpTo(term.else, next, block)];
       case TerminatorKind.Return:
         return [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, term.value ? [v(term.value)] : []))];
       case TerminatorKind.Throw:
@@ -627,15 +637,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         const cv = (): ts.Expression => access(term.value);
         clauses.push(
           F.createCaseClause(F.createNumericLiteral(Completion.Return), term.returnTo
-            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...jumpTo(term.returnTo.block, undefined)]
+            ? [assign(term.returnTo.completion, F.createNumericLiteral(Completion.Return)), assign(term.returnTo.value, cv()), ...jumpTo(term.returnTo.block, undefined, block)]
             : [F.createReturnStatement(F.createCallExpression(m("ret"), undefined, [cv()]))]),
         );
         clauses.push(F.createCaseClause(F.createNumericLiteral(Completion.Throw), [F.createThrowStatement(cv())]));
         for (const [code, cont] of term.jumps) {
           const stmts = cont.completion !== undefined ? [assign(cont.completion, F.createNumericLiteral(code))] : [];
-          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...jumpTo(cont.target, undefined)]));
+          clauses.push(F.createCaseClause(F.createNumericLiteral(code), [...stmts, ...jumpTo(cont.target, undefined, block)]));
         }
-        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...jumpTo(term.next, next)];
+        return [F.createSwitchStatement(ct(), F.createCaseBlock(clauses)), ...jumpTo(term.next, next, block)];
       }
     }
   }
@@ -690,6 +700,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
           };
         }),
         termWrites,
+        reads: upwardReads(b),
         successors: successorEdges(term),
         handler: handlerEdge(cfg, b),
       };
@@ -697,9 +708,23 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const starts = new Map<number, Set<LocalId>>([[cfg.entry, new Set()]]);
     const fieldsOf = (state: number): Set<LocalId> => new Set(layout.states.find((x) => x.state === state)!.fields.map(([l]) => l));
     for (const sp of cfg.suspends) starts.set(sp.resume, fieldsOf(sp.state));
-    return placeEarlyStores(blocks, starts, cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state) })), layout.offsetOf);
+    const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state), resume: sp.resume }));
+    const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf);
+    return { ...plan, ...deferLoads(blocks, starts, suspends, plan) };
   })();
   const cleanSlots = slotPlan.clean;
+
+  /** The locals `b` reads before it surely writes them: its ops in order, then its terminator. */
+  function upwardReads(b: Block): Set<LocalId> {
+    const reads = new Set<LocalId>();
+    const written = new Set<LocalId>();
+    for (const op of b.ops) {
+      for (const u of op.uses) if (!written.has(u)) reads.add(u);
+      for (const d of op.defs) written.add(d);
+    }
+    for (const u of terminatorUses(b.term)) if (!written.has(u)) reads.add(u);
+    return reads;
+  }
 
   /**
    * Adds to `out` every local `node` may assign: the target of an assignment (any operator),
@@ -849,8 +874,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
   }
 
+  /** `x = $f[offset] /* x *\/;` */
+  function loadStatement(local: LocalId, offset: number): ts.Statement {
+    return F.createExpressionStatement(F.createAssignment(F.createIdentifier(locals[local].name), frameSlot(offset, locals[local].sourceName)));
+  }
+
   /** A block's code: its operations, then its terminator (jumps to inlined blocks emit them). */
   function emitBlockCode(b: Block, next: number | undefined, stmts: ts.Statement[]): void {
+    // Fields a loop's resume left in the frame for this (cold) block to load.
+    for (const local of slotPlan.loads.get(b.id) ?? []) stmts.push(loadStatement(local, layout.offsetOf.get(local)!));
     const stores = slotPlan.stores.get(b.id);
     b.ops.forEach((op, i) => {
       const jumpsBefore = pendingJumps;
@@ -900,7 +932,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     if (suspend) {
       // Resume: take the live values back from the frame, then deliver the awaited outcome.
       const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
-      for (const [local, offset] of fields) stmts.push(F.createExpressionStatement(F.createAssignment(F.createIdentifier(locals[local].name), frameSlot(offset, locals[local].sourceName))));
+      const deferred = slotPlan.deferred.get(block.id);
+      for (const [local, offset] of fields) if (!deferred?.has(local)) stmts.push(loadStatement(local, offset));
       stmts.push(F.createIfStatement(F.createIdentifier(tName), F.createThrowStatement(F.createIdentifier(vName))));
     }
     if (block.id === cfg.entry && layout.capturedSize > 0) {
