@@ -166,7 +166,7 @@ export function placeEarlyStores(
 ): SlotPlan {
   const initialSets = cleanSets(blocks, starts);
   const initial = initialSets.cleanOut;
-  const cyclic = blocksInCycles(blocks);
+  const cyclic = cyclesOf(blocks);
   const hot = suspends.filter((s) => cyclic.has(s.block));
   const dirtyPairs = (clean: ReadonlyArray<ReadonlySet<number>>): number => {
     let n = 0;
@@ -186,14 +186,20 @@ export function placeEarlyStores(
     if (block.ops.some((op) => op.readsFrame)) readers.add(b);
   });
   const leadsToReader = new Set<number>();
-  for (let changed = readers.size > 0; changed; ) {
-    changed = false;
+  if (readers.size > 0) {
+    const preds = blocks.map((): number[] => []);
     blocks.forEach((block, b) => {
-      if (!leadsToReader.has(b) && edgesOf(block, true).some((to) => readers.has(to) || leadsToReader.has(to))) {
-        leadsToReader.add(b);
-        changed = true;
-      }
+      for (const to of edgesOf(block, true)) preds[to].push(b);
     });
+    const work = [...readers];
+    while (work.length > 0) {
+      for (const from of preds[work.pop()!]) {
+        if (!leadsToReader.has(from)) {
+          leadsToReader.add(from);
+          work.push(from);
+        }
+      }
+    }
   }
   const firstFree = (b: number): number => {
     if (leadsToReader.has(b)) return Infinity;
@@ -309,7 +315,7 @@ export interface DeferredLoads {
 export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, suspends: readonly SuspendSlots[], plan: SlotPlan): DeferredLoads {
   const deferred = new Map<number, Set<number>>();
   const loads = new Map<number, Set<number>>();
-  const cyclic = blocksInCycles(blocks);
+  const cyclic = cyclesOf(blocks);
   const hot = suspends.filter((x) => cyclic.has(x.block) && x.resume !== undefined);
   if (hot.length === 0) return { deferred, loads: new Map() };
   const normal = normallyReached(blocks, starts);
@@ -348,6 +354,14 @@ export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<num
     }
   }
   return { deferred, loads: new Map([...loads].map(([b, xs]) => [b, [...xs].sort((a, c) => a - c)])) };
+}
+
+/** `blocksInCycles`, computed once per block list (placeEarlyStores and deferLoads both ask). */
+const cycleCache = new WeakMap<readonly SlotBlock[], Set<number>>();
+function cyclesOf(blocks: readonly SlotBlock[]): Set<number> {
+  let out = cycleCache.get(blocks);
+  if (out === undefined) cycleCache.set(blocks, (out = blocksInCycles(blocks)));
+  return out;
 }
 
 /** Every edge of a block: its successors, its ops' exits, its handler. */
