@@ -16,15 +16,20 @@
  * Out: per block, the locals whose slots hold their values at the block's end (after the
  *      terminator's expression) on every path to it.
  *
- * Forward dataflow, intersection at joins, to a fixed point. An exception may leave a block
- * after any of its writes and before any of its loads, so a handler gets only what the block
- * may not write at all. Edges that write locals (a finally handing its completion on, a handler's entry)
- * remove those. Only suspends and the stores `placeEarlyStores` adds write the frame, and a
- * path from a start to a suspend passes no other suspend; an added store makes its local clean
- * and every other local at that offset dirty.
+ * Forward dataflow, intersection at joins, to a fixed point. An exception may leave an op
+ * after any of its writes (unless the write is the op's last action) and before its loads and
+ * stores, so a handler gets what was clean inside every op of the block. Edges that write
+ * locals (a finally handing its completion on, a handler's entry) remove those. Only suspends
+ * and the stores `placeEarlyStores` adds write the frame, and a path from a start to a suspend
+ * passes no other suspend; an added store makes its local clean and every other local at that
+ * offset dirty.
  *
- * Invariant: a local reported clean at a suspend has, on every path, been loaded from (or
- * stored to) its slot and not assigned since.
+ * On top of it, two placements that move frame traffic off the hot path of loops:
+ * `placeEarlyStores` (store a local where it is written outside the loop, not at the loop's
+ * await) and `deferLoads` (load a field where cold code reads it, not at the loop's resume).
+ *
+ * Invariant: a local reported clean at a point has, on every path, been loaded from (or stored
+ * to) its slot and not assigned since — its slot holds its current value there.
  */
 
 import type { FlowEdge, LocalSet } from "./liveness";
