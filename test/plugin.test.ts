@@ -557,6 +557,72 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
   });
 });
 
+describe("module bindings inside machines (the module transform still rewrites them)", () => {
+  // tsc rewrites references to imports (`(0, util_1.twice)(…)`), assignments to exported `let`s
+  // (`exports.total = …`) and reads of live bindings after the transformer ran; the machines'
+  // own names are marked so that it skips them. Each build runs and must print what the same
+  // project built without the plugin prints.
+  const files = {
+    "src/util.ts": [
+      "export function twice(x: number) { return x * 2; }",
+      "export let counter = 0;",
+      "export function bump() { counter++; }",
+      "export default function named() { return \"default\"; }",
+    ].join("\n"),
+    "src/main.ts": [
+      "import named, { twice, counter, bump } from \"./util.js\";",
+      "import * as util from \"./util.js\";",
+      "export let total = 0;",
+      "export let steps: string[] = [];",
+      "export async function run(n: number) {",
+      "  for (let i = 0; i < n; i++) {",
+      "    total += twice(await i);",
+      "    bump();",
+      "    steps.push(`${i}:${counter}:${util.counter}`);",
+      "    try { if (i === 1) throw new Error(named()); } catch (e) { total = total * 10; steps = [...steps, (e as Error).message]; }",
+      "  }",
+      "  total++;",
+      "  return [total, counter];",
+      "}",
+    ].join("\n"),
+    "src/check.ts": [
+      "declare const console: { log(...a: unknown[]): void };",
+      "import * as main from \"./main.js\";",
+      "main.run(3).then((r) => console.log(JSON.stringify({ r, total: main.total, steps: main.steps })));",
+    ].join("\n"),
+  };
+  const runBoth = (compilerOptions: Record<string, unknown>, entry: string, extra: Record<string, string> = {}) => {
+    const withPlugin = project({ ...files, ...extra }, {}, compilerOptions);
+    const plain = project({ ...files, ...extra }, {}, { ...compilerOptions, plugins: [] });
+    const outputs = [withPlugin, plain].map((dir) => {
+      const b = tspc(dir);
+      expect(b.status, b.output).toBe(0);
+      const r = spawnSync(process.execPath, [path.join(dir, "dist", entry)], { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      return r.stdout.trim();
+    });
+    expect(nativeAsyncFunctions(fs.readFileSync(path.join(withPlugin, "dist", entry.replace("check", "main")), "utf8"))).toEqual([]);
+    return outputs;
+  };
+
+  it("CommonJS, ES2022", () => {
+    const [compiled, native] = runBoth({}, "check.js");
+    expect(JSON.parse(compiled)).toEqual({ r: [25, 3], total: 25, steps: ["0:1:1", "1:2:2", "default", "2:3:3"] });
+    expect(compiled).toBe(native);
+  });
+
+  it("CommonJS, ES2015 (TypeScript's own downlevel of the rest)", () => {
+    const [compiled, native] = runBoth({ target: "ES2015" }, "check.js");
+    expect(compiled).toBe(native);
+  });
+
+  it("ES modules", () => {
+    const [compiled, native] = runBoth({ module: "es2022", moduleResolution: "bundler" }, "check.js", { "package.json": JSON.stringify({ type: "module" }) });
+    expect(JSON.parse(compiled).total).toBe(25);
+    expect(compiled).toBe(native);
+  });
+});
+
 describe("the example project (examples/)", () => {
   it("builds through the plugin into state machines and runs", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });

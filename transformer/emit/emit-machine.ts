@@ -995,6 +995,36 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   }
   return finish([F.createLabeledStatement(loopLabel, F.createForStatement(undefined, undefined, undefined, F.createBlock(loopBody, true)))], true);
 
+  /**
+   * Marks the identifiers the resume function binds itself — its parameters, registers and
+   * dispatch variables, all synthesized here — as never substituted: TypeScript's module
+   * transform otherwise asks, for each printed identifier, whether it names an import or an
+   * export (a lookup that, per identifier, cost more than printing it). They cannot: they are
+   * declared in the resume function. Identifiers of the original code are left as they are.
+   */
+  function markOwnNames(root: ts.Node): void {
+    const own = new Set([mName, vName, tName, lName, eName, gName, fName, loopLabel]);
+    for (const l of locals) if (l.storage === LocalStorage.Register) own.add(l.name);
+    // (setEmitFlags replaces the flags; the node's own are read where the API keeps them.)
+    const mark = (n: ts.Node): void => void T.setEmitFlags(n, ((n as { emitNode?: { flags?: number } }).emitNode?.flags ?? 0) | T.EmitFlags.NoSubstitution);
+    const synthesized = (n: ts.Node): boolean => n.pos === -1;
+    const isOwn = (n: ts.Node): boolean => synthesized(n) && T.isIdentifier(n) && own.has(n.text);
+    /** `$m.s`, `$f[0]`, `x` (a register): what the resume function's own code reads and writes. */
+    const isOwnPlace = (n: ts.Node): boolean => isOwn(n) || (synthesized(n) && (T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n)) && isOwn(n.expression));
+    const walk = (n: ts.Node): void => {
+      if (T.isIdentifier(n)) {
+        if (isOwn(n)) mark(n);
+        return;
+      }
+      // A property name never names an import; `$m.ret(x)`, `$f[0] = x`, `$l = 3` are ours.
+      if (T.isPropertyAccessExpression(n) && synthesized(n.name)) mark(n.name);
+      else if (T.isCallExpression(n) && synthesized(n) && T.isPropertyAccessExpression(n.expression) && isOwn(n.expression.expression)) mark(n);
+      else if (T.isBinaryExpression(n) && synthesized(n) && n.operatorToken.kind === SK.EqualsToken && isOwnPlace(n.left)) mark(n);
+      T.forEachChild(n, walk);
+    };
+    walk(root);
+  }
+
   /** The resume function around `dispatch`, with `let $l = $m.s` when the dispatch loops. */
   function finish(dispatch: ts.Statement[], loops: boolean): EmittedMachine {
     const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
@@ -1011,7 +1041,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
     const resume = F.createFunctionDeclaration(undefined, undefined, machineNames.resume, undefined, [mName, vName, tName].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, F.createBlock(resumeBody, true));
     T.setEmitFlags(resume, T.EmitFlags.None);
-    void liveness;
+    markOwnNames(resume);
 
     const stateEnum = F.createVariableStatement(
       undefined,
