@@ -65,7 +65,10 @@ export function machineInfoLiteral(tsApi: typeof ts, value: MachineInfo): ts.Exp
     if (typeof v === "boolean") return v ? F.createTrue() : F.createFalse();
     if (Array.isArray(v)) return F.createArrayLiteralExpression(v.map(build), /*multiLine*/ false);
     const entries = Object.entries(v as Record<string, unknown>);
-    return F.createObjectLiteralExpression(entries.map(([k, x]) => F.createPropertyAssignment(/^[A-Za-z_$][\w$]*$/.test(k) ? k : F.createStringLiteral(k), build(x))), /*multiLine*/ false);
+    // (Property names are marked as never substituted: the module transform would otherwise
+    // ask of each whether it names an import — about 15 per machine.)
+    const key = (k: string): ts.PropertyName => (/^[A-Za-z_$][\w$]*$/.test(k) ? tsApi.setEmitFlags(F.createIdentifier(k), tsApi.EmitFlags.NoSubstitution) : F.createStringLiteral(k));
+    return F.createObjectLiteralExpression(entries.map(([k, x]) => F.createPropertyAssignment(key(k), build(x))), /*multiLine*/ false);
   };
   return build(value);
 }
