@@ -1016,13 +1016,15 @@ export function emitMachine(input: EmitInput): EmittedMachine {
         if (isOwn(n)) mark(n);
         return;
       }
+      // Nested functions are kept code (and a nested machine was marked when it was emitted).
+      if (T.isFunctionLike(n)) return;
       // A property name never names an import; `$m.ret(x)`, `$f[0] = x`, `$l = 3` are ours.
       if (T.isPropertyAccessExpression(n) && synthesized(n.name)) mark(n.name);
       else if (T.isCallExpression(n) && synthesized(n) && T.isPropertyAccessExpression(n.expression) && isOwn(n.expression.expression)) mark(n);
       else if (T.isBinaryExpression(n) && synthesized(n) && n.operatorToken.kind === SK.EqualsToken && isOwnPlace(n.left)) mark(n);
       T.forEachChild(n, walk);
     };
-    walk(root);
+    T.forEachChild(root, walk);
   }
 
   /** The resume function around `dispatch`, with `let $l = $m.s` when the dispatch loops. */
