@@ -4,7 +4,16 @@
  */
 import type * as ts from "typescript";
 
+/** Answers by node: the lowering asks again at every level of a nested statement. */
+const known = new WeakMap<ts.Node, boolean>();
+
 export function containsAwait(tsApi: typeof ts, node: ts.Node): boolean {
+  let answer = known.get(node);
+  if (answer === undefined) known.set(node, (answer = search(tsApi, node)));
+  return answer;
+}
+
+function search(tsApi: typeof ts, node: ts.Node): boolean {
   if (tsApi.isAwaitExpression(node)) return true;
   if (tsApi.isForOfStatement(node) && node.awaitModifier) return true;
   // A member's computed key is evaluated by the enclosing code; its body belongs to the member.
