@@ -297,7 +297,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
 function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan): void {
   const F = T.factory;
   const file = fileName.replace(/\\/g, "/");
-  const reports = plan.machines.map((m) => ({ m, report: buildMachineReport(T, sourceFile, m) }));
+  const reports = plan.machines.map((m) => ({ m, report: buildMachineReport(T, sourceFile, m, false) }));
   const count = new Map<string, number>();
   for (const { report } of reports) count.set(report.name, (count.get(report.name) ?? 0) + 1);
   for (const { m, report } of reports) {

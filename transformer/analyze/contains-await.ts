@@ -21,7 +21,14 @@ function search(tsApi: typeof ts, node: ts.Node): boolean {
   const keyAwaits = (): boolean => name !== undefined && tsApi.isComputedPropertyName(name) && containsAwait(tsApi, name);
   if (tsApi.isFunctionLike(node) || tsApi.isClassStaticBlockDeclaration(node)) return keyAwaits();
   if (tsApi.isPropertyDeclaration(node)) return keyAwaits();
-  return tsApi.forEachChild(node, (child) => (containsAwait(tsApi, child) ? true : undefined)) === true;
+  searching = tsApi;
+  return tsApi.forEachChild(node, childContainsAwait) === true;
+}
+
+/** forEachChild's callback, one function for every call (`searching`: the API in use). */
+let searching: typeof ts;
+function childContainsAwait(child: ts.Node): true | undefined {
+  return containsAwait(searching, child) ? true : undefined;
 }
 
 /** Strips parentheses and type-only wrappers (`(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`). */

@@ -78,7 +78,8 @@ export function displayName(v: { name: string; temp: boolean }): string {
   return v.temp ? `$${v.name}` : v.name;
 }
 
-export function buildMachineReport(tsApi: typeof ts, sourceFile: ts.SourceFile, info: CompiledMachineInfo): FunctionReport {
+/** `withTransitions: false` leaves `transitions` empty (the machine's description needs none of them). */
+export function buildMachineReport(tsApi: typeof ts, sourceFile: ts.SourceFile, info: CompiledMachineInfo, withTransitions = true): FunctionReport {
   const { result, node } = info;
   const cfg = result.lowered.cfg;
   const layout = result.layout;
@@ -120,7 +121,7 @@ export function buildMachineReport(tsApi: typeof ts, sourceFile: ts.SourceFile, 
     capturedSize: layout.capturedSize,
     captures,
     states,
-    transitions: computeTransitions(cfg),
+    transitions: withTransitions ? computeTransitions(cfg) : [],
   };
   return { ...report, hash: layoutHash(report) };
 }
