@@ -74,6 +74,7 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (!fn.body) return "no body";
   if (facts?.usesDirectEval) return "direct `eval` can reach any local, so the function stays native";
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
+  if (facts?.usesUsing) return "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); left native";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
   return undefined;
 }

@@ -61,6 +61,8 @@ export interface FunctionFacts {
   /** A direct call `eval(…)` inside (not in nested functions). */
   usesDirectEval: boolean;
   usesWith: boolean;
+  /** A `using` or `await using` declaration inside (not in nested functions). */
+  usesUsing: boolean;
   /** Uses of `#private` names inside (nested functions included). */
   usesPrivateNames: boolean;
 }
@@ -173,7 +175,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
   function factsFor(fn: ts.Node): FunctionFacts {
     let f = facts.get(fn);
     if (!f) {
-      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesPrivateNames: false };
+      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesUsing: false, usesPrivateNames: false };
       facts.set(fn, f);
     }
     return f;
@@ -319,6 +321,9 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
         return;
       case SK.WithStatement:
         noteLexical(scope, (f) => (f.usesWith = true), false);
+        break;
+      case SK.VariableDeclarationList:
+        if ((node as ts.VariableDeclarationList).flags & T.NodeFlags.Using) noteLexical(scope, (f) => (f.usesUsing = true), false);
         break;
       case SK.CallExpression: {
         const callee = (node as ts.CallExpression).expression;

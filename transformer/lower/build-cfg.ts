@@ -628,8 +628,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
    * [lowered] a = 1; .suspend f() → r; ({ b } = $resume); c = undefined
    */
   function lowerVariableList(list: ts.VariableDeclarationList): void {
-    const blockScope = list.flags & T.NodeFlags.BlockScoped;
-    if (blockScope === T.NodeFlags.Using || blockScope === T.NodeFlags.AwaitUsing) throw new Unsupported(list, "`using` declarations are not supported yet");
+    // (`using` declarations never get here: checkSupported leaves their function native.)
     const isVar = !(list.flags & (T.NodeFlags.Let | T.NodeFlags.Const));
     for (const d of list.declarations) {
       if (!d.initializer) {
