@@ -527,6 +527,10 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     }
     if (T.isThrowStatement(node)) return terminate({ kind: TerminatorKind.Throw, value: node.expression, uses: usesOf(node.expression, new Set()) });
     if (T.isVariableStatement(node) && isHoistedDeclarationList(node.declarationList)) return lowerVariableList(node.declarationList);
+    // TypeScript emits an enum as `let E; (function (E) {…})(E || (E = {}))` where it stands: inside
+    // a `case` that `let` would shadow the machine's local for the whole switch. (An enum in a
+    // block kept whole stays where it is.)
+    if (T.isEnumDeclaration(node)) throw new Unsupported(node, "an `enum` declaration in a statement list split at an `await` is not compiled yet (declare it outside the async function)");
     if (T.isClassDeclaration(node) && node.name && localOf(node.name) !== undefined) {
       const local = localOf(node.name)!;
       emitOp(F.createExpressionStatement(F.createAssignment(identifierFor(local), node as unknown as ts.Expression)), defsIfRegister(local));
