@@ -134,6 +134,24 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
     T.forEachChild(node, walk);
   }
 
+  /**
+   * `catch (e) { var e = 1; }`: the `var` is hoisted to the function, but its initializer (or a
+   * `for (var e in …)` head) writes the catch parameter (ECMA-262 Annex B, "VariableStatements in Catch Blocks"). Such a declaration
+   * names the parameter's binding; an inner catch of the same name takes over its own block.
+   */
+  function varsNamingCatchParam(block: ts.Block, param: Binding): void {
+    const walk = (n: ts.Node): void => {
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+      if (T.isCatchClause(n) && n.variableDeclaration && T.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === param.name) return;
+      if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.name.text === param.name && T.isVariableDeclarationList(n.parent) && !(n.parent.flags & T.NodeFlags.BlockScoped)) {
+        decls.set(n.name, param);
+        param.assigned = true;
+      }
+      T.forEachChild(n, walk);
+    };
+    T.forEachChild(block, walk);
+  }
+
   /** Declares the block-scoped declarations directly in a statement list. */
   function declareLexical(statements: readonly ts.Statement[], scope: Scope): void {
     for (const s of statements) {
@@ -415,6 +433,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
     if (T.isCatchClause(node)) {
       const s = newScope(node, scope, scope.owner);
       if (node.variableDeclaration) declarePattern(s, node.variableDeclaration.name, BindingKind.CatchParam);
+      if (node.variableDeclaration && T.isIdentifier(node.variableDeclaration.name)) varsNamingCatchParam(node.block, s.bindings.get(node.variableDeclaration.name.text)!);
       T.forEachChild(node, (c) => visit(c, s));
       return;
     }

@@ -232,6 +232,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       case SK.FalseKeyword:
       case SK.NullKeyword:
       case SK.ThisKeyword:
+      case SK.PrivateIdentifier: // `#x in o`: a name, not a value (it cannot be held in a temporary)
         return true;
     }
     if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(n, x));
