@@ -623,6 +623,59 @@ describe("module bindings inside machines (the module transform still rewrites t
   });
 });
 
+describe("exported async function declarations", () => {
+  // A declaration keeps hoisting (a cyclic import can call it early) and the top of its module
+  // swaps in the async-function-shaped wrapper: under CommonJS the exports of it are updated too.
+  // `export default async function` stays a plain hoisted function there (and always when it has
+  // no name: there is no binding to swap), still returning the machine's promise.
+  const files = {
+    "src/lib.ts": [
+      "import { early } from \"./cycle.js\";",
+      "export const seenEarly = early;",
+      "export async function named() { await 0; return \"named\"; }",
+      "async function local() { await 0; return \"local\"; }",
+      "export { local as renamed, local };",
+      "export default async function () { await 0; return \"anonymous default\"; }",
+    ].join("\n"),
+    "src/other.ts": "export default async function other() { await 0; return \"named default\"; }",
+    "src/cycle.ts": [
+      "import { named } from \"./lib.js\";",
+      "export const early = typeof named;",
+    ].join("\n"),
+    "src/check.ts": [
+      "declare const console: { log(...a: unknown[]): void };",
+      "import * as lib from \"./lib.js\";",
+      "import other from \"./other.js\";",
+      "const AsyncFunction = (async () => {}).constructor;",
+      "const all: Record<string, any> = { ...lib, other };",
+      "const shapes = Object.keys(all).sort().map((k) => [k, typeof all[k] === \"function\" ? all[k] instanceof AsyncFunction : all[k]]);",
+      "Promise.all([lib.named(), lib.renamed(), lib.local(), lib.default(), other()]).then((r) => console.log(JSON.stringify({ r, shapes })));",
+    ].join("\n"),
+  };
+  const build = (compilerOptions: Record<string, unknown>, extra: Record<string, string> = {}) => {
+    const dir = project({ ...files, ...extra }, {}, compilerOptions);
+    const b = tspc(dir);
+    expect(b.status, b.output).toBe(0);
+    expect(nativeAsyncFunctions(fs.readFileSync(path.join(dir, "dist", "lib.js"), "utf8"))).toEqual([]);
+    const r = spawnSync(process.execPath, [path.join(dir, "dist", "check.js")], { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout) as { r: string[]; shapes: Array<[string, unknown]> };
+  };
+  const values = ["named", "local", "local", "anonymous default", "named default"];
+
+  it("CommonJS: named exports and export specifiers get the async-function shape", () => {
+    const { r, shapes } = build({});
+    expect(r).toEqual(values);
+    expect(shapes).toEqual([["default", false], ["local", true], ["named", true], ["other", false], ["renamed", true], ["seenEarly", "function"]]);
+  });
+
+  it("ES modules: every export with a binding gets the shape (live bindings)", () => {
+    const { r, shapes } = build({ module: "es2022", moduleResolution: "bundler" }, { "package.json": JSON.stringify({ type: "module" }) });
+    expect(r).toEqual(values);
+    expect(shapes).toEqual([["default", false], ["local", true], ["named", true], ["other", true], ["renamed", true], ["seenEarly", "function"]]);
+  });
+});
+
 describe("the example project (examples/)", () => {
   it("builds through the plugin into state machines and runs", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });

@@ -269,10 +269,18 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
         if (T.isFunctionDeclaration(fn) && fn.name) {
           // The declaration keeps hoisting; the first statement of its scope swaps in the
           // async-function-shaped wrapper before any code of the scope can see the binding.
+          // The assigned name stands for the declaration's own, so that TypeScript's CommonJS
+          // transform updates the exports of it too (`exports.f = f = …`) — not for `export
+          // default function f`, which that transform would export again as `f`: there
+          // `exports.default` keeps the plain wrapper (an ES module's live binding is swapped).
           plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
           const first = firstStatementOf(placement!.list);
-          if (first) plan.edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(F.createIdentifier(fn.name.text), asyncWrapper(result, fn)))] });
-        } else if (T.isMethodDeclaration(fn)) {
+          const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
+          const binding = isDefault ? F.createIdentifier(fn.name.text) : T.setOriginalNode(F.createIdentifier(fn.name.text), fn.name);
+          if (first) plan.edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(result, fn)))] });
+        } else if (T.isFunctionDeclaration(fn) || T.isMethodDeclaration(fn)) {
+          // (A function declaration without a name is `export default async function () {}`: it
+          // keeps its export and hoisting as a plain function; there is no binding to swap.)
           plan.edits.push({ kind: "replace", node: fn, replacement: result.wrapper });
         } else {
           plan.edits.push({ kind: "replace", node: fn, replacement: asyncWrapper(result, fn) });
