@@ -676,6 +676,57 @@ describe("exported async function declarations", () => {
   });
 });
 
+describe("decorated async methods (TypeScript's legacy decorators with emitDecoratorMetadata)", () => {
+  // The wrapper method keeps the parameters' decorators and types (same positions) and says
+  // `Promise` for a method without a return type, so the decorators run in the same order with
+  // the same metadata values as without the plugin. A decorated method whose wrapper could not
+  // keep every parameter (a default, rest or pattern) stays native.
+  const files = {
+    "src/main.ts": [
+      "declare const console: { log(...a: unknown[]): void };",
+      "const seen: unknown[] = [];",
+      "(Reflect as any).metadata = (k: string, v: any) => (_t: unknown, key?: string) => { seen.push([key, k, Array.isArray(v) ? v.map((t: any) => t.name) : v?.name ?? String(v)]); };",
+      "function logged(_t: unknown, key: string, d: PropertyDescriptor) {",
+      "  const orig = d.value;",
+      "  d.value = function (this: unknown, ...a: unknown[]) { seen.push([\"call\", key]); return orig.apply(this, a); };",
+      "}",
+      "function param(_t: unknown, key: string, i: number) { seen.push([\"param\", key, i]); }",
+      "class Dto { v = 1; }",
+      "export class Ctl {",
+      "  base = 10;",
+      "  @logged async find(@param id: number, @param dto: Dto) { await 0; return this.base + id + dto.v; }",
+      "  @logged async typed(n: string): Promise<string> { return (await n) + \"!\"; }",
+      "  async plain(@param flag: boolean) { await 0; return !flag; }",
+      "  @logged static async make() { await 0; return new Ctl(); }",
+      "  @logged async withDefault(a: string, b = 2) { await 0; return a + b; }",
+      "}",
+      "(async () => {",
+      "  const c = await Ctl.make();",
+      "  const r = [await c.find(1, new Dto()), await c.typed(\"t\"), await c.plain(false), await c.withDefault(\"x\")];",
+      "  console.log(JSON.stringify({ r, seen }));",
+      "})();",
+    ].join("\n"),
+  };
+  it("runs the decorators with the same metadata as the native methods", () => {
+    const options = { experimentalDecorators: true, emitDecoratorMetadata: true };
+    const [withPlugin, plain] = [project(files, {}, options), project(files, {}, { ...options, plugins: [] })];
+    const [compiled, native] = [withPlugin, plain].map((dir) => {
+      const b = tspc(dir);
+      expect(b.status, b.output).toBe(0);
+      const r = spawnSync(process.execPath, [path.join(dir, "dist", "main.js")], { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      return r.stdout.trim();
+    });
+    expect(nativeAsyncFunctions(fs.readFileSync(path.join(withPlugin, "dist", "main.js"), "utf8"))).toEqual(["withDefault"]);
+    const parsed = JSON.parse(compiled) as { r: unknown[]; seen: unknown[][] };
+    expect(parsed.r).toEqual([12, "t!", true, "x2"]);
+    expect(parsed.seen).toContainEqual(["find", "design:returntype", "Promise"]);
+    expect(parsed.seen).toContainEqual(["find", "design:paramtypes", ["Number", "Dto"]]);
+    expect(parsed.seen).toContainEqual(["param", "find", 1]);
+    expect(compiled).toBe(native);
+  });
+});
+
 describe("the example project (examples/)", () => {
   it("builds through the plugin into state machines and runs", () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });

@@ -76,6 +76,10 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
   if (facts?.usesUsing) return "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); left native";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
+  const params = parametersOf(T, fn);
+  if (!areSimple(T, params) && isDecorated(T, fn)) {
+    return "a decorated method with a default, rest or pattern parameter is not compiled yet (its wrapper keeps only the parameters before the first default, which decorators and `design:paramtypes` would see); left native";
+  }
   return undefined;
 }
 
@@ -144,6 +148,11 @@ function parametersOf(T: typeof ts, fn: ts.FunctionLikeDeclaration): ts.Paramete
   return fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
 }
 
+/** Decorators on the method or on one of its parameters (TypeScript's legacy decorators read the parameters' types and positions). */
+function isDecorated(T: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
+  return (T.canHaveDecorators(fn) && T.getDecorators(fn) !== undefined) || fn.parameters.some((p) => T.getDecorators(p) !== undefined);
+}
+
 /** Plain names only: no pattern, default or rest. */
 function areSimple(T: typeof ts, params: readonly ts.ParameterDeclaration[]): boolean {
   return params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
@@ -179,7 +188,8 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   let args: ts.Expression;
   const facts = ctx.scopes.facts.get(fn);
   if (areSimple(T, params)) {
-    wrapperParams = params.map((p) => F.createParameterDeclaration(undefined, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
+    // Parameter decorators stay on the wrapper's parameters (same positions).
+    wrapperParams = params.map((p) => F.createParameterDeclaration(p.modifiers, undefined, (p.name as ts.Identifier).text, p.questionToken, p.type));
     // Parameters in the frame (see framedParameters): `[a, b, void 0…]`, padded to the frame's
     // size. No parameters: nothing to pass. A body that reads `arguments` gets the object.
     if (framed) {
@@ -227,6 +237,9 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   // A function strict by its own directive keeps it, so its `this` is not coerced either.
   const ownDirective = fn.body && T.isBlock(fn.body) && fn.body.statements.length > 0 && T.isExpressionStatement(fn.body.statements[0]) && T.isStringLiteral(fn.body.statements[0].expression) && fn.body.statements[0].expression.text === "use strict";
   const body = F.createBlock([...(ownDirective ? [F.createExpressionStatement(F.createStringLiteral("use strict"))] : []), F.createReturnStatement(start)], false);
+  // `design:returntype` of an async method without a return type is `Promise`; the wrapper is
+  // not async, so it says so (a type, erased from the output but for that metadata).
+  const type = fn.type ?? (T.isMethodDeclaration(fn) && isDecorated(T, fn) ? F.createTypeReferenceNode("Promise") : undefined);
   switch (fn.kind) {
     case SK.FunctionDeclaration:
       return F.updateFunctionDeclaration(fn as ts.FunctionDeclaration, modifiers, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);
@@ -235,7 +248,7 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
     case SK.ArrowFunction:
       return F.updateArrowFunction(fn as ts.ArrowFunction, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, fn.type, (fn as ts.ArrowFunction).equalsGreaterThanToken, start);
     case SK.MethodDeclaration:
-      return F.updateMethodDeclaration(fn as ts.MethodDeclaration, modifiers, undefined, fn.name as ts.PropertyName, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, wrapperParams, fn.type, body);
+      return F.updateMethodDeclaration(fn as ts.MethodDeclaration, modifiers, undefined, fn.name as ts.PropertyName, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, wrapperParams, type, body);
     default:
       throw new Unsupported(fn, `unexpected async function kind ${SK[fn.kind]}`);
   }
