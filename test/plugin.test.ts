@@ -623,6 +623,40 @@ describe("module bindings inside machines (the module transform still rewrites t
   });
 });
 
+describe("strictness of the emitted file (alwaysStrict)", () => {
+  // A script (no import/export) is sloppy by its source, but TypeScript emits it strict unless
+  // `alwaysStrict` is false: the machines must follow what is emitted (unmapped `arguments`,
+  // a TypeError for a write to a named function expression's own name).
+  const files = {
+    "src/script.ts": [
+      "declare const console: { log(...a: unknown[]): void };",
+      "async function mapped(a: number) { a = 2; await null; return arguments[0]; }",
+      "const own = async function named() { await null; try { (named as any) = 1; return \"ignored\"; } catch (e) { return (e as Error).name; } };",
+      "async function unmapped(a: number) { arguments[0] = 3; await null; return a; }",
+      "Promise.all([mapped(1), own(), unmapped(1)]).then((r) => console.log(JSON.stringify(r)));",
+    ].join("\n"),
+  };
+  const run = (compilerOptions: Record<string, unknown>) => [project(files, {}, compilerOptions), project(files, {}, { ...compilerOptions, plugins: [] })].map((dir) => {
+    const b = tspc(dir);
+    expect(b.status, b.output).toBe(0);
+    const r = spawnSync(process.execPath, [path.join(dir, "dist", "script.js")], { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    return JSON.parse(r.stdout) as unknown[];
+  });
+
+  it("TypeScript's default: the script is emitted strict, and so are its machines", () => {
+    const [compiled, native] = run({});
+    expect(native).toEqual([1, "TypeError", 1]);
+    expect(compiled).toEqual(native);
+  });
+
+  it("alwaysStrict false: the script stays sloppy (mapped arguments, the write ignored)", () => {
+    const [compiled, native] = run({ alwaysStrict: false, ignoreDeprecations: "6.0" });
+    expect(native).toEqual([2, "ignored", 3]);
+    expect(compiled).toEqual(native);
+  });
+});
+
 describe("exported async function declarations", () => {
   // A declaration keeps hoisting (a cyclic import can call it early) and the top of its module
   // swaps in the async-function-shaped wrapper: under CommonJS the exports of it are updated too.

@@ -19,6 +19,12 @@ export interface TransformOptions {
   runtime?: RuntimeMode;
   /** Module specifier of the runtime for `import`/`require` (default `async-machine/runtime`). */
   runtimeSpecifier?: string;
+  /**
+   * The file will be emitted strict whatever its source says: TypeScript's `alwaysStrict`, on
+   * unless set to false (TypeScript 6 deprecates false). Default false: the source's own
+   * strictness (a module, a "use strict" prologue or directive, a class body).
+   */
+  alwaysStrict?: boolean;
 }
 
 /** An async function left native (unchanged), and why. */

@@ -85,7 +85,8 @@ export default function asyncMachinePlugin(
     const runtime = options.runtime ?? defaultRuntimeFor(tsApi, program, sourceFile);
     let result;
     try {
-      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel });
+      // TypeScript emits every file strict unless `alwaysStrict` is false (its `ts` transform).
+      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel, alwaysStrict: compilerOptions.alwaysStrict !== false });
     } catch (error) {
       stats.failed.push(rel);
       addDiagnostic({

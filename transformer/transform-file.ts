@@ -29,6 +29,12 @@ export interface FileTransformOptions {
   runtimeSpecifier?: string;
   /** The file as machine ids name it (project-relative, `/`-separated); default its file name. */
   fileId?: string;
+  /**
+   * The file will be emitted strict whatever its source says: TypeScript's `alwaysStrict`, on
+   * unless set to false (TypeScript 6 deprecates false). Default false: the source's own
+   * strictness (a module, a "use strict" prologue or directive, a class body).
+   */
+  alwaysStrict?: boolean;
 }
 
 export interface FileTransformResult {
@@ -68,10 +74,10 @@ export function isAsyncFunction(tsApi: typeof ts, node: ts.Node): node is ts.Fun
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */
-export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string): FilePlan {
+export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string, alwaysStrict = false): FilePlan {
   const T = tsApi;
   const F = T.factory;
-  const scopes = analyzeScopes(T, sourceFile);
+  const scopes = analyzeScopes(T, sourceFile, alwaysStrict);
   const names = new NameManager(scopes.allNames);
   const runtime = names.claim("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
@@ -348,7 +354,7 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
   const T = tsApi;
   const F = T.factory;
-  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName);
+  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict);
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();

@@ -23,7 +23,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
     return { code: sourceText, map: new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"], diagnostics, skipped: [], compiled: 0 };
   }
-  const plan = planFile(ts, sourceFile, fileName);
+  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict);
   const s = new MagicString(sourceText);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);

@@ -80,9 +80,11 @@ export interface Scopes {
   readonly bindings: Binding[];
   /** Every identifier text in the file, for generating names that clash with nothing. */
   readonly allNames: Set<string>;
+  /** The emitted file is strict whatever its source says (TypeScript's `alwaysStrict`). */
+  readonly alwaysStrict: boolean;
 }
 
-export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
+export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStrict = false): Scopes {
   const T = tsApi;
   const SK = T.SyntaxKind;
   const refs = new Map<ts.Identifier, Binding>();
@@ -441,5 +443,5 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile): Scopes {
   }
 
   visit(file, undefined as unknown as Scope);
-  return { refs, globals, decls, scopeOf, facts, bindings, allNames };
+  return { refs, globals, decls, scopeOf, facts, bindings, allNames, alwaysStrict };
 }

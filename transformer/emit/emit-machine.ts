@@ -370,7 +370,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const b = scopes.refs.get(target);
     if (!b || b.declarations[0] !== fn.name) return undefined;
     const value = node.operatorToken.kind === SK.EqualsToken ? (visit(node.right) as ts.Expression) : F.createBinaryExpression(target, compoundToBinary(T, node.operatorToken.kind), visit(node.right) as ts.Expression);
-    if (!isStrict(T, fn)) return F.createParenthesizedExpression(value);
+    if (!isStrict(T, fn, scopes)) return F.createParenthesizedExpression(value);
     return F.createParenthesizedExpression(F.createComma(value, F.createCallExpression(rt("constAssign"), undefined, [F.createStringLiteral(target.text)])));
   }
 
@@ -1032,8 +1032,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const registers = locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
     const resumeBody: ts.Statement[] = [];
     // The body keeps its strictness wherever the resume function is placed (a class method's
-    // resume sits outside the class; a function may be strict by its own directive).
-    if (isStrict(T, fn)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
+    // resume sits outside the class; a function may be strict by its own directive) — said
+    // again only where the file around it is not strict.
+    if (isStrict(T, fn, scopes) && !isStrict(T, fn.getSourceFile(), scopes)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
     if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
     resumeBody.push(...hoisted);
     if (usesFrame) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(fName, undefined, undefined, m("f"))], T.NodeFlags.Const)));

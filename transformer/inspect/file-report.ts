@@ -40,13 +40,15 @@ export interface FileReport {
 export interface InspectOptions {
   /** Attach the generated code of each function (`--expand`). */
   readonly expand?: boolean;
+  /** The file will be emitted strict whatever its source says (see TransformOptions.alwaysStrict). */
+  readonly alwaysStrict?: boolean;
 }
 
 export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: string, options: InspectOptions = {}): FileReport {
   const T = tsApi;
   const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? T.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? T.ScriptKind.JS : T.ScriptKind.TS;
   const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
-  const plan = planFile(T, sourceFile, fileName);
+  const plan = planFile(T, sourceFile, fileName, options.alwaysStrict);
   const printer = T.createPrinter({ newLine: T.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(T.EmitHint.Unspecified, node, sourceFile);
 

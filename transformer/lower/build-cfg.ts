@@ -1295,7 +1295,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // parameter writes `arguments[i]` and back — for the parameters the call passed. Those live
   // in the arguments object; the others in `m.p.values` (see emit: Argument storage).
   // (An arrow has no arguments object of its own: its `arguments` is the enclosing function's.)
-  const aliasArguments = paramsSimple && !isStrict(T, fn) && !T.isArrowFunction(fn) && scopes.facts.get(fn)?.usesArguments === true;
+  const aliasArguments = paramsSimple && !isStrict(T, fn, scopes) && !T.isArrowFunction(fn) && scopes.facts.get(fn)?.usesArguments === true;
   declareScope(fn, true, () => {
     if (aliasArguments) {
       params.forEach((p, i) => {
@@ -1350,8 +1350,9 @@ function namesFromOutside(T: typeof ts, fn: ts.Node, scopes: Scopes): Set<string
 }
 
 /** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
-export function isStrict(tsApi: typeof ts, node: ts.Node): boolean {
+export function isStrict(tsApi: typeof ts, node: ts.Node, scopes: Scopes): boolean {
   const T = tsApi;
+  if (scopes.alwaysStrict) return true;
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
     if (T.isClassLike(n)) return true;
     const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
