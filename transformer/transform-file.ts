@@ -16,7 +16,7 @@
  * together with it (emit/emit-machine.ts asks back through `transformNested`).
  */
 import type * as ts from "typescript";
-import { analyzeScopes, BindingKind, type Scope, type Scopes } from "./analyze/scopes";
+import { analyzeScopes, BindingKind, type Binding, type Scope, type Scopes } from "./analyze/scopes";
 import { NameManager } from "./emit/names";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
@@ -87,9 +87,13 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     scopes,
     names,
     runtime,
-    transformNested(node, rewriteOuter, hoist) {
+    transformNested(node, rewriteOuter, hoist, isOuterLocal) {
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
         skip(node, node, "an async method that uses `#private` names, in a class inside a compiled async function, is not supported yet");
+        return undefined;
+      }
+      if (T.isMethodDeclaration(node) && !seesOnlyFromTop(node, isOuterLocal)) {
+        skip(node, node, "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach)");
         return undefined;
       }
       const result = compile(node);
@@ -230,6 +234,27 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       T.forEachChild(n, walk);
     };
     walk(fn);
+    return ok;
+  }
+  /**
+   * Can the resume function of `method`, nested in the compiled function around it, sit at the
+   * top of that function's resume? Only if every outside binding it reads is one the outer
+   * machine keeps (`isOuterLocal`) or lives outside the outer function altogether.
+   */
+  function seesOnlyFromTop(method: ts.FunctionLikeDeclaration, isOuterLocal: (b: Binding) => boolean): boolean {
+    let outer: ts.Node | undefined = method.parent;
+    while (outer && !isAsyncFunction(T, outer)) outer = outer.parent;
+    let ok = true;
+    const walk = (n: ts.Node): void => {
+      if (!ok) return;
+      if (T.isIdentifier(n)) {
+        const b = scopes.refs.get(n);
+        if (b && !isInside(b.scope.node, method) && outer && isInside(b.scope.node, outer) && !isOuterLocal(b)) ok = false;
+        return;
+      }
+      T.forEachChild(n, walk);
+    };
+    walk(method);
     return ok;
   }
   function isInside(node: ts.Node, container: ts.Node): boolean {

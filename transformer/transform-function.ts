@@ -9,7 +9,7 @@
  *     emitWrapper      → the function that replaces the original and starts the machine
  */
 import type * as ts from "typescript";
-import type { Scopes } from "./analyze/scopes";
+import type { Binding, Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
@@ -28,7 +28,7 @@ export interface FunctionContext {
    * node, and calls `hoist` with declarations that must go to the top of the outer resume
    * function (the resume function of a nested method, which cannot sit beside it).
    */
-  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void) => ts.Node | undefined;
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
 }
 
 export type FunctionResult =

@@ -29,7 +29,7 @@
  * function is `switch ($m.s) { … }`, whose cases fall through or return.
  */
 import type * as ts from "typescript";
-import type { Scopes } from "../analyze/scopes";
+import type { Binding, Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
@@ -65,7 +65,7 @@ export interface EmitInput {
   names: NameManager;
   machineNames: MachineNames;
   /** Rewrites nested async functions met inside kept code (see FunctionContext.transformNested). */
-  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void) => ts.Node | undefined;
+  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
   /** `super` accessor available (method wrappers pass one). */
   isArrow: boolean;
   /** The wrapper passes this many parameters in the frame (`$f[i]`) rather than in `$m.a`. */
@@ -115,6 +115,8 @@ export function emitMachine(input: EmitInput): EmittedMachine {
 
   /** Declarations nested machines need at the top of this resume function. */
   const hoisted: ts.Statement[] = [];
+  /** A binding this machine keeps (a register, the frame or the captured record): reachable from anywhere in its resume function. */
+  const isOuterLocal = (b: Binding): boolean => localOfBinding.has(b);
   const hoistNested = (st: ts.Statement): void => {
     hoisted.push(st);
   };
@@ -322,7 +324,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     if (T.isFunctionDeclaration(node) && lowered.hoistedFunctions.has(node)) {
       // A hoisted declaration, used as the value of `g = …`.
       if (isAsyncFunction(node)) {
-        const replaced = input.transformNested(node, (n) => rewrite(n, false, new Set()), hoistNested);
+        const replaced = input.transformNested(node, (n) => rewrite(n, false, new Set()), hoistNested, isOuterLocal);
         if (replaced) return replaced;
       }
       const expr = F.createFunctionExpression(node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, node.body!);
@@ -339,7 +341,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     }
     if (T.isFunctionLike(node) || T.isClassLike(node)) {
       if (isAsyncFunction(node)) {
-        const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()), hoistNested);
+        const replaced = input.transformNested(node as ts.FunctionLikeDeclaration, (n) => rewrite(n, inFunction, new Set()), hoistNested, isOuterLocal);
         if (replaced) return replaced;
       }
       return closure(node, node, inFunction || !T.isArrowFunction(node), inFunction);
