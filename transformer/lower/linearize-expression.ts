@@ -65,7 +65,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       // is spilled by its parent (`sequence`), so it is used directly here.
       return b.suspend(lower(e.expression), e);
     }
-    if (isOptionalChainWithAwait(e)) return lowerOptionalChain(e);
+    if (isOptionalChain(e)) return lowerOptionalChain(e, "value");
     if (T.isBinaryExpression(e)) return lowerBinary(e);
     if (T.isConditionalExpression(e)) return lowerConditional(e);
     if (T.isCallExpression(e)) return lowerCall(e);
@@ -80,6 +80,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     if (T.isVoidExpression(e)) return F.updateVoidExpression(e, lower(e.expression));
     if (T.isDeleteExpression(e)) {
       const target = skipOuterExpressions(T, e.expression);
+      if (isOptionalChain(target)) return lowerOptionalChain(target, "delete");
       if (T.isElementAccessExpression(target)) {
         const [obj, key] = sequence([target.expression, target.argumentExpression]);
         return F.updateDeleteExpression(e, F.updateElementAccessExpression(target, obj, key));
@@ -99,94 +100,98 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     return b.unsupported(e, `\`await\` inside a ${T.SyntaxKind[e.kind]} is not supported yet`);
   }
 
-  /** Does an await stand after a `?.` of this chain (so it must not run when the chain short-circuits)? */
-  function isOptionalChainWithAwait(e: ts.Expression): boolean {
-    if (!(e.flags & T.NodeFlags.OptionalChain)) return false;
-    // Walk down the chain; every part after the first `?.` is conditional.
-    let n: ts.Expression = e;
-    const parts: ts.Node[] = [];
-    for (;;) {
-      if (T.isPropertyAccessExpression(n)) {
-        if (n.questionDotToken) return parts.some(has);
-        n = n.expression;
-      } else if (T.isElementAccessExpression(n)) {
-        parts.push(n.argumentExpression);
-        if (n.questionDotToken) return parts.some(has);
-        n = n.expression;
-      } else if (T.isCallExpression(n)) {
-        parts.push(...n.arguments);
-        if (n.questionDotToken) return parts.some(has);
-        n = n.expression;
-      } else if (T.isNonNullExpression(n)) n = n.expression;
-      else return false;
-    }
+  /** A property access, element access or call that belongs to an optional chain (`a?.b`, `a?.b.c`, `f?.()`). */
+  function isOptionalChain(e: ts.Expression): e is ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression {
+    return (T.isPropertyAccessExpression(e) || T.isElementAccessExpression(e) || T.isCallExpression(e)) && (e.flags & T.NodeFlags.OptionalChain) !== 0;
   }
 
   /**
    * [source]  a?.b.m(await x)
-   * [lowered] $chain = a; branch $chain == null ? done : rest;
-   *           rest: $this = $chain; $chain = $this.b; $this = $chain; $fn = $this.m; .suspend x;
-   *                 $chain = $am.call($fn, $this, "a.b.m", $resume);  done: $chain
-   * Each `?.` that finds null or undefined ends the whole chain with undefined, so nothing after
-   * it — awaits included — runs, exactly as native.
+   * [lowered] $chain = void 0; $chain_1 = a; branch $chain_1 == null ? done : rest;
+   *           rest: $this = $chain_1.b; $callee = $this.m; .suspend x;
+   *                 $chain = $am.call($callee, $this, "a.b.m", $resume);  done: $chain
+   * Each `?.` up to the last link that awaits becomes a branch: one that finds null or undefined
+   * ends the whole chain with undefined, so nothing after it — awaits included — runs. The links
+   * after the last await are rebuilt as a chain of their own on the value reached (`$v?.m()`
+   * keeps its `?.` and its receiver).
+   *
+   * `as`: "value" reads the chain; "delete" deletes its last reference (true when it
+   * short-circuits); "callee" splits it into the function and `this` a call uses (`(a?.m)(…)`
+   * is a call of `a.m` with `this = a`, or of undefined).
    */
-  function lowerOptionalChain(e: ts.Expression): ts.Expression {
-    type Link = { node: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression; optional: boolean };
+  function lowerOptionalChain(e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete"): ts.Expression;
+  function lowerOptionalChain(e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "callee"): { fn: ts.Expression; thisArg: ts.Expression };
+  function lowerOptionalChain(e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete" | "callee"): ts.Expression | { fn: ts.Expression; thisArg: ts.Expression } {
+    type Link = ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression;
     const links: Link[] = [];
     let base: ts.Expression = e;
     for (;;) {
-      const n = base;
-      if ((T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n) || T.isCallExpression(n)) && n.flags & T.NodeFlags.OptionalChain) {
-        links.unshift({ node: n, optional: n.questionDotToken !== undefined });
-        base = n.expression;
-        if (links[0].optional) {
-          // Links below the first `?.` of this chain may belong to it too (`a.b?.c`): keep walking.
-        }
-        continue;
-      }
-      if (T.isNonNullExpression(n) && n.flags & T.NodeFlags.OptionalChain) {
-        base = n.expression;
-        continue;
-      }
-      break;
+      if (isOptionalChain(base)) {
+        links.unshift(base);
+        base = base.expression;
+      } else if (T.isNonNullExpression(base) && base.flags & T.NodeFlags.OptionalChain) base = base.expression;
+      else break;
     }
-    const result = b.toTemp(F.createVoidZero(), "chain");
+    const linkAwaits = (n: Link): boolean => (T.isPropertyAccessExpression(n) ? false : T.isElementAccessExpression(n) ? has(n.argumentExpression) : n.arguments.some(has));
+    // Links up to `split` are taken apart; those after it are rebuilt as they are.
+    let split = as === "callee" ? links.length - 1 : -1;
+    links.forEach((n, i) => {
+      if (linkAwaits(n)) split = Math.max(split, i);
+    });
+    const needsThis = (i: number): boolean => (i + 1 <= split && T.isCallExpression(links[i + 1])) || (i === split && as === "callee");
+    // What a short-circuit gives: created at the first branch, assigned at the end.
+    let results: ts.Identifier[] | undefined;
+    const joins: Array<() => void> = [];
     let cur: ts.Expression;
     let thisArg: ts.Expression = F.createVoidZero();
-    const baseNode = skipOuterExpressions(T, base);
-    if (T.isCallExpression(links[0].node) && (T.isPropertyAccessExpression(baseNode) || T.isElementAccessExpression(baseNode)) && baseNode.expression.kind !== SK.SuperKeyword) {
-      // `o.m?.(…)` calls with `this = o`: the member read is the base, its object the receiver.
-      thisArg = b.toTemp(lower(baseNode.expression), "this");
-      cur = T.isPropertyAccessExpression(baseNode) ? F.createPropertyAccessExpression(thisArg, baseNode.name) : F.createElementAccessExpression(thisArg, lower(baseNode.argumentExpression));
+    let held: ts.Identifier | undefined; // `cur` when it is already in a temporary
+    if (split >= 0 && T.isCallExpression(links[0])) {
+      // `o.m?.(…)` calls with `this = o`; `super.m?.(…)` with the current `this`.
+      ({ fn: cur, thisArg } = calleeAndThis(base, []));
     } else cur = lower(base);
-    const joins: Array<() => void> = [];
-    for (const link of links) {
-      if (link.optional) {
-        const held = b.toTemp(cur, "chain");
+    for (let i = 0; i <= split; i++) {
+      const n = links[i];
+      if (n.questionDotToken) {
+        held = cur === held && held ? held : b.toTemp(cur, "chain");
+        results ??= as === "callee" ? [b.toTemp(F.createVoidZero(), "callee"), b.toTemp(F.createVoidZero(), "this")] : [b.toTemp(as === "delete" ? F.createTrue() : F.createVoidZero(), "chain")];
         const br = b.branch(F.createEquality(held, F.createNull()));
-        br.whenTrue(); // null or undefined: the chain ends here with undefined (result holds it)
+        br.whenTrue(); // null or undefined: the chain ends here (the results hold what it gives)
         br.whenFalse();
         joins.push(() => br.join());
         cur = held;
       }
-      const n = link.node;
       if (T.isPropertyAccessExpression(n)) {
-        thisArg = b.toTemp(cur, "this");
-        cur = F.createPropertyAccessExpression(thisArg, n.name);
+        if (needsThis(i)) cur = thisArg = cur === held ? cur : b.toTemp(cur, "this");
+        cur = F.createPropertyAccessExpression(cur, n.name);
       } else if (T.isElementAccessExpression(n)) {
-        thisArg = b.toTemp(cur, "this");
-        const key = lower(n.argumentExpression);
-        cur = F.createElementAccessExpression(thisArg, key);
+        if (needsThis(i) || has(n.argumentExpression)) cur = thisArg = cur === held ? cur : b.toTemp(cur, "this");
+        cur = F.createElementAccessExpression(cur, lower(n.argumentExpression));
       } else {
-        const fn = b.toTemp(cur, "callee");
+        const fn = n.arguments.some(has) && cur !== held ? b.toTemp(cur, "callee") : cur;
         const args = sequenceElements(n.arguments);
         cur = F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(n.expression)), ...args]);
         thisArg = F.createVoidZero();
       }
     }
-    b.assignTemp(result, cur);
+    // The rest of the chain, unchanged: a chain again from its first `?.` on.
+    let inChain = false;
+    for (const n of links.slice(split + 1)) {
+      inChain ||= n.questionDotToken !== undefined;
+      if (T.isPropertyAccessExpression(n)) cur = inChain ? F.createPropertyAccessChain(cur, n.questionDotToken, n.name) : F.createPropertyAccessExpression(cur, n.name);
+      else if (T.isElementAccessExpression(n)) cur = inChain ? F.createElementAccessChain(cur, n.questionDotToken, n.argumentExpression) : F.createElementAccessExpression(cur, n.argumentExpression);
+      else cur = inChain ? F.createCallChain(cur, n.questionDotToken, n.typeArguments, n.arguments) : F.createCallExpression(cur, n.typeArguments, n.arguments);
+    }
+    if (as === "callee") {
+      if (!results) return { fn: cur, thisArg };
+      b.assignTemp(results[0], cur);
+      b.assignTemp(results[1], thisArg);
+    } else {
+      const value = as === "delete" ? F.createDeleteExpression(cur) : cur;
+      if (!results) return value;
+      b.assignTemp(results[0], value);
+    }
     for (let i = joins.length - 1; i >= 0; i--) joins[i]();
-    return result;
+    return as === "callee" ? { fn: results[0], thisArg: results[1] } : results[0];
   }
 
   /** Lowers operands evaluated in order; those before the last await are spilled. */
@@ -343,6 +348,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
   /** Callee value and `this`, evaluated now (before any argument), as native does. */
   function calleeAndThis(callee: ts.Expression, later: readonly ts.Node[]): { fn: ts.Expression; thisArg: ts.Expression } {
     const c = skipOuterExpressions(T, callee);
+    if (isOptionalChain(c)) return lowerOptionalChain(c, "callee");
     if (T.isPropertyAccessExpression(c) || T.isElementAccessExpression(c)) {
       if (c.expression.kind === SK.SuperKeyword) {
         const key = T.isElementAccessExpression(c) ? b.toTemp(lower(c.argumentExpression), "key") : undefined;
@@ -390,15 +396,18 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
    */
   function lowerTaggedTemplate(e: ts.TaggedTemplateExpression): ts.Expression {
     const template = e.template;
-    if (T.isNoSubstitutionTemplateLiteral(template) || !template.templateSpans.some((s) => has(s.expression))) {
+    const subs = T.isNoSubstitutionTemplateLiteral(template) ? [] : template.templateSpans.map((s) => s.expression);
+    // A tag that is an optional chain (`(o?.f)\`…\``) is split into function and `this` too.
+    if (!subs.some(has) && !isOptionalChain(skipOuterExpressions(T, e.tag))) {
       return F.updateTaggedTemplateExpression(e, lowerCallee(e.tag), e.typeArguments, template);
     }
-    const subs = template.templateSpans.map((s) => s.expression);
     const { fn, thisArg } = calleeAndThis(e.tag, subs);
     const strings = F.createTaggedTemplateExpression(
       b.runtime("strings"),
       undefined,
-      F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
+      T.isNoSubstitutionTemplateLiteral(template)
+        ? F.createNoSubstitutionTemplateLiteral(template.text, template.rawText)
+        : F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
     );
     return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(e.tag)), strings, ...sequence(subs)]);
   }
