@@ -113,6 +113,8 @@ export function restArguments(args: ArrayLike<unknown>, index: number): unknown[
 
 const reflectApply = Reflect.apply;
 const reflectConstruct = Reflect.construct;
+const reflectOwnKeys = Reflect.ownKeys;
+const defineProperty = Object.defineProperty;
 
 /**
  * A call whose arguments hold an await: the callee and `this` were read before the await (as
@@ -162,24 +164,27 @@ export function requireDestructurable(value: unknown, firstKey: string, sourceNa
   throw new TypeError(`Cannot read properties of ${v} (reading '${firstKey}')`);
 }
 
-/** ToPropertyKey, for a computed key evaluated before an await. */
+/**
+ * ToPropertyKey, for a computed key evaluated before an await: ToPrimitive(key, string) — its
+ * @@toPrimitive, else toString then valueOf — then a Symbol as is, anything else ToString. The
+ * engine applies exactly this to the key of a computed property, so one is defined here.
+ */
 export function toPropertyKey(key: unknown): string | symbol {
-  return typeof key === "symbol" ? key : String(key && typeof key === "object" ? toPrimitiveKey(key) : key);
-}
-function toPrimitiveKey(value: object): unknown {
-  const p = (value as { [Symbol.toPrimitive]?: (hint: string) => unknown })[Symbol.toPrimitive];
-  if (p !== undefined) return p.call(value, "string");
-  return `${value as unknown as string}`;
+  return reflectOwnKeys({ [key as PropertyKey]: undefined })[0];
 }
 
 /** The `...rest` of an object pattern: own enumerable properties not named before it. */
 export function objectRest(source: object, excluded: PropertyKey[]): Record<PropertyKey, unknown> {
   const rest: Record<PropertyKey, unknown> = {};
   const skip = new Set(excluded.map((k) => (typeof k === "symbol" ? k : String(k))));
-  for (const key of Reflect.ownKeys(Object(source))) {
+  for (const key of reflectOwnKeys(Object(source))) {
     if (skip.has(key)) continue;
     const desc = Object.getOwnPropertyDescriptor(source, key);
-    if (desc?.enumerable) rest[key as string] = (source as Record<PropertyKey, unknown>)[key as string];
+    if (!desc?.enumerable) continue;
+    const value = (source as Record<PropertyKey, unknown>)[key as string];
+    // CreateDataProperty: a "__proto__" key is an own property, not the prototype (and the
+    // descriptor has no prototype, so nothing inherited reads as `get` or `set`).
+    defineProperty(rest, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
   }
   return rest;
 }
@@ -225,7 +230,6 @@ export function destructuringClose(record: DestructuringRecord, isThrow: boolean
 
 const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
 const setPrototypeOf = Object.setPrototypeOf;
-const defineProperty = Object.defineProperty;
 
 /**
  * Makes a compiled function's wrapper look like the async function it replaces: prototype

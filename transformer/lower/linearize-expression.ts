@@ -89,7 +89,18 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       return F.updateDeleteExpression(e, lower(e.expression));
     }
     if (T.isTemplateExpression(e)) {
-      const spans = sequence(e.templateSpans.map((s) => s.expression));
+      // Each substitution goes through ToString as soon as it is evaluated (TemplateLiteral
+      // evaluation): one before an await is spilled as its string (a Symbol throws there).
+      const subs = e.templateSpans.map((s) => s.expression);
+      let last = -1;
+      subs.forEach((s, i) => {
+        if (has(s)) last = i;
+      });
+      const spans = subs.map((s, i) => {
+        if (i >= last) return i === last ? lower(s) : s;
+        const v = lower(s);
+        return isPrimitiveLiteral(v) ? v : b.toTemp(F.createTemplateExpression(F.createTemplateHead(""), [F.createTemplateSpan(v, F.createTemplateTail(""))]), "string");
+      });
       return F.updateTemplateExpression(e, e.head, e.templateSpans.map((s, i) => F.updateTemplateSpan(s, spans[i], s.literal)));
     }
     if (T.isTaggedTemplateExpression(e)) return lowerTaggedTemplate(e);
@@ -243,6 +254,11 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(n, x));
     if (T.isArrowFunction(x) || T.isFunctionExpression(x)) return true;
     return false;
+  }
+  /** A string or number literal: converting it (ToString, ToPropertyKey) runs no code. */
+  function isPrimitiveLiteral(e: ts.Expression): boolean {
+    const x = skipOuterExpressions(T, e);
+    return T.isStringLiteral(x) || T.isNumericLiteral(x) || T.isNoSubstitutionTemplateLiteral(x);
   }
   function writes(node: ts.Node, id: ts.Identifier): boolean {
     let found = false;
@@ -428,8 +444,9 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
         if (!T.isComputedPropertyName(name)) return name;
         const valueAwaits = T.isPropertyAssignment(p) && has(p.initializer);
         const k = lower(name.expression);
-        const later = [...rest, ...(T.isPropertyAssignment(p) ? [p.initializer] : [])];
-        return F.updateComputedPropertyName(name, (isLast && !valueAwaits) || stable(k, later) ? k : b.toTemp(k, "key"));
+        if ((isLast && !valueAwaits) || isPrimitiveLiteral(k)) return F.updateComputedPropertyName(name, k);
+        // ToPropertyKey runs as the key is evaluated (PropertyDefinitionEvaluation), before the value.
+        return F.updateComputedPropertyName(name, b.toTemp(F.createCallExpression(b.runtime("toPropertyKey"), undefined, [k]), "key"));
       };
       if (T.isPropertyAssignment(p)) {
         const k = key(p.name);
