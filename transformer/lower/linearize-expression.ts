@@ -452,7 +452,13 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
         const k = key(p.name);
         return F.updatePropertyAssignment(p, k, keep(lower(p.initializer), rest));
       }
-      if (T.isShorthandPropertyAssignment(p)) return isLast ? p : F.createPropertyAssignment(p.name, keep(p.name, rest));
+      if (T.isShorthandPropertyAssignment(p)) {
+        if (isLast) return p;
+        // A shorthand `__proto__` defines an own property; `__proto__: v` would set the prototype
+        // (PropertyDefinitionEvaluation), so the rebuilt property has a computed name.
+        const name = p.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : p.name;
+        return F.createPropertyAssignment(name, keep(p.name, rest));
+      }
       if (T.isSpreadAssignment(p)) {
         const src = lower(p.expression);
         return F.updateSpreadAssignment(p, isLast ? src : b.toTemp(F.createObjectLiteralExpression([F.createSpreadAssignment(src)]), "spread"));
