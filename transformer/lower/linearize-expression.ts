@@ -63,7 +63,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     if (T.isAwaitExpression(e)) {
       // The resume value stays valid until the next suspend; any operand that must outlive one
       // is spilled by its parent (`sequence`), so it is used directly here.
-      return b.suspend(lower(e.expression), e);
+      return b.suspend(unnamed(lower(e.expression)), e);
     }
     if (isOptionalChain(e)) return lowerOptionalChain(e, "value");
     if (T.isBinaryExpression(e)) return lowerBinary(e);
@@ -215,7 +215,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       if (i > last) return o;
       const lowered = lower(o);
       if (i === last) return lowered;
-      return stable(lowered, operands.slice(i + 1, last + 1)) ? lowered : b.toTemp(lowered, "operand");
+      return stable(lowered, operands.slice(i + 1, last + 1)) ? lowered : spill(lowered, "operand");
     });
   }
 
@@ -235,10 +235,26 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       if (T.isOmittedExpression(el)) return el;
       const lowered = lower(el);
       if (i === last) return lowered;
-      return stable(lowered, elements.slice(i + 1, last + 1)) ? lowered : b.toTemp(lowered, "operand");
+      return stable(lowered, elements.slice(i + 1, last + 1)) ? lowered : spill(lowered, "operand");
     });
   }
 
+  /**
+   * `b.toTemp` for a value that may be an anonymous function or class: assigned to the temporary
+   * as it is, it would take the temporary's name (NamedEvaluation).
+   */
+  function spill(value: ts.Expression, what: string): ts.Identifier {
+    return b.toTemp(unnamed(value), what);
+  }
+  /** `(0, f)` is not an anonymous function definition: assigned, it keeps its name (none). */
+  function unnamed(value: ts.Expression): ts.Expression {
+    return isAnonymousDefinition(value) ? F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), value)) : value;
+  }
+  /** IsAnonymousFunctionDefinition: a function, arrow or class expression without a name. */
+  function isAnonymousDefinition(e: ts.Expression): boolean {
+    const x = skipOuterExpressions(T, e);
+    return T.isArrowFunction(x) || ((T.isFunctionExpression(x) || T.isClassExpression(x)) && x.name === undefined);
+  }
   /** Can evaluating `e` later give another value (or effect) than evaluating it now? */
   function stable(e: ts.Expression, later: readonly ts.Node[]): boolean {
     const x = skipOuterExpressions(T, e);
@@ -253,7 +269,27 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     }
     if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(n, x));
     if (T.isArrowFunction(x) || T.isFunctionExpression(x)) return true;
+    if (T.isClassExpression(x)) return !definitionRunsCode(x);
     return false;
+  }
+  /**
+   * Does ClassDefinitionEvaluation run code of the program: a heritage expression, decorators,
+   * computed keys, static initializers or blocks? If not, the class is a fresh object built
+   * the same now or later.
+   */
+  function definitionRunsCode(c: ts.ClassExpression): boolean {
+    const isStatic = (m: ts.ClassElement): boolean => T.canHaveModifiers(m) && (T.getModifiers(m) ?? []).some((mod) => mod.kind === SK.StaticKeyword);
+    let decorated = false;
+    const findDecorator = (n: ts.Node): void => {
+      if (T.isDecorator(n)) decorated = true;
+      else if (!decorated && !T.isBlock(n) && !T.isExpression(n)) T.forEachChild(n, findDecorator);
+    };
+    T.forEachChild(c, findDecorator);
+    return (
+      decorated ||
+      c.heritageClauses?.some((h) => h.token === SK.ExtendsKeyword) === true ||
+      c.members.some((m) => (m.name !== undefined && T.isComputedPropertyName(m.name)) || T.isClassStaticBlockDeclaration(m) || (T.isPropertyDeclaration(m) && m.initializer !== undefined && isStatic(m)))
+    );
   }
   /** A string or number literal: converting it (ToString, ToPropertyKey) runs no code. */
   function isPrimitiveLiteral(e: ts.Expression): boolean {
@@ -291,11 +327,11 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     }
     if ((op === SK.AmpersandAmpersandToken || op === SK.BarBarToken || op === SK.QuestionQuestionToken) && has(e.right)) {
       // [lowered] $t = left; branch (test $t) ? rhs : join;  rhs: $t = right;  join: $t
-      const t = b.toTemp(lower(e.left), "logical");
+      const t = spill(lower(e.left), "logical");
       const test = op === SK.AmpersandAmpersandToken ? t : op === SK.BarBarToken ? F.createLogicalNot(t) : F.createEquality(t, F.createNull());
       const br = b.branch(test);
       br.whenTrue();
-      b.assignTemp(t, lower(e.right));
+      b.assignTemp(t, unnamed(lower(e.right)));
       br.join();
       return t;
     }
@@ -309,9 +345,9 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     // [lowered] branch test ? a : b;  a: $t = whenTrue; goto join;  b: $t = whenFalse;  join: $t
     const br = b.branch(test);
     br.whenTrue();
-    const t = b.toTemp(lower(e.whenTrue), "conditional");
+    const t = spill(lower(e.whenTrue), "conditional");
     br.whenFalse();
-    b.assignTemp(t, lower(e.whenFalse));
+    b.assignTemp(t, unnamed(lower(e.whenFalse)));
     br.join();
     return t;
   }
@@ -348,15 +384,21 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       const test = op === SK.AmpersandAmpersandEqualsToken ? old : op === SK.BarBarEqualsToken ? F.createLogicalNot(old) : F.createEquality(old, F.createNull());
       const br = b.branch(test);
       br.whenTrue();
-      b.assignTemp(old, lower(e.right));
-      b.emitEffect(F.createAssignment(target, old));
+      const right = lower(e.right);
+      // An anonymous function or class is named after an identifier target (NamedEvaluation),
+      // not after the temporary: `$left = (x = v)`; a member target names nothing.
+      if (T.isIdentifier(target) && isAnonymousDefinition(right)) b.assignTemp(old, F.createAssignment(target, right));
+      else {
+        b.assignTemp(old, unnamed(right));
+        b.emitEffect(F.createAssignment(target, old));
+      }
       br.join();
       return old;
     }
     return F.createAssignment(target, F.createBinaryExpression(old, compoundToBinary(T, op), lower(e.right)));
   }
   function spillAlways(e: ts.Expression, later: ts.Node, what: string): ts.Expression {
-    return stable(e, [later]) ? e : b.toTemp(e, what);
+    return stable(e, [later]) ? e : spill(e, what);
   }
 
   // ---------------------------------------------------------------- calls
@@ -371,12 +413,12 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
         const fn = b.toTemp(key ? F.createElementAccessExpression(c.expression, key) : c, "callee");
         return { fn, thisArg: F.createThis() };
       }
-      const receiver = b.toTemp(lower(c.expression), "receiver");
+      const receiver = spill(lower(c.expression), "receiver");
       const member = T.isPropertyAccessExpression(c) ? F.createPropertyAccessExpression(receiver, c.name) : F.createElementAccessExpression(receiver, lower(c.argumentExpression));
       return { fn: b.toTemp(member, "callee"), thisArg: receiver };
     }
     const fn = lower(callee);
-    return { fn: stable(fn, later) ? fn : b.toTemp(fn, "callee"), thisArg: F.createVoidZero() };
+    return { fn: stable(fn, later) ? fn : spill(fn, "callee"), thisArg: F.createVoidZero() };
   }
 
   function lowerCall(e: ts.CallExpression): ts.Expression {
@@ -400,7 +442,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
   function lowerNew(e: ts.NewExpression): ts.Expression {
     const args = e.arguments ?? F.createNodeArray<ts.Expression>();
     const ctor = lower(e.expression);
-    const target = stable(ctor, args) ? ctor : b.toTemp(ctor, "constructor");
+    const target = stable(ctor, args) ? ctor : spill(ctor, "constructor");
     return F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(e.expression)), ...sequenceElements(args)]);
   }
 
@@ -437,7 +479,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     const out = props.map((p, i): ts.ObjectLiteralElementLike => {
       if (i > last) return p;
       const isLast = i === last;
-      const keep = (x: ts.Expression, later: readonly ts.Node[]): ts.Expression => (isLast || stable(x, later) ? x : b.toTemp(x, "operand"));
+      const keep = (x: ts.Expression, later: readonly ts.Node[]): ts.Expression => (isLast || stable(x, later) ? x : spill(x, "operand"));
       const rest = props.slice(i + 1, last + 1);
       // A computed key is evaluated before its own value: spilled if the value awaits.
       const key = (name: ts.PropertyName): ts.PropertyName => {
@@ -450,7 +492,18 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       };
       if (T.isPropertyAssignment(p)) {
         const k = key(p.name);
-        return F.updatePropertyAssignment(p, k, keep(lower(p.initializer), rest));
+        const value = lower(p.initializer);
+        if (isLast || stable(value, rest) || !isAnonymousDefinition(value)) return F.updatePropertyAssignment(p, k, keep(value, rest));
+        // An anonymous function or class is named after its key (NamedEvaluation; not by
+        // `__proto__: v`): spilled as `({ [key]: value })[key]`, it gets the same name.
+        const keyValue = (): ts.Expression | undefined => {
+          if (T.isComputedPropertyName(k)) return T.isIdentifier(k.expression) ? b.reference(k.expression) : isPrimitiveLiteral(k.expression) ? k.expression : undefined;
+          if (T.isIdentifier(k) || T.isStringLiteral(k)) return k.text === "__proto__" ? undefined : F.createStringLiteral(k.text);
+          return T.isNumericLiteral(k) ? F.createNumericLiteral(k.text) : undefined;
+        };
+        const [k1, k2] = [keyValue(), keyValue()];
+        const named = k1 && k2 ? F.createElementAccessExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createComputedPropertyName(k1), value)]), k2) : unnamed(value);
+        return F.updatePropertyAssignment(p, k, b.toTemp(named, "operand"));
       }
       if (T.isShorthandPropertyAssignment(p)) {
         if (isLast) return p;
@@ -492,7 +545,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       if (i > last) return x;
       const lowered = lower(x);
       if (i === last && !isKey) return lowered;
-      return b.toTemp(isKey ? F.createCallExpression(b.runtime("toPropertyKey"), undefined, [lowered]) : lowered, isKey ? "key" : "heritage");
+      return isKey ? b.toTemp(F.createCallExpression(b.runtime("toPropertyKey"), undefined, [lowered]), "key") : spill(lowered, "heritage");
     };
     const heritageClauses = e.heritageClauses?.map((h) =>
       h.token === SK.ExtendsKeyword ? F.updateHeritageClause(h, h.types.map((t) => F.updateExpressionWithTypeArguments(t, next(t.expression, false), t.typeArguments))) : h,
