@@ -147,6 +147,25 @@ function isConstructor(f: Function): boolean {
   }
 }
 
+const arrayIterator = Array.prototype[Symbol.iterator];
+const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: unknown };
+const arrayIteratorNext = ArrayIteratorPrototype.next;
+
+/**
+ * `...$am.spilled(values)`: the elements of a spread evaluated before an await (the source was
+ * iterated then, into `values`), spread again without a second visible iteration. While the
+ * array iterator is the built-in one, spreading the array itself is invisible (and fast);
+ * otherwise the elements come from an iterator of its own.
+ */
+export function spilled(values: readonly unknown[]): Iterable<unknown> {
+  if (Array.prototype[Symbol.iterator] === arrayIterator && ArrayIteratorPrototype.next === arrayIteratorNext) return values;
+  let index = 0;
+  const iterator = {
+    next: (): IteratorResult<unknown> => (index < values.length ? { value: values[index++], done: false } : { value: undefined, done: true }),
+  };
+  return { [Symbol.iterator]: () => iterator };
+}
+
 /** The identity tag: `strings\`a${0}b\`` is the template strings object of that site. */
 export function strings(template: TemplateStringsArray): TemplateStringsArray {
   return template;

@@ -219,7 +219,10 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     });
   }
 
-  /** Elements of an array literal or call arguments: a spread before an await is copied out then. */
+  /**
+   * Elements of an array literal or call arguments: a spread before an await is copied out then,
+   * and spread again through `$am.spilled` (not iterated a second time).
+   */
   function sequenceElements(elements: readonly ts.Expression[]): ts.Expression[] {
     let last = -1;
     elements.forEach((o, i) => {
@@ -230,7 +233,8 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       if (T.isSpreadElement(el)) {
         const inner = lower(el.expression);
         if (i === last) return F.updateSpreadElement(el, inner);
-        return F.updateSpreadElement(el, b.toTemp(F.createArrayLiteralExpression([F.createSpreadElement(inner)]), "spread"));
+        const values = b.toTemp(F.createArrayLiteralExpression([F.createSpreadElement(inner)]), "spread");
+        return F.updateSpreadElement(el, F.createCallExpression(b.runtime("spilled"), undefined, [values]));
       }
       if (T.isOmittedExpression(el)) return el;
       const lowered = lower(el);
