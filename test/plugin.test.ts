@@ -333,7 +333,8 @@ function project(files: Record<string, string>, pluginOptions: Record<string, un
     compilerOptions: {
       module: "commonjs", target: "ES2022", lib: ["ES2022"], types: [], strict: true,
       rootDir: "src", outDir: "dist", ...compilerOptions,
-      plugins: [{ transform: "async-machine/plugin", ...pluginOptions }],
+      // `plugins: []` in compilerOptions builds without the plugin (the native side of a comparison).
+      plugins: compilerOptions.plugins ?? [{ transform: "async-machine/plugin", ...pluginOptions }],
     },
     include: ["src"],
   }, null, 2));
@@ -758,6 +759,76 @@ describe("decorated async methods (TypeScript's legacy decorators with emitDecor
     expect(parsed.seen).toContainEqual(["find", "design:paramtypes", ["Number", "Dto"]]);
     expect(parsed.seen).toContainEqual(["param", "find", 1]);
     expect(compiled).toBe(native);
+  });
+});
+
+describe("await inside JSX", () => {
+  // An element evaluates its tag, attributes and children in source order; awaits among them
+  // suspend in that order. Built with the classic factory and with the automatic runtime (a fake
+  // react/jsx-runtime that logs), compared with the same project built without the plugin.
+  const view = [
+    "declare const console: { log(...a: unknown[]): void };",
+    "const seen: string[] = [];",
+    "const side = <T,>(name: string, v: T): T => { seen.push(name); return v; };",
+    "const tick = (v: string) => Promise.resolve().then(() => side(\"tick \" + v, v));",
+    "function Card(props: any) { return props; }",
+    "const ui = { Panel: (props: any) => props };",
+    "async function attrs() {",
+    "  return <Card title={side(\"title\", \"t\")} note={await tick(\"note\")} {...side(\"spread\", { s: 1 })} />;",
+    "}",
+    "async function children(n: number) {",
+    "  return <div id={side(\"id\", \"x\")}>{side(\"a\", \"a\")}<i>{n}</i>{await tick(\"child\")}<ui.Panel>{await tick(\"inner\")}</ui.Panel>text</div>;",
+    "}",
+    "async function fragment() {",
+    "  return <>{side(\"f1\", 1)}{await tick(\"f2\")}{[await tick(\"f3\")]}</>;",
+    "}",
+    "async function keyed() {",
+    "  return <Card key={side(\"key\", \"k\")} v={await tick(\"after key\")} />;",
+    "}",
+    "async function keyLast() {",
+    "  return <Card v={await tick(\"before key\")} key=\"k\" />;",
+    "}",
+    "(async () => {",
+    "  const out = [await attrs(), await children(2), await fragment(), await keyed(), await keyLast()];",
+    "  console.log(JSON.stringify({ out, seen }));",
+    "})();",
+  ].join("\n");
+  const fakeRuntime = [
+    "exports.Fragment = \"Fragment\";",
+    "const make = (type, props, key) => ({ type: typeof type === \"function\" ? type.name : type, props, key });",
+    "exports.jsx = make; exports.jsxs = make;",
+  ].join("\n");
+  const classic = "export function h(type: any, props: any, ...children: any[]) { return { type: typeof type === \"function\" ? type.name : type, props, children }; }\nexport const Frag = \"Fragment\";";
+  const build = (compilerOptions: Record<string, unknown>, files: Record<string, string>) => {
+    const outputs = [project(files, { report: "verbose" }, compilerOptions), project(files, {}, { ...compilerOptions, plugins: [] })].map((dir) => {
+      if (compilerOptions.jsx === "react-jsx") {
+        fs.mkdirSync(path.join(dir, "node_modules", "react"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "node_modules", "react", "package.json"), JSON.stringify({ name: "react", version: "0.0.0" }));
+        fs.writeFileSync(path.join(dir, "node_modules", "react", "jsx-runtime.js"), fakeRuntime);
+        fs.writeFileSync(path.join(dir, "node_modules", "react", "jsx-runtime.d.ts"), "export declare const Fragment: any; export declare function jsx(t: any, p: any, k?: any): any; export declare function jsxs(t: any, p: any, k?: any): any; export namespace JSX { interface IntrinsicElements { [k: string]: any } interface Element {} }");
+      }
+      const b = tspc(dir);
+      expect(b.status, b.output).toBe(0);
+      const r = spawnSync(process.execPath, [path.join(dir, "dist", "view.js")], { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      return { stdout: r.stdout.trim(), output: b.output, js: fs.readFileSync(path.join(dir, "dist", "view.js"), "utf8") };
+    });
+    return outputs;
+  };
+
+  it("classic factory: same values and order of effects as native; a key evaluated before a later await stays native", () => {
+    const files = { "src/view.tsx": "import { h, Frag } from \"./h.js\";\ndeclare global { namespace JSX { interface IntrinsicElements { [k: string]: any } } }\n" + view, "src/h.ts": classic };
+    const [compiled, native] = build({ jsx: "react", jsxFactory: "h", jsxFragmentFactory: "Frag" }, files);
+    expect(nativeAsyncFunctions(compiled.js)).toEqual(["keyed"]);
+    expect(compiled.output).toMatch(/keyed: left native: an `await` in a JSX element at or after its `key` attribute/);
+    expect(JSON.parse(native.stdout).seen.slice(0, 4)).toEqual(["title", "tick note", "spread", "id"]);
+    expect(compiled.stdout).toBe(native.stdout);
+  });
+
+  it("automatic runtime (react-jsx): same values and order of effects as native", () => {
+    const [compiled, native] = build({ jsx: "react-jsx" }, { "src/view.tsx": view });
+    expect(nativeAsyncFunctions(compiled.js)).toEqual(["keyed"]);
+    expect(compiled.stdout).toBe(native.stdout);
   });
 });
 
