@@ -388,12 +388,20 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
       return;
     }
     if (T.isClassLike(node)) {
-      // A class expression binds its own name inside; a declaration's inner name is the same
-      // class as its outer binding, so references resolve to the outer one.
+      // A class binds its own name inside, immutable and initialized before static fields and
+      // blocks run (ClassDefinitionEvaluation's classEnv): a class expression's is its only
+      // binding; a declaration's is a second one beside the outer binding (kind Class, scope the
+      // class, declaration its name — which `decls` keeps mapping to the outer binding), so
+      // writes to the outer binding are not seen inside.
       let s = scope;
       if (node.name && T.isClassExpression(node)) {
         s = newScope(node, scope, scope.owner);
         declare(s, node.name, BindingKind.SelfName);
+      } else if (node.name) {
+        s = newScope(node, scope, scope.owner);
+        const inner: Binding = { id: bindings.length, name: node.name.text, kind: BindingKind.Class, scope: s, declarations: [node.name], references: [], captured: false, assigned: false };
+        bindings.push(inner);
+        s.bindings.set(inner.name, inner);
       }
       for (const member of node.members) {
         // Field initializers and static blocks run as their own functions (own `this`).
