@@ -470,7 +470,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         return lowerForOf(node as ts.ForOfStatement, labels);
       case SK.LabeledStatement: {
         const l = node as ts.LabeledStatement;
-        if (isIterationStatement(l.statement)) {
+        // `x: y: for …`: every label of the stack names the statement they label (its label set).
+        if (isIterationStatement(l.statement) || T.isLabeledStatement(l.statement)) {
           pendingLabels = [...labels, l.label.text];
           return lowerStatement(l.statement);
         }
