@@ -16,7 +16,7 @@
  * Unsupported input throws `Unsupported` (the function is then left native and reported).
  */
 import type * as ts from "typescript";
-import { BindingKind, type Binding, type Scopes } from "../analyze/scopes";
+import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { compoundToBinary, isAssignmentOperator } from "./operators";
 import { createExpressionLowering } from "./linearize-expression";
@@ -1363,15 +1363,17 @@ function rejectMethodsReadingOwnClass(T: typeof ts, fn: ts.Node, scopes: Scopes)
 /** Names the function reads from outside itself (outer bindings and globals), nested functions included. */
 function namesFromOutside(T: typeof ts, fn: ts.Node, scopes: Scopes): Set<string> {
   const out = new Set<string>(["arguments", "undefined", "eval"]);
+  // Scopes of the function and inside it; a named function expression's own name lives in the
+  // scope just outside (its scope node, the name, is inside the function's text).
+  const own = scopes.scopeOf.get(fn);
+  const isInside = (scope: Scope): boolean => {
+    for (let s: Scope | undefined = scope; s; s = s.parent) if (s === own) return true;
+    return false;
+  };
   const walk = (n: ts.Node): void => {
     if (T.isIdentifier(n)) {
       const b = scopes.refs.get(n);
-      if (scopes.globals.has(n)) out.add(n.text);
-      else if (b) {
-        let inside = false;
-        for (let p: ts.Node | undefined = b.scope.node; p; p = p.parent) if (p === fn) inside = true;
-        if (!inside) out.add(n.text);
-      }
+      if (scopes.globals.has(n) || (b && !isInside(b.scope))) out.add(n.text);
       return;
     }
     T.forEachChild(n, walk);
