@@ -263,6 +263,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(node)) return m(input.isArrow ? "o" : "a");
       return node;
     }
+    if (T.isDeleteExpression(node)) {
+      const deleted = deleteOfIdentifier(node, inFunction);
+      if (deleted) return deleted;
+    }
     if (node.kind === SK.ThisKeyword && !inFunction) return m("t");
     // An async function cannot be constructed: its new.target is undefined; an arrow's is the enclosing one's.
     if (T.isMetaProperty(node) && node.keywordToken === SK.NewKeyword && !inFunction) return input.isArrow ? m("n") : F.createVoidZero();
@@ -359,6 +363,24 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (checked) return checked;
     }
     return T.visitEachChild(node, visit, undefined);
+  }
+
+  /**
+   * `delete x` (sloppy code) where the machine moves `x`: a declared binding cannot be deleted,
+   * so it is `false` and `x` keeps its value (DeleteBinding of a declarative Environment Record;
+   * no dead-zone check), where `delete $m.c[0]` would delete the storage. An identifier the
+   * lowering put there for a value (a temporary, the resume value, the last operand of a comma)
+   * stands for an expression that was not a reference: `delete` of a value is `true`.
+   */
+  function deleteOfIdentifier(node: ts.DeleteExpression, inFunction: boolean): ts.Expression | undefined {
+    const operand = skipParens(node.expression);
+    if (!T.isIdentifier(operand)) return undefined;
+    let source: ts.Node = operand;
+    while (source.parent && (T.isParenthesizedExpression(source.parent) || T.isAsExpression(source.parent) || T.isNonNullExpression(source.parent) || T.isSatisfiesExpression(source.parent) || T.isTypeAssertionExpression(source.parent))) source = source.parent;
+    const isSourceOperand = source.parent !== undefined && T.isDeleteExpression(source.parent);
+    if (!isSourceOperand) return operand === lowered.resumeValue || localOf(operand) !== undefined || scopes.refs.has(operand) || scopes.globals.has(operand) ? F.createTrue() : undefined;
+    const movesArguments = operand.text === "arguments" && !inFunction && !scopes.refs.has(operand);
+    return localOf(operand) !== undefined || movesArguments ? F.createFalse() : undefined;
   }
 
   /**
