@@ -76,6 +76,10 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
   if (facts?.usesUsing) return "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); left native";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
+  const scope = scopes.scopeOf.get(fn);
+  if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) {
+    return "a function declared in a block of sloppy code also sets a var of the enclosing function when its declaration runs (Annex B.3.3), and that var is read: not compiled yet; left native";
+  }
   const params = parametersOf(T, fn);
   if (!areSimple(T, params) && isDecorated(T, fn)) {
     return "a decorated method with a default, rest or pattern parameter is not compiled yet (its wrapper keeps only the parameters before the first default, which decorators and `design:paramtypes` would see); left native";

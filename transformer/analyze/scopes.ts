@@ -65,6 +65,11 @@ export interface FunctionFacts {
   usesUsing: boolean;
   /** Uses of `#private` names inside (nested functions included). */
   usesPrivateNames: boolean;
+  /**
+   * Names of functions declared in nested blocks, `if` clauses or case clauses that also set a
+   * var of this function when their declaration is evaluated (sloppy code only, Annex B.3.3).
+   */
+  blockFunctionVars: string[];
 }
 
 export interface Scopes {
@@ -182,8 +187,61 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const b = s.bindings.get(name);
       if (b) return b;
+      // The var of a block-level function (Annex B.3.3) exists from the function's entry; it is
+      // made on the first reference that reaches it, so that an unread one changes nothing.
+      const annexB = s.node === s.owner ? facts.get(s.owner)?.blockFunctionVars : undefined;
+      if (annexB?.includes(name)) {
+        const binding: Binding = { id: bindings.length, name, kind: BindingKind.Var, scope: s, declarations: [], references: [], captured: false, assigned: true };
+        bindings.push(binding);
+        s.bindings.set(name, binding);
+        return binding;
+      }
     }
     return undefined;
+  }
+
+  /**
+   * Annex B.3.3 (sloppy code): a function declared directly in a nested block or case clause (or
+   * as an `if` clause, B.3.4) also sets a var of the function to itself when the declaration is
+   * evaluated — unless the name is a parameter, or a `var` of that name would clash with a
+   * lexical declaration around it (an early error, so no var then).
+   */
+  function blockFunctionVars(fn: ts.FunctionLikeDeclaration, body: ts.Block): string[] {
+    const names = new Set<string>();
+    const params = new Set<string>();
+    for (const p of fn.parameters) for (const id of boundNames(p.name)) params.add(id.text);
+    const walk = (n: ts.Node): void => {
+      if (T.isFunctionDeclaration(n) && n.name && n.body && n.parent !== body && (T.isBlock(n.parent) || T.isCaseClause(n.parent) || T.isDefaultClause(n.parent) || T.isIfStatement(n.parent))) {
+        const name = n.name.text;
+        if (name !== "arguments" && !params.has(name) && !clashesWithLexical(n, name, body)) names.add(name);
+      }
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+      T.forEachChild(n, walk);
+    };
+    T.forEachChild(body, walk);
+    return [...names];
+  }
+  /** Does a statement list, `for` head or catch clause between `decl`'s own block and the body declare `name` lexically? */
+  function clashesWithLexical(decl: ts.FunctionDeclaration, name: string, body: ts.Block): boolean {
+    const own = T.isCaseClause(decl.parent) || T.isDefaultClause(decl.parent) ? decl.parent.parent : T.isBlock(decl.parent) ? decl.parent : undefined;
+    for (let n: ts.Node = decl.parent; n !== body.parent; n = n.parent) {
+      if (n === own) continue;
+      const statements = T.isBlock(n) ? n.statements : T.isCaseBlock(n) ? n.clauses.flatMap((c) => [...c.statements]) : [];
+      for (const st of statements) {
+        if (T.isVariableStatement(st) && st.declarationList.flags & T.NodeFlags.BlockScoped && st.declarationList.declarations.some((d) => boundNames(d.name).some((id) => id.text === name))) return true;
+        if (T.isClassDeclaration(st) && st.name?.text === name) return true;
+        if (n !== body && T.isFunctionDeclaration(st) && st.name?.text === name) return true;
+      }
+      const head = T.isForStatement(n) || T.isForInStatement(n) || T.isForOfStatement(n) ? n.initializer : undefined;
+      if (head && T.isVariableDeclarationList(head) && head.flags & T.NodeFlags.BlockScoped && head.declarations.some((d) => boundNames(d.name).some((id) => id.text === name))) return true;
+      // A catch parameter that is a plain name may share its name with a var (Annex B.3.5).
+      if (T.isCatchClause(n) && n.variableDeclaration && !T.isIdentifier(n.variableDeclaration.name) && boundNames(n.variableDeclaration.name).some((id) => id.text === name)) return true;
+    }
+    return false;
+  }
+  function boundNames(name: ts.BindingName): ts.Identifier[] {
+    if (T.isIdentifier(name)) return [name];
+    return name.elements.flatMap((e) => (T.isBindingElement(e) ? boundNames(e.name) : []));
   }
 
   /** The nearest enclosing function-like node (or the file) of a scope. */
@@ -195,7 +253,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
   function factsFor(fn: ts.Node): FunctionFacts {
     let f = facts.get(fn);
     if (!f) {
-      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesUsing: false, usesPrivateNames: false };
+      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesUsing: false, usesPrivateNames: false, blockFunctionVars: [] };
       facts.set(fn, f);
     }
     return f;
@@ -378,6 +436,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
       if (T.isBlock(body)) {
         hoistVars(body, s);
         declareLexical(body.statements, s);
+        if (!isStrictCode(T, fn, alwaysStrict)) factsFor(fn).blockFunctionVars = blockFunctionVars(fn, body);
         for (const p of fn.parameters) visit(p, s);
         for (const st of body.statements) visit(st, s);
         scopeOf.set(body, s);
@@ -452,4 +511,22 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
 
   visit(file, undefined as unknown as Scope);
   return { refs, globals, decls, scopeOf, facts, bindings, allNames, alwaysStrict };
+}
+
+/** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
+export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: boolean): boolean {
+  const T = tsApi;
+  if (alwaysStrict) return true;
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (T.isClassLike(n)) return true;
+    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    if (statements) {
+      for (const s of statements) {
+        if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
+        if (s.expression.text === "use strict") return true;
+      }
+    }
+    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
+  }
+  return false;
 }

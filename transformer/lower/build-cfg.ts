@@ -16,7 +16,7 @@
  * Unsupported input throws `Unsupported` (the function is then left native and reported).
  */
 import type * as ts from "typescript";
-import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
+import { BindingKind, isStrictCode, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { compoundToBinary, isAssignmentOperator } from "./operators";
 import { createExpressionLowering } from "./linearize-expression";
@@ -1384,20 +1384,7 @@ function namesFromOutside(T: typeof ts, fn: ts.Node, scopes: Scopes): Set<string
 
 /** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
 export function isStrict(tsApi: typeof ts, node: ts.Node, scopes: Scopes): boolean {
-  const T = tsApi;
-  if (scopes.alwaysStrict) return true;
-  for (let n: ts.Node | undefined = node; n; n = n.parent) {
-    if (T.isClassLike(n)) return true;
-    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
-    if (statements) {
-      for (const s of statements) {
-        if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
-        if (s.expression.text === "use strict") return true;
-      }
-    }
-    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
-  }
-  return false;
+  return isStrictCode(tsApi, node, scopes.alwaysStrict);
 }
 
 function shorten(text: string): string {
