@@ -80,6 +80,9 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) {
     return "a function declared in a block of sloppy code also sets a var of the enclosing function when its declaration runs (Annex B.3.3), and that var is read: not compiled yet; left native";
   }
+  if (paramsSeeBodyNames(T, fn, scopes)) {
+    return "a parameter default (or computed key) refers to a name the body declares: with parameter expressions the body's declarations live in an own environment (FunctionDeclarationInstantiation), which is not compiled yet; left native";
+  }
   const params = parametersOf(T, fn);
   if (!areSimple(T, params) && isDecorated(T, fn)) {
     return "a decorated method with a default, rest or pattern parameter is not compiled yet (its wrapper keeps only the parameters before the first default, which decorators and `design:paramtypes` would see); left native";
@@ -145,6 +148,36 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
 /** The Cfg as the plain flow graph liveness works on. */
 export function toFlowGraph(cfg: Cfg): FlowBlock[] {
   return cfg.blocks.map((b) => ({ ops: b.ops, termUses: terminatorUses(b.term), successors: successorEdges(b.term), handler: handlerEdge(cfg, b) }));
+}
+
+/**
+ * With parameter expressions (a default, or a computed key in a pattern), the parameters are
+ * evaluated before the body's var environment exists, so they see the outer binding of a name
+ * the body declares — and a closure made there keeps seeing the parameter of that name, not the
+ * body's var (FunctionDeclarationInstantiation, steps 27–28). Scope analysis has one scope for
+ * both: such a reference resolves to the body's binding.
+ */
+function paramsSeeBodyNames(T: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes): boolean {
+  const body = fn.body;
+  const scope = scopes.scopeOf.get(fn);
+  if (!body || !T.isBlock(body) || !scope) return false;
+  const hasExpressions = (n: ts.Node): boolean => (T.isBindingElement(n) || T.isParameter(n) ? n.initializer !== undefined : T.isComputedPropertyName(n)) || T.forEachChild(n, hasExpressions) === true;
+  if (!fn.parameters.some(hasExpressions)) return false;
+  const inBody = (id: ts.Node): boolean => id.pos >= body.pos && id.end <= body.end;
+  let found = false;
+  const walk = (n: ts.Node, inClosure: boolean): void => {
+    if (found) return;
+    if (T.isIdentifier(n)) {
+      const b = scopes.refs.get(n);
+      // A binding made only by the body (its var, let, function…), or a parameter the body
+      // declares again, read from a closure that outlives the parameters' evaluation.
+      if (b && b.scope === scope && (b.declarations.length === 0 || b.declarations.some(inBody)) && (inClosure || !b.declarations.some((d) => !inBody(d)))) found = true;
+      return;
+    }
+    T.forEachChild(n, (c) => walk(c, inClosure || T.isFunctionLike(n) || T.isClassLike(n)));
+  };
+  for (const p of fn.parameters) walk(p, false);
+  return found;
 }
 
 /** The parameters, without a TypeScript `this` parameter. */
