@@ -1067,6 +1067,24 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     }
   }
 
+  /**
+   * The expression of `for (let k in/of e)` is evaluated with the loop's own names bound but
+   * never initialized (ForIn/OfHeadEvaluation's TDZ environment): each reference to them there,
+   * closures included, stands for a local that stays in its dead zone.
+   */
+  function headDeadZone(node: ts.ForInStatement | ts.ForOfStatement): void {
+    const scope = scopes.scopeOf.get(node);
+    if (!scope) return;
+    for (const binding of scope.bindings.values()) {
+      const refs = binding.references.filter((r) => r.pos >= node.expression.pos && r.end <= node.expression.end);
+      if (refs.length === 0) continue;
+      const local = newLocal(LocalKind.Binding, binding.name, names.claim(`$${binding.name}`));
+      locals[local].tdz = true;
+      emitAssign(local, tdzMarker());
+      for (const r of refs) tempOfIdentifier.set(r, local);
+    }
+  }
+
   /** Binds the loop variable of for…in / for…of to `value` (declaration or assignment target). */
   function bindLoopVariable(init: ts.ForInitializer, value: ts.Expression): void {
     if (T.isVariableDeclarationList(init)) {
@@ -1091,6 +1109,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     const keys = newTemp("keys");
     const index = newTemp("index");
     const key = newTemp("key");
+    headDeadZone(node);
     emitAssign(obj, lowerExpression(node.expression));
     emitAssign(keys, runtimeCall("forInKeys", [identifierFor(obj)]));
     emitAssign(index, F.createNumericLiteral(0));
@@ -1127,6 +1146,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     if (node.awaitModifier) throw new Unsupported(node, "`for await…of` is not supported yet");
     const iter = newTemp("iterator");
     const step = newTemp("step");
+    headDeadZone(node);
     const iterable = lowerExpression(node.expression);
     emitAssign(iter, runtimeCall("getIterator", [iterable]));
     const head = newBlock();
