@@ -9,7 +9,7 @@
  *     emitWrapper      → the function that replaces the original and starts the machine
  */
 import type * as ts from "typescript";
-import type { Binding, Scopes } from "./analyze/scopes";
+import { BindingKind, type Binding, type Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
@@ -79,6 +79,11 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   const scope = scopes.scopeOf.get(fn);
   if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) {
     return "a function declared in a block of sloppy code also sets a var of the enclosing function when its declaration runs (Annex B.3.3), and that var is read: not compiled yet; left native";
+  }
+  // A `var arguments` of a function with an arguments object declares nothing new: it names that
+  // object (FunctionDeclarationInstantiation binds "arguments" before the var names).
+  if (!T.isArrowFunction(fn) && scope?.bindings.get("arguments")?.kind === BindingKind.Var) {
+    return "`var arguments` names the function's arguments object, which is not compiled yet; left native";
   }
   if (paramsSeeBodyNames(T, fn, scopes)) {
     return "a parameter default (or computed key) refers to a name the body declares: with parameter expressions the body's declarations live in an own environment (FunctionDeclarationInstantiation), which is not compiled yet; left native";
