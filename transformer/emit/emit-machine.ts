@@ -495,8 +495,10 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       scan(original);
     }
     if (holders.size > 0 && !(T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isClassExpression(node) || T.isObjectLiteralExpression(node))) {
-      // Only an expression can be wrapped; a declaration would lose its hoisting.
-      throw new Unsupported(original, "a declaration in a nested block that captures a per-iteration binding is not supported yet");
+      // Only an expression can be wrapped; a declaration would lose its hoisting. (Any record of
+      // an exploded block may be replaced while a closure holds it — per iteration, or when the
+      // block is entered again — not only a loop's.)
+      throw new Unsupported(original, "a function or class declaration in a block kept whole that captures a block-scoped binding living across an `await` (kept in an environment record) is not supported yet");
     }
     // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
     if (holders.size > 0) envBound++;
