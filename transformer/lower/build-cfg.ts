@@ -1307,7 +1307,6 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
 
   // ---------------------------------------------------------------- the function
 
-  rejectMethodsReadingOwnClass(T, fn, scopes);
   const entry = newBlock();
   mark(entry);
   const argumentsId = F.createIdentifier("$am_args");
@@ -1349,35 +1348,6 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // Pending returns crossing a finally continue in the next finally out: record it on its end.
   const cfg: Cfg = { blocks, entry: entry.id, locals, regions, suspends };
   return { cfg, localOfBinding, tempOfIdentifier, resumeValue, jumpRewrites, hoistedFunctions, envFields, paramsSimple };
-}
-
-/**
- * An async method of a class inside the function is compiled with it, and its resume function
- * is hoisted to the top of this one's, outside the class: the class's own name (the inner
- * binding of ClassDefinitionEvaluation) is not visible there.
- */
-function rejectMethodsReadingOwnClass(T: typeof ts, fn: ts.Node, scopes: Scopes): void {
-  const readsOwnClass = (method: ts.Node, cls: ts.ClassLikeDeclaration): boolean => {
-    let found = false;
-    const walk = (n: ts.Node): void => {
-      if (found) return;
-      if (T.isIdentifier(n)) found = scopes.refs.get(n)?.scope.node === cls;
-      else T.forEachChild(n, walk);
-    };
-    T.forEachChild(method, walk);
-    return found;
-  };
-  const walk = (n: ts.Node): void => {
-    if (T.isClassLike(n) && n.name) {
-      for (const member of n.members) {
-        if (T.isMethodDeclaration(member) && member.body && !member.asteriskToken && member.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword) && readsOwnClass(member, n)) {
-          throw new Unsupported(member, "an async method that reads its class's own name, in a class inside a compiled async function, is not supported yet (its resume function would be placed outside the class)");
-        }
-      }
-    }
-    T.forEachChild(n, walk);
-  };
-  T.forEachChild(fn, walk);
 }
 
 /** Names the function reads from outside itself (outer bindings and globals), nested functions included. */
