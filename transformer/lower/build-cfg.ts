@@ -492,6 +492,17 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
         const c = node as ts.ClassDeclaration;
         const local = c.name ? localOf(c.name) : undefined;
         if (local === undefined) throw new Unsupported(node, "`await` in an anonymous class declaration");
+        // Computed keys run while the class's own name is not initialized yet
+        // (ClassDefinitionEvaluation), and the lowering may move them out of the class, where
+        // that name is not the class's: there they read a local kept in its dead zone.
+        const inner = scopes.scopeOf.get(c)?.bindings.get(c.name!.text);
+        const inKeys = inner?.references.filter((r) => c.members.some((m) => m.name && T.isComputedPropertyName(m.name) && r.pos >= m.name.pos && r.end <= m.name.end)) ?? [];
+        const inClosure = inKeys.find((r) => {
+          for (let n = r.parent; !T.isComputedPropertyName(n); n = n.parent) if (T.isFunctionLike(n) || T.isClassLike(n)) return true;
+          return false;
+        });
+        if (inClosure) throw new Unsupported(inClosure, "a closure in a computed key that reads its class's own name, in a class split at an `await`, is not supported yet");
+        if (inKeys.length > 0) deadZone(inner!, inKeys);
         const expr = F.createClassExpression(c.modifiers?.filter((m) => m.kind !== SK.ExportKeyword && m.kind !== SK.DefaultKeyword), c.name, c.typeParameters, c.heritageClauses, c.members);
         // Scope analysis knows the original members; the class expression reuses them.
         emitAssign(local, lowerExpression(expr));
@@ -1077,12 +1088,15 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     if (!scope) return;
     for (const binding of scope.bindings.values()) {
       const refs = binding.references.filter((r) => r.pos >= node.expression.pos && r.end <= node.expression.end);
-      if (refs.length === 0) continue;
-      const local = newLocal(LocalKind.Binding, binding.name, names.claim(`$${binding.name}`));
-      locals[local].tdz = true;
-      emitAssign(local, tdzMarker());
-      for (const r of refs) tempOfIdentifier.set(r, local);
+      if (refs.length > 0) deadZone(binding, refs);
     }
+  }
+  /** Makes `refs` (references to `binding` evaluated where it is never initialized) read a local kept in its dead zone. */
+  function deadZone(binding: Binding, refs: ts.Identifier[]): void {
+    const local = newLocal(LocalKind.Binding, binding.name, names.claim(`$${binding.name}`));
+    locals[local].tdz = true;
+    emitAssign(local, tdzMarker());
+    for (const r of refs) tempOfIdentifier.set(r, local);
   }
 
   /** Binds the loop variable of for…in / for…of to `value` (declaration or assignment target). */
