@@ -166,7 +166,7 @@ function paramsSeeBodyNames(T: typeof ts, fn: ts.FunctionLikeDeclaration, scopes
   const body = fn.body;
   const scope = scopes.scopeOf.get(fn);
   if (!body || !T.isBlock(body) || !scope) return false;
-  const hasExpressions = (n: ts.Node): boolean => (T.isBindingElement(n) || T.isParameter(n) ? n.initializer !== undefined : T.isComputedPropertyName(n)) || T.forEachChild(n, hasExpressions) === true;
+  const hasExpressions = (n: ts.Node): boolean => !T.isTypeNode(n) && ((T.isBindingElement(n) || T.isParameter(n) ? n.initializer !== undefined : T.isComputedPropertyName(n)) || T.forEachChild(n, hasExpressions) === true);
   if (!fn.parameters.some(hasExpressions)) return false;
   const inBody = (id: ts.Node): boolean => id.pos >= body.pos && id.end <= body.end;
   let found = false;
