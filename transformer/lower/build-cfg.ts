@@ -801,17 +801,29 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       const store = prepareReference(element.target);
       const prop = newTemp("property");
       emitAssign(prop, F.createElementAccessExpression(source, key));
-      if (element.initializer) applyDefault(prop, element.initializer);
+      if (element.initializer) applyDefault(prop, element.initializer, element.target);
       store(identifierFor(prop));
     }
   }
-  /** [lowered] branch $v === undefined ? dflt : bind;  dflt: $v = <default, may await>;  bind: */
-  function applyDefault(value: LocalId, initializer: ts.Expression): void {
+  /**
+   * [lowered] branch $v === undefined ? dflt : bind;  dflt: $v = <default, may await>;  bind:
+   * An anonymous function or class default is named after a plain name target (NamedEvaluation;
+   * any other target leaves it unnamed), not after the temporary that holds it.
+   */
+  function applyDefault(value: LocalId, initializer: ts.Expression, target: PatternTarget): void {
     const dflt = newBlock();
     const bind = newBlock();
     branchTo(F.createStrictEquality(identifierFor(value), F.createVoidZero()), dflt.id, bind.id);
     mark(dflt);
-    emitAssign(value, lowerExpression(initializer));
+    const lowered = lowerExpression(initializer);
+    const x = skipOuterExpressions(T, initializer);
+    const anonymous = T.isArrowFunction(x) || ((T.isFunctionExpression(x) || T.isClassExpression(x)) && x.name === undefined);
+    // (An assignment target is named only when it is a bare identifier: `(f) = …` is not one.)
+    const name = target.kind === "binding" ? target.name.text : target.kind === "reference" && T.isIdentifier(target.expr) ? target.expr.text : undefined;
+    const named = !anonymous ? lowered
+      : name !== undefined ? F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createStringLiteral(name), lowered)])), F.createStringLiteral(name))
+      : F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), lowered));
+    emitAssign(value, named);
     goto(bind);
     mark(bind);
   }
@@ -875,7 +887,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
       }
       const item = newTemp("item");
       emitAssign(item, runtimeCall("destructuringStep", [identifierFor(iter)]));
-      if (element.initializer) applyDefault(item, element.initializer);
+      if (element.initializer) applyDefault(item, element.initializer, element.target!);
       store(identifierFor(item));
     }
     region = outerRegion;
