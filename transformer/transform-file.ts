@@ -109,7 +109,10 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
   };
 
   function skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void {
-    const pos = sourceFile.getLineAndCharacterOfPosition(at.getStart(sourceFile));
+    // A node the lowering made has no position: the nearest one that has is reported.
+    let node: ts.Node = T.getOriginalNode(at);
+    while (node.pos < 0 && node.parent) node = node.parent;
+    const pos = sourceFile.getLineAndCharacterOfPosition((node.pos < 0 ? fn : node).getStart(sourceFile));
     plan.skipped.push({ name: functionName(T, fn), fileName, line: pos.line + 1, column: pos.character + 1, reason });
   }
 

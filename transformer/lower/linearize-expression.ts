@@ -601,6 +601,14 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
     operands.forEach((o, i) => {
       if (has(o)) last = i;
     });
+    // The heritage and keys run inside the class's scope, where its own name is in its dead zone
+    // (ClassDefinitionEvaluation); those evaluated before an await move out of it. (A class
+    // declaration, lowered to a synthesized expression, has its keys' reads of the name mapped to
+    // a dead-zone local by build-cfg.)
+    const ownName = e.flags & T.NodeFlags.Synthesized ? undefined : e.name?.text;
+    if (ownName !== undefined && operands.slice(0, last + 1).some((o) => mentions(o, ownName))) {
+      b.unsupported(e, `a computed key or \`extends\` before an \`await\` that reads the class's own name \`${ownName}\` is not supported yet`);
+    }
     let index = 0;
     const next = (x: ts.Expression, isKey: boolean): ts.Expression => {
       const i = index++;
@@ -622,6 +630,12 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       return m;
     });
     return F.updateClassExpression(e, e.modifiers, e.name, e.typeParameters, heritageClauses, members);
+  }
+
+  /** Does `node` hold a reference-like identifier `name` (not a property name)? */
+  function mentions(node: ts.Node, name: string): boolean {
+    if (T.isIdentifier(node)) return node.text === name && !((T.isPropertyAccessExpression(node.parent) || T.isPropertyAssignment(node.parent) || T.isMethodDeclaration(node.parent) || T.isPropertyDeclaration(node.parent)) && node.parent.name === node);
+    return T.forEachChild(node, (c) => (mentions(c, name) ? true : undefined)) === true;
   }
 
   /** What V8 prints for a callee that is not a function (`o.m is not a function`). */
