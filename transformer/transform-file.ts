@@ -187,11 +187,14 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     const p = n.parent;
     if (!p) return undefined;
     const keyText = (name: ts.Node): string | undefined => (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name) ? name.text : undefined);
+    // A namespace's exported variable is emitted as `N.f = …`, which names nothing.
+    if (T.isVariableDeclaration(p) && p.initializer === n && T.isModuleBlock(p.parent.parent?.parent) && T.getCombinedModifierFlags(p) & T.ModifierFlags.Export) return undefined;
     if ((T.isVariableDeclaration(p) || T.isParameter(p) || T.isBindingElement(p)) && p.initializer === n) return keyText(p.name);
     if ((T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n) return keyText(p.name);
     if (T.isBinaryExpression(p) && p.right === n && T.isIdentifier(p.left) && (p.operatorToken.kind === T.SyntaxKind.EqualsToken || p.operatorToken.kind === T.SyntaxKind.BarBarEqualsToken || p.operatorToken.kind === T.SyntaxKind.AmpersandAmpersandEqualsToken || p.operatorToken.kind === T.SyntaxKind.QuestionQuestionEqualsToken)) return p.left.text;
     if (T.isShorthandPropertyAssignment(p) && p.objectAssignmentInitializer === n) return p.name.text;
-    if (T.isExportAssignment(p)) return "default";
+    // `export default` names it "default"; `export =` (`module.exports = …`) names nothing.
+    if (T.isExportAssignment(p)) return p.isExportEquals ? undefined : "default";
     return undefined;
   }
 
@@ -260,6 +263,28 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     walk(method);
     return ok;
   }
+  /**
+   * Why `fn` cannot get its resume function where it stands (undefined: it can, or compile()
+   * decides). A declaration must stay a declaration (its binding, hoisting and export); a resume
+   * function kept in a variable beside a class must belong to one evaluation of that class.
+   */
+  function whyNotPlaceable(fn: ts.FunctionLikeDeclaration, placement: { list: ts.Node; statement: ts.Statement } | undefined, placeable: boolean): string | undefined {
+    if (T.isFunctionDeclaration(fn) && placement && (T.isCaseClause(placement.list) || T.isDefaultClause(placement.list))) {
+      return "an async function declared in a `case` clause is not compiled yet (its binding spans the whole switch, where no statement always runs first to give it its async shape)";
+    }
+    if (T.isFunctionDeclaration(fn) && !placeable) return "an async function declaration whose resume function cannot be placed beside it (it reads a binding not visible there) is not compiled yet";
+    if (!T.isMethodDeclaration(fn) || placeable || !placement || !T.isClassLike(fn.parent) || !canPlaceIn(fn, placement.list, fn.parent)) return undefined;
+    const cls = fn.parent;
+    for (let n: ts.Node = cls; n !== placement.statement; n = n.parent) {
+      if (T.isFunctionLike(n) || T.isIterationStatement(n, false) || T.isClassStaticBlockDeclaration(n)) {
+        return "an async method that needs its class's scope (`#private` names or the class's own name), in a class evaluated more than once (inside a function or loop), is not compiled yet";
+      }
+    }
+    // TypeScript's ES decorators run their initializers in static blocks placed before ours.
+    const decorated = (n: ts.Node): boolean => T.canHaveDecorators(n) && T.getDecorators(n) !== undefined;
+    if (decorated(cls) || cls.members.some(decorated)) return "an async method that needs its class's scope (`#private` names or the class's own name), in a decorated class, is not compiled yet";
+    return undefined;
+  }
   function isInside(node: ts.Node, container: ts.Node): boolean {
     for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
     return false;
@@ -270,7 +295,13 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       const fn = node;
       const placement = nearestList(fn);
       const placeable = placement !== undefined && canPlaceIn(fn, placement.list);
-      if (T.isMethodDeclaration(fn) && !placeable && placement && canPlaceIn(fn, placement.list, fn.parent as ts.ClassLikeDeclaration)) {
+      const notHere = whyNotPlaceable(fn, placement, placeable);
+      if (notHere !== undefined) {
+        skip(fn, fn, notHere);
+        T.forEachChild(node, visit);
+        return;
+      }
+      if (T.isMethodDeclaration(fn) && !placeable && placement && T.isClassLike(fn.parent) && canPlaceIn(fn, placement.list, fn.parent)) {
         // `#x` and a class expression's own name are only visible inside the class: the resume
         // function is defined in a static block of the class and stored in a variable declared
         // beside the class.
@@ -289,7 +320,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
         return;
       }
       if (T.isMethodDeclaration(fn) && !placeable) {
-        skip(fn, fn, "an async method of a class whose resume function cannot be placed beside it is not supported yet");
+        skip(fn, fn, "an async method whose resume function cannot be placed beside it (it reads `#private` names of an enclosing class, or a binding not visible there) is not supported yet");
         T.forEachChild(node, visit);
         return;
       }

@@ -76,6 +76,9 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
   if (facts?.usesUsing) return "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); left native";
   if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
+  if (T.isArrowFunction(fn) && facts?.usesThis && inDerivedConstructor(T, fn)) {
+    return "an async arrow in a derived class's constructor that reads `this` is not compiled yet (its wrapper would read `this` when called, maybe before `super()`, where the native arrow reads it in its body); left native";
+  }
   const scope = scopes.scopeOf.get(fn);
   if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) {
     return "a function declared in a block of sloppy code also sets a var of the enclosing function when its declaration runs (Annex B.3.3), and that var is read: not compiled yet; left native";
@@ -183,6 +186,13 @@ function paramsSeeBodyNames(T: typeof ts, fn: ts.FunctionLikeDeclaration, scopes
   };
   for (const p of fn.parameters) walk(p, false);
   return found;
+}
+
+/** Is the function an arrow whose `this` is that of a constructor of a class with `extends`? */
+function inDerivedConstructor(T: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
+  let n: ts.Node | undefined = fn.parent;
+  while (n && !(T.isFunctionLike(n) && !T.isArrowFunction(n)) && !T.isClassLike(n)) n = n.parent;
+  return n !== undefined && T.isConstructorDeclaration(n) && n.parent.heritageClauses?.some((h) => h.token === T.SyntaxKind.ExtendsKeyword) === true;
 }
 
 /** The parameters, without a TypeScript `this` parameter. */

@@ -377,8 +377,13 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
       return;
     }
     if (T.isPrivateIdentifier(node)) {
-      noteLexical(scope, (f) => (f.usesPrivateNames = true), false);
-      for (let s: Scope | undefined = scope; s; s = s.parent) if (s.node === s.owner) factsFor(s.owner).usesPrivateNames = true;
+      // Every function between the use and the class declaring the name needs that class's scope
+      // (a function that only contains the class does not; a member's own name is no use).
+      if (T.isClassElement(node.parent) && node.parent.name === node) return;
+      for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+        if (T.isClassLike(n) && n.members.some((m) => m.name !== undefined && T.isPrivateIdentifier(m.name) && m.name.text === node.text)) break;
+        if (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body) factsFor(n as ts.FunctionLikeDeclaration).usesPrivateNames = true;
+      }
       return;
     }
     // Type-only syntax never holds references to values.
