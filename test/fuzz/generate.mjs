@@ -31,6 +31,27 @@
 // templates, array/object literals (spread, computed keys), member/element access, method calls
 // whose receiver must stay `this` (also `super.m(await x)` and optional chains), typeof/void/
 // delete/in/instanceof, comma sequences, nested awaits, destructuring defaults, loop heads.
+//
+// Constructs with await slots of their own (each in both modes; full mode puts awaits before,
+// inside and after them): optional chains with awaits in the base, keys, callee and arguments on
+// null/undefined/object bases, parenthesized chains as callees, `delete` of chains and
+// `super.bm?.(…)` (optChain); template literals whose substitutions convert objects with a
+// logged toString/@@toPrimitive (tmplConv); object literals with such computed keys (also
+// converting to a Symbol), `__proto__` shorthand (a local of that name) and `__proto__: v`,
+// spreads of objects with getters, logged through `sh` (objLit); anonymous functions, classes
+// and async arrows where their `.name` is observable — property values, array elements,
+// conditional and logical operands, `fs ??= () => {}`, destructuring defaults — logged through
+// `nm` (names, anon, fnslot); destructuring declarations and assignments with nested patterns,
+// holes, rest, computed (awaited or converted) keys and defaults that await (pattern); classes
+// declared next to awaits reading their own name in static fields/blocks and methods, with
+// computed keys that await and a private brand check (classDecl), named class expressions
+// (classExpr); stacked labels on loops and blocks; `#p in (await x)`, `this.#p op= e` in class
+// methods (privExpr). Functions and classes are never read as values (their text may change):
+// their bindings are hidden from `var` picks and logged by name.
+//
+// `--exclude` kinds besides the table keys, to look past open bugs: classpriv (a class declared
+// in a function with a private name), superopt (`super.bm?.(…)`), protoshort (`{ __proto__ }`
+// shorthand), protoanon (an async arrow as a `__proto__: v` value).
 
 // ---------------------------------------------------------------------------------------------
 // PRNG (mulberry32): deterministic from the seed.
@@ -78,8 +99,18 @@ const HELPERS = [
   ["O", `const O = { v: 1, w: 2, n: null, m(a, b) { log("O.m", this === O, a, b); return (a | 0) + 1; }, get g() { log("get O.g"); return 3; } };`],
   ["Box", `class Box { constructor(v) { log("new Box", v); this.v = v; } }`],
   ["Base", `class Base { bm(x) { log("Base.bm", this.v, x); return (x | 0) * 2; } }`],
+  // property keys and template substitutions converted by the program (ToPropertyKey/ToString)
+  ["sym", `const sym = Symbol("s");`],
+  ["S", `function S(n, r) { return { toString() { log("toString", n); return r; }, valueOf() { log("valueOf", n); return 0; } }; }`],
+  ["K", `function K(n, r) { return { [Symbol.toPrimitive](h) { log("toPrimitive", n, h); return r; } }; }`],
+  ["GS", `function GS(n) { return { get a() { log("get a", n); return n; }, get [sym]() { log("get sym", n); return -n; } }; }`],
+  // functions are logged by name only (their text may legitimately change)
+  ["vs", `function vs(x) { return typeof x === "function" ? "fn:" + x.name : typeof x === "symbol" ? x.toString() : x !== null && typeof x === "object" ? "obj" : String(x); }`],
+  ["nm", `function nm(...f) { return f.map((x) => (typeof x === "function" ? "fn:" + x.name : x)); }`],
+  ["sh", `function sh(o) { if (o === null || typeof o !== "object") return vs(o); const p = Object.getPrototypeOf(o); return [...Reflect.ownKeys(o).map((k) => String(k) + "=" + vs(o[k])), p === Object.prototype ? "P:O" : p === null ? "P:null" : "P:" + vs(p) + ":" + vs(p.inh)]; }`],
+  ["TG", `const TG = {};`],
 ];
-const HELPER_DEPS = { settle: ["em"] };
+const HELPER_DEPS = { settle: ["em"], sh: ["vs"], GS: ["sym"] };
 
 // ---------------------------------------------------------------------------------------------
 // Generation.
@@ -104,13 +135,30 @@ class Gen {
   }
 
   // Scope: a stack of frames; each frame is an array of { name, mutable }.
+  /** Plain variables in scope (not the hidden ones: bindings holding functions or classes). */
   visible(ctx) {
+    return this.visibleAll(ctx).filter((v) => !v.hidden);
+  }
+  visibleAll(ctx) {
     const seen = new Map();
     for (const frame of ctx.scope) for (const v of frame) seen.set(v.name, v);
     return [...seen.values()];
   }
-  declare(ctx, name, mutable, shadowable = true) {
-    ctx.scope[ctx.scope.length - 1].push({ name, mutable, shadowable });
+  declare(ctx, name, mutable, shadowable = true, extra = null) {
+    ctx.scope[ctx.scope.length - 1].push({ name, mutable, shadowable, ...extra });
+  }
+  /** Whether an await may stand inside an expression here (full mode, async context). */
+  canAw(ctx) {
+    return ctx.awaitOK && !this.stmtOnly;
+  }
+  /** `await P(e)` / `await T(e)` / `await D(e, n)`. */
+  awaitOf(e) {
+    const fn = this.r.pick(["P", "P", "T", "D"]);
+    return { k: "await", e: { k: "call", fn, args: fn === "D" ? [e, { k: "lit", v: String(this.r.int(0, 2)) }] : [e] } };
+  }
+  /** `e`, or (full mode, with probability p) an await of it. */
+  maybeAw(ctx, e, p = 0.5) {
+    return this.canAw(ctx) && this.r.chance(p) ? this.awaitOf(e) : e;
   }
   /** Names declared in enclosing frames but not in the current one (`let` may shadow them). */
   shadowable(ctx) {
@@ -177,6 +225,14 @@ class Gen {
       delete: 0.2,
       classexpr: aw ? 0.15 : 0,
       asyncCall: aw && ctx.callees.length > 0 ? 1 : 0,
+      // constructs with their own await slots (see the methods below)
+      ochain: 0.8,
+      tmplconv: 0.4,
+      objx: 0.5,
+      names: 0.5,
+      classx: 0.15,
+      priv: ctx.hasPrivate ? 0.6 : 0,
+      clsuse: this.visibleAll(ctx).some((v) => v.cls) ? 0.6 : 0,
     };
     for (const x of this.ex) if (x in table) table[x] = 0;
     const k = r.weighted(table);
@@ -260,8 +316,221 @@ class Gen {
         return { k: "classexpr", key: sub(), value: this.expr({ ...ctx, awaitOK: false, hasArguments: false, hasThis: false, hasSuper: false, callees: [] }, depth - 2, false) };
       case "asyncCall":
         return { k: "await", e: this.asyncCall(ctx, depth - 1, aw) };
+      case "ochain":
+        return this.optChain(ctx, depth);
+      case "tmplconv":
+        return this.tmplConv(ctx, depth);
+      case "objx":
+        return { k: "call", fn: "sh", args: [this.objLit(ctx, depth)] };
+      case "names":
+        return this.names(ctx, depth);
+      case "classx":
+        return this.classExpr(ctx, depth);
+      case "priv":
+        return this.privExpr(ctx, depth);
+      case "clsuse":
+        return this.classUse(ctx, depth);
     }
     throw new Error(`unknown expression kind ${k}`);
+  }
+
+  /** A value whose ToPropertyKey / ToString the program logs: S (toString) or K (@@toPrimitive). */
+  conv(key, symbolOK = true) {
+    const r = this.r;
+    const n = { k: "lit", v: String(this.traceId++) };
+    const res = symbolOK && r.chance(0.25) ? { k: "raw", text: "sym" } : { k: "lit", v: JSON.stringify(key) };
+    return { k: "call", fn: r.chance(0.5) ? "S" : "K", args: [n, res] };
+  }
+
+  /**
+   * Optional chains with awaits in the base, the keys, the callee and the arguments, on null,
+   * undefined and object bases: `(await P(O))?.m(x)`, `O?.[await P("m")](x)`, `O.n?.(x)`,
+   * `(O?.m)(await x)` (a parenthesized chain as a callee), `delete o?.[await k]`,
+   * `super.bm?.(await x)`. The shapes are chosen so that no link throws unless a short-circuit
+   * is expected (a `(null?.m)(x)` call throws after its arguments: rarely, mostly in a try).
+   */
+  optChain(ctx, depth) {
+    const r = this.r;
+    const sub = () => this.expr(ctx, depth - 1);
+    const args = () => Array.from({ length: r.int(0, 2) }, sub);
+    const key = (name) => this.maybeAw(ctx, r.chance(0.2) ? this.conv(name, false) : { k: "lit", v: JSON.stringify(name) }, 0.5);
+    const shape = r.weighted({ call: 3, read: 2, optcall: 1.5, paren: ctx.inTry ? 1.2 : 0.3, del: 1, superopt: ctx.hasSuper && !this.ex.has("superopt") ? 1 : 0 });
+    if (shape === "superopt") {
+      // super.bm?.(x), super[k]?.(x): `this` stays the current object
+      const name = r.pick(["bm", "bm", "zz"]);
+      return { k: "ochain", base: { k: "raw", text: "super" }, links: [r.chance(0.5) ? { name } : { key: key(name) }, { opt: true, call: args() }] };
+    }
+    if (shape === "del") {
+      // delete base?.x[k]: a fresh object (O is shared), or null/undefined (the key never runs)
+      const fresh = { k: "obj", props: [{ key: "a", value: sub() }, { key: "b", value: { k: "obj", props: [{ key: "c", value: { k: "lit", v: "1" } }] } }] };
+      const base = this.maybeAw(ctx, r.pick([fresh, fresh, { k: "lit", v: "null" }, { k: "raw", text: "O.n" }, { k: "lit", v: "undefined" }]));
+      const links = r.chance(0.5) ? [{ opt: true, key: key(r.pick(["a", "b", "z"])) }] : [{ opt: true, name: "b" }, { key: key(r.pick(["c", "d"])) }];
+      return { k: "ochain", del: true, base, links };
+    }
+    // the base: mostly O, else nullish
+    const nullish = r.chance(0.35);
+    const base = this.maybeAw(ctx, nullish ? r.pick([{ k: "lit", v: "null" }, { k: "lit", v: "undefined" }, { k: "raw", text: "O.n" }]) : { k: "raw", text: "O" }, 0.45);
+    const first = r.chance(0.5) ? { opt: true, name: "m" } : { opt: true, key: key("m") };
+    switch (shape) {
+      case "call":
+        // base?.m(args), base?.[k](args)
+        return { k: "ochain", base, links: [first, { call: args() }] };
+      case "optcall": {
+        // O[k]?.(args) with k naming the method, a null property or nothing; base?.m?.(args)
+        if (nullish || r.chance(0.5)) return { k: "ochain", base, links: [first, { opt: true, call: args() }] };
+        return { k: "ochain", base, links: [{ key: key(r.pick(["m", "n", "zz"])) }, { opt: true, call: args() }] };
+      }
+      case "read": {
+        // base?.v, base?.[k], base?.n?.v, base?.[k].length (after a short-circuit: skipped)
+        const name = r.pick(["v", "w", "g", "n"]);
+        const links = [r.chance(0.5) ? { opt: true, name } : { opt: true, key: key(name) }];
+        if (name === "n") links.push({ opt: true, name: "v" });
+        else if (r.chance(0.3)) links.push({ name: "toString" }, { call: [] });
+        return { k: "ochain", base, links };
+      }
+      case "paren":
+        // (base?.m)(args): the arguments run, then a nullish callee throws a TypeError
+        return { k: "ochain", base, links: [first], paren: args() };
+    }
+    throw new Error(`unknown chain shape ${shape}`);
+  }
+
+  /** A template literal whose substitutions include objects converted with a logged ToString. */
+  tmplConv(ctx, depth) {
+    const r = this.r;
+    const n = r.int(2, 3);
+    const exprs = [];
+    for (let i = 0; i < n; i++) {
+      if (r.chance(0.5)) exprs.push(r.chance(0.85) ? this.conv("s" + i, false) : this.conv("s" + i));
+      else exprs.push(this.maybeAw(ctx, this.expr(ctx, depth - 1), 0.6));
+    }
+    if (this.canAw(ctx) && !exprs.some((e) => e.k === "await")) exprs[r.int(1, n - 1)] = this.awaitOf(this.conv("w", false));
+    const quasis = Array.from({ length: n + 1 }, (_, i) => (i === 0 || i === n ? "" : r.pick(["-", "|", ""])));
+    return { k: "tmpl", tag: null, quasis, exprs };
+  }
+
+  /**
+   * An anonymous function or class (named after its position natively), sometimes a named one,
+   * or a class whose definition runs code (a static initializer, a computed key that may await).
+   */
+  anon(ctx, noAsync = false) {
+    const r = this.r;
+    const form = r.weighted({ arrow: 3, fn: 1.5, cls: 2, clsStatic: 1, clsKey: this.canAw(ctx) ? 1.5 : 0.5, asyncArrow: noAsync ? 0 : 0.5, named: 0.7 });
+    const id = this.traceId++;
+    if (form === "clsKey") return { k: "anon", form, id, key: this.maybeAw(ctx, r.chance(0.3) ? this.conv("m", false) : { k: "lit", v: '"m"' }, 0.7) };
+    return { k: "anon", form, id };
+  }
+
+  /** `nm(...)`: the names of anonymous functions/classes in positions that name them, with an await beside. */
+  names(ctx, depth) {
+    const r = this.r;
+    const sub = () => this.expr(ctx, Math.max(0, depth - 2));
+    const slots = this.visibleAll(ctx).filter((v) => v.fnslot);
+    const item = () => {
+      const w = r.weighted({ bare: 1, prop: 2, cond: 1, logic: 1, arr: 1, slot: slots.length ? 2 : 0, protoVal: 0.4 });
+      switch (w) {
+        case "bare":
+          return this.anon(ctx);
+        case "prop": {
+          // ({ F: f, v: await x }).F — named after its key (a computed one converted first)
+          const keyed = r.chance(0.3);
+          const props = [keyed ? { computed: this.conv("F", false), value: this.anon(ctx) } : { key: "F", value: this.anon(ctx) }, { key: "v", value: this.maybeAw(ctx, sub(), 0.7) }];
+          if (r.chance(0.5)) props.reverse();
+          return { k: "member", obj: { k: "obj", props }, name: "F" };
+        }
+        case "protoVal":
+          // ({ __proto__: class {} }): `__proto__: v` names nothing
+          return { k: "call", fn: "Object.getPrototypeOf", args: [{ k: "obj", props: [{ proto: this.anon(ctx, this.ex.has("protoanon")) }, { key: "v", value: this.maybeAw(ctx, sub(), 0.7) }] }] };
+        case "cond":
+          return r.chance(0.5) ? { k: "cond", c: sub(), a: this.maybeAw(ctx, sub(), 0.7), b: this.anon(ctx) } : { k: "cond", c: sub(), a: this.anon(ctx), b: this.maybeAw(ctx, sub(), 0.7) };
+        case "logic":
+          return { k: "bin", op: r.pick(["||", "??", "&&"]), a: this.maybeAw(ctx, sub(), 0.5), b: this.anon(ctx) };
+        case "arr":
+          return { k: "elem", obj: { k: "arr", items: [this.anon(ctx), this.maybeAw(ctx, sub(), 0.7)] }, key: { k: "lit", v: "0" } };
+        case "slot": {
+          // fs ??= () => {} (named after fs, when it assigns)
+          const v = r.pick(slots);
+          return { k: "assign", name: v.name, op: r.pick(["??=", "||=", "&&=", "="]), e: this.anon(ctx) };
+        }
+      }
+    };
+    const items = Array.from({ length: r.int(1, 2) }, item);
+    if (this.canAw(ctx) && r.chance(0.5)) items.splice(r.int(0, items.length), 0, this.awaitOf(this.expr(ctx, 0)));
+    return { k: "call", fn: "nm", args: items };
+  }
+
+  /**
+   * An object literal (logged through sh): computed keys converted by toString/@@toPrimitive
+   * (also to a Symbol), `__proto__` shorthand (a local of that name) and `__proto__: v`, spreads
+   * of objects with getters, anonymous function values, awaits between them.
+   */
+  objLit(ctx, depth) {
+    const r = this.r;
+    const sub = () => this.expr(ctx, Math.max(0, depth - 2));
+    const props = [];
+    let proto = false;
+    const keys = ["a", "b", "c", "d"];
+    for (let i = r.int(2, 4); i > 0; i--) {
+      const w = r.weighted({ plain: 2, conv: 2, computed: 0.7, proto: proto ? 0 : 1, spread: 1, fn: 1, protoKey: 0.3 });
+      switch (w) {
+        case "plain":
+          props.push({ key: keys.shift() ?? "e", value: this.maybeAw(ctx, sub(), 0.5) });
+          break;
+        case "conv":
+          props.push({ computed: this.conv("k" + props.length), value: this.maybeAw(ctx, sub(), 0.5) });
+          break;
+        case "computed":
+          props.push({ computed: this.maybeAw(ctx, sub(), 0.5), value: sub() });
+          break;
+        case "protoKey":
+          props.push({ computed: { k: "lit", v: '"__proto__"' }, value: this.maybeAw(ctx, sub(), 0.5) });
+          break;
+        case "proto":
+          proto = true;
+          if (ctx.hasProto && r.chance(0.5) && !this.ex.has("protoshort")) props.push({ protoShort: true });
+          else props.push({ proto: this.maybeAw(ctx, r.pick([{ k: "lit", v: "null" }, { k: "obj", props: [{ key: "inh", value: { k: "lit", v: String(r.int(0, 9)) } }] }, sub()]), 0.4) });
+          break;
+        case "spread":
+          props.push({ spread: r.chance(0.6) ? { k: "call", fn: "GS", args: [{ k: "lit", v: String(this.traceId++) }] } : this.maybeAw(ctx, r.chance(0.5) ? { k: "raw", text: "O" } : sub(), 0.4) });
+          break;
+        case "fn":
+          props.push({ key: keys.shift() ?? "e", value: this.anon(ctx) });
+          break;
+      }
+    }
+    if (this.canAw(ctx) && !JSON.stringify(props).includes('"await"')) props.push({ key: "z", value: this.awaitOf(this.expr(ctx, 0)) });
+    return { k: "obj", props };
+  }
+
+  /** A named class expression reading its own name (static field, static block, method). */
+  classExpr(ctx, depth) {
+    const r = this.r;
+    const name = `Nc${this.traceId++}`;
+    const key = this.maybeAw(ctx, r.chance(0.3) ? this.conv("m", false) : { k: "lit", v: '"m"' }, 0.6);
+    return { k: "classx", name, key, arg: this.maybeAw(ctx, this.expr(ctx, Math.max(0, depth - 2)), 0.4) };
+  }
+
+  /** `#p in x`, `this.#p`, `this.#p op= e` in a class method (its class declares #p). */
+  privExpr(ctx, depth) {
+    const r = this.r;
+    const w = r.weighted({ in: 3, read: 1, write: 1 });
+    if (w === "in") {
+      const x = this.maybeAw(ctx, r.pick([{ k: "raw", text: "this" }, { k: "raw", text: "O" }, { k: "raw", text: "this" }]), 0.6);
+      return { k: "privin", name: "#p", obj: x };
+    }
+    if (w === "read") return { k: "raw", text: "this.#p" };
+    return { k: "privset", name: "#p", op: r.pick(["=", "+=", "??=", "||="]), e: this.expr(ctx, depth - 1) };
+  }
+
+  /** A use of a class declared in this function (its own-name reads, through a saved alias). */
+  classUse(ctx, depth) {
+    const r = this.r;
+    const c = r.pick(this.visibleAll(ctx).filter((v) => v.cls));
+    const w = r.weighted({ s: 1, m: 2, name: 0.5, priv: c.priv ? 1 : 0 });
+    if (w === "s") return { k: "raw", text: `${c.alias}.s` };
+    if (w === "name") return { k: "raw", text: `${c.alias}.name` };
+    if (w === "m") return { k: "mcall", recv: { k: "new", cls: c.alias, args: [] }, name: "m", args: [this.maybeAw(ctx, this.expr(ctx, 0), 0.4)] };
+    return { k: "rawcall", callee: `${c.alias}.hq`, args: [this.maybeAw(ctx, r.pick([{ k: "new", cls: c.alias, args: [] }, { k: "raw", text: "O" }]), 0.6)] };
   }
 
   /** A call of another async function (one defined earlier: no recursion). */
@@ -343,7 +612,10 @@ class Gen {
       labeledjump: labels.length > 0 ? 0.8 : 0,
       closure: ctx.hasCl && (ctx.inLoopBody || vars.length > 0) ? 1.5 : 0,
       callclosure: ctx.hasCl ? 0.7 : 0,
-      destructure: 0.8,
+      destructure: 1,
+      dassign: 0.5,
+      classdecl: nest ? 0.35 : 0,
+      fnslot: 0.25,
       shadow: nest && !ctx.inSwitchCase && ctx.scope.length >= 3 && this.shadowable(ctx).length > 0 ? 0.3 : 0,
       block: nest ? 0.4 : 0,
     };
@@ -389,17 +661,25 @@ class Gen {
       case "dowhile":
         return this.whileStmt(ctx, depth, k === "dowhile");
       case "labeled": {
-        const label = `lab${this.labelId++}`;
+        // one label, or stacked ones (`a: b: for …`), each naming the same loop or block
+        const labels = Array.from({ length: r.chance(0.35) ? r.int(2, 3) : 1 }, () => `lab${this.labelId++}`);
+        const wrap = (body) => labels.reduceRight((b, label) => ({ k: "labeled", label, body: b }), body);
         if (r.chance(0.5)) {
           // a labeled loop
-          ctx.pendingLabel = label;
-          const loop = r.chance(0.5) ? this.forStmt(ctx, depth) : this.forOfIn(ctx, depth, "of");
-          return { k: "labeled", label, body: loop };
+          ctx.pendingLabel = labels;
+          const w = r.weighted({ for: 2, forof: 2, while: labels.length > 1 ? 1 : 0 });
+          if (w === "while") {
+            // printed inside the block that holds its counter: `{ let w = 0; a: b: while (…) … }`
+            const loop = this.whileStmt(ctx, depth, false);
+            loop.labels = labels;
+            return loop;
+          }
+          return wrap(w === "for" ? this.forStmt(ctx, depth) : this.forOfIn(ctx, depth, "of"));
         }
-        ctx.jumps.push({ label, loop: false, breakable: false });
+        for (const label of labels) ctx.jumps.push({ label, loop: false, breakable: false });
         const body = this.block(ctx, depth - 1);
-        ctx.jumps.pop();
-        return { k: "labeled", label, body: { k: "block", body } };
+        for (const _ of labels) ctx.jumps.pop();
+        return wrap({ k: "block", body });
       }
       case "switch":
         return this.switchStmt(ctx, depth);
@@ -431,23 +711,36 @@ class Gen {
       case "callclosure":
         return { k: "callclosure", label: `C${this.labelId++}` };
       case "destructure":
-        return this.destructure(ctx);
+        return r.chance(0.3) ? this.destructure(ctx) : this.destructureDecl(ctx);
+      case "dassign":
+        return this.destructureAssign(ctx);
+      case "classdecl":
+        return this.classDecl(ctx);
+      case "fnslot": {
+        // a binding that will hold functions: read only through nm(...) (never as a value)
+        const name = this.fresh("fs");
+        const init = r.weighted({ none: 1, null: 1, zero: 0.5, anon: 1 });
+        this.declare(ctx, name, true, false, { hidden: true, fnslot: true });
+        return { k: "fnslot", kind: r.pick(["let", "var"]), name, init: init === "anon" ? this.anon(ctx) : init === "null" ? { k: "lit", v: "null" } : init === "zero" ? { k: "lit", v: "0" } : null };
+      }
       case "block":
         return { k: "block", body: this.block(ctx, depth - 1) };
     }
     throw new Error(`unknown statement kind ${k}`);
   }
 
-  loopBody(ctx, depth, label) {
-    ctx.jumps.push({ label, loop: true, breakable: true });
+  loopBody(ctx, depth, labels) {
+    const ls = labels && labels.length ? labels : [null];
+    for (const label of ls) ctx.jumps.push({ label, loop: true, breakable: true });
     const saved = ctx.inLoopBody;
     ctx.inLoopBody = true;
     const body = this.block(ctx, depth - 1);
     ctx.inLoopBody = saved;
-    ctx.jumps.pop();
+    for (const _ of ls) ctx.jumps.pop();
     return body;
   }
 
+  /** The labels (a stack of them) the next loop is labeled with, if any. */
   takeLabel(ctx) {
     const l = ctx.pendingLabel ?? null;
     ctx.pendingLabel = null;
@@ -590,6 +883,142 @@ class Gen {
     return node;
   }
 
+  /**
+   * A destructuring pattern and a source matching it: identifiers with defaults (awaits, anonymous
+   * functions named after the target), nested array/object patterns (with defaults of their own),
+   * holes, rest elements and properties, computed keys (awaited, or converted by toString /
+   * @@toPrimitive). `target()` makes a leaf: a fresh name (declarations) or an assignment target.
+   * Returns { pat, src }; src is undefined where the default is meant to run.
+   */
+  pattern(ctx, depth, target) {
+    const r = this.r;
+    const w = depth > 0 ? r.weighted({ id: 3, arr: 1, obj: 1.2 }) : "id";
+    const value = () => (r.chance(0.35) ? { k: "lit", v: "undefined" } : this.expr(ctx, 0));
+    if (w === "id") {
+      const t = target();
+      let dflt = null;
+      if (r.chance(0.45)) {
+        const d = r.weighted({ expr: 1, await: this.canAw(ctx) ? 1.5 : 0, anon: t.fnOK ? 1.2 : 0 });
+        dflt = d === "anon" ? this.anon(ctx) : d === "await" ? this.awaitOf(this.expr(ctx, 0)) : this.expr(ctx, 1);
+        if (d === "anon") t.fnish = true;
+      }
+      return { pat: { pk: "id", t, dflt }, src: value() };
+    }
+    let pat, src;
+    if (w === "arr") {
+      const elems = [];
+      const items = [];
+      for (let i = r.int(1, 3); i > 0; i--) {
+        if (r.chance(0.12)) {
+          elems.push(null);
+          items.push(this.expr(ctx, 0));
+          continue;
+        }
+        const sub = this.pattern(ctx, depth - 1, target);
+        elems.push(sub.pat);
+        items.push(sub.src);
+      }
+      let rest = null;
+      if (r.chance(0.25)) {
+        rest = { pk: "id", t: target(true), dflt: null };
+        items.push(this.expr(ctx, 0));
+      }
+      pat = { pk: "arr", elems, rest };
+      src = { k: "arr", items };
+    } else {
+      const props = [];
+      const srcProps = [];
+      const names = ["v", "w", "x", "y"];
+      for (let i = r.int(1, 3); i > 0; i--) {
+        const name = names.splice(r.int(0, names.length - 1), 1)[0];
+        const sub = this.pattern(ctx, depth - 1, target);
+        const kw = r.weighted({ plain: 3, await: this.canAw(ctx) ? 1 : 0, conv: 1, lit: 0.3 });
+        const key = kw === "plain" ? null : kw === "await" ? this.awaitOf({ k: "lit", v: JSON.stringify(name) }) : kw === "conv" ? this.conv(name, false) : { k: "lit", v: JSON.stringify(name) };
+        props.push({ name, key, pat: sub.pat });
+        if (!(sub.src.k === "lit" && sub.src.v === "undefined" && r.chance(0.5))) srcProps.push({ key: name, value: sub.src });
+      }
+      let rest = null;
+      if (r.chance(0.25)) {
+        rest = { pk: "id", t: target(true), dflt: null };
+        srcProps.push({ key: "z", value: this.expr(ctx, 0) });
+      }
+      pat = { pk: "obj", props, rest };
+      src = { k: "obj", props: srcProps };
+    }
+    // a nested pattern with a default of its own: used when its source is missing
+    if (r.chance(0.2)) {
+      pat.dflt = this.maybeAw(ctx, src, 0.5);
+      src = { k: "lit", v: "undefined" };
+    }
+    return { pat, src };
+  }
+
+  /** `const|let|var PATTERN = SOURCE;` then a log of every name it bound. */
+  destructureDecl(ctx) {
+    const r = this.r;
+    const kind = r.pick(["const", "let", "var", "const"]);
+    const targets = [];
+    const target = () => {
+      const t = { name: this.fresh("d"), fnOK: true };
+      targets.push(t);
+      return t;
+    };
+    let { pat, src } = this.pattern(ctx, r.int(1, 2), target);
+    ({ pat, src } = topLevel(pat, src));
+    if (ctx.awaitOK && r.chance(0.3)) src = this.awaitOf(src);
+    for (const t of targets) this.declare(ctx, t.name, kind !== "const", false, t.fnish ? { hidden: true } : null);
+    return { k: "dpat", kind, pat, src, label: `D${this.labelId++}`, logs: targets.map((t) => ({ k: "var", name: t.name })) };
+  }
+
+  /**
+   * `(PATTERN = SOURCE);` assigning existing variables, function slots (named after them) and
+   * members of TG (`TG.a`, `TG[await P("b")]`: unnamed), then a log of the targets.
+   */
+  destructureAssign(ctx) {
+    const r = this.r;
+    const all = this.visibleAll(ctx);
+    const vars = all.filter((v) => v.mutable && !v.hidden);
+    const slots = all.filter((v) => v.fnslot);
+    const logs = [];
+    const used = new Set();
+    const target = (rest = false) => {
+      const w = r.weighted({ var: vars.length ? 2 : 0, slot: slots.length && !rest ? 1 : 0, member: 1 });
+      if (w === "member") {
+        const name = `m${this.traceId++}`;
+        const computed = this.canAw(ctx) && r.chance(0.4);
+        if (!used.has("TG")) (used.add("TG"), logs.push({ k: "call", fn: "sh", args: [{ k: "raw", text: "TG" }] }));
+        return { member: name, key: computed ? this.awaitOf({ k: "lit", v: JSON.stringify(name) }) : null, fnOK: true };
+      }
+      const v = r.pick(w === "var" ? vars : slots);
+      if (!used.has(v.name)) (used.add(v.name), logs.push({ k: "var", name: v.name }));
+      return { name: v.name, fnOK: w === "slot" };
+    };
+    let { pat, src } = this.pattern(ctx, r.int(1, 2), target);
+    ({ pat, src } = topLevel(pat, src));
+    if (ctx.awaitOK && r.chance(0.3)) src = this.awaitOf(src);
+    return { k: "dpat", kind: null, pat, src, label: `A${this.labelId++}`, logs };
+  }
+
+  /**
+   * A class declared in the function, next to awaits: its own name read by a static field, a
+   * static block and a method (an inner binding: a later write of the outer one does not change
+   * them), a computed key that may await, a private name checked by a static method. Later code
+   * uses it through an alias (`const KlNc = KlN;`), and the outer binding is sometimes
+   * overwritten.
+   */
+  classDecl(ctx) {
+    const r = this.r;
+    const name = `Kl${this.traceId++}`;
+    const alias = `${name}c`;
+    const key = this.maybeAw(ctx, r.chance(0.3) ? this.conv("m", false) : { k: "lit", v: '"m"' }, 0.5);
+    const staticKey = this.canAw(ctx) && r.chance(0.4) ? this.awaitOf({ k: "lit", v: '"k"' }) : null;
+    const priv = r.chance(0.4) && !this.ex.has("classpriv");
+    const block = r.chance(0.5);
+    const overwrite = r.chance(0.4);
+    this.declare(ctx, alias, false, false, { hidden: true, cls: true, alias, priv });
+    return { k: "classdecl", name, alias, key, staticKey, priv, block, overwrite };
+  }
+
   // ----- functions and the program -----
 
   fn(index, callees) {
@@ -610,9 +1039,13 @@ class Gen {
       hasCl: false,
       inTry: false,
       inSwitchCase: false,
+      hasPrivate: kind === "classMethod",
+      hasProto: false,
     };
     const depth = r.int(2, 3);
     const body = [];
+    // a local named __proto__, for `{ __proto__ }` shorthands (an own property, not the prototype)
+    ctx.hasProto = r.chance(0.3);
     const useClosures = r.chance(0.6);
     ctx.hasCl = useClosures;
     const wrapFinally = useClosures && r.chance(0.5);
@@ -623,6 +1056,7 @@ class Gen {
       core.push({ k: "return", e: this.stmtExpr(ctx, 2, 0.3) });
     });
     if (useClosures) body.push({ k: "raw", text: "const cl = [];" });
+    if (ctx.hasProto) body.unshift({ k: "raw", text: `const __proto__ = { inh: ${index} };` });
     if (wrapFinally) body.push({ k: "try", body: core, param: null, handler: null, fin: [{ k: "raw", text: `log("${name} cl", cl.map((g) => g()));` }] });
     else body.push(...core);
     const call = kind === "decl" || kind === "arrow" ? name : kind === "method" ? `o${index}.${name}` : `c${index}.${name}`;
@@ -654,6 +1088,16 @@ class Gen {
     main.push({ k: "raw", text: `log("main done");` });
     return { k: "program", fns, main };
   }
+}
+
+/** A whole pattern: never a bare name, and without a default of its own (its default is the source). */
+function topLevel(pat, src) {
+  if (pat.pk === "id") return { pat: { pk: "arr", elems: [pat], rest: null }, src: { k: "arr", items: [src] } };
+  if (pat.dflt) {
+    const d = pat.dflt;
+    return { pat: { ...pat, dflt: null }, src: d };
+  }
+  return { pat, src };
 }
 
 export function generate(seed, opts = {}) {
@@ -712,6 +1156,8 @@ export function printExpr(e) {
           if (p.spread) return `...${printExpr(p.spread)}`;
           if (p.getter) return `get ${p.getter}() { return ${printExpr(p.value)}; }`;
           if (p.computed) return `[${printExpr(p.computed)}]: ${printExpr(p.value)}`;
+          if (p.protoShort) return "__proto__";
+          if (p.proto) return `__proto__: ${printExpr(p.proto)}`;
           return `${p.key}: ${printExpr(p.value)}`;
         })
         .join(", ")} })`;
@@ -731,8 +1177,69 @@ export function printExpr(e) {
       return `new Error("#" + ${printExpr(e.e)})`;
     case "arrow":
       return `(() => ${printExpr(e.body)})`;
+    case "ochain": {
+      let t = wrapObj(e.base);
+      for (const l of e.links) {
+        if (l.opt) t += "?.";
+        if (l.name) t += (l.opt ? "" : ".") + l.name;
+        else if (l.key) t += `[${printExpr(l.key)}]`;
+        else t += `(${l.call.map(printExpr).join(", ")})`;
+      }
+      if (e.paren) return `(${t})(${e.paren.map(printExpr).join(", ")})`;
+      if (e.del) return `(delete ${t})`;
+      return t;
+    }
+    case "anon":
+      switch (e.form) {
+        case "arrow":
+          return `(() => ${e.id})`;
+        case "asyncArrow":
+          return `(async () => ${e.id})`;
+        case "fn":
+          return `function () { return ${e.id}; }`;
+        case "cls":
+          return `class {}`;
+        case "clsStatic":
+          return `class { static s = log("static", ${e.id}); }`;
+        case "clsKey":
+          return `class { [${printExpr(e.key)}]() {} }`;
+        case "named":
+          return e.id % 2 ? `function nf${e.id}() {}` : `class Nn${e.id} { static s = log("static", Nn${e.id}.name); }`;
+      }
+      throw new Error(`unknown anon form ${e.form}`);
+    case "classx":
+      return `(new (class ${e.name} { static s = ${e.name}.name; static { log("block", ${e.name}.name, this === ${e.name}); } [${printExpr(e.key)}](x) { return [${e.name}.s, ${e.name}.name, x]; } })()).m(${printExpr(e.arg)})`;
+    case "privin":
+      return `(${e.name} in ${wrapObj(e.obj)})`;
+    case "privset":
+      return `(this.${e.name} ${e.op} ${printExpr(e.e)})`;
   }
   throw new Error(`cannot print expression ${e.k}`);
+}
+
+function printTarget(t) {
+  if (t.member) return t.key ? `TG[${printExpr(t.key)}]` : `TG.${t.member}`;
+  return t.name;
+}
+
+function printPattern(p) {
+  const d = p.dflt ? ` = ${printExpr(p.dflt)}` : "";
+  switch (p.pk) {
+    case "id":
+      return printTarget(p.t) + d;
+    case "arr": {
+      const parts = p.elems.map((x) => (x ? printPattern(x) : ""));
+      if (p.rest) parts.push("..." + printPattern(p.rest));
+      else if (parts.length && parts[parts.length - 1] === "") parts.push(""); // keep a trailing hole
+      return `[${parts.join(", ")}]${d}`;
+    }
+    case "obj": {
+      const parts = p.props.map((x) => `${x.key ? `[${printExpr(x.key)}]` : x.name}: ${printPattern(x.pat)}`);
+      if (p.rest) parts.push("..." + printPattern(p.rest));
+      return `{ ${parts.join(", ")} }${d}`;
+    }
+  }
+  throw new Error(`unknown pattern ${p.pk}`);
 }
 
 function wrapObj(o) {
@@ -768,7 +1275,7 @@ export function printStmt(s, ind = "") {
       return `${ind}for (${s.decl} ${s.x} in ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
     case "while": {
       const cond = loopCond(s);
-      return `${ind}{\n${ind}  let ${s.w} = 0;\n${ind}  while (${cond}) ${printBlock([{ k: "raw", text: `${s.w}++;` }, ...s.body], ind + "  ")}\n${ind}}`;
+      return `${ind}{\n${ind}  let ${s.w} = 0;\n${ind}  ${(s.labels ?? []).map((l) => l + ": ").join("")}while (${cond}) ${printBlock([{ k: "raw", text: `${s.w}++;` }, ...s.body], ind + "  ")}\n${ind}}`;
     }
     case "dowhile": {
       const cond = loopCond(s);
@@ -801,6 +1308,24 @@ export function printStmt(s, ind = "") {
       return `${ind}cl.push(() => ${printExpr(s.body)});`;
     case "callclosure":
       return `${ind}log(${JSON.stringify(s.label)}, cl.length > 0 ? cl[cl.length - 1]() : "none");`;
+    case "dpat": {
+      const logLine = `\n${ind}log(${JSON.stringify(s.label)}, nm(${s.logs.map(printExpr).join(", ")}));`;
+      if (s.kind) return `${ind}${s.kind} ${printPattern(s.pat)} = ${printExpr(s.src)};${logLine}`;
+      return `${ind}(${printPattern(s.pat)} = ${printExpr(s.src)});${logLine}`;
+    }
+    case "fnslot":
+      return `${ind}${s.kind} ${s.name}${s.init ? ` = ${printExpr(s.init)}` : ""};`;
+    case "classdecl": {
+      const n = s.name;
+      const i2 = ind + "  ";
+      const lines = [`${ind}class ${n} {`, `${i2}static s = ${n}.name;`, `${i2}[${printExpr(s.key)}](x) { return [${n}.name, x]; }`];
+      if (s.block) lines.push(`${i2}static { log("block", ${n}.name, this === ${n}); }`);
+      if (s.staticKey) lines.push(`${i2}static [${printExpr(s.staticKey)}] = ${n}.name;`);
+      if (s.priv) lines.push(`${i2}#q = 1;`, `${i2}static hq(o) { return #q in o; }`);
+      lines.push(`${ind}}`, `${ind}const ${s.alias} = ${n};`);
+      if (s.overwrite) lines.push(`${ind}${n} = 0;`);
+      return lines.join("\n");
+    }
     case "destructure": {
       const d = (i) => (s.defaults[i] ? ` = ${printExpr(s.defaults[i])}` : "");
       if (s.pattern === "array") return `${ind}${s.kind} [${s.names[0]}${d(0)}, ${s.names[1]}${d(1)}] = ${printExpr(s.src)};`;
@@ -827,7 +1352,7 @@ function printFn(f) {
     case "method":
       return `const o${f.index} = {\n  v: ${f.index + 10},\n  async ${f.name}(${params}) ${indent(body)},\n};`;
     case "classMethod":
-      return `class C${f.index} extends Base {\n  constructor() {\n    super();\n    this.v = ${f.index + 20};\n  }\n  async ${f.name}(${params}) ${indent(body)}\n}\nconst c${f.index} = new C${f.index}();`;
+      return `class C${f.index} extends Base {\n  #p = ${f.index};\n  constructor() {\n    super();\n    this.v = ${f.index + 20};\n  }\n  async ${f.name}(${params}) ${indent(body)}\n}\nconst c${f.index} = new C${f.index}();`;
   }
   throw new Error(`unknown function kind ${f.kind}`);
 }

@@ -62,7 +62,41 @@ const EXPR_FIELDS = {
   delete: ["obj", "key"],
   classexpr: ["key", "value"],
   newerror: ["e"],
+  ochain: ["base", "paren"],
+  anon: ["key"],
+  classx: ["key", "arg"],
+  privin: ["obj"],
+  privset: ["e"],
+  fnslot: ["init"],
+  dpat: ["src"],
+  classdecl: ["key", "staticKey"],
 };
+
+/** Expressions held in sub-structures (object properties, chain links, pattern nodes): [field, node] pairs. */
+function innerExprs(n) {
+  const out = [];
+  if (n.k === "obj")
+    n.props.forEach((p, i) => {
+      for (const f of ["value", "computed", "spread", "proto"]) if (p[f]) out.push([["props", i, f], p[f]]);
+    });
+  if (n.k === "ochain")
+    n.links.forEach((l, i) => {
+      if (l.key) out.push([["links", i, "key"], l.key]);
+      if (l.call) l.call.forEach((a, j) => out.push([["links", i, "call", j], a]));
+    });
+  if (n.k === "dpat") {
+    const walk = (p, path) => {
+      if (!p) return;
+      if (p.dflt) out.push([[...path, "dflt"], p.dflt]);
+      if (p.pk === "id" && p.t.key) out.push([[...path, "t", "key"], p.t.key]);
+      if (p.pk === "arr") p.elems.forEach((x, i) => walk(x, [...path, "elems", i]));
+      if (p.pk === "obj") p.props.forEach((x, i) => (x.key && out.push([[...path, "props", i, "key"], x.key]), walk(x.pat, [...path, "props", i, "pat"])));
+      if (p.rest) walk(p.rest, [...path, "rest"]);
+    };
+    walk(n.pat, ["pat"]);
+  }
+  return out;
+}
 
 const get = (root, path) => path.reduce((o, k) => o[k], root);
 const clone = (x) => structuredClone(x);
@@ -99,17 +133,14 @@ function exprSlots(root) {
       if (Array.isArray(v)) v.forEach((x, i) => visitExpr(x, [...path, f, i]));
       else visitExpr(v, [...path, f]);
     }
-    if (n.k === "obj")
-      n.props.forEach((p, i) => {
-        for (const f of ["value", "computed"]) if (p[f]) visitExpr(p[f], [...path, "props", i, f]);
-      });
+    for (const [sub, x] of innerExprs(n)) visitExpr(x, [...path, ...sub]);
     if (n.k === "switch") n.cases.forEach((c, i) => c.test && c.test.k === "await" && visitExpr(c.test, [...path, "cases", i, "test"]));
   };
   for (const listPath of stmtLists(root)) {
     get(root, listPath).forEach((s, i) => {
       const p = [...listPath, i];
       visitChildren(s, p);
-      if (s.k === "labeled") visitChildren(s.body, [...p, "body"]);
+      for (let b = s, bp = p; b.k === "labeled"; bp = [...bp, "body"], b = b.body) visitChildren(b.body, [...bp, "body"]);
     });
   }
   return out;
@@ -123,7 +154,7 @@ function childExprs(e) {
     if (Array.isArray(v)) for (const x of v) x && x.k && x.k !== "spread" && out.push(x);
     else if (v && v.k) out.push(v);
   }
-  if (e.k === "obj") for (const p of e.props) for (const f of ["value", "computed"]) if (p[f]) out.push(p[f]);
+  for (const [, x] of innerExprs(e)) if (x.k) out.push(x);
   return out;
 }
 
@@ -193,6 +224,7 @@ function* candidates(tree) {
       return c;
     };
     if (Array.isArray(parent) && path[path.length - 2] === "defaults") yield put(null);
+    if (parentField === "dflt" || parentField === "staticKey") yield put(null);
     if (parentField === "extra") yield put(null);
     if (!(node.k === "lit" && (node.v === "0" || node.v === "1"))) yield put({ k: "lit", v: "0" });
     for (const ch of childExprs(node)) yield put(ch);
