@@ -226,13 +226,13 @@ class Gen {
       classexpr: aw ? 0.15 : 0,
       asyncCall: aw && ctx.callees.length > 0 ? 1 : 0,
       // constructs with their own await slots (see the methods below)
-      ochain: 0.8,
-      tmplconv: 0.4,
-      objx: 0.5,
-      names: 0.5,
+      ochain: 0.6,
+      tmplconv: 0.3,
+      objx: 0.35,
+      names: 0.4,
       classx: 0.15,
-      priv: ctx.hasPrivate ? 0.6 : 0,
-      clsuse: this.visibleAll(ctx).some((v) => v.cls) ? 0.6 : 0,
+      priv: ctx.hasPrivate ? 0.4 : 0,
+      clsuse: this.visibleAll(ctx).some((v) => v.cls) ? 0.4 : 0,
     };
     for (const x of this.ex) if (x in table) table[x] = 0;
     const k = r.weighted(table);
@@ -612,10 +612,10 @@ class Gen {
       labeledjump: labels.length > 0 ? 0.8 : 0,
       closure: ctx.hasCl && (ctx.inLoopBody || vars.length > 0) ? 1.5 : 0,
       callclosure: ctx.hasCl ? 0.7 : 0,
-      destructure: 1,
-      dassign: 0.5,
-      classdecl: nest ? 0.35 : 0,
-      fnslot: 0.25,
+      destructure: 0.8,
+      dassign: 0.35,
+      classdecl: nest ? 0.25 : 0,
+      fnslot: 0.2,
       shadow: nest && !ctx.inSwitchCase && ctx.scope.length >= 3 && this.shadowable(ctx).length > 0 ? 0.3 : 0,
       block: nest ? 0.4 : 0,
     };
@@ -963,7 +963,7 @@ class Gen {
       targets.push(t);
       return t;
     };
-    let { pat, src } = this.pattern(ctx, r.int(1, 2), target);
+    let { pat, src } = this.pattern(ctx, r.chance(0.35) ? 2 : 1, target);
     ({ pat, src } = topLevel(pat, src));
     if (ctx.awaitOK && r.chance(0.3)) src = this.awaitOf(src);
     for (const t of targets) this.declare(ctx, t.name, kind !== "const", false, t.fnish ? { hidden: true } : null);
