@@ -49,8 +49,8 @@
 // methods (privExpr). Functions and classes are never read as values (their text may change):
 // their bindings are hidden from `var` picks and logged by name.
 //
-// `--exclude` kinds besides the table keys, to look past open bugs: classpriv (a class declared
-// in a function with a private name), superopt (`super.bm?.(…)`), protoshort (`{ __proto__ }`
+// `--exclude` kinds besides the table keys, to look past bugs: classpriv (a class declared
+// in a function with a private name; fixed by e686f04), superopt (`super.bm?.(…)`), protoshort (`{ __proto__ }`
 // shorthand), protoanon (an async arrow as a `__proto__: v` value).
 
 // ---------------------------------------------------------------------------------------------
