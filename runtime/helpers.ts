@@ -166,6 +166,18 @@ export function spilled(values: readonly unknown[]): Iterable<unknown> {
   return { [Symbol.iterator]: () => iterator };
 }
 
+/**
+ * `[$am.checkedTarget(set).v] = …`: a destructuring target for a binding that may be in its
+ * dead zone, or a const: the write goes through `set`, which checks first.
+ */
+export function checkedTarget(set: (value: unknown) => void): { v: unknown } {
+  return {
+    set v(value: unknown) {
+      set(value);
+    },
+  } as { v: unknown };
+}
+
 /** The identity tag: `strings\`a${0}b\`` is the template strings object of that site. */
 export function strings(template: TemplateStringsArray): TemplateStringsArray {
   return template;

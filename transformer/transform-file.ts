@@ -190,6 +190,8 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     // A namespace's exported variable is emitted as `N.f = …`, which names nothing.
     if (T.isVariableDeclaration(p) && p.initializer === n && T.isModuleBlock(p.parent.parent?.parent) && T.getCombinedModifierFlags(p) & T.ModifierFlags.Export) return undefined;
     if ((T.isVariableDeclaration(p) || T.isParameter(p) || T.isBindingElement(p)) && p.initializer === n) return keyText(p.name);
+    // `__proto__: v` sets the prototype; it names nothing (PropertyDefinitionEvaluation).
+    if (T.isPropertyAssignment(p) && p.initializer === n && (T.isIdentifier(p.name) || T.isStringLiteral(p.name)) && p.name.text === "__proto__") return undefined;
     if ((T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n) return keyText(p.name);
     if (T.isBinaryExpression(p) && p.right === n && T.isIdentifier(p.left) && (p.operatorToken.kind === T.SyntaxKind.EqualsToken || p.operatorToken.kind === T.SyntaxKind.BarBarEqualsToken || p.operatorToken.kind === T.SyntaxKind.AmpersandAmpersandEqualsToken || p.operatorToken.kind === T.SyntaxKind.QuestionQuestionEqualsToken)) return p.left.text;
     if (T.isShorthandPropertyAssignment(p) && p.objectAssignmentInitializer === n) return p.name.text;

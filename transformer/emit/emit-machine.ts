@@ -289,8 +289,11 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     if (T.isCallExpression(node) && !inFunction) {
       const callee = node.expression;
       if ((T.isPropertyAccessExpression(callee) || T.isElementAccessExpression(callee)) && callee.expression.kind === SK.SuperKeyword) {
-        // super.m(args) calls the parent's method with this = the method's this.
-        return F.createCallExpression(F.createPropertyAccessExpression(visit(callee) as ts.Expression, "call"), undefined, [m("t"), ...node.arguments.map((a) => visit(a) as ts.Expression)]);
+        // super.m(args) calls the parent's method with this = the method's this; `super.m?.(args)`
+        // short-circuits (arguments unevaluated) when the method is null or undefined.
+        const args = [m("t"), ...node.arguments.map((a) => visit(a) as ts.Expression)];
+        if (node.questionDotToken) return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, args);
+        return F.createCallExpression(F.createPropertyAccessExpression(visit(callee) as ts.Expression, "call"), undefined, args);
       }
     }
     if (T.isShorthandPropertyAssignment(node)) {
@@ -298,7 +301,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (local !== undefined) {
         const value = writeTargets.has(node.name) ? access(local) : read(local);
         const withDefault = node.objectAssignmentInitializer ? F.createAssignment(value, visit(node.objectAssignmentInitializer) as ts.Expression) : value;
-        return F.createPropertyAssignment(F.createIdentifier(node.name.text), withDefault);
+        // A shorthand `{ __proto__ }` defines an own property; `__proto__: v` would set the prototype.
+        const key = node.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : F.createIdentifier(node.name.text);
+        return F.createPropertyAssignment(key, withDefault);
       }
     }
     if (T.isReturnStatement(node) || T.isBreakStatement(node) || T.isContinueStatement(node)) {
@@ -405,6 +410,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
    */
   function checkedWrite(node: ts.Expression, target: ts.Expression, visit: (n: ts.Node) => ts.Node): ts.Expression | undefined {
     const id = skipParens(target);
+    if (T.isObjectLiteralExpression(id) || T.isArrayLiteralExpression(id)) return checkedPatternWrite(node as ts.BinaryExpression, visit);
     if (!T.isIdentifier(id) || !scopes.refs.has(id)) return undefined;
     const local = localOf(id);
     if (local === undefined) return undefined;
@@ -429,6 +435,75 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return F.updateBinaryExpression(b, b.left, b.operatorToken, F.createCallExpression(rt("assignChecked"), undefined, [access(local), b.right, name]));
     }
     return F.createParenthesizedExpression(F.createComma(tdz(), rewritten));
+  }
+
+  /**
+   * [source]  [x, { y }] = v        (x, y bindings that may be in their dead zone, or consts)
+   * [emitted] [$am.checkedTarget(($w) => { $am.checkTdz(x, "x"); x = $w; }).v, { y: … }] = v
+   * Each target of a pattern is written in turn (PutValue): one in its dead zone throws a
+   * ReferenceError, a const a TypeError, right then — before later elements step the iterator
+   * or evaluate their defaults. Such targets are written through a setter that checks first.
+   */
+  function checkedPatternWrite(node: ts.BinaryExpression, visit: (n: ts.Node) => ts.Node): ts.Expression | undefined {
+    const needsCheck = (t: ts.Identifier): LocalId | undefined => {
+      const l = scopes.refs.has(t) ? localOf(t) : undefined;
+      return l !== undefined && (locals[l].tdz || locals[l].isConst) ? l : undefined;
+    };
+    if (!patternIdentifiers(node.left).some((t) => needsCheck(t) !== undefined)) return undefined;
+    const w = F.createIdentifier(names.claim("$w"));
+    const checked = (l: LocalId): ts.Expression => {
+      const name = F.createStringLiteral(locals[l].sourceName);
+      const body: ts.Statement[] = [];
+      if (locals[l].tdz) body.push(F.createExpressionStatement(F.createCallExpression(rt("checkTdz"), undefined, [access(l), name])));
+      body.push(F.createExpressionStatement(locals[l].isConst ? F.createCallExpression(rt("constAssign"), undefined, [name]) : F.createAssignment(access(l), w)));
+      const setter = F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, w)], undefined, undefined, F.createBlock(body, false));
+      return F.createPropertyAccessExpression(F.createCallExpression(rt("checkedTarget"), undefined, [setter]), "v");
+    };
+    const rebuild = (e: ts.Expression): ts.Expression => {
+      const x = skipParens(e);
+      if (T.isIdentifier(x)) {
+        const l = needsCheck(x);
+        return l !== undefined ? checked(l) : (visit(e) as ts.Expression);
+      }
+      if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) return F.updateBinaryExpression(x, rebuild(x.left), x.operatorToken, visit(x.right) as ts.Expression);
+      if (T.isArrayLiteralExpression(x)) return F.updateArrayLiteralExpression(x, x.elements.map((el) => (T.isSpreadElement(el) ? F.updateSpreadElement(el, rebuild(el.expression)) : T.isOmittedExpression(el) ? el : rebuild(el))));
+      if (T.isObjectLiteralExpression(x)) {
+        return F.updateObjectLiteralExpression(x, x.properties.map((p): ts.ObjectLiteralElementLike => {
+          if (T.isShorthandPropertyAssignment(p)) {
+            const l = needsCheck(p.name);
+            if (l === undefined) return visit(p) as ts.ObjectLiteralElementLike;
+            const key = p.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : F.createIdentifier(p.name.text);
+            return F.createPropertyAssignment(key, p.objectAssignmentInitializer ? F.createAssignment(checked(l), visit(p.objectAssignmentInitializer) as ts.Expression) : checked(l));
+          }
+          if (T.isPropertyAssignment(p)) return F.updatePropertyAssignment(p, visit(p.name) as ts.PropertyName, rebuild(p.initializer));
+          if (T.isSpreadAssignment(p)) return F.updateSpreadAssignment(p, rebuild(p.expression));
+          return visit(p) as ts.ObjectLiteralElementLike;
+        }));
+      }
+      return visit(e) as ts.Expression;
+    };
+    return F.updateBinaryExpression(node, rebuild(node.left), node.operatorToken, visit(node.right) as ts.Expression);
+  }
+
+  /** The identifiers an assignment pattern writes (not those in its defaults or computed keys). */
+  function patternIdentifiers(pattern: ts.Expression): ts.Identifier[] {
+    const out: ts.Identifier[] = [];
+    const target = (e: ts.Expression): void => {
+      const x = skipParens(e);
+      if (T.isIdentifier(x)) out.push(x);
+      else if (T.isObjectLiteralExpression(x) || T.isArrayLiteralExpression(x)) out.push(...patternIdentifiers(x));
+      else if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) target(x.left);
+    };
+    if (T.isArrayLiteralExpression(pattern)) {
+      for (const el of pattern.elements) target(T.isSpreadElement(el) ? el.expression : el);
+    } else if (T.isObjectLiteralExpression(pattern)) {
+      for (const p of pattern.properties) {
+        if (T.isShorthandPropertyAssignment(p)) out.push(p.name);
+        else if (T.isPropertyAssignment(p)) target(p.initializer);
+        else if (T.isSpreadAssignment(p)) target(p.expression);
+      }
+    }
+    return out;
   }
 
   /** Synthesized assignment targets have no parent: find them by shape. */

@@ -269,6 +269,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       case SK.FalseKeyword:
       case SK.NullKeyword:
       case SK.ThisKeyword:
+      case SK.SuperKeyword: // `super[k]` looks its base up after the key (MakeSuperPropertyReference)
       case SK.PrivateIdentifier: // `#x in o`: a name, not a value (it cannot be held in a temporary)
         return true;
     }
