@@ -39,7 +39,11 @@ const promiseThen = Promise.prototype.then;
 const RESOLVED: Promise<void> = NativePromise.resolve();
 
 export interface ExecutorOptions {
-  /** Polls per drain before yielding to the host with `setImmediate`. Default 1024. */
+  /**
+   * Polls per drain before yielding to the host with `setImmediate`: a positive integer (a
+   * `TypeError` for a non-number, a `RangeError` for anything else, Infinity included — a
+   * drain that never yields starves timers and I/O). Default 1024.
+   */
   budget?: number;
   /** `"fifo"` (default), `"random"` (seeded by `seed`), or a ready-queue factory. */
   policy?: SchedulingPolicy<Task<unknown>>;
@@ -75,7 +79,8 @@ export class Executor implements Scheduler {
 
   constructor(options: ExecutorOptions = {}) {
     const budget = options.budget ?? DEFAULT_BUDGET;
-    if (!(budget >= 1)) throw new RangeError(`[async-machine] executor budget must be at least 1, got ${budget}`);
+    if (typeof budget !== "number") throw new TypeError(`[async-machine] executor option 'budget' must be a positive integer, got ${typeof budget} ${JSON.stringify(budget) ?? String(budget)}`);
+    if (!Number.isSafeInteger(budget) || budget < 1) throw new RangeError(`[async-machine] executor option 'budget' must be a positive integer, got ${budget}`);
     this.budget = budget;
     this.queue = createReadyQueue(options.policy, options.seed);
     this.onSlowPoll = options.onSlowPoll;
@@ -117,7 +122,7 @@ export class Executor implements Scheduler {
     let polls = 0;
     try {
       while (queue.size !== 0) {
-        if (polls === budget) {
+        if (polls >= budget) {
           this.stats.yields++;
           setImmediate(this.drain);
           return;

@@ -208,6 +208,14 @@ describe("executor", () => {
 
   test("options are validated", () => {
     expect(() => new Executor({ budget: 0 })).toThrow(/budget/);
+    // A budget the drain's counter never equals would disable yielding (the microtask queue never empties).
+    expect(() => new Executor({ budget: 1.5 })).toThrow(RangeError);
+    expect(() => new Executor({ budget: 1.5 })).toThrow(/'budget' must be a positive integer, got 1\.5/);
+    expect(() => new Executor({ budget: Infinity })).toThrow(RangeError);
+    expect(() => new Executor({ budget: NaN })).toThrow(RangeError);
+    expect(() => new Executor({ budget: "4" as never })).toThrow(TypeError);
+    expect(() => new Executor({ budget: "4" as never })).toThrow(/'budget' must be a positive integer, got string "4"/);
+    expect(new Executor({ budget: 1 }).budget).toBe(1);
     expect(() => new Executor({ policy: "lifo" as never })).toThrow(/policy/);
   });
 });
