@@ -173,6 +173,12 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   if (outcome === null || typeof outcome !== "object" || ("value" in outcome) === ("error" in outcome)) {
     throw new InspectError("restore: the outcome must be { value } (the await's result) or { error } (a rejection), exactly one of them.");
   }
+  if (!Number.isInteger(data.state) || data.state < 3) {
+    // 0 (Unresumed) would run the body from the top with the frame's slots as its parameters;
+    // 1 (Returned) and 2 (Panicked) have no case in the resume function, which would then return
+    // without awaiting anything, forever. snapshot() never writes these.
+    throw new InspectError(`restore: the snapshot's state ${JSON.stringify(data.state)} (${JSON.stringify(data.stateName)}) is not a suspend state (3 or more); only a machine suspended at an await can be restored.`);
+  }
   const preferred = (options.functions ?? []).map(probe);
   preferred.forEach(register);
   const d = lookup(data, preferred);

@@ -171,6 +171,16 @@ describe("snapshot", () => {
     expect(() => restore(data, {} as never)).toThrow(/outcome must be \{ value \}/);
   });
 
+  test("restore refuses a snapshot forged at a reserved state (Unresumed, Returned, Panicked)", async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "A5b");
+    // Without the check: 1 and 2 spun the microtask queue forever, 0 re-ran the body with the frame as parameters.
+    for (const [state, stateName] of [[1, "Returned"], [2, "Panicked"], [0, "Unresumed"], [3.5, data.stateName]] as const) {
+      const forged = { ...data, state, stateName };
+      expect(() => restore(forged, { value: {} }, { functions: [mod.approveOrder] })).toThrow(/is not a suspend state \(3 or more\); only a machine suspended at an await can be restored/);
+    }
+  });
+
   test("without MachineInfo (code compiled before it): the function's name as id, a hash of its code, names read from the code", async () => {
     const mod = load(withoutMachineInfo(COMPILED));
     const running = mod.approveOrder("A6", LINES);
