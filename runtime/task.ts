@@ -207,6 +207,22 @@ export class Task<T> implements Waker, Future<T> {
       // Nobody can observe this error yet: surface it as native code would surface it.
       this.joinPromise = NativePromise.reject(outcome);
     }
-    if (joiners !== undefined) for (const waker of joiners) waker.wake();
+    if (joiners !== undefined) wakeAll(joiners);
   }
+}
+
+/**
+ * Wakes every joiner even if one's (foreign) waker throws, then rethrows the first error: one
+ * broken joiner must not leave the others waiting forever. The executor's drain surfaces it.
+ */
+function wakeAll(wakers: Waker[]): void {
+  let failure: { error: unknown } | undefined;
+  for (let i = 0; i < wakers.length; i++) {
+    try {
+      wakers[i].wake();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }

@@ -4,7 +4,9 @@
  */
 import { describe, expect, test } from "vitest";
 import {
+  Context,
   DEFAULT_BUDGET,
+  Task as TaskClass,
   Executor,
   PENDING,
   blockOn,
@@ -18,7 +20,7 @@ import {
   type Machine,
   type Task,
 } from "../../runtime/index";
-import { ManualFuture, drained, macrotasks } from "./support";
+import { CountingWaker, ManualFuture, drained, macrotasks } from "./support";
 
 const TASKS = 100_000;
 
@@ -196,6 +198,26 @@ describe("executor", () => {
     inner.complete(4);
     expect(await outer.promise).toBe(40);
     expect(outerPolls).toBe(2);
+  });
+
+  test("a joiner whose waker throws does not stop the other joiners from being woken", () => {
+    const scheduled: Task<unknown>[] = [];
+    const inner = new ManualFuture<number>();
+    const task = new TaskClass(inner, { schedule: (t) => scheduled.push(t) });
+    scheduled.length = 0;
+    const before = new CountingWaker();
+    const after = new CountingWaker();
+    expect(task.poll(new Context(before))).toBe(PENDING);
+    expect(task.poll(new Context({ wake: () => { throw new Error("bad waker"); } }))).toBe(PENDING);
+    expect(task.poll(new Context(after))).toBe(PENDING);
+    task.run(); // first poll: pending
+    inner.complete(5); // wakes the task
+    expect(scheduled).toEqual([task]);
+    // Completing wakes every joiner, then surfaces the broken waker's error (to the drain).
+    expect(() => task.run()).toThrow("bad waker");
+    expect(before.wakes).toBe(1);
+    expect(after.wakes).toBe(1);
+    expect(task.poll(new Context(after))).toBe(5);
   });
 
   test("global spawn / run / blockOn use one default executor", async () => {
