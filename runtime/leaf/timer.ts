@@ -9,6 +9,10 @@
  * Dropping an unfinished sleep leaves its timer to fire into a done flag nobody reads; that is
  * harmless (wakes after completion are no-ops) and costs one timer, so there is no cancel.
  *
+ * `ms` must be a finite number ≥ 0 (a `TypeError` for a non-number, a `RangeError` otherwise,
+ * at `sleep(ms)`). Host timers take at most 2^31−1 ms (Node fires a longer one after 1 ms, with
+ * a TimeoutOverflowWarning), so a longer sleep runs as a chain of timers of at most that length.
+ *
  * Example: `await run(select([work, sleep(100)]))` — a timeout.
  */
 import type { Context } from "../context";
@@ -16,14 +20,21 @@ import type { Future } from "../future";
 import { PENDING, type Poll } from "../poll";
 import type { Waker } from "../waker";
 
+/** The longest delay a host timer honours (a signed 32-bit count of milliseconds). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class SleepFuture implements Future<void> {
   readonly ms: number;
   private started = false;
   private done = false;
+  /** Milliseconds still to wait after the running timer fires (a chain for long sleeps). */
+  private remaining = 0;
   /** The waker of the latest pending poll. */
   private waker: Waker | undefined = undefined;
 
   constructor(ms: number) {
+    if (typeof ms !== "number") throw new TypeError(`[async-machine] sleep(ms): ms must be a number of milliseconds, got ${typeof ms} ${JSON.stringify(ms) ?? String(ms)}`);
+    if (!(ms >= 0) || ms === Infinity) throw new RangeError(`[async-machine] sleep(ms): ms must be a finite number >= 0, got ${ms}`);
     this.ms = ms;
   }
 
@@ -32,12 +43,24 @@ export class SleepFuture implements Future<void> {
     this.waker = cx.waker;
     if (!this.started) {
       this.started = true;
-      setTimeout(this.fire, this.ms);
+      this.remaining = this.ms;
+      this.arm();
     }
     return PENDING;
   }
 
+  /** Starts the next timer of the chain: at most MAX_TIMER_MS of what remains. */
+  private arm(): void {
+    const delay = Math.min(this.remaining, MAX_TIMER_MS);
+    this.remaining -= delay;
+    setTimeout(this.fire, delay);
+  }
+
   private readonly fire = (): void => {
+    if (this.remaining > 0) {
+      this.arm();
+      return;
+    }
     this.done = true;
     const waker = this.waker;
     this.waker = undefined;

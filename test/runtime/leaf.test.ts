@@ -2,7 +2,7 @@
  * Scenario: leaf futures — promises and thenables, timers, ready values, poll functions — each
  * stores the latest waker, wakes once, and is polled exactly twice when it had to wait.
  */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { Context, Executor, PENDING, fromPromise, pollFn, ready, sleep } from "../../runtime/index";
 import { CountingWaker, macrotasks } from "./support";
 
@@ -72,6 +72,37 @@ describe("sleep", () => {
     await task.promise;
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
     expect(task.polls).toBe(2);
+  });
+
+  test("ms is validated: a finite number >= 0", () => {
+    expect(() => sleep("abc" as never)).toThrow(TypeError);
+    expect(() => sleep("abc" as never)).toThrow(/sleep\(ms\): ms must be a number of milliseconds, got string "abc"/);
+    expect(() => sleep(-5)).toThrow(RangeError);
+    expect(() => sleep(-5)).toThrow(/ms must be a finite number >= 0, got -5/);
+    expect(() => sleep(NaN)).toThrow(RangeError);
+    expect(() => sleep(Infinity)).toThrow(RangeError);
+    expect(sleep(0).ms).toBe(0);
+  });
+
+  test("a delay above 2^31-1 ms (the host timer's limit) is honoured by chaining timers", () => {
+    // Node (and the fake clock, which copies it) fires a longer timer after 1 ms.
+    vi.useFakeTimers();
+    try {
+      const waker = new CountingWaker();
+      const long = sleep(2 ** 31 + 1000);
+      expect(long.poll(new Context(waker))).toBe(PENDING);
+      vi.advanceTimersByTime(10);
+      expect(waker.wakes).toBe(0);
+      vi.advanceTimersByTime(2 ** 31 - 1 - 10);
+      expect(waker.wakes).toBe(0);
+      vi.advanceTimersByTime(1000); // 2^31 + 999 ms in all
+      expect(waker.wakes).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(waker.wakes).toBe(1);
+      expect(long.poll(new Context(waker))).toBe(undefined);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
