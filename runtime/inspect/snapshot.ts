@@ -68,7 +68,10 @@ export interface MachineSnapshot {
 export type Outcome = { readonly value: unknown } | { readonly error: unknown };
 
 export interface RestoreOptions {
-  /** Compiled functions to register before looking the snapshot's function up. */
+  /**
+   * Compiled functions to resume in. They are registered, and when given they are the only
+   * candidates: one whose hash differs is refused even if a matching version is registered.
+   */
   readonly functions?: readonly Function[];
 }
 
@@ -207,7 +210,12 @@ const NativePromise = Promise;
 
 function lookup(data: MachineSnapshot, preferred: readonly FunctionDescription[]): FunctionDescription {
   const { id, hash, name } = data.function;
-  const candidates = [...preferred.filter((d) => d.id === id), ...(registry.get(id) ?? [])];
+  // Functions given explicitly are the only candidates: falling back to the registry would
+  // silently resume another (older) version when the given one's hash differs.
+  if (preferred.length > 0 && !preferred.some((d) => d.id === id)) {
+    throw new InspectError(`restore: none of the functions passed in { functions } has the snapshot's id '${id}' (they have ${[...new Set(preferred.map((d) => `'${d.id}'`))].join(", ")}); pass the compiled '${name}' the snapshot was taken from.`);
+  }
+  const candidates = preferred.length > 0 ? preferred.filter((d) => d.id === id) : (registry.get(id) ?? []);
   const matching = candidates.filter((d) => d.hash === hash);
   if (matching.length > 0) {
     const distinct = [...new Set(matching.map((d) => d.resume))];

@@ -171,6 +171,19 @@ describe("snapshot", () => {
     expect(() => restore(data, {} as never)).toThrow(/outcome must be \{ value \}/);
   });
 
+  test("functions passed to restore are the only candidates: a hash mismatch is refused, not resolved to another registered version", async () => {
+    const V1 = `export async function g(a: number) { const x = a * 2; await new Promise(() => {}); return x; }`;
+    // Same file and name (so the same id); v2 holds another variable across the await (another layout), v3 only changes code after it.
+    const V2 = `export async function g(a: number) { const x = a * 2; const y = [a]; await new Promise(() => {}); return x + y[0]; }`;
+    const V3 = `export async function g(a: number) { const x = a * 2; await new Promise(() => {}); return x + 1000; }`;
+    const [v1, v2, v3] = [V1, V2, V3].map((src) => load(compileModule(src, "versions.ts", RUNTIME_ENTRY)));
+    const data = JSON.parse(JSON.stringify(snapshot(v1.g(3)))) as MachineSnapshot; // registers v1
+    expect(() => restore(data, { value: 0 }, { functions: [v2.g] })).toThrow(/compiled code of 'g' \(id 'versions\.ts#g'\) changed since the snapshot was taken: its state layout differs/);
+    expect(await restore(data, { value: 0 }, { functions: [v3.g] })).toBe(1006);
+    expect(await restore(data, { value: 0 }, { functions: [v1.g] })).toBe(6);
+    expect(() => restore(data, { value: 0 }, { functions: [load(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY)).plain] })).toThrow(/none of the functions passed in \{ functions \} has the snapshot's id 'versions\.ts#g' \(they have 'counter\.ts#plain'\)/);
+  });
+
   test("restore refuses a snapshot forged at a reserved state (Unresumed, Returned, Panicked)", async () => {
     const mod = load();
     const { data } = await suspendAndSnapshot(mod, "A5b");
