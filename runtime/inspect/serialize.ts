@@ -13,6 +13,7 @@
  *     typed arr. { "$": "bytes", "type": "Uint8Array", "v": base64 }   ArrayBuffer too
  *     globalThis { "$": "global" }                 an uninitialized `let` { "$": "tdz" }
  *     an object with a "$" key  { "$": "object", "v": { … } }
+ *     an own "__proto__" key    kept as an own key both ways (never sets a prototype)
  *     shared or circular objects: first occurrence { "$": "def", "id": 1, "v": … }, later { "$": "ref", "id": 1 }
  *
  * Anything else — functions (closures included), symbols, class instances, promises, weak
@@ -86,7 +87,7 @@ export class Encoder {
     }
     if (value instanceof ArrayBuffer) return { $: "bytes", type: "ArrayBuffer", v: toBase64(new Uint8Array(value)) };
     const out: { [key: string]: Json } = {};
-    for (const key of Object.keys(value)) out[key] = this.encode((value as Record<string, unknown>)[key], propertyPath(path, key));
+    for (const key of Object.keys(value)) defineData(out, key, this.encode((value as Record<string, unknown>)[key], propertyPath(path, key)));
     return Object.prototype.hasOwnProperty.call(out, "$") ? { $: "object", v: out } : out;
   }
 }
@@ -223,7 +224,7 @@ export class Decoder {
   }
 
   private fill(obj: Record<string, unknown>, data: { [key: string]: Json }): Record<string, unknown> {
-    for (const key of Object.keys(data)) obj[key] = this.decode(data[key]);
+    for (const key of Object.keys(data)) defineData(obj, key, this.decode(data[key]));
     return obj;
   }
 
@@ -253,6 +254,15 @@ export class Decoder {
         throw new Error(`snapshot data has an unknown tag ${JSON.stringify(data.$)}`);
     }
   }
+}
+
+/**
+ * `obj[key] = value` as CreateDataProperty: an own "__proto__" key (JSON.parse makes them) stays
+ * an own property instead of setting the prototype, both when encoding and when decoding.
+ */
+function defineData(obj: object, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else (obj as Record<string, unknown>)[key] = value;
 }
 
 function ctorName(value: object): string {

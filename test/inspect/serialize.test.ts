@@ -42,6 +42,29 @@ describe("serialize", () => {
     expect((back[19] as Error).stack).toBe((values[19] as Error).stack);
   });
 
+  test('an own "__proto__" key stays an own key: not dropped when encoding, no prototype set when decoding', () => {
+    const value = JSON.parse('{"__proto__": {"admin": true}, "x": 1}') as Record<string, unknown>;
+    const encoder = new Encoder();
+    encoder.scan(value, "v");
+    const data = encoder.encode(value, "v");
+    expect(Object.keys(data as object)).toEqual(["__proto__", "x"]);
+    expect(JSON.stringify(data)).toBe('{"__proto__":{"admin":true},"x":1}');
+    // Decoding data that has the key (as JSON.parse gives it) makes an own property, not a prototype.
+    const back = new Decoder().decode(JSON.parse(JSON.stringify(data)) as Json) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(back.admin).toBeUndefined();
+    expect(Object.keys(back)).toEqual(["__proto__", "x"]);
+    expect(Object.getOwnPropertyDescriptor(back, "__proto__")!.value).toEqual({ admin: true });
+    // The same through a shared object ("def") and an object with a "$" key ("object").
+    const tagged = JSON.parse('{"$": 1, "__proto__": {"admin": true}}');
+    const [a, b, c] = roundTrip([value, value, tagged]) as Record<string, unknown>[];
+    expect(a).toBe(b);
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(Object.keys(a)).toEqual(["__proto__", "x"]);
+    expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+    expect(Object.keys(c)).toEqual(["$", "__proto__"]);
+  });
+
   test("shared and circular references keep their identity, across roots", () => {
     const shared = { n: 1 };
     const cycle: Record<string, unknown> = { name: "c" };
