@@ -29,7 +29,7 @@
  *     const ex = new Executor({ policy: "random", seed: 7 });
  *     const value = await ex.run(someFuture);
  */
-import type { Future } from "./future";
+import { requireFuture, type Future } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
 import { Task, type Scheduler } from "./task";
@@ -89,6 +89,7 @@ export class Executor implements Scheduler {
 
   /** Starts driving `future`; its first poll happens in a later microtask, not during `spawn`. */
   spawn<T>(future: Future<T>): Task<T> {
+    requireFuture(future, "spawn");
     const task = new Task(future, this);
     this.schedule(task as Task<unknown>);
     return task;
@@ -96,6 +97,7 @@ export class Executor implements Scheduler {
 
   /** Spawns `future` and returns a promise of its outcome (JS cannot block: this is `blockOn`). */
   run<T>(future: Future<T>): Promise<T> {
+    requireFuture(future, "run");
     return this.spawn(future).promise;
   }
 
@@ -177,6 +179,7 @@ export function spawn<T>(future: Future<T>): Task<T> {
  * its value. The JS form of `block_on`: the caller awaits instead of blocking a thread.
  */
 export function run<T>(future: Future<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
+  requireFuture(future, "run");
   return executor.spawn(future).promise;
 }
 

@@ -23,3 +23,19 @@ export interface Future<T> {
 
 /** The value type of a future: `Output<Future<number>>` is `number`. */
 export type Output<F> = F extends Future<infer T> ? T : never;
+
+/**
+ * Throws a `TypeError` unless `value` is a future (has a `poll` method): a promise or `null`
+ * given where a future is expected would otherwise fail later, inside a poll ("x.poll is not a
+ * function"), far from the mistake. Called once per spawn / join / select, never per poll.
+ */
+export function requireFuture(value: unknown, where: string): void {
+  if (value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { poll?: unknown }).poll === "function") return;
+  let got: string;
+  if (value === null) got = "null";
+  else if (typeof value !== "object" && typeof value !== "function") got = typeof value === "string" ? `the string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`;
+  else if (typeof (value as { then?: unknown }).then === "function") {
+    throw new TypeError(`[async-machine] ${where}: expected a Future, got a ${value instanceof Promise ? "Promise" : "thenable"}; wrap it: fromPromise(promise).`);
+  } else got = `an object without a poll(cx) method`;
+  throw new TypeError(`[async-machine] ${where}: expected a Future (an object with a poll(cx) method), got ${got}.`);
+}

@@ -12,7 +12,7 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import type { Future, Output } from "../future";
+import { requireFuture, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { WakeSet } from "./wake-set";
 
@@ -28,6 +28,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private failure: { error: unknown } | undefined = undefined;
 
   constructor(futures: readonly Future<unknown>[]) {
+    requireFutures(futures, "join");
     this.children = futures.slice();
     this.results = new Array(futures.length).fill(undefined);
     this.remaining = futures.length;
@@ -63,6 +64,12 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
     wakes.parent = undefined; // late wakes of finished children no longer reach our task
     return this.results as T;
   }
+}
+
+/** Throws a `TypeError` unless `futures` is an array of futures (checked once, up front). */
+export function requireFutures(futures: readonly unknown[], where: string): void {
+  if (!Array.isArray(futures)) throw new TypeError(`[async-machine] ${where}(futures): expected an array of futures, got ${futures === null ? "null" : typeof futures}.`);
+  for (let i = 0; i < futures.length; i++) requireFuture(futures[i], `${where}(futures): futures[${i}]`);
 }
 
 /** A future of every future's value, in input order. */

@@ -14,6 +14,7 @@
 import type { Context } from "../context";
 import type { Future, Output } from "../future";
 import { PENDING, type Poll } from "../poll";
+import { requireFutures } from "./join";
 import { WakeSet } from "./wake-set";
 
 /** What `select` returns: which child won, and its value. */
@@ -31,6 +32,7 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   private failure: { error: unknown } | undefined = undefined;
 
   constructor(futures: readonly Future<T>[]) {
+    requireFutures(futures, "select");
     if (futures.length === 0) throw new RangeError("[async-machine] select() of no futures would never complete");
     this.children = futures.slice();
     this.wakes = new WakeSet(futures.length);

@@ -173,8 +173,13 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   if (data === null || typeof data !== "object" || data.format !== SNAPSHOT_FORMAT) {
     throw new InspectError(`restore: not a snapshot of format ${SNAPSHOT_FORMAT} (got format ${JSON.stringify((data as { format?: unknown } | null)?.format)}).`);
   }
+  checkSnapshotShape(data);
   if (outcome === null || typeof outcome !== "object" || ("value" in outcome) === ("error" in outcome)) {
     throw new InspectError("restore: the outcome must be { value } (the await's result) or { error } (a rejection), exactly one of them.");
+  }
+  if (options === null || typeof options !== "object") throw new InspectError(`restore: the options must be an object such as { functions: [fn] }, got ${options === null ? "null" : typeof options}.`);
+  if (options.functions !== undefined && !Array.isArray(options.functions)) {
+    throw new InspectError(`restore: options.functions must be an array of compiled functions (restore(data, outcome, { functions: [fn] })), got ${typeof options.functions}.`);
   }
   if (!Number.isInteger(data.state) || data.state < 3) {
     // 0 (Unresumed) would run the body from the top with the frame's slots as its parameters;
@@ -204,6 +209,25 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   track(m);
   // Resumes the await the snapshot was taken at, with the given outcome awaited natively.
   return m.run(outcome);
+}
+
+/** Refuses data that has the format tag but not the fields restore reads (truncated or hand-edited). */
+function checkSnapshotShape(data: MachineSnapshot): void {
+  const problems: string[] = [];
+  const fn = data.function as unknown;
+  if (fn === null || typeof fn !== "object") problems.push("'function' is missing (an object { id, name, hash, source })");
+  else {
+    for (const key of ["id", "name", "hash"] as const) {
+      if (typeof (fn as Record<string, unknown>)[key] !== "string") problems.push(`'function.${key}' is not a string`);
+    }
+  }
+  if (typeof data.state !== "number") problems.push("'state' is not a number");
+  if (typeof data.stateName !== "string") problems.push("'stateName' is not a string");
+  if (!Array.isArray(data.frame)) problems.push("'frame' is not an array");
+  if (data.captures !== null && !Array.isArray(data.captures)) problems.push("'captures' is neither null nor an array");
+  if (data.arguments !== undefined && !Array.isArray(data.arguments)) problems.push("'arguments' is not an array");
+  if (data.outerArguments !== undefined && !Array.isArray(data.outerArguments)) problems.push("'outerArguments' is not an array");
+  if (problems.length > 0) throw new InspectError(`restore: malformed snapshot data: ${problems.join("; ")}. Pass the object snapshot() returned (or its JSON, parsed) unchanged.`);
 }
 
 const NativePromise = Promise;

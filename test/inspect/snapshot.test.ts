@@ -171,6 +171,26 @@ describe("snapshot", () => {
     expect(() => restore(data, {} as never)).toThrow(/outcome must be \{ value \}/);
   });
 
+  test("restore refuses malformed snapshot data and options with an InspectError saying what is wrong", async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "A5c");
+    const inspectError = (f: () => unknown, message: RegExp): void => {
+      let error: unknown;
+      try {
+        f();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe("InspectError");
+      expect((error as Error).message).toMatch(message);
+    };
+    inspectError(() => restore({ format: "async-machine/snapshot@1" } as never, { value: 1 }), /malformed snapshot data: 'function' is missing .*; 'state' is not a number; 'stateName' is not a string; 'frame' is not an array; 'captures' is neither null nor an array/);
+    inspectError(() => restore({ ...data, function: { id: "x" } } as never, { value: 1 }), /malformed snapshot data: 'function\.name' is not a string; 'function\.hash' is not a string/);
+    inspectError(() => restore(data, { value: 1 }, { functions: (() => 0) as never }), /options\.functions must be an array of compiled functions .*got function/);
+    inspectError(() => restore(data, { value: 1 }, null as never), /the options must be an object/);
+  });
+
   test("functions passed to restore are the only candidates: a hash mismatch is refused, not resolved to another registered version", async () => {
     const V1 = `export async function g(a: number) { const x = a * 2; await new Promise(() => {}); return x; }`;
     // Same file and name (so the same id); v2 holds another variable across the await (another layout), v3 only changes code after it.

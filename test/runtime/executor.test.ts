@@ -12,9 +12,11 @@ import {
   blockOn,
   fromPromise,
   getDefaultExecutor,
+  join,
   pollFn,
   ready,
   run,
+  select,
   spawn,
   startMachine,
   type Machine,
@@ -226,6 +228,20 @@ describe("executor", () => {
     expect(await run(fromPromise(Promise.resolve(2)))).toBe(2);
     expect(await blockOn(ready(3))).toBe(3);
     expect(await run(ready(4), new Executor({ policy: "random", seed: 9 }))).toBe(4);
+  });
+
+  test("a promise, null or another non-future given where a future is expected is refused up front, with a TypeError", () => {
+    const executor = new Executor();
+    const promise = Promise.resolve(1);
+    expect(() => run(promise as never)).toThrow(TypeError);
+    expect(() => run(promise as never)).toThrow(/run: expected a Future, got a Promise; wrap it: fromPromise\(promise\)/);
+    expect(() => executor.spawn(promise as never)).toThrow(/spawn: expected a Future, got a Promise; wrap it: fromPromise/);
+    expect(() => executor.run({ then() {} } as never)).toThrow(/run: expected a Future, got a thenable; wrap it: fromPromise/);
+    expect(() => spawn(null as never)).toThrow(/spawn: expected a Future \(an object with a poll\(cx\) method\), got null/);
+    expect(() => join([ready(1), promise] as never)).toThrow(/join\(futures\): futures\[1\]: expected a Future, got a Promise; wrap it: fromPromise/);
+    expect(() => select([ready(1), {}] as never)).toThrow(/select\(futures\): futures\[1\]: expected a Future \(an object with a poll\(cx\) method\), got an object without/);
+    expect(() => select(null as never)).toThrow(/select\(futures\): expected an array of futures, got null/);
+    expect(executor.readyCount).toBe(0);
   });
 
   test("options are validated", () => {
