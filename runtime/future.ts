@@ -11,6 +11,14 @@
  *  - Polling again after Ready is allowed to throw or return anything; runtime futures return
  *    the same outcome again.
  *
+ *  - Dropping: a future that will not be polled again (a `select`'s losers, a failed `join`'s
+ *    other children) is given the chance to release what it holds through the optional
+ *    `drop()` — a timer that would keep the process alive, a registration with a long-lived
+ *    task or machine. The owner calls it at most once it is done with the future, and never
+ *    polls the future afterwards; `drop` must be idempotent and must not throw. A future without
+ *    `drop` is simply forgotten (its late wake, if any, is a no-op). `select` and `join` forward
+ *    their own `drop` to the children they still hold.
+ *
  * Implementations here: `Machine` (machine.ts), `Task` (a join handle, task.ts), leaf futures in
  * leaf/ (promise, timer, ready, pollFn), and the `join` / `select` combinators.
  */
@@ -19,6 +27,13 @@ import type { Poll } from "./poll";
 
 export interface Future<T> {
   poll(cx: Context): Poll<T>;
+  /** Optional: the future will not be polled again; release timers and registrations (see above). */
+  drop?(): void;
+}
+
+/** Calls `future.drop()` if it has one. */
+export function dropFuture(future: Future<unknown> | undefined): void {
+  if (future !== undefined && typeof future.drop === "function") future.drop();
 }
 
 /** The value type of a future: `Output<Future<number>>` is `number`. */

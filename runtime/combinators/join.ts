@@ -3,7 +3,8 @@
  *
  * In:  an array (or tuple) of futures.
  * Out: Ready with an array of their values once every one is Ready; throws the first error a
- *      child throws (fail fast, the rest are dropped).
+ *      child throws (fail fast: the rest are dropped, their `drop()` called — see future.ts).
+ *      Dropping the join drops the children not yet Ready.
  *
  * Waker-correct: the first poll polls every child; after that only the children whose own
  * waker fired are polled again (wake-set.ts), so a join of n futures costs O(n) polls in total,
@@ -12,7 +13,7 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import { requireFuture, type Future, type Output } from "../future";
+import { dropFuture, requireFuture, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { WakeSet } from "./wake-set";
 
@@ -50,8 +51,8 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
         poll = child.poll(wakes.contexts[i]);
       } catch (error) {
         this.failure = { error };
-        this.children.fill(undefined);
-        wakes.parent = undefined;
+        this.children[i] = undefined;
+        this.drop();
         throw error;
       }
       if (poll !== PENDING) {
@@ -63,6 +64,17 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
     if (this.remaining !== 0) return PENDING;
     wakes.parent = undefined; // late wakes of finished children no longer reach our task
     return this.results as T;
+  }
+
+  /** Drops the children not yet Ready (the join will not be polled again). */
+  drop(): void {
+    const children = this.children;
+    this.wakes.parent = undefined;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      children[i] = undefined;
+      dropFuture(child);
+    }
   }
 }
 

@@ -3,7 +3,9 @@
  *
  * In:  a non-empty array of futures.
  * Out: Ready with `{ index, value }` of the first child found Ready; throws if a child throws
- *      before any is Ready. The other children are dropped, not polled again.
+ *      before any is Ready. The other children are dropped (their `drop()` is called, see
+ *      future.ts: a losing `sleep` clears its timer), not polled again. Dropping the select
+ *      drops every child.
  *
  * "First" is the first found: the first poll tries children in input order; later polls try
  * only the children whose waker fired (wake-set.ts), in wake order. With the executor's FIFO or
@@ -12,7 +14,7 @@
  * Example (a timeout): `const { index } = await run(select([work, sleep(100)]));`
  */
 import type { Context } from "../context";
-import type { Future, Output } from "../future";
+import { dropFuture, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { requireFutures } from "./join";
 import { WakeSet } from "./wake-set";
@@ -51,21 +53,28 @@ export class SelectFuture<T> implements Future<Selected<T>> {
         poll = this.children[i].poll(wakes.contexts[i]);
       } catch (error) {
         this.failure = { error };
-        this.finish();
+        this.finish(i);
         throw error;
       }
       if (poll !== PENDING) {
-        this.finish();
+        this.finish(i);
         return (this.result = { index: i, value: poll });
       }
     }
     return PENDING;
   }
 
-  /** Drops the children and stops forwarding their late wakes. */
-  private finish(): void {
+  /** Drops every child still held (the select will not be polled again). */
+  drop(): void {
+    this.finish(-1);
+  }
+
+  /** Drops the children but `done` (which finished) and stops forwarding their late wakes. */
+  private finish(done: number): void {
+    const children = this.children;
     this.children = [];
     this.wakes.parent = undefined;
+    for (let i = 0; i < children.length; i++) if (i !== done) dropFuture(children[i]);
   }
 }
 

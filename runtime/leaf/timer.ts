@@ -6,8 +6,10 @@
  * first poll, not at construction (futures are lazy), and it fires once: the callback marks the
  * future done and wakes the waker stored by the latest pending poll (mini-tokio `Delay`).
  *
- * Dropping an unfinished sleep leaves its timer to fire into a done flag nobody reads; that is
- * harmless (wakes after completion are no-ops) and costs one timer, so there is no cancel.
+ * Dropping an unfinished sleep (`drop()`, which `select` calls on its losers and `join` on its
+ * other children when one fails) clears its timer, so a timeout that lost does not keep the
+ * process alive for its full duration. A sleep forgotten without `drop` fires into a done flag
+ * nobody reads (harmless: wakes after completion are no-ops).
  *
  * `ms` must be a finite number ≥ 0 (a `TypeError` for a non-number, a `RangeError` otherwise,
  * at `sleep(ms)`). Host timers take at most 2^31−1 ms (Node fires a longer one after 1 ms, with
@@ -31,6 +33,8 @@ export class SleepFuture implements Future<void> {
   private remaining = 0;
   /** The waker of the latest pending poll. */
   private waker: Waker | undefined = undefined;
+  /** The running timer, until it fires or the future is dropped. */
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(ms: number) {
     if (typeof ms !== "number") throw new TypeError(`[async-machine] sleep(ms): ms must be a number of milliseconds, got ${typeof ms} ${JSON.stringify(ms) ?? String(ms)}`);
@@ -53,10 +57,19 @@ export class SleepFuture implements Future<void> {
   private arm(): void {
     const delay = Math.min(this.remaining, MAX_TIMER_MS);
     this.remaining -= delay;
-    setTimeout(this.fire, delay);
+    this.timer = setTimeout(this.fire, delay);
+  }
+
+  /** Clears the timer: the sleep will not be polled again (see the module comment). */
+  drop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remaining = 0;
+    this.waker = undefined;
   }
 
   private readonly fire = (): void => {
+    this.timer = undefined;
     if (this.remaining > 0) {
       this.arm();
       return;

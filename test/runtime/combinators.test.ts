@@ -2,7 +2,7 @@
  * Scenario: `join` and `select` — values, errors, and waker-correctness: only the child whose
  * waker fired is polled again, and the parent task is polled once per wake cycle.
  */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { Context, Executor, PENDING, fromPromise, join, pollFn, ready, select, sleep, type Waker } from "../../runtime/index";
 import { CountingWaker, ManualFuture, macrotasks } from "./support";
 
@@ -141,5 +141,62 @@ describe("select", () => {
 
   test("select of nothing is an error at once", () => {
     expect(() => select([])).toThrow(/never complete/);
+  });
+});
+
+/** A future that never completes and counts `drop()` calls. */
+class DroppableFuture extends ManualFuture<never> {
+  drops = 0;
+  drop(): void {
+    this.drops++;
+  }
+}
+
+describe("dropping futures", () => {
+  test("a sleep that loses a select is dropped: its timer is cleared (it no longer keeps the process alive)", () => {
+    vi.useFakeTimers();
+    try {
+      const waker = new CountingWaker();
+      const work = new ManualFuture<string>();
+      const timeout = sleep(3000);
+      const race = select([work, timeout]);
+      expect(race.poll(new Context(waker))).toBe(PENDING);
+      expect(vi.getTimerCount()).toBe(1);
+      work.complete("work");
+      expect(race.poll(new Context(waker))).toEqual({ index: 0, value: "work" });
+      expect(vi.getTimerCount()).toBe(0); // without drop: the 3 s timer stays armed
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("select drops its losers once (not the winner); a failing join drops its unfinished children; dropping a combinator drops its children", () => {
+    const cx = new Context(new CountingWaker());
+    const loserA = new DroppableFuture();
+    const loserB = new DroppableFuture();
+    const race = select([loserA, loserB, ready(1)]);
+    expect(race.poll(cx)).toEqual({ index: 2, value: 1 });
+    expect([loserA.drops, loserB.drops]).toEqual([1, 1]);
+    race.poll(cx); // the stored result; nothing dropped again
+    expect(loserA.drops).toBe(1);
+    const winner = new DroppableFuture();
+    const first = select([winner, new DroppableFuture()]);
+    expect(first.poll(cx)).toBe(PENDING);
+    winner.complete(undefined as never);
+    expect(first.poll(cx)).toMatchObject({ index: 0 });
+    expect(winner.drops).toBe(0);
+
+    const done = new ManualFuture<number>();
+    const pending = new DroppableFuture();
+    const all = join([done, pending, pollFn(() => { throw new Error("boom"); })]);
+    done.complete(1);
+    expect(() => all.poll(cx)).toThrow("boom");
+    expect(pending.drops).toBe(1);
+
+    const inner = new DroppableFuture();
+    const outer = select([join([inner]), new DroppableFuture()]);
+    expect(outer.poll(cx)).toBe(PENDING);
+    outer.drop();
+    expect(inner.drops).toBe(1);
   });
 });
