@@ -89,7 +89,7 @@ async function drive(m: Machine, awaiting: unknown): Promise<unknown> {
     try {
       result = m.resume(m, value, isThrow);
     } catch (error) {
-      m.panic(error, isThrow && error === value);
+      m.panic(error, isThrow && error === value, awaiting);
       if (resolveFn === undefined) throw error;
       m.rejectFn!(error);
       return undefined;
@@ -178,12 +178,12 @@ export function machineInfoOf(names: StateEnum | undefined): MachineInfo | undef
  * Hooks for runtime/inspect: task tracking and snapshot probes (`onStart`, called with each new
  * machine before its first step; it may throw to abandon the start) and async stack traces
  * (`onPanic`, called before a machine records a panic, with whether the error is the rejection
- * it was resumed with). Both undefined unless a feature is enabled: the cost when off is one
+ * it was resumed with, and what it was awaiting). Both undefined unless a feature is enabled: the cost when off is one
  * comparison per start and per panic, nothing per await.
  */
 export interface InspectHooks {
   onStart: ((m: Machine) => void) | undefined;
-  onPanic: ((m: Machine, error: unknown, fromAwait: boolean) => void) | undefined;
+  onPanic: ((m: Machine, error: unknown, fromAwait: boolean, awaited: unknown) => void) | undefined;
 }
 let onStart: InspectHooks["onStart"] = undefined;
 let onPanic: InspectHooks["onPanic"] = undefined;
@@ -316,9 +316,12 @@ export class Machine implements Future<unknown> {
     else void drive(this, awaiting);
   }
 
-  /** Records a panic: `error` escaped the resume function (`fromAwait`: it is the rejection it was resumed with). */
-  panic(error: unknown, fromAwait: boolean): void {
-    if (onPanic !== undefined) onPanic(this, error, fromAwait);
+  /**
+   * Records a panic: `error` escaped the resume function (`fromAwait`: it is the rejection it was
+   * resumed with, from awaiting `awaited`).
+   */
+  panic(error: unknown, fromAwait: boolean, awaited?: unknown): void {
+    if (onPanic !== undefined) onPanic(this, error, fromAwait, awaited);
     this.finish(ReservedState.Panicked, error);
   }
 

@@ -15,6 +15,14 @@
  * transformer provided MachineInfo; otherwise the state, e.g. `state AwaitCharge_L18`).
  * `asyncStackOf(error)` returns the same frames as data.
  *
+ * One propagation only, as V8: a native stack is fixed when the error is created, and V8's async
+ * frames are those of the chain of awaiters at that moment; rethrowing the same error later adds
+ * nothing. Here an error is annotated along the first chain of machines it leaves — each one
+ * awaiting the promise of the machine that annotated it last — and not again afterwards: a
+ * shared error (a sentinel `TIMEOUT` thrown on every retry) keeps the frames of its first trip
+ * instead of gaining a line per trip. A chain ends where a machine awaited something else than
+ * the previous machine's promise (a `Promise.race`, a native async function in between).
+ *
  * Cost: nothing unless enabled (no hook installed); when enabled, only on the panic path.
  * Off in production unless the program enables it. Errors that are not extensible objects
  * (primitives, frozen errors) get no frames.
@@ -30,7 +38,13 @@ export interface AsyncFrame {
   readonly location: string | undefined;
 }
 
-const framesOf = new WeakMap<object, AsyncFrame[]>();
+/** An annotated error's frames, and the promise of the machine that added the last one. */
+interface Annotation {
+  readonly frames: AsyncFrame[];
+  tip: unknown;
+}
+
+const annotations = new WeakMap<object, Annotation>();
 
 export function enableAsyncStackTraces(): void {
   setPanicHook(onPanic);
@@ -42,16 +56,19 @@ export function disableAsyncStackTraces(): void {
 
 /** The logical async frames an error collected on its way out of compiled machines, outermost last. */
 export function asyncStackOf(error: unknown): readonly AsyncFrame[] {
-  return (typeof error === "object" && error !== null && framesOf.get(error)) || [];
+  return (typeof error === "object" && error !== null && annotations.get(error)?.frames) || [];
 }
 
-function onPanic(m: Machine, error: unknown, fromAwait: boolean): void {
+function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknown): void {
   if (!fromAwait || m.s < 3 || typeof error !== "object" || error === null) return;
+  let annotation = annotations.get(error);
+  // Already annotated: continue only the chain of the first trip (m awaited its last machine).
+  if (annotation !== undefined && (awaited === undefined || awaited !== annotation.tip)) return;
   const d = describeMachine(m);
   const frame: AsyncFrame = { function: d.name, state: stateNameOf(d, m.s), location: awaitLocation(d, m.s) };
-  let frames = framesOf.get(error);
-  if (frames === undefined) framesOf.set(error, (frames = []));
-  frames.push(frame);
+  if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
+  annotation.frames.push(frame);
+  annotation.tip = m.promise;
   const where = d.file !== undefined && frame.location !== undefined ? frame.location : `state ${frame.state}`;
   const line = `\n    at async ${frame.function} (${where})`;
   try {

@@ -10,7 +10,7 @@
 import { setInspectHooks, type Machine } from "../machine";
 
 type StartHook = (m: Machine) => void;
-type PanicHook = (m: Machine, error: unknown, fromAwait: boolean) => void;
+type PanicHook = (m: Machine, error: unknown, fromAwait: boolean, awaited: unknown) => void;
 
 const slots: { track: StartHook | undefined; probe: StartHook | undefined; panic: PanicHook | undefined } = {
   track: undefined,

@@ -104,6 +104,25 @@ describe("async stack traces", () => {
     expect(asyncStackOf(declined)).toEqual([{ function: "checkout", state: "AwaitCharge_L3", location: "src/pay.ts:3:5" }]);
   });
 
+  test("a shared error thrown again and again keeps the frames of its first trip (as V8 fixes a stack at creation)", async () => {
+    const mod = loadCompiled(
+      `export async function retry(op: () => Promise<void>) { await op(); }
+export async function caller(op: () => Promise<void>) { await retry(op); }`,
+      "retry.ts",
+    );
+    enableAsyncStackTraces();
+    const TIMEOUT = new Error("timeout"); // a sentinel many libraries share
+    const op = () => Promise.reject(TIMEOUT);
+    for (let i = 0; i < 50; i++) await expect(mod.caller(op)).rejects.toBe(TIMEOUT);
+    for (let i = 0; i < 50; i++) await expect(mod.retry(op)).rejects.toBe(TIMEOUT);
+    // The first trip's chain, whole; nothing from the 99 later ones (it grew by a line per trip).
+    expect(asyncStackOf(TIMEOUT)).toEqual([
+      { function: "retry", state: expect.any(String), location: "retry.ts:1:56" },
+      { function: "caller", state: expect.any(String), location: "retry.ts:2:57" },
+    ]);
+    expect(TIMEOUT.stack!.split("\n").filter((l) => l.includes("at async"))).toEqual(["    at async retry (retry.ts:1:56)", "    at async caller (retry.ts:2:57)"]);
+  });
+
   test("primitive and frozen errors propagate unchanged", async () => {
     const mod = loadCompiled(`export async function f(p: Promise<unknown>) { await p; }`, "prim.ts");
     enableAsyncStackTraces();
