@@ -13,11 +13,13 @@
  *
  *  - Dropping: a future that will not be polled again (a `select`'s losers, a failed `join`'s
  *    other children) is given the chance to release what it holds through the optional
- *    `drop()` — a timer that would keep the process alive, a registration with a long-lived
- *    task or machine. The owner calls it at most once it is done with the future, and never
- *    polls the future afterwards; `drop` must be idempotent and must not throw. A future without
- *    `drop` is simply forgotten (its late wake, if any, is a no-op). `select` and `join` forward
- *    their own `drop` to the children they still hold.
+ *    `drop(cx)` — a timer that would keep the process alive, a registration with a long-lived
+ *    task or machine. `cx` is the context the owner polled it with: a future shared by several
+ *    pollers (a task's join handle, a machine) forgets only that context's waker and keeps
+ *    running. The owner calls it once it is done with the future, and never polls it with `cx`
+ *    afterwards; `drop` must be idempotent and must not throw. A future without `drop` is simply
+ *    forgotten (its late wake, if any, is a no-op). `select` and `join` forward their own
+ *    `drop` to the children they still hold.
  *
  * Implementations here: `Machine` (machine.ts), `Task` (a join handle, task.ts), leaf futures in
  * leaf/ (promise, timer, ready, pollFn), and the `join` / `select` combinators.
@@ -27,13 +29,13 @@ import type { Poll } from "./poll";
 
 export interface Future<T> {
   poll(cx: Context): Poll<T>;
-  /** Optional: the future will not be polled again; release timers and registrations (see above). */
-  drop?(): void;
+  /** Optional: the future will not be polled with `cx` again; release timers and registrations (see above). */
+  drop?(cx: Context): void;
 }
 
-/** Calls `future.drop()` if it has one. */
-export function dropFuture(future: Future<unknown> | undefined): void {
-  if (future !== undefined && typeof future.drop === "function") future.drop();
+/** Calls `future.drop(cx)` if it has one. */
+export function dropFuture(future: Future<unknown> | undefined, cx: Context): void {
+  if (future !== undefined && typeof future.drop === "function") future.drop(cx);
 }
 
 /** The value type of a future: `Output<Future<number>>` is `number`. */

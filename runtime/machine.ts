@@ -199,6 +199,9 @@ export function setInspectHooks(hooks: InspectHooks): InspectHooks {
 /** Listener for completion, used by the executor and by machines awaiting machines. */
 export type CompletionListener = (m: Machine) => void;
 
+/** The listener `poll` registers, tagged with its waker so `drop` can find it. */
+type PollListener = CompletionListener & { waker?: Waker };
+
 export class Machine implements Future<unknown> {
   // Fields are declared, not initialized: the constructor assigns the ones every machine has,
   // in one order, so all machines share one hidden class and creating one is a few stores
@@ -368,13 +371,30 @@ export class Machine implements Future<unknown> {
     const waker = cx.waker;
     if (waker !== this.pollWaker) {
       this.pollWaker = waker;
-      this.onComplete((m) => {
+      const listener: PollListener = (m) => {
         // Runs in `finish`, before the promise is rejected: handled in time, never reported.
         if (m.s === ReservedState.Panicked) m.observeRejection();
         waker.wake();
-      });
+      };
+      listener.waker = waker;
+      this.onComplete(listener);
     }
     return PENDING;
+  }
+
+  /**
+   * A poller that polled the machine with `cx` drops it (a `select` it lost): its completion
+   * listener is removed, so a long-lived machine raced again and again keeps no listener per
+   * race. The machine keeps running (it runs itself; polling only observes it).
+   */
+  drop(cx: Context): void {
+    const waker = cx.waker;
+    if (this.pollWaker === waker) this.pollWaker = undefined;
+    const listeners = this.listeners;
+    if (listeners === undefined) return;
+    for (let i = listeners.length - 1; i >= 0; i--) {
+      if ((listeners[i] as PollListener).waker === waker) listeners.splice(i, 1);
+    }
   }
 
   /** Marks `promise` as handled, once: a poller carries the error on. */

@@ -192,6 +192,18 @@ export class Task<T> implements Waker, Future<T> {
     return PENDING;
   }
 
+  /**
+   * The join handle is dropped by the poller that polled it with `cx` (a `select` it lost): its
+   * waker is forgotten, so a long-lived task raced again and again keeps no joiner per race.
+   * The task itself keeps running (dropping a join handle detaches, as in Rust).
+   */
+  drop(cx: Context): void {
+    const joiners = this.joiners;
+    if (joiners === undefined) return;
+    const i = joiners.indexOf(cx.waker);
+    if (i !== -1) joiners.splice(i, 1);
+  }
+
   private complete(failed: boolean, outcome: unknown): void {
     this.flags = COMPLETED;
     this.future = undefined;

@@ -67,13 +67,14 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   }
 
   /** Drops the children not yet Ready (the join will not be polled again). */
-  drop(): void {
+  drop(_cx?: Context): void {
     const children = this.children;
+    const contexts = this.wakes.contexts;
     this.wakes.parent = undefined;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
       children[i] = undefined;
-      dropFuture(child);
+      dropFuture(child, contexts[i]);
     }
   }
 }

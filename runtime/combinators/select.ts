@@ -65,7 +65,7 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   }
 
   /** Drops every child still held (the select will not be polled again). */
-  drop(): void {
+  drop(_cx?: Context): void {
     this.finish(-1);
   }
 
@@ -74,7 +74,8 @@ export class SelectFuture<T> implements Future<Selected<T>> {
     const children = this.children;
     this.children = [];
     this.wakes.parent = undefined;
-    for (let i = 0; i < children.length; i++) if (i !== done) dropFuture(children[i]);
+    const contexts = this.wakes.contexts;
+    for (let i = 0; i < children.length; i++) if (i !== done) dropFuture(children[i], contexts[i]);
   }
 }
 

@@ -61,7 +61,7 @@ export class SleepFuture implements Future<void> {
   }
 
   /** Clears the timer: the sleep will not be polled again (see the module comment). */
-  drop(): void {
+  drop(_cx?: Context): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.remaining = 0;

@@ -3,7 +3,7 @@
  * waker fired is polled again, and the parent task is polled once per wake cycle.
  */
 import { describe, expect, test, vi } from "vitest";
-import { Context, Executor, PENDING, fromPromise, join, pollFn, ready, select, sleep, type Waker } from "../../runtime/index";
+import { Context, Executor, PENDING, fromPromise, join, pollFn, ready, select, sleep, startMachine, states, type Machine, type Waker } from "../../runtime/index";
 import { CountingWaker, ManualFuture, macrotasks } from "./support";
 
 describe("join", () => {
@@ -198,5 +198,30 @@ describe("dropping futures", () => {
     expect(outer.poll(cx)).toBe(PENDING);
     outer.drop();
     expect(inner.drops).toBe(1);
+  });
+
+  test("racing one long-lived task or machine again and again retains no joiner or listener per race", async () => {
+    const executor = new Executor();
+    const work = new ManualFuture<string>();
+    const longTask = executor.spawn(work);
+    let release!: (value: number) => void;
+    const gate = new Promise<number>((resolve) => (release = resolve));
+    const S = states(["Unresumed", "Returned", "Panicked", "AwaitGate"]);
+    const machine = startMachine((m: Machine, value: unknown) => (m.s === 0 ? ((m.s = 3), m.await(gate)) : m.ret(value)), 0, S, undefined, []);
+    const cx = new Context(new CountingWaker());
+    for (let i = 0; i < 1000; i++) {
+      // ready(i) wins each race; the task and the machine lose and are dropped.
+      expect(select([longTask, ready(i)]).poll(cx)).toEqual({ index: 1, value: i });
+      expect(select([machine, ready(i)]).poll(cx)).toEqual({ index: 1, value: i });
+    }
+    expect((longTask as unknown as { joiners: unknown[] | undefined }).joiners ?? []).toHaveLength(0);
+    expect((machine as unknown as { listeners: unknown[] | undefined }).listeners ?? []).toHaveLength(0);
+    // Pollers that did not drop them are still woken.
+    const joiner = executor.spawn(select([longTask, machine]));
+    await macrotasks(1);
+    release(7);
+    expect(await joiner.promise).toEqual({ index: 1, value: 7 });
+    work.complete("done");
+    expect(await longTask.promise).toBe("done");
   });
 });
