@@ -74,11 +74,11 @@ export class Encoder {
   }
 
   private encodeObject(value: object, path: string): Json {
-    if (Array.isArray(value)) return Array.from(value, (v, i) => this.encode(v, `${path}[${i}]`));
+    if (Array.isArray(value)) return arrayItems(value, path).map((v, i) => this.encode(v, `${path}[${i}]`));
     if (value === globalThis) return { $: "global" };
     if (value instanceof Date) return { $: "date", v: Number.isNaN(value.getTime()) ? null : value.toISOString() };
-    if (value instanceof Map) return { $: "map", v: [...value].map(([k, v], i) => [this.encode(k, `${path}.<key ${i}>`), this.encode(v, `${path}.get(…${i})`)]) };
-    if (value instanceof Set) return { $: "set", v: [...value].map((v, i) => this.encode(v, `${path}.<item ${i}>`)) };
+    if (value instanceof Map) return { $: "map", v: mapPairs(value).map(([k, v], i) => [this.encode(k, `${path}.<key ${i}>`), this.encode(v, `${path}.get(…${i})`)]) };
+    if (value instanceof Set) return { $: "set", v: setItems(value).map((v, i) => this.encode(v, `${path}.<item ${i}>`)) };
     if (value instanceof RegExp) return { $: "regexp", source: value.source, flags: value.flags };
     if (value instanceof Error) return { $: "error", name: value.name, message: value.message, stack: typeof value.stack === "string" ? value.stack : null };
     if (ArrayBuffer.isView(value)) {
@@ -96,13 +96,17 @@ export class Encoder {
 function children(value: object, path: string): Array<[unknown, string]> {
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) throw new NotSerializable(path, `an instance of ${ctorName(value)} (an Array subclass)`);
-    return Array.from(value, (v, i) => [v, `${path}[${i}]`] as [unknown, string]);
+    return arrayItems(value, path).map((v, i) => [v, `${path}[${i}]`] as [unknown, string]);
   }
   if (value === globalThis || value instanceof Date || value instanceof RegExp) return exact(value, path, []);
-  if (value instanceof Map) return exact(value, path, [...value].flatMap(([k, v], i) => [[k, `${path}.<key ${i}>`], [v, `${path}.get(…${i})`]] as Array<[unknown, string]>));
-  if (value instanceof Set) return exact(value, path, [...value].map((v, i) => [v, `${path}.<item ${i}>`] as [unknown, string]));
+  if (value instanceof Map) return exact(value, path, mapPairs(value).flatMap(([k, v], i) => [[k, `${path}.<key ${i}>`], [v, `${path}.get(…${i})`]] as Array<[unknown, string]>));
+  if (value instanceof Set) return exact(value, path, setItems(value).map((v, i) => [v, `${path}.<item ${i}>`] as [unknown, string]));
   if (value instanceof Error) {
     if (!Object.values(ERRORS).includes(Object.getPrototypeOf(value).constructor)) throw new NotSerializable(path, `an instance of ${ctorName(value)} (only built-in Error classes are serialized)`);
+    // Only name, message and stack are kept: anything else (`code`, `cause`) would be lost.
+    for (const key of Reflect.ownKeys(value)) {
+      if (key !== "stack" && key !== "message") throw new NotSerializable(path, `an Error with an own property ${String(key)} (only its class, message and stack are serialized)`);
+    }
     return [];
   }
   if (ArrayBuffer.isView(value)) {
@@ -124,6 +128,41 @@ function children(value: object, path: string): Array<[unknown, string]> {
     const desc = Object.getOwnPropertyDescriptor(value, key)!;
     if (!("value" in desc)) throw new NotSerializable(propertyPath(path, key), "a getter/setter property");
     out.push([desc.value, propertyPath(path, key)]);
+  }
+  return out;
+}
+
+// Built-ins taken at load, so that reading a value runs no user code (a patched or own iterator,
+// an element getter) and loses nothing silently (a hole, an extra property).
+const mapEntries = Map.prototype.entries;
+const mapIteratorNext = Object.getPrototypeOf(new Map().entries()).next as (this: Iterator<[unknown, unknown]>) => IteratorResult<[unknown, unknown]>;
+const setValues = Set.prototype.values;
+const setIteratorNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
+function mapPairs(map: Map<unknown, unknown>): Array<[unknown, unknown]> {
+  const out: Array<[unknown, unknown]> = [];
+  const it = mapEntries.call(map);
+  for (let r = mapIteratorNext.call(it); !r.done; r = mapIteratorNext.call(it)) out.push(r.value);
+  return out;
+}
+function setItems(set: Set<unknown>): unknown[] {
+  const out: unknown[] = [];
+  const it = setValues.call(set);
+  for (let r = setIteratorNext.call(it); !r.done; r = setIteratorNext.call(it)) out.push(r.value);
+  return out;
+}
+/** An array's elements, read from their descriptors: holes, getters and extra properties are refused. */
+function arrayItems(array: unknown[], path: string): unknown[] {
+  const length = array.length;
+  if (Object.getOwnPropertySymbols(array).length > 0) throw new NotSerializable(path, "an array with symbol keys");
+  for (const key of Object.getOwnPropertyNames(array)) {
+    if (key !== "length" && !(String(Number(key) >>> 0) === key && Number(key) < length)) throw new NotSerializable(path, `an array with an extra property ${JSON.stringify(key)}`);
+  }
+  const out: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    const desc = Object.getOwnPropertyDescriptor(array, i);
+    if (desc === undefined) throw new NotSerializable(`${path}[${i}]`, "a hole of a sparse array");
+    if (!("value" in desc)) throw new NotSerializable(`${path}[${i}]`, "a getter/setter element");
+    out.push(desc.value);
   }
   return out;
 }

@@ -26,6 +26,27 @@ function refusal(value: unknown): string {
 }
 
 describe("serialize", () => {
+  test("nothing is lost silently and no user code runs: holes, extra properties, element getters and extra error properties are refused; Map and Set are read with the built-in iterators", () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(refusal({ list: [1, , 3] })).toMatch(/x\.list\[1\].*a hole of a sparse array/);
+    const withTotal = Object.assign([1, 2], { total: 3 });
+    expect(refusal(withTotal)).toMatch(/an array with an extra property "total"/);
+    let calls = 0;
+    const withGetter = [1, 2];
+    Object.defineProperty(withGetter, 0, { get() { calls++; return "from getter"; }, enumerable: true });
+    expect(refusal(withGetter)).toMatch(/x\[0\].*a getter\/setter element/);
+    expect(refusal(Object.assign(new Error("open failed"), { code: "ENOENT" }))).toMatch(/an Error with an own property code/);
+    expect(refusal(new Error("wrapped", { cause: { path: "/x" } }))).toMatch(/an Error with an own property cause/);
+    const map = new Map([["k", 1]]);
+    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield ["patched", "entries"]; };
+    const set = new Set([1]);
+    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield 2; };
+    const [m, st] = roundTrip([map, set]) as [Map<unknown, unknown>, Set<unknown>];
+    expect([...m.entries()]).toEqual([["k", 1]]);
+    expect([...st.values()]).toEqual([1]);
+    expect(calls).toBe(0);
+  });
+
   test("plain data and the tagged values round-trip", () => {
     const values = [
       undefined, null, true, "text", 42, -0, NaN, Infinity, -Infinity, 10n ** 30n, TDZ, "(globalThis: below)",
