@@ -10,6 +10,8 @@
  * Platform-neutral on purpose (no `node:util`): the runtime also runs in browsers.
  */
 
+import { mapPairs, setItems } from "./builtins";
+
 export const DEFAULT_PREVIEW_LENGTH = 80;
 const MAX_DEPTH = 2;
 const MAX_ENTRIES = 5;
@@ -39,7 +41,15 @@ function preview(value: unknown, depth: number, seen: Set<object>): string {
       return `[Function${value.name ? ` ${value.name}` : ""}]`;
   }
   if (value === null) return "null";
-  const obj = value as object;
+  try {
+    return previewObject(value as object, depth, seen);
+  } catch {
+    // A revoked Proxy throws from any look at it (even Array.isArray): one value, not the dump.
+    return "[unreadable]";
+  }
+}
+
+function previewObject(obj: object, depth: number, seen: Set<object>): string {
   if (seen.has(obj)) return "[Circular]";
   const kind = kindOf(obj);
   if (kind !== undefined) return kind;
@@ -51,16 +61,20 @@ function preview(value: unknown, depth: number, seen: Set<object>): string {
   seen.add(obj);
   try {
     if (Array.isArray(obj)) {
-      const items = obj.slice(0, MAX_ENTRIES).map((v) => preview(v, depth + 1, seen));
+      const items: string[] = [];
+      for (let i = 0; i < Math.min(obj.length, MAX_ENTRIES); i++) {
+        const desc = Object.getOwnPropertyDescriptor(obj, i);
+        items.push(desc === undefined ? "<empty>" : "value" in desc ? preview(desc.value, depth + 1, seen) : "[Getter]");
+      }
       if (obj.length > MAX_ENTRIES) items.push(`…+${obj.length - MAX_ENTRIES}`);
       return `[${items.join(", ")}]`;
     }
     if (obj instanceof Map) {
-      const items = [...obj].slice(0, MAX_ENTRIES).map(([k, v]) => `${preview(k, depth + 1, seen)} => ${preview(v, depth + 1, seen)}`);
+      const items = mapPairs(obj, MAX_ENTRIES).map(([k, v]) => `${preview(k, depth + 1, seen)} => ${preview(v, depth + 1, seen)}`);
       return `Map(${obj.size}) {${items.length ? ` ${items.join(", ")}${obj.size > MAX_ENTRIES ? ", …" : ""} ` : ""}}`;
     }
     if (obj instanceof Set) {
-      const items = [...obj].slice(0, MAX_ENTRIES).map((v) => preview(v, depth + 1, seen));
+      const items = setItems(obj, MAX_ENTRIES).map((v) => preview(v, depth + 1, seen));
       return `Set(${obj.size}) {${items.length ? ` ${items.join(", ")}${obj.size > MAX_ENTRIES ? ", …" : ""} ` : ""}}`;
     }
     const keys = Object.keys(obj);

@@ -23,6 +23,7 @@
  * Invariant: `decode(encode(x))` is structurally equal to `x` for every accepted value, in this
  * process or another; no user code runs while encoding (getters are refused, not called).
  */
+import { mapPairs, setItems } from "./builtins";
 import { TDZ } from "../helpers";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -132,24 +133,8 @@ function children(value: object, path: string): Array<[unknown, string]> {
   return out;
 }
 
-// Built-ins taken at load, so that reading a value runs no user code (a patched or own iterator,
-// an element getter) and loses nothing silently (a hole, an extra property).
-const mapEntries = Map.prototype.entries;
-const mapIteratorNext = Object.getPrototypeOf(new Map().entries()).next as (this: Iterator<[unknown, unknown]>) => IteratorResult<[unknown, unknown]>;
-const setValues = Set.prototype.values;
-const setIteratorNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
-function mapPairs(map: Map<unknown, unknown>): Array<[unknown, unknown]> {
-  const out: Array<[unknown, unknown]> = [];
-  const it = mapEntries.call(map);
-  for (let r = mapIteratorNext.call(it); !r.done; r = mapIteratorNext.call(it)) out.push(r.value);
-  return out;
-}
-function setItems(set: Set<unknown>): unknown[] {
-  const out: unknown[] = [];
-  const it = setValues.call(set);
-  for (let r = setIteratorNext.call(it); !r.done; r = setIteratorNext.call(it)) out.push(r.value);
-  return out;
-}
+// Reading a value runs no user code (a patched or own iterator, an element getter) and loses
+// nothing silently (a hole, an extra property).
 /** An array's elements, read from their descriptors: holes, getters and extra properties are refused. */
 function arrayItems(array: unknown[], path: string): unknown[] {
   const length = array.length;

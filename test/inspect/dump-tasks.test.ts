@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { setInspectHooks } from "../../runtime/machine";
 import { disableTaskTracking, dumpTasks, enableTaskTracking, formatTasks, isTaskTracking, trackedMachines } from "../../runtime/inspect/index";
 import { deferred, loadCompiled, settle } from "./support";
+import { formatValue } from "../../runtime/inspect/format-value";
 
 const SOURCE = `
 export async function leaf(n: number, gate: Promise<string>) {
@@ -147,6 +148,23 @@ describe("dumpTasks", () => {
     expect(stacks[0].cycle).toBe(true);
     expect(stacks[0].frames.map((f) => f.function).sort()).toEqual(["a", "b"]);
     expect(formatTasks(stacks)).toContain("cycle: these machines await each other and can never resume");
+  });
+
+  test("previews run no user code: element getters, patched Map/Set iterators; a revoked Proxy reads as unreadable", () => {
+    let calls = 0;
+    const arr = [1, 2];
+    Object.defineProperty(arr, 0, { get() { calls++; return "from getter"; }, enumerable: true });
+    const map = new Map([["k", 1]]);
+    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield ["patched", "entries"]; };
+    const set = new Set([7]);
+    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield 8; };
+    const revoked = Proxy.revocable([], {});
+    revoked.revoke();
+    // eslint-disable-next-line no-sparse-arrays
+    expect([formatValue(arr), formatValue(map), formatValue(set), formatValue({ p: revoked.proxy }), formatValue([1, , 3])]).toEqual([
+      "[[Getter], 2]", 'Map(1) { "k" => 1 }', "Set(1) { 7 }", "{ p: [unreadable] }", "[1, <empty>, 3]",
+    ]);
+    expect(calls).toBe(0);
   });
 
   test("formatTasks says when tracking is off", () => {
