@@ -83,6 +83,7 @@ async function drive(m: Machine, awaiting: unknown): Promise<unknown> {
     } catch (error) {
       value = error;
       isThrow = true;
+      if (onThrowIn !== undefined) onThrowIn(m, error, awaiting);
     }
     m.awaiting = undefined;
     let result: unknown;
@@ -178,21 +179,26 @@ export function machineInfoOf(names: StateEnum | undefined): MachineInfo | undef
  * Hooks for runtime/inspect: task tracking and snapshot probes (`onStart`, called with each new
  * machine before its first step; it may throw to abandon the start) and async stack traces
  * (`onPanic`, called before a machine records a panic, with whether the error is the rejection
- * it was resumed with, and what it was awaiting). Both undefined unless a feature is enabled: the cost when off is one
- * comparison per start and per panic, nothing per await.
+ * it was resumed with, and what it was awaiting; `onThrowIn`, called when a rejection is
+ * resumed into a machine, which may rethrow it later, after a `finally` or `catch` that awaits).
+ * All undefined unless a feature is enabled: the cost when off is one comparison per start, per
+ * panic and per rejection resumed, nothing per await.
  */
 export interface InspectHooks {
   onStart: ((m: Machine) => void) | undefined;
   onPanic: ((m: Machine, error: unknown, fromAwait: boolean, awaited: unknown) => void) | undefined;
+  onThrowIn?: ((m: Machine, error: unknown, awaited: unknown) => void) | undefined;
 }
 let onStart: InspectHooks["onStart"] = undefined;
 let onPanic: InspectHooks["onPanic"] = undefined;
+let onThrowIn: InspectHooks["onThrowIn"] = undefined;
 
 /** Installs hooks (runtime/inspect only) and returns the previous ones. */
 export function setInspectHooks(hooks: InspectHooks): InspectHooks {
-  const previous = { onStart, onPanic };
+  const previous = { onStart, onPanic, onThrowIn };
   onStart = hooks.onStart;
   onPanic = hooks.onPanic;
+  onThrowIn = hooks.onThrowIn;
   return previous;
 }
 

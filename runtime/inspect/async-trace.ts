@@ -47,7 +47,7 @@ interface Annotation {
 const annotations = new WeakMap<object, Annotation>();
 
 export function enableAsyncStackTraces(): void {
-  setPanicHook(onPanic);
+  setPanicHook(onPanic, onThrowIn);
 }
 
 export function disableAsyncStackTraces(): void {
@@ -59,13 +59,31 @@ export function asyncStackOf(error: unknown): readonly AsyncFrame[] {
   return (typeof error === "object" && error !== null && annotations.get(error)?.frames) || [];
 }
 
+/**
+ * The last rejection resumed into each machine, with what it awaited and at which state: a
+ * machine that rethrows it after a `finally` or `catch` that awaited (so it is no longer the value
+ * it was resumed with) still continues the error's chain, at the await it received it from.
+ */
+const received = new WeakMap<Machine, { error: unknown; awaited: unknown; state: number }>();
+
+function onThrowIn(m: Machine, error: unknown, awaited: unknown): void {
+  received.set(m, { error, awaited, state: m.s });
+}
+
 function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknown): void {
-  if (!fromAwait || m.s < 3 || typeof error !== "object" || error === null) return;
+  let state = m.s;
+  if (!fromAwait) {
+    const r = received.get(m);
+    if (r === undefined || r.error !== error) return;
+    awaited = r.awaited;
+    state = r.state;
+  }
+  if (state < 3 || typeof error !== "object" || error === null) return;
   let annotation = annotations.get(error);
   // Already annotated: continue only the chain of the first trip (m awaited its last machine).
   if (annotation !== undefined && (awaited === undefined || awaited !== annotation.tip)) return;
   const d = describeMachine(m);
-  const frame: AsyncFrame = { function: d.name, state: stateNameOf(d, m.s), location: awaitLocation(d, m.s) };
+  const frame: AsyncFrame = { function: d.name, state: stateNameOf(d, state), location: awaitLocation(d, state) };
   if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
   annotation.frames.push(frame);
   annotation.tip = m.promise;

@@ -11,15 +11,17 @@ import { setInspectHooks, type Machine } from "../machine";
 
 type StartHook = (m: Machine) => void;
 type PanicHook = (m: Machine, error: unknown, fromAwait: boolean, awaited: unknown) => void;
+type ThrowInHook = (m: Machine, error: unknown, awaited: unknown) => void;
 
-const slots: { track: StartHook | undefined; probe: StartHook | undefined; panic: PanicHook | undefined } = {
+const slots: { track: StartHook | undefined; probe: StartHook | undefined; panic: PanicHook | undefined; throwIn: ThrowInHook | undefined } = {
   track: undefined,
   probe: undefined,
   panic: undefined,
+  throwIn: undefined,
 };
 
 function install(): void {
-  setInspectHooks({ onStart: slots.probe ?? slots.track, onPanic: slots.panic });
+  setInspectHooks({ onStart: slots.probe ?? slots.track, onPanic: slots.panic, onThrowIn: slots.throwIn });
 }
 
 export function setTrackHook(hook: StartHook | undefined): void {
@@ -32,7 +34,8 @@ export function setProbeHook(hook: StartHook | undefined): void {
   install();
 }
 
-export function setPanicHook(hook: PanicHook | undefined): void {
+export function setPanicHook(hook: PanicHook | undefined, throwIn?: ThrowInHook): void {
   slots.panic = hook;
+  slots.throwIn = hook === undefined ? undefined : throwIn;
   install();
 }

@@ -123,6 +123,35 @@ export async function caller(op: () => Promise<void>) { await retry(op); }`,
     expect(TIMEOUT.stack!.split("\n").filter((l) => l.includes("at async"))).toEqual(["    at async retry (retry.ts:1:56)", "    at async caller (retry.ts:2:57)"]);
   });
 
+  test("a machine that awaits in finally or catch before the error leaves it still adds the await it received the error at", async () => {
+    const mod = loadCompiled(`
+export async function leaf() { await null; throw new Error("leaf"); }
+export async function withCleanup() {
+  try {
+    await leaf();
+  } finally {
+    await null;
+  }
+}
+export async function rethrows() {
+  try {
+    await leaf();
+  } catch (e) {
+    await null;
+    throw e;
+  }
+}
+export async function top(which: number) {
+  await (which === 0 ? withCleanup() : rethrows());
+}
+`, "fin.ts");
+    enableAsyncStackTraces();
+    for (const [which, name, location] of [[0, "withCleanup", "fin.ts:5:5"], [1, "rethrows", "fin.ts:12:5"]] as const) {
+      const error: Error = await mod.top(which).catch((e: Error) => e);
+      expect(asyncStackOf(error).map((f) => [f.function, f.location])).toEqual([[name, location], ["top", "fin.ts:19:3"]]);
+    }
+  });
+
   test("primitive and frozen errors propagate unchanged", async () => {
     const mod = loadCompiled(`export async function f(p: Promise<unknown>) { await p; }`, "prim.ts");
     enableAsyncStackTraces();
