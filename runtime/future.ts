@@ -56,3 +56,9 @@ export function requireFuture(value: unknown, where: string): void {
   } else got = `an object without a poll(cx) method`;
   throw new TypeError(`[async-machine] ${where}: expected a Future (an object with a poll(cx) method), got ${got}.`);
 }
+
+/** Throws a `TypeError` unless `futures` is an array of futures (checked once, up front). */
+export function requireFutures(futures: readonly unknown[], where: string): void {
+  if (!Array.isArray(futures)) throw new TypeError(`[async-machine] ${where}(futures): expected an array of futures, got ${futures === null ? "null" : typeof futures}.`);
+  for (let i = 0; i < futures.length; i++) requireFuture(futures[i], `${where}(futures): futures[${i}]`);
+}

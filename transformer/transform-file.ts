@@ -270,14 +270,14 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
    * decides). A declaration must stay a declaration (its binding, hoisting and export); a resume
    * function kept in a variable beside a class must belong to one evaluation of that class.
    */
-  function whyNotPlaceable(fn: ts.FunctionLikeDeclaration, placement: { list: ts.Node; statement: ts.Statement } | undefined, placeable: boolean): string | undefined {
+  function whyNotPlaceable(fn: ts.FunctionLikeDeclaration, placement: { list: ts.Node; statement: ts.Statement } | undefined, placeable: boolean, inClass: boolean): string | undefined {
     if (T.isFunctionDeclaration(fn) && placement && (T.isCaseClause(placement.list) || T.isDefaultClause(placement.list))) {
       return "an async function declared in a `case` clause is not compiled yet (its binding spans the whole switch, where no statement always runs first to give it its async shape)";
     }
     if (T.isFunctionDeclaration(fn) && !placeable) return "an async function declaration whose resume function cannot be placed beside it (it reads a binding not visible there) is not compiled yet";
-    if (!T.isMethodDeclaration(fn) || placeable || !placement || !T.isClassLike(fn.parent) || !canPlaceIn(fn, placement.list, fn.parent)) return undefined;
-    const cls = fn.parent;
-    for (let n: ts.Node = cls; n !== placement.statement; n = n.parent) {
+    if (!inClass) return undefined;
+    const cls = fn.parent as ts.ClassLikeDeclaration;
+    for (let n: ts.Node = cls; n !== placement!.statement; n = n.parent) {
       if (T.isFunctionLike(n) || T.isIterationStatement(n, false) || T.isClassStaticBlockDeclaration(n)) {
         return "an async method that needs its class's scope (`#private` names or the class's own name), in a class evaluated more than once (inside a function or loop), is not compiled yet";
       }
@@ -297,13 +297,16 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
       const fn = node;
       const placement = nearestList(fn);
       const placeable = placement !== undefined && canPlaceIn(fn, placement.list);
-      const notHere = whyNotPlaceable(fn, placement, placeable);
+      // A method that needs its class's scope (`#x`, a class expression's own name) can have its
+      // resume function inside the class.
+      const inClass = !placeable && placement !== undefined && T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) && canPlaceIn(fn, placement.list, fn.parent);
+      const notHere = whyNotPlaceable(fn, placement, placeable, inClass);
       if (notHere !== undefined) {
         skip(fn, fn, notHere);
         T.forEachChild(node, visit);
         return;
       }
-      if (T.isMethodDeclaration(fn) && !placeable && placement && T.isClassLike(fn.parent) && canPlaceIn(fn, placement.list, fn.parent)) {
+      if (inClass) {
         // `#x` and a class expression's own name are only visible inside the class: the resume
         // function is defined in a static block of the class and stored in a variable declared
         // beside the class.

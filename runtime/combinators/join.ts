@@ -13,7 +13,7 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, requireFuture, type Future, type Output } from "../future";
+import { dropFuture, requireFutures, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { WakeSet } from "./wake-set";
 
@@ -77,12 +77,6 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
       dropFuture(child, contexts[i]);
     }
   }
-}
-
-/** Throws a `TypeError` unless `futures` is an array of futures (checked once, up front). */
-export function requireFutures(futures: readonly unknown[], where: string): void {
-  if (!Array.isArray(futures)) throw new TypeError(`[async-machine] ${where}(futures): expected an array of futures, got ${futures === null ? "null" : typeof futures}.`);
-  for (let i = 0; i < futures.length; i++) requireFuture(futures[i], `${where}(futures): futures[${i}]`);
 }
 
 /** A future of every future's value, in input order. */

@@ -14,9 +14,8 @@
  * Example (a timeout): `const { index } = await run(select([work, sleep(100)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, type Future, type Output } from "../future";
+import { dropFuture, requireFutures, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
-import { requireFutures } from "./join";
 import { WakeSet } from "./wake-set";
 
 /** What `select` returns: which child won, and its value. */

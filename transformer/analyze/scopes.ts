@@ -209,7 +209,7 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
   function blockFunctionVars(fn: ts.FunctionLikeDeclaration, body: ts.Block): string[] {
     const names = new Set<string>();
     const params = new Set<string>();
-    for (const p of fn.parameters) for (const id of boundNames(p.name)) params.add(id.text);
+    for (const p of fn.parameters) for (const id of boundNames(T, p.name)) params.add(id.text);
     const walk = (n: ts.Node): void => {
       if (T.isFunctionDeclaration(n) && n.name && n.body && n.parent !== body && (T.isBlock(n.parent) || T.isCaseClause(n.parent) || T.isDefaultClause(n.parent) || T.isIfStatement(n.parent))) {
         const name = n.name.text;
@@ -228,20 +228,16 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
       if (n === own) continue;
       const statements = T.isBlock(n) ? n.statements : T.isCaseBlock(n) ? n.clauses.flatMap((c) => [...c.statements]) : [];
       for (const st of statements) {
-        if (T.isVariableStatement(st) && st.declarationList.flags & T.NodeFlags.BlockScoped && st.declarationList.declarations.some((d) => boundNames(d.name).some((id) => id.text === name))) return true;
+        if (T.isVariableStatement(st) && st.declarationList.flags & T.NodeFlags.BlockScoped && st.declarationList.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name))) return true;
         if (T.isClassDeclaration(st) && st.name?.text === name) return true;
         if (n !== body && T.isFunctionDeclaration(st) && st.name?.text === name) return true;
       }
       const head = T.isForStatement(n) || T.isForInStatement(n) || T.isForOfStatement(n) ? n.initializer : undefined;
-      if (head && T.isVariableDeclarationList(head) && head.flags & T.NodeFlags.BlockScoped && head.declarations.some((d) => boundNames(d.name).some((id) => id.text === name))) return true;
+      if (head && T.isVariableDeclarationList(head) && head.flags & T.NodeFlags.BlockScoped && head.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name))) return true;
       // A catch parameter that is a plain name may share its name with a var (Annex B.3.5).
-      if (T.isCatchClause(n) && n.variableDeclaration && !T.isIdentifier(n.variableDeclaration.name) && boundNames(n.variableDeclaration.name).some((id) => id.text === name)) return true;
+      if (T.isCatchClause(n) && n.variableDeclaration && !T.isIdentifier(n.variableDeclaration.name) && boundNames(T, n.variableDeclaration.name).some((id) => id.text === name)) return true;
     }
     return false;
-  }
-  function boundNames(name: ts.BindingName): ts.Identifier[] {
-    if (T.isIdentifier(name)) return [name];
-    return name.elements.flatMap((e) => (T.isBindingElement(e) ? boundNames(e.name) : []));
   }
 
   /** The nearest enclosing function-like node (or the file) of a scope. */
@@ -516,6 +512,12 @@ export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStric
 
   visit(file, undefined as unknown as Scope);
   return { refs, globals, decls, scopeOf, facts, bindings, allNames, alwaysStrict };
+}
+
+/** The names a binding name or pattern declares (BoundNames). */
+export function boundNames(T: typeof ts, name: ts.BindingName): ts.Identifier[] {
+  if (T.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (T.isBindingElement(e) ? boundNames(T, e.name) : []));
 }
 
 /** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */

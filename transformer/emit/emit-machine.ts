@@ -29,12 +29,13 @@
  * function is `switch ($m.s) { … }`, whose cases fall through or return.
  */
 import type * as ts from "typescript";
-import type { Binding, Scopes } from "../analyze/scopes";
+import { isStrictCode, type Binding, type Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
 import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, terminatorUses, type Block, type LocalId, type Terminator } from "../lower/cfg";
-import { isStrict, Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
+import { Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
+import { shorthandKey } from "../lower/linearize-expression";
 import type { NameManager } from "./names";
 import { compoundToBinary } from "../lower/operators";
 
@@ -301,9 +302,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       if (local !== undefined) {
         const value = writeTargets.has(node.name) ? access(local) : read(local);
         const withDefault = node.objectAssignmentInitializer ? F.createAssignment(value, visit(node.objectAssignmentInitializer) as ts.Expression) : value;
-        // A shorthand `{ __proto__ }` defines an own property; `__proto__: v` would set the prototype.
-        const key = node.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : F.createIdentifier(node.name.text);
-        return F.createPropertyAssignment(key, withDefault);
+        return F.createPropertyAssignment(shorthandKey(T, node.name), withDefault);
       }
     }
     if (T.isReturnStatement(node) || T.isBreakStatement(node) || T.isContinueStatement(node)) {
@@ -399,7 +398,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     const b = scopes.refs.get(target);
     if (!b || b.declarations[0] !== fn.name) return undefined;
     const value = node.operatorToken.kind === SK.EqualsToken ? (visit(node.right) as ts.Expression) : F.createBinaryExpression(target, compoundToBinary(T, node.operatorToken.kind), visit(node.right) as ts.Expression);
-    if (!isStrict(T, fn, scopes)) return F.createParenthesizedExpression(value);
+    if (!isStrictCode(T, fn, scopes.alwaysStrict)) return F.createParenthesizedExpression(value);
     return F.createParenthesizedExpression(F.createComma(value, F.createCallExpression(rt("constAssign"), undefined, [F.createStringLiteral(target.text)])));
   }
 
@@ -449,7 +448,9 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       const l = scopes.refs.has(t) ? localOf(t) : undefined;
       return l !== undefined && (locals[l].tdz || locals[l].isConst) ? l : undefined;
     };
-    if (!patternIdentifiers(node.left).some((t) => needsCheck(t) !== undefined)) return undefined;
+    const targets = new Set<ts.Node>();
+    markTargets(node.left, targets);
+    if (![...targets].some((t) => needsCheck(t as ts.Identifier) !== undefined)) return undefined;
     const w = F.createIdentifier(names.claim("$w"));
     const checked = (l: LocalId): ts.Expression => {
       const name = F.createStringLiteral(locals[l].sourceName);
@@ -472,8 +473,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
           if (T.isShorthandPropertyAssignment(p)) {
             const l = needsCheck(p.name);
             if (l === undefined) return visit(p) as ts.ObjectLiteralElementLike;
-            const key = p.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : F.createIdentifier(p.name.text);
-            return F.createPropertyAssignment(key, p.objectAssignmentInitializer ? F.createAssignment(checked(l), visit(p.objectAssignmentInitializer) as ts.Expression) : checked(l));
+            return F.createPropertyAssignment(shorthandKey(T, p.name), p.objectAssignmentInitializer ? F.createAssignment(checked(l), visit(p.objectAssignmentInitializer) as ts.Expression) : checked(l));
           }
           if (T.isPropertyAssignment(p)) return F.updatePropertyAssignment(p, visit(p.name) as ts.PropertyName, rebuild(p.initializer));
           if (T.isSpreadAssignment(p)) return F.updateSpreadAssignment(p, rebuild(p.expression));
@@ -483,27 +483,6 @@ export function emitMachine(input: EmitInput): EmittedMachine {
       return visit(e) as ts.Expression;
     };
     return F.updateBinaryExpression(node, rebuild(node.left), node.operatorToken, visit(node.right) as ts.Expression);
-  }
-
-  /** The identifiers an assignment pattern writes (not those in its defaults or computed keys). */
-  function patternIdentifiers(pattern: ts.Expression): ts.Identifier[] {
-    const out: ts.Identifier[] = [];
-    const target = (e: ts.Expression): void => {
-      const x = skipParens(e);
-      if (T.isIdentifier(x)) out.push(x);
-      else if (T.isObjectLiteralExpression(x) || T.isArrayLiteralExpression(x)) out.push(...patternIdentifiers(x));
-      else if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) target(x.left);
-    };
-    if (T.isArrayLiteralExpression(pattern)) {
-      for (const el of pattern.elements) target(T.isSpreadElement(el) ? el.expression : el);
-    } else if (T.isObjectLiteralExpression(pattern)) {
-      for (const p of pattern.properties) {
-        if (T.isShorthandPropertyAssignment(p)) out.push(p.name);
-        else if (T.isPropertyAssignment(p)) target(p.initializer);
-        else if (T.isSpreadAssignment(p)) target(p.expression);
-      }
-    }
-    return out;
   }
 
   /** Synthesized assignment targets have no parent: find them by shape. */
@@ -1135,7 +1114,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
     // The body keeps its strictness wherever the resume function is placed (a class method's
     // resume sits outside the class; a function may be strict by its own directive) — said
     // again only where the file around it is not strict.
-    if (isStrict(T, fn, scopes) && !isStrict(T, fn.getSourceFile(), scopes)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
+    if (isStrictCode(T, fn, scopes.alwaysStrict) && !isStrictCode(T, fn.getSourceFile(), scopes.alwaysStrict)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
     if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
     resumeBody.push(...hoisted);
     if (usesFrame) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(fName, undefined, undefined, m("f"))], T.NodeFlags.Const)));

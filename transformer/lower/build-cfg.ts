@@ -16,10 +16,10 @@
  * Unsupported input throws `Unsupported` (the function is then left native and reported).
  */
 import type * as ts from "typescript";
-import { BindingKind, isStrictCode, type Binding, type Scope, type Scopes } from "../analyze/scopes";
+import { BindingKind, boundNames, isStrictCode, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { compoundToBinary, isAssignmentOperator } from "./operators";
-import { createExpressionLowering } from "./linearize-expression";
+import { createExpressionLowering, isAnonymousDefinition, namedDefinition } from "./linearize-expression";
 import { NameManager as NameManagerImpl, type NameManager } from "../emit/names";
 import {
   Completion,
@@ -593,14 +593,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   }
   /** Declarations whose bindings are machine locals (the scope they live in was exploded). */
   function isHoistedDeclarationList(list: ts.VariableDeclarationList): boolean {
-    for (const d of list.declarations) for (const id of bindingIdentifiers(d.name)) if (localOf(id) !== undefined) return true;
+    for (const d of list.declarations) for (const id of boundNames(T, d.name)) if (localOf(id) !== undefined) return true;
     return false;
-  }
-  function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
-    if (T.isIdentifier(name)) return [name];
-    const out: ts.Identifier[] = [];
-    for (const e of name.elements) if (T.isBindingElement(e)) out.push(...bindingIdentifiers(e.name));
-    return out;
   }
 
   /**
@@ -816,14 +810,10 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     branchTo(F.createStrictEquality(identifierFor(value), F.createVoidZero()), dflt.id, bind.id);
     mark(dflt);
     const lowered = lowerExpression(initializer);
-    const x = skipOuterExpressions(T, initializer);
-    const anonymous = T.isArrowFunction(x) || ((T.isFunctionExpression(x) || T.isClassExpression(x)) && x.name === undefined);
     // (An assignment target is named only when it is a bare identifier: `(f) = …` is not one.)
     const name = target.kind === "binding" ? target.name.text : target.kind === "reference" && T.isIdentifier(target.expr) ? target.expr.text : undefined;
-    const named = !anonymous ? lowered
-      : name !== undefined ? F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createStringLiteral(name), lowered)])), F.createStringLiteral(name))
-      : F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), lowered));
-    emitAssign(value, named);
+    const key = name === undefined ? undefined : ([F.createStringLiteral(name), F.createStringLiteral(name)] as const);
+    emitAssign(value, isAnonymousDefinition(T, initializer) ? namedDefinition(T, lowered, key) : lowered);
     goto(bind);
     mark(bind);
   }
@@ -1342,7 +1332,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   // parameter writes `arguments[i]` and back — for the parameters the call passed. Those live
   // in the arguments object; the others in `m.p.values` (see emit: Argument storage).
   // (An arrow has no arguments object of its own: its `arguments` is the enclosing function's.)
-  const aliasArguments = paramsSimple && !isStrict(T, fn, scopes) && !T.isArrowFunction(fn) && scopes.facts.get(fn)?.usesArguments === true;
+  const aliasArguments = paramsSimple && !isStrictCode(T, fn, scopes.alwaysStrict) && !T.isArrowFunction(fn) && scopes.facts.get(fn)?.usesArguments === true;
   declareScope(fn, true, () => {
     if (aliasArguments) {
       params.forEach((p, i) => {
@@ -1399,10 +1389,6 @@ function namesFromOutside(T: typeof ts, fn: ts.Node, scopes: Scopes): Set<string
 }
 
 /** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
-export function isStrict(tsApi: typeof ts, node: ts.Node, scopes: Scopes): boolean {
-  return isStrictCode(tsApi, node, scopes.alwaysStrict);
-}
-
 function shorten(text: string): string {
   const one = text.replace(/\s+/g, " ");
   return one.length > 40 ? `${one.slice(0, 37)}...` : one;

@@ -24,6 +24,31 @@ import type * as ts from "typescript";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { compoundToBinary } from "./operators";
 
+/** IsAnonymousFunctionDefinition: a function, arrow or class expression without a name. */
+export function isAnonymousDefinition(T: typeof ts, e: ts.Expression): boolean {
+  const x = skipOuterExpressions(T, e);
+  return T.isArrowFunction(x) || ((T.isFunctionExpression(x) || T.isClassExpression(x)) && x.name === undefined);
+}
+
+/**
+ * An anonymous definition placed in a temporary gets the name it would get where it stands
+ * (NamedEvaluation), not the temporary's: `({ [key]: f })[key]` names it after `key` (two
+ * nodes of the same key), `(0, f)` — no longer an anonymous definition — names it nothing.
+ */
+export function namedDefinition(T: typeof ts, value: ts.Expression, key: readonly [ts.Expression, ts.Expression] | undefined): ts.Expression {
+  const F = T.factory;
+  if (key === undefined) return F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), value));
+  return F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createComputedPropertyName(key[0]), value)])), key[1]);
+}
+
+/**
+ * The name of `{ x }` rebuilt as `{ x: … }`. A shorthand `__proto__` defines an own property;
+ * `__proto__: v` would set the prototype (PropertyDefinitionEvaluation): it gets a computed name.
+ */
+export function shorthandKey(T: typeof ts, name: ts.Identifier): ts.PropertyName {
+  return name.text === "__proto__" ? T.factory.createComputedPropertyName(T.factory.createStringLiteral("__proto__")) : T.factory.createIdentifier(name.text);
+}
+
 export interface ExpressionBuilder {
   tsApi: typeof ts;
   /** Suspends on `operand` (already lowered); returns the resume value (valid at the resume block's start). */
@@ -251,14 +276,8 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
   function spill(value: ts.Expression, what: string): ts.Identifier {
     return b.toTemp(unnamed(value), what);
   }
-  /** `(0, f)` is not an anonymous function definition: assigned, it keeps its name (none). */
   function unnamed(value: ts.Expression): ts.Expression {
-    return isAnonymousDefinition(value) ? F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), value)) : value;
-  }
-  /** IsAnonymousFunctionDefinition: a function, arrow or class expression without a name. */
-  function isAnonymousDefinition(e: ts.Expression): boolean {
-    const x = skipOuterExpressions(T, e);
-    return T.isArrowFunction(x) || ((T.isFunctionExpression(x) || T.isClassExpression(x)) && x.name === undefined);
+    return isAnonymousDefinition(T, value) ? namedDefinition(T, value, undefined) : value;
   }
   /** Can evaluating `e` later give another value (or effect) than evaluating it now? */
   function stable(e: ts.Expression, later: readonly ts.Node[]): boolean {
@@ -393,7 +412,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       const right = lower(e.right);
       // An anonymous function or class is named after an identifier target (NamedEvaluation),
       // not after the temporary: `$left = (x = v)`; a member target names nothing.
-      if (T.isIdentifier(target) && isAnonymousDefinition(right)) b.assignTemp(old, F.createAssignment(target, right));
+      if (T.isIdentifier(target) && isAnonymousDefinition(T, right)) b.assignTemp(old, F.createAssignment(target, right));
       else {
         b.assignTemp(old, unnamed(right));
         b.emitEffect(F.createAssignment(target, old));
@@ -556,7 +575,7 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
       if (T.isPropertyAssignment(p)) {
         const k = key(p.name);
         const value = lower(p.initializer);
-        if (isLast || stable(value, rest) || !isAnonymousDefinition(value)) return F.updatePropertyAssignment(p, k, keep(value, rest));
+        if (isLast || stable(value, rest) || !isAnonymousDefinition(T, value)) return F.updatePropertyAssignment(p, k, keep(value, rest));
         // An anonymous function or class is named after its key (NamedEvaluation; not by
         // `__proto__: v`): spilled as `({ [key]: value })[key]`, it gets the same name.
         const keyValue = (): ts.Expression | undefined => {
@@ -565,15 +584,12 @@ export function createExpressionLowering(b: ExpressionBuilder): (expr: ts.Expres
           return T.isNumericLiteral(k) ? F.createNumericLiteral(k.text) : undefined;
         };
         const [k1, k2] = [keyValue(), keyValue()];
-        const named = k1 && k2 ? F.createElementAccessExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createComputedPropertyName(k1), value)]), k2) : unnamed(value);
+        const named = k1 && k2 ? namedDefinition(T, value, [k1, k2]) : unnamed(value);
         return F.updatePropertyAssignment(p, k, b.toTemp(named, "operand"));
       }
       if (T.isShorthandPropertyAssignment(p)) {
         if (isLast) return p;
-        // A shorthand `__proto__` defines an own property; `__proto__: v` would set the prototype
-        // (PropertyDefinitionEvaluation), so the rebuilt property has a computed name.
-        const name = p.name.text === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral("__proto__")) : p.name;
-        return F.createPropertyAssignment(name, keep(p.name, rest));
+        return F.createPropertyAssignment(shorthandKey(T, p.name), keep(p.name, rest));
       }
       if (T.isSpreadAssignment(p)) {
         const src = lower(p.expression);
