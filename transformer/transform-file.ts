@@ -214,10 +214,25 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     if (T.isCaseClause(list) || T.isDefaultClause(list)) return scopes.scopeOf.get(list.parent);
     return scopes.scopeOf.get(list);
   }
-  /** Can code at the start of `list` see every outside binding `fn` refers to? */
+  /** Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) */
+  function everyBindingRead(fn: ts.FunctionLikeDeclaration, test: (b: Binding) => boolean): boolean {
+    let ok = true;
+    const walk = (n: ts.Node): void => {
+      if (!ok) return;
+      if (T.isIdentifier(n)) {
+        const b = scopes.refs.get(n);
+        if (b && !test(b)) ok = false;
+        return;
+      }
+      T.forEachChild(n, walk);
+    };
+    walk(fn);
+    return ok;
+  }
   /**
-   * `insideClass`: the resume will be defined inside that class (a static block), so the class's
-   * own scope (its expression name) and its `#private` names are visible too.
+   * Can code at the start of `list` see every outside binding `fn` refers to? `insideClass`: the
+   * resume will be defined inside that class (a static block), so the class's own scope (its
+   * expression name) and its `#private` names are visible too.
    */
   function canPlaceIn(fn: ts.FunctionLikeDeclaration, list: ts.Node, insideClass?: ts.ClassLikeDeclaration): boolean {
     const listScope = scopeOfList(list);
@@ -225,24 +240,13 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     if (!insideClass && scopes.facts.get(fn)?.usesPrivateNames) return false;
     const visible = new Set<Scope>();
     for (let s: Scope | undefined = listScope; s; s = s.parent) visible.add(s);
-    let ok = true;
-    const walk = (n: ts.Node): void => {
-      if (!ok) return;
-      if (T.isIdentifier(n)) {
-        const b = scopes.refs.get(n);
-        // A named function expression's own name is visible only inside it.
-        if (b && b.kind === BindingKind.SelfName && b.declarations[0] === fn.name) ok = false;
-        if (b && !isInside(b.scope.node, fn) && !visible.has(b.scope) && !(insideClass && b.scope.node === insideClass)) {
-          // A class's own name inside its body names the same class as its outer binding.
-          const ownClassName = b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
-          if (!ownClassName) ok = false;
-        }
-        return;
-      }
-      T.forEachChild(n, walk);
-    };
-    walk(fn);
-    return ok;
+    return everyBindingRead(fn, (b) => {
+      // A named function expression's own name is visible only inside it.
+      if (b.kind === BindingKind.SelfName && b.declarations[0] === fn.name) return false;
+      if (isInside(b.scope.node, fn) || visible.has(b.scope) || (insideClass && b.scope.node === insideClass)) return true;
+      // A class's own name inside its body names the same class as its outer binding.
+      return b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
+    });
   }
   /**
    * Can the resume function of `method`, nested in the compiled function around it, sit at the
@@ -252,18 +256,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
   function seesOnlyFromTop(method: ts.FunctionLikeDeclaration, isOuterLocal: (b: Binding) => boolean): boolean {
     let outer: ts.Node | undefined = method.parent;
     while (outer && !isAsyncFunction(T, outer)) outer = outer.parent;
-    let ok = true;
-    const walk = (n: ts.Node): void => {
-      if (!ok) return;
-      if (T.isIdentifier(n)) {
-        const b = scopes.refs.get(n);
-        if (b && !isInside(b.scope.node, method) && outer && isInside(b.scope.node, outer) && !isOuterLocal(b)) ok = false;
-        return;
-      }
-      T.forEachChild(n, walk);
-    };
-    walk(method);
-    return ok;
+    return everyBindingRead(method, (b) => isInside(b.scope.node, method) || outer === undefined || !isInside(b.scope.node, outer) || isOuterLocal(b));
   }
   /**
    * Why `fn` cannot get its resume function where it stands (undefined: it can, or compile()
