@@ -17,7 +17,7 @@
  */
 import type * as ts from "typescript";
 import { analyzeScopes, BindingKind, type Binding, type Scope, type Scopes } from "./analyze/scopes";
-import { NameManager } from "./emit/names";
+import { NameManager } from "./names";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import { isPrologueDirective } from "./typescript-version";

@@ -15,7 +15,7 @@ import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
 import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
 import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
-import type { NameManager } from "./emit/names";
+import type { NameManager } from "./names";
 
 export interface FunctionContext {
   tsApi: typeof ts;

@@ -36,7 +36,7 @@ import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-s
 import { Completion, LocalStorage, RegionKind, TerminatorKind, handlerEdge, successors, successorEdges, terminatorUses, type Block, type LocalId, type Terminator } from "../lower/cfg";
 import { Unsupported, type JumpRewrite, type LoweredFunction } from "../lower/build-cfg";
 import { shorthandKey } from "../lower/linearize-expression";
-import type { NameManager } from "./names";
+import type { NameManager } from "../names";
 import { compoundToBinary } from "../lower/operators";
 
 export interface MachineNames {

@@ -20,7 +20,7 @@ import { BindingKind, boundNames, isStrictCode, type Binding, type Scope, type S
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { compoundToBinary, isAssignmentOperator } from "./operators";
 import { createExpressionLowering, isAnonymousDefinition, namedDefinition } from "./linearize-expression";
-import { NameManager as NameManagerImpl, type NameManager } from "../emit/names";
+import { NameManager as NameManagerImpl, type NameManager } from "../names";
 import {
   Completion,
   LocalKind,
