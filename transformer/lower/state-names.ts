@@ -1,0 +1,37 @@
+/**
+ * Names of suspend states, for the state enum and for people reading traces and reports:
+ * `AwaitFetch_L12` — the awaited callee or property and the line of the `await`, `_2`, `_3`…
+ * when one line awaits the same name twice.
+ */
+import type * as ts from "typescript";
+import { skipOuterExpressions } from "../analyze/contains-await";
+
+export class StateNames {
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly T: typeof ts) {}
+
+  /** A fresh name for the state that awaits `awaited` on `line`. */
+  claim(awaited: ts.Expression, line: number): string {
+    const T = this.T;
+    let e = skipOuterExpressions(T, awaited);
+    if (T.isCallExpression(e) || T.isNewExpression(e)) e = skipOuterExpressions(T, e.expression);
+    let word = "";
+    if (T.isIdentifier(e) || T.isPrivateIdentifier(e)) word = e.text;
+    else if (T.isPropertyAccessExpression(e)) word = e.name.text;
+    else if (T.isElementAccessExpression(e) && T.isStringLiteralLike(e.argumentExpression)) word = e.argumentExpression.text;
+    else if (T.isAwaitExpression(e)) word = "Await";
+    word = word.replace(/[^A-Za-z0-9_$]/g, "");
+    const base = word ? `Await${word[0].toUpperCase()}${word.slice(1)}_L${line}` : `Await_L${line}`;
+    let name = base;
+    for (let i = 2; this.taken.has(name); i++) name = `${base}_${i}`;
+    this.taken.add(name);
+    return name;
+  }
+}
+
+/** Source text on one line, at most 40 characters (`…` where cut). */
+export function shortSource(text: string): string {
+  const one = text.replace(/\s+/g, " ");
+  return one.length > 40 ? `${one.slice(0, 37)}...` : one;
+}
