@@ -1,20 +1,24 @@
 /**
- * The recipe for one async function, like rustc's coroutine `run_pass`: one call per stage.
+ * The recipe for one async function, like rustc's coroutine `run_pass`: one call per stage,
+ * in `transformFunction` below.
  *
- *     checkSupported   → why the function must stay native, if it must
- *     buildCfg         → blocks, suspend points, locals (lower/build-cfg.ts)
- *     computeLiveness  → locals live across each suspend point (analyze/liveness.ts)
- *     computeStateLayout → frame offsets per state (layout/state-layout.ts)
- *     emitMachine      → state enum + resume function (emit/emit-machine.ts)
- *     emitWrapper      → the function that replaces the original and starts the machine
+ *     checkSupported      → why the function must stay native, if it must
+ *     buildCfg            → blocks, suspend points, locals (lower/build-cfg.ts)
+ *     computeLiveness     → locals live across each suspend point (analyze/liveness.ts)
+ *     layoutFrame         → frame offsets per state (layout/state-layout.ts)
+ *     emitMachine         → state enum + resume function (emit/emit-machine.ts)
+ *     emitWrapper         → the function that replaces the original and starts the machine
+ *
+ * `Unsupported` thrown by lowering or emitting leaves the function native, reported.
  */
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scopes } from "./analyze/scopes";
-import { computeLiveness, type FlowBlock } from "./analyze/liveness";
+import { computeLiveness, type FlowBlock, type Liveness } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
 import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
-import { emitMachine, type EmittedMachine } from "./emit/emit-machine";
+import { areSimple, parametersOf } from "./lower/parameters";
+import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
 import type { NameManager } from "./names";
 
 export interface FunctionContext {
@@ -102,37 +106,56 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const T = ctx.tsApi;
   const reason = checkSupported(T, fn, ctx.scopes);
   if (reason) return { kind: "skipped", node: fn, reason };
-  let lowered: LoweredFunction;
+  const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names));
+  if ("skipped" in lowered) return lowered.skipped;
+  const liveness = computeLiveness(toFlowGraph(lowered.cfg));
+  const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
+  const framed = framedParameters(T, fn, ctx);
+  const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
+  const name = functionName(T, fn);
+  const machineNames = claimMachineNames(name, ctx);
+  const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed));
+  if ("skipped" in machine) return machine.skipped;
+  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined);
+  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name };
+}
+
+/** Runs a stage; input it cannot compile (`Unsupported`) becomes a skipped result. */
+function leftNativeIfUnsupported<R extends object>(stage: () => R): R | { skipped: Extract<FunctionResult, { kind: "skipped" }> } {
   try {
-    // Blocks, suspend points and locals.
-    lowered = buildCfg(T, fn, ctx.scopes, ctx.names);
+    return stage();
   } catch (e) {
-    if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
+    if (e instanceof Unsupported) return { skipped: { kind: "skipped", node: e.node, reason: e.reason } };
     throw e;
   }
+}
+
+/**
+ * Where each kept local lives in the frame. Parameters passed in the frame keep the offsets
+ * they arrive at, when nothing conflicts.
+ */
+function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcross[], framed: ts.ParameterDeclaration[] | undefined, ctx: FunctionContext): StateLayout {
   const { cfg } = lowered;
-  // Which locals each await must keep.
-  const liveness = computeLiveness(toFlowGraph(cfg));
-  const liveAcross = cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
-  // Where each kept local lives in the frame.
   const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
-  // Parameters passed in the frame keep the offsets they arrive at, when nothing conflicts.
-  const framed = framedParameters(T, fn, ctx);
   const preferred = new Map<number, number>();
   framed?.forEach((p, i) => {
     const binding = ctx.scopes.decls.get(p.name as ts.Identifier);
     const local = binding && lowered.localOfBinding.get(binding);
     if (local !== undefined && cfg.locals[local].storage !== LocalStorage.Captured) preferred.set(local, i);
   });
-  const layout = computeStateLayout(liveAcross, captured, preferred);
-  const name = functionName(T, fn);
+  return computeStateLayout(liveAcross, captured, preferred);
+}
+
+/** `f$resume` and `f$State`, clash-free, from the function's readable name. */
+function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  const machineNames = { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
-  // The enum and the resume function.
-  let machine: EmittedMachine;
-  try {
-    machine = emitMachine({
-    tsApi: T,
+  return { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
+}
+
+/** The state enum and the resume function. */
+function emitMachineOf(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, lowered: LoweredFunction, liveness: Liveness, layout: StateLayout, machineNames: MachineNames, framed: ts.ParameterDeclaration[] | undefined): EmittedMachine {
+  return emitMachine({
+    tsApi: ctx.tsApi,
     fn,
     scopes: ctx.scopes,
     lowered,
@@ -141,16 +164,9 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
     names: ctx.names,
     machineNames,
     transformNested: ctx.transformNested,
-    isArrow: T.isArrowFunction(fn),
+    isArrow: ctx.tsApi.isArrowFunction(fn),
     paramsInFrame: framed?.length,
   });
-  } catch (e) {
-    if (e instanceof Unsupported) return { kind: "skipped", node: e.node, reason: e.reason };
-    throw e;
-  }
-  // The function that replaces the original.
-  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined);
-  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name };
 }
 
 /** The Cfg as the plain flow graph liveness works on. */
@@ -195,19 +211,9 @@ function inDerivedConstructor(T: typeof ts, fn: ts.FunctionLikeDeclaration): boo
   return n !== undefined && T.isConstructorDeclaration(n) && n.parent.heritageClauses?.some((h) => h.token === T.SyntaxKind.ExtendsKeyword) === true;
 }
 
-/** The parameters, without a TypeScript `this` parameter. */
-function parametersOf(T: typeof ts, fn: ts.FunctionLikeDeclaration): ts.ParameterDeclaration[] {
-  return fn.parameters.filter((p) => !(T.isIdentifier(p.name) && p.name.text === "this"));
-}
-
 /** Decorators on the method or on one of its parameters (TypeScript's legacy decorators read the parameters' types and positions). */
 function isDecorated(T: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
   return (T.canHaveDecorators(fn) && T.getDecorators(fn) !== undefined) || fn.parameters.some((p) => T.getDecorators(p) !== undefined);
-}
-
-/** Plain names only: no pattern, default or rest. */
-function areSimple(T: typeof ts, params: readonly ts.ParameterDeclaration[]): boolean {
-  return params.every((p) => T.isIdentifier(p.name) && !p.initializer && !p.dotDotDotToken);
 }
 
 /**

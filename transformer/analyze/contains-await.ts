@@ -32,7 +32,9 @@ function childContainsAwait(child: ts.Node): true | undefined {
 }
 
 /** Strips parentheses and type-only wrappers (`(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`). */
-export function skipOuterExpressions(tsApi: typeof ts, node: ts.Expression): ts.Expression {
+export function skipOuterExpressions(tsApi: typeof ts, node: ts.Expression): ts.Expression;
+export function skipOuterExpressions(tsApi: typeof ts, node: ts.Node): ts.Node;
+export function skipOuterExpressions(tsApi: typeof ts, node: ts.Node): ts.Node {
   let n = node;
   while (tsApi.isParenthesizedExpression(n) || tsApi.isAsExpression(n) || tsApi.isNonNullExpression(n) || tsApi.isTypeAssertionExpression(n) || tsApi.isSatisfiesExpression(n)) {
     n = n.expression;

@@ -27,35 +27,20 @@
  * Unsupported input throws `Unsupported` (the function is then left native and reported).
  */
 import type * as ts from "typescript";
-import type { Binding, Scopes } from "../analyze/scopes";
+import type { Scopes } from "../analyze/scopes";
 import { NameManager } from "../names";
-import { TerminatorKind, type Cfg, type LocalId } from "./cfg";
+import { TerminatorKind } from "./cfg";
 import { CfgBuilder } from "./cfg-builder";
 import { createLowerExpression } from "./expression-hooks";
 import { lowerReturn } from "./jumps";
-import type { JumpRewrite, Lowering } from "./lowering";
+import type { LoweredFunction } from "./lowered-function";
+import type { Lowering } from "./lowering";
 import { lowerParameters } from "./parameters";
 import { namesFromOutside } from "./scope-locals";
 import { lowerStatement } from "./statements";
 
 export { Unsupported } from "./unsupported";
-export type { JumpRewrite } from "./lowering";
-
-export interface LoweredFunction {
-  readonly cfg: Cfg;
-  /** The machine local each source binding of an exploded scope became. */
-  readonly localOfBinding: ReadonlyMap<Binding, LocalId>;
-  /** Synthesized identifiers that stand for temporaries. */
-  readonly tempOfIdentifier: ReadonlyMap<ts.Identifier, LocalId>;
-  /** Stand-in for the value the machine was resumed with (`v` of the resume function). */
-  readonly resumeValue: ts.Identifier;
-  /** Jumps inside kept statements that leave them. */
-  readonly jumpRewrites: ReadonlyMap<ts.Node, JumpRewrite>;
-  /** Function declarations hoisted to their scope's entry as assignments. */
-  readonly hoistedFunctions: ReadonlySet<ts.Node>;
-  /** Environment records: holder local → the locals stored in it. */
-  readonly envFields: ReadonlyMap<LocalId, LocalId[]>;
-}
+export type { JumpRewrite, LoweredFunction } from "./lowered-function";
 
 export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes, names: NameManager): LoweredFunction {
   const file = fn.getSourceFile();

@@ -12,6 +12,7 @@ import type * as ts from "typescript";
 import type { Binding, Scopes } from "../analyze/scopes";
 import { skipOuterExpressions } from "../analyze/contains-await";
 import type { NameManager } from "../names";
+import { localOf } from "./lowered-function";
 import { StateNames, shortSource } from "./state-names";
 import {
   LocalKind,
@@ -165,11 +166,9 @@ export class CfgBuilder {
   isAssignmentTargetOf(id: ts.Identifier, node: ts.Node): boolean {
     return this.T.isExpressionStatement(node) && this.T.isBinaryExpression(node.expression) && node.expression.operatorToken.kind === this.SK.EqualsToken && node.expression.left === id;
   }
+  /** The machine local an identifier stands for, if any. */
   localOf(id: ts.Identifier): LocalId | undefined {
-    const t = this.tempOfIdentifier.get(id);
-    if (t !== undefined) return t;
-    const b = this.scopes.refs.get(id) ?? this.scopes.decls.get(id);
-    return b ? this.localOfBinding.get(b) : undefined;
+    return localOf(this, this.scopes, id);
   }
 
   /**

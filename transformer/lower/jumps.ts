@@ -5,7 +5,8 @@
  */
 import type * as ts from "typescript";
 import { Completion, TerminatorKind, type BlockId, type Terminator } from "./cfg";
-import type { FinallyInfo, JumpRewrite, Lowering } from "./lowering";
+import type { JumpRewrite } from "./lowered-function";
+import type { FinallyInfo, Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
 import { Unsupported } from "./unsupported";
 

@@ -6,7 +6,8 @@ import type * as ts from "typescript";
 import { boundNames } from "../analyze/scopes";
 import { TerminatorKind, type BlockId, type LocalId } from "./cfg";
 import { emitJumpAssigns, lowerJump, lowerReturn, lowerReturnJump } from "./jumps";
-import type { JumpRewrite, Lowering } from "./lowering";
+import type { JumpRewrite } from "./lowered-function";
+import type { Lowering } from "./lowering";
 import { lowerVariableList } from "./patterns";
 import { Unsupported } from "./unsupported";
 

@@ -13,24 +13,7 @@ import type { Scopes } from "../analyze/scopes";
 import type { NameManager } from "../names";
 import type { CfgBuilder } from "./cfg-builder";
 import type { BlockId, JumpContinuation, LocalId } from "./cfg";
-
-/** How a jump inside a kept statement is rewritten. */
-export type JumpRewrite =
-  /** `return m.ret(value)` */
-  | { kind: "return"; value: ts.Expression | undefined }
-  /** assignments (completion locals), then continue at `target` */
-  | {
-      kind: "goto";
-      assigns: Array<[LocalId, ts.Expression | number]>;
-      target: BlockId;
-      /**
-       * The jump leaves a kept `try … finally`: that finally runs first and may throw, which must
-       * be dispatched from the block the jump started in — so the target is set only once the
-       * jump reaches the machine loop (`$g`, see emit). (Emit routes every jump out of a kept
-       * statement that way; this records why it must.)
-       */
-      throughKeptFinally?: boolean;
-    };
+import type { JumpRewrite } from "./lowered-function";
 
 /** What a `break`, `continue` or `return` lowered at this point can reach, innermost last. */
 export type JumpScope =
