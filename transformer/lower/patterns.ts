@@ -6,7 +6,7 @@
 import type * as ts from "typescript";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { RegionKind, TerminatorKind, type LocalId } from "./cfg";
-import { isAnonymousDefinition, namedDefinition } from "./linearize-expression";
+import { isAnonymousDefinition, namedDefinition } from "./expression/named-evaluation";
 import type { Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
 import { Unsupported } from "./unsupported";

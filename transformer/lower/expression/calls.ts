@@ -1,0 +1,194 @@
+/**
+ * Calls, `new`, tagged templates and optional chains with awaits: the callee and `this` are
+ * read before the arguments (`o.m(await x)` calls the method read first, with `this = o`), a
+ * non-callable callee is reported with the source text as native does, and a `?.` that finds
+ * null or undefined skips the rest of its chain, awaits included.
+ */
+import type * as ts from "typescript";
+import { skipOuterExpressions } from "../../analyze/contains-await";
+import type { ExpressionLowering } from "./builder";
+import { sequence, sequenceElements, spill, stable } from "./operands";
+
+export function isOptionalChain(cx: ExpressionLowering, e: ts.Expression): e is ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression {
+  const { T } = cx;
+  return (T.isPropertyAccessExpression(e) || T.isElementAccessExpression(e) || T.isCallExpression(e)) && (e.flags & T.NodeFlags.OptionalChain) !== 0;
+}
+
+/**
+ * [source]  a?.b.m(await x)
+ * [lowered] $chain = void 0; $chain_1 = a; branch $chain_1 == null ? done : rest;
+ *           rest: $this = $chain_1.b; $callee = $this.m; .suspend x;
+ *                 $chain = $am.call($callee, $this, "a.b.m", $resume);  done: $chain
+ * Each `?.` up to the last link that awaits becomes a branch: one that finds null or undefined
+ * ends the whole chain with undefined, so nothing after it — awaits included — runs. The links
+ * after the last await are rebuilt as a chain of their own on the value reached (`$v?.m()`
+ * keeps its `?.` and its receiver).
+ *
+ * `as`: "value" reads the chain; "delete" deletes its last reference (true when it
+ * short-circuits); "callee" splits it into the function and `this` a call uses (`(a?.m)(…)`
+ * is a call of `a.m` with `this = a`, or of undefined).
+ */
+export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete"): ts.Expression;
+export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "callee"): { fn: ts.Expression; thisArg: ts.Expression };
+export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete" | "callee"): ts.Expression | { fn: ts.Expression; thisArg: ts.Expression } {
+  const { T, F, b } = cx;
+  type Link = ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression;
+  const links: Link[] = [];
+  let base: ts.Expression = e;
+  for (;;) {
+    if (isOptionalChain(cx, base)) {
+      links.unshift(base);
+      base = base.expression;
+    } else if (T.isNonNullExpression(base) && base.flags & T.NodeFlags.OptionalChain) base = base.expression;
+    else break;
+  }
+  const linkAwaits = (n: Link): boolean => (T.isPropertyAccessExpression(n) ? false : T.isElementAccessExpression(n) ? cx.has(n.argumentExpression) : n.arguments.some(cx.has));
+  // Links up to `split` are taken apart; those after it are rebuilt as they are.
+  let split = as === "callee" ? links.length - 1 : -1;
+  links.forEach((n, i) => {
+    if (linkAwaits(n)) split = Math.max(split, i);
+  });
+  const needsThis = (i: number): boolean => (i + 1 <= split && T.isCallExpression(links[i + 1])) || (i === split && as === "callee");
+  // What a short-circuit gives: created at the first branch, assigned at the end.
+  let results: ts.Identifier[] | undefined;
+  const joins: Array<() => void> = [];
+  let cur: ts.Expression;
+  let thisArg: ts.Expression = F.createVoidZero();
+  let held: ts.Identifier | undefined; // `cur` when it is already in a temporary
+  if (split >= 0 && T.isCallExpression(links[0])) {
+    // `o.m?.(…)` calls with `this = o`; `super.m?.(…)` with the current `this`.
+    ({ fn: cur, thisArg } = calleeAndThis(cx, base, []));
+  } else cur = cx.lower(base);
+  for (let i = 0; i <= split; i++) {
+    const n = links[i];
+    if (n.questionDotToken) {
+      held = cur === held && held ? held : b.toTemp(cur, "chain");
+      results ??= as === "callee" ? [b.toTemp(F.createVoidZero(), "callee"), b.toTemp(F.createVoidZero(), "this")] : [b.toTemp(as === "delete" ? F.createTrue() : F.createVoidZero(), "chain")];
+      const br = b.branch(F.createEquality(held, F.createNull()));
+      br.whenTrue(); // null or undefined: the chain ends here (the results hold what it gives)
+      br.whenFalse();
+      joins.push(() => br.join());
+      cur = held;
+    }
+    if (T.isPropertyAccessExpression(n)) {
+      if (needsThis(i)) cur = thisArg = cur === held ? cur : b.toTemp(cur, "this");
+      cur = F.createPropertyAccessExpression(cur, n.name);
+    } else if (T.isElementAccessExpression(n)) {
+      if (needsThis(i) || cx.has(n.argumentExpression)) cur = thisArg = cur === held ? cur : b.toTemp(cur, "this");
+      cur = F.createElementAccessExpression(cur, cx.lower(n.argumentExpression));
+    } else {
+      const fn = n.arguments.some(cx.has) && cur !== held ? b.toTemp(cur, "callee") : cur;
+      const args = sequenceElements(cx, n.arguments);
+      cur = F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, n.expression)), ...args]);
+      thisArg = F.createVoidZero();
+    }
+  }
+  // The rest of the chain, unchanged: a chain again from its first `?.` on.
+  let inChain = false;
+  for (const n of links.slice(split + 1)) {
+    inChain ||= n.questionDotToken !== undefined;
+    if (T.isPropertyAccessExpression(n)) cur = inChain ? F.createPropertyAccessChain(cur, n.questionDotToken, n.name) : F.createPropertyAccessExpression(cur, n.name);
+    else if (T.isElementAccessExpression(n)) cur = inChain ? F.createElementAccessChain(cur, n.questionDotToken, n.argumentExpression) : F.createElementAccessExpression(cur, n.argumentExpression);
+    else cur = inChain ? F.createCallChain(cur, n.questionDotToken, n.typeArguments, n.arguments) : F.createCallExpression(cur, n.typeArguments, n.arguments);
+  }
+  if (as === "callee") {
+    if (!results) return { fn: cur, thisArg };
+    b.assignTemp(results[0], cur);
+    b.assignTemp(results[1], thisArg);
+  } else {
+    const value = as === "delete" ? F.createDeleteExpression(cur) : cur;
+    if (!results) return value;
+    b.assignTemp(results[0], value);
+  }
+  for (let i = joins.length - 1; i >= 0; i--) joins[i]();
+  return as === "callee" ? { fn: results[0], thisArg: results[1] } : results[0];
+}
+// ---------------------------------------------------------------- calls
+
+/** Callee value and `this`, evaluated now (before any argument), as native does. */
+export function calleeAndThis(cx: ExpressionLowering, callee: ts.Expression, later: readonly ts.Node[]): { fn: ts.Expression; thisArg: ts.Expression } {
+  const { T, F, SK, b } = cx;
+  const c = skipOuterExpressions(T, callee);
+  if (isOptionalChain(cx, c)) return lowerOptionalChain(cx, c, "callee");
+  if (T.isPropertyAccessExpression(c) || T.isElementAccessExpression(c)) {
+    if (c.expression.kind === SK.SuperKeyword) {
+      const key = T.isElementAccessExpression(c) ? b.toTemp(cx.lower(c.argumentExpression), "key") : undefined;
+      const fn = b.toTemp(key ? F.createElementAccessExpression(c.expression, key) : c, "callee");
+      return { fn, thisArg: F.createThis() };
+    }
+    const receiver = spill(cx, cx.lower(c.expression), "receiver");
+    const member = T.isPropertyAccessExpression(c) ? F.createPropertyAccessExpression(receiver, c.name) : F.createElementAccessExpression(receiver, cx.lower(c.argumentExpression));
+    return { fn: b.toTemp(member, "callee"), thisArg: receiver };
+  }
+  const fn = cx.lower(callee);
+  return { fn: stable(cx, fn, later) ? fn : spill(cx, fn, "callee"), thisArg: F.createVoidZero() };
+}
+
+export function lowerCall(cx: ExpressionLowering, e: ts.CallExpression): ts.Expression {
+  const { T, F, SK, b } = cx;
+  if (e.expression.kind === SK.SuperKeyword) b.unsupported(e, "`await` in the arguments of `super(…)` is not supported");
+  if (T.isIdentifier(e.expression) && e.expression.text === "eval") b.unsupported(e, "direct `eval`");
+  const { fn, thisArg } = calleeAndThis(cx, e.expression, e.arguments);
+  const args = sequenceElements(cx, e.arguments);
+  return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.expression)), ...args]);
+}
+/** A callee with an await inside keeps its member form, so `this` is still its object. */
+export function lowerCallee(cx: ExpressionLowering, callee: ts.Expression): ts.Expression {
+  const { T, F } = cx;
+  const c = skipOuterExpressions(T, callee);
+  if (T.isPropertyAccessExpression(c)) return F.updatePropertyAccessExpression(c, cx.lower(c.expression), c.name);
+  if (T.isElementAccessExpression(c)) {
+    const [obj, key] = sequence(cx, [c.expression, c.argumentExpression]);
+    return F.updateElementAccessExpression(c, obj, key);
+  }
+  return cx.lower(callee);
+}
+
+export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expression {
+  const { F, b } = cx;
+  const args = e.arguments ?? F.createNodeArray<ts.Expression>();
+  const ctor = cx.lower(e.expression);
+  const target = stable(cx, ctor, args) ? ctor : spill(cx, ctor, "constructor");
+  return F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]);
+}
+
+/**
+ * [source]  tag`a${await x}b`
+ * [lowered] $callee = tag; .suspend x; $am.call($callee, undefined, "tag", $am.strings`a${0}b`, $awaited)
+ * The strings object comes from a tagged template of its own at the same place in the output,
+ * so it is one object per site, frozen, with `raw` — as native.
+ */
+export function lowerTaggedTemplate(cx: ExpressionLowering, e: ts.TaggedTemplateExpression): ts.Expression {
+  const { T, F, b } = cx;
+  const template = e.template;
+  const subs = T.isNoSubstitutionTemplateLiteral(template) ? [] : template.templateSpans.map((s) => s.expression);
+  // A tag that is an optional chain (`(o?.f)\`…\``) is split into function and `this` too.
+  if (!subs.some(cx.has) && !isOptionalChain(cx, skipOuterExpressions(T, e.tag))) {
+    return F.updateTaggedTemplateExpression(e, lowerCallee(cx, e.tag), e.typeArguments, template);
+  }
+  const { fn, thisArg } = calleeAndThis(cx, e.tag, subs);
+  const strings = F.createTaggedTemplateExpression(
+    b.runtime("strings"),
+    undefined,
+    T.isNoSubstitutionTemplateLiteral(template)
+      ? F.createNoSubstitutionTemplateLiteral(template.text, template.rawText)
+      : F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
+  );
+  return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.tag)), strings, ...sequence(cx, subs)]);
+}
+/** What V8 prints for a callee that is not a function (`o.m is not a function`). */
+export function calleeText(cx: ExpressionLowering, callee: ts.Expression): string {
+  const { T, SK } = cx;
+  const c = skipOuterExpressions(T, callee);
+  const simple = (n: ts.Expression): string | undefined => {
+    if (T.isIdentifier(n)) return n.text;
+    if (n.kind === SK.ThisKeyword) return "this";
+    if (n.kind === SK.SuperKeyword) return "super";
+    if (T.isPropertyAccessExpression(n)) {
+      const base = simple(n.expression);
+      return base === undefined ? undefined : `${base}.${n.name.text}`;
+    }
+    return undefined;
+  };
+  return simple(c) ?? (T.isPropertyAccessExpression(c) ? `(intermediate value).${c.name.text}` : "(intermediate value)");
+}

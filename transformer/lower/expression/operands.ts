@@ -1,0 +1,130 @@
+/**
+ * The spilling rule: of a node's operands, those evaluated before the last one that awaits are
+ * kept in temporaries across the suspension — unless their value cannot change meanwhile
+ * (`stable`: a literal, `this`, a register local nothing later writes, a class whose definition
+ * runs no code).
+ */
+import type * as ts from "typescript";
+import { skipOuterExpressions } from "../../analyze/contains-await";
+import type { ExpressionLowering } from "./builder";
+import { isAnonymousDefinition, namedDefinition } from "./named-evaluation";
+
+/** Lowers operands evaluated in order; those before the last await are spilled. */
+export function sequence(cx: ExpressionLowering, operands: readonly ts.Expression[]): ts.Expression[] {
+  let last = -1;
+  operands.forEach((o, i) => {
+    if (cx.has(o)) last = i;
+  });
+  return operands.map((o, i) => {
+    if (i > last) return o;
+    const lowered = cx.lower(o);
+    if (i === last) return lowered;
+    return stable(cx, lowered, operands.slice(i + 1, last + 1)) ? lowered : spill(cx, lowered, "operand");
+  });
+}
+
+/**
+ * Elements of an array literal or call arguments: a spread before an await is copied out then,
+ * and spread again through `$am.spilled` (not iterated a second time).
+ */
+export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.Expression[]): ts.Expression[] {
+  const { T, F, b } = cx;
+  let last = -1;
+  elements.forEach((o, i) => {
+    if (cx.has(o)) last = i;
+  });
+  return elements.map((el, i) => {
+    if (i > last) return el;
+    if (T.isSpreadElement(el)) {
+      const inner = cx.lower(el.expression);
+      if (i === last) return F.updateSpreadElement(el, inner);
+      const values = b.toTemp(F.createArrayLiteralExpression([F.createSpreadElement(inner)]), "spread");
+      return F.updateSpreadElement(el, F.createCallExpression(b.runtime("spilled"), undefined, [values]));
+    }
+    if (T.isOmittedExpression(el)) return el;
+    const lowered = cx.lower(el);
+    if (i === last) return lowered;
+    return stable(cx, lowered, elements.slice(i + 1, last + 1)) ? lowered : spill(cx, lowered, "operand");
+  });
+}
+
+/**
+ * `b.toTemp` for a value that may be an anonymous function or class: assigned to the temporary
+ * as it is, it would take the temporary's name (NamedEvaluation).
+ */
+export function spill(cx: ExpressionLowering, value: ts.Expression, what: string): ts.Identifier {
+  const { b } = cx;
+  return b.toTemp(unnamed(cx, value), what);
+}
+export function unnamed(cx: ExpressionLowering, value: ts.Expression): ts.Expression {
+  const { T } = cx;
+  return isAnonymousDefinition(T, value) ? namedDefinition(T, value, undefined) : value;
+}
+/** Can evaluating `e` later give another value (or effect) than evaluating it now? */
+export function stable(cx: ExpressionLowering, e: ts.Expression, later: readonly ts.Node[]): boolean {
+  const { T, SK, b } = cx;
+  const x = skipOuterExpressions(T, e);
+  if (T.isLiteralExpression(x) || T.isNoSubstitutionTemplateLiteral(x)) return !T.isRegularExpressionLiteral(x);
+  switch (x.kind) {
+    case SK.TrueKeyword:
+    case SK.FalseKeyword:
+    case SK.NullKeyword:
+    case SK.ThisKeyword:
+    case SK.SuperKeyword: // `super[k]` looks its base up after the key (MakeSuperPropertyReference)
+    case SK.PrivateIdentifier: // `#x in o`: a name, not a value (it cannot be held in a temporary)
+      return true;
+  }
+  if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(cx, n, x));
+  if (T.isArrowFunction(x) || T.isFunctionExpression(x)) return true;
+  if (T.isClassExpression(x)) return !definitionRunsCode(cx, x);
+  return false;
+}
+/**
+ * Does ClassDefinitionEvaluation run code of the program: a heritage expression, decorators,
+ * computed keys, static initializers or blocks? If not, the class is a fresh object built
+ * the same now or later.
+ */
+export function definitionRunsCode(cx: ExpressionLowering, c: ts.ClassExpression): boolean {
+  const { T, SK } = cx;
+  const isStatic = (m: ts.ClassElement): boolean => T.canHaveModifiers(m) && (T.getModifiers(m) ?? []).some((mod) => mod.kind === SK.StaticKeyword);
+  let decorated = false;
+  const findDecorator = (n: ts.Node): void => {
+    if (T.isDecorator(n)) decorated = true;
+    else if (!decorated && !T.isBlock(n) && !T.isExpression(n)) T.forEachChild(n, findDecorator);
+  };
+  T.forEachChild(c, findDecorator);
+  return (
+    decorated ||
+    c.heritageClauses?.some((h) => h.token === SK.ExtendsKeyword) === true ||
+    c.members.some((m) => (m.name !== undefined && T.isComputedPropertyName(m.name)) || T.isClassStaticBlockDeclaration(m) || (T.isPropertyDeclaration(m) && m.initializer !== undefined && isStatic(m)))
+  );
+}
+/** A string or number literal: converting it (ToString, ToPropertyKey) runs no code. */
+export function isPrimitiveLiteral(cx: ExpressionLowering, e: ts.Expression): boolean {
+  const { T } = cx;
+  const x = skipOuterExpressions(T, e);
+  return T.isStringLiteral(x) || T.isNumericLiteral(x) || T.isNoSubstitutionTemplateLiteral(x);
+}
+export function writes(cx: ExpressionLowering, node: ts.Node, id: ts.Identifier): boolean {
+  const { T, SK, b } = cx;
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (T.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
+      const target = skipOuterExpressions(T, n.left);
+      if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
+      if (T.isObjectLiteralExpression(target) || T.isArrayLiteralExpression(target)) found = true;
+    }
+    if ((T.isPrefixUnaryExpression(n) || T.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
+      const target = skipOuterExpressions(T, n.operand);
+      if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
+    }
+    T.forEachChild(n, walk);
+  };
+  walk(node);
+  return found;
+}
+
+export function spillAlways(cx: ExpressionLowering, e: ts.Expression, later: ts.Node, what: string): ts.Expression {
+  return stable(cx, e, [later]) ? e : spill(cx, e, what);
+}
