@@ -1,0 +1,29 @@
+/**
+ * Questions about a file answered from its syntax alone: the names a pattern declares, and
+ * whether code is strict.
+ */
+import type * as ts from "typescript";
+
+/** The names a binding name or pattern declares (BoundNames). */
+export function boundNames(T: typeof ts, name: ts.BindingName): ts.Identifier[] {
+  if (T.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (T.isBindingElement(e) ? boundNames(T, e.name) : []));
+}
+
+/** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
+export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: boolean): boolean {
+  const T = tsApi;
+  if (alwaysStrict) return true;
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (T.isClassLike(n)) return true;
+    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    if (statements) {
+      for (const s of statements) {
+        if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
+        if (s.expression.text === "use strict") return true;
+      }
+    }
+    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
+  }
+  return false;
+}
