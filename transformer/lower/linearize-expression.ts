@@ -27,7 +27,7 @@ import type { ExpressionBuilder, ExpressionLowering } from "./expression/builder
 import { isOptionalChain, lowerCall, lowerNew, lowerOptionalChain, lowerTaggedTemplate } from "./expression/calls";
 import { lowerJsx } from "./expression/jsx";
 import { lowerClass, lowerObjectLiteral } from "./expression/literals";
-import { isPrimitiveLiteral, sequence, sequenceElements, unnamed } from "./expression/operands";
+import { isPrimitiveLiteral, lastAwaiting, sequence, sequenceElements, unnamed } from "./expression/operands";
 
 export type { ExpressionBuilder } from "./expression/builder";
 export { isAnonymousDefinition, namedDefinition, shorthandKey } from "./expression/named-evaluation";
@@ -83,10 +83,7 @@ function lowerExpression(cx: ExpressionLowering, expr: ts.Expression): ts.Expres
     // Each substitution goes through ToString as soon as it is evaluated (TemplateLiteral
     // evaluation): one before an await is spilled as its string (a Symbol throws there).
     const subs = e.templateSpans.map((s) => s.expression);
-    let last = -1;
-    subs.forEach((s, i) => {
-      if (cx.has(s)) last = i;
-    });
+    const last = lastAwaiting(cx, subs);
     const spans = subs.map((s, i) => {
       if (i >= last) return i === last ? cx.lower(s) : s;
       const v = cx.lower(s);

@@ -3,7 +3,7 @@
  */
 import type * as ts from "typescript";
 import type { ExpressionLowering } from "./builder";
-import { isPrimitiveLiteral, sequence } from "./operands";
+import { isPrimitiveLiteral, lastAwaiting, sequence } from "./operands";
 
 /**
  * [source]  <Card title={t} note={await n}>{a}<i/>{await b}</Card>
@@ -28,10 +28,7 @@ export function lowerJsx(cx: ExpressionLowering, e: ts.JsxElement | ts.JsxSelfCl
   });
   const children = T.isJsxSelfClosingElement(e) ? [] : e.children;
   const childIndex = children.map((c) => (T.isJsxText(c) ? -1 : T.isJsxExpression(c) ? (c.expression ? operands.push(c.expression) - 1 : -1) : operands.push(c) - 1));
-  let last = -1;
-  operands.forEach((o, i) => {
-    if (cx.has(o)) last = i;
-  });
+  const last = lastAwaiting(cx, operands);
   if (keyIndex >= 0 && keyIndex <= last) b.unsupported(e, "an `await` in a JSX element at or after its `key` attribute is not supported yet (the automatic JSX runtime evaluates `key` last)");
   const values = sequence(cx, operands);
   /** A value where JSX wants an element or `{…}`: an element stays, anything else is wrapped. */

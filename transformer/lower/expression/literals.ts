@@ -6,16 +6,13 @@
 import type * as ts from "typescript";
 import type { ExpressionLowering } from "./builder";
 import { isAnonymousDefinition, namedDefinition, shorthandKey } from "./named-evaluation";
-import { isPrimitiveLiteral, spill, stable, unnamed } from "./operands";
+import { isPrimitiveLiteral, lastAwaiting, spill, stable, unnamed } from "./operands";
 
 export function lowerObjectLiteral(cx: ExpressionLowering, e: ts.ObjectLiteralExpression): ts.Expression {
   const { T, F, b } = cx;
   // The operands are property values, computed keys and spread sources, in order.
   const props = e.properties;
-  let last = -1;
-  props.forEach((p, i) => {
-    if (cx.has(p)) last = i;
-  });
+  const last = lastAwaiting(cx, props);
   const out = props.map((p, i): ts.ObjectLiteralElementLike => {
     if (i > last) return p;
     const isLast = i === last;
@@ -73,10 +70,7 @@ export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Ex
   const heritage = e.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword);
   const operands: ts.Node[] = [...(heritage ? heritage.types.map((t) => t.expression) : []), ...e.members.map((m) => (m.name && T.isComputedPropertyName(m.name) ? m.name.expression : undefined)).filter((x): x is ts.Expression => x !== undefined)];
   for (const m of e.members) if (cx.has(m) && !(m.name && T.isComputedPropertyName(m.name) && cx.has(m.name))) b.unsupported(m, "`await` inside a class member is not allowed here");
-  let last = -1;
-  operands.forEach((o, i) => {
-    if (cx.has(o)) last = i;
-  });
+  const last = lastAwaiting(cx, operands);
   // The heritage and keys run inside the class's scope, where its own name is in its dead zone
   // (ClassDefinitionEvaluation); those evaluated before an await move out of it. (A class
   // declaration, lowered to a synthesized expression, has its keys' reads of the name mapped to

@@ -9,12 +9,15 @@ import { skipOuterExpressions } from "../../analyze/contains-await";
 import type { ExpressionLowering } from "./builder";
 import { isAnonymousDefinition, namedDefinition } from "./named-evaluation";
 
+/** Index of the last of `nodes` that holds an await, -1 if none: those before it are evaluated first and may be spilled. */
+export function lastAwaiting(cx: ExpressionLowering, nodes: readonly ts.Node[]): number {
+  for (let i = nodes.length - 1; i >= 0; i--) if (cx.has(nodes[i])) return i;
+  return -1;
+}
+
 /** Lowers operands evaluated in order; those before the last await are spilled. */
 export function sequence(cx: ExpressionLowering, operands: readonly ts.Expression[]): ts.Expression[] {
-  let last = -1;
-  operands.forEach((o, i) => {
-    if (cx.has(o)) last = i;
-  });
+  const last = lastAwaiting(cx, operands);
   return operands.map((o, i) => {
     if (i > last) return o;
     const lowered = cx.lower(o);
@@ -29,10 +32,7 @@ export function sequence(cx: ExpressionLowering, operands: readonly ts.Expressio
  */
 export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.Expression[]): ts.Expression[] {
   const { T, F, b } = cx;
-  let last = -1;
-  elements.forEach((o, i) => {
-    if (cx.has(o)) last = i;
-  });
+  const last = lastAwaiting(cx, elements);
   return elements.map((el, i) => {
     if (i > last) return el;
     if (T.isSpreadElement(el)) {
