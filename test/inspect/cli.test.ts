@@ -181,7 +181,8 @@ describe("async-machine build", () => {
     fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { plugins: [{ transform: "async-machine/plugin" }] } }));
     const r = cli(["build"], project);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/async-machine build: async-machine needs TypeScript 6\.x, but found 7\.0\.0: TypeScript 7 has no emit-transformer API/);
+    expect(r.stderr).toMatch(/async-machine build: async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/);
+    expect(r.stderr).toMatch(/Found TypeScript 7\.0\.0\..*\(found at .*typescript[\\/]package\.json\)/);
   });
 
   test("refuses a tsconfig without the plugin, and a missing tsconfig", () => {
