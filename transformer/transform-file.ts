@@ -21,8 +21,8 @@ import { NameManager } from "./emit/names";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import { isPrologueDirective } from "./typescript-version";
-import { buildMachineReport } from "./inspect/machine-report";
-import { buildMachineInfo, machineInfoLiteral } from "./inspect/machine-info";
+import { describeMachine, type MachineDescription } from "./emit/machine-description";
+import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 
 export interface FileTransformOptions {
   runtime: RuntimeMode;
@@ -65,6 +65,12 @@ export interface FilePlan {
 export interface CompiledMachineInfo {
   result: Extract<FunctionResult, { kind: "compiled" }>;
   node: ts.FunctionLikeDeclaration;
+}
+
+/** The description of a compiled machine (emit/machine-description.ts): what its MachineInfo and `inspect` are made from. */
+export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { result, node }: CompiledMachineInfo): MachineDescription {
+  const parts = { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveAcross: result.liveAcross, stateNames: result.machine.stateNames };
+  return describeMachine(tsApi, sourceFile, node, parts);
 }
 
 export function isAsyncFunction(tsApi: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
@@ -368,7 +374,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
 function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan): void {
   const F = T.factory;
   const file = fileName.replace(/\\/g, "/");
-  const reports = plan.machines.map((m) => ({ m, report: buildMachineReport(T, sourceFile, m, false) }));
+  const reports = plan.machines.map((m) => ({ m, report: describeCompiled(T, sourceFile, m) }));
   const count = new Map<string, number>();
   for (const { report } of reports) count.set(report.name, (count.get(report.name) ?? 0) + 1);
   for (const { m, report } of reports) {
