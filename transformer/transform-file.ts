@@ -20,7 +20,7 @@ import { analyzeScopes, BindingKind, type Binding, type Scope, type Scopes } fro
 import { NameManager } from "./emit/names";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 import type { RuntimeMode, SkippedFunction } from "./api";
-import { isPrologueDirective } from "./typescript-version";
+import { isAsyncFunction, isPrologueDirective } from "./syntax";
 import { describeMachine, type MachineDescription } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 
@@ -71,12 +71,6 @@ export interface CompiledMachineInfo {
 export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { result, node }: CompiledMachineInfo): MachineDescription {
   const parts = { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveAcross: result.liveAcross, stateNames: result.machine.stateNames };
   return describeMachine(tsApi, sourceFile, node, parts);
-}
-
-export function isAsyncFunction(tsApi: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
-  const T = tsApi;
-  if (!(T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isMethodDeclaration(node))) return false;
-  return !!node.body && !!node.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */

@@ -9,7 +9,8 @@ import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
 import { inlineRuntime } from "./emit/inline-runtime";
-import { assertSupportedTypeScript, isPrologueDirective } from "./typescript-version";
+import { assertSupportedTypeScript } from "./typescript-version";
+import { isPrologueDirective } from "./syntax";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
   assertSupportedTypeScript(ts);

@@ -4,7 +4,6 @@
  * native port) has no emit-transformer API and silently skips tsconfig plugins, which would ship
  * native async code unannounced.
  */
-import type * as ts from "typescript";
 
 /** The part of the TypeScript module the version check reads (`async-machine build` passes the package.json's `version`). */
 export interface TypeScriptVersionInfo {
@@ -43,9 +42,4 @@ export function checkTypeScriptVersion(tsApi: TypeScriptVersionInfo | undefined 
 export function assertSupportedTypeScript(tsApi: TypeScriptVersionInfo | undefined | null): void {
   const problem = checkTypeScriptVersion(tsApi);
   if (problem) throw new Error(problem);
-}
-
-/** `"use strict";` and other directives at the top of a file or function body. */
-export function isPrologueDirective(tsApi: typeof ts, node: ts.Node): boolean {
-  return tsApi.isExpressionStatement(node) && tsApi.isStringLiteral(node.expression);
 }
