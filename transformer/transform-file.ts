@@ -128,7 +128,7 @@ function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: st
 export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string, specifier: string): ts.Statement[] {
   const F = tsApi.factory;
   if (mode === "import") {
-    return [F.createImportDeclaration(undefined, F.createImportClause(false, undefined, F.createNamespaceImport(F.createIdentifier(name))), F.createStringLiteral(specifier))];
+    return [F.createImportDeclaration(undefined, F.createImportClause(/*isTypeOnly*/ false, undefined, F.createNamespaceImport(F.createIdentifier(name))), F.createStringLiteral(specifier))];
   }
   if (mode === "require") {
     return [

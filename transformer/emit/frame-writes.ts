@@ -18,7 +18,8 @@ import { localOf } from "./local-access";
  */
 export function collectWrites(cx: EmitContext, node: ts.Node, isTarget: boolean, out: Set<LocalId>): void {
   const { T, SK } = cx;
-  const walk = (n: ts.Node, target: boolean): void => collectWrites(cx, n, target, out);
+  const asTarget = (n: ts.Node): void => collectWrites(cx, n, /*isTarget*/ true, out);
+  const asValue = (n: ts.Node): void => collectWrites(cx, n, /*isTarget*/ false, out);
   if (T.isIdentifier(node)) {
     if (isTarget) {
       const local = localOf(cx, node);
@@ -27,60 +28,60 @@ export function collectWrites(cx: EmitContext, node: ts.Node, isTarget: boolean,
     return;
   }
   if (T.isParenthesizedExpression(node) || T.isNonNullExpression(node) || T.isAsExpression(node) || T.isSatisfiesExpression(node) || T.isTypeAssertionExpression(node)) {
-    walk(node.expression, isTarget);
+    collectWrites(cx, node.expression, isTarget, out);
     return;
   }
   if (T.isBinaryExpression(node) && node.operatorToken.kind >= SK.FirstAssignment && node.operatorToken.kind <= SK.LastAssignment) {
-    walk(node.left, true);
-    walk(node.right, false);
+    asTarget(node.left);
+    asValue(node.right);
     return;
   }
   if ((T.isPrefixUnaryExpression(node) || T.isPostfixUnaryExpression(node)) && (node.operator === SK.PlusPlusToken || node.operator === SK.MinusMinusToken)) {
-    walk(node.operand, true);
+    asTarget(node.operand);
     return;
   }
   if (T.isVariableDeclaration(node) || T.isBindingElement(node)) {
-    if (T.isBindingElement(node) && node.propertyName) walk(node.propertyName, false);
-    walk(node.name, true);
-    if (node.initializer) walk(node.initializer, false);
+    if (T.isBindingElement(node) && node.propertyName) asValue(node.propertyName);
+    asTarget(node.name);
+    if (node.initializer) asValue(node.initializer);
     return;
   }
   if (T.isObjectBindingPattern(node) || T.isArrayBindingPattern(node)) {
-    for (const e of node.elements) walk(e, false);
+    for (const e of node.elements) asValue(e);
     return;
   }
   if (T.isFunctionLike(node)) {
     // Its body runs later and can write only locals it captures, which are not in the frame;
     // a declaration's name and a computed method name are written or evaluated here.
-    if (T.isFunctionDeclaration(node) && node.name) walk(node.name, true);
-    else if (node.name !== undefined && T.isComputedPropertyName(node.name)) walk(node.name, false);
+    if (T.isFunctionDeclaration(node) && node.name) asTarget(node.name);
+    else if (node.name !== undefined && T.isComputedPropertyName(node.name)) asValue(node.name);
     return;
   }
-  if (T.isClassDeclaration(node) && node.name) walk(node.name, true);
+  if (T.isClassDeclaration(node) && node.name) asTarget(node.name);
   if (isTarget && (T.isArrayLiteralExpression(node) || T.isObjectLiteralExpression(node) || T.isSpreadElement(node) || T.isSpreadAssignment(node) || T.isShorthandPropertyAssignment(node) || T.isPropertyAssignment(node))) {
     // A destructuring target: every name in it may be written (computed keys and defaults are read).
     if (T.isPropertyAssignment(node)) {
-      walk(node.name, false);
-      walk(node.initializer, true);
+      asValue(node.name);
+      asTarget(node.initializer);
     } else if (T.isShorthandPropertyAssignment(node)) {
-      walk(node.name, true);
-      if (node.objectAssignmentInitializer) walk(node.objectAssignmentInitializer, false);
+      asTarget(node.name);
+      if (node.objectAssignmentInitializer) asValue(node.objectAssignmentInitializer);
     } else {
-      T.forEachChild(node, (c) => walk(c, true));
+      T.forEachChild(node, (c) => asTarget(c));
     }
     return;
   }
   if (T.isForInStatement(node) || T.isForOfStatement(node)) {
-    walk(node.initializer, true);
-    walk(node.expression, false);
-    walk(node.statement, false);
+    asTarget(node.initializer);
+    asValue(node.expression);
+    asValue(node.statement);
     return;
   }
   if (T.isVariableDeclarationList(node)) {
-    for (const d of node.declarations) walk(d, false);
+    for (const d of node.declarations) asValue(d);
     return;
   }
-  T.forEachChild(node, (c) => walk(c, false));
+  T.forEachChild(node, (c) => asValue(c));
 }
 
 /** Adds to `out` the locals `node` may assign (nothing for no node); returns `out`. */
