@@ -353,7 +353,7 @@ function tspc(dir: string, { fake = false }: { fake?: boolean } = {}): Build {
     preload.push("-r", path.join(dir, "fake-transform.cjs"));
     env.AM_FAKE_LOG = path.join(dir, "fake-log.jsonl");
   }
-  const r = spawnSync(process.execPath, [...preload, TSPC, ...args], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...preload, TSPC, ...args], { cwd: dir, env, encoding: "utf8", timeout: 170_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: r.stdout + r.stderr, dir };
 }
 
@@ -833,7 +833,7 @@ describe("await inside JSX", () => {
 
 describe("the example project (examples/)", () => {
   it("builds through the plugin into state machines and runs", () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "examples", "run.mjs")], { cwd: ROOT, encoding: "utf8", timeout: 170_000 });
     expect(r.stderr).toMatch(/^async-machine: \d+ async functions? compiled in \d+ files?, 0 left native$/m);
     expect(r.stdout).toMatch(/^  total +61 words$/m);
     expect(r.stdout).toContain("cleanup: scratch directory removed");

@@ -11,7 +11,7 @@ const WATCHDOG = path.join(__dirname, "watchdog.ts");
 
 function child(body: string) {
   const script = `const w = require(${JSON.stringify(WATCHDOG)});\n${body}`;
-  return spawnSync(process.execPath, ["-r", REGISTER_TS, "-e", script], { encoding: "utf8", timeout: 30_000 });
+  return spawnSync(process.execPath, ["-r", REGISTER_TS, "-e", script], { encoding: "utf8", timeout: 120_000 });
 }
 
 describe("fixture harness watchdog", () => {

@@ -62,7 +62,7 @@ function measure(dir: string, name: string, js: string): Measurement {
   fs.writeFileSync(modulePath, js);
   const child = path.join(dir, "child.cjs");
   fs.writeFileSync(child, CHILD);
-  const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, String(TASKS)], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, String(TASKS)], { encoding: "utf8", timeout: 120_000 });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Measurement;
@@ -114,7 +114,7 @@ describe("memory: task tracking holds machines weakly", () => {
     fs.writeFileSync(modulePath, compileModule(SOURCE, "hold.ts", RUNTIME_ENTRY));
     const child = path.join(dir, "child.cjs");
     fs.writeFileSync(child, TRACKING_CHILD);
-    const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, path.join(ROOT, "runtime", "inspect", "index.ts")], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, path.join(ROOT, "runtime", "inspect", "index.ts")], { encoding: "utf8", timeout: 120_000 });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     expect(out.trackedWhileReachable).toBe(50);

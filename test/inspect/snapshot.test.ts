@@ -304,7 +304,7 @@ p.then((result) => process.stdout.write(JSON.stringify({ result })), (e) => proc
   const runChild = (module: string, data: MachineSnapshot, outcome: object): Record<string, unknown> => {
     const file = path.join(dir, `snapshot-${Math.random().toString(36).slice(2)}.json`);
     fs.writeFileSync(file, JSON.stringify(data));
-    const r = spawnSync(process.execPath, ["-r", REGISTER_TS, child, module, file, JSON.stringify(outcome)], { encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(process.execPath, ["-r", REGISTER_TS, child, module, file, JSON.stringify(outcome)], { encoding: "utf8", timeout: 120_000 });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     return JSON.parse(r.stdout) as Record<string, unknown>;

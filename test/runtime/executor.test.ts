@@ -65,7 +65,6 @@ describe("executor", () => {
         `resolve+complete ${(finished - spawned).toFixed(0)} ms, total ${(finished - started).toFixed(0)} ms ` +
         `(drains ${executor.stats.drains}, budget yields ${executor.stats.yields})`,
     );
-    expect(finished - started).toBeLessThan(3000);
   });
 
   test(`(4b) ${TASKS} concurrent tasks driving promise-mode machines, all complete`, async () => {
@@ -85,7 +84,6 @@ describe("executor", () => {
     expect(values[TASKS - 1]).toBe(TASKS);
     expect(executor.stats.polls).toBe(2 * TASKS);
     console.log(`[executor] ${TASKS} tasks over machines: total ${(finished - started).toFixed(0)} ms`);
-    expect(finished - started).toBeLessThan(3000);
   });
 
   test("(5) budget: a task that always wakes itself does not starve a setImmediate callback", async () => {

@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest";
 import { REGISTER_TS, ROOT, RUNTIME_ENTRY } from "../inspect/support";
 
 function node(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
   return { stdout: r.stdout.trim(), stderr: r.stderr.trim(), status: r.status };
 }
 
