@@ -8,7 +8,6 @@
 import type * as ts from "typescript";
 import type { Scopes } from "./analyze/scopes";
 import type { SkippedFunction } from "./api";
-import type { NameManager } from "./emit/names";
 import { iife } from "./emit/function-values";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
@@ -42,7 +41,8 @@ export interface FileFacts {
   sourceFile: ts.SourceFile;
   fileName: string;
   scopes: Scopes;
-  names: NameManager;
+  /** The file's name manager (every generated identifier is claimed from it). */
+  names: FunctionContext["names"];
   /** The runtime namespace identifier. */
   runtime: string;
 }
