@@ -8,6 +8,7 @@
  *
  * Invariant: nothing here reads files or prints; errors are values the caller turns into exit 2.
  */
+import { closestName } from "../transformer/did-you-mean";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -47,7 +48,7 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
     const given = eq >= 0 ? arg.slice(0, eq) : arg;
     const name = canonical.get(given);
     if (name === undefined) {
-      const close = closest(given, [...canonical.keys()]);
+      const close = closestName(given, [...canonical.keys()]);
       throw new UsageError(`unknown option '${given}' for '${command}'${close ? ` (did you mean '${close}'?)` : ""}. Run 'async-machine ${command} --help' for the options.`);
     }
     const spec = flags[name];
@@ -64,25 +65,4 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
     values.set(name, value);
   }
   return { positionals, values, rest: [] };
-}
-
-/** The known flag nearest to `given` by edit distance, if it is close enough to be a typo. */
-function closest(given: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(given, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }

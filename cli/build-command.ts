@@ -57,7 +57,7 @@ export function buildCommand(argv: readonly string[], io: Io): number {
   const typescriptPackage = resolveFrom(projectDir, "typescript/package.json");
   if (typescriptPackage === undefined) return fail(`cannot find TypeScript from ${projectDir}: npm i -D typescript@6 ts-patch@4`);
   const version = String(readJson(typescriptPackage).version);
-  const problem = checkTypeScriptVersion(version);
+  const problem = checkTypeScriptVersion({ version });
   if (problem) return fail(`${problem} (found at ${typescriptPackage})`);
 
   // 2. The tsconfig must load the plugin, or tspc builds without it.

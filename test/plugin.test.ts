@@ -22,14 +22,13 @@ import {
   BUILTIN_EXCLUDE,
   DEFAULT_RUNTIME_SPECIFIER,
   PluginConfigError,
-  assertSupportedTypeScript,
-  checkTypeScriptVersion,
   createFileFilter,
   defaultRuntimeFor,
   matchesGlob,
   resolvePluginOptions,
 } from "../transformer/config";
 import asyncMachinePlugin, { reportLines } from "../transformer/plugin";
+import { assertSupportedTypeScript, checkTypeScriptVersion } from "../transformer/typescript-version";
 
 const ROOT = fs.realpathSync(path.resolve(__dirname, ".."));
 const DIST_PLUGIN = path.join(ROOT, "dist", "transformer", "plugin.js");

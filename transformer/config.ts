@@ -1,7 +1,7 @@
 /**
  * Options of the tsc plugin (`compilerOptions.plugins: [{ "transform": "async-machine/plugin", … }]`):
  * the type users write, its defaults, its validation, the include/exclude file filter, the
- * choice of runtime import style, and the TypeScript version gate.
+ * choice of runtime import style. (The TypeScript version gate is typescript-version.ts.)
  *
  * Glob matching uses `picomatch` rather than a hand-written matcher: it is small, has no
  * dependencies, is already in every vitest/vite install (tinyglobby, chokidar and micromatch
@@ -12,6 +12,7 @@
 import * as path from "node:path";
 import picomatch = require("picomatch");
 import type * as ts from "typescript";
+import { closestName } from "./did-you-mean";
 
 /** The options a user writes in the plugin entry of tsconfig.json. */
 export interface PluginOptions {
@@ -99,7 +100,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
 
   for (const key of Object.keys(opts)) {
     if ((OPTION_NAMES as readonly string[]).includes(key) || TS_PATCH_KEYS.has(key)) continue;
-    const near = closest(key, OPTION_NAMES);
+    const near = closestName(key, OPTION_NAMES);
     problems.push(
       `unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
         `known options: ${OPTION_NAMES.join(", ")}`,
@@ -242,44 +243,6 @@ export function defaultRuntimeFor(tsApi: typeof ts, program: ts.Program, sourceF
   return module === ModuleKind.CommonJS ? "require" : "import";
 }
 
-/** The part of the TypeScript module the version check reads. */
-export interface TypeScriptVersionInfo {
-  versionMajorMinor?: string;
-  version?: string;
-}
-
-/**
- * `undefined` when this TypeScript can run the transform, else the error message to show.
- * TypeScript 7 (the native port) has no emit-transformer API: building with it would silently
- * produce output without the transform, so it is refused, as is anything older than 6.0.
- */
-export function checkTypeScriptVersion(tsApi: TypeScriptVersionInfo | undefined | null): string | undefined {
-  const found = tsApi?.versionMajorMinor ?? tsApi?.version;
-  const m = typeof found === "string" ? /^(\d+)\.(\d+)/.exec(found) : null;
-  if (!m) {
-    return `async-machine needs TypeScript 6.x, but could not read the version of the TypeScript it was loaded by (got ${describe(found)}).`;
-  }
-  const major = Number(m[1]);
-  if (major >= 7) {
-    return (
-      `async-machine needs TypeScript 6.x: TypeScript 7 has no emit-transformer API, so a build with it ` +
-      `would skip this plugin and leave every async function native. Found TypeScript ${found}. ` +
-      `Build with TypeScript 6 (npm i -D typescript@6 ts-patch@4, then tspc), or transform the emitted ` +
-      `JavaScript in a post-emit step instead.`
-    );
-  }
-  if (major < 6) {
-    return `async-machine needs TypeScript 6.x (with ts-patch 4); found TypeScript ${found}. Upgrade with npm i -D typescript@6 ts-patch@4.`;
-  }
-  return undefined;
-}
-
-/** Throws a clear error unless `tsApi` is TypeScript 6.x. */
-export function assertSupportedTypeScript(tsApi: TypeScriptVersionInfo | undefined | null): void {
-  const problem = checkTypeScriptVersion(tsApi);
-  if (problem) throw new Error(problem);
-}
-
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return JSON.stringify(value);
@@ -288,28 +251,4 @@ function describe(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) { bestDistance = d; best = c; }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -19,7 +19,6 @@ import * as path from "node:path";
 import type * as ts from "typescript";
 import type { SkippedFunction } from "./api";
 import {
-  assertSupportedTypeScript,
   createFileFilter,
   defaultRuntimeFor,
   resolvePluginOptions,
@@ -27,6 +26,7 @@ import {
   type ResolvedPluginOptions,
 } from "./config";
 import { transformSourceFile } from "./transform-file";
+import { assertSupportedTypeScript } from "./typescript-version";
 
 /** The extras ts-patch 4 passes to a "program" transformer (see ts-patch's plugin-types.d.ts). */
 export interface ProgramTransformerExtras {

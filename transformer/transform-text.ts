@@ -9,12 +9,13 @@ import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
 import { inlineRuntime } from "./emit/inline-runtime";
-import { assertSupportedTypeScript, isPrologueDirective } from "./typescript-version";
+import { assertSupportedTypeScript } from "./typescript-version";
+import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
   assertSupportedTypeScript(ts);
   const fileName = options.fileName;
-  const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const kind = scriptKindOf(ts, fileName);
   const sourceFile = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
   const diagnostics = parseDiagnostics(sourceFile);
   const syntaxError = diagnostics.length > 0 ? diagnostics[0].message : kind === ts.ScriptKind.JS ? engineSyntaxError(sourceText) : undefined;
@@ -72,8 +73,7 @@ function engineSyntaxError(sourceText: string): string | undefined {
 }
 
 function parseDiagnostics(sourceFile: ts.SourceFile): TransformResult["diagnostics"] {
-  const parse = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  return parse.map((d) => {
+  return parseErrorsOf(sourceFile).map((d) => {
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
     return { fileName: sourceFile.fileName, line: pos.line + 1, column: pos.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), category: "error" as const };
   });

@@ -139,6 +139,8 @@ describe("async-machine inspect", () => {
       [["inspect", "nope.ts"], /cannot read 'nope\.ts': no such file\. Pass the path of one \.ts or \.js file/],
       [["inspect", "sample.txt"], /is not a TypeScript or JavaScript file/],
       [["inspect", "sample.ts", "--fromat", "json"], /unknown option '--fromat' for 'inspect' \(did you mean '--format'\?\)/],
+      // Case does not count when suggesting (as for the plugin's options).
+      [["inspect", "sample.ts", "--FUNCTION", "retry"], /unknown option '--FUNCTION' for 'inspect' \(did you mean '--function'\?\)/],
       [["inspect", "sample.ts", "--format", "yaml"], /unknown format 'yaml'\. Use one of: text, json, mermaid, dot/],
       [["inspect", "sample.ts", "--format", "dot", "--expand"], /--expand prints code, which dot cannot show/],
       [["inspect", "sample.ts", "--function", "retri"], /no async function named 'retri' in sample\.ts; its async functions are: retry, outer, inner, evil \(left native\)\. Pass one of these names/],
@@ -181,7 +183,8 @@ describe("async-machine build", () => {
     fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { plugins: [{ transform: "async-machine/plugin" }] } }));
     const r = cli(["build"], project);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/async-machine build: async-machine needs TypeScript 6\.x, but found 7\.0\.0: TypeScript 7 has no emit-transformer API/);
+    expect(r.stderr).toMatch(/async-machine build: async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/);
+    expect(r.stderr).toMatch(/Found TypeScript 7\.0\.0\..*\(found at .*typescript[\\/]package\.json\)/);
   });
 
   test("refuses a tsconfig without the plugin, and a missing tsconfig", () => {

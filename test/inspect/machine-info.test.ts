@@ -1,6 +1,6 @@
 /**
  * The `states(names, info)` metadata end to end: MachineInfo built from the inspection report
- * (transformer/inspect/machine-info.ts) is what the transformer emits as the second argument of
+ * (transformer/emit/machine-info.ts) is what the transformer emits as the second argument of
  * each state enum, and dumps, traces and snapshots then use the transformer's id, layout hash,
  * file:line:column and variable names. Also the layout hash's stability.
  */
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { analyzeScopes } from "../../transformer/analyze/scopes";
 import { transform } from "../../transformer/index";
 import { inspectSource } from "../../transformer/inspect/file-report";
-import { buildMachineInfo, machineInfoLiteral } from "../../transformer/inspect/machine-info";
+import { buildMachineInfo, machineInfoLiteral } from "../../transformer/emit/machine-info";
 import { buildMachineReport } from "../../transformer/inspect/machine-report";
 import { planFile } from "../../transformer/transform-file";
 import * as runtime from "../../runtime/index";

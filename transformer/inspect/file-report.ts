@@ -12,6 +12,7 @@
  */
 import type * as ts from "typescript";
 import { planFile } from "../transform-file";
+import { parseErrorsOf, scriptKindOf } from "../syntax";
 import { buildMachineReport, type FunctionReport } from "./machine-report";
 
 export interface SkippedReport {
@@ -46,8 +47,7 @@ export interface InspectOptions {
 
 export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: string, options: InspectOptions = {}): FileReport {
   const T = tsApi;
-  const kind = /\.[cm]?tsx$|\.jsx$/.test(fileName) ? T.ScriptKind.TSX : /\.[cm]?js$/.test(fileName) ? T.ScriptKind.JS : T.ScriptKind.TS;
-  const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, scriptKindOf(T, fileName));
   const plan = planFile(T, sourceFile, fileName, options.alwaysStrict);
   const printer = T.createPrinter({ newLine: T.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(T.EmitHint.Unspecified, node, sourceFile);
@@ -62,8 +62,7 @@ export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: st
   const skipped = [...plan.skipped]
     .sort((a, b) => a.line - b.line || a.column - b.column)
     .map((s) => ({ name: s.name, line: s.line, column: s.column, reason: s.reason }));
-  const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  const syntaxErrors = parseDiagnostics.map((d) => {
+  const syntaxErrors = parseErrorsOf(sourceFile).map((d) => {
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
     return `${pos.line + 1}:${pos.character + 1} ${T.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });

@@ -13,7 +13,7 @@
  * Invariant: deterministic, like the text form.
  */
 import type { FileFunctionReport, FileReport } from "./file-report";
-import { displayName, type StateReport } from "./machine-report";
+import { displayName, type StateReport } from "../emit/machine-description";
 
 const RESERVED_SHAPES: Record<string, string> = { returned: "doublecircle", panicked: "doubleoctagon" };
 

@@ -20,7 +20,7 @@
  * its states, layout or transitions do.
  */
 import type { FileFunctionReport, FileReport } from "./file-report";
-import { displayName, type LiveVariable } from "./machine-report";
+import { displayName, type LiveVariable } from "../emit/machine-description";
 
 export function formatText(report: FileReport): string {
   const out: string[] = [];

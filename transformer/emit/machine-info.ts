@@ -7,17 +7,16 @@
  *
  * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
- * In:  a FunctionReport (machine-report.ts), the file id (project-relative, `/`-separated), the
+ * In:  a MachineDescription (machine-description.ts), the file id (project-relative, `/`-separated), the
  *      function's scope facts.
  * Out: plain data, JSON-compatible, and the object literal node that spells it.
  *
  * Invariant: `info.hash` is `report.hash` — what `inspect --format json` prints is what a
- * snapshot records, so a refused restore can be explained with the CLI.
+ * snapshot records, so a refused restore can be explained with  the CLI.
  */
 import type * as ts from "typescript";
 import type { MachineInfo } from "../../runtime/inspect/machine-info";
-import type { FunctionReport } from "./machine-report";
-import { displayName } from "./machine-report";
+import { displayName, type MachineDescription } from "./machine-description";
 
 export interface MachineInfoOptions {
   /** Project-relative file name with `/` separators. */
@@ -29,7 +28,7 @@ export interface MachineInfoOptions {
   readonly isArrow: boolean;
 }
 
-export function buildMachineInfo(report: FunctionReport, options: MachineInfoOptions): MachineInfo {
+export function buildMachineInfo(report: MachineDescription, options: MachineInfoOptions): MachineInfo {
   const suspends = report.states.filter((s) => s.kind === "suspend");
   return {
     v: 1,

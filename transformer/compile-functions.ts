@@ -1,0 +1,106 @@
+/**
+ * Compiles the async functions of one file and keeps the account: how many were compiled, their
+ * state enums and machines, and every function left native with the reason and position.
+ * Nested async functions met while an outer one is emitted are compiled through the same
+ * account (`transformNested`); when the outer one then stays native, what its nested ones added
+ * is taken back.
+ */
+import type * as ts from "typescript";
+import type { Scopes } from "./analyze/scopes";
+import type { SkippedFunction } from "./api";
+import { iife } from "./emit/function-values";
+import { seesOnlyFromTop } from "./emit/resume-placement";
+import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
+
+export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
+
+export interface CompiledMachineInfo {
+  result: CompiledFunction;
+  node: ts.FunctionLikeDeclaration;
+}
+
+/** What compiling a file's functions adds up to. */
+export interface CollectedFunctions {
+  /** Module-level statements: the state enums. */
+  prelude: ts.Statement[];
+  skipped: SkippedFunction[];
+  compiled: number;
+  /** Per compiled function (outer ones and nested), for inspection. */
+  machines: CompiledMachineInfo[];
+}
+
+export interface FunctionCompiler {
+  /** Compiles `fn` (and the async functions nested in it), or records why it stays native. */
+  compile(fn: ts.FunctionLikeDeclaration): FunctionResult;
+  /** Records that `fn` stays native; `at` is the node the reason is about. */
+  skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void;
+}
+
+export interface FileFacts {
+  tsApi: typeof ts;
+  sourceFile: ts.SourceFile;
+  fileName: string;
+  scopes: Scopes;
+  /** The file's name manager (every generated identifier is claimed from it). */
+  names: FunctionContext["names"];
+  /** The runtime namespace identifier. */
+  runtime: string;
+}
+
+export function createFunctionCompiler(file: FileFacts, collected: CollectedFunctions): FunctionCompiler {
+  const { tsApi: T, sourceFile, fileName, scopes } = file;
+
+  function skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void {
+    // A node the lowering made has no position: the nearest one that has is reported.
+    let node: ts.Node = T.getOriginalNode(at);
+    while (node.pos < 0 && node.parent) node = node.parent;
+    const pos = sourceFile.getLineAndCharacterOfPosition((node.pos < 0 ? fn : node).getStart(sourceFile));
+    collected.skipped.push({ name: functionName(T, fn), fileName, line: pos.line + 1, column: pos.character + 1, reason });
+  }
+
+  function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
+    // Nested machines compiled while this one is lowered are dropped again if this one stays native.
+    const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length };
+    const result = transformFunction(fn, ctx);
+    if (result.kind === "skipped") {
+      collected.compiled = before.compiled;
+      collected.prelude.length = before.prelude;
+      collected.machines.length = before.machines;
+      collected.skipped.length = before.skipped;
+      skip(fn, result.node, result.reason);
+      return result;
+    }
+    collected.compiled++;
+    collected.prelude.push(result.machine.stateEnum);
+    collected.machines.push({ result, node: fn });
+    return result;
+  }
+
+  const ctx: FunctionContext = {
+    tsApi: T,
+    scopes,
+    names: file.names,
+    runtime: file.runtime,
+    transformNested(node, rewriteOuter, hoist, isOuterLocal) {
+      if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
+        skip(node, node, "an async method that uses `#private` names, in a class inside a compiled async function, is not supported yet");
+        return undefined;
+      }
+      if (T.isMethodDeclaration(node) && !seesOnlyFromTop(T, scopes, node, isOuterLocal)) {
+        skip(node, node, "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach)");
+        return undefined;
+      }
+      const result = compile(node);
+      if (result.kind !== "compiled") return undefined;
+      if (T.isMethodDeclaration(node)) {
+        // A method's wrapper must stay a method: its resume goes to the top of the outer resume function.
+        hoist(rewriteOuter(result.machine.resume) as ts.Statement);
+        return rewriteOuter(result.wrapper);
+      }
+      // Created together where the function is: the wrapper closes over its resume.
+      return rewriteOuter(iife(T, file.runtime, { wrapper: result.wrapper, resume: result.machine.resume }, node));
+    },
+  };
+
+  return { compile, skip };
+}

@@ -1,0 +1,139 @@
+/**
+ * The code of the resume function's cases: each block's operations (kept code, rewritten), the
+ * frame stores and loads the slot plan put around them, and its terminator — a goto, a branch,
+ * a return, a throw, a suspend, or the end of a `finally` that passes its completion on.
+ *
+ *     case 3 /* AwaitRead_L3 *\/: a = $f[0]; if ($t) throw $v; x = $v; …
+ *                                 $v = read(a); $f[0] = a; $m.s = 4; return $m.await($v);
+ *
+ * A jump to a block reached by that jump only emits the block's code in place (control-flow.ts).
+ */
+import type * as ts from "typescript";
+import { Completion, TerminatorKind, type Block, type BlockId, type LocalId, type Terminator } from "../lower/cfg";
+import { assignTo, commented, frameSlot, machineMember, type EmitContext } from "./emit-context";
+import { access, assignLocal } from "./local-access";
+import { rewrite } from "./rewrite-kept-code";
+import { clearPendingGoto, gotoStatements, setLabel } from "./jumps";
+import type { FrameSlots } from "./slot-plan";
+
+/** The `case` of one block: for a resume block, the loads of its state and the delivery of the awaited outcome first. */
+export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.CaseClause {
+  const { F, cfg, layout, flow } = cx;
+  const stmts: ts.Statement[] = [];
+  const suspend = cfg.suspends.find((s) => s.resume === block.id);
+  if (suspend) {
+    // Resume: take the live values back from the frame, then deliver the awaited outcome.
+    const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
+    const deferred = slots.deferred.get(block.id);
+    for (const [local, offset] of fields) if (!deferred?.has(local)) stmts.push(loadStatement(cx, local, offset));
+    stmts.push(F.createIfStatement(F.createIdentifier(cx.own.isThrow), F.createThrowStatement(F.createIdentifier(cx.own.value))));
+  }
+  if (block.id === cfg.entry && layout.capturedSize > 0) {
+    // Captured locals live as long as the closures that see them: their own array, not the frame.
+    stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
+  }
+  emitBlockCode(cx, slots, block, next, stmts);
+  const label = flow.label(block.id);
+  const name = label < flow.stateNames.length ? flow.stateNames[label] : undefined;
+  return F.createCaseClause(name ? commented(cx, label, name) : F.createNumericLiteral(label), stmts);
+}
+
+/** A block's code: its operations, then its terminator (jumps to inlined blocks emit them). `next`: the case emitted next. */
+function emitBlockCode(cx: EmitContext, slots: FrameSlots, b: Block, next: BlockId | undefined, stmts: ts.Statement[]): void {
+  // Fields a loop's resume left in the frame for this (cold) block to load.
+  for (const local of slots.loads.get(b.id) ?? []) stmts.push(loadStatement(cx, local, cx.layout.offsetOf.get(local)!));
+  const stores = slots.stores.get(b.id);
+  b.ops.forEach((op, i) => {
+    const jumpsBefore = cx.usage.pendingJumps;
+    stmts.push(rewrite(cx, op.node, /*inFunction*/ false) as ts.Statement);
+    for (const local of stores?.get(i) ?? []) stmts.push(storeStatement(cx, local, cx.layout.offsetOf.get(local)!));
+    // A kept statement that can start a jump may also finish normally after an exception
+    // cancelled that jump inside it (caught by its own catch): nothing may stay pending.
+    if (cx.usage.pendingJumps !== jumpsBefore) stmts.push(clearPendingGoto(cx));
+  });
+  stmts.push(...emitTerminator(cx, slots, b, next));
+}
+
+/**
+ * A jump to `to`: the target's code itself when it is inlined, else `gotoStatements`. `next`:
+ * the case emitted next, when the jump ends the case; `from`: the block the jump leaves.
+ */
+function jumpTo(cx: EmitContext, slots: FrameSlots, to: BlockId, next: BlockId | undefined, from: Block): ts.Statement[] {
+  const { flow } = cx;
+  if (!flow.inlines(to)) return gotoStatements(cx, to, next, from);
+  const target = flow.forward(to);
+  const stmts: ts.Statement[] = [];
+  if (flow.crossRegion.has(target)) stmts.push(setLabel(cx, target));
+  emitBlockCode(cx, slots, cx.cfg.blocks[target], next, stmts);
+  return stmts;
+}
+
+function emitTerminator(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.Statement[] {
+  const { F } = cx;
+  const term = block.term;
+  const v = (e: ts.Node): ts.Expression => rewrite(cx, e, /*inFunction*/ false) as ts.Expression;
+  switch (term.kind) {
+    case TerminatorKind.Goto:
+      return jumpTo(cx, slots, term.target, next, block);
+    case TerminatorKind.Branch:
+      return [F.createIfStatement(v(term.test), F.createBlock(jumpTo(cx, slots, term.then, undefined, block)), undefined), ...jumpTo(cx, slots, term.else, next, block)];
+    case TerminatorKind.Return:
+      return [F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, term.value ? [v(term.value)] : []))];
+    case TerminatorKind.Throw:
+      return [F.createThrowStatement(v(term.value))];
+    case TerminatorKind.Suspend:
+      return emitSuspend(cx, slots, block, term, v);
+    case TerminatorKind.EndFinally:
+      return emitEndFinally(cx, slots, block, term, next);
+  }
+}
+
+/** `switch ($ct) { case Return: …; case Throw: throw $cv; case Jump(T): $l = T… }`, then on to `next`. */
+function emitEndFinally(cx: EmitContext, slots: FrameSlots, block: Block, term: Extract<Terminator, { kind: TerminatorKind.EndFinally }>, next: BlockId | undefined): ts.Statement[] {
+  const { F } = cx;
+  const clauses: ts.CaseOrDefaultClause[] = [];
+  const completionValue = (): ts.Expression => access(cx, term.value);
+  const code = (c: number): ts.Expression => F.createNumericLiteral(c);
+  clauses.push(
+    F.createCaseClause(code(Completion.Return), term.returnTo
+      ? [assignLocal(cx, term.returnTo.completion, code(Completion.Return)), assignLocal(cx, term.returnTo.value, completionValue()), ...jumpTo(cx, slots, term.returnTo.block, undefined, block)]
+      : [F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, [completionValue()]))]),
+  );
+  clauses.push(F.createCaseClause(code(Completion.Throw), [F.createThrowStatement(completionValue())]));
+  for (const [jump, cont] of term.jumps) {
+    const stmts = cont.completion !== undefined ? [assignLocal(cx, cont.completion, code(jump))] : [];
+    clauses.push(F.createCaseClause(code(jump), [...stmts, ...jumpTo(cx, slots, cont.target, undefined, block)]));
+  }
+  return [F.createSwitchStatement(access(cx, term.completion), F.createCaseBlock(clauses)), ...jumpTo(cx, slots, term.next, next, block)];
+}
+
+/** `$v = x; $f[i] = live…; $f[j] = void 0 (dead); $m.s = k; return $m.await($v);` */
+function emitSuspend(cx: EmitContext, slots: FrameSlots, block: Block, term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
+  const { F, layout } = cx;
+  const stmts: ts.Statement[] = [assignTo(cx, cx.own.value, v(term.awaited))];
+  const fields = layout.states.find((s) => s.state === term.point)!.fields;
+  const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
+  const stale = slots.stale.get(term.point)!;
+  const clean = slots.clean[block.id];
+  for (let offset = 0; offset < Math.max(layout.frameSize, cx.input.paramsInFrame ?? 0); offset++) {
+    const local = liveOffsets.get(offset);
+    if (local !== undefined && clean.has(local)) continue; // its slot still holds it
+    if (local !== undefined) stmts.push(storeStatement(cx, local, offset));
+    else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
+  }
+  stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), commented(cx, term.point, cx.flow.stateNames[term.point]))));
+  stmts.push(F.createReturnStatement(F.createCallExpression(machineMember(cx, "await"), undefined, [F.createIdentifier(cx.own.value)])));
+  return stmts;
+}
+
+/** `x = $f[offset] /* x *\/;` */
+function loadStatement(cx: EmitContext, local: LocalId, offset: number): ts.Statement {
+  const l = cx.locals[local];
+  return assignTo(cx, l.name, frameSlot(cx, offset, l.sourceName));
+}
+
+/** `$f[offset] /* x *\/ = x;` */
+function storeStatement(cx: EmitContext, local: LocalId, offset: number): ts.Statement {
+  const l = cx.locals[local];
+  return cx.F.createExpressionStatement(cx.F.createAssignment(frameSlot(cx, offset, l.sourceName), cx.F.createIdentifier(l.name)));
+}

@@ -1,0 +1,149 @@
+/**
+ * What every part of emitting one machine shares, in one explicit object: the input (lowered
+ * function, layout, names), the names of the resume function's own variables, the control-flow
+ * shape (control-flow.ts), and what emission has used so far (a pending goto, a back jump, the
+ * frame, hoisted declarations) — which decides how the resume function is assembled at the end.
+ *
+ * Also the smallest builders everything uses: `$am.x`, `$m.x`, `$f[i] /* name *\/`, a numeric
+ * literal with a comment.
+ */
+import type * as ts from "typescript";
+import type { Binding, Scopes } from "../analyze/scopes";
+import type { Liveness } from "../analyze/liveness";
+import type { StateLayout } from "../layout/state-layout";
+import type { Cfg, Local } from "../lower/cfg";
+import type { LoweredFunction } from "../lower/build-cfg";
+import type { NameManager } from "../names";
+import { planControlFlow, type ControlFlow } from "./control-flow";
+
+export interface MachineNames {
+  /** The runtime namespace identifier (`$am`). */
+  runtime: string;
+  resume: string;
+  states: string;
+}
+
+/** Rewrites a nested async function met inside kept code (see FunctionContext.transformNested). */
+export type TransformNested = (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
+
+export interface EmitInput {
+  tsApi: typeof ts;
+  fn: ts.FunctionLikeDeclaration;
+  scopes: Scopes;
+  lowered: LoweredFunction;
+  liveness: Liveness;
+  layout: StateLayout;
+  names: NameManager;
+  machineNames: MachineNames;
+  transformNested: TransformNested;
+  /** The function is an arrow: its `arguments` and `new.target` come from the wrapper (`$m.o`, `$m.n`). */
+  isArrow: boolean;
+  /** The wrapper passes this many parameters in the frame (`$f[i]`) rather than in `$m.a`. */
+  paramsInFrame: number | undefined;
+}
+
+/** The identifiers the resume function declares for itself. */
+export interface OwnNames {
+  /** The machine (`$m`), the resumed value (`$v`), whether it is thrown in (`$t`): the parameters. */
+  machine: string;
+  value: string;
+  isThrow: string;
+  /** The label of the block to run (`$l`), the caught exception (`$e`), the dispatch loop (`$mc`). */
+  label: string;
+  error: string;
+  loop: string;
+  /** A jump out of a kept `try … finally` takes effect at the loop head (`$g`, see JumpRewrite). */
+  pendingGoto: string;
+  /** The frame, read once per resume (`const $f = $m.f;`). */
+  frame: string;
+}
+
+/** What emission has used so far; read when the resume function is assembled. */
+export interface EmitUsage {
+  /** A jump went through `$g`. */
+  pendingGoto: boolean;
+  /** How many pending-goto jumps were emitted so far (to see which kept statements have one). */
+  pendingJumps: number;
+  /** `continue $mc` statements emitted: without any (and without try or kept jumps) there is no loop. */
+  backJumps: number;
+  /** The `$l = label;` of gotos that fall through: dead when there is no loop. */
+  readonly labelUpdates: Set<ts.Node>;
+  /** `$f` was read or written. */
+  frame: boolean;
+  /** Depth of closures wrapped to keep their environment records (inside one, none is wrapped again). */
+  envBound: number;
+  /** Declarations nested machines need at the top of this resume function. */
+  readonly hoisted: ts.Statement[];
+}
+
+export interface EmitContext {
+  readonly input: EmitInput;
+  readonly T: typeof ts;
+  readonly F: ts.NodeFactory;
+  readonly SK: typeof ts.SyntaxKind;
+  readonly lowered: LoweredFunction;
+  readonly cfg: Cfg;
+  readonly locals: readonly Local[];
+  readonly layout: StateLayout;
+  readonly scopes: Scopes;
+  readonly own: OwnNames;
+  readonly flow: ControlFlow;
+  readonly usage: EmitUsage;
+}
+
+export function createEmitContext(input: EmitInput): EmitContext {
+  const T = input.tsApi;
+  const { names } = input;
+  // (Claimed in this order: the names a file's machines get depend on it.)
+  const [machine, value, isThrow, label, error, loop, pendingGoto, frame] = ["$m", "$v", "$t", "$l", "$e", "$mc", "$g", "$f"].map((n) => names.claim(n));
+  const cfg = input.lowered.cfg;
+  return {
+    input,
+    T,
+    F: T.factory,
+    SK: T.SyntaxKind,
+    lowered: input.lowered,
+    cfg,
+    locals: cfg.locals,
+    layout: input.layout,
+    scopes: input.scopes,
+    own: { machine, value, isThrow, label, error, loop, pendingGoto, frame },
+    flow: planControlFlow(cfg),
+    usage: { pendingGoto: false, pendingJumps: 0, backJumps: 0, labelUpdates: new Set(), frame: false, envBound: 0, hoisted: [] },
+  };
+}
+
+/** `$am.member` */
+export function runtimeMember(cx: EmitContext, member: string): ts.Expression {
+  return cx.F.createPropertyAccessExpression(cx.F.createIdentifier(cx.input.machineNames.runtime), member);
+}
+
+/** `$m.member` */
+export function machineMember(cx: EmitContext, member: string): ts.Expression {
+  return cx.F.createPropertyAccessExpression(cx.F.createIdentifier(cx.own.machine), member);
+}
+
+/**
+ * `$f`: the frame, read once per resume (`const $f = $m.f;`). Nothing replaces a machine's frame
+ * while its resume function runs, and one load beats one per access (V8 does not reuse `$m.f`
+ * across a try/catch: workload D paid 73 instructions per iteration for the reloads).
+ */
+export function frame(cx: EmitContext): ts.Expression {
+  cx.usage.frame = true;
+  return cx.F.createIdentifier(cx.own.frame);
+}
+
+/** `$f[offset] /* comment *\/` */
+export function frameSlot(cx: EmitContext, offset: number, comment: string): ts.Expression {
+  return cx.T.addSyntheticTrailingComment(cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)), cx.SK.MultiLineCommentTrivia, ` ${comment} `, /*hasTrailingNewLine*/ false);
+}
+
+/** `n /* comment *\/` */
+export function commented(cx: EmitContext, n: number, comment: string): ts.Expression {
+  return cx.T.addSyntheticTrailingComment(cx.F.createNumericLiteral(n), cx.SK.MultiLineCommentTrivia, ` ${comment} `, /*hasTrailingNewLine*/ false);
+}
+
+/** `name = value;` */
+export function assignTo(cx: EmitContext, name: string, value: ts.Expression): ts.Statement {
+  return cx.F.createExpressionStatement(cx.F.createAssignment(cx.F.createIdentifier(name), value));
+}

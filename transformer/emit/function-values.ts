@@ -1,0 +1,78 @@
+/**
+ * A compiled function as a value where the original stood: the wrapper given the shape of an
+ * async function, and — when its resume function cannot be placed beside it — created together
+ * with its resume in an arrow IIFE.
+ *
+ * In:  the wrapper and resume function of a compiled function, the original node (for the name
+ *      it would have been given), the runtime namespace identifier. Out: an expression.
+ */
+import type * as ts from "typescript";
+
+/** What a compiled function brings: the function that replaces the original, and its resume function. */
+export interface CompiledPair {
+  wrapper: ts.FunctionLikeDeclaration;
+  resume: ts.FunctionDeclaration;
+}
+
+/**
+ * `(() => { function f$resume(…) {…} return <wrapper>; })()` — the wrapper and its resume
+ * created together. What the IIFE would lose is put back: a named function expression's own
+ * name stays visible to the resume (`const fact = function fact…`), and an anonymous function
+ * keeps the name it would have been given (`{ "arrow": wrapper }.arrow`).
+ */
+export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration): ts.Expression {
+  const F = T.factory;
+  if (T.isMethodDeclaration(compiled.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
+  const statements: ts.Statement[] = [compiled.resume];
+  let value = asyncWrapper(T, runtime, compiled.wrapper, original);
+  if (T.isFunctionExpression(original) && original.name) {
+    statements.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)));
+    value = F.createIdentifier(original.name.text);
+  }
+  statements.push(F.createReturnStatement(value));
+  return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, F.createBlock(statements, /*multiLine*/ true))), undefined, []);
+}
+
+/**
+ * The wrapper as a value that looks like an async function: its prototype is
+ * %AsyncFunction.prototype% (so `constructor` is AsyncFunction and `@@toStringTag` says so),
+ * and a function expression or declaration becomes a method, which — like an async
+ * function — has no `prototype`, cannot be constructed and has no own `caller`/`arguments`.
+ * An anonymous function keeps the name it would have been given where it stands.
+ *     $am.asyncFunction({ "f"(a) { return $am.start(…); } }["f"])      $am.asyncFunction((a) => …, "arrow")
+ */
+export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration): ts.Expression {
+  const F = T.factory;
+  const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
+  const name = own ?? inferredName(T, original);
+  const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");
+  if (T.isArrowFunction(wrapper)) {
+    return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [wrapper, F.createStringLiteral(name)] : [wrapper]);
+  }
+  const key = F.createStringLiteral(name ?? "");
+  const method = F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!);
+  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
+  return F.createCallExpression(asyncFunction, undefined, [F.createElementAccessExpression(holder, F.createStringLiteral(name ?? ""))]);
+}
+
+/** The name an anonymous function gets from where it stands (NamedEvaluation). */
+function inferredName(T: typeof ts, fn: ts.Node): string | undefined {
+  let n = fn;
+  while (n.parent && (T.isParenthesizedExpression(n.parent) || T.isAsExpression(n.parent) || T.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  if (!p) return undefined;
+  const SK = T.SyntaxKind;
+  const keyText = (name: ts.Node): string | undefined => (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name) ? name.text : undefined);
+  const namingAssignments = new Set([SK.EqualsToken, SK.BarBarEqualsToken, SK.AmpersandAmpersandEqualsToken, SK.QuestionQuestionEqualsToken]);
+  // A namespace's exported variable is emitted as `N.f = …`, which names nothing.
+  if (T.isVariableDeclaration(p) && p.initializer === n && T.isModuleBlock(p.parent.parent?.parent) && T.getCombinedModifierFlags(p) & T.ModifierFlags.Export) return undefined;
+  if ((T.isVariableDeclaration(p) || T.isParameter(p) || T.isBindingElement(p)) && p.initializer === n) return keyText(p.name);
+  // `__proto__: v` sets the prototype; it names nothing (PropertyDefinitionEvaluation).
+  if (T.isPropertyAssignment(p) && p.initializer === n && (T.isIdentifier(p.name) || T.isStringLiteral(p.name)) && p.name.text === "__proto__") return undefined;
+  if ((T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n) return keyText(p.name);
+  if (T.isBinaryExpression(p) && p.right === n && T.isIdentifier(p.left) && namingAssignments.has(p.operatorToken.kind)) return p.left.text;
+  if (T.isShorthandPropertyAssignment(p) && p.objectAssignmentInitializer === n) return p.name.text;
+  // `export default` names it "default"; `export =` (`module.exports = …`) names nothing.
+  if (T.isExportAssignment(p)) return p.isExportEquals ? undefined : "default";
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * The edits that put one compiled function in place, as its placement says (resume-placement.ts):
+ * the resume function inserted beside it or defined in a static block of its class, and the
+ * function replaced by its wrapper — or by the wrapper and resume created together.
+ */
+import type * as ts from "typescript";
+import { asyncWrapper, iife, type CompiledPair } from "./function-values";
+import { firstStatementOf, type Placement } from "./resume-placement";
+
+/** One change to the file. */
+export type Edit =
+  | { kind: "replace"; node: ts.Node; replacement: ts.Node }
+  | { kind: "insert-before"; statement: ts.Statement; statements: ts.Statement[] }
+  /** A member added at the start of a class body (a static block defining a resume function, before any static code can call it). */
+  | { kind: "add-member"; classNode: ts.ClassLikeDeclaration; member: ts.ClassElement };
+
+export function placementEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, placement: Exclude<Placement, { kind: "native" }>): Edit[] {
+  const F = T.factory;
+  const { wrapper, resume } = compiled;
+  switch (placement.kind) {
+    case "in-class": {
+      // `#x` and a class expression's own name are only visible inside the class: the resume
+      // function is defined in a static block of the class and stored in a variable declared
+      // beside the class.
+      const name = resume.name!.text;
+      const holder = F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name)], T.NodeFlags.Let));
+      const fnExpr = F.createFunctionExpression(undefined, undefined, name, undefined, resume.parameters, undefined, resume.body!);
+      const block = F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(F.createAssignment(F.createIdentifier(name), fnExpr))], /*multiLine*/ true));
+      return [
+        { kind: "insert-before", statement: placement.at.statement, statements: [holder] },
+        { kind: "add-member", classNode: placement.cls, member: block },
+        { kind: "replace", node: fn, replacement: wrapper },
+      ];
+    }
+    case "beside":
+      return [{ kind: "insert-before", statement: placement.at.statement, statements: [resume] }, ...besideEdits(T, runtime, fn, wrapper, placement.at.list)];
+    case "iife":
+      return [{ kind: "replace", node: fn, replacement: iife(T, runtime, compiled, fn) }];
+  }
+}
+
+/** The function replaced where it stands, its resume beside it. */
+function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, wrapper: ts.FunctionLikeDeclaration, list: ts.Node): Edit[] {
+  const F = T.factory;
+  if (T.isFunctionDeclaration(fn) && fn.name) {
+    // The declaration keeps hoisting; the first statement of its scope swaps in the
+    // async-function-shaped wrapper before any code of the scope can see the binding.
+    // The assigned name stands for the declaration's own, so that TypeScript's CommonJS
+    // transform updates the exports of it too (`exports.f = f = …`) — not for `export
+    // default function f`, which that transform would export again as `f`: there
+    // `exports.default` keeps the plain wrapper (an ES module's live binding is swapped).
+    const edits: Edit[] = [{ kind: "replace", node: fn, replacement: wrapper }];
+    const first = firstStatementOf(T, list);
+    const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
+    const binding = isDefault ? F.createIdentifier(fn.name.text) : T.setOriginalNode(F.createIdentifier(fn.name.text), fn.name);
+    if (first) edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
+    return edits;
+  }
+  // (A function declaration without a name is `export default async function () {}`: it
+  // keeps its export and hoisting as a plain function; there is no binding to swap.)
+  if (T.isFunctionDeclaration(fn) || T.isMethodDeclaration(fn)) return [{ kind: "replace", node: fn, replacement: wrapper }];
+  return [{ kind: "replace", node: fn, replacement: asyncWrapper(T, runtime, wrapper, fn) }];
+}

@@ -1,0 +1,141 @@
+/**
+ * Where a resume function goes. Beside the function it serves, in the nearest statement list,
+ * when every binding the function reads from outside is visible there (then it is defined once
+ * per evaluation of that scope, not per call). Otherwise — a binding of a `for` head, a catch
+ * clause, a concise arrow's parameters — the wrapper and its resume are created together where
+ * the function is, in an arrow IIFE. A method that needs its class's scope (`#x`, a class
+ * expression's own name) gets its resume from a static block of the class. Some functions
+ * cannot be placed at all and stay native, with the reason.
+ *
+ * In:  an async function (parents set) and the file's scopes. Out: a Placement.
+ */
+import type * as ts from "typescript";
+import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
+import { isAsyncFunction, isPrologueDirective } from "../syntax";
+
+/** A statement list and the statement of it that holds a function. */
+export interface ListPosition {
+  list: ts.Node;
+  statement: ts.Statement;
+}
+
+export type Placement =
+  /** The resume function is inserted before `statement`, in its list. */
+  | { kind: "beside"; at: ListPosition }
+  /** The resume function is defined in a static block of `cls`, kept in a `let` before `statement`. */
+  | { kind: "in-class"; at: ListPosition; cls: ts.ClassLikeDeclaration }
+  /** Wrapper and resume created together where the function stands. */
+  | { kind: "iife" }
+  /** Left native. */
+  | { kind: "native"; reason: string };
+
+export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration): Placement {
+  const at = nearestList(T, fn);
+  const beside = at !== undefined && canPlaceIn(T, scopes, fn, at.list);
+  const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
+  const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
+  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass });
+  if (notHere !== undefined) return { kind: "native", reason: notHere };
+  if (inClass) return { kind: "in-class", at: at!, cls: cls! };
+  if (T.isMethodDeclaration(fn) && !beside) {
+    return { kind: "native", reason: "an async method whose resume function cannot be placed beside it (it reads `#private` names of an enclosing class, or a binding not visible there) is not supported yet" };
+  }
+  return beside ? { kind: "beside", at: at! } : { kind: "iife" };
+}
+
+/** The first statement of a statement list after its directive prologue. */
+export function firstStatementOf(T: typeof ts, list: ts.Node): ts.Statement | undefined {
+  const statements = T.isSourceFile(list) || T.isBlock(list) || T.isModuleBlock(list) || T.isCaseClause(list) || T.isDefaultClause(list) ? list.statements : undefined;
+  return statements?.find((st) => !isPrologueDirective(T, st));
+}
+
+/**
+ * Can the resume function of `method`, nested in the compiled function around it, sit at the
+ * top of that function's resume? Only if every outside binding it reads is one the outer
+ * machine keeps (`isOuterLocal`) or lives outside the outer function altogether.
+ */
+export function seesOnlyFromTop(T: typeof ts, scopes: Scopes, method: ts.FunctionLikeDeclaration, isOuterLocal: (b: Binding) => boolean): boolean {
+  let outer: ts.Node | undefined = method.parent;
+  while (outer && !isAsyncFunction(T, outer)) outer = outer.parent;
+  return everyBindingRead(T, scopes, method, (b) => isInside(b.scope.node, method) || outer === undefined || !isInside(b.scope.node, outer) || isOuterLocal(b));
+}
+
+/** The nearest statement list around `node`, and the statement of it that holds `node`. */
+function nearestList(T: typeof ts, node: ts.Node): ListPosition | undefined {
+  let child: ts.Node = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (T.isBlock(p) || T.isSourceFile(p) || T.isModuleBlock(p) || T.isCaseClause(p) || T.isDefaultClause(p)) {
+      return T.isStatement(child) || T.isFunctionDeclaration(child) || T.isClassDeclaration(child) ? { list: p, statement: child as ts.Statement } : undefined;
+    }
+  }
+  return undefined;
+}
+
+function scopeOfList(T: typeof ts, scopes: Scopes, list: ts.Node): Scope | undefined {
+  if (T.isCaseClause(list) || T.isDefaultClause(list)) return scopes.scopeOf.get(list.parent);
+  return scopes.scopeOf.get(list);
+}
+
+/** Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) */
+function everyBindingRead(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, test: (b: Binding) => boolean): boolean {
+  let ok = true;
+  const walk = (n: ts.Node): void => {
+    if (!ok) return;
+    if (T.isIdentifier(n)) {
+      const b = scopes.refs.get(n);
+      if (b && !test(b)) ok = false;
+      return;
+    }
+    T.forEachChild(n, walk);
+  };
+  walk(fn);
+  return ok;
+}
+
+/**
+ * Can code at the start of `list` see every outside binding `fn` refers to? `insideClass`: the
+ * resume will be defined inside that class (a static block), so the class's own scope (its
+ * expression name) and its `#private` names are visible too.
+ */
+function canPlaceIn(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, list: ts.Node, insideClass?: ts.ClassLikeDeclaration): boolean {
+  const listScope = scopeOfList(T, scopes, list);
+  if (!listScope) return false;
+  if (!insideClass && scopes.facts.get(fn)?.usesPrivateNames) return false;
+  const visible = new Set<Scope>();
+  for (let s: Scope | undefined = listScope; s; s = s.parent) visible.add(s);
+  return everyBindingRead(T, scopes, fn, (b) => {
+    // A named function expression's own name is visible only inside it.
+    if (b.kind === BindingKind.SelfName && b.declarations[0] === fn.name) return false;
+    if (isInside(b.scope.node, fn) || visible.has(b.scope) || (insideClass && b.scope.node === insideClass)) return true;
+    // A class's own name inside its body names the same class as its outer binding.
+    return b.kind === BindingKind.Class && T.isClassDeclaration(b.scope.node) && b.scope.parent !== undefined && visible.has(b.scope.parent);
+  });
+}
+
+/**
+ * Why `fn` cannot get its resume function where it stands (undefined: it can, or compiling
+ * decides). A declaration must stay a declaration (its binding, hoisting and export); a resume
+ * function kept in a variable beside a class must belong to one evaluation of that class.
+ */
+function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined, fits: { beside: boolean; inClass: boolean }): string | undefined {
+  if (T.isFunctionDeclaration(fn) && at && (T.isCaseClause(at.list) || T.isDefaultClause(at.list))) {
+    return "an async function declared in a `case` clause is not compiled yet (its binding spans the whole switch, where no statement always runs first to give it its async shape)";
+  }
+  if (T.isFunctionDeclaration(fn) && !fits.beside) return "an async function declaration whose resume function cannot be placed beside it (it reads a binding not visible there) is not compiled yet";
+  if (!fits.inClass) return undefined;
+  const cls = fn.parent as ts.ClassLikeDeclaration;
+  for (let n: ts.Node = cls; n !== at!.statement; n = n.parent) {
+    if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) {
+      return "an async method that needs its class's scope (`#private` names or the class's own name), in a class evaluated more than once (inside a function or loop), is not compiled yet";
+    }
+  }
+  // TypeScript's ES decorators run their initializers in static blocks placed before ours.
+  const decorated = (n: ts.Node): boolean => T.canHaveDecorators(n) && T.getDecorators(n) !== undefined;
+  if (decorated(cls) || cls.members.some(decorated)) return "an async method that needs its class's scope (`#private` names or the class's own name), in a decorated class, is not compiled yet";
+  return undefined;
+}
+
+function isInside(node: ts.Node, container: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
+  return false;
+}
