@@ -12,7 +12,7 @@ import type { Binding, Scopes } from "../analyze/scopes";
 import type { Liveness } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import type { Cfg, Local } from "../lower/cfg";
-import type { LoweredFunction } from "../lower/build-cfg";
+import type { LoweredFunction } from "../lower/lowered-function";
 import type { NameManager } from "../names";
 import { planControlFlow, type ControlFlow } from "./control-flow";
 

@@ -12,7 +12,7 @@
  */
 import type * as ts from "typescript";
 import type { Block, BlockId } from "../lower/cfg";
-import type { JumpRewrite } from "../lower/build-cfg";
+import type { JumpRewrite } from "../lower/lowered-function";
 import { assignTo, machineMember, type EmitContext } from "./emit-context";
 import { assignLocal } from "./local-access";
 import type { Visit } from "./checked-writes";

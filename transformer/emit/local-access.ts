@@ -6,14 +6,12 @@
  */
 import type * as ts from "typescript";
 import { LocalStorage, type LocalId } from "../lower/cfg";
+import { localOf as loweredLocalOf } from "../lower/lowered-function";
 import { machineMember, runtimeMember, type EmitContext } from "./emit-context";
 
 /** The local an identifier of the original function (or a temporary the lowering made) names. */
 export function localOf(cx: EmitContext, id: ts.Identifier): LocalId | undefined {
-  const t = cx.lowered.tempOfIdentifier.get(id);
-  if (t !== undefined) return t;
-  const b = cx.scopes.refs.get(id) ?? cx.scopes.decls.get(id);
-  return b ? cx.lowered.localOfBinding.get(b) : undefined;
+  return loweredLocalOf(cx.lowered, cx.scopes, id);
 }
 
 /** The expression a local is reached through (to read or to write). */
