@@ -5,6 +5,9 @@
  */
 import * as ts from "typescript";
 import MagicString from "magic-string";
+// Loaded untyped: the package's .d.cts (`export = function …;`) does not parse in TypeScript 6.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const remapping = require("@jridgewell/remapping") as (maps: unknown[], loader: () => null) => { sources: (string | null)[]; names: string[]; mappings: string; sourcesContent?: (string | null)[] };
 import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
@@ -21,7 +24,8 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   if (syntaxError !== undefined) {
     // Code that does not parse is left exactly as it is, so it fails where it would have failed.
     if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
-    return { code: sourceText, map: new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"], diagnostics, skipped: [], compiled: 0 };
+    const identity = new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"];
+    return { code: sourceText, map: options.inputSourceMap ? chainMaps(identity, options.inputSourceMap) : identity, diagnostics, skipped: [], compiled: 0 };
   }
   const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict);
   const s = new MagicString(sourceText);
@@ -36,7 +40,8 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     const runtime = options.runtime ?? "import";
     const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
     const prelude = head + plan.prelude.map(print).join("\n") + "\n";
-    let at = 0;
+    // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
+    let at = shebangEnd(sourceText);
     for (const st of sourceFile.statements) {
       if (!isPrologueDirective(ts, st)) break;
       at = st.end;
@@ -44,14 +49,32 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     if (at > 0) s.appendLeft(at, "\n" + prelude);
     else s.prepend(prelude);
   }
-  const map = s.generateMap({ source: fileName, includeContent: true, hires: true });
+  const generated = s.generateMap({ source: fileName, includeContent: true, hires: true });
+  const map: TransformResult["map"] = { version: generated.version, sources: generated.sources, names: generated.names, mappings: generated.mappings, file: generated.file, sourcesContent: generated.sourcesContent };
   return {
     code: s.toString(),
-    map: { version: map.version, sources: map.sources, names: map.names, mappings: map.mappings, file: map.file, sourcesContent: map.sourcesContent },
+    map: options.inputSourceMap ? chainMaps(map, options.inputSourceMap) : map,
     diagnostics,
     skipped: plan.skipped,
     compiled: plan.compiled,
   };
+}
+
+/** Where the first line ends when the text starts with `#!`, else 0. */
+function shebangEnd(sourceText: string): number {
+  if (!sourceText.startsWith("#!")) return 0;
+  const newline = sourceText.search(/\r?\n|\r|\u2028|\u2029/);
+  return newline < 0 ? sourceText.length : newline;
+}
+
+/**
+ * The transform's map (input text → output) composed with the map that produced the input
+ * (original source → input text), so the result leads from the output to the original source.
+ */
+function chainMaps(map: TransformResult["map"], inputMap: NonNullable<TransformOptions["inputSourceMap"]>): TransformResult["map"] {
+  const input = typeof inputMap === "string" ? (JSON.parse(inputMap) as TransformResult["map"]) : inputMap;
+  const chained = remapping([map, input], () => null);
+  return { version: 3, sources: chained.sources.map((s) => s ?? ""), names: chained.names, mappings: chained.mappings, file: map.file, sourcesContent: chained.sourcesContent };
 }
 
 /**
