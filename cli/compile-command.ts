@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { transform } from "../transformer/transform-text";
 import type { RuntimeMode, TransformResult } from "../transformer/api";
+import { findMapLink, inlineMapComment, readMap, type SourceMap } from "../transformer/adapters/source-map-comment";
 import { parseArgs, UsageError } from "./args";
 import type { Io } from "./io";
 
@@ -166,18 +167,15 @@ function compileFile(file: string, target: string, settings: CompileSettings): F
   const map: SourceMap = result.compiled === 0 ? inputMap.map : { ...result.map };
   rebaseSources(map, inputMap.dir, path.dirname(target));
   map.file = path.basename(target);
-  const json = JSON.stringify(map);
-  if (link.inline) {
-    const comment = `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(json).toString("base64")}`;
-    fs.writeFileSync(target, result.code.slice(0, link.start) + comment + result.code.slice(link.end));
+  const outLink = findMapLink(result.code);
+  if (link.inline && outLink) {
+    fs.writeFileSync(target, result.code.slice(0, outLink.start) + inlineMapComment(map) + result.code.slice(outLink.end));
   } else {
     fs.writeFileSync(target, result.code);
-    fs.writeFileSync(path.resolve(path.dirname(target), link.url), json);
+    fs.writeFileSync(path.resolve(path.dirname(target), link.url), JSON.stringify(map));
   }
   return outcome;
 }
-
-type SourceMap = TransformResult["map"] & { sourceRoot?: string };
 
 /** Rewrites relative `sources` (and `sourceRoot`) so they still resolve from the map's new directory. */
 function rebaseSources(map: SourceMap, fromDir: string, toDir: string): void {
@@ -189,39 +187,6 @@ function rebaseSources(map: SourceMap, fromDir: string, toDir: string): void {
     return path.relative(toDir, abs).split(path.sep).join("/");
   });
   delete map.sourceRoot;
-}
-
-interface MapLink {
-  url: string;
-  inline: boolean;
-  /** The comment's range in the text. */
-  start: number;
-  end: number;
-}
-
-function findMapLink(code: string): MapLink | undefined {
-  const re = /\/\/[#@] sourceMappingURL=(\S+)[ \t]*$/gm;
-  let last: RegExpExecArray | null = null;
-  for (let m = re.exec(code); m !== null; m = re.exec(code)) last = m;
-  if (!last) return undefined;
-  return { url: last[1], inline: last[1].startsWith("data:"), start: last.index, end: last.index + last[0].length };
-}
-
-function readMap(link: MapLink, file: string): { map: SourceMap; dir: string } | undefined {
-  try {
-    if (link.inline) {
-      const comma = link.url.indexOf(",");
-      const header = link.url.slice(0, comma);
-      const body = link.url.slice(comma + 1);
-      const text = header.endsWith(";base64") ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body);
-      return { map: JSON.parse(text) as SourceMap, dir: path.dirname(file) };
-    }
-    const mapFile = path.resolve(path.dirname(file), decodeURIComponent(link.url));
-    return { map: JSON.parse(fs.readFileSync(mapFile, "utf8")) as SourceMap, dir: path.dirname(mapFile) };
-  } catch {
-    // A missing or unreadable map: the file is still compiled, without one.
-    return undefined;
-  }
 }
 
 /** `require` for CommonJS output, `import` for ES modules (by extension, syntax, then package.json). */

@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
@@ -102,4 +103,27 @@ test("vitest runs compiled code through the vite plugin", () => {
   const r = node([path.join(repo, "node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.config.mjs"], project);
   expect(r.stdout + r.stderr).toMatch(/1 passed/);
   expect(r.status).toBe(0);
+}, TIMEOUT);
+
+test("node --import async-machine/register compiles ES modules and CommonJS as they load, and caches them", () => {
+  // Outside this package (its own files are never compiled), with the package linked in as a user has it.
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-register-"));
+  try {
+    fs.mkdirSync(path.join(app, "node_modules"));
+    fs.symlinkSync(repo, path.join(app, "node_modules/async-machine"), "dir");
+    fs.writeFileSync(path.join(app, "lib.mjs"), "export async function twice(n) { await null; return n * 2; }\nexport const compiled = () => !/^async\\b/.test(String(twice));\n");
+    fs.writeFileSync(path.join(app, "lib.cjs"), "async function thrice(n) { await null; return n * 3; }\nexports.thrice = thrice;\nexports.compiled = () => !/^async\\b/.test(String(thrice));\n");
+    fs.writeFileSync(path.join(app, "app.mjs"), 'import { twice, compiled } from "./lib.mjs";\nimport { createRequire } from "node:module";\nconst cjs = createRequire(import.meta.url)("./lib.cjs");\nconsole.log(JSON.stringify([await twice(3), compiled(), await cjs.thrice(2), cjs.compiled()]));\n');
+    const native = node(["app.mjs"], app);
+    expect(JSON.parse(native.stdout)).toEqual([6, false, 6, false]);
+    for (const run of ["first", "cached"]) {
+      const r = node(["--import", "async-machine/register", "app.mjs"], app);
+      expect(r.stderr, run).toBe("");
+      expect(JSON.parse(r.stdout), run).toEqual([6, true, 6, true]);
+    }
+    const cache = path.join(app, "node_modules/.cache/async-machine");
+    expect(fs.readdirSync(cache).flatMap((d) => fs.readdirSync(path.join(cache, d))).length).toBe(2);
+  } finally {
+    fs.rmSync(app, { recursive: true, force: true });
+  }
 }, TIMEOUT);
