@@ -15,3 +15,10 @@ export async function total(count: number): Promise<number> {
 export function isCompiled(fn: (...args: never[]) => unknown): boolean {
   return !/^async\b/.test(Function.prototype.toString.call(fn));
 }
+
+export async function check(limit: number): Promise<void> {
+  await null;
+  if (limit > 2) {
+    throw new Error("over the limit");
+  }
+}
