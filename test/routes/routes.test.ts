@@ -132,3 +132,21 @@ test("node --import async-machine/register compiles ES modules and CommonJS as t
     fs.rmSync(app, { recursive: true, force: true });
   }
 }, TIMEOUT);
+
+test("node --import tsx --import async-machine/register runs the .ts project compiled, with maps chained through tsx's", () => {
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-tsx-"));
+  try {
+    fs.mkdirSync(path.join(app, "node_modules"));
+    fs.symlinkSync(repo, path.join(app, "node_modules/async-machine"), "dir");
+    fs.symlinkSync(path.join(repo, "node_modules/tsx"), path.join(app, "node_modules/tsx"), "dir");
+    fs.cpSync(path.join(project, "src"), path.join(app, "src"), { recursive: true });
+    for (const type of ["module", "commonjs"]) {
+      fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ type }));
+      const r = node(["--enable-source-maps", "--import", "tsx", "--import", "async-machine/register", "src/main.ts"], app);
+      expect(r.stderr, type).toBe("");
+      expect(JSON.parse(r.stdout), type).toEqual({ ...native, compiled: true });
+    }
+  } finally {
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+}, TIMEOUT);
