@@ -1,7 +1,8 @@
 /**
- * transform()'s source map is exact inside machines: every generated line that runs user code
- * maps to the user's line and column (each `log(N)` call below sits on line N), an input map is
- * chained, and a `#!` line stays first.
+ * transform()'s source map is exact inside machines for the statements the transform keeps
+ * whole: each `log(N)` call below sits on line N, in straight code, loops, `if`, `try`/`finally`
+ * and after awaits, and maps back there at its column; a throw maps to its `new Error`. Also: an
+ * input map is chained, a `#!` line stays first, a syntax error is a diagnostic.
  */
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { describe, expect, test } from "vitest";
