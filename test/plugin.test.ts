@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BUILTIN_EXCLUDE,
   DEFAULT_RUNTIME_SPECIFIER,
@@ -40,6 +40,10 @@ const TSPC = (() => {
 
 // ---------------------------------------------------------------------------------------------
 // options
+
+// Most tests here spawn tspc builds (each allowed 60 s by tspc() on a busy 2-core machine), so
+// the file sets a timeout above that instead of the suite's 20 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe("plugin options", () => {
   it("fills in defaults", () => {
