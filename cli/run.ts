@@ -1,5 +1,5 @@
 /**
- * The `async-machine` command: dispatches to `inspect` and `build`, and turns usage errors into
+ * The `async-machine` command: dispatches to `inspect`, `build` and `compile`, and turns usage errors into
  * exit code 2 with the message on stderr. `main.ts` calls it with the real process; tests call it
  * in-process with buffers.
  *
@@ -8,6 +8,7 @@
  */
 import { UsageError } from "./args";
 import { buildCommand } from "./build-command";
+import { compileCommand } from "./compile-command";
 import { inspectCommand } from "./inspect-command";
 import type { Io } from "./io";
 
@@ -18,6 +19,8 @@ Commands:
                    (async-machine inspect --help for options)
   build            build a project with tspc through the async-machine plugin
                    (async-machine build --help for options)
+  compile <dir>    rewrite already emitted .js/.mjs/.cjs (after TypeScript 7's tsc, say),
+                   chaining their source maps (async-machine compile --help for options)
 
 Options:
   -h, --help       this help
@@ -32,6 +35,8 @@ export function runCli(argv: readonly string[], io: Io): number {
         return inspectCommand(rest, io);
       case "build":
         return buildCommand(rest, io);
+      case "compile":
+        return compileCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -43,7 +48,7 @@ export function runCli(argv: readonly string[], io: Io): number {
         io.stdout(`${packageVersion()}\n`);
         return 0;
       default:
-        throw new UsageError(`unknown command '${command}'. Commands: inspect, build (async-machine --help).`);
+        throw new UsageError(`unknown command '${command}'. Commands: inspect, build, compile (async-machine --help).`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

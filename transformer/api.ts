@@ -25,6 +25,12 @@ export interface TransformOptions {
    * strictness (a module, a "use strict" prologue or directive, a class body).
    */
   alwaysStrict?: boolean;
+  /**
+   * The source map of the input text (a source map v3 object or its JSON), when the input was
+   * itself generated (tsc's `.js.map`, a loader's map). The result's map then leads to the
+   * input's original sources instead of the input text.
+   */
+  inputSourceMap?: TransformResult["map"] | string;
 }
 
 /** An async function left native (unchanged), and why. */

@@ -21,6 +21,7 @@ import type { SkippedFunction } from "./api";
 import {
   createFileFilter,
   defaultRuntimeFor,
+  PluginConfigError,
   resolvePluginOptions,
   toProjectPath,
   type ResolvedPluginOptions,
@@ -41,6 +42,8 @@ export interface ProgramTransformerExtras {
 export const DIAG_LEFT_NATIVE = 99401;
 /** Diagnostic code of "the transform failed on this file" (an internal error; the file is emitted unchanged). */
 export const DIAG_INTERNAL = 99402;
+/** Diagnostic code of "invalid plugin option in tsconfig.json". */
+export const DIAG_CONFIG = 99403;
 
 export default function asyncMachinePlugin(
   program: ts.Program,
@@ -56,7 +59,19 @@ export default function asyncMachinePlugin(
         `remove "type" (or set "type": "program") in its compilerOptions.plugins entry.`,
     );
   }
-  const options = resolvePluginOptions(pluginConfig);
+  let options: ResolvedPluginOptions;
+  try {
+    options = resolvePluginOptions(pluginConfig);
+  } catch (error) {
+    // A bad option is a build error at the plugin entry (tsconfig.json(line,col): error TS99403),
+    // not a crash; the build then fails as for any error.
+    if (!(error instanceof PluginConfigError) || typeof extras?.addDiagnostic !== "function") throw error;
+    const configPath = program.getCompilerOptions().configFilePath as string | undefined;
+    const file = configPath ? tsApi.readJsonConfigFile(configPath, tsApi.sys.readFile) : undefined;
+    const start = Math.max(0, file?.text.indexOf("async-machine/plugin") ?? 0);
+    extras.addDiagnostic({ file, start: file ? start : undefined, length: file ? "async-machine/plugin".length : undefined, category: tsApi.DiagnosticCategory.Error, code: DIAG_CONFIG, source: "async-machine", messageText: error.message });
+    return () => (sourceFile) => sourceFile;
+  }
   const compilerOptions = program.getCompilerOptions();
   const projectDir = projectDirOf(program);
   const isIncluded = createFileFilter(options, projectDir);

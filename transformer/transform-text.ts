@@ -1,13 +1,18 @@
 /**
- * Text-level entry (the library's `transform`): the file's edits applied with magic-string,
- * so every byte the transform does not touch stays where it was and the source map is exact
- * for it; generated code maps to the function it replaces.
+ * Text-level entry (the library's `transform`): the file's edits applied to its text
+ * (text-edits.ts), so every byte the transform does not touch stays where it was and maps to
+ * itself, and generated code maps through the positions the transform gave it (print-mapped.ts):
+ * a machine's lines that run user code lead to the user's line and column.
  */
 import * as ts from "typescript";
-import MagicString from "magic-string";
+// Loaded untyped: the package's .d.cts (`export = function …;`) does not parse in TypeScript 6.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const remapping = require("@jridgewell/remapping") as (maps: unknown[], loader: () => null) => { sources: (string | null)[]; names: string[]; mappings: string; sourcesContent?: (string | null)[] };
 import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
+import { printMapped } from "./print-mapped";
+import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
 import { assertSupportedTypeScript } from "./typescript-version";
 import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
@@ -22,37 +27,73 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   if (syntaxError !== undefined) {
     // Code that does not parse is left exactly as it is, so it fails where it would have failed.
     if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
-    return { code: sourceText, map: new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"], diagnostics, skipped: [], compiled: 0 };
+    return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
   const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict);
-  const s = new MagicString(sourceText);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
+  const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
+    const text = print(node);
+    return printMapped(ts, node, sourceFile, text) ?? { text };
+  };
+  const edits: TextEdit[] = [];
   for (const edit of plan.edits) {
-    if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
-    else if (edit.kind === "insert-before") s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
-    else s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
+    if (edit.kind === "replace") {
+      edits.push({ start: edit.node.getStart(sourceFile), end: edit.node.end, rank: 1, ...mapped(edit.replacement) });
+    } else if (edit.kind === "insert-before") {
+      const at = edit.statement.getStart(sourceFile);
+      for (const statement of edit.statements) {
+        const { text, segments } = mapped(statement);
+        edits.push({ start: at, end: at, rank: 0, text: text + "\n", segments });
+      }
+    } else {
+      const { text, segments } = mapped(edit.member);
+      edits.push({ start: edit.classNode.members.pos, end: edit.classNode.members.pos, rank: 0, text: "\n" + text + "\n", segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]) });
+    }
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
     const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
     const prelude = head + plan.prelude.map(print).join("\n") + "\n";
-    let at = 0;
+    // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
+    let at = shebangEnd(sourceText);
     for (const st of sourceFile.statements) {
       if (!isPrologueDirective(ts, st)) break;
       at = st.end;
     }
-    if (at > 0) s.appendLeft(at, "\n" + prelude);
-    else s.prepend(prelude);
+    // After the inserts at the same place (as appended last), or before everything at the start.
+    edits.push(at > 0 ? { start: at, end: at, rank: 0.5, text: "\n" + prelude } : { start: 0, end: 0, rank: -1, text: prelude });
   }
-  const map = s.generateMap({ source: fileName, includeContent: true, hires: true });
+  const edited = applyEdits(sourceText, edits);
   return {
-    code: s.toString(),
-    map: { version: map.version, sources: map.sources, names: map.names, mappings: map.mappings, file: map.file, sourcesContent: map.sourcesContent },
+    code: edited.code,
+    map: sourceMap(fileName, sourceText, edited.mappings, options),
     diagnostics,
     skipped: plan.skipped,
     compiled: plan.compiled,
   };
+}
+
+function sourceMap(fileName: string, sourceText: string, mappings: string, options: TransformOptions): TransformResult["map"] {
+  const map: TransformResult["map"] = { version: 3, sources: [fileName], names: [], mappings, sourcesContent: [sourceText] };
+  return options.inputSourceMap ? chainMaps(map, options.inputSourceMap) : map;
+}
+
+/** Where the first line ends when the text starts with `#!`, else 0. */
+function shebangEnd(sourceText: string): number {
+  if (!sourceText.startsWith("#!")) return 0;
+  const newline = sourceText.search(/\r?\n|\r|\u2028|\u2029/);
+  return newline < 0 ? sourceText.length : newline;
+}
+
+/**
+ * The transform's map (input text → output) composed with the map that produced the input
+ * (original source → input text), so the result leads from the output to the original source.
+ */
+function chainMaps(map: TransformResult["map"], inputMap: NonNullable<TransformOptions["inputSourceMap"]>): TransformResult["map"] {
+  const input = typeof inputMap === "string" ? (JSON.parse(inputMap) as TransformResult["map"]) : inputMap;
+  const chained = remapping([map, input], () => null);
+  return { version: 3, sources: chained.sources.map((s) => s ?? ""), names: chained.names, mappings: chained.mappings, file: map.file, sourcesContent: chained.sourcesContent };
 }
 
 /**

@@ -1,0 +1,59 @@
+// Child of debugger.test.ts: compiles a small async function with transform(), loads it with
+// its inline source map, sets a breakpoint through the Node inspector at the generated line the
+// map gives for an original line, runs the function, and prints where the debugger paused
+// (mapped back to the original) as JSON.
+const fs = require("node:fs");
+const inspector = require("node:inspector");
+const os = require("node:os");
+const path = require("node:path");
+const { eachMapping, originalPositionFor, TraceMap } = require("@jridgewell/trace-mapping");
+const { transform } = require("../../../dist/transformer");
+
+const source = [
+  "async function g(n) { return n; }", // 1
+  "async function work(n) {", // 2
+  "  let total = 0;", // 3
+  "  for (let i = 0; i < n; i++) {", // 4
+  "    total += await g(i);", // 5
+  "    total *= 2;", // 6
+  "  }", // 7
+  "  return total;", // 8
+  "}", // 9
+  "module.exports = { work, g };", // 10
+].join("\n");
+const line = Number(process.argv[2]);
+const result = transform(source, { fileName: "work.js", runtime: "require", runtimeSpecifier: require.resolve("../../../dist/runtime") });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-debug-"));
+const file = path.join(dir, "work.js");
+fs.writeFileSync(file, result.code + "\n//# sourceMappingURL=data:application/json;base64," + Buffer.from(JSON.stringify(result.map)).toString("base64") + "\n");
+const map = new TraceMap(result.map);
+// As a debugger client does: the first generated position the map leads to the original line.
+let at;
+eachMapping(map, (m) => {
+  if (!at && m.originalLine === line) at = { line: m.generatedLine, column: m.generatedColumn };
+});
+if (!at) {
+  console.log(JSON.stringify({ unmapped: line }));
+  process.exit(0);
+}
+
+const session = new inspector.Session();
+session.connect();
+const paused = [];
+session.on("Debugger.paused", ({ params }) => {
+  const top = params.callFrames[0];
+  const original = originalPositionFor(map, { line: top.location.lineNumber + 1, column: top.location.columnNumber });
+  paused.push({ line: original.line, generatedLine: top.location.lineNumber + 1 });
+  session.post("Debugger.resume");
+});
+session.post("Debugger.enable", () => {
+  session.post("Debugger.setBreakpointByUrl", { url: require("node:url").pathToFileURL(file).href, lineNumber: at.line - 1, columnNumber: at.column }, (error) => {
+    if (error) throw error;
+    const { work } = require(file);
+    work(3).then((value) => {
+      session.post("Debugger.disable");
+      fs.rmSync(dir, { recursive: true, force: true });
+      console.log(JSON.stringify({ value, compiled: !/^async\b/.test(String(work)), paused }));
+    });
+  });
+});

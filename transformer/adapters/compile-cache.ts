@@ -1,0 +1,58 @@
+/**
+ * One loaded module's compilation for the Node hook, with an on-disk cache keyed by the text,
+ * the file name, the runtime style and the package version, so a second start of the program
+ * does not run the transform again. The cache lives in `node_modules/.cache/async-machine`
+ * under the working directory (`ASYNC_MACHINE_CACHE=<dir>` moves it, `ASYNC_MACHINE_CACHE=0`
+ * turns it off). The result carries an inline source map chained to the input's own map.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { transform } from "../transform-text";
+import { findMapLink, inlineMapComment, readMap } from "./source-map-comment";
+
+const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION = (require("../../../package.json") as { version: string }).version;
+/** This package's own files (the runtime, the transform) are never compiled, wherever it is linked from. */
+const OWN_ROOT = path.resolve(__dirname, "../../..") + path.sep;
+
+function cacheDir(): string | undefined {
+  const setting = process.env.ASYNC_MACHINE_CACHE;
+  if (setting === "0") return undefined;
+  return setting ? path.resolve(setting) : path.join(process.cwd(), "node_modules/.cache/async-machine");
+}
+
+/** `code` with its async functions compiled, or `code` itself when there is nothing to do. */
+export function compileLoaded(code: string, filename: string, runtime: "import" | "require"): string {
+  if (!SCRIPT.test(filename) || /[\\/]node_modules[\\/]/.test(filename) || !code.includes("async") || filename.startsWith(OWN_ROOT)) return code;
+  const dir = cacheDir();
+  const key = createHash("sha256").update(`${VERSION}\0${runtime}\0${filename}\0${code}`).digest("hex");
+  const cached = dir ? path.join(dir, key.slice(0, 2), `${key}.js`) : undefined;
+  if (cached) {
+    try {
+      return fs.readFileSync(cached, "utf8");
+    } catch {
+      // not cached yet
+    }
+  }
+  const link = findMapLink(code);
+  const input = link ? readMap(link, filename) : undefined;
+  const result = transform(code, { fileName: filename, runtime, inputSourceMap: input?.map });
+  let out = code;
+  if (result.compiled > 0) {
+    const outLink = findMapLink(result.code);
+    const body = outLink ? result.code.slice(0, outLink.start) + result.code.slice(outLink.end) : result.code + "\n";
+    out = body + inlineMapComment(result.map) + "\n";
+  }
+  if (cached) {
+    try {
+      fs.mkdirSync(path.dirname(cached), { recursive: true });
+      fs.writeFileSync(`${cached}.${process.pid}.tmp`, out);
+      fs.renameSync(`${cached}.${process.pid}.tmp`, cached);
+    } catch {
+      // a read-only place: run without the cache
+    }
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+/**
+ * `import asyncMachine from "async-machine/webpack"`: the Webpack plugin (see unplugin.ts), called with
+ * the same options as the tsc plugin: `asyncMachine({ include: ["src/**"] })`.
+ */
+import { asyncMachineUnplugin } from "./unplugin";
+
+const plugin = (options?: import("../config").PluginOptions) => asyncMachineUnplugin().webpack(options);
+export = plugin;
