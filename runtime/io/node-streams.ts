@@ -287,10 +287,10 @@ export class NodeWriter {
 }
 
 /** A write (`NodeWriter.write`): Ready once the chunk is handed to the stream. */
-export class WriteFuture extends OnceFuture<void> {
+export class WriteFuture<C = Uint8Array | string> extends OnceFuture<void> {
   constructor(
-    private readonly writer: { pollWrite(owner: object, cx: Context, chunk: Uint8Array | string): Poll<void>; readonly slot: WaitSlot },
-    private readonly chunk: Uint8Array | string,
+    private readonly writer: { pollWrite(owner: object, cx: Context, chunk: C): Poll<void>; readonly slot: WaitSlot },
+    private readonly chunk: C,
   ) {
     super();
   }

@@ -106,3 +106,18 @@ export function withoutTimers(counts: Record<string, number>): Record<string, nu
   const { Timeout: _timeout, ...rest } = counts;
   return Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/**
+ * The active resources once the loop is quiet (the same for three turns in a row): the
+ * baseline a test compares against, with the closes of earlier tests finished.
+ */
+export async function quietResources(): Promise<Record<string, number>> {
+  let last = JSON.stringify(withoutTimers(activeResources()));
+  for (let same = 0, i = 0; same < 3 && i < 200; i++) {
+    await turns(1);
+    const now = JSON.stringify(withoutTimers(activeResources()));
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return activeResources();
+}

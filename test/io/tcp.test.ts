@@ -9,15 +9,15 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Executor, select, type Future } from "../../runtime/index";
 import { connect, listen, type TcpListener, type TcpStream } from "../../runtime/io/index";
 import { ManualFuture } from "../runtime/support";
-import { activeResources, settledResources, task, turns, withoutTimers } from "./support";
+import { quietResources, settledResources, task, turns, withoutTimers } from "./support";
 
 const HOST = "127.0.0.1";
 let executor: Executor;
 let before: Record<string, number>;
 
-beforeEach(() => {
+beforeEach(async () => {
   executor = new Executor();
-  before = activeResources();
+  before = await quietResources();
 });
 
 afterEach(async () => {
