@@ -9,7 +9,9 @@
  *      so its `finally` blocks run to the end before the combinator completes — children do not
  *      outlive the combinator that owned them (structured concurrency; Trio's nursery and
  *      Effection's scopes wait the same way). Any other future is dropped at once (`drop(cx)`:
- *      a sleep clears its timer, a promise adapter detaches).
+ *      a sleep clears its timer, a promise adapter detaches). A `Task` is a join handle, not
+ *      something the combinator owns: it is dropped (detached, as Rust's `JoinHandle`), never
+ *      cancelled — the task belongs to whoever spawned it (a scope cancels its own children).
  *
  * Errors: a child settling with `Cancelled` is what was asked for. Any other error (a `finally`
  * that threw) is kept in `error` (the first one) and the combinator surfaces it: it is handed
@@ -19,12 +21,24 @@ import type { Context } from "../context";
 import { dropFuture, type Future } from "../future";
 import { PENDING } from "../poll";
 import { isCancellation } from "../poll/cancel";
+import { Task } from "../task";
 
 type Cancellable = Future<unknown> & { cancel(): void };
 
-/** True for a future that can run its own cleanup when cancelled. */
-export function isCancellable(future: Future<unknown>): future is Cancellable {
-  return typeof (future as { cancel?: unknown }).cancel === "function";
+/**
+ * Gives up on `future`, polled with `cx`: cancels it if it is ours to cancel and can clean up
+ * by itself (then it must be polled until it settles: returns true); otherwise drops it (a
+ * task's join handle, a machine another task runs, a leaf: returns false).
+ */
+export function cancelOrDrop(future: Future<unknown>, cx: Context): boolean {
+  const f = future as Future<unknown> & { cancel?: unknown; isOwnedBy?: unknown };
+  const ours = !(future instanceof Task) && (typeof f.isOwnedBy !== "function" || (f as { isOwnedBy(w: unknown): boolean }).isOwnedBy(cx.waker));
+  if (ours && typeof f.cancel === "function") {
+    (f as Cancellable).cancel();
+    return true;
+  }
+  dropFuture(future, cx);
+  return false;
 }
 
 export class Cleanup {
@@ -35,12 +49,9 @@ export class Cleanup {
 
   /** Cancels `future` (polled with `cx`), or drops it if it cannot clean up by itself. */
   add(future: Future<unknown>, cx: Context): void {
-    if (isCancellable(future)) {
-      future.cancel();
+    if (cancelOrDrop(future, cx)) {
       this.futures.push(future);
       this.contexts.push(cx);
-    } else {
-      dropFuture(future, cx);
     }
   }
 

@@ -96,6 +96,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private finishCleanup(cx: Context): Poll<T> {
     const cleanup = this.cleanup!;
     this.wakes.parent = cx.waker;
+    this.wakes.takeWoken(); // every child left is polled below: unlist them so their next wake reaches us
     if (!cleanup.poll()) return PENDING;
     this.wakes.parent = undefined;
     if (this.failure !== undefined) throw this.failure.error;

@@ -92,6 +92,7 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   private finishCleanup(cx: Context): Poll<Selected<T>> {
     const cleanup = this.cleanup!;
     this.wakes.parent = cx.waker;
+    this.wakes.takeWoken(); // every child left is polled below: unlist them so their next wake reaches us
     if (!cleanup.poll()) return PENDING;
     this.wakes.parent = undefined; // late wakes no longer reach our task
     if (this.failure !== undefined) throw this.failure.error;

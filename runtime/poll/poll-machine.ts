@@ -61,7 +61,8 @@
  * task and other pollers join the task. A finished machine answers every poll with its outcome.
  */
 import type { Context } from "../context";
-import { dropFuture, type Future } from "../future";
+import { cancelOrDrop } from "../combinators/cleanup";
+import type { Future } from "../future";
 import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../machine";
 import { PENDING, type Poll } from "../poll";
 import type { Task } from "../task";
@@ -458,16 +459,9 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   /** Lets go of what the current await holds: cancels a cancellable child, drops other futures, detaches promise waits. */
   private release(cx: Context): void {
     switch (this.wait) {
-      case Wait.Future: {
-        const child = this.awaiting as Future<unknown> & { cancel?: unknown };
-        if (typeof child.cancel === "function") {
-          (child as { cancel(): void }).cancel();
-          this.flags |= CHILD_CANCELLING;
-        } else {
-          dropFuture(child, cx);
-        }
+      case Wait.Future:
+        if (cancelOrDrop(this.awaiting as Future<unknown>, cx)) this.flags |= CHILD_CANCELLING;
         break;
-      }
       case Wait.Promise:
         this.ticket++;
         this.settled = UNSETTLED;
@@ -484,7 +478,10 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
    */
   drop(cx: Context): void {
     if (this.isFinished) return;
-    if (this.owner !== undefined && this.owner !== cx.waker) return; // not ours to drop
+    if (!this.isOwnedBy(cx.waker)) {
+      this.task?.drop(cx); // a joiner of the task `then` spawned lets go
+      return;
+    }
     this.cancel();
     try {
       this.poll(cx);
@@ -495,6 +492,11 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       this.release(cx);
       this.finish(PANICKED, new Cancelled(`[async-machine] ${this.describe()} was dropped while cancelling`));
     }
+  }
+
+  /** True if `waker`'s poller drives this machine (or nobody does yet): only the owner cancels it. */
+  isOwnedBy(waker: Waker): boolean {
+    return this.owner === undefined || this.owner === waker;
   }
 
   /** Spawns the machine on the ambient executor (once) and returns its task. */
