@@ -151,7 +151,10 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
   cancel(): void {
     if (this.closed || this.cleanup !== undefined) return;
     this.cancelled = true;
-    this.bodyDone ||= this.bodyFuture === undefined;
+    if (this.body !== undefined) {
+      this.body = undefined; // cancelled before its first poll: the body never runs
+      this.bodyDone = true;
+    }
     this.stop();
     this.waker?.wake();
   }

@@ -161,6 +161,14 @@ describe("scope", () => {
     expect(() => saved!.spawn(ready(1) as never)).toThrow(/scope has completed/);
   });
 
+  test("a scope cancelled before its first poll never runs its body", async () => {
+    let ran = false;
+    const task = spawn(scope(() => void (ran = true)));
+    task.cancel();
+    await expect(task).rejects.toBeInstanceOf(Cancelled);
+    expect(ran).toBe(false);
+  });
+
   test("children spawn on the ambient executor", async () => {
     const ex = new Executor();
     let childExecutorPolls = 0;
