@@ -71,6 +71,10 @@ import { coop, DEFAULT_TASK_BUDGET } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
 
 const NativePromise = Promise;
+// Module-level aliases, read in the driver's loop: a load from another module's exports object
+// at every use is what they avoid.
+const coopBudget = coop;
+const Pending: typeof PENDING = PENDING;
 const promiseThen = Promise.prototype.then;
 const promiseFinally = Promise.prototype.finally;
 const reflectApply = Reflect.apply;
@@ -143,9 +147,9 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   declare private settled: number;
   /** Identifies the current promise wait; bumped to detach it (cancellation). */
   declare private ticket: number;
-  /** The task `then` spawned, if any. */
+  /** The task `then` spawned, if any (absent until then: most machines are awaited, not then-ed). */
   declare private task: Task<unknown> | undefined;
-  /** An error thrown by an awaited child while it was being cancelled (surfaces at the end). */
+  /** An error thrown by an awaited child while it was being cancelled (surfaces at the end; absent until then). */
   declare private cleanupError: { error: unknown } | undefined;
 
   constructor(resume: PollResume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget: unknown) {
@@ -154,9 +158,10 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    this.h = home;
-    this.o = outerArguments;
-    this.n = newTarget;
+    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
+    if (home !== undefined) this.h = home;
+    if (outerArguments !== undefined) this.o = outerArguments;
+    if (newTarget !== undefined) this.n = newTarget;
     this.r = undefined;
     (this as { names: StateEnum | undefined }).names = names;
     (this as { resume: PollResume }).resume = resume;
@@ -168,8 +173,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.held = undefined;
     this.settled = UNSETTLED;
     this.ticket = 0;
-    this.task = undefined;
-    this.cleanupError = undefined;
   }
 
   /** Suspends on `value`; the generated code writes `return m.await(x)`. */
@@ -210,7 +213,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       this.owner = waker;
     }
     if ((this.flags & RUNNING) !== 0) throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
-    if (!coop.open) return this.pollOutsideTask(cx);
+    if (!coopBudget.open) return this.pollOutsideTask(cx);
     this.flags |= RUNNING;
     const poll = this.drive(cx); // throws only after finishing (which clears RUNNING)
     this.flags &= ~RUNNING;
@@ -219,12 +222,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** A poll by hand, outside any task: this poll opens the budget window. */
   private pollOutsideTask(cx: Context): Poll<T> {
-    coop.open = true;
-    coop.left = DEFAULT_TASK_BUDGET;
+    coopBudget.open = true;
+    coopBudget.left = DEFAULT_TASK_BUDGET;
     try {
       return this.poll(cx);
     } finally {
-      coop.open = false;
+      coopBudget.open = false;
     }
   }
 
@@ -248,12 +251,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
           value = error;
           isThrow = true;
         }
-        if (value === PENDING) return PENDING;
+        if (value === Pending) return Pending;
         break;
       case Wait.Promise:
         if (this.settled === UNSETTLED) {
           this.waker = cx.waker;
-          return PENDING;
+          return Pending;
         }
         value = this.held;
         isThrow = this.settled === REJECTED;
@@ -297,13 +300,13 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
           value = error;
           isThrow = true;
         }
-        if (value === PENDING) {
+        if (value === Pending) {
           this.wait = Wait.Future;
-          return PENDING;
+          return Pending;
         }
       } else if (x instanceof NativePromise) {
         this.waitOnPromise(x, cx);
-        return PENDING;
+        return Pending;
       } else if (typeof (x as { poll?: unknown }).poll === "function") {
         try {
           value = (x as Future<unknown>).poll(cx);
@@ -311,20 +314,20 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
           value = error;
           isThrow = true;
         }
-        if (value === PENDING) {
+        if (value === Pending) {
           this.wait = Wait.Future;
-          return PENDING;
+          return Pending;
         }
       } else {
         const then = (x as { then?: unknown }).then; // read once, as native
         if (typeof then === "function") {
           this.waitOnThenable(x, then, cx);
-          return PENDING;
+          return Pending;
         }
         value = x;
       }
       this.awaiting = undefined;
-      if (--coop.left <= 0) return this.yieldWith(cx, value, isThrow);
+      if (--coopBudget.left <= 0) return this.yieldWith(cx, value, isThrow);
     }
   }
 
@@ -333,7 +336,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.held = value;
     this.wait = isThrow ? Wait.Throw : Wait.Value;
     cx.waker.wake();
-    return PENDING;
+    return Pending;
   }
 
   /** Waits on a native promise: one native `await` (settleInto) that wakes the poller once. */
@@ -408,15 +411,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     throw error;
   }
 
+  /** Records the outcome. (The wait fields are already clear: the machine was running, or `release` cleared them.) */
   private finish(state: number, result: unknown): void {
     this.s = state;
     this.r = result;
     this.f = EMPTY_FRAME;
     this.flags &= ~RUNNING;
-    this.wait = Wait.None;
-    this.awaiting = undefined;
-    this.held = undefined;
-    this.waker = undefined;
   }
 
   /**
@@ -448,7 +448,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       } catch (error) {
         if (!isCancellation(error)) this.cleanupError ??= { error };
       }
-      if (poll === PENDING) return PENDING;
+      if (poll === Pending) return Pending;
       this.flags &= ~CHILD_CANCELLING;
     }
     this.wait = Wait.None;
@@ -490,6 +490,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     }
     if (!this.isFinished) {
       this.release(cx);
+      this.wait = Wait.None;
+      this.awaiting = undefined;
       this.finish(PANICKED, new Cancelled(`[async-machine] ${this.describe()} was dropped while cancelling`));
     }
   }
