@@ -73,8 +73,11 @@ import { CANCEL, Cancelled, isCancellation } from "./cancel";
 const NativePromise = Promise;
 // Module-level aliases, read in the driver's loop: a load from another module's exports object
 // at every use is what they avoid.
-const coopBudget = coop;
-const Pending: typeof PENDING = PENDING;
+// (`var`: no dead-zone check at each use, as a `const` would have.)
+// eslint-disable-next-line no-var
+var coopBudget = coop;
+// eslint-disable-next-line no-var
+var Pending: typeof PENDING = PENDING;
 const promiseThen = Promise.prototype.then;
 const promiseFinally = Promise.prototype.finally;
 const reflectApply = Reflect.apply;
@@ -87,9 +90,11 @@ const RESOLVED: Promise<void> = setPrototypeOf(NativePromise.resolve(), QUIET_PR
 export type PollResume = (m: PollMachine, value: unknown, isThrow: boolean) => unknown;
 
 /** Reserved states (machine.ts `ReservedState`). */
-const UNRESUMED = 0;
-const RETURNED = 1;
-const PANICKED = 2;
+const enum Reserved {
+  Unresumed = 0,
+  Returned = 1,
+  Panicked = 2,
+}
 
 /** What a suspended machine waits on (`wait`). */
 const enum Wait {
@@ -105,16 +110,27 @@ const enum Wait {
   Throw = 4,
 }
 
-/** `flags` bits. */
-const CANCEL_REQUESTED = 1; // cancel() was called and the next poll has not started it yet
-const CANCELLING = 2; // the machine is running its finally blocks (set once, never cleared)
-const CHILD_CANCELLING = 4; // waiting for the awaited child's cancellation to finish
-const RUNNING = 8; // poll is on the stack
+/**
+ * `flags` bits. (A `const enum` and literals, here and below: TypeScript writes the numbers in
+ * place, where a module-level `const` would cost a load with a dead-zone check at every use.)
+ */
+const enum Flag {
+  /** cancel() was called and the next poll has not started it yet. */
+  CancelRequested = 1,
+  /** The machine is running its finally blocks (set once, never cleared). */
+  Cancelling = 2,
+  /** Waiting for the awaited child's cancellation to finish. */
+  ChildCancelling = 4,
+  /** `poll` is on the stack. */
+  Running = 8,
+}
 
 /** `settled` of a promise wait. */
-const UNSETTLED = 0;
-const FULFILLED = 1;
-const REJECTED = 2;
+const enum Settled {
+  No = 0,
+  Fulfilled = 1,
+  Rejected = 2,
+}
 
 /** Ambient spawner for `then` (executor.ts registers it; no import cycle). */
 let spawnAmbient: ((future: Future<unknown>) => Task<unknown>) | undefined;
@@ -153,7 +169,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   declare private cleanupError: { error: unknown } | undefined;
 
   constructor(resume: PollResume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget: unknown) {
-    this.s = UNRESUMED;
+    this.s = Reserved.Unresumed;
     this.f = frame;
     this.c = undefined;
     this.t = thisArg;
@@ -171,7 +187,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.owner = undefined;
     this.waker = undefined;
     this.held = undefined;
-    this.settled = UNSETTLED;
+    this.settled = Settled.No;
     this.ticket = 0;
   }
 
@@ -189,12 +205,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** True once returned, failed or cancelled. */
   get isFinished(): boolean {
-    return this.s === RETURNED || this.s === PANICKED;
+    return this.s === Reserved.Returned || this.s === Reserved.Panicked;
   }
 
   /** True once cancel() was called (and the machine had not finished). */
   get isCancelling(): boolean {
-    return (this.flags & (CANCEL_REQUESTED | CANCELLING)) !== 0;
+    return (this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0;
   }
 
   /** The state's name, e.g. `AwaitReadFile_L12`. */
@@ -205,18 +221,18 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   poll(cx: Context): Poll<T> {
     const s = this.s;
-    if (s === RETURNED) return this.r as T;
-    if (s === PANICKED) throw this.r;
+    if (s === Reserved.Returned) return this.r as T;
+    if (s === Reserved.Panicked) throw this.r;
     const waker = cx.waker;
     if (this.owner !== waker) {
       if (this.owner !== undefined) return this.pollShared(cx);
       this.owner = waker;
     }
-    if ((this.flags & RUNNING) !== 0) throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
+    if ((this.flags & Flag.Running) !== 0) throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
     if (!coopBudget.open) return this.pollOutsideTask(cx);
-    this.flags |= RUNNING;
-    const poll = this.drive(cx); // throws only after finishing (which clears RUNNING)
-    this.flags &= ~RUNNING;
+    this.flags |= Flag.Running;
+    const poll = this.drive(cx); // throws only after finishing (which clears Flag.Running)
+    this.flags &= ~Flag.Running;
     return poll;
   }
 
@@ -240,7 +256,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** Takes the outcome of the current wait (or starts cancelling) and runs the machine on. */
   private drive(cx: Context): Poll<T> {
-    if ((this.flags & (CANCEL_REQUESTED | CHILD_CANCELLING)) !== 0) return this.driveCancel(cx);
+    if ((this.flags & (Flag.CancelRequested | Flag.ChildCancelling)) !== 0) return this.driveCancel(cx);
     let value: unknown;
     let isThrow = false;
     switch (this.wait) {
@@ -254,14 +270,14 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         if (value === Pending) return Pending;
         break;
       case Wait.Promise:
-        if (this.settled === UNSETTLED) {
+        if (this.settled === Settled.No) {
           this.waker = cx.waker;
           return Pending;
         }
         value = this.held;
-        isThrow = this.settled === REJECTED;
+        isThrow = this.settled === Settled.Rejected;
         this.held = undefined;
-        this.settled = UNSETTLED;
+        this.settled = Settled.No;
         break;
       case Wait.Value:
       case Wait.Throw:
@@ -373,8 +389,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     });
     promiseThen.call(
       promise,
-      (value: unknown) => this.settle(ticket, FULFILLED, value),
-      (error: unknown) => this.settle(ticket, REJECTED, error),
+      (value: unknown) => this.settle(ticket, Settled.Fulfilled, value),
+      (error: unknown) => this.settle(ticket, Settled.Rejected, error),
     );
   }
 
@@ -390,15 +406,15 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** The resume function returned (`m.ret`): Ready, unless the machine was being cancelled. */
   private complete(): Poll<T> {
-    if ((this.flags & CANCELLING) !== 0) return this.finishCancelled();
-    this.finish(RETURNED, this.r);
+    if ((this.flags & Flag.Cancelling) !== 0) return this.finishCancelled();
+    this.finish(Reserved.Returned, this.r);
     return this.r as T;
   }
 
   /** An error escaped the resume function. `CANCEL` escaping a cancelling machine is its cancellation. */
   private fail(error: unknown): never {
-    if (error === CANCEL && (this.flags & CANCELLING) !== 0) this.finishCancelled();
-    this.finish(PANICKED, error);
+    if (error === CANCEL && (this.flags & Flag.Cancelling) !== 0) this.finishCancelled();
+    this.finish(Reserved.Panicked, error);
     throw error;
   }
 
@@ -407,7 +423,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     const cleanup = this.cleanupError;
     this.cleanupError = undefined;
     const error = cleanup !== undefined ? cleanup.error : new Cancelled(`[async-machine] ${this.describe()} was cancelled`);
-    this.finish(PANICKED, error);
+    this.finish(Reserved.Panicked, error);
     throw error;
   }
 
@@ -416,7 +432,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.s = state;
     this.r = result;
     this.f = EMPTY_FRAME;
-    this.flags &= ~RUNNING;
+    this.flags &= ~Flag.Running;
   }
 
   /**
@@ -424,9 +440,9 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
    * the cancellation; a finished machine, or one already cancelling, ignores it.
    */
   cancel(): void {
-    if (this.s === RETURNED || this.s === PANICKED) return;
-    if ((this.flags & (CANCEL_REQUESTED | CANCELLING)) !== 0) return;
-    this.flags |= CANCEL_REQUESTED;
+    if (this.s === Reserved.Returned || this.s === Reserved.Panicked) return;
+    if ((this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0) return;
+    this.flags |= Flag.CancelRequested;
     // A promise wait may never settle: wake its poller now so the cancellation runs.
     if (this.wait === Wait.Promise) {
       const waker = this.waker;
@@ -436,12 +452,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** Starts or continues a cancellation (slow path of `drive`). */
   private driveCancel(cx: Context): Poll<T> {
-    if ((this.flags & CANCEL_REQUESTED) !== 0) {
-      this.flags = (this.flags & ~CANCEL_REQUESTED) | CANCELLING;
-      if (this.s === UNRESUMED) return this.finishCancelled(); // nothing ran, nothing to clean up
+    if ((this.flags & Flag.CancelRequested) !== 0) {
+      this.flags = (this.flags & ~Flag.CancelRequested) | Flag.Cancelling;
+      if (this.s === Reserved.Unresumed) return this.finishCancelled(); // nothing ran, nothing to clean up
       this.release(cx);
     }
-    if ((this.flags & CHILD_CANCELLING) !== 0) {
+    if ((this.flags & Flag.ChildCancelling) !== 0) {
       let poll: unknown;
       try {
         poll = (this.awaiting as Future<unknown>).poll(cx);
@@ -449,7 +465,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         if (!isCancellation(error)) this.cleanupError ??= { error };
       }
       if (poll === Pending) return Pending;
-      this.flags &= ~CHILD_CANCELLING;
+      this.flags &= ~Flag.ChildCancelling;
     }
     this.wait = Wait.None;
     this.awaiting = undefined;
@@ -460,11 +476,11 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   private release(cx: Context): void {
     switch (this.wait) {
       case Wait.Future:
-        if (cancelOrDrop(this.awaiting as Future<unknown>, cx)) this.flags |= CHILD_CANCELLING;
+        if (cancelOrDrop(this.awaiting as Future<unknown>, cx)) this.flags |= Flag.ChildCancelling;
         break;
       case Wait.Promise:
         this.ticket++;
-        this.settled = UNSETTLED;
+        this.settled = Settled.No;
         this.waker = undefined;
         break;
     }
@@ -492,7 +508,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       this.release(cx);
       this.wait = Wait.None;
       this.awaiting = undefined;
-      this.finish(PANICKED, new Cancelled(`[async-machine] ${this.describe()} was dropped while cancelling`));
+      this.finish(Reserved.Panicked, new Cancelled(`[async-machine] ${this.describe()} was dropped while cancelling`));
     }
   }
 
@@ -536,17 +552,18 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 /** Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the machine. */
 async function settleInto(m: PollMachine, ticket: number, promise: unknown): Promise<void> {
   let value: unknown;
-  let settled = FULFILLED;
+  let settled = Settled.Fulfilled;
   try {
     value = await promise;
   } catch (error) {
     value = error;
-    settled = REJECTED;
+    settled = Settled.Rejected;
   }
   m.settle(ticket, settled, value);
 }
 
-const EMPTY_FRAME = newFrame(0);
+// eslint-disable-next-line no-var
+var EMPTY_FRAME = newFrame(0);
 
 /** Starts a poll-mode call: binds the machine and runs none of it (the same arguments as `start`). */
 export function pollStart(resume: PollResume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
