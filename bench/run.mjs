@@ -717,7 +717,7 @@ if (W.F) {
 
 // ---------------------------------------------------------------------------------------------
 // tables
-const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", handwritten: "hand-written", floor: "floor" };
+const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", poll: "poll mode", handwritten: "hand-written", floor: "floor" };
 const fmtMs = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtRatio = (x) => (x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
 const fmtCount = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : `${Math.round(x)}`);

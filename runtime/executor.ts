@@ -32,6 +32,8 @@
 import { requireFuture, type Future } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
+import { DEFAULT_TASK_BUDGET } from "./poll/budget";
+import { setAmbientSpawner } from "./poll/poll-machine";
 import { Task, type Scheduler } from "./task";
 
 const NativePromise = Promise;
@@ -53,6 +55,17 @@ export interface ExecutorOptions {
   onSlowPoll?: (task: Task<unknown>, ms: number) => void;
   /** Threshold for `onSlowPoll`, in milliseconds. Default 10. */
   slowPollMs?: number;
+  /**
+   * Ready continuations a poll-mode machine may make in one task poll before it is made to
+   * yield (runtime/poll/budget.ts): a positive integer. Default 4096.
+   */
+  taskBudget?: number;
+}
+
+/** Options of `spawn`. */
+export interface SpawnOptions {
+  /** Aborting it cancels the task (`task.cancel()`). */
+  signal?: AbortSignal;
 }
 
 /** Counters, for tests and tuning. */
@@ -70,6 +83,7 @@ export const DEFAULT_SLOW_POLL_MS = 10;
 
 export class Executor implements Scheduler {
   readonly budget: number;
+  readonly taskBudget: number;
   readonly stats: ExecutorStats = { polls: 0, drains: 0, yields: 0 };
   private readonly queue: ReadyQueue<Task<unknown>>;
   private readonly onSlowPoll: ((task: Task<unknown>, ms: number) => void) | undefined;
@@ -82,16 +96,24 @@ export class Executor implements Scheduler {
     if (typeof budget !== "number") throw new TypeError(`[async-machine] executor option 'budget' must be a positive integer, got ${typeof budget} ${JSON.stringify(budget) ?? String(budget)}`);
     if (!Number.isSafeInteger(budget) || budget < 1) throw new RangeError(`[async-machine] executor option 'budget' must be a positive integer, got ${budget}`);
     this.budget = budget;
+    const taskBudget = options.taskBudget ?? DEFAULT_TASK_BUDGET;
+    if (typeof taskBudget !== "number" || !Number.isSafeInteger(taskBudget) || taskBudget < 1) throw new RangeError(`[async-machine] executor option 'taskBudget' must be a positive integer, got ${String(taskBudget)}`);
+    this.taskBudget = taskBudget;
     this.queue = createReadyQueue(options.policy, options.seed);
     this.onSlowPoll = options.onSlowPoll;
     this.slowPollMs = options.slowPollMs ?? DEFAULT_SLOW_POLL_MS;
   }
 
-  /** Starts driving `future`; its first poll happens in a later microtask, not during `spawn`. */
-  spawn<T>(future: Future<T>): Task<T> {
+  /**
+   * Starts driving `future`; its first poll happens in a later microtask, not during `spawn`.
+   * With `{ signal }`, aborting the signal cancels the task.
+   */
+  spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
     requireFuture(future, "spawn");
     const task = new Task(future, this);
     this.schedule(task as Task<unknown>);
+    const signal = options?.signal;
+    if (signal !== undefined) task.listenTo(signal);
     return task;
   }
 
@@ -122,6 +144,8 @@ export class Executor implements Scheduler {
     const timed = this.onSlowPoll !== undefined;
     this.stats.drains++;
     let polls = 0;
+    const outer = current;
+    current = this;
     try {
       while (queue.size !== 0) {
         if (polls >= budget) {
@@ -142,6 +166,7 @@ export class Executor implements Scheduler {
       throw error;
     } finally {
       this.stats.polls += polls;
+      current = outer;
     }
   };
 
@@ -163,16 +188,29 @@ export class Executor implements Scheduler {
 }
 
 let defaultExecutor: Executor | undefined;
+/** The executor whose drain is on the stack, if any. */
+let current: Executor | undefined;
 
 /** The process-wide executor behind `spawn` and `run` (FIFO, default budget). */
 export function getDefaultExecutor(): Executor {
   return (defaultExecutor ??= new Executor());
 }
 
-/** Spawns `future` on the default executor. */
-export function spawn<T>(future: Future<T>): Task<T> {
-  return getDefaultExecutor().spawn(future);
+/**
+ * The ambient executor: the one running the current poll, else the default one. `spawn`, a
+ * scope's `s.spawn` and a poll-mode machine's first `then` spawn there (Tokio's
+ * `Handle::current`), so the tasks a test starts on a seeded executor stay on it.
+ */
+export function currentExecutor(): Executor {
+  return current ?? getDefaultExecutor();
 }
+
+/** Spawns `future` on the ambient executor (`currentExecutor()`); `{ signal }` cancels it on abort. */
+export function spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
+  return currentExecutor().spawn(future, options);
+}
+
+setAmbientSpawner((future) => currentExecutor().spawn(future));
 
 /**
  * Drives `future` to completion on `executor` (default: the global one) and returns a promise of

@@ -9,10 +9,14 @@
  *     task.ts         Task: flags, join handle    executor.ts  Executor, spawn, run/blockOn
  *     ready-queue.ts  FIFO ring buffer            policy.ts    fifo | seeded random | custom
  *     leaf/           fromPromise, sleep, ready, pollFn
- *     combinators/    join, select
+ *     combinators/    join, select, race, timeout, scope (cancel what they no longer need)
+ *     poll/           poll mode: PollMachine (lazy, cancellable compiled calls), CANCEL/Cancelled, budget
+ *     testing/        exploreSeeds: a test under many seeded schedules
  */
 import * as machine from "./machine";
 import * as helpers from "./helpers";
+import * as pollMachine from "./poll/poll-machine";
+import * as cancel from "./poll/cancel";
 
 // What generated code calls is exported as plain values, not re-exported: a CommonJS re-export
 // is a getter, and `$am.start(…)` would call it on every call of every compiled function. (The
@@ -51,6 +55,19 @@ export const forInHas = helpers.forInHas;
 export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 
+// Poll mode: what generated poll-mode code calls (the same arguments as start/startWithFrame),
+// and the cancellation signal its catch dispatch compares with (runtime/poll/poll-machine.ts).
+export const pollStart = pollMachine.pollStart;
+export const pollStartWithFrame = pollMachine.pollStartWithFrame;
+export const PollMachine = pollMachine.PollMachine;
+export type PollMachine<T = unknown> = pollMachine.PollMachine<T>;
+export type { PollResume } from "./poll/poll-machine";
+export const CANCEL = cancel.CANCEL;
+export const Cancelled = cancel.Cancelled;
+export type Cancelled = cancel.Cancelled;
+export const isCancellation = cancel.isCancellation;
+export { DEFAULT_TASK_BUDGET } from "./poll/budget";
+
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";
 export type { Future, Output } from "./future";
@@ -58,13 +75,13 @@ export { noopWaker } from "./waker";
 export type { Waker } from "./waker";
 export { Context } from "./context";
 export { Task } from "./task";
-export type { Scheduler } from "./task";
+export type { Scheduler, TaskOwner } from "./task";
 export { RingQueue } from "./ready-queue";
 export type { ReadyQueue } from "./ready-queue";
 export { createReadyQueue, RandomQueue, mulberry32 } from "./policy";
 export type { SchedulingPolicy } from "./policy";
-export { Executor, getDefaultExecutor, spawn, run, blockOn, DEFAULT_BUDGET, DEFAULT_SLOW_POLL_MS } from "./executor";
-export type { ExecutorOptions, ExecutorStats } from "./executor";
+export { Executor, getDefaultExecutor, currentExecutor, spawn, run, blockOn, DEFAULT_BUDGET, DEFAULT_SLOW_POLL_MS } from "./executor";
+export type { ExecutorOptions, ExecutorStats, SpawnOptions } from "./executor";
 export { PromiseFuture, fromPromise } from "./leaf/promise-future";
 export { SleepFuture, sleep } from "./leaf/timer";
 export { ReadyFuture, ready } from "./leaf/ready";
@@ -73,6 +90,12 @@ export { JoinFuture, join } from "./combinators/join";
 export type { JoinOutput } from "./combinators/join";
 export { SelectFuture, select } from "./combinators/select";
 export type { Selected } from "./combinators/select";
+export { RaceFuture, race } from "./combinators/race";
+export { TimeoutFuture, TimeoutError, timeout } from "./combinators/timeout";
+export { ScopeFuture, scope } from "./combinators/scope";
+export type { Scope } from "./combinators/scope";
+export { exploreSeeds, SeedFailure } from "./testing/explore-seeds";
+export type { ExploreOptions } from "./testing/explore-seeds";
 // Looking inside running machines: task dumps, async stack traces, snapshot/restore (opt-in).
 export * from "./inspect";
 

@@ -394,6 +394,9 @@ export class Machine implements Future<unknown> {
    * race. The machine keeps running (it runs itself; polling only observes it).
    */
   drop(cx: Context): void {
+    // Like `Promise.race` for its inputs, a dropped machine's later failure is handled: the
+    // poller looked and chose to stop looking (never an unhandled rejection later).
+    if (this.promise !== undefined) this.observeRejection();
     const waker = cx.waker;
     if (this.pollWaker === waker) this.pollWaker = undefined;
     const listeners = this.listeners;

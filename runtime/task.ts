@@ -22,10 +22,20 @@
  *
  * Flags follow async-task's `state.rs`: one small integer, each bit documented with when it is
  * set, when it is cleared, and what it cannot coexist with.
+ *
+ * Cancellation (`cancel()`, runtime/poll/cancel.ts for the model): a future with a `cancel()`
+ * method (a poll-mode machine, a combinator, a scope) is told to stop and the task is woken; its
+ * next polls run its cleanup (`finally` blocks, awaits in them included) until it settles. Any
+ * other future is dropped (`drop(cx)`: timers cleared, promise adapters detached) and the task
+ * completes at once. A cancelled task's `promise` (and `then`) rejects with `Cancelled`, which is
+ * never reported as an unhandled rejection; an error thrown by the cleanup is the task's error
+ * instead. Cancelling a completed task, or one already cancelling, does nothing.
  */
 import { Context } from "./context";
-import type { Future } from "./future";
+import { dropFuture, type Future } from "./future";
 import { PENDING, type Poll } from "./poll";
+import { beginPoll, DEFAULT_TASK_BUDGET, endPoll } from "./poll/budget";
+import { Cancelled, isCancellation } from "./poll/cancel";
 import type { Waker } from "./waker";
 
 /**
@@ -56,7 +66,17 @@ const COMPLETED = 1 << 2;
 export interface Scheduler {
   /** Puts a task whose SCHEDULED flag was just set on the ready queue. */
   schedule(task: Task<unknown>): void;
+  /** Ready continuations a poll-mode machine may make per task poll (runtime/poll/budget.ts). */
+  readonly taskBudget?: number;
 }
+
+/** Told when a task completes: the scope that owns it (combinators/scope.ts). */
+export interface TaskOwner {
+  childCompleted(task: Task<unknown>): void;
+}
+
+const promiseThen = Promise.prototype.then;
+const promiseFinally = Promise.prototype.finally;
 
 const NativePromise = Promise;
 let capturedResolve: (value: unknown) => void;
@@ -90,6 +110,14 @@ export class Task<T> implements Waker, Future<T> {
   private rejectJoin: ((reason: unknown) => void) | undefined = undefined;
   /** Wakers of futures (other tasks) polling this task as a join handle. */
   private joiners: Waker[] | undefined = undefined;
+  /** `cancel()` was called before completion. */
+  private cancelRequested = false;
+  /** Someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
+  private observed = false;
+  /** The scope that owns the task, if any. */
+  owner: TaskOwner | undefined = undefined;
+  /** Removes the abort listener of `spawn(future, { signal })`. */
+  private detachSignal: (() => void) | undefined = undefined;
 
   /** Use `Executor.spawn`; the new task is SCHEDULED and the caller must enqueue it. */
   constructor(future: Future<T>, scheduler: Scheduler) {
@@ -118,15 +146,19 @@ export class Task<T> implements Waker, Future<T> {
    * not RUNNING). Never throws: the future's error completes the task.
    */
   run(): void {
+    if (this.flags === COMPLETED) return; // cancelled while queued
     this.flags = RUNNING;
     this.polls++;
     let poll: Poll<T>;
+    const wasOpen = beginPoll(this.scheduler.taskBudget ?? DEFAULT_TASK_BUDGET);
     try {
       poll = this.future!.poll(this.cx);
     } catch (error) {
+      endPoll(wasOpen);
       this.complete(true, error);
       return;
     }
+    endPoll(wasOpen);
     if (poll !== PENDING) {
       this.complete(false, poll);
     } else if (this.flags === (RUNNING | SCHEDULED)) {
@@ -198,27 +230,106 @@ export class Task<T> implements Waker, Future<T> {
    * The task itself keeps running (dropping a join handle detaches, as in Rust).
    */
   drop(cx: Context): void {
+    // As `Promise.race` marks every input handled, a dropped join handle's later failure is not
+    // reported as unhandled: the dropper looked at this task and chose to stop looking.
+    this.observed = true;
     const joiners = this.joiners;
     if (joiners === undefined) return;
     const i = joiners.indexOf(cx.waker);
     if (i !== -1) joiners.splice(i, 1);
   }
 
+  /** Marks a failure as taken care of (a scope surfaces its children's errors itself). */
+  markObserved(): void {
+    this.observed = true;
+  }
+
+  /**
+   * Cancels the task (see the module comment). Returns true if this call started the
+   * cancellation; false (and does nothing) if the task has completed or is already cancelling.
+   */
+  cancel(): boolean {
+    if (this.flags === COMPLETED || this.cancelRequested) return false;
+    this.cancelRequested = true;
+    const future = this.future as (Future<T> & { cancel?: unknown }) | undefined;
+    if (future !== undefined && typeof future.cancel === "function") {
+      (future as { cancel(): void }).cancel();
+      this.wake();
+    } else if ((this.flags & RUNNING) === 0) {
+      dropFuture(future, this.cx);
+      this.complete(true, new Cancelled(`[async-machine] task ${this.id} was cancelled`));
+    } else {
+      this.wake(); // cancelled from inside its own poll: finished on the next run
+    }
+    return true;
+  }
+
+  /** True once the task completed because it was cancelled. */
+  get isCancelled(): boolean {
+    return this.flags === COMPLETED && this.failed && this.outcome instanceof Cancelled;
+  }
+
+  /** True after `cancel()` (while it runs its cleanup, and after). */
+  get isCancelling(): boolean {
+    return this.cancelRequested;
+  }
+
+  /** Cancels the task when `signal` aborts (`spawn(future, { signal })`). */
+  listenTo(signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.cancel();
+      return;
+    }
+    const onAbort = (): void => {
+      this.cancel();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.detachSignal = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  /** A `Task` is awaitable: `await task` waits for its outcome (`task.promise`). */
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return promiseThen.call(this.promise, onFulfilled, onRejected) as Promise<R1 | R2>;
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return promiseThen.call(this.promise, undefined, onRejected) as Promise<T | R>;
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return promiseFinally.call(this.promise, onFinally) as Promise<T>;
+  }
+
   private complete(failed: boolean, outcome: unknown): void {
+    if (this.flags === COMPLETED) return;
+    if (this.cancelRequested && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
+      outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
+    }
+    if (this.cancelRequested && !failed) {
+      // The future finished with a value while cancelling (a `finally` returned): still cancelled.
+      failed = true;
+      outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
+    }
     this.flags = COMPLETED;
     this.future = undefined;
     this.failed = failed;
     this.outcome = outcome;
+    if (this.detachSignal !== undefined) {
+      this.detachSignal();
+      this.detachSignal = undefined;
+    }
     const joiners = this.joiners;
     this.joiners = undefined;
     if (this.resolveJoin !== undefined) {
       if (failed) this.rejectJoin!(outcome);
       else this.resolveJoin(outcome);
       this.resolveJoin = this.rejectJoin = undefined;
-    } else if (failed && joiners === undefined) {
+    } else if (failed && joiners === undefined && !this.observed && this.owner === undefined && !(outcome instanceof Cancelled)) {
       // Nobody can observe this error yet: surface it as native code would surface it.
       this.joinPromise = NativePromise.reject(outcome);
     }
+    const owner = this.owner;
+    if (owner !== undefined) owner.childCompleted(this as Task<unknown>);
     if (joiners !== undefined) wakeAll(joiners);
   }
 }

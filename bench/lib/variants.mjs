@@ -23,6 +23,7 @@ export const VARIANTS = [
   { id: "babel-regenerator", label: "Babel async-to-generator + regenerator", kind: "peer" },
   { id: "async-to-promises", label: "babel-plugin-transform-async-to-promises", kind: "peer" },
   { id: "async-machine", label: "async-machine (promise mode)", kind: "ours" },
+  { id: "poll", label: "async-machine poll mode (the generated shape with pollStartWithFrame, written by hand until the compiler emits it: bench/poll/)", kind: "ours" },
   { id: "handwritten", label: "hand-written state machine (reference)", kind: "reference" },
   { id: "floor", label: "floor: the least this representation costs with native semantics (A1: one private reaction per await; C: the generated resume function, a Machine-shaped object and frame, and the least native driver)", kind: "reference" },
 ];
@@ -112,6 +113,12 @@ export function buildVariant(workload, variant, outRoot) {
         const floor = join(benchDir, "floor", `${workload.file}.js`);
         if (!existsSync(floor)) return { ...result, file: undefined, status: "unavailable", note: "no floor program for this workload" };
         code = readFileSync(floor, "utf8");
+        break;
+      }
+      case "poll": {
+        const poll = join(benchDir, "poll", `${workload.file}.js`);
+        if (!existsSync(poll)) return { ...result, file: undefined, status: "unavailable", note: "no poll-mode program for this workload yet" };
+        code = readFileSync(poll, "utf8");
         break;
       }
       case "handwritten": {

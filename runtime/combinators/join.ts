@@ -3,8 +3,10 @@
  *
  * In:  an array (or tuple) of futures.
  * Out: Ready with an array of their values once every one is Ready; throws the first error a
- *      child throws (fail fast: the rest are dropped, their `drop()` called — see future.ts).
- *      Dropping the join drops the children not yet Ready.
+ *      child throws (fail fast). The children not yet Ready are then cancelled, and the join
+ *      completes only when they have settled (cleanup.ts: their `finally` blocks run first; a
+ *      sleep's timer is cleared): a failing join leaves nothing running. Cancelling the join
+ *      (`cancel()`) cancels every child the same way and then throws `Cancelled`.
  *
  * Waker-correct: the first poll polls every child; after that only the children whose own
  * waker fired are polled again (wake-set.ts), so a join of n futures costs O(n) polls in total,
@@ -15,6 +17,8 @@
 import type { Context } from "../context";
 import { dropFuture, requireFutures, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
+import { Cancelled } from "../poll/cancel";
+import { Cleanup } from "./cleanup";
 import { WakeSet } from "./wake-set";
 
 export type JoinOutput<F extends readonly Future<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
@@ -25,8 +29,11 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private readonly results: unknown[];
   private remaining: number;
   private readonly wakes: WakeSet;
-  /** Set when a child threw: the join is over. */
+  /** Set when a child threw: the join is over (once the others have been cancelled). */
   private failure: { error: unknown } | undefined = undefined;
+  /** Set once the join gives up on its remaining children (a failure, or `cancel()`). */
+  private cleanup: Cleanup | undefined = undefined;
+  private cancelled = false;
 
   constructor(futures: readonly Future<unknown>[]) {
     requireFutures(futures, "join");
@@ -37,7 +44,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.failure !== undefined) throw this.failure.error;
+    if (this.cleanup !== undefined) return this.finishCleanup(cx);
     if (this.remaining === 0) return this.results as T;
     const wakes = this.wakes;
     wakes.parent = cx.waker;
@@ -52,8 +59,8 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
       } catch (error) {
         this.failure = { error };
         this.children[i] = undefined;
-        this.drop();
-        throw error;
+        this.cancelRest();
+        return this.finishCleanup(cx);
       }
       if (poll !== PENDING) {
         this.results[i] = poll;
@@ -63,6 +70,38 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
     }
     if (this.remaining !== 0) return PENDING;
     wakes.parent = undefined; // late wakes of finished children no longer reach our task
+    return this.results as T;
+  }
+
+  /** Cancels the join: every child not yet Ready is cancelled; the next polls wait for them, then throw `Cancelled`. */
+  cancel(): void {
+    if (this.cleanup !== undefined || this.remaining === 0) return;
+    this.cancelled = true;
+    this.cancelRest();
+    this.wakes.parent?.wake();
+  }
+
+  private cancelRest(): void {
+    const cleanup = (this.cleanup = new Cleanup());
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child === undefined) continue;
+      children[i] = undefined;
+      cleanup.add(child, this.wakes.contexts[i]);
+    }
+  }
+
+  /** Waits for the cancelled children, then throws: the failure, else a cleanup error, else `Cancelled`. */
+  private finishCleanup(cx: Context): Poll<T> {
+    const cleanup = this.cleanup!;
+    this.wakes.parent = cx.waker;
+    this.wakes.takeWoken(); // every child left is polled below: unlist them so their next wake reaches us
+    if (!cleanup.poll()) return PENDING;
+    this.wakes.parent = undefined;
+    if (this.failure !== undefined) throw this.failure.error;
+    if (cleanup.error !== undefined) throw cleanup.error.error;
+    if (this.cancelled) throw new Cancelled("[async-machine] join was cancelled");
     return this.results as T;
   }
 
@@ -76,6 +115,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
       children[i] = undefined;
       dropFuture(child, contexts[i]);
     }
+    this.cleanup?.drop();
   }
 }
 

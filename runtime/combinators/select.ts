@@ -3,9 +3,11 @@
  *
  * In:  a non-empty array of futures.
  * Out: Ready with `{ index, value }` of the first child found Ready; throws if a child throws
- *      before any is Ready. The other children are dropped (their `drop()` is called, see
- *      future.ts: a losing `sleep` clears its timer), not polled again. Dropping the select
- *      drops every child.
+ *      before any is Ready. The other children are cancelled (cleanup.ts: a losing poll-mode
+ *      machine runs its `finally` blocks, a losing `sleep` clears its timer), and the select
+ *      completes once they have settled: a loser never runs on, and never fails later where
+ *      nobody is listening (no unhandled rejection, as with `Promise.race`). Cancelling the
+ *      select cancels every child and then throws `Cancelled`.
  *
  * "First" is the first found: the first poll tries children in input order; later polls try
  * only the children whose waker fired (wake-set.ts), in wake order. With the executor's FIFO or
@@ -16,6 +18,8 @@
 import type { Context } from "../context";
 import { dropFuture, requireFutures, type Future, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
+import { Cancelled } from "../poll/cancel";
+import { Cleanup } from "./cleanup";
 import { WakeSet } from "./wake-set";
 
 /** What `select` returns: which child won, and its value. */
@@ -25,12 +29,15 @@ export interface Selected<T> {
 }
 
 export class SelectFuture<T> implements Future<Selected<T>> {
-  /** The children until one is Ready; then empty. */
+  /** The children until one is Ready (or the select is cancelled); then empty. */
   private children: readonly Future<T>[];
   private readonly wakes: WakeSet;
   private result: Selected<T> | undefined = undefined;
   /** Set when a child threw: the select is over. */
   private failure: { error: unknown } | undefined = undefined;
+  /** The losers being cancelled, until they have settled. */
+  private cleanup: Cleanup | undefined = undefined;
+  private cancelled = false;
 
   constructor(futures: readonly Future<T>[]) {
     requireFutures(futures, "select");
@@ -40,8 +47,8 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   }
 
   poll(cx: Context): Poll<Selected<T>> {
+    if (this.cleanup !== undefined) return this.finishCleanup(cx);
     if (this.result !== undefined) return this.result;
-    if (this.failure !== undefined) throw this.failure.error;
     const wakes = this.wakes;
     wakes.parent = cx.waker;
     const woken = wakes.takeWoken();
@@ -52,29 +59,57 @@ export class SelectFuture<T> implements Future<Selected<T>> {
         poll = this.children[i].poll(wakes.contexts[i]);
       } catch (error) {
         this.failure = { error };
-        this.finish(i);
-        throw error;
+        this.cancelAllBut(i);
+        return this.finishCleanup(cx);
       }
       if (poll !== PENDING) {
-        this.finish(i);
-        return (this.result = { index: i, value: poll });
+        this.result = { index: i, value: poll };
+        this.cancelAllBut(i);
+        return this.finishCleanup(cx);
       }
     }
     return PENDING;
   }
 
-  /** Drops every child still held (the select will not be polled again). */
-  drop(_cx?: Context): void {
-    this.finish(-1);
+  /** Cancels the select: every child is cancelled; the next polls wait for them, then throw `Cancelled`. */
+  cancel(): void {
+    if (this.cleanup !== undefined || this.result !== undefined) return;
+    this.cancelled = true;
+    this.cancelAllBut(-1);
+    this.wakes.parent?.wake();
   }
 
-  /** Drops the children but `done` (which finished) and stops forwarding their late wakes. */
-  private finish(done: number): void {
+  /** Cancels the children but `done` (which finished). */
+  private cancelAllBut(done: number): void {
+    const children = this.children;
+    this.children = [];
+    const cleanup = (this.cleanup = new Cleanup());
+    const contexts = this.wakes.contexts;
+    for (let i = 0; i < children.length; i++) if (i !== done) cleanup.add(children[i], contexts[i]);
+  }
+
+  /** Waits for the cancelled children; then the result, or the first error (the failure, a cleanup error, `Cancelled`). */
+  private finishCleanup(cx: Context): Poll<Selected<T>> {
+    const cleanup = this.cleanup!;
+    this.wakes.parent = cx.waker;
+    this.wakes.takeWoken(); // every child left is polled below: unlist them so their next wake reaches us
+    if (!cleanup.poll()) return PENDING;
+    this.wakes.parent = undefined; // late wakes no longer reach our task
+    if (this.failure !== undefined) throw this.failure.error;
+    if (cleanup.error !== undefined) throw cleanup.error.error;
+    if (this.cancelled) throw new Cancelled("[async-machine] select was cancelled");
+    this.cleanup = undefined;
+    return this.result!;
+  }
+
+  /** Drops every child still held (the select will not be polled again). */
+  drop(_cx?: Context): void {
     const children = this.children;
     this.children = [];
     this.wakes.parent = undefined;
     const contexts = this.wakes.contexts;
-    for (let i = 0; i < children.length; i++) if (i !== done) dropFuture(children[i], contexts[i]);
+    for (let i = 0; i < children.length; i++) dropFuture(children[i], contexts[i]);
+    this.cleanup?.drop();
   }
 }
 

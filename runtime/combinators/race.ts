@@ -1,0 +1,37 @@
+/**
+ * `race(futures)`: the outcome of the first future to settle — its value, or its error —
+ * as `Promise.race` for futures. The others are cancelled and the race completes once they
+ * have settled (select.ts, cleanup.ts), so no loser runs on or fails unobserved later.
+ *
+ * Example: `const first = await run(race([fetchFrom(a), fetchFrom(b)]));`
+ */
+import type { Context } from "../context";
+import type { Future, Output } from "../future";
+import { PENDING, type Poll } from "../poll";
+import { SelectFuture } from "./select";
+
+export class RaceFuture<T> implements Future<T> {
+  private readonly select: SelectFuture<T>;
+
+  constructor(futures: readonly Future<T>[]) {
+    this.select = new SelectFuture(futures);
+  }
+
+  poll(cx: Context): Poll<T> {
+    const poll = this.select.poll(cx);
+    return poll === PENDING ? PENDING : poll.value;
+  }
+
+  cancel(): void {
+    this.select.cancel();
+  }
+
+  drop(cx?: Context): void {
+    this.select.drop(cx);
+  }
+}
+
+/** A future of the first of `futures` to settle. */
+export function race<const F extends readonly Future<unknown>[]>(futures: F): RaceFuture<Output<F[number]>> {
+  return new RaceFuture(futures as unknown as readonly Future<Output<F[number]>>[]);
+}

@@ -1,0 +1,576 @@
+/**
+ * The poll-mode machine: a compiled async function as a real, lazy, cancellable future.
+ *
+ * Calling a poll-mode function builds a `PollMachine` (`pollStart` / `pollStartWithFrame`, the
+ * same arguments as promise mode's `start` / `startWithFrame`) and runs none of its body. The
+ * executor — or whoever awaits it — steps it with `poll(cx)`. The resume function is exactly
+ * the promise-mode shape (runtime/machine.ts): `resume(m, value, isThrow)` runs to the next
+ * `return m.await(x)` (returns undefined) or `return m.ret(x)` (returns true); fields `s`, `f`,
+ * `c`, `t`, `a`, `h`, `o`, `n`, `r` mean what they mean there.
+ *
+ * The driver (`run`) is a loop, never a recursion: after each step it looks at what the machine
+ * awaits and, if the value is already there, resumes at once in the same poll.
+ *
+ *     awaited x                      what the driver does
+ *     primitive                      continues with x at once (no tick)
+ *     PollMachine                    polls it inline with the same cx; Ready → continues at once
+ *     native Promise                 one registration: a native `await x` in `settleInto` (the
+ *                                    engine's own lookups: x.constructor once, as native), which
+ *                                    stores the outcome and wakes the task once
+ *     other object with poll()       a Future: polled inline, like a machine
+ *     other object                   reads `then` once (as native): a function → it is called in
+ *                                    a later job with a promise's resolving functions (native's
+ *                                    NewPromiseResolveThenableJob) and the machine waits on that
+ *                                    promise; otherwise continues with x at once
+ *
+ * Every continuation that did not wait spends one unit of the task's cooperative budget
+ * (budget.ts); when it is spent the machine keeps the value, wakes its own task and returns
+ * PENDING: a chain of ready awaits neither grows the stack nor starves other tasks.
+ *
+ * Cancellation (`cancel()`, see cancel.ts for the model): the next poll starts it. A machine
+ * that never ran settles cancelled at once. Otherwise the thing it awaits is released first —
+ * a child with `cancel()` is cancelled and polled until it has settled (its own `finally`
+ * blocks run first, innermost first), a promise wait is detached (its late outcome is
+ * ignored), another future is dropped — then the resume function is entered at the current
+ * await with `(CANCEL, true)`. The generated code throws it there (`if ($t) throw $v`), and its
+ * catch dispatch sends it past `catch` handlers to the nearest `finally`:
+ *
+ *     catch ($e) {
+ *       switch ($l) {
+ *         case 7:                                  // a label whose handler is a `catch`
+ *           if ($e === $am.CANCEL) {               // poll mode only; the exception path only
+ *             $completion = 2; $completionValue = $e; $l = 5; continue $mc;   // the enclosing finally's entry
+ *           }                                      // (no enclosing finally: `throw $e;`)
+ *           $error = $e; $l = 6; continue $mc;     // unchanged
+ *         case 3: case 6:                          // labels whose handler is a `finally`: unchanged
+ *           $completion = 2; $completionValue = $e; $l = 5; continue $mc;
+ *       }
+ *       throw $e;
+ *     }
+ *
+ * The `finally` blocks then run as after any throw (awaits inside them allowed, polled as
+ * usual), and end-finally rethrows `CANCEL` outward. Nothing else in the resume function
+ * changes and nothing is added per await. The machine settles as cancelled when `CANCEL`
+ * escapes, or when it returns (a value returned while cancelling is discarded); an error that
+ * escapes instead (a `finally` that throws, or a child whose cleanup threw) surfaces as the
+ * machine's error. A second `cancel()` while cancelling is a no-op.
+ *
+ * Ownership: a machine is driven by one poller, the waker of the first poll. A poll with any
+ * other waker while it is unfinished throws a `TypeError` (two tasks awaiting one call would
+ * otherwise leave one of them waiting forever), except after `then` spawned it: then it is a
+ * task and other pollers join the task. A finished machine answers every poll with its outcome.
+ */
+import type { Context } from "../context";
+import { cancelOrDrop } from "../combinators/cleanup";
+import type { Future } from "../future";
+import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../machine";
+import { PENDING, type Poll } from "../poll";
+import type { Task } from "../task";
+import type { Waker } from "../waker";
+import { coop, DEFAULT_TASK_BUDGET } from "./budget";
+import { CANCEL, Cancelled, isCancellation } from "./cancel";
+
+const NativePromise = Promise;
+// Module-level aliases, read in the driver's loop: a load from another module's exports object
+// at every use is what they avoid.
+// (`var`: no dead-zone check at each use, as a `const` would have.)
+// eslint-disable-next-line no-var
+var coopBudget = coop;
+// eslint-disable-next-line no-var
+var Pending: typeof PENDING = PENDING;
+const promiseThen = Promise.prototype.then;
+const promiseFinally = Promise.prototype.finally;
+const reflectApply = Reflect.apply;
+const setPrototypeOf = Object.setPrototypeOf;
+
+/** A prototype for promises of our own whose `then` consults nothing user code can patch (see machine.ts TICK). */
+const QUIET_PROTOTYPE = Object.create(NativePromise.prototype, { constructor: { value: undefined } });
+const RESOLVED: Promise<void> = setPrototypeOf(NativePromise.resolve(), QUIET_PROTOTYPE);
+
+export type PollResume = (m: PollMachine, value: unknown, isThrow: boolean) => unknown;
+
+/** Reserved states (machine.ts `ReservedState`). */
+const enum Reserved {
+  Unresumed = 0,
+  Returned = 1,
+  Panicked = 2,
+}
+
+/** What a suspended machine waits on (`wait`). */
+const enum Wait {
+  /** Not suspended (unresumed, running or finished). */
+  None = 0,
+  /** `awaiting` is a future (a machine, a task, a leaf): poll it. */
+  Future = 1,
+  /** A promise or thenable: `settleInto` stores its outcome in `held`/`settled` and wakes `waker`. */
+  Promise = 2,
+  /** A forced yield: `held` is the value to resume with. */
+  Value = 3,
+  /** A forced yield: `held` is the error to resume with. */
+  Throw = 4,
+}
+
+/**
+ * `flags` bits. (A `const enum` and literals, here and below: TypeScript writes the numbers in
+ * place, where a module-level `const` would cost a load with a dead-zone check at every use.)
+ */
+const enum Flag {
+  /** cancel() was called and the next poll has not started it yet. */
+  CancelRequested = 1,
+  /** The machine is running its finally blocks (set once, never cleared). */
+  Cancelling = 2,
+  /** Waiting for the awaited child's cancellation to finish. */
+  ChildCancelling = 4,
+  /** `poll` is on the stack. */
+  Running = 8,
+}
+
+/** `settled` of a promise wait. */
+const enum Settled {
+  No = 0,
+  Fulfilled = 1,
+  Rejected = 2,
+}
+
+/** Ambient spawner for `then` (executor.ts registers it; no import cycle). */
+let spawnAmbient: ((future: Future<unknown>) => Task<unknown>) | undefined;
+export function setAmbientSpawner(spawn: (future: Future<unknown>) => Task<unknown>): void {
+  spawnAmbient = spawn;
+}
+
+export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
+  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts).
+  declare s: number;
+  declare f: unknown[];
+  declare c: unknown[] | undefined;
+  declare t: unknown;
+  declare a: ArrayLike<unknown> | undefined;
+  declare h: SuperAccessor | undefined;
+  declare o: ArrayLike<unknown> | undefined;
+  declare n: unknown;
+  declare r: unknown;
+  declare readonly names: StateEnum | undefined;
+  declare readonly resume: PollResume;
+  /** What the machine awaits while suspended (for dumps); the future being polled for `Wait.Future`. */
+  declare awaiting: unknown;
+  declare private wait: Wait;
+  declare private flags: number;
+  /** The waker of the first poll: the one poller allowed while unfinished. */
+  declare private owner: Waker | undefined;
+  /** For a promise wait: the waker to wake on settlement, its outcome and state. */
+  declare private waker: Waker | undefined;
+  declare private held: unknown;
+  declare private settled: number;
+  /** Identifies the current promise wait; bumped to detach it (cancellation). */
+  declare private ticket: number;
+  /** The task `then` spawned, if any (absent until then: most machines are awaited, not then-ed). */
+  declare private task: Task<unknown> | undefined;
+  /** An error thrown by an awaited child while it was being cancelled (surfaces at the end; absent until then). */
+  declare private cleanupError: { error: unknown } | undefined;
+
+  constructor(resume: PollResume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget: unknown) {
+    this.s = Reserved.Unresumed;
+    this.f = frame;
+    this.c = undefined;
+    this.t = thisArg;
+    this.a = args;
+    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
+    if (home !== undefined) this.h = home;
+    if (outerArguments !== undefined) this.o = outerArguments;
+    if (newTarget !== undefined) this.n = newTarget;
+    this.r = undefined;
+    (this as { names: StateEnum | undefined }).names = names;
+    (this as { resume: PollResume }).resume = resume;
+    this.awaiting = undefined;
+    this.wait = Wait.None;
+    this.flags = 0;
+    this.owner = undefined;
+    this.waker = undefined;
+    this.held = undefined;
+    this.settled = Settled.No;
+    this.ticket = 0;
+  }
+
+  /** Suspends on `value`; the generated code writes `return m.await(x)`. */
+  await(value: unknown): undefined {
+    this.awaiting = value;
+    return undefined;
+  }
+
+  /** Stages the return value; the generated code writes `return m.ret(x)`. */
+  ret(value: unknown): true {
+    this.r = value;
+    return true;
+  }
+
+  /** True once returned, failed or cancelled. */
+  get isFinished(): boolean {
+    return this.s === Reserved.Returned || this.s === Reserved.Panicked;
+  }
+
+  /** True once cancel() was called (and the machine had not finished). */
+  get isCancelling(): boolean {
+    return (this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0;
+  }
+
+  /** The state's name, e.g. `AwaitReadFile_L12`. */
+  get stateName(): string {
+    const name = this.names?.[this.s];
+    return typeof name === "string" ? name : `State${this.s}`;
+  }
+
+  poll(cx: Context): Poll<T> {
+    const s = this.s;
+    if (s === Reserved.Returned) return this.r as T;
+    if (s === Reserved.Panicked) throw this.r;
+    const waker = cx.waker;
+    if (this.owner !== waker) {
+      if (this.owner !== undefined) return this.pollShared(cx);
+      this.owner = waker;
+    }
+    if ((this.flags & Flag.Running) !== 0) throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
+    if (!coopBudget.open) return this.pollOutsideTask(cx);
+    this.flags |= Flag.Running;
+    const poll = this.drive(cx); // throws only after finishing (which clears Flag.Running)
+    this.flags &= ~Flag.Running;
+    return poll;
+  }
+
+  /** A poll by hand, outside any task: this poll opens the budget window. */
+  private pollOutsideTask(cx: Context): Poll<T> {
+    coopBudget.open = true;
+    coopBudget.left = DEFAULT_TASK_BUDGET;
+    try {
+      return this.poll(cx);
+    } finally {
+      coopBudget.open = false;
+    }
+  }
+
+  /** A poll by a second poller: a task's join handle if `then` spawned the machine, else an error. */
+  private pollShared(cx: Context): Poll<T> {
+    const task = this.task;
+    if (task !== undefined && cx.waker !== (task as unknown as Waker)) return task.poll(cx) as Poll<T>;
+    throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by another task. A poll-mode call runs in the task that awaits it first; to await it from several places, spawn it (const task = spawn(f())) and await the task.`);
+  }
+
+  /** Takes the outcome of the current wait (or starts cancelling) and runs the machine on. */
+  private drive(cx: Context): Poll<T> {
+    if ((this.flags & (Flag.CancelRequested | Flag.ChildCancelling)) !== 0) return this.driveCancel(cx);
+    let value: unknown;
+    let isThrow = false;
+    switch (this.wait) {
+      case Wait.Future:
+        try {
+          value = (this.awaiting as Future<unknown>).poll(cx);
+        } catch (error) {
+          value = error;
+          isThrow = true;
+        }
+        if (value === Pending) return Pending;
+        break;
+      case Wait.Promise:
+        if (this.settled === Settled.No) {
+          this.waker = cx.waker;
+          return Pending;
+        }
+        value = this.held;
+        isThrow = this.settled === Settled.Rejected;
+        this.held = undefined;
+        this.settled = Settled.No;
+        break;
+      case Wait.Value:
+      case Wait.Throw:
+        value = this.held;
+        isThrow = this.wait === Wait.Throw;
+        this.held = undefined;
+        break;
+    }
+    this.wait = Wait.None;
+    this.awaiting = undefined;
+    return this.run(cx, value, isThrow);
+  }
+
+  /**
+   * Steps the machine from `value` until it finishes or waits on something not ready. A loop:
+   * a ready await continues in the next iteration, on the same stack.
+   */
+  private run(cx: Context, value: unknown, isThrow: boolean): Poll<T> {
+    const resume = this.resume;
+    for (;;) {
+      let result: unknown;
+      try {
+        result = resume(this, value, isThrow);
+      } catch (error) {
+        return this.fail(error);
+      }
+      if (result === true) return this.complete();
+      const x = this.awaiting;
+      isThrow = false;
+      if ((typeof x !== "object" && typeof x !== "function") || x === null) {
+        value = x;
+      } else if (x instanceof PollMachine) {
+        try {
+          value = x.poll(cx);
+        } catch (error) {
+          value = error;
+          isThrow = true;
+        }
+        if (value === Pending) {
+          this.wait = Wait.Future;
+          return Pending;
+        }
+      } else if (x instanceof NativePromise) {
+        this.waitOnPromise(x, cx);
+        return Pending;
+      } else if (typeof (x as { poll?: unknown }).poll === "function") {
+        try {
+          value = (x as Future<unknown>).poll(cx);
+        } catch (error) {
+          value = error;
+          isThrow = true;
+        }
+        if (value === Pending) {
+          this.wait = Wait.Future;
+          return Pending;
+        }
+      } else {
+        const then = (x as { then?: unknown }).then; // read once, as native
+        if (typeof then === "function") {
+          this.waitOnThenable(x, then, cx);
+          return Pending;
+        }
+        value = x;
+      }
+      this.awaiting = undefined;
+      if (--coopBudget.left <= 0) return this.yieldWith(cx, value, isThrow);
+    }
+  }
+
+  /** The budget is spent: keep the outcome, ask to be polled again, and let the executor run others. */
+  private yieldWith(cx: Context, value: unknown, isThrow: boolean): Poll<T> {
+    this.held = value;
+    this.wait = isThrow ? Wait.Throw : Wait.Value;
+    cx.waker.wake();
+    return Pending;
+  }
+
+  /** Waits on a native promise: one native `await` (settleInto) that wakes the poller once. */
+  private waitOnPromise(promise: Promise<unknown>, cx: Context): void {
+    this.wait = Wait.Promise;
+    this.waker = cx.waker;
+    void settleInto(this, ++this.ticket, promise);
+  }
+
+  /**
+   * Waits on a thenable whose `then` was read once: as native's NewPromiseResolveThenableJob,
+   * `then` is called in a later job with the resolving functions of a promise of ours, which
+   * then settles the machine's wait.
+   */
+  private waitOnThenable(thenable: object, then: Function, cx: Context): void {
+    this.wait = Wait.Promise;
+    this.waker = cx.waker;
+    const ticket = ++this.ticket;
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = setPrototypeOf(
+      new NativePromise((res, rej) => {
+        resolve = res;
+        reject = rej;
+      }),
+      QUIET_PROTOTYPE,
+    );
+    promiseThen.call(RESOLVED, () => {
+      try {
+        reflectApply(then, thenable, [resolve, reject]);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    promiseThen.call(
+      promise,
+      (value: unknown) => this.settle(ticket, Settled.Fulfilled, value),
+      (error: unknown) => this.settle(ticket, Settled.Rejected, error),
+    );
+  }
+
+  /** A promise wait settled. Ignored if the wait was detached (the ticket moved on). */
+  settle(ticket: number, settled: number, outcome: unknown): void {
+    if (ticket !== this.ticket || this.wait !== Wait.Promise) return;
+    this.held = outcome;
+    this.settled = settled;
+    const waker = this.waker;
+    this.waker = undefined;
+    if (waker !== undefined) waker.wake();
+  }
+
+  /** The resume function returned (`m.ret`): Ready, unless the machine was being cancelled. */
+  private complete(): Poll<T> {
+    if ((this.flags & Flag.Cancelling) !== 0) return this.finishCancelled();
+    this.finish(Reserved.Returned, this.r);
+    return this.r as T;
+  }
+
+  /** An error escaped the resume function. `CANCEL` escaping a cancelling machine is its cancellation. */
+  private fail(error: unknown): never {
+    if (error === CANCEL && (this.flags & Flag.Cancelling) !== 0) this.finishCancelled();
+    this.finish(Reserved.Panicked, error);
+    throw error;
+  }
+
+  /** Settles as cancelled (or with the error a child's cleanup threw) and throws it. */
+  private finishCancelled(): never {
+    const cleanup = this.cleanupError;
+    this.cleanupError = undefined;
+    const error = cleanup !== undefined ? cleanup.error : new Cancelled(`[async-machine] ${this.describe()} was cancelled`);
+    this.finish(Reserved.Panicked, error);
+    throw error;
+  }
+
+  /** Records the outcome. (The wait fields are already clear: the machine was running, or `release` cleared them.) */
+  private finish(state: number, result: unknown): void {
+    this.s = state;
+    this.r = result;
+    this.f = EMPTY_FRAME;
+    this.flags &= ~Flag.Running;
+  }
+
+  /**
+   * Asks the machine to stop (see the module comment). The owner polls it afterwards to run
+   * the cancellation; a finished machine, or one already cancelling, ignores it.
+   */
+  cancel(): void {
+    if (this.s === Reserved.Returned || this.s === Reserved.Panicked) return;
+    if ((this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0) return;
+    this.flags |= Flag.CancelRequested;
+    // A promise wait may never settle: wake its poller now so the cancellation runs.
+    if (this.wait === Wait.Promise) {
+      const waker = this.waker;
+      if (waker !== undefined) waker.wake();
+    }
+  }
+
+  /** Starts or continues a cancellation (slow path of `drive`). */
+  private driveCancel(cx: Context): Poll<T> {
+    if ((this.flags & Flag.CancelRequested) !== 0) {
+      this.flags = (this.flags & ~Flag.CancelRequested) | Flag.Cancelling;
+      if (this.s === Reserved.Unresumed) return this.finishCancelled(); // nothing ran, nothing to clean up
+      this.release(cx);
+    }
+    if ((this.flags & Flag.ChildCancelling) !== 0) {
+      let poll: unknown;
+      try {
+        poll = (this.awaiting as Future<unknown>).poll(cx);
+      } catch (error) {
+        if (!isCancellation(error)) this.cleanupError ??= { error };
+      }
+      if (poll === Pending) return Pending;
+      this.flags &= ~Flag.ChildCancelling;
+    }
+    this.wait = Wait.None;
+    this.awaiting = undefined;
+    return this.run(cx, CANCEL, true);
+  }
+
+  /** Lets go of what the current await holds: cancels a cancellable child, drops other futures, detaches promise waits. */
+  private release(cx: Context): void {
+    switch (this.wait) {
+      case Wait.Future:
+        if (cancelOrDrop(this.awaiting as Future<unknown>, cx)) this.flags |= Flag.ChildCancelling;
+        break;
+      case Wait.Promise:
+        this.ticket++;
+        this.settled = Settled.No;
+        this.waker = undefined;
+        break;
+    }
+    this.held = undefined;
+  }
+
+  /**
+   * Dropped without a chance to clean up asynchronously (`Future.drop`): the cancellation is
+   * run as far as it gets in this call; whatever a `finally` would still await is abandoned.
+   * Prefer `cancel()` and polling to the end (what join, select, timeout and scopes do).
+   */
+  drop(cx: Context): void {
+    if (this.isFinished) return;
+    if (!this.isOwnedBy(cx.waker)) {
+      this.task?.drop(cx); // a joiner of the task `then` spawned lets go
+      return;
+    }
+    this.cancel();
+    try {
+      this.poll(cx);
+    } catch {
+      // cancelled (or its cleanup failed): nobody is left to tell
+    }
+    if (!this.isFinished) {
+      this.release(cx);
+      this.wait = Wait.None;
+      this.awaiting = undefined;
+      this.finish(Reserved.Panicked, new Cancelled(`[async-machine] ${this.describe()} was dropped while cancelling`));
+    }
+  }
+
+  /** True if `waker`'s poller drives this machine (or nobody does yet): only the owner cancels it. */
+  isOwnedBy(waker: Waker): boolean {
+    return this.owner === undefined || this.owner === waker;
+  }
+
+  /** Spawns the machine on the ambient executor (once) and returns its task. */
+  private joinTask(): Task<unknown> {
+    let task = this.task;
+    if (task === undefined) {
+      if (this.owner !== undefined && !this.isFinished) throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
+      if (spawnAmbient === undefined) throw new Error("[async-machine] no executor loaded");
+      task = this.task = spawnAmbient(this);
+      this.owner = task as unknown as Waker;
+    }
+    return task;
+  }
+
+  /** `PromiseLike`: the first `then` spawns the machine on the ambient executor; the task's promise settles it. */
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return promiseThen.call(this.joinTask().promise, onFulfilled, onRejected) as Promise<R1 | R2>;
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return promiseFinally.call(this.joinTask().promise, onFinally) as Promise<T>;
+  }
+
+  /** `the poll-mode call of f (src/a.ts:3)`, for error messages. */
+  private describe(): string {
+    const info = machineInfoOf(this.names);
+    return info === undefined ? "a poll-mode call" : `the poll-mode call of ${info.name} (${info.file}:${info.line})`;
+  }
+}
+
+/** Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the machine. */
+async function settleInto(m: PollMachine, ticket: number, promise: unknown): Promise<void> {
+  let value: unknown;
+  let settled = Settled.Fulfilled;
+  try {
+    value = await promise;
+  } catch (error) {
+    value = error;
+    settled = Settled.Rejected;
+  }
+  m.settle(ticket, settled, value);
+}
+
+// eslint-disable-next-line no-var
+var EMPTY_FRAME = newFrame(0);
+
+/** Starts a poll-mode call: binds the machine and runs none of it (the same arguments as `start`). */
+export function pollStart(resume: PollResume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
+  return new PollMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
+}
+
+/** `pollStart` with the parameters already in the frame (the same arguments as `startWithFrame`). */
+export function pollStartWithFrame(resume: PollResume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
+  return new PollMachine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
+}
