@@ -47,4 +47,6 @@ export const forInHas = helpers.forInHas;
 export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 
-fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);
+// Marked pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler
+// drops it.
+/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);

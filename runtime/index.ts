@@ -16,6 +16,9 @@
 import { startWithFrame } from "./compiled";
 import { fastExports } from "./fast-exports";
 
+// What generated code calls (also its own entry, async-machine/runtime/compiled).
+export * from "./compiled";
+
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";
 export type { Future, Output } from "./future";
@@ -40,9 +43,8 @@ export { SelectFuture, select } from "./combinators/select";
 export type { Selected } from "./combinators/select";
 // Looking inside running machines: task dumps, async stack traces, snapshot/restore (opt-in).
 export * from "./inspect";
-// What generated code calls (also its own entry, async-machine/runtime/compiled).
-export * from "./compiled";
 
 // Generated code that imports this entry reads `$am.startWithFrame` at every call: the CommonJS
-// exports object is rebuilt in fast mode (fast-exports.ts).
-fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);
+// exports object is rebuilt in fast mode (fast-exports.ts), the names read per call first. Marked
+// pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler drops it.
+/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame, ["startWithFrame", "start", "asyncFunction", "call", "states"]);
