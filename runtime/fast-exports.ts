@@ -11,12 +11,9 @@
  * may import by scanning the file's text, and a literal `module.exports =` would make it drop the
  * `export *` names. Under an ES-module build `module` is undefined and nothing happens.
  */
-export function fastExports(commonJsModule: { exports: unknown } | undefined, marker: string, value: unknown, hot: readonly string[] = []): void {
+export function fastExports(commonJsModule: { exports: unknown } | undefined, marker: string, value: unknown): void {
   if (commonJsModule === undefined || commonJsModule.exports === null || typeof commonJsModule.exports !== "object") return;
   const current = commonJsModule.exports as Record<string, unknown>;
   if (current[marker] !== value) return;
-  // The `hot` names first: the first few properties live inside the object (in-object slots), one
-  // load cheaper than the rest, and `$am.startWithFrame` is read at every call.
-  const keys = [...new Set([...hot.filter((key) => key in current), ...Object.keys(current)])];
-  commonJsModule.exports = Object.defineProperty(Object.fromEntries(keys.map((key) => [key, current[key]])), "__esModule", { value: true });
+  commonJsModule.exports = Object.defineProperty(Object.fromEntries(Object.keys(current).map((key) => [key, current[key]])), "__esModule", { value: true });
 }

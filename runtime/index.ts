@@ -16,8 +16,9 @@
 import { startWithFrame } from "./compiled";
 import { fastExports } from "./fast-exports";
 
-// What generated code calls (also its own entry, async-machine/runtime/compiled).
+// What generated code calls (also its own entry, async-machine/runtime/compiled), loaded first.
 export * from "./compiled";
+
 
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";
@@ -45,6 +46,6 @@ export type { Selected } from "./combinators/select";
 export * from "./inspect";
 
 // Generated code that imports this entry reads `$am.startWithFrame` at every call: the CommonJS
-// exports object is rebuilt in fast mode (fast-exports.ts), the names read per call first. Marked
+// exports object is rebuilt in fast mode (fast-exports.ts). Marked
 // pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler drops it.
-/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame, ["startWithFrame", "start", "asyncFunction", "call", "states"]);
+/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);
