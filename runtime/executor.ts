@@ -117,7 +117,7 @@ export class Executor implements Scheduler {
     return task;
   }
 
-  /** Spawns `future` and returns a promise of its outcome (JS cannot block: this is `blockOn`). */
+  /** Spawns `future` and returns a promise of its outcome (JS cannot block: the caller awaits what Rust's `block_on` would return). */
   run<T>(future: Future<T>): Promise<T> {
     requireFuture(future, "run");
     return this.spawn(future).promise;
@@ -220,6 +220,3 @@ export function run<T>(future: Future<T>, executor: Executor = getDefaultExecuto
   requireFuture(future, "run");
   return executor.spawn(future).promise;
 }
-
-/** Alias of `run`, under the name Rust executors use. */
-export const blockOn = run;

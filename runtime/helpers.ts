@@ -4,8 +4,27 @@
  * temporal dead zone of `let`/`const` bindings the compiler moved into the machine.
  *
  * Each follows the ECMAScript abstract operation it names, so the observable behaviour (which
- * methods are read and called, in which order, which errors are thrown) is native's.
+ * methods are read and called, in which order, which errors are thrown) is native's. Built-ins
+ * are reached through references taken at load (primordials.ts), never through `.call`, `push`
+ * or a global read when the helper runs: what user code patches, native code does not consult.
  */
+import {
+  ArrayPrototypeSlice,
+  FunctionPrototypeCall,
+  JSONStringify,
+  ObjectCtor,
+  ObjectDefineProperty,
+  ObjectGetPrototypeOf,
+  ObjectSetPrototypeOf,
+  ReferenceErrorCtor,
+  ReflectApply,
+  ReflectConstruct,
+  ReflectGetOwnPropertyDescriptor,
+  ReflectOwnKeys,
+  StringCtor,
+  TypeErrorCtor,
+  appendItem,
+} from "./primordials";
 
 /**
  * The value a hoisted `let`/`const` holds before its declaration runs. Declared, then exported,
@@ -16,14 +35,14 @@ export { TDZ };
 
 /** Reads a binding that may still be in its temporal dead zone. */
 export function checkTdz<T>(value: T, name: string): T {
-  if ((value as unknown) === TDZ) throw new ReferenceError(`Cannot access '${name}' before initialization`);
+  if ((value as unknown) === TDZ) throw new ReferenceErrorCtor(`Cannot access '${name}' before initialization`);
   return value;
 }
 
 /** Throws the TypeError native code throws on assignment to a `const`. */
 export function constAssign(name: string): never {
   void name;
-  throw new TypeError("Assignment to constant variable.");
+  throw new TypeErrorCtor("Assignment to constant variable.");
 }
 
 /** `x = value` for a binding that may be in its dead zone: checks after the value is computed. */
@@ -41,20 +60,22 @@ export interface IteratorRecord {
 export function getIterator(obj: unknown): IteratorRecord {
   const method = (obj as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
   if (typeof method !== "function") {
-    throw new TypeError(`${describe(obj)} is not iterable`);
+    throw new TypeErrorCtor(`${describe(obj)} is not iterable`);
   }
-  const iterator = method.call(obj);
+  const iterator = FunctionPrototypeCall(method, obj) as Iterator<unknown>;
   if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
-    throw new TypeError("Result of the Symbol.iterator method is not an object");
+    throw new TypeErrorCtor("Result of the Symbol.iterator method is not an object");
   }
-  return { iterator, next: iterator.next };
+  return { iterator, next: iterator.next as IteratorRecord["next"] };
 }
 
 /** IteratorStep: the next result object, or `undefined` when done. */
 export function iteratorStep(record: IteratorRecord): IteratorResult<unknown> | undefined {
-  const result = record.next.call(record.iterator);
+  const next = record.next;
+  if (typeof next !== "function") throw new TypeErrorCtor(`${describeNonCallable(next)} is not a function`);
+  const result = FunctionPrototypeCall(next, record.iterator);
   if (result === null || (typeof result !== "object" && typeof result !== "function")) {
-    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+    throw new TypeErrorCtor(`Iterator result ${StringCtor(result)} is not an object`);
   }
   return (result as IteratorResult<unknown>).done ? undefined : (result as IteratorResult<unknown>);
 }
@@ -68,7 +89,7 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
   if (isThrow) {
     try {
       const ret = iterator.return;
-      if (ret !== undefined && ret !== null) (ret as Function).call(iterator);
+      if (ret !== undefined && ret !== null) FunctionPrototypeCall(ret, iterator);
     } catch {
       // The loop's own exception is the one that propagates.
     }
@@ -76,10 +97,10 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
   }
   const ret = iterator.return;
   if (ret === undefined || ret === null) return;
-  if (typeof ret !== "function") throw new TypeError("iterator.return is not a function");
-  const result = ret.call(iterator);
+  if (typeof ret !== "function") throw new TypeErrorCtor("iterator.return is not a function");
+  const result = FunctionPrototypeCall(ret, iterator);
   if (result === null || (typeof result !== "object" && typeof result !== "function")) {
-    throw new TypeError(`Iterator result ${String(result)} is not an object`);
+    throw new TypeErrorCtor(`Iterator result ${StringCtor(result)} is not an object`);
   }
 }
 
@@ -90,7 +111,7 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
 export function forInKeys(obj: unknown): string[] {
   const keys: string[] = [];
   if (obj === null || obj === undefined) return keys;
-  for (const key in obj as object) keys.push(key);
+  for (const key in obj as object) appendItem(keys, key);
   return keys;
 }
 
@@ -98,23 +119,33 @@ export function forInHas(obj: object, key: string): boolean {
   return key in obj;
 }
 
+/** How V8 names a value that was called but is not callable (`number 1 is not a function`). */
+function describeNonCallable(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (value === null) return "object null";
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+      return `${typeof value} ${StringCtor(value)}`;
+    case "string":
+      return `string ${JSONStringify(value)}`;
+    default:
+      return typeof value;
+  }
+}
+
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return JSONStringify(value);
   if (typeof value === "function") return value.name ? `function ${value.name}` : "function";
   if (typeof value === "object" && value !== null) return "object";
-  return String(value);
+  return StringCtor(value);
 }
 
-const arraySlice = Array.prototype.slice;
 /** The rest parameter `...rest` starting at `index`. */
 export function restArguments(args: ArrayLike<unknown>, index: number): unknown[] {
-  return arraySlice.call(args, index);
+  return ArrayPrototypeSlice(args, index);
 }
 
-const reflectApply = Reflect.apply;
-const reflectConstruct = Reflect.construct;
-const reflectOwnKeys = Reflect.ownKeys;
-const defineProperty = Object.defineProperty;
 
 /**
  * A call whose arguments hold an await: the callee and `this` were read before the await (as
@@ -122,25 +153,25 @@ const defineProperty = Object.defineProperty;
  * (`o.m is not a function`), `text` being the callee's source.
  */
 export function call(fn: unknown, thisArg: unknown, text: string, ...args: unknown[]): unknown {
-  if (typeof fn !== "function") throw new TypeError(`${text} is not a function`);
-  return reflectApply(fn, thisArg, args);
+  if (typeof fn !== "function") throw new TypeErrorCtor(`${text} is not a function`);
+  return ReflectApply(fn, thisArg, args);
 }
 
 /** `new C(…)` whose arguments hold an await. */
 export function construct(ctor: unknown, text: string, ...args: unknown[]): unknown {
-  if (typeof ctor !== "function") throw new TypeError(`${text} is not a constructor`);
+  if (typeof ctor !== "function") throw new TypeErrorCtor(`${text} is not a constructor`);
   try {
-    return reflectConstruct(ctor, args);
+    return ReflectConstruct(ctor, args);
   } catch (error) {
     // Reflect.construct's own message for a non-constructor differs from `new`'s.
-    if (error instanceof TypeError && !isConstructor(ctor)) throw new TypeError(`${text} is not a constructor`);
+    if (error instanceof TypeErrorCtor && !isConstructor(ctor)) throw new TypeErrorCtor(`${text} is not a constructor`);
     throw error;
   }
 }
 
 function isConstructor(f: Function): boolean {
   try {
-    reflectConstruct(String, [], f);
+    ReflectConstruct(StringCtor, [], f);
     return true;
   } catch {
     return false;
@@ -148,7 +179,7 @@ function isConstructor(f: Function): boolean {
 }
 
 const arrayIterator = Array.prototype[Symbol.iterator];
-const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]()) as { next: unknown };
+const ArrayIteratorPrototype = ObjectGetPrototypeOf([][Symbol.iterator]()) as { next: unknown };
 const arrayIteratorNext = ArrayIteratorPrototype.next;
 
 /**
@@ -189,10 +220,10 @@ export function strings(template: TemplateStringsArray): TemplateStringsArray {
  */
 export function requireDestructurable(value: unknown, firstKey: string, sourceName: string): void {
   if (value !== null && value !== undefined) return;
-  const v = String(value);
-  if (!firstKey) throw new TypeError(`Cannot destructure '${sourceName || v}' as it is ${v}.`);
-  if (sourceName) throw new TypeError(`Cannot destructure property '${firstKey}' of '${sourceName}' as it is ${v}.`);
-  throw new TypeError(`Cannot read properties of ${v} (reading '${firstKey}')`);
+  const v = StringCtor(value);
+  if (!firstKey) throw new TypeErrorCtor(`Cannot destructure '${sourceName || v}' as it is ${v}.`);
+  if (sourceName) throw new TypeErrorCtor(`Cannot destructure property '${firstKey}' of '${sourceName}' as it is ${v}.`);
+  throw new TypeErrorCtor(`Cannot read properties of ${v} (reading '${firstKey}')`);
 }
 
 /**
@@ -201,23 +232,35 @@ export function requireDestructurable(value: unknown, firstKey: string, sourceNa
  * engine applies exactly this to the key of a computed property, so one is defined here.
  */
 export function toPropertyKey(key: unknown): string | symbol {
-  return reflectOwnKeys({ [key as PropertyKey]: undefined })[0];
+  return ReflectOwnKeys({ [key as PropertyKey]: undefined })[0];
 }
 
 /** The `...rest` of an object pattern: own enumerable properties not named before it. */
 export function objectRest(source: object, excluded: PropertyKey[]): Record<PropertyKey, unknown> {
   const rest: Record<PropertyKey, unknown> = {};
-  const skip = new Set(excluded.map((k) => (typeof k === "symbol" ? k : String(k))));
-  for (const key of reflectOwnKeys(Object(source))) {
-    if (skip.has(key)) continue;
-    const desc = Object.getOwnPropertyDescriptor(source, key);
-    if (!desc?.enumerable) continue;
-    const value = (source as Record<PropertyKey, unknown>)[key as string];
+  const from = ObjectCtor(source) as Record<PropertyKey, unknown>;
+  const keys = ReflectOwnKeys(from);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (isExcluded(key, excluded)) continue;
+    // [[GetOwnProperty]] as CopyDataProperties does it (a Proxy sees the same traps).
+    const desc = ReflectGetOwnPropertyDescriptor(from, key);
+    if (desc === undefined || !desc.enumerable) continue;
+    const value = from[key as string];
     // CreateDataProperty: a "__proto__" key is an own property, not the prototype (and the
     // descriptor has no prototype, so nothing inherited reads as `get` or `set`).
-    defineProperty(rest, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+    ObjectDefineProperty(rest, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
   }
   return rest;
+}
+
+/** Whether `key` is one of the names an object pattern bound before its rest (compared as property keys). */
+function isExcluded(key: string | symbol, excluded: readonly PropertyKey[]): boolean {
+  for (let i = 0; i < excluded.length; i++) {
+    const name = excluded[i];
+    if ((typeof name === "symbol" ? name : StringCtor(name)) === key) return true;
+  }
+  return false;
 }
 
 /** An array pattern's iterator: the record plus whether it is done and the last value. */
@@ -249,7 +292,7 @@ export function destructuringRest(record: DestructuringRecord): unknown[] {
   const rest: unknown[] = [];
   while (!record.done) {
     const value = destructuringStep(record);
-    if (!record.done) rest.push(value);
+    if (!record.done) appendItem(rest, value);
   }
   return rest;
 }
@@ -259,8 +302,7 @@ export function destructuringClose(record: DestructuringRecord, isThrow: boolean
   if (!record.done) iteratorClose(record, isThrow);
 }
 
-const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
-const setPrototypeOf = Object.setPrototypeOf;
+const AsyncFunctionPrototype: object = ObjectGetPrototypeOf(async function () {});
 
 /**
  * Makes a compiled function's wrapper look like the async function it replaces: prototype
@@ -268,8 +310,8 @@ const setPrototypeOf = Object.setPrototypeOf;
  * in this call).
  */
 export function asyncFunction<F extends Function>(fn: F, name?: string): F {
-  setPrototypeOf(fn, AsyncFunctionPrototype);
-  if (name !== undefined) defineProperty(fn, "name", { value: name, configurable: true });
+  ObjectSetPrototypeOf(fn, AsyncFunctionPrototype);
+  if (name !== undefined) ObjectDefineProperty(fn, "name", { __proto__: null, value: name, configurable: true } as PropertyDescriptor);
   return fn;
 }
 

@@ -48,20 +48,35 @@ import type { Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import type { Waker } from "./waker";
 import type { MachineInfo } from "./inspect/machine-info";
+import {
+  ArrayPrototypeToReversed,
+  NativePromise,
+  ObjectCreate,
+  ObjectFreeze,
+  ObjectSetPrototypeOf,
+  PromisePrototypeThen,
+  PromiseReject,
+  PromiseResolve,
+  ReflectDefineProperty,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+  appendItem,
+} from "./primordials";
 
-const NativePromise = Promise;
-const promiseThen = Promise.prototype.then;
-const promiseResolve = Promise.resolve;
-const promiseReject = Promise.reject;
+// Built-ins are reached only through references taken at load (primordials.ts): user code that
+// patches `then`, `call`, `push` or the array prototype changes nothing here.
 
 /**
  * A fulfilled promise only this module can reach. Its prototype holds an own data property
  * `constructor: undefined`, so `then` on it finds no species constructor without consulting
  * `Promise.prototype.constructor` or `Promise[Symbol.species]` (which user code may patch): it
- * creates a plain promise for the reaction and enqueues the reaction job at once.
+ * creates a plain promise for the reaction and enqueues the reaction job at once. The built-in
+ * `then` is called through the reference taken at load (`PromisePrototypeThen`). (Not as an own
+ * `then` on that prototype: defining `then` on a promise's prototype invalidates V8's promise
+ * `then` protector and slows every await in the process — measured +13% instructions on A1.)
  */
-const TICK: Promise<unknown> = promiseResolve.call(NativePromise, undefined) as Promise<unknown>;
-Object.setPrototypeOf(TICK, Object.create(NativePromise.prototype, { constructor: { value: undefined } }));
+const TICK: Promise<unknown> = PromiseResolve(undefined);
+ObjectSetPrototypeOf(TICK, ObjectCreate(NativePromise.prototype, { constructor: { value: undefined } }));
 
 /** True when `await x` consults nothing user-visible: `x` is neither an object nor a function. */
 function isPrimitive(x: unknown): boolean {
@@ -117,7 +132,7 @@ function captureSettlers(resolve: ResolveFn, reject: RejectFn): void {
 
 /** A promise resolved with `value` as an async function's `return value` resolves its promise. */
 function resolvedWith(value: unknown): Promise<unknown> {
-  if (isPrimitive(value)) return promiseResolve.call(NativePromise, value) as Promise<unknown>;
+  if (isPrimitive(value)) return PromiseResolve(value);
   const holder: { resolveFn: ResolveFn | undefined; rejectFn: RejectFn | undefined } = { resolveFn: undefined, rejectFn: undefined };
   capturing = holder;
   const promise = new NativePromise(captureSettlers);
@@ -162,8 +177,8 @@ export function states(names: readonly string[], info?: MachineInfo): StateEnum 
   for (let i = 0; i < names.length; i++) {
     e[(e[names[i]] = i)] = names[i];
   }
-  Object.freeze(e);
-  if (info !== undefined) machineInfos.set(e, info);
+  ObjectFreeze(e);
+  if (info !== undefined) WeakMapPrototypeSet(machineInfos, e, info);
   return e;
 }
 
@@ -172,7 +187,7 @@ const machineInfos = new WeakMap<StateEnum, MachineInfo>();
 
 /** The `MachineInfo` passed to `states` with this enum, if any. */
 export function machineInfoOf(names: StateEnum | undefined): MachineInfo | undefined {
-  return names === undefined ? undefined : machineInfos.get(names);
+  return names === undefined ? undefined : WeakMapPrototypeGet(machineInfos, names);
 }
 
 /**
@@ -276,7 +291,7 @@ export class Machine implements Future<unknown> {
    */
   run(outcome?: { value: unknown } | { error: unknown }): Promise<unknown> {
     if (outcome !== undefined) {
-      this.awaiting = "error" in outcome ? promiseReject.call(NativePromise, outcome.error) : outcome.value;
+      this.awaiting = "error" in outcome ? PromiseReject(outcome.error) : outcome.value;
       return (this.promise = this.firstWait());
     }
     let result: unknown;
@@ -284,7 +299,7 @@ export class Machine implements Future<unknown> {
       result = this.resume(this, undefined, false);
     } catch (error) {
       this.panic(error, false);
-      return (this.promise = promiseReject.call(NativePromise, error) as Promise<unknown>);
+      return (this.promise = PromiseReject(error));
     }
     if (result === true /* DONE */) {
       this.finish(ReservedState.Returned, this.r);
@@ -300,7 +315,7 @@ export class Machine implements Future<unknown> {
     capturing = this;
     const promise = new NativePromise(captureSettlers);
     capturing = undefined;
-    promiseThen.call(TICK, (this.tick = () => this.step(this.awaiting)));
+    PromisePrototypeThen(TICK, (this.tick = () => this.step(this.awaiting)));
     return promise;
   }
 
@@ -321,7 +336,7 @@ export class Machine implements Future<unknown> {
       return;
     }
     const awaiting = this.awaiting;
-    if (isPrimitive(awaiting)) promiseThen.call(TICK, this.tick);
+    if (isPrimitive(awaiting)) PromisePrototypeThen(TICK, this.tick);
     else void drive(this, awaiting);
   }
 
@@ -352,7 +367,9 @@ export class Machine implements Future<unknown> {
       listener(this);
       return;
     }
-    (this.listeners ??= []).push(listener);
+    const listeners = this.listeners;
+    if (listeners === undefined) this.listeners = [listener];
+    else appendItem(listeners, listener);
   }
 
   /**
@@ -401,16 +418,18 @@ export class Machine implements Future<unknown> {
     if (this.pollWaker === waker) this.pollWaker = undefined;
     const listeners = this.listeners;
     if (listeners === undefined) return;
-    for (let i = listeners.length - 1; i >= 0; i--) {
-      if ((listeners[i] as PollListener).waker === waker) listeners.splice(i, 1);
+    const kept: CompletionListener[] = [];
+    for (let i = 0; i < listeners.length; i++) {
+      if ((listeners[i] as PollListener).waker !== waker) appendItem(kept, listeners[i]);
     }
+    this.listeners = kept;
   }
 
   /** Marks `promise` as handled, once: a poller carries the error on. */
   private observeRejection(): void {
     if (this.rejectionObserved) return;
     this.rejectionObserved = true;
-    promiseThen.call(this.promise, undefined, ignoreRejection);
+    PromisePrototypeThen(this.promise, undefined, ignoreRejection);
   }
 
   /** Records completion and tells the listeners (before the promise settles). */
@@ -423,7 +442,7 @@ export class Machine implements Future<unknown> {
     const listeners = this.listeners;
     if (listeners !== undefined) {
       this.listeners = undefined;
-      for (const listener of listeners) listener(this);
+      for (let i = 0; i < listeners.length; i++) listeners[i](this);
     }
   }
 
@@ -437,11 +456,46 @@ export class Machine implements Future<unknown> {
 function ignoreRejection(): void {}
 
 const EMPTY_FRAME: unknown[] = [];
-Object.freeze(EMPTY_FRAME);
+ObjectFreeze(EMPTY_FRAME);
 
-/** A frame of `size` empty slots (the shared empty frame for none). */
+/**
+ * A frame of `size` slots holding `undefined` (the shared empty frame for none). Never holey
+ * (`new Array(size)`): a store into a hole is a [[Set]] that walks the prototype chain, so a
+ * setter on `Array.prototype[0]` would receive the local's value and the slot stay empty. Small
+ * frames are array literals; larger ones a copy of a template of that size (toReversed: a new
+ * array defined element by element, consulting no species and no setter).
+ */
 export function newFrame(size: number): unknown[] {
-  return size === 0 ? EMPTY_FRAME : new Array(size);
+  switch (size) {
+    case 0:
+      return EMPTY_FRAME;
+    case 1:
+      return [undefined];
+    case 2:
+      return [undefined, undefined];
+    case 3:
+      return [undefined, undefined, undefined];
+    case 4:
+      return [undefined, undefined, undefined, undefined];
+    case 5:
+      return [undefined, undefined, undefined, undefined, undefined];
+    case 6:
+      return [undefined, undefined, undefined, undefined, undefined, undefined];
+    default:
+      return ArrayPrototypeToReversed(frameTemplate(size));
+  }
+}
+
+/** Frames of `undefined` by size, made once each (a null-prototype table: no lookup leaves it). */
+const frameTemplates: Record<number, unknown[]> = ObjectCreate(null);
+function frameTemplate(size: number): unknown[] {
+  let template = frameTemplates[size];
+  if (template === undefined) {
+    template = [];
+    for (let i = 0; i < size; i++) appendItem(template, undefined);
+    ReflectDefineProperty(frameTemplates, size, { __proto__: null, value: template, writable: false, enumerable: true, configurable: false } as PropertyDescriptor);
+  }
+  return template;
 }
 
 /**

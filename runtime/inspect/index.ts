@@ -6,7 +6,8 @@
  *     dump-tasks.ts      dumpTasks, formatTasks (async stacks of suspended machines)
  *     async-trace.ts     enableAsyncStackTraces, asyncStackOf
  *     snapshot.ts        snapshot, restore, registerFunctions
- *     serialize.ts       the value encoding snapshots use
+ *     serialize.ts       the value encoding snapshots use (decoding treats data as untrusted)
+ *     integrity.ts       optional HMAC of a snapshot, checked before restore decodes it
  *     describe-machine.ts, machine-info.ts   what is known about a compiled function
  *     format-value.ts    one-line value previews
  *     hooks.ts           the single installer of the machine's hooks
@@ -17,7 +18,8 @@ export type { AsyncStack, TaskFrame, LiveValue, DumpOptions } from "./dump-tasks
 export { enableAsyncStackTraces, disableAsyncStackTraces, asyncStackOf } from "./async-trace";
 export type { AsyncFrame } from "./async-trace";
 export { snapshot, restore, registerFunctions, SNAPSHOT_FORMAT } from "./snapshot";
-export type { MachineSnapshot, Outcome, RestoreOptions } from "./snapshot";
+export type { MachineSnapshot, Outcome, RestoreOptions, SnapshotOptions } from "./snapshot";
+export type { HmacKey, Integrity } from "./integrity";
 export { describeMachine } from "./describe-machine";
 export type { FunctionDescription } from "./describe-machine";
 export type { MachineInfo } from "./machine-info";

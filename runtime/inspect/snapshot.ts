@@ -34,7 +34,8 @@ import { Machine } from "../machine";
 import { describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { InspectError } from "./errors";
 import { setProbeHook } from "./hooks";
-import { Decoder, Encoder, NotSerializable, type Json } from "./serialize";
+import { computeIntegrity, verifyIntegrity, type HmacKey, type Integrity } from "./integrity";
+import { Decoder, Encoder, MalformedData, NotSerializable, type Json } from "./serialize";
 import { machineOfPromise, track } from "./tracking";
 
 export const SNAPSHOT_FORMAT = "async-machine/snapshot@1";
@@ -63,6 +64,19 @@ export interface MachineSnapshot {
   readonly newTarget?: Json;
   /** Variable names by frame offset and capture offset (for people reading a snapshot). */
   readonly variables: { readonly frame: readonly (string | null)[]; readonly captures: readonly (string | null)[] };
+  /** With `snapshot(…, { hmacKey })`: an HMAC of the rest of the data, checked by `restore`. */
+  readonly integrity?: Integrity;
+}
+
+export interface SnapshotOptions {
+  /**
+   * Live values to write by name rather than by content (a database handle, a module, a
+   * function): each is written `{ "$": "reference", "name" }` and resolves on restore only
+   * through the `references` the restoring caller passes.
+   */
+  readonly references?: Readonly<Record<string, unknown>>;
+  /** Adds `integrity`: an HMAC-SHA256 of the snapshot under this key. */
+  readonly hmacKey?: HmacKey;
 }
 
 export type Outcome = { readonly value: unknown } | { readonly error: unknown };
@@ -73,6 +87,16 @@ export interface RestoreOptions {
    * candidates: one whose hash differs is refused even if a matching version is registered.
    */
   readonly functions?: readonly Function[];
+  /**
+   * The allow list of live values the data may refer to, by name: a slot tagged
+   * `{ "$": "reference", "name": "db" }` decodes to `references.db`, and `{ "$": "global" }` to
+   * `references.globalThis`. Default: none — such data is refused (what the compiled function
+   * itself captured needs nothing: captures are restored as values, and its closures' scope is
+   * the code's own).
+   */
+  readonly references?: Readonly<Record<string, unknown>>;
+  /** Refuses data whose `integrity` is missing or does not match this key, before decoding it. */
+  readonly hmacKey?: HmacKey;
 }
 
 /** Registered compiled functions by id. */
@@ -84,7 +108,7 @@ function register(d: FunctionDescription): void {
   registry.set(d.id, list);
 }
 
-export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
+export function snapshot(target: Machine | Promise<unknown>, options: SnapshotOptions = {}): MachineSnapshot {
   const m = target instanceof Machine ? target : machineOfPromise(target);
   if (m === undefined) {
     throw new InspectError("snapshot: the argument is neither a compiled machine nor the promise of a tracked one. Call enableTaskTracking() before the function starts, or pass the Machine (startMachine returns it).");
@@ -109,7 +133,7 @@ export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
   if (d.uses.outerArguments) Array.from(m.o ?? []).forEach((v, i) => roots.push([v, `arguments[${i}] (of the enclosing function)`]));
   if (d.uses.newTarget) roots.push([m.n, "new.target"]);
 
-  const encoder = new Encoder();
+  const encoder = new Encoder(new Map(ownEntries(options.references, "snapshot").map(([name, value]) => [value, name])));
   const encode = <T>(f: () => T): T => {
     try {
       return f();
@@ -135,6 +159,7 @@ export function snapshot(target: Machine | Promise<unknown>): MachineSnapshot {
     variables: { frame: frameNames, captures: captureNames },
   }));
   register(d);
+  if (options.hmacKey !== undefined) return { ...data, integrity: computeIntegrity(data, options.hmacKey) } as MachineSnapshot;
   return data as MachineSnapshot;
 }
 
@@ -173,6 +198,10 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   if (data === null || typeof data !== "object" || data.format !== SNAPSHOT_FORMAT) {
     throw new InspectError(`restore: not a snapshot of format ${SNAPSHOT_FORMAT} (got format ${JSON.stringify((data as { format?: unknown } | null)?.format)}).`);
   }
+  if (options !== null && typeof options === "object" && options.hmacKey !== undefined) {
+    const problem = verifyIntegrity(data, options.hmacKey);
+    if (problem !== undefined) throw new InspectError(`restore: refused before decoding: ${problem}.`);
+  }
   checkSnapshotShape(data);
   if (outcome === null || typeof outcome !== "object" || ("value" in outcome) === ("error" in outcome)) {
     throw new InspectError("restore: the outcome must be { value } (the await's result) or { error } (a rejection), exactly one of them.");
@@ -195,13 +224,7 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   }
   if (data.frame.length !== d.frameSize) throw new InspectError(`restore: the snapshot's frame has ${data.frame.length} slots, ${d.name}'s has ${d.frameSize}.`);
 
-  const decoder = new Decoder();
-  const frame = data.frame.map((v) => decoder.decode(v));
-  const captures = data.captures === null ? undefined : data.captures.map((v) => decoder.decode(v));
-  const thisArg = data.this === undefined ? undefined : decoder.decode(data.this);
-  const args = data.arguments === undefined ? [] : data.arguments.map((v) => decoder.decode(v));
-  const outer = data.outerArguments === undefined ? undefined : data.outerArguments.map((v) => decoder.decode(v));
-  const newTarget = data.newTarget === undefined ? undefined : decoder.decode(data.newTarget);
+  const { frame, captures, thisArg, args, outer, newTarget } = decodeSlots(data, new Decoder(new Map(ownEntries(options.references, "restore"))));
 
   const m = new Machine(d.resume, frame, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
   m.s = data.state;
@@ -209,6 +232,31 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   track(m);
   // Resumes the await the snapshot was taken at, with the given outcome awaited natively.
   return m.run(outcome);
+}
+
+/** The slots' values, decoded; data the format does not allow is refused naming its path. */
+function decodeSlots(data: MachineSnapshot, decoder: Decoder) {
+  try {
+    return {
+      frame: data.frame.map((v, i) => decoder.decode(v, `frame[${i}]`)),
+      captures: data.captures === null ? undefined : data.captures.map((v, i) => decoder.decode(v, `captures[${i}]`)),
+      thisArg: data.this === undefined ? undefined : decoder.decode(data.this, "this"),
+      args: data.arguments === undefined ? [] : data.arguments.map((v, i) => decoder.decode(v, `arguments[${i}]`)),
+      outer: data.outerArguments === undefined ? undefined : data.outerArguments.map((v, i) => decoder.decode(v, `outerArguments[${i}]`)),
+      newTarget: data.newTarget === undefined ? undefined : decoder.decode(data.newTarget, "newTarget"),
+    };
+  } catch (error) {
+    if (error instanceof MalformedData) throw new InspectError(`restore: refused '${error.path}' in the snapshot data: ${error.what}.`, { cause: error });
+    if (error instanceof RangeError) throw new InspectError("restore: refused the snapshot data: it is nested too deeply to decode.", { cause: error });
+    throw error;
+  }
+}
+
+/** The own enumerable entries of an options object of named references (none when absent). */
+function ownEntries(references: Readonly<Record<string, unknown>> | undefined, caller: string): Array<[string, unknown]> {
+  if (references === undefined) return [];
+  if (references === null || typeof references !== "object") throw new InspectError(`${caller}: options.references must be an object of named values, such as { references: { db } }.`);
+  return Object.keys(references).map((name) => [name, references[name]]);
 }
 
 /** Refuses data that has the format tag but not the fields restore reads (truncated or hand-edited). */

@@ -5,13 +5,13 @@
  */
 import { describe, expect, test } from "vitest";
 import { TDZ } from "../../runtime/helpers";
-import { Decoder, Encoder, NotSerializable, type Json } from "../../runtime/inspect/serialize";
+import { Decoder, Encoder, MalformedData, NotSerializable, type Json } from "../../runtime/inspect/serialize";
 
-function roundTrip(values: unknown[]): unknown[] {
+function roundTrip(values: unknown[], allowed: ReadonlyMap<string, unknown> = new Map()): unknown[] {
   const encoder = new Encoder();
   values.forEach((v, i) => encoder.scan(v, `v${i}`));
   const data = JSON.parse(JSON.stringify(values.map((v, i) => encoder.encode(v, `v${i}`)))) as Json[];
-  const decoder = new Decoder();
+  const decoder = new Decoder(allowed);
   return data.map((d) => decoder.decode(d));
 }
 
@@ -58,7 +58,7 @@ describe("serialize", () => {
     expect(back).toEqual(values);
     expect(Object.is(back[5], -0)).toBe(true);
     expect(back[10]).toBe(TDZ);
-    expect(roundTrip([globalThis])[0]).toBe(globalThis);
+    expect(roundTrip([globalThis], new Map([["globalThis", globalThis]]))[0]).toBe(globalThis);
     expect(back[19]).toBeInstanceOf(TypeError);
     expect((back[19] as Error).stack).toBe((values[19] as Error).stack);
   });
@@ -113,4 +113,52 @@ describe("serialize", () => {
     expect(refusal(new Map([["k", new WeakMap()]]))).toMatch(/^x\.get\(…0\) holds an instance of WeakMap/);
     expect(refusal({ [Symbol("k")]: 1 })).toBe("x holds an object with symbol keys");
   });
+
+  test("decoding treats data as untrusted: globalThis and named references only through the allow list", () => {
+    expect(decodeRefusal({ $: "global" })).toBe('x: a reference to "globalThis", which the caller did not allow (pass it in the restore options\' references)');
+    expect(decodeRefusal({ $: "reference", name: "db" })).toMatch(/^x: a reference to "db", which the caller did not allow/);
+    const db = { query() {} };
+    const encoder = new Encoder(new Map([[db, "db"]]));
+    encoder.scan({ conn: db }, "x");
+    expect(encoder.encode({ conn: db }, "x")).toEqual({ conn: { $: "reference", name: "db" } });
+    const back = new Decoder(new Map([["db", db]])).decode(JSON.parse(JSON.stringify(encoder.encode({ conn: db }, "x"))), "x") as { conn: unknown };
+    expect(back.conn).toBe(db);
+  });
+
+  test("decoding rebuilds only what the format allows: unknown or inherited names, wrong field types and early references are refused, naming the path", () => {
+    expect(decodeRefusal({ a: [{ $: "error", name: "constructor", message: "m", stack: null }] })).toMatch(/^x\.a\[0\]: an error tag naming "constructor", which is not a built-in error class/);
+    expect(decodeRefusal({ $: "error", name: "toString", message: "m" })).toMatch(/naming "toString", which is not a built-in error class/);
+    expect(decodeRefusal({ $: "bytes", type: "constructor", v: "AAAA" })).toMatch(/^x: a bytes tag of type "constructor", which is not ArrayBuffer or a built-in typed array/);
+    expect(decodeRefusal({ $: "bytes", type: "Float64Array", v: "AAA=" })).toMatch(/^x: a bytes tag whose length does not fit a Float64Array/);
+    expect(decodeRefusal({ $: "bytes", type: "Uint8Array", v: "!!" })).toMatch(/^x: a bytes tag whose v is not base64/);
+    expect(decodeRefusal({ $: "number", v: "12" })).toMatch(/^x: a number tag with v "12"/);
+    expect(decodeRefusal({ $: "bigint", v: "1e3" })).toMatch(/^x: a bigint tag whose v is not a decimal integer string/);
+    expect(decodeRefusal({ $: "date", v: 5 })).toMatch(/^x: a date tag whose v is neither null nor a date string/);
+    expect(decodeRefusal({ $: "regexp", source: "(", flags: "" })).toMatch(/^x: a regexp tag that does not compile/);
+    expect(decodeRefusal({ $: "map", v: [[1]] })).toMatch(/^x\.v\[0\]: a map entry that is not a \[key, value\] pair/);
+    expect(decodeRefusal({ $: "set", v: 1 })).toMatch(/^x\.v: not an array/);
+    expect(decodeRefusal({ $: "object", v: [1] })).toMatch(/^x\.v: not an object/);
+    expect(decodeRefusal([{ $: "ref", id: 1 }, { $: "def", id: 1, v: {} }])).toMatch(/^x\[0\]: a reference to object #1 before it is defined/);
+    expect(decodeRefusal([{ $: "def", id: 1, v: {} }, { $: "def", id: 1, v: {} }])).toMatch(/^x\[1\]: a second definition of object #1/);
+    expect(decodeRefusal({ $: "def", id: "1", v: {} })).toMatch(/^x: a definition whose id "1" is not a positive integer/);
+    expect(decodeRefusal({ $: 7 })).toMatch(/^x: a tag that is not a string/);
+    expect(decodeRefusal({ k: { $: "function", v: "return 1" } })).toBe('x.k: an unknown tag "function"');
+    // An inherited "$" is not a tag: the object decodes as plain data.
+    const inherited = Object.create({ $: "global" }) as Json;
+    expect(new Decoder().decode(inherited, "x")).toEqual({});
+    // What the encoder writes still decodes: the built-in error classes by their own name.
+    const [error] = roundTrip([new RangeError("r")]) as [Error];
+    expect(error).toBeInstanceOf(RangeError);
+  });
 });
+
+/** The MalformedData message decoding `data` throws. */
+function decodeRefusal(data: unknown): string {
+  try {
+    new Decoder().decode(data as Json, "x");
+  } catch (e) {
+    expect(e).toBeInstanceOf(MalformedData);
+    return (e as Error).message;
+  }
+  throw new Error("expected the data to be refused");
+}

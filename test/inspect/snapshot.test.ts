@@ -278,6 +278,95 @@ describe("snapshot", () => {
   });
 });
 
+/** A copy of `data` with the frame slot of `variable` replaced by `value` (data as a hostile holder edits it). */
+function withSlot(data: MachineSnapshot, variable: string, value: unknown): MachineSnapshot {
+  const copy = JSON.parse(JSON.stringify(data)) as { frame: unknown[]; variables: { frame: (string | null)[] } };
+  const index = copy.variables.frame.indexOf(variable);
+  expect(index).toBeGreaterThanOrEqual(0);
+  copy.frame[index] = value;
+  return copy as unknown as MachineSnapshot;
+}
+
+/** The InspectError message `f` throws. */
+function inspectErrorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect((e as Error).name).toBe("InspectError");
+    return (e as Error).message;
+  }
+  throw new Error("expected an InspectError");
+}
+
+describe("restore treats snapshot data as untrusted", () => {
+  test('{ "$": "global" } in a slot is refused, naming the slot: globalThis is handed out only when the caller allows it', async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "T1");
+    const slot = data.variables.frame.indexOf("order");
+    const hostile = withSlot(data, "order", { $: "global" });
+    expect(inspectErrorOf(() => restore(hostile, { value: { approved: false, reason: "r" } }, { functions: [mod.approveOrder] }))).toBe(
+      `[async-machine] restore: refused 'frame[${slot}]' in the snapshot data: a reference to "globalThis", which the caller did not allow (pass it in the restore options' references).`,
+    );
+    const nested = withSlot(data, "order", { id: "T1", lines: { $: "global" } });
+    expect(inspectErrorOf(() => restore(nested, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(new RegExp(`refused 'frame\\[${slot}\\]\\.lines' in the snapshot data`));
+  });
+
+  test("named references resolve only through the caller's allow list", async () => {
+    const mod = load();
+    const running = mod.approveOrder("T2", LINES);
+    await settle();
+    const db = { name: "orders-db" };
+    const data = JSON.parse(JSON.stringify(snapshot(running))) as MachineSnapshot;
+    mod.deliver("approval:T2", { approved: true });
+    const uninterrupted = await running;
+    const order = { id: "T2", lines: LINES, total: 17, createdAt: new Date(0), tags: new Set(["web"]), note: undefined, big: 10n ** 20n };
+    const byName = withSlot(data, "order", { $: "reference", name: "order" });
+    expect(inspectErrorOf(() => restore(byName, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(/a reference to "order", which the caller did not allow/);
+    expect(await restore(byName, { value: { approved: true } }, { functions: [mod.approveOrder], references: { order, db } })).toEqual(uninterrupted);
+    // snapshot writes a value the caller names by that name, not by content.
+    const again = mod.approveOrder("T3", LINES);
+    await settle();
+    expect(JSON.stringify(snapshot(again, { references: { lines: LINES } }))).toContain('"lines":{"$":"reference","name":"lines"}');
+    mod.deliver("approval:T3", { approved: false, reason: "n" });
+    await again;
+  });
+
+  test("an error or bytes tag with an unknown or inherited name is refused, naming the path", async () => {
+    const mod = load();
+    const { data } = await suspendAndSnapshot(mod, "T4");
+    const slot = data.variables.frame.indexOf("order");
+    const badError = withSlot(data, "order", { id: "T4", note: { $: "error", name: "constructor", message: "x", stack: null } });
+    expect(inspectErrorOf(() => restore(badError, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(
+      new RegExp(`refused 'frame\\[${slot}\\]\\.note' in the snapshot data: an error tag naming "constructor", which is not a built-in error class`),
+    );
+    const badBytes = withSlot(data, "order", { id: "T4", scratch: { $: "bytes", type: "constructor", v: "AAAA" } });
+    expect(inspectErrorOf(() => restore(badBytes, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(
+      new RegExp(`refused 'frame\\[${slot}\\]\\.scratch' in the snapshot data: a bytes tag of type "constructor"`),
+    );
+  });
+
+  test("with an hmacKey, tampered data is refused before it is decoded; untouched data restores", async () => {
+    const mod = load();
+    const running = mod.approveOrder("H1", LINES);
+    await settle();
+    const signed = JSON.parse(JSON.stringify(snapshot(running, { hmacKey: "k1" }))) as MachineSnapshot;
+    mod.deliver("approval:H1", { approved: true });
+    const uninterrupted = await running;
+    expect(signed.integrity).toMatchObject({ alg: "HMAC-SHA256" });
+    expect(signed.integrity!.mac).toMatch(/^[0-9a-f]{64}$/);
+    const restoreWith = (data: MachineSnapshot, hmacKey: string) => restore(data, { value: { approved: true } }, { functions: [mod.approveOrder], hmacKey });
+    // Changed data (a plain value) is refused; so is data that would otherwise fail decoding: the check comes first.
+    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "orderId", "H2"), "k1"))).toBe("[async-machine] restore: refused before decoding: its integrity check failed: the data was changed since it was written, or the key differs.");
+    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "order", { $: "error", name: "constructor", message: "" }), "k1"))).toMatch(/refused before decoding: its integrity check failed/);
+    expect(inspectErrorOf(() => restoreWith(signed, "k2"))).toMatch(/refused before decoding: its integrity check failed/);
+    const { integrity: _, ...unsigned } = signed;
+    expect(inspectErrorOf(() => restoreWith(unsigned as MachineSnapshot, "k1"))).toMatch(/refused before decoding: the data carries no integrity field/);
+    // Key order does not matter (the HMAC is over a canonical form); untouched data restores.
+    const reordered = Object.fromEntries(Object.entries(signed).reverse()) as unknown as MachineSnapshot;
+    expect(await restoreWith(reordered, "k1")).toEqual(uninterrupted);
+  });
+});
+
 describe("snapshot → JSON → restore in a child process", () => {
   const dir = tempDir("snapshot");
   const workflowJs = path.join(dir, "workflow.js");

@@ -3,7 +3,8 @@
  * waker fired is polled again, and the parent task is polled once per wake cycle.
  */
 import { describe, expect, test, vi } from "vitest";
-import { Context, Executor, PENDING, fromPromise, join, pollFn, ready, select, sleep, startMachine, states, type Machine, type Waker } from "../../runtime/index";
+import { Context, Executor, PENDING, fromPromise, join, pollFn, ready, select, sleep, type Waker } from "../../runtime/index";
+import { startMachine, states, type Machine } from "../../runtime/compiled";
 import { CountingWaker, ManualFuture, macrotasks } from "./support";
 
 describe("join", () => {

@@ -9,7 +9,6 @@ import {
   Task as TaskClass,
   Executor,
   PENDING,
-  blockOn,
   fromPromise,
   getDefaultExecutor,
   join,
@@ -18,10 +17,9 @@ import {
   run,
   select,
   spawn,
-  startMachine,
-  type Machine,
   type Task,
 } from "../../runtime/index";
+import { startMachine, type Machine } from "../../runtime/compiled";
 import { CountingWaker, ManualFuture, drained, macrotasks } from "./support";
 
 const TASKS = 100_000;
@@ -220,11 +218,11 @@ describe("executor", () => {
     expect(task.poll(new Context(after))).toBe(5);
   });
 
-  test("global spawn / run / blockOn use one default executor", async () => {
+  test("global spawn / run use one default executor", async () => {
     expect(getDefaultExecutor()).toBe(getDefaultExecutor());
     expect(await spawn(ready(1)).promise).toBe(1);
     expect(await run(fromPromise(Promise.resolve(2)))).toBe(2);
-    expect(await blockOn(ready(3))).toBe(3);
+    expect(await getDefaultExecutor().run(ready(3))).toBe(3);
     expect(await run(ready(4), new Executor({ policy: "random", seed: 9 }))).toBe(4);
   });
 

@@ -4,7 +4,8 @@
  * `return m.ret(v)` to finish, a throw to panic), started with `startMachine`.
  */
 import { describe, expect, test } from "vitest";
-import { Context, Executor, PENDING, join, startMachine, states, type Machine } from "../../runtime/index";
+import { Context, Executor, PENDING, join } from "../../runtime/index";
+import { startMachine, states, type Machine } from "../../runtime/compiled";
 import { CountingWaker, macrotasks } from "./support";
 
 /** States of the hand-written `double(p)`: `async function double(p) { const x = await p; return x * 2; }` */

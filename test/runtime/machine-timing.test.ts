@@ -10,7 +10,7 @@
  * Both logs are printed so a failure shows where the machine drifted.
  */
 import { describe, expect, test } from "vitest";
-import { start, type Machine } from "../../runtime/index";
+import { start, type Machine } from "../../runtime/compiled";
 
 type Log = string[];
 const originalThen = Promise.prototype.then;

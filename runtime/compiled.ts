@@ -1,0 +1,60 @@
+/**
+ * async-machine/runtime/compiled: what generated code calls, and nothing else. Programs use
+ * `async-machine/runtime` (futures, the executor, combinators, inspection); compiled code
+ * reaches this entry through the import the transform adds (`$am.start(…)`).
+ *
+ *     machine.ts   Machine, start / startWithFrame / startMachine, states (promise mode)
+ *     poll/        pollStart / pollStartWithFrame, CANCEL (poll mode)
+ *     helpers.ts   the pieces of statements a machine takes apart: for…of / for…in, destructuring,
+ *                  temporal dead zone checks, calls whose arguments awaited
+ */
+import * as machine from "./machine";
+import * as helpers from "./helpers";
+import * as pollMachine from "./poll/poll-machine";
+import * as cancel from "./poll/cancel";
+import { fastExports } from "./fast-exports";
+
+// Exported as plain values, not re-exported: a CommonJS re-export is a getter, and `$am.start(…)`
+// would call it on every call of every compiled function.
+export const Machine = machine.Machine;
+export type Machine = machine.Machine;
+export const start = machine.start;
+export const startWithFrame = machine.startWithFrame;
+export const startMachine = machine.startMachine;
+export const states = machine.states;
+export const DONE = machine.DONE;
+export type { Resume, StateEnum, CompletionListener } from "./machine";
+export const TDZ = helpers.TDZ;
+export const checkTdz = helpers.checkTdz;
+export const constAssign = helpers.constAssign;
+export const assignChecked = helpers.assignChecked;
+export const call = helpers.call;
+export const construct = helpers.construct;
+export const strings = helpers.strings;
+export const asyncFunction = helpers.asyncFunction;
+export const parameterStore = helpers.parameterStore;
+export const requireDestructurable = helpers.requireDestructurable;
+export const toPropertyKey = helpers.toPropertyKey;
+export const objectRest = helpers.objectRest;
+export const spilled = helpers.spilled;
+export const checkedTarget = helpers.checkedTarget;
+export const destructuringIterator = helpers.destructuringIterator;
+export const destructuringStep = helpers.destructuringStep;
+export const destructuringRest = helpers.destructuringRest;
+export const destructuringClose = helpers.destructuringClose;
+export const getIterator = helpers.getIterator;
+export const iteratorStep = helpers.iteratorStep;
+export const iteratorClose = helpers.iteratorClose;
+export const forInKeys = helpers.forInKeys;
+export const forInHas = helpers.forInHas;
+export const restArguments = helpers.restArguments;
+export type { IteratorRecord } from "./helpers";
+// Poll mode: the start helpers of a poll-mode function (the same arguments as start /
+// startWithFrame) and the cancellation signal its catch dispatch compares with.
+export const pollStart = pollMachine.pollStart;
+export const pollStartWithFrame = pollMachine.pollStartWithFrame;
+export const CANCEL = cancel.CANCEL;
+
+// Marked pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler
+// drops it.
+/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);

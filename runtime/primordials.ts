@@ -1,0 +1,73 @@
+/**
+ * The built-ins the runtime calls, captured once when it loads (Node.js core's "primordials").
+ * User code may replace `Function.prototype.call`, `Array.prototype.push`, `Set.prototype.has`,
+ * `Promise.prototype.then`, a global such as `TypeError`, or define a setter on
+ * `Array.prototype[0]`; native async functions are not affected by any of that, so a compiled one
+ * must not be either. The runtime therefore never reads a method from an object user code can
+ * reach at the time it calls it: it calls these references, and builds arrays with literals or
+ * `appendItem` (a define, never a [[Set]] that could meet a setter on the prototype chain).
+ *
+ * `uncurryThis(f)(self, …args)` is `f.call(self, …args)` without reading `call` again: it is
+ * `Function.prototype.call` bound to `f`, both taken here.
+ */
+const FunctionPrototype = Function.prototype;
+const { bind: FunctionPrototypeBind, call: FunctionPrototypeCallIntrinsic } = FunctionPrototype;
+
+/** `uncurryThis(Array.prototype.slice)(array, 1)` is `array.slice(1)` through the built-in. */
+export const uncurryThis: <T, A extends unknown[], R>(fn: (this: T, ...args: A) => R) => (self: T, ...args: A) => R = FunctionPrototypeBind.bind(
+  FunctionPrototypeCallIntrinsic,
+) as never;
+
+/** `FunctionPrototypeCall(f, self, …args)`: calls `f` with `this` = `self`, without reading `f.call`. */
+export const FunctionPrototypeCall: (fn: unknown, self: unknown, ...args: unknown[]) => unknown = uncurryThis(FunctionPrototypeCallIntrinsic as never) as never;
+export const FunctionPrototypeToString = uncurryThis(FunctionPrototype.toString);
+
+export const ReflectApply = Reflect.apply;
+export const ReflectConstruct = Reflect.construct;
+export const ReflectOwnKeys = Reflect.ownKeys;
+export const ReflectDefineProperty = Reflect.defineProperty;
+export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+export const ReflectSetPrototypeOf = Reflect.setPrototypeOf;
+
+export const ObjectCreate = Object.create;
+export const ObjectDefineProperty = Object.defineProperty;
+export const ObjectFreeze = Object.freeze;
+export const ObjectGetPrototypeOf = Object.getPrototypeOf;
+export const ObjectSetPrototypeOf = Object.setPrototypeOf;
+export const ObjectCtor = Object;
+
+export const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice) as (array: ArrayLike<unknown>, start?: number, end?: number) => unknown[];
+/** Array.prototype.toReversed (ES2023): a new array made with ArrayCreate and CreateDataProperty — no species, no [[Set]]. */
+export const ArrayPrototypeToReversed = uncurryThis((Array.prototype as unknown as { toReversed(this: unknown[]): unknown[] }).toReversed);
+
+export const StringCtor = String;
+export const JSONStringify = JSON.stringify;
+
+export const NativePromise = Promise;
+export const PromisePrototypeThen = uncurryThis(Promise.prototype.then) as (promise: Promise<unknown>, onFulfilled?: ((value: unknown) => unknown) | undefined, onRejected?: (error: unknown) => unknown) => Promise<unknown>;
+const promiseResolve = uncurryThis(Promise.resolve as (this: PromiseConstructor, value: unknown) => Promise<unknown>);
+const promiseReject = uncurryThis(Promise.reject as (this: PromiseConstructor, error: unknown) => Promise<unknown>);
+/** `Promise.resolve(value)` of the built-in Promise. */
+export function PromiseResolve(value: unknown): Promise<unknown> {
+  return promiseResolve(NativePromise, value);
+}
+/** `Promise.reject(error)` of the built-in Promise. */
+export function PromiseReject(error: unknown): Promise<unknown> {
+  return promiseReject(NativePromise, error);
+}
+
+export const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get) as <K extends object, V>(map: WeakMap<K, V>, key: K) => V | undefined;
+export const WeakMapPrototypeSet = uncurryThis(WeakMap.prototype.set) as <K extends object, V>(map: WeakMap<K, V>, key: K, value: V) => WeakMap<K, V>;
+
+export const TypeErrorCtor = TypeError;
+export const ReferenceErrorCtor = ReferenceError;
+
+/**
+ * Appends `value` to an array the runtime owns, as CreateDataProperty does: an own data property
+ * at index `length`, whatever `Array.prototype` holds (a setter on `Array.prototype[0]` is never
+ * called, a patched `push` never consulted).
+ */
+export function appendItem(array: unknown[], value: unknown): void {
+  ReflectDefineProperty(array, array.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+}
