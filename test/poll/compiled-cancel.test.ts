@@ -197,3 +197,26 @@ describe("interop", () => {
 test("sleep is the runtime's (the test's own imports and the compiled module's agree)", () => {
   expect(typeof sleep).toBe("function");
 });
+
+describe("inspection", () => {
+  test("dumpTasks shows suspended poll-mode machines, what they await, and whether they are cancelling", async () => {
+    const { enableTaskTracking, disableTaskTracking, dumpTasks, formatTasks } = await import("../../runtime/inspect/index");
+    enableTaskTracking();
+    try {
+      const log: string[] = [];
+      let release!: () => void;
+      const task = spawn(m.guarded((s) => log.push(s), m.never(), new Promise<void>((r) => (release = r))));
+      await macrotasks(1);
+      const before = dumpTasks().flatMap((s) => s.frames).filter((f) => f.function === "guarded");
+      expect(before.map((f) => [f.stateName, f.cancelling])).toEqual([["AwaitWork_L6", false]]);
+      task.cancel();
+      await macrotasks(1);
+      expect(formatTasks()).toMatch(/#0 guarded \[AwaitCleanup_L8\].* \(cancelling\)/);
+      release();
+      await expect(task).rejects.toBeInstanceOf(Cancelled);
+      expect(dumpTasks().flatMap((s) => s.frames).filter((f) => f.function === "guarded")).toEqual([]);
+    } finally {
+      disableTaskTracking();
+    }
+  });
+});
