@@ -37,13 +37,13 @@ function bundle(tsApi: typeof ts, entries: string[]): string {
     }
     code = code.replace(/\/\/# sourceMappingURL=.*$/m, "");
     sources.set(id, code);
-    for (const m of code.matchAll(/require\("\.\/([^"]+)"\)/g)) load(path.posix.normalize(path.posix.join(path.posix.dirname(id), m[1])));
+    for (const m of code.matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) load(path.posix.normalize(path.posix.join(path.posix.dirname(id), m[1])));
   };
   entries.forEach(load);
   const parts = [...sources].map(([id, code]) => {
     const base = path.posix.dirname(id);
     // Module ids are paths relative to runtime/; a module's own requires are relative to it.
-    const rewritten = code.replace(/require\("\.\/([^"]+)"\)/g, (_, rel: string) => `require(${JSON.stringify(path.posix.normalize(path.posix.join(base, rel)))})`);
+    const rewritten = code.replace(/require\("(\.\.?\/[^"]+)"\)/g, (_, rel: string) => `require(${JSON.stringify(path.posix.normalize(path.posix.join(base, rel)))})`);
     return `${JSON.stringify(id)}: function (exports, require, module) {\n${rewritten}\n}`;
   });
   return `(function () {
