@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { transform } from "../transformer/transform-text";
 import type { RuntimeMode, TransformResult } from "../transformer/api";
 import { findMapLink, inlineMapComment, readMap, type SourceMap } from "../transformer/adapters/source-map-comment";
+import { createModeOf } from "../transformer/config";
 import { parseArgs, UsageError } from "./args";
 import type { Io } from "./io";
 
@@ -37,6 +38,10 @@ Options:
                              .mjs import, .cjs require, .js import when it has import/export
                              syntax or the nearest package.json says "type": "module")
   --runtime-specifier SPEC   module specifier of the runtime (default async-machine/runtime)
+  --poll GLOBS               files to compile in poll mode (lazy, cancellable futures; see
+                             README "Poll mode"): comma-separated globs relative to the
+                             working directory, e.g. --poll 'dist/engine/**'. A function's own
+                             /** @poll */ or /** @promise */ comment overrides its file's mode
   --strict                   exit 1 when an async function has to stay native
   --verbose                  one line per file and per function left native
   -h, --help                 this help
@@ -49,6 +54,8 @@ const EMITTED = /\.(js|mjs|cjs)$/;
 interface CompileSettings {
   runtime: RuntimeMode | undefined;
   runtimeSpecifier: string | undefined;
+  /** A file's mode from the --poll globs. */
+  modeOf: (file: string) => "promise" | "poll";
 }
 
 export function compileCommand(argv: readonly string[], io: Io): number {
@@ -58,6 +65,7 @@ export function compileCommand(argv: readonly string[], io: Io): number {
       "--out-dir": { value: true },
       "--runtime": { value: true },
       "--runtime-specifier": { value: true },
+      "--poll": { value: true },
       "--strict": { value: false },
       "--verbose": { value: false },
       "--help": { value: false, aliases: ["-h"] },
@@ -73,7 +81,9 @@ export function compileCommand(argv: readonly string[], io: Io): number {
   const runtime = args.values.get("--runtime");
   if (runtime !== undefined && runtime !== "import" && runtime !== "require") throw new UsageError(`--runtime must be 'import' or 'require', got '${String(runtime)}'.`);
   const specifier = args.values.get("--runtime-specifier");
-  const settings: CompileSettings = { runtime, runtimeSpecifier: typeof specifier === "string" ? specifier : undefined };
+  const poll = args.values.get("--poll");
+  const pollGlobs = typeof poll === "string" ? poll.split(",").map((g) => g.trim()).filter((g) => g !== "") : [];
+  const settings: CompileSettings = { runtime, runtimeSpecifier: typeof specifier === "string" ? specifier : undefined, modeOf: createModeOf({ poll: pollGlobs }, io.cwd) };
   const outDirArg = args.values.get("--out-dir");
   const outDir = typeof outDirArg === "string" ? path.resolve(io.cwd, outDirArg) : undefined;
   const verbose = args.values.has("--verbose");
@@ -152,6 +162,7 @@ function compileFile(file: string, target: string, settings: CompileSettings): F
     fileName: path.basename(file),
     runtime: settings.runtime ?? runtimeFor(file, code),
     runtimeSpecifier: settings.runtimeSpecifier,
+    mode: settings.modeOf(file),
     // Emitted JavaScript's strictness is in its text ("use strict", module syntax).
     alwaysStrict: false,
     inputSourceMap: inputMap?.map,

@@ -30,6 +30,10 @@ Options:
   --function NAME   only the function(s) with this name (as listed; methods as Class.method)
   --format FORMAT   text (default), json, mermaid (stateDiagram-v2) or dot (Graphviz)
   --expand          also print the generated code of each function (text and json)
+  --poll            the file is compiled in poll mode (the plugin's "poll" globs, the
+                    compile command's --poll); a poll-mode function says "poll mode" (text)
+                    or "mode": "poll" (json). /** @poll */ and /** @promise */ tags are
+                    honoured either way
   -h, --help        this help
 
 Exit codes: 0 ok, 1 the file has syntax errors, 2 usage error.
@@ -41,7 +45,7 @@ type Format = (typeof FORMATS)[number];
 const EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 export function inspectCommand(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { "--function": { value: true }, "--format": { value: true }, "--expand": { value: false }, "--help": { value: false, aliases: ["-h"] } }, "inspect");
+  const args = parseArgs(argv, { "--function": { value: true }, "--format": { value: true }, "--expand": { value: false }, "--poll": { value: false }, "--help": { value: false, aliases: ["-h"] } }, "inspect");
   if (args.values.has("--help")) {
     io.stdout(INSPECT_HELP);
     return 0;
@@ -65,7 +69,7 @@ export function inspectCommand(argv: readonly string[], io: Io): number {
     throw new UsageError(`cannot read '${file}': ${why}. Pass the path of one .ts or .js file (relative to ${io.cwd}).`);
   }
   const shown = (path.relative(io.cwd, abs) || file).split(path.sep).join("/");
-  let report = inspectSource(ts, text, shown, { expand });
+  let report = inspectSource(ts, text, shown, { expand, mode: args.values.has("--poll") ? "poll" : "promise" });
 
   const only = args.values.get("--function");
   if (typeof only === "string") report = selectFunction(report, only);

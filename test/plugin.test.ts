@@ -50,6 +50,7 @@ describe("plugin options", () => {
       runtime: undefined,
       runtimeSpecifier: DEFAULT_RUNTIME_SPECIFIER,
       report: "summary",
+      poll: [],
     });
     expect(resolvePluginOptions(undefined).report).toBe("summary");
     expect(DEFAULT_RUNTIME_SPECIFIER).toBe("async-machine/runtime");
@@ -58,11 +59,11 @@ describe("plugin options", () => {
   it("keeps given options and adds user excludes to the built-in ones", () => {
     const o = resolvePluginOptions({
       include: ["src/**"], exclude: ["src/legacy/**"], strict: true, runtime: "import",
-      runtimeSpecifier: "./rt.js", report: "verbose",
+      runtimeSpecifier: "./rt.js", report: "verbose", poll: ["src/engine/**"],
     });
     expect(o).toEqual({
       include: ["src/**"], exclude: ["**/node_modules/**", "**/*.d.ts", "src/legacy/**"], strict: true,
-      runtime: "import", runtimeSpecifier: "./rt.js", report: "verbose",
+      runtime: "import", runtimeSpecifier: "./rt.js", report: "verbose", poll: ["src/engine/**"],
     });
   });
 
@@ -71,7 +72,7 @@ describe("plugin options", () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ["unknown option with a suggestion", { exlude: ["a"] }, /unknown option "exlude" \(did you mean "exclude"\?\); known options: include, exclude, strict, runtime, runtimeSpecifier, report/],
+    ["unknown option with a suggestion", { exlude: ["a"] }, /unknown option "exlude" \(did you mean "exclude"\?\); known options: include, exclude, strict, runtime, runtimeSpecifier, report, poll/],
     ["unknown option without one", { frobnicate: 1 }, /unknown option "frobnicate"; known options/],
     ["include as a string", { include: "src/**" }, /"include" must be an array of glob strings such as \["src\/\*\*\/\*\.ts"\], got "src\/\*\*" \(write \["src\/\*\*"\]\)/],
     ["a non-string glob", { exclude: ["ok", 3] }, /"exclude\[1\]" must be a non-empty glob string, got 3/],

@@ -31,6 +31,12 @@ export interface TransformOptions {
    * input's original sources instead of the input text.
    */
   inputSourceMap?: TransformResult["map"] | string;
+  /**
+   * `"poll"`: the file's async functions become lazy, cancellable futures the executor runs
+   * (README "Poll mode"). Default `"promise"`. A function's own `/** @poll *\/` or
+   * `/** @promise *\/` tag overrides it.
+   */
+  mode?: "promise" | "poll";
 }
 
 /** An async function left native (unchanged), and why. */

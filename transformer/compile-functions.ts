@@ -10,6 +10,7 @@ import type { Scopes } from "./analyze/scopes";
 import type { SkippedFunction } from "./api";
 import { iife } from "./emit/function-values";
 import { seesOnlyFromTop } from "./emit/resume-placement";
+import type { FunctionMode } from "./function-mode";
 import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
@@ -45,6 +46,8 @@ export interface FileFacts {
   names: FunctionContext["names"];
   /** The runtime namespace identifier. */
   runtime: string;
+  /** The file's mode (function-mode.ts). Default promise. */
+  fileMode?: FunctionMode;
 }
 
 export function createFunctionCompiler(file: FileFacts, collected: CollectedFunctions): FunctionCompiler {
@@ -81,6 +84,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     scopes,
     names: file.names,
     runtime: file.runtime,
+    fileMode: file.fileMode,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
         skip(node, node, "an async method that uses `#private` names, in a class inside a compiled async function, is not supported yet");

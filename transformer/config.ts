@@ -46,6 +46,12 @@ export interface PluginOptions {
    * counts. `"verbose"`: also one line per file and per function left native. `"silent"`: nothing.
    */
   report?: "summary" | "verbose" | "silent";
+  /**
+   * Globs (the form of `include`) of the files whose async functions are compiled in poll mode:
+   * lazy, cancellable futures the executor runs (README "Poll mode"). Default none: promise mode.
+   * A function's own `/** @poll *\/` or `/** @promise *\/` tag overrides its file's mode.
+   */
+  poll?: string[];
 }
 
 /** Options after validation, with defaults filled in. */
@@ -58,13 +64,15 @@ export interface ResolvedPluginOptions {
   runtime: "import" | "require" | undefined;
   runtimeSpecifier: string;
   report: "summary" | "verbose" | "silent";
+  /** Globs of poll-mode files; empty: none. */
+  poll: string[];
 }
 
 export const DEFAULT_RUNTIME_SPECIFIER = "async-machine/runtime";
 /** Always excluded, whatever the user's `exclude` says. */
 export const BUILTIN_EXCLUDE: readonly string[] = ["**/node_modules/**", "**/*.d.ts"];
 
-const OPTION_NAMES = ["include", "exclude", "strict", "runtime", "runtimeSpecifier", "report"] as const;
+const OPTION_NAMES = ["include", "exclude", "strict", "runtime", "runtimeSpecifier", "report", "poll"] as const;
 /** Keys ts-patch itself reads from a plugin entry; they may reach the plugin and are not ours to judge. */
 const TS_PATCH_KEYS = new Set([
   "transform", "after", "afterDeclarations", "name", "type", "transformProgram", "import", "tsConfig", "resolvePathAliases",
@@ -109,6 +117,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
 
   const include = globList(opts, "include", problems);
   const exclude = globList(opts, "exclude", problems);
+  const poll = globList(opts, "poll", problems) ?? [];
 
   let strict = false;
   if (opts.strict !== undefined) {
@@ -143,10 +152,10 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   }
 
   if (problems.length > 0) throw new PluginConfigError(problems);
-  return { include, exclude: [...BUILTIN_EXCLUDE, ...(exclude ?? [])], strict, runtime, runtimeSpecifier, report };
+  return { include, exclude: [...BUILTIN_EXCLUDE, ...(exclude ?? [])], strict, runtime, runtimeSpecifier, report, poll };
 }
 
-function globList(opts: Record<string, unknown>, key: "include" | "exclude", problems: string[]): string[] | undefined {
+function globList(opts: Record<string, unknown>, key: "include" | "exclude" | "poll", problems: string[]): string[] | undefined {
   const value = opts[key];
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
@@ -217,6 +226,16 @@ export function createFileFilter(
     const absSlash = abs.replace(/\\/g, "/");
     if (include && !include.some((m) => m(rel, absSlash))) return false;
     return !exclude.some((m) => m(rel, absSlash));
+  };
+}
+
+/** The mode of a file's async functions: `"poll"` when it matches a `poll` glob, else `"promise"`. */
+export function createModeOf(options: Pick<ResolvedPluginOptions, "poll">, projectDir: string): (fileName: string) => "promise" | "poll" {
+  const poll = options.poll.map(compileGlob);
+  return (fileName) => {
+    if (poll.length === 0) return "promise";
+    const abs = path.resolve(projectDir, fileName);
+    return poll.some((m) => m(toProjectPath(abs, projectDir), abs.replace(/\\/g, "/"))) ? "poll" : "promise";
   };
 }
 

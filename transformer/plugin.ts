@@ -20,6 +20,7 @@ import type * as ts from "typescript";
 import type { SkippedFunction } from "./api";
 import {
   createFileFilter,
+  createModeOf,
   defaultRuntimeFor,
   PluginConfigError,
   resolvePluginOptions,
@@ -75,6 +76,7 @@ export default function asyncMachinePlugin(
   const compilerOptions = program.getCompilerOptions();
   const projectDir = projectDirOf(program);
   const isIncluded = createFileFilter(options, projectDir);
+  const modeOf = createModeOf(options, projectDir);
   const stats = statsFor(program, options, projectDir);
   checkBuildInfoStamp(tsApi, compilerOptions, options, stats);
   const ours = ourDiagnostics.get(program) ?? new Set<ts.Diagnostic>();
@@ -101,7 +103,7 @@ export default function asyncMachinePlugin(
     let result;
     try {
       // TypeScript emits every file strict unless `alwaysStrict` is false (its `ts` transform).
-      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel, alwaysStrict: compilerOptions.alwaysStrict !== false });
+      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel, alwaysStrict: compilerOptions.alwaysStrict !== false, mode: modeOf(sourceFile.fileName) });
     } catch (error) {
       stats.failed.push(rel);
       addDiagnostic({
@@ -310,7 +312,7 @@ function checkBuildInfoStamp(tsApi: typeof ts, compilerOptions: ts.CompilerOptio
     // Only what changes the emitted JavaScript: not `strict` or `report`.
     options: crypto
       .createHash("sha256")
-      .update(JSON.stringify([options.include, options.exclude, options.runtime, options.runtimeSpecifier]))
+      .update(JSON.stringify([options.include, options.exclude, options.runtime, options.runtimeSpecifier, ...(options.poll.length > 0 ? [options.poll] : [])]))
       .digest("hex")
       .slice(0, 16),
   });

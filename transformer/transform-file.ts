@@ -20,6 +20,7 @@ import type * as ts from "typescript";
 import { analyzeScopes, type Scopes } from "./analyze/scopes";
 import { NameManager } from "./names";
 import type { RuntimeMode, SkippedFunction } from "./api";
+import type { FunctionMode } from "./function-mode";
 import { isAsyncFunction, isPrologueDirective } from "./syntax";
 import { describeMachine, type MachineDescription } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
@@ -41,6 +42,8 @@ export interface FileTransformOptions {
    * strictness (a module, a "use strict" prologue or directive, a class body).
    */
   alwaysStrict?: boolean;
+  /** The file's mode (function-mode.ts). Default promise. */
+  mode?: FunctionMode;
 }
 
 export interface FileTransformResult {
@@ -62,13 +65,13 @@ export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { 
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */
-export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string, alwaysStrict = false): FilePlan {
+export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string, alwaysStrict = false, fileMode: FunctionMode = "promise"): FilePlan {
   const T = tsApi;
   const scopes = analyzeScopes(T, sourceFile, alwaysStrict);
   const names = new NameManager(scopes.allNames);
   const runtime = names.claim("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
-  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime }, plan);
+  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode }, plan);
 
   const visit = (node: ts.Node): void => {
     if (!isAsyncFunction(T, node)) {
@@ -145,7 +148,7 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
   const T = tsApi;
   const F = T.factory;
-  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict);
+  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode);
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();

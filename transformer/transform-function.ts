@@ -20,6 +20,8 @@ import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } f
 import { areSimple, parametersOf } from "./lower/parameters";
 import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
 import type { NameManager } from "./names";
+import { functionMode, type FunctionMode } from "./function-mode";
+import { startFunctionName } from "./emit/poll-mode";
 
 export interface FunctionContext {
   tsApi: typeof ts;
@@ -33,6 +35,8 @@ export interface FunctionContext {
    * function (the resume function of a nested method, which cannot sit beside it).
    */
   transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
+  /** The file's mode (function-mode.ts); a function's own tag overrides it. Default promise. */
+  fileMode?: FunctionMode;
 }
 
 export type FunctionResult =
@@ -50,6 +54,8 @@ export type FunctionResult =
       layout: StateLayout;
       /** Readable name (`Class.method`, `<anonymous>`). */
       name: string;
+      /** Promise mode or poll mode (function-mode.ts). */
+      mode: FunctionMode;
     }
   | { kind: "skipped"; node: ts.Node; reason: string };
 
@@ -114,10 +120,11 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
   const name = functionName(T, fn);
   const machineNames = claimMachineNames(name, ctx);
-  const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed));
+  const mode = functionMode(T, fn, ctx.fileMode ?? "promise");
+  const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed, mode === "poll"));
   if ("skipped" in machine) return machine.skipped;
-  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined);
-  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name };
+  const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined, mode === "poll");
+  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name, mode };
 }
 
 /** Runs a stage; input it cannot compile (`Unsupported`) becomes a skipped result. */
@@ -153,7 +160,7 @@ function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
 }
 
 /** The state enum and the resume function. */
-function emitMachineOf(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, lowered: LoweredFunction, liveness: Liveness, layout: StateLayout, machineNames: MachineNames, framed: ts.ParameterDeclaration[] | undefined): EmittedMachine {
+function emitMachineOf(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, lowered: LoweredFunction, liveness: Liveness, layout: StateLayout, machineNames: MachineNames, framed: ts.ParameterDeclaration[] | undefined, poll: boolean): EmittedMachine {
   return emitMachine({
     tsApi: ctx.tsApi,
     fn,
@@ -166,6 +173,7 @@ function emitMachineOf(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, low
     transformNested: ctx.transformNested,
     isArrow: ctx.tsApi.isArrowFunction(fn),
     paramsInFrame: framed?.length,
+    poll,
   });
 }
 
@@ -237,7 +245,7 @@ function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Fun
  * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
  * methods, the home object (`super` is reached through `(k) => super[k]`).
  */
-function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, resume: string, states: string, frameSize: number, framed: boolean): ts.FunctionLikeDeclaration {
+function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, resume: string, states: string, frameSize: number, framed: boolean, poll: boolean): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const SK = T.SyntaxKind;
   const params = parametersOf(T, fn);
@@ -290,7 +298,7 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
   startArgs.push(...lexical);
   // No parameters and no arguments object: nothing to pass (trailing `void 0`s are dropped).
   while (startArgs.length > 4 && T.isVoidExpression(startArgs[startArgs.length - 1])) startArgs.pop();
-  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), framed ? "startWithFrame" : "start"), undefined, startArgs);
+  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startFunctionName(framed, poll)), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   // A function strict by its own directive keeps it, so its `this` is not coerced either.
   const ownDirective = fn.body && T.isBlock(fn.body) && fn.body.statements.length > 0 && T.isExpressionStatement(fn.body.statements[0]) && T.isStringLiteral(fn.body.statements[0].expression) && fn.body.statements[0].expression.text === "use strict";

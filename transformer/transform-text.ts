@@ -29,7 +29,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
     return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
-  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict);
+  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
@@ -53,7 +53,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
-    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
+    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime, plan.machines.some((m) => m.result.mode === "poll")) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
     const prelude = head + plan.prelude.map(print).join("\n") + "\n";
     // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
     let at = shebangEnd(sourceText);

@@ -22,6 +22,7 @@
  * Invariant: reading a dump runs no user code (format-value.ts) and changes no machine.
  */
 import { Machine } from "../machine";
+import { PollMachine } from "../poll/poll-machine";
 import { awaitLocation, describeMachine, stateNameOf } from "./describe-machine";
 import { DEFAULT_PREVIEW_LENGTH, formatValue } from "./format-value";
 import { isTaskTracking, machineOfPromise, trackedMachines } from "./tracking";
@@ -52,6 +53,8 @@ export interface TaskFrame {
   readonly awaiting: string;
   /** The machine whose promise this one awaits, if it is a compiled machine. */
   readonly awaitingMachine: Machine | undefined;
+  /** A poll-mode machine being cancelled (running its `finally` blocks). */
+  readonly cancelling: boolean;
 }
 
 export interface AsyncStack {
@@ -72,7 +75,7 @@ export function dumpTasks(options: DumpOptions = {}): AsyncStack[] {
   const inner = new Map<Machine, Machine>();
   const awaited = new Set<Machine>();
   for (const m of suspended) {
-    const target = m.awaiting instanceof Machine ? m.awaiting : machineOfPromise(m.awaiting);
+    const target = m.awaiting instanceof Machine || m.awaiting instanceof PollMachine ? (m.awaiting as Machine) : machineOfPromise(m.awaiting);
     if (target !== undefined) {
       inner.set(m, target);
       awaited.add(target);
@@ -127,6 +130,7 @@ function describeFrame(m: Machine, awaitingMachine: Machine | undefined, max: nu
     captured,
     awaiting: formatValue(m.awaiting, max),
     awaitingMachine,
+    cancelling: (m as unknown) instanceof PollMachine && (m as unknown as PollMachine).isCancelling,
   };
 }
 
@@ -139,7 +143,7 @@ export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks()): string
   stacks.forEach((stack, i) => {
     lines.push(`async stack ${i + 1} (innermost first)${stack.cycle ? " — cycle: these machines await each other and can never resume" : ""}`);
     stack.frames.forEach((f, k) => {
-      lines.push(`  #${k} ${f.function} [${f.stateName}]${f.location ? ` at ${f.location}` : ""}${f.awaitedText ? ` await ${f.awaitedText}` : ""}`);
+      lines.push(`  #${k} ${f.function} [${f.stateName}]${f.location ? ` at ${f.location}` : ""}${f.awaitedText ? ` await ${f.awaitedText}` : ""}${f.cancelling ? " (cancelling)" : ""}`);
       const inner = k > 0 && stack.frames[k - 1].machine === f.awaitingMachine ? `#${k - 1} ${stack.frames[k - 1].function}` : f.awaiting;
       lines.push(`       awaiting: ${inner}`);
       if (f.live.length > 0) lines.push(`       live: ${f.live.map((v) => `${v.name} = ${v.value}`).join(", ")}`);

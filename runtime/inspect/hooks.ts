@@ -8,6 +8,7 @@
  * so a probed call never reaches tracking nor runs any of the function's code.
  */
 import { setInspectHooks, type Machine } from "../machine";
+import { setPollStartHook, type PollMachine } from "../poll/poll-machine";
 
 type StartHook = (m: Machine) => void;
 type PanicHook = (m: Machine, error: unknown, fromAwait: boolean, awaited: unknown) => void;
@@ -22,6 +23,8 @@ const slots: { track: StartHook | undefined; probe: StartHook | undefined; panic
 
 function install(): void {
   setInspectHooks({ onStart: slots.probe ?? slots.track, onPanic: slots.panic, onThrowIn: slots.throwIn });
+  // Poll-mode machines are tracked too (dumpTasks shows them); snapshot probes are promise mode's.
+  setPollStartHook(slots.track as ((m: PollMachine) => void) | undefined);
 }
 
 export function setTrackHook(hook: StartHook | undefined): void {

@@ -565,12 +565,25 @@ async function settleInto(m: PollMachine, ticket: number, promise: unknown): Pro
 // eslint-disable-next-line no-var
 var EMPTY_FRAME = newFrame(0);
 
+// runtime/inspect's task tracking (inspect/hooks.ts), as machine.ts's `onStart`: one comparison per call when off.
+// eslint-disable-next-line no-var
+var onStart: ((m: PollMachine) => void) | undefined = undefined;
+
+/** Installs (or, with undefined, removes) the hook called with each new poll-mode machine; runtime/inspect only. */
+export function setPollStartHook(hook: ((m: PollMachine) => void) | undefined): void {
+  onStart = hook;
+}
+
 /** Starts a poll-mode call: binds the machine and runs none of it (the same arguments as `start`). */
 export function pollStart(resume: PollResume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
-  return new PollMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
+  const m = new PollMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
+  if (onStart !== undefined) onStart(m);
+  return m;
 }
 
 /** `pollStart` with the parameters already in the frame (the same arguments as `startWithFrame`). */
 export function pollStartWithFrame(resume: PollResume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
-  return new PollMachine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
+  const m = new PollMachine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
+  if (onStart !== undefined) onStart(m);
+  return m;
 }

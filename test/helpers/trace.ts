@@ -162,6 +162,8 @@ const PRELUDE = `(() => {
     if (typeof main !== "function") { h.done("no-main", "harness error: the program defines no function main"); return; }
     let p;
     try { p = main(); } catch (e) { h.done("threw", "main threw synchronously", e); return; }
+    // Poll mode: main() returns a PollMachine; its first then spawns it on the executor.
+    if (h.adopt && !(p instanceof P) && p !== null && typeof p === "object" && typeof p.then === "function") { const m = p; p = new P((res, rej) => m.then(res, rej)); }
     if (!(p instanceof P)) { h.done("non-promise", "main returned a non-promise", p); return; }
     then.call(p, (v) => h.done("resolved", "resolved", v), (e) => h.done("rejected", "rejected", e));
   }
@@ -170,7 +172,7 @@ const PRELUDE = `(() => {
 
 type Handle = { kind: "timeout" | "immediate"; id: NodeJS.Timeout | NodeJS.Immediate };
 
-async function runProgramNow(js: string, fileName: string, timeoutMs: number): Promise<ProgramRun> {
+async function runProgramNow(js: string, fileName: string, timeoutMs: number, adopt = false): Promise<ProgramRun> {
   const trace: string[] = [];
   let outcome: Outcome = "timeout";
   let finished = false;
@@ -291,6 +293,7 @@ async function runProgramNow(js: string, fileName: string, timeoutMs: number): P
       guardTimer = setTimeout(() => resolve(true), timeoutMs);
     });
     const hooks = {
+      adopt,
       ticks: TICKS,
       log: (line: string) => record(line),
       done(how: Outcome, what: string, ...values: unknown[]) {
@@ -336,8 +339,8 @@ async function runProgramNow(js: string, fileName: string, timeoutMs: number): P
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs an ES2022 script in a fresh context, one run at a time, and returns its trace. */
-export function runProgram(js: string, fileName: string, options: { timeoutMs?: number } = {}): Promise<ProgramRun> {
-  const run = queue.then(() => runProgramNow(js, fileName, options.timeoutMs ?? TIMEOUT_MS));
+export function runProgram(js: string, fileName: string, options: { timeoutMs?: number; adoptThenable?: boolean } = {}): Promise<ProgramRun> {
+  const run = queue.then(() => runProgramNow(js, fileName, options.timeoutMs ?? TIMEOUT_MS, options.adoptThenable));
   queue = run.catch(() => undefined);
   return run;
 }
@@ -353,6 +356,22 @@ export async function runCompiled(src: string, fileName: string): Promise<Compil
   const result = transform(src, { fileName, runtime: "inline" });
   const js = transpileScript(result.code, fileName);
   return { ...(await runProgram(js, fileName)), js, result };
+}
+
+/**
+ * Runs the fixture compiled in poll mode (`transform(..., { runtime: "inline", mode: "poll" })`):
+ * `main()` returns a PollMachine, which the harness awaits (its first `then` spawns it on the
+ * executor). Compare with `withoutTicks`: poll mode's tick counts are its documented difference.
+ */
+export async function runCompiledPoll(src: string, fileName: string): Promise<CompiledRunResult> {
+  const result = transform(src, { fileName, runtime: "inline", mode: "poll" });
+  const js = transpileScript(result.code, fileName);
+  return { ...(await runProgram(js, fileName, { adoptThenable: true })), js, result };
+}
+
+/** A trace without the harness's microtask ticker lines (`tick 3`, `tick 2.7`). */
+export function withoutTicks(trace: readonly string[]): string[] {
+  return trace.filter((line) => !/^tick \d+(\.\d+)?$/.test(line));
 }
 
 /** The text snapshotted as `output.ts`. */

@@ -73,7 +73,7 @@ describe("async-machine inspect", () => {
     expect(report.file).toBe("sample.ts");
     expect(report.functions.map((f: { name: string }) => f.name)).toEqual(["retry", "outer", "inner"]);
     const retry = report.functions[0];
-    expect(Object.keys(retry)).toEqual(["name", "line", "column", "frameSize", "capturedSize", "captures", "states", "transitions", "hash"]);
+    expect(Object.keys(retry)).toEqual(["name", "line", "column", "frameSize", "capturedSize", "captures", "states", "transitions", "hash", "mode"]);
     expect(retry.states.map((s: { index: number; name: string; kind: string }) => [s.index, s.name, s.kind])).toEqual([
       [0, "Unresumed", "unresumed"],
       [1, "Returned", "returned"],

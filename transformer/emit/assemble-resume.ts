@@ -21,6 +21,7 @@ import { Completion, LocalStorage, RegionKind } from "../lower/cfg";
 import { assignTo, machineMember, runtimeMember, type EmitContext } from "./emit-context";
 import { assignLocal } from "./local-access";
 import { clearPendingGoto, gotoStatements } from "./jumps";
+import { cancelCheck } from "./poll-mode";
 
 export interface AssembledMachine {
   stateEnum: ts.Statement;
@@ -63,7 +64,7 @@ function withCatchDispatch(cx: EmitContext, body: ts.Statement): ts.Statement {
   for (const [regionId, labels] of byRegion) {
     const r = cfg.regions[regionId];
     const err = F.createIdentifier(cx.own.error);
-    const enter = r.kind === RegionKind.Catch ? [assignLocal(cx, r.completion, err)] : [assignLocal(cx, r.completion, F.createNumericLiteral(Completion.Throw)), assignLocal(cx, r.value!, err)];
+    const enter = r.kind === RegionKind.Catch ? [...cancelCheck(cx, r), assignLocal(cx, r.completion, err)] : [assignLocal(cx, r.completion, F.createNumericLiteral(Completion.Throw)), assignLocal(cx, r.value!, err)];
     // An exception cancels a jump still pending from a kept statement (its finally threw).
     if (cx.usage.pendingGoto) enter.push(clearPendingGoto(cx));
     labels.forEach((l, k) => {

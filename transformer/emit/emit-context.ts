@@ -40,6 +40,8 @@ export interface EmitInput {
   isArrow: boolean;
   /** The wrapper passes this many parameters in the frame (`$f[i]`) rather than in `$m.a`. */
   paramsInFrame: number | undefined;
+  /** Poll mode (emit/poll-mode.ts): a `catch` lets a cancellation through. */
+  poll?: boolean;
 }
 
 /** The identifiers the resume function declares for itself. */

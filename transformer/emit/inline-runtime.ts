@@ -1,7 +1,8 @@
 /**
  * The runtime as one script, for `runtime: "inline"`: the output then runs as a plain script
  * with nothing to import (test harnesses, test262). Only the modules compiled code calls are
- * included — the promise-mode machine and the statement helpers.
+ * included — the promise-mode machine and the statement helpers, and for a file with poll-mode
+ * functions the poll-mode machine and the executor it spawns on.
  *
  * Reads the compiled runtime beside this file (dist/runtime/*.js) when the package is built,
  * or transpiles the TypeScript sources when running from source (tests).
@@ -12,14 +13,17 @@ import type * as ts from "typescript";
 
 /** The modules compiled code calls; what they import is included too. */
 const ENTRY_MODULES = ["machine", "helpers"];
+/** Poll mode adds the poll-mode machine, the cancellation signal and the executor (with spawn). */
+const POLL_ENTRY_MODULES = [...ENTRY_MODULES, "poll/poll-machine", "poll/cancel", "executor", "task"];
 let cached: string | undefined;
+let cachedPoll: string | undefined;
 
-export function inlineRuntime(tsApi: typeof ts, name: string): string {
-  cached ??= bundle(tsApi);
-  return `var ${name} = ${cached};\n`;
+export function inlineRuntime(tsApi: typeof ts, name: string, poll = false): string {
+  const code = poll ? (cachedPoll ??= bundle(tsApi, POLL_ENTRY_MODULES)) : (cached ??= bundle(tsApi, ENTRY_MODULES));
+  return `var ${name} = ${code};\n`;
 }
 
-function bundle(tsApi: typeof ts): string {
+function bundle(tsApi: typeof ts, entries: string[]): string {
   const dir = path.resolve(__dirname, "..", "..", "runtime");
   const sources = new Map<string, string>();
   const load = (id: string): void => {
@@ -33,13 +37,13 @@ function bundle(tsApi: typeof ts): string {
     }
     code = code.replace(/\/\/# sourceMappingURL=.*$/m, "");
     sources.set(id, code);
-    for (const m of code.matchAll(/require\("\.\/([^"]+)"\)/g)) load(path.posix.normalize(path.posix.join(path.posix.dirname(id), m[1])));
+    for (const m of code.matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) load(path.posix.normalize(path.posix.join(path.posix.dirname(id), m[1])));
   };
-  ENTRY_MODULES.forEach(load);
+  entries.forEach(load);
   const parts = [...sources].map(([id, code]) => {
     const base = path.posix.dirname(id);
     // Module ids are paths relative to runtime/; a module's own requires are relative to it.
-    const rewritten = code.replace(/require\("\.\/([^"]+)"\)/g, (_, rel: string) => `require(${JSON.stringify(path.posix.normalize(path.posix.join(base, rel)))})`);
+    const rewritten = code.replace(/require\("(\.\.?\/[^"]+)"\)/g, (_, rel: string) => `require(${JSON.stringify(path.posix.normalize(path.posix.join(base, rel)))})`);
     return `${JSON.stringify(id)}: function (exports, require, module) {\n${rewritten}\n}`;
   });
   return `(function () {
@@ -53,7 +57,7 @@ function load(id) {
   return module.exports;
 }
 var api = {};
-${ENTRY_MODULES.map((m) => `Object.assign(api, load(${JSON.stringify(m)}));`).join("\n")}
+${entries.map((m) => `Object.assign(api, load(${JSON.stringify(m)}));`).join("\n")}
 return api;
 })()`;
 }

@@ -23,6 +23,8 @@ export interface SkippedReport {
 }
 
 export interface FileFunctionReport extends FunctionReport {
+  /** `"promise"` (the default) or `"poll"` (README "Poll mode"). */
+  readonly mode: "promise" | "poll";
   /** With `expand`: the state enum, resume function and wrapper as emitted. */
   readonly code?: string;
 }
@@ -43,18 +45,20 @@ export interface InspectOptions {
   readonly expand?: boolean;
   /** The file will be emitted strict whatever its source says (see TransformOptions.alwaysStrict). */
   readonly alwaysStrict?: boolean;
+  /** The file's mode (see TransformOptions.mode). */
+  readonly mode?: "promise" | "poll";
 }
 
 export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: string, options: InspectOptions = {}): FileReport {
   const T = tsApi;
   const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, scriptKindOf(T, fileName));
-  const plan = planFile(T, sourceFile, fileName, options.alwaysStrict);
+  const plan = planFile(T, sourceFile, fileName, options.alwaysStrict, options.mode);
   const printer = T.createPrinter({ newLine: T.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(T.EmitHint.Unspecified, node, sourceFile);
 
   const machines = [...plan.machines].sort((a, b) => a.node.getStart(sourceFile) - b.node.getStart(sourceFile));
   const functions = machines.map((m): FileFunctionReport => {
-    const report = buildMachineReport(T, sourceFile, m);
+    const report = { ...buildMachineReport(T, sourceFile, m), mode: m.result.mode };
     if (!options.expand) return report;
     const code = [m.result.machine.stateEnum, m.result.machine.resume, m.result.wrapper].map(print).join("\n");
     return { ...report, code };

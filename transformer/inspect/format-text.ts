@@ -12,6 +12,8 @@
  *         Unresumed      -> AwaitFetch_L2
  *         AwaitFetch_L2  -> AwaitFetch_L2  (loop)
  *
+ * A poll-mode machine says so at the end of its first line (`…, 0 captured, poll mode`);
+ * promise mode, the default, is not written.
  * Live entries: `name@N` frame offset N, `name@cN` captures offset N, `name@aN` argument N,
  * `name@env` a field of a per-iteration environment record; `$name` is a spilled temporary.
  * Transition kinds other than `normal` are shown in parentheses.
@@ -38,7 +40,7 @@ export function formatText(report: FileReport): string {
 }
 
 function formatFunction(file: string, fn: FileFunctionReport): string[] {
-  const lines = [`${fn.name} (${file}:${fn.line}:${fn.column}): ${fn.states.length} states, frame ${plural(fn.frameSize, "slot")}, ${fn.capturedSize} captured${fn.captures.length > 0 ? ` [${fn.captures.map((c) => `${c.name}@c${c.offset}`).join(", ")}]` : ""}`];
+  const lines = [`${fn.name} (${file}:${fn.line}:${fn.column}): ${fn.states.length} states, frame ${plural(fn.frameSize, "slot")}, ${fn.capturedSize} captured${fn.captures.length > 0 ? ` [${fn.captures.map((c) => `${c.name}@c${c.offset}`).join(", ")}]` : ""}${fn.mode === "poll" ? ", poll mode" : ""}`];
   const rows = fn.states.map((s) => [
     String(s.index),
     s.name,
