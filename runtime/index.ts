@@ -13,6 +13,7 @@
  */
 import * as machine from "./machine";
 import * as helpers from "./helpers";
+import * as asyncIteration from "./async-iteration";
 
 // What generated code calls is exported as plain values, not re-exported: a CommonJS re-export
 // is a getter, and `$am.start(…)` would call it on every call of every compiled function. (The
@@ -46,6 +47,11 @@ export const destructuringClose = helpers.destructuringClose;
 export const getIterator = helpers.getIterator;
 export const iteratorStep = helpers.iteratorStep;
 export const iteratorClose = helpers.iteratorClose;
+export const getAsyncIterator = asyncIteration.getAsyncIterator;
+export const asyncIteratorNext = asyncIteration.asyncIteratorNext;
+export const asyncIteratorDone = asyncIteration.asyncIteratorDone;
+export const asyncIteratorReturn = asyncIteration.asyncIteratorReturn;
+export const asyncIteratorReturnResult = asyncIteration.asyncIteratorReturnResult;
 export const forInKeys = helpers.forInKeys;
 export const forInHas = helpers.forInHas;
 export const restArguments = helpers.restArguments;

@@ -1,7 +1,7 @@
 /**
  * The runtime as one script, for `runtime: "inline"`: the output then runs as a plain script
  * with nothing to import (test harnesses, test262). Only the modules compiled code calls are
- * included — the promise-mode machine and the statement helpers.
+ * included — the promise-mode machine, the statement helpers and the async iteration protocol.
  *
  * Reads the compiled runtime beside this file (dist/runtime/*.js) when the package is built,
  * or transpiles the TypeScript sources when running from source (tests).
@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type * as ts from "typescript";
 
 /** The modules compiled code calls; what they import is included too. */
-const ENTRY_MODULES = ["machine", "helpers"];
+const ENTRY_MODULES = ["machine", "helpers", "async-iteration"];
 let cached: string | undefined;
 
 export function inlineRuntime(tsApi: typeof ts, name: string): string {
