@@ -75,6 +75,7 @@ const WORKLOADS = [
   { id: "B2", file: "b2", mode: "time", title: "B2: chain of awaits on promises resolved by setImmediate", n: scale(20_000), warmN: scale(2_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 1.0 },
   { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 3, op: "call", ops: fibCalls, target: 1.2, peers: true },
   { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
+  { id: "G", file: "g", mode: "time", title: "G: for await over an async generator of 1 000 000 values", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "value", ops: (n) => n, target: 1.0, peers: true },
   { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
 ];
 const CALLGRIND = {

@@ -5,11 +5,13 @@
  *
  *     machine.ts   Machine, start / startWithFrame / startMachine, states (promise mode)
  *     poll/        pollStart / pollStartWithFrame, CANCEL (poll mode)
+ *     async-iteration.ts  the async iteration protocol of `for await` (GetIterator async, AsyncIteratorClose)
  *     helpers.ts   the pieces of statements a machine takes apart: for…of / for…in, destructuring,
  *                  temporal dead zone checks, calls whose arguments awaited
  */
 import * as machine from "./machine";
 import * as helpers from "./helpers";
+import * as asyncIteration from "./async-iteration";
 import * as pollMachine from "./poll/poll-machine";
 import * as cancel from "./poll/cancel";
 import { fastExports } from "./fast-exports";
@@ -45,6 +47,11 @@ export const destructuringClose = helpers.destructuringClose;
 export const getIterator = helpers.getIterator;
 export const iteratorStep = helpers.iteratorStep;
 export const iteratorClose = helpers.iteratorClose;
+export const getAsyncIterator = asyncIteration.getAsyncIterator;
+export const asyncIteratorNext = asyncIteration.asyncIteratorNext;
+export const asyncIteratorDone = asyncIteration.asyncIteratorDone;
+export const asyncIteratorReturn = asyncIteration.asyncIteratorReturn;
+export const asyncIteratorReturnResult = asyncIteration.asyncIteratorReturnResult;
 export const forInKeys = helpers.forInKeys;
 export const forInHas = helpers.forInHas;
 export const restArguments = helpers.restArguments;

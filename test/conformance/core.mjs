@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// test262 core tier against the project's lists. Used by test/conformance/test262.test.ts and
+// test262's tiers against the project's lists. Used by test/conformance/test262.test.ts and
 // runnable by hand (after `npm run build`):
 //
 //   node test/conformance/core.mjs [--tier core|extended] [--json out.json] [--write-known]
 //
-// Three lists, each line `<test path><tab or spaces><reason>`, `#` starts a comment:
-//   core-expected-failures.txt  failures no source transform can avoid (allowed categories only).
-//   core-known-bugs.txt         failures that are transformer bugs, listed so CI stays green while
-//                               they are fixed. Only shrinks.
-//   core-known-native.txt       (non-negative) tests in which the transform left an async function
-//                               native, with the reason it gave. Only shrinks.
+// Three lists per tier (`core-…` for the core tier, `extended-…` for the extended one), each line
+// `<test path><tab or spaces><reason>`, `#` starts a comment:
+//   <tier>-expected-failures.txt  failures no source transform can avoid (allowed categories only).
+//   <tier>-known-bugs.txt         failures that are transformer bugs, listed so CI stays green while
+//                                 they are fixed. Only shrinks.
+//   <tier>-known-native.txt       (non-negative) tests in which the transform left a function
+//                                 native, with the reason it gave. Only shrinks.
 // A failure on none of the first two lists fails the run; a listed test that passes (or is no
 // longer run) fails it too, so every list only shrinks. `--write-known` rewrites the two
 // "known" lists from this run (keeping their reasons where the path was listed already) — for
@@ -25,11 +26,19 @@ export const ROOT = path.resolve(HERE, "..", "..");
 export const CONFORMANCE = path.resolve(ROOT, "..", "shared", "conformance");
 export const RUNNER = path.join(CONFORMANCE, "run-test262.mjs");
 export const ADAPTER = path.join(HERE, "test262-adapter.mjs");
-export const LISTS = {
-  expected: path.join(HERE, "core-expected-failures.txt"),
-  bugs: path.join(HERE, "core-known-bugs.txt"),
-  native: path.join(HERE, "core-known-native.txt"),
-};
+/** The three lists of a tier (`core`, `extended`). */
+export function listsOf(tier) {
+  return {
+    expected: path.join(HERE, `${tier}-expected-failures.txt`),
+    bugs: path.join(HERE, `${tier}-known-bugs.txt`),
+    native: path.join(HERE, `${tier}-known-native.txt`),
+  };
+}
+export const LISTS = listsOf("core");
+/** A tier's lists, read. */
+export function readLists(files = LISTS) {
+  return { expected: readList(files.expected), bugs: readList(files.bugs), native: readList(files.native) };
+}
 
 /** Map path -> reason. Throws on a malformed or duplicate line. */
 export function readList(file) {
@@ -111,21 +120,21 @@ export function digest({ summary, natives }) {
 }
 
 /** Compares a run with the lists. Returns the problems, each a line of text (empty = green). */
-export function compare(run, lists = { expected: readList(LISTS.expected), bugs: readList(LISTS.bugs), native: readList(LISTS.native) }) {
+export function compare(run, lists = readLists(LISTS)) {
   const { failing, nativeByFile } = digest(run);
   const problems = { unexpected: [], fixedExpected: [], fixedBugs: [], overlap: [], newNative: [], fixedNative: [] };
-  for (const p of lists.expected.keys()) if (lists.bugs.has(p)) problems.overlap.push(`${p}: listed in both core-expected-failures.txt and core-known-bugs.txt`);
+  for (const p of lists.expected.keys()) if (lists.bugs.has(p)) problems.overlap.push(`${p}: listed in both <tier>-expected-failures.txt and <tier>-known-bugs.txt`);
   for (const [p, why] of failing) {
     if (!lists.expected.has(p) && !lists.bugs.has(p)) problems.unexpected.push(`${p}  ${why}`);
   }
-  for (const p of lists.expected.keys()) if (!failing.has(p)) problems.fixedExpected.push(`${p}: passes (or no longer runs) — remove it from core-expected-failures.txt`);
-  for (const p of lists.bugs.keys()) if (!failing.has(p)) problems.fixedBugs.push(`${p}: passes (or no longer runs) — remove it from core-known-bugs.txt`);
+  for (const p of lists.expected.keys()) if (!failing.has(p)) problems.fixedExpected.push(`${p}: passes (or no longer runs) — remove it from <tier>-expected-failures.txt`);
+  for (const p of lists.bugs.keys()) if (!failing.has(p)) problems.fixedBugs.push(`${p}: passes (or no longer runs) — remove it from <tier>-known-bugs.txt`);
   for (const [p, why] of nativeByFile) if (!lists.native.has(p)) problems.newNative.push(`${p}: a function was left native (${why})`);
-  for (const p of lists.native.keys()) if (!nativeByFile.has(p)) problems.fixedNative.push(`${p}: nothing is left native any more — remove it from core-known-native.txt`);
+  for (const p of lists.native.keys()) if (!nativeByFile.has(p)) problems.fixedNative.push(`${p}: nothing is left native any more — remove it from <tier>-known-native.txt`);
   return problems;
 }
 
-function writeKnown(run) {
+function writeKnown(run, LISTS) {
   const { failing, nativeByFile } = digest(run);
   const expected = readList(LISTS.expected);
   const oldBugs = readList(LISTS.bugs);
@@ -153,13 +162,13 @@ async function main() {
   for (const [p, why] of nativeByFile) for (const r of why.split(" | ")) byReason.set(r, [...(byReason.get(r) ?? []), p]);
   console.log(`tests that left an async function native (negative tests excluded): ${nativeByFile.size}`);
   for (const [r, ps] of [...byReason].sort((a, b) => b[1].length - a[1].length)) console.log(`  ${ps.length}  ${r}`);
-  if (tier !== "core") return;
+  const files = listsOf(tier);
   if (argv.includes("--write-known")) {
-    writeKnown(run);
-    console.log("rewrote core-known-bugs.txt and core-known-native.txt");
+    writeKnown(run, files);
+    console.log(`rewrote ${path.basename(files.bugs)} and ${path.basename(files.native)}`);
     return;
   }
-  const problems = compare(run);
+  const problems = compare(run, readLists(files));
   let bad = 0;
   for (const [k, list] of Object.entries(problems)) {
     if (list.length === 0) continue;

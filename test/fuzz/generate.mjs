@@ -14,7 +14,8 @@
 //
 // Coverage: async function declarations, async arrows, async object methods (`this`), async
 // class methods (`this`, `super.m(...)`), `arguments`; if/else, for, for-in, for-of (arrays,
-// strings, a generator that logs when it is closed), while, do-while, labeled blocks and loops
+// strings, a generator that logs when it is closed), for await…of (arrays of promises and
+// thenables, that generator, an async iterator logging next()/return()), while, do-while, labeled blocks and loops
 // with break/continue, switch with fallthrough, try/catch/finally with throws, returns, breaks
 // and continues across finally, optional catch bindings; let/const/var, shadowing (and so TDZ
 // errors), destructuring; closures over loop bindings (per-iteration `let`) called both later
@@ -94,6 +95,7 @@ const HELPERS = [
   ["chk", `function chk(v) { if (v === 3) throw new Error("#chk" + v); return v; }`],
   ["em", `function em(e) { return e instanceof Error ? (String(e.message)[0] === "#" ? e.message : e.constructor.name) : e; }`],
   ["gen", `function* gen(n) { try { for (let i = 0; i < n; i++) { log("gen", i); yield i; } } finally { log("gen closed"); } }`],
+  ["agen", `function agen(n) { let i = 0; return { [Symbol.asyncIterator]() { log("agen", n); return this; }, next() { log("agen next", i); const r = { value: i, done: i++ >= n }; return i % 2 ? Promise.resolve(r) : { then(ok) { ok(r); } }; }, return() { log("agen return", i); return Promise.resolve().then(() => ({ done: true })); } }; }`],
   ["tag", `function tag(s, ...v) { log("tag", s.length, v); return s.join("|") + v.join(","); }`],
   ["settle", `function settle(name, p) { return p.then((v) => log(name, "ok", v), (e) => log(name, "err", em(e))); }`],
   ["O", `const O = { v: 1, w: 2, n: null, m(a, b) { log("O.m", this === O, a, b); return (a | 0) + 1; }, get g() { log("get O.g"); return 3; } };`],
@@ -601,6 +603,7 @@ class Gen {
       for: nest ? 1.5 : 0,
       forof: nest ? 1.5 : 0,
       forin: nest ? 0.7 : 0,
+      forawait: nest && ctx.awaitOK ? 1.2 : 0,
       while: nest ? 1 : 0,
       dowhile: nest ? 0.8 : 0,
       labeled: nest ? 0.6 : 0,
@@ -658,6 +661,8 @@ class Gen {
         return this.forOfIn(ctx, depth, "of");
       case "forin":
         return this.forOfIn(ctx, depth, "in");
+      case "forawait":
+        return this.forAwait(ctx, depth);
       case "while":
       case "dowhile":
         return this.whileStmt(ctx, depth, k === "dowhile");
@@ -785,6 +790,29 @@ class Gen {
       this.declare(ctx, x, decl !== "const");
       const body = this.loopBody(ctx, depth, label);
       return { k: kind === "of" ? "forof" : "forin", decl, x, subject, body };
+    });
+  }
+
+  /**
+   * `for await (… of …)` over an array (of promises, thenables, rejected promises), the sync
+   * generator `gen` (closed on early exit), or `agen`, an async iterator whose `next()` and
+   * `return()` log and settle after some ticks.
+   */
+  forAwait(ctx, depth) {
+    const r = this.r;
+    const label = this.takeLabel(ctx);
+    const x = this.fresh("x");
+    const decl = r.pick(["let", "const", "var", "const"]);
+    const item = () => (r.chance(0.4) ? { k: "call", fn: r.pick(["P", "T", "D", "R"]), args: [this.expr(ctx, 1), ...(r.chance(0.3) ? [{ k: "lit", v: "2" }] : [])] } : this.expr(ctx, 1));
+    const w = r.weighted({ arr: 2, gen: 1, agen: 2 });
+    let subject;
+    if (w === "arr") subject = { k: "arr", items: [item(), item(), ...(r.chance(0.5) ? [item()] : [])] };
+    else subject = { k: "call", fn: w, args: [{ k: "lit", v: String(r.int(1, 3)) }] };
+    if (r.chance(0.2)) subject = { k: "await", e: { k: "call", fn: "P", args: [subject] } };
+    return this.withFrame(ctx, () => {
+      this.declare(ctx, x, decl !== "const");
+      const body = this.loopBody(ctx, depth, label);
+      return { k: "forawait", decl, x, subject, body };
     });
   }
 
@@ -1274,6 +1302,8 @@ export function printStmt(s, ind = "") {
       return `${ind}for (${s.decl} ${s.x} of ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
     case "forin":
       return `${ind}for (${s.decl} ${s.x} in ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
+    case "forawait":
+      return `${ind}for await (${s.decl} ${s.x} of ${printExpr(s.subject)}) ${printBlock(s.body, ind)}`;
     case "while": {
       const cond = loopCond(s);
       return `${ind}{\n${ind}  let ${s.w} = 0;\n${ind}  ${(s.labels ?? []).map((l) => l + ": ").join("")}while (${cond}) ${printBlock([{ k: "raw", text: `${s.w}++;` }, ...s.body], ind + "  ")}\n${ind}}`;

@@ -177,17 +177,24 @@ export class CfgBuilder {
    * Returns the stand-in for the resume value, valid at the start of the resume block.
    */
   suspendOn(operand: ts.Expression, awaitNode: ts.AwaitExpression): ts.Identifier {
+    return this.suspendAt(operand, awaitNode, awaitNode.expression, awaitNode.expression.getText(this.file));
+  }
+  /**
+   * A suspend with no `await` of its own in the source (a `for await` step, an iterator's
+   * `return()`): `at` gives its position, `nameHint` its state name, `text` what it awaits.
+   */
+  suspendAt(operand: ts.Expression, at: ts.Node, nameHint: ts.Expression, text: string): ts.Identifier {
     const resume = this.newBlock();
     const state = 3 + this.suspends.length;
-    const pos = this.file.getLineAndCharacterOfPosition(awaitNode.getStart(this.file));
+    const pos = this.file.getLineAndCharacterOfPosition(at.getStart(this.file));
     this.suspends.push({
       state,
-      name: this.stateNames.claim(awaitNode.expression, pos.line + 1),
+      name: this.stateNames.claim(nameHint, pos.line + 1),
       block: this.current.id,
       resume: resume.id,
       line: pos.line + 1,
       column: pos.character + 1,
-      awaitedText: shortSource(awaitNode.expression.getText(this.file)),
+      awaitedText: shortSource(text),
     });
     this.current.term = { kind: TerminatorKind.Suspend, awaited: operand, uses: this.usesOf(operand, new Set()), resume: resume.id, point: state };
     this.mark(resume);

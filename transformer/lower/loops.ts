@@ -14,7 +14,7 @@ import { deadZone, declareScope } from "./scope-locals";
 import { Unsupported } from "./unsupported";
 
 /** Lowers a loop body with its break and continue targets on the jump stack. */
-function lowerLoopBody(cx: Lowering, body: ts.Statement, labels: string[], breakTarget: BlockId, continueTarget: BlockId, iterator?: IteratorScope): void {
+export function lowerLoopBody(cx: Lowering, body: ts.Statement, labels: string[], breakTarget: BlockId, continueTarget: BlockId, iterator?: IteratorScope): void {
   cx.jumpStack.push({ kind: "loop", labels, breakTarget, continueTarget, iterator });
   cx.lowerStatement(body);
   cx.jumpStack.pop();
@@ -116,7 +116,7 @@ function copyPerIterationEnv(cx: Lowering, loop: ts.Node): void {
  * never initialized (ForIn/OfHeadEvaluation's TDZ environment): each reference to them there,
  * closures included, stands for a local that stays in its dead zone.
  */
-function headDeadZone(cx: Lowering, node: ts.ForInStatement | ts.ForOfStatement): void {
+export function headDeadZone(cx: Lowering, node: ts.ForInStatement | ts.ForOfStatement): void {
   const scope = cx.scopes.scopeOf.get(node);
   if (!scope) return;
   for (const binding of scope.bindings.values()) {
@@ -125,7 +125,7 @@ function headDeadZone(cx: Lowering, node: ts.ForInStatement | ts.ForOfStatement)
   }
 }
 /** Binds the loop variable of for…in / for…of to `value` (declaration or assignment target). */
-function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: ts.Expression): void {
+export function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: ts.Expression): void {
   const { T, F, b } = cx;
   if (T.isVariableDeclarationList(init)) {
     bindPattern(cx, init.declarations[0].name, value);
@@ -185,7 +185,6 @@ export function lowerForIn(cx: Lowering, node: ts.ForInStatement, labels: string
  */
 export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string[]): void {
   const { F, b } = cx;
-  if (node.awaitModifier) throw new Unsupported(node, "`for await…of` is not supported yet");
   const iter = b.newTemp("iterator");
   const step = b.newTemp("step");
   headDeadZone(cx, node);

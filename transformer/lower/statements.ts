@@ -9,6 +9,7 @@ import { TerminatorKind } from "./cfg";
 import { lowerReturn } from "./jumps";
 import { lowerKept } from "./kept-statement";
 import type { Lowering } from "./lowering";
+import { lowerForAwaitOf } from "./for-await";
 import { lowerDo, lowerFor, lowerForIn, lowerForOf, lowerWhile } from "./loops";
 import { lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
@@ -49,7 +50,7 @@ export function lowerStatement(cx: Lowering, node: ts.Statement): void {
     case SK.ForInStatement:
       return lowerForIn(cx, node as ts.ForInStatement, labels);
     case SK.ForOfStatement:
-      return lowerForOf(cx, node as ts.ForOfStatement, labels);
+      return (node as ts.ForOfStatement).awaitModifier ? lowerForAwaitOf(cx, node as ts.ForOfStatement, labels) : lowerForOf(cx, node as ts.ForOfStatement, labels);
     case SK.LabeledStatement:
       return lowerLabeled(cx, node as ts.LabeledStatement, labels);
     case SK.SwitchStatement:
