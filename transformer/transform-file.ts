@@ -77,7 +77,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     }
     const placement = placeResume(T, scopes, node);
     if (placement.kind === "native") {
-      compiler.skip(node, node, placement.reason);
+      compiler.skip(node, node, placement.code);
       T.forEachChild(node, visit);
       return;
     }

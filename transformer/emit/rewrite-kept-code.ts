@@ -16,7 +16,7 @@ import type * as ts from "typescript";
 import type { Binding } from "../analyze/scopes";
 import { skipOuterExpressions } from "../analyze/contains-await";
 import { LocalStorage, type LocalId } from "../lower/cfg";
-import { Unsupported } from "../lower/build-cfg";
+import { Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
 import { compoundToBinary } from "../lower/operators";
 import { isAsyncFunction } from "../syntax";
@@ -194,7 +194,7 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
     // Only an expression can be wrapped; a declaration would lose its hoisting. (Any record of
     // an exploded block may be replaced while a closure holds it — per iteration, or when the
     // block is entered again — not only a loop's.)
-    throw new Unsupported(original, "a function or class declaration in a block kept whole that captures a block-scoped binding living across an `await` (kept in an environment record) is not supported yet");
+    throw new Unsupported(original, "kept-declaration-captures-env");
   }
   // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
   if (holders.size > 0) cx.usage.envBound++;

@@ -11,7 +11,7 @@ import { endFinally, innermostFinally } from "./jumps";
 import type { FinallyInfo, IteratorScope, Lowering } from "./lowering";
 import { bindPattern, lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
-import { Unsupported } from "./unsupported";
+import { Unsupported } from "../not-compiled";
 
 /** Lowers a loop body with its break and continue targets on the jump stack. */
 function lowerLoopBody(cx: Lowering, body: ts.Statement, labels: string[], breakTarget: BlockId, continueTarget: BlockId, iterator?: IteratorScope): void {
@@ -131,7 +131,7 @@ function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: ts.Expre
     bindPattern(cx, init.declarations[0].name, value);
     return;
   }
-  if (containsAwait(T, init)) throw new Unsupported(init, "`await` in a for…in/of target is not supported yet");
+  if (containsAwait(T, init)) throw new Unsupported(init, "await-in-for-in-of-target");
   const target = skipOuterExpressions(T, init);
   const local = T.isIdentifier(target) ? b.localOf(target) : undefined;
   b.emitOp(F.createExpressionStatement(F.createAssignment(init as ts.Identifier, value)), local !== undefined ? b.defsIfRegister(local) : []);
@@ -185,7 +185,7 @@ export function lowerForIn(cx: Lowering, node: ts.ForInStatement, labels: string
  */
 export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string[]): void {
   const { F, b } = cx;
-  if (node.awaitModifier) throw new Unsupported(node, "`for await…of` is not supported yet");
+  if (node.awaitModifier) throw new Unsupported(node, "for-await-of");
   const iter = b.newTemp("iterator");
   const step = b.newTemp("step");
   headDeadZone(cx, node);
