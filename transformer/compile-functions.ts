@@ -11,7 +11,7 @@ import type { SkippedFunction } from "./api";
 import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
 import { iife } from "./emit/function-values";
 import { seesOnlyFromTop } from "./emit/resume-placement";
-import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
+import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
 
@@ -98,6 +98,12 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     names: file.names,
     runtime: file.runtime,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
+      // What the function itself rules out (an async generator…) is its reason, before where it stands.
+      const code = checkSupported(T, node, scopes);
+      if (code !== undefined) {
+        skip(node, node, code);
+        return undefined;
+      }
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
         skip(node, node, "nested-method-private-names");
         return undefined;

@@ -152,7 +152,8 @@ function rewriteMovedStatement(cx: EmitContext, node: ts.Node, visit: Visit): ts
 function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.Node | undefined {
   const { T, F, SK } = cx;
   const compileNested = (fn: ts.FunctionLikeDeclaration, outerInFunction: boolean): ts.Node | undefined => {
-    if (!isAsyncFunction(T, fn) || fn.asteriskToken) return undefined;
+    // Async generators too: they stay native, and transformNested reports them.
+    if (!isAsyncFunction(T, fn)) return undefined;
     const isOuterLocal = (b: Binding): boolean => cx.lowered.localOfBinding.has(b);
     return cx.input.transformNested(fn, (n) => rewrite(cx, n, outerInFunction), (st) => void cx.usage.hoisted.push(st), isOuterLocal);
   };
