@@ -2,10 +2,12 @@
  * The table of reasons a function stays native (transformer/not-compiled.ts): the README lists
  * exactly its codes and messages, every code is decided somewhere in the transformer, and a
  * broken invariant is not a reason: it fails the transform with an error naming the file and
- * the function (buildCfg is replaced here by one that reports a broken invariant).
+ * the function (buildCfg is replaced here by one that reports a broken invariant). Functions
+ * TypeScript's own emit cannot run natively (so no fixture can hold them) are checked here.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import { internalError, NOT_COMPILED } from "../transformer/not-compiled";
 import { transform } from "../transformer";
@@ -53,5 +55,22 @@ describe("reasons a function stays native", () => {
     expect(() => transform(src, { fileName: "src/x.ts" })).toThrow("internal error in async function 'broken' at src/x.ts:2:32: jump target not found");
     // The same file without the broken function compiles: the mock only breaks `broken`.
     expect(transform("export async function fine() { await 0; }\n", { fileName: "src/x.ts" }).compiled).toBe(1);
+  });
+
+  it("a static async method named `constructor` (a ConstructorDeclaration to TypeScript) is reported, and runs as native", async () => {
+    const src = [
+      "var C = class { static async constructor(v) { await null; return v * 2; } constructor() { this.x = 1; } };",
+      "async function outer() { await 0; return class K { static async constructor() { return 7; } }; }",
+      "globalThis.result = Promise.all([C.constructor(21), new C().x, outer().then((K) => K.constructor())]);",
+    ].join("\n");
+    const r = transform(src, { fileName: "x.js", runtime: "inline" });
+    expect(r.skipped.map((s) => [s.name, s.line, s.column, s.code])).toEqual([
+      ["<class>.constructor", 1, 17, "async-method-named-constructor"],
+      ["K.constructor", 2, 52, "async-method-named-constructor"],
+    ]);
+    expect(r.compiled).toBe(1);
+    const context: { result?: Promise<unknown> } = {};
+    vm.runInNewContext(r.code, context);
+    expect(await context.result).toEqual([42, 1, 7]);
   });
 });

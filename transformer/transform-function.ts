@@ -65,6 +65,7 @@ export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): 
   const T = tsApi;
   const own = fn.name && (T.isIdentifier(fn.name) || T.isPrivateIdentifier(fn.name) || T.isStringLiteral(fn.name) || T.isNumericLiteral(fn.name)) ? fn.name.text : fn.name ? "[computed]" : undefined;
   if (T.isMethodDeclaration(fn) && T.isClassLike(fn.parent)) return `${fn.parent.name?.text ?? "<class>"}.${own}`;
+  if (T.isConstructorDeclaration(fn)) return `${fn.parent.name?.text ?? "<class>"}.constructor`;
   if (own) return own;
   const p = fn.parent;
   if (p && T.isVariableDeclaration(p) && T.isIdentifier(p.name)) return p.name.text;
@@ -78,6 +79,7 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   const T = tsApi;
   const facts = scopes.facts.get(fn);
   if (fn.asteriskToken) return "async-generator";
+  if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
   if (!fn.body) return internalError(fn, "an async function without a body reached the compiler");
   if (facts?.usesDirectEval) return "direct-eval";
   if (facts?.usesWith) return "with-statement";
