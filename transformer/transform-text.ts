@@ -28,10 +28,16 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const s = new MagicString(sourceText);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
+  const methodKeys = new Map<ts.Node, ts.Expression[]>();
   for (const edit of plan.edits) {
     if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
     else if (edit.kind === "insert-before") s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
-    else s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
+    else if (edit.kind === "add-member") s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
+    else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
+  }
+  for (const [literal, keys] of methodKeys) {
+    s.prependRight(literal.getStart(sourceFile), `${plan.runtime}.asyncMethods(`);
+    s.appendLeft(literal.end, `, ${keys.map(print).join(", ")})`);
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";

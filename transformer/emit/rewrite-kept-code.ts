@@ -25,6 +25,7 @@ import { access, localOf, read } from "./local-access";
 import { checkedWrite, deleteOfIdentifier, isWriteTarget, markTargets, writeToOwnName, type Visit } from "./checked-writes";
 import { bindsLocal, convertDeclarationList, toAssignmentTarget } from "./declaration-lists";
 import { emitJump } from "./jumps";
+import { withAsyncMethodShape } from "./method-shape";
 
 /** A node of kept code, rewritten for the resume function (see the header). */
 export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, writeTargets: Set<ts.Node> = new Set()): ts.Node {
@@ -65,7 +66,9 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
     const checked = checkedWrite(cx, node, node.operand, visit);
     if (checked) return checked;
   }
-  return T.visitEachChild(node, visit, undefined);
+  const out = T.visitEachChild(node, visit, undefined);
+  // Its compiled async methods get the async-function shape once the literal is built.
+  return T.isObjectLiteralExpression(node) ? withAsyncMethodShape(T, cx.input.machineNames.runtime, node, out) : out;
 }
 
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
@@ -212,7 +215,7 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
     }
     return rewrite(cx, c, innerIsFunction);
   };
-  const inner = T.visitEachChild(node, visitChild, undefined) as unknown as ts.Expression;
+  const inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined)) as ts.Expression;
   if (holders.size === 0) return inner;
   cx.usage.envBound--;
   const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));
