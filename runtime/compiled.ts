@@ -34,6 +34,7 @@ export const call = helpers.call;
 export const construct = helpers.construct;
 export const strings = helpers.strings;
 export const asyncFunction = helpers.asyncFunction;
+export const asyncMethods = helpers.asyncMethods;
 export const parameterStore = helpers.parameterStore;
 export const requireDestructurable = helpers.requireDestructurable;
 export const toPropertyKey = helpers.toPropertyKey;

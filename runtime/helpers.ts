@@ -316,6 +316,20 @@ export function asyncFunction<F extends Function>(fn: F, name?: string): F {
 }
 
 /**
+ * Gives compiled async methods the async-function shape (prototype %AsyncFunction.prototype%,
+ * so `@@toStringTag` is "AsyncFunction"), once, right after the object literal or class that
+ * defines them is created: `object[key]` for each key, read from its own data property (a later
+ * accessor of the same name has replaced the method: nothing to do). Returns `object`.
+ */
+export function asyncMethods<O extends object>(object: O, ...keys: PropertyKey[]): O {
+  for (let i = 0; i < keys.length; i++) {
+    const method = ReflectGetOwnPropertyDescriptor(object, keys[i])?.value;
+    if (typeof method === "function") ObjectSetPrototypeOf(method, AsyncFunctionPrototype);
+  }
+  return object;
+}
+
+/**
  * Where the parameters of a sloppy function with a mapped `arguments` live: those the call
  * passed alias `arguments[i]` (native mapping); the others are plain variables (`values`).
  */

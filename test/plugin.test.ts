@@ -245,7 +245,7 @@ describe("default runtime import style", () => {
 
 describe("report lines", () => {
   const base = { projectDir: "/p", configFile: "/p/tsconfig.json", excluded: [] as string[], failed: [] as string[] };
-  const skipped = { name: "evil", fileName: "/p/src/b.ts", line: 3, column: 5, reason: "direct eval" };
+  const skipped = { name: "evil", fileName: "/p/src/b.ts", line: 3, column: 5, code: "direct-eval" as const, reason: "direct eval" };
   const files = [
     { file: "src/a.ts", compiled: 11, skipped: [] },
     { file: "src/b.ts", compiled: 1, skipped: [skipped] },
@@ -270,7 +270,7 @@ describe("report lines", () => {
     expect(reportLines({ ...base, options: resolvePluginOptions({ report: "verbose" }), files, excluded: ["src/x.ts"] })).toEqual([
       "async-machine: src/a.ts: 11 compiled",
       "async-machine: src/b.ts: 1 compiled, 1 left native",
-      "async-machine:   src/b.ts:3:5 evil: left native: direct eval",
+      "async-machine:   src/b.ts:3:5 evil: left native [direct-eval]: direct eval",
       "async-machine: src/x.ts: excluded (include/exclude)",
       "async-machine: 12 async functions compiled in 2 files, 1 left native",
     ]);
@@ -300,7 +300,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
       if (/\\beval\\(/.test(n.getText(sf))) {
         const { line, character } = sf.getLineAndCharacterOfPosition(n.getStart(sf));
         skipped.push({ name: n.name ? n.name.getText(sf) : "<anonymous>", fileName: sf.fileName,
-          line: line + 1, column: character + 1, reason: "it calls eval directly (fake transformer)" });
+          line: line + 1, column: character + 1, code: "direct-eval", reason: "it calls eval directly (fake transformer)" });
       } else compiled++;
     }
     ts.forEachChild(n, visit);
@@ -453,7 +453,7 @@ describe("tspc with the plugin", () => {
     expect(b.status).not.toBe(0);
     const errors = b.stdout.match(/^.*error TS99401:.*$/gm) ?? [];
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^src\/evil\.ts\(4,1\): error TS99401: async function 'evil' cannot be compiled to a state machine: it calls eval directly \(fake transformer\)\./);
+    expect(errors[0]).toMatch(/^src\/evil\.ts\(4,1\): error TS99401: async function 'evil' cannot be compiled to a state machine \[direct-eval\]: it calls eval directly \(fake transformer\)\./);
     expect(errors[0]).toMatch(/"strict": true forbids.*"exclude".*"strict": false/);
     expect(b.stderr).toContain("2 async functions compiled in 2 files, 1 left native (reported as errors: strict)");
     expect(fs.existsSync(path.join(dir, "dist", "evil.js"))).toBe(true); // tsc still emits, like any error
@@ -466,7 +466,7 @@ describe("tspc with the plugin", () => {
     expect(b.stdout).toBe("");
     expect(b.stderr).toContain(`async-machine: 1 async function compiled in 1 file, 1 left native (run with report: "verbose" to list them)`);
     const verbose = tspc(project({ "src/evil.ts": EVAL_SOURCE }, { report: "verbose" }), { fake: true });
-    expect(verbose.stderr).toContain("async-machine:   src/evil.ts:4:1 evil: left native: it calls eval directly (fake transformer)");
+    expect(verbose.stderr).toContain("async-machine:   src/evil.ts:4:1 evil: left native [direct-eval]: it calls eval directly (fake transformer)");
   });
 
   it("strict + incremental: each error is reported once, and replayed by tsc on a no-change rebuild", () => {
@@ -538,7 +538,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
     const dir = project({ "src/evil.ts": EVAL_SOURCE }, { strict: true });
     const b = tspc(dir);
     // The real transformer must refuse `evil` (direct eval can read any local) and report it.
-    expect(b.stdout).toMatch(/^src\/evil\.ts\(4,\d+\): error TS99401: async function 'evil' cannot be compiled to a state machine: .+/m);
+    expect(b.stdout).toMatch(/^src\/evil\.ts\(4,\d+\): error TS99401: async function 'evil' cannot be compiled to a state machine \[direct-eval\]: .+/m);
     expect(b.status).not.toBe(0);
     // …and compile `fine`, leaving `evil` native in the output.
     expect(nativeAsyncFunctions(fs.readFileSync(path.join(dir, "dist", "evil.js"), "utf8"))).toEqual(["evil"]);
@@ -822,7 +822,7 @@ describe("await inside JSX", () => {
     const files = { "src/view.tsx": "import { h, Frag } from \"./h.js\";\ndeclare global { namespace JSX { interface IntrinsicElements { [k: string]: any } } }\n" + view, "src/h.ts": classic };
     const [compiled, native] = build({ jsx: "react", jsxFactory: "h", jsxFragmentFactory: "Frag" }, files);
     expect(nativeAsyncFunctions(compiled.js)).toEqual(["keyed"]);
-    expect(compiled.output).toMatch(/keyed: left native: an `await` in a JSX element at or after its `key` attribute/);
+    expect(compiled.output).toMatch(/keyed: left native \[jsx-await-after-key\]: /);
     expect(JSON.parse(native.stdout).seen.slice(0, 4)).toEqual(["title", "tick note", "spread", "id"]);
     expect(compiled.stdout).toBe(native.stdout);
   });

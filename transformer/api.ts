@@ -2,6 +2,7 @@
  * The public shapes of the transform: options in, code + map + diagnostics + the list of
  * functions left native out. Shared by the library entry, the tsc plugin and the CLI.
  */
+import type { NotCompiledCode } from "./not-compiled";
 
 /** How generated code reaches the runtime. */
 export type RuntimeMode =
@@ -48,6 +49,9 @@ export interface SkippedFunction {
   line: number;
   /** 1-based. */
   column: number;
+  /** Why, as a stable code (the table in transformer/not-compiled.ts; README "Why a function stays native"). */
+  code: NotCompiledCode;
+  /** Why, for people: the code's message. */
   reason: string;
 }
 

@@ -8,10 +8,11 @@
 import type * as ts from "typescript";
 import type { Scopes } from "./analyze/scopes";
 import type { SkippedFunction } from "./api";
+import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
 import { iife } from "./emit/function-values";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
-import { functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
+import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
 
@@ -33,8 +34,8 @@ export interface CollectedFunctions {
 export interface FunctionCompiler {
   /** Compiles `fn` (and the async functions nested in it), or records why it stays native. */
   compile(fn: ts.FunctionLikeDeclaration): FunctionResult;
-  /** Records that `fn` stays native; `at` is the node the reason is about. */
-  skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void;
+  /** Records that `fn` stays native for `code` (not-compiled.ts); `at` is the node the reason is about. */
+  skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, code: NotCompiledCode, detail?: string): void;
 }
 
 export interface FileFacts {
@@ -53,24 +54,39 @@ export interface FileFacts {
 export function createFunctionCompiler(file: FileFacts, collected: CollectedFunctions): FunctionCompiler {
   const { tsApi: T, sourceFile, fileName, scopes } = file;
 
-  function skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void {
-    // A node the lowering made has no position: the nearest one that has is reported.
+  /** 1-based line and column of `at`, or of the nearest node around it that has a position (nodes the lowering made have none). */
+  function positionOf(fn: ts.FunctionLikeDeclaration, at: ts.Node): { line: number; column: number } {
     let node: ts.Node = T.getOriginalNode(at);
     while (node.pos < 0 && node.parent) node = node.parent;
     const pos = sourceFile.getLineAndCharacterOfPosition((node.pos < 0 ? fn : node).getStart(sourceFile));
-    collected.skipped.push({ name: functionName(T, fn), fileName, line: pos.line + 1, column: pos.character + 1, reason });
+    return { line: pos.line + 1, column: pos.character + 1 };
+  }
+
+  function skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, code: NotCompiledCode, detail?: string): void {
+    collected.skipped.push({ name: functionName(T, fn), fileName, ...positionOf(fn, at), code, reason: notCompiledMessage(code, detail) });
+  }
+
+  /** Runs the recipe; a broken invariant becomes an error naming the file and the function. */
+  function transformOrFail(fn: ts.FunctionLikeDeclaration): FunctionResult {
+    try {
+      return transformFunction(fn, ctx);
+    } catch (e) {
+      if (!(e instanceof InternalError)) throw e;
+      const { line, column } = positionOf(fn, e.node);
+      throw new Error(`internal error in async function '${functionName(T, fn)}' at ${fileName}:${line}:${column}: ${e.what}`, { cause: e });
+    }
   }
 
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
     // Nested machines compiled while this one is lowered are dropped again if this one stays native.
     const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length };
-    const result = transformFunction(fn, ctx);
+    const result = transformOrFail(fn);
     if (result.kind === "skipped") {
       collected.compiled = before.compiled;
       collected.prelude.length = before.prelude;
       collected.machines.length = before.machines;
       collected.skipped.length = before.skipped;
-      skip(fn, result.node, result.reason);
+      skip(fn, result.node, result.code, result.detail);
       return result;
     }
     collected.compiled++;
@@ -86,12 +102,18 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     runtime: file.runtime,
     fileMode: file.fileMode,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
+      // What the function itself rules out (an async generator…) is its reason, before where it stands.
+      const code = checkSupported(T, node, scopes);
+      if (code !== undefined) {
+        skip(node, node, code);
+        return undefined;
+      }
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
-        skip(node, node, "an async method that uses `#private` names, in a class inside a compiled async function, is not supported yet");
+        skip(node, node, "nested-method-private-names");
         return undefined;
       }
       if (T.isMethodDeclaration(node) && !seesOnlyFromTop(T, scopes, node, isOuterLocal)) {
-        skip(node, node, "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach)");
+        skip(node, node, "nested-method-inner-binding");
         return undefined;
       }
       const result = compile(node);

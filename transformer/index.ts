@@ -5,3 +5,4 @@
  */
 export type { RuntimeMode, TransformOptions, TransformResult, SkippedFunction, TransformDiagnostic } from "./api";
 export { transform } from "./transform-text";
+export { NOT_COMPILED, type NotCompiledCode } from "./not-compiled";

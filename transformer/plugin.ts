@@ -153,7 +153,7 @@ function leftNativeDiagnostic(tsApi: typeof ts, sourceFile: ts.SourceFile, skipp
     code: DIAG_LEFT_NATIVE,
     source: "async-machine",
     messageText:
-      `async function '${skipped.name}'${where} cannot be compiled to a state machine: ${skipped.reason}. ` +
+      `async function '${skipped.name}'${where} cannot be compiled to a state machine [${skipped.code}]: ${skipped.reason}. ` +
       `It would stay native async, which "strict": true forbids. Rewrite that part of the function, ` +
       `or add the file to the plugin's "exclude", or set "strict": false to accept native async here.`,
   };
@@ -253,7 +253,7 @@ export function reportLines(stats: Omit<ProgramStats, "stampToWrite">, labelProj
     for (const f of stats.files) {
       lines.push(`${prefix} ${f.file}: ${f.compiled} compiled${f.skipped.length ? `, ${f.skipped.length} left native` : ""}`);
       for (const s of f.skipped) {
-        lines.push(`${prefix}   ${toProjectPath(path.resolve(stats.projectDir, s.fileName), stats.projectDir)}:${s.line}:${s.column} ${s.name}: left native: ${s.reason}`);
+        lines.push(`${prefix}   ${toProjectPath(path.resolve(stats.projectDir, s.fileName), stats.projectDir)}:${s.line}:${s.column} ${s.name}: left native [${s.code}]: ${s.reason}`);
       }
     }
     for (const file of stats.excluded) lines.push(`${prefix} ${file}: excluded (include/exclude)`);

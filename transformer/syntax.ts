@@ -5,10 +5,14 @@
  */
 import type * as ts from "typescript";
 
-/** An async function, arrow or method with a body (async generators included: the caller decides about them). */
+/**
+ * An async function, arrow or method with a body (async generators included: the caller decides
+ * about them). A `static async constructor()` is a static method named "constructor" to the
+ * engine, but a ConstructorDeclaration to TypeScript's parser: it is one too (left native, reported).
+ */
 export function isAsyncFunction(tsApi: typeof ts, node: ts.Node): node is ts.FunctionLikeDeclaration {
   const T = tsApi;
-  if (!(T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isMethodDeclaration(node))) return false;
+  if (!(T.isFunctionDeclaration(node) || T.isFunctionExpression(node) || T.isArrowFunction(node) || T.isMethodDeclaration(node) || T.isConstructorDeclaration(node))) return false;
   return !!node.body && !!node.modifiers?.some((m) => m.kind === T.SyntaxKind.AsyncKeyword);
 }
 

@@ -26,6 +26,7 @@ import { describeMachine, type MachineDescription } from "./emit/machine-descrip
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
 import { placementEdits, type Edit } from "./emit/placement-edits";
+import { shapedObjectLiteral } from "./emit/method-shape";
 import { createFunctionCompiler, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
 
 export type { Edit } from "./emit/placement-edits";
@@ -80,7 +81,7 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     }
     const placement = placeResume(T, scopes, node);
     if (placement.kind === "native") {
-      compiler.skip(node, node, placement.reason);
+      compiler.skip(node, node, placement.code);
       T.forEachChild(node, visit);
       return;
     }
@@ -153,10 +154,12 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();
   const members = new Map<ts.Node, ts.ClassElement[]>();
+  const methodKeys = new Map<ts.Node, ts.Expression[]>();
   for (const e of plan.edits) {
     if (e.kind === "replace") replacements.set(e.node, e.replacement);
     else if (e.kind === "insert-before") inserts.set(e.statement, [...(inserts.get(e.statement) ?? []), ...e.statements]);
-    else members.set(e.classNode, [...(members.get(e.classNode) ?? []), e.member]);
+    else if (e.kind === "add-member") members.set(e.classNode, [...(members.get(e.classNode) ?? []), e.member]);
+    else methodKeys.set(e.literal, [...(methodKeys.get(e.literal) ?? []), e.key]);
   }
   const visitStatements = (statements: ts.NodeArray<ts.Statement>): ts.Statement[] => {
     const out: ts.Statement[] = [];
@@ -174,6 +177,8 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
     if (T.isModuleBlock(node)) return F.updateModuleBlock(node, visitStatements(node.statements));
     if (T.isCaseClause(node)) return F.updateCaseClause(node, T.visitNode(node.expression, visit) as ts.Expression, visitStatements(node.statements));
     if (T.isDefaultClause(node)) return F.updateDefaultClause(node, visitStatements(node.statements));
+    const keys = methodKeys.get(node);
+    if (keys) return shapedObjectLiteral(T, plan.runtime, T.visitEachChild(node, visit, context) as ts.Expression, keys);
     const added = members.get(node);
     if (added) {
       const c = T.visitEachChild(node, visit, context) as ts.ClassLikeDeclaration;

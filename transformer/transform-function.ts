@@ -9,13 +9,15 @@
  *     emitMachine         → state enum + resume function (emit/emit-machine.ts)
  *     emitWrapper         → the function that replaces the original and starts the machine
  *
- * `Unsupported` thrown by lowering or emitting leaves the function native, reported.
+ * `Unsupported` thrown by lowering or emitting leaves the function native, reported with its code
+ * (not-compiled.ts); an `InternalError` is a bug and propagates.
  */
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scopes } from "./analyze/scopes";
 import { computeLiveness, type FlowBlock, type Liveness } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
-import { buildCfg, Unsupported, type LoweredFunction } from "./lower/build-cfg";
+import { buildCfg, type LoweredFunction } from "./lower/build-cfg";
+import { internalError, Unsupported, type NotCompiledCode } from "./not-compiled";
 import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } from "./lower/cfg";
 import { areSimple, parametersOf } from "./lower/parameters";
 import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
@@ -57,7 +59,7 @@ export type FunctionResult =
       /** Promise mode or poll mode (function-mode.ts). */
       mode: FunctionMode;
     }
-  | { kind: "skipped"; node: ts.Node; reason: string };
+  | { kind: "skipped"; node: ts.Node; code: NotCompiledCode; detail?: string };
 
 export interface LiveAcross {
   state: number;
@@ -69,6 +71,7 @@ export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): 
   const T = tsApi;
   const own = fn.name && (T.isIdentifier(fn.name) || T.isPrivateIdentifier(fn.name) || T.isStringLiteral(fn.name) || T.isNumericLiteral(fn.name)) ? fn.name.text : fn.name ? "[computed]" : undefined;
   if (T.isMethodDeclaration(fn) && T.isClassLike(fn.parent)) return `${fn.parent.name?.text ?? "<class>"}.${own}`;
+  if (T.isConstructorDeclaration(fn)) return `${fn.parent.name?.text ?? "<class>"}.constructor`;
   if (own) return own;
   const p = fn.parent;
   if (p && T.isVariableDeclaration(p) && T.isIdentifier(p.name)) return p.name.text;
@@ -77,41 +80,33 @@ export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): 
   return "<anonymous>";
 }
 
-export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes): string | undefined {
+/** Why `fn` must stay native, decided from the scope analysis before lowering (undefined: it need not). */
+export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes): NotCompiledCode | undefined {
   const T = tsApi;
   const facts = scopes.facts.get(fn);
-  if (fn.asteriskToken) return "async generator functions are not compiled yet; left native";
-  if (!fn.body) return "no body";
-  if (facts?.usesDirectEval) return "direct `eval` can reach any local, so the function stays native";
-  if (facts?.usesWith) return "a `with` statement makes bindings dynamic, so the function stays native";
-  if (facts?.usesUsing) return "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); left native";
-  if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "`super` outside a method";
-  if (T.isArrowFunction(fn) && facts?.usesThis && inDerivedConstructor(T, fn)) {
-    return "an async arrow in a derived class's constructor that reads `this` is not compiled yet (its wrapper would read `this` when called, maybe before `super()`, where the native arrow reads it in its body); left native";
-  }
+  if (fn.asteriskToken) return "async-generator";
+  if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
+  if (!fn.body) return internalError(fn, "an async function without a body reached the compiler");
+  if (facts?.usesDirectEval) return "direct-eval";
+  if (facts?.usesWith) return "with-statement";
+  if (facts?.usesUsing) return "using-declaration";
+  if (facts?.usesSuper && !T.isMethodDeclaration(fn) && !T.isArrowFunction(fn)) return "super-outside-method";
+  if (T.isArrowFunction(fn) && facts?.usesThis && inDerivedConstructor(T, fn)) return "derived-constructor-arrow-this";
   const scope = scopes.scopeOf.get(fn);
-  if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) {
-    return "a function declared in a block of sloppy code also sets a var of the enclosing function when its declaration runs (Annex B.3.3), and that var is read: not compiled yet; left native";
-  }
+  if (facts?.blockFunctionVars.some((name) => (scope?.bindings.get(name)?.references.length ?? 0) > 0)) return "annex-b-block-function";
   // A `var arguments` of a function with an arguments object declares nothing new: it names that
   // object (FunctionDeclarationInstantiation binds "arguments" before the var names).
-  if (!T.isArrowFunction(fn) && scope?.bindings.get("arguments")?.kind === BindingKind.Var) {
-    return "`var arguments` names the function's arguments object, which is not compiled yet; left native";
-  }
-  if (paramsSeeBodyNames(T, fn, scopes)) {
-    return "a parameter default (or computed key) refers to a name the body declares: with parameter expressions the body's declarations live in an own environment (FunctionDeclarationInstantiation), which is not compiled yet; left native";
-  }
+  if (!T.isArrowFunction(fn) && scope?.bindings.get("arguments")?.kind === BindingKind.Var) return "var-arguments";
+  if (paramsSeeBodyNames(T, fn, scopes)) return "parameter-sees-body";
   const params = parametersOf(T, fn);
-  if (!areSimple(T, params) && isDecorated(T, fn)) {
-    return "a decorated method with a default, rest or pattern parameter is not compiled yet (its wrapper keeps only the parameters before the first default, which decorators and `design:paramtypes` would see); left native";
-  }
+  if (!areSimple(T, params) && isDecorated(T, fn)) return "decorated-method-parameters";
   return undefined;
 }
 
 export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
   const T = ctx.tsApi;
-  const reason = checkSupported(T, fn, ctx.scopes);
-  if (reason) return { kind: "skipped", node: fn, reason };
+  const code = checkSupported(T, fn, ctx.scopes);
+  if (code) return { kind: "skipped", node: fn, code };
   const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names));
   if ("skipped" in lowered) return lowered.skipped;
   const liveness = computeLiveness(toFlowGraph(lowered.cfg));
@@ -132,7 +127,7 @@ function leftNativeIfUnsupported<R extends object>(stage: () => R): R | { skippe
   try {
     return stage();
   } catch (e) {
-    if (e instanceof Unsupported) return { skipped: { kind: "skipped", node: e.node, reason: e.reason } };
+    if (e instanceof Unsupported) return { skipped: { kind: "skipped", node: e.node, code: e.code, detail: e.detail } };
     throw e;
   }
 }
@@ -316,6 +311,6 @@ function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Function
     case SK.MethodDeclaration:
       return F.updateMethodDeclaration(fn as ts.MethodDeclaration, modifiers, undefined, fn.name as ts.PropertyName, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, wrapperParams, type, body);
     default:
-      throw new Unsupported(fn, `unexpected async function kind ${SK[fn.kind]}`);
+      return internalError(fn, `unexpected async function kind ${SK[fn.kind]}`);
   }
 }

@@ -37,6 +37,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     return printMapped(ts, node, sourceFile, text) ?? { text };
   };
   const edits: TextEdit[] = [];
+  const methodKeys = new Map<ts.Node, ts.Expression[]>();
   for (const edit of plan.edits) {
     if (edit.kind === "replace") {
       edits.push({ start: edit.node.getStart(sourceFile), end: edit.node.end, rank: 1, ...mapped(edit.replacement) });
@@ -46,10 +47,16 @@ export function transform(sourceText: string, options: TransformOptions): Transf
         const { text, segments } = mapped(statement);
         edits.push({ start: at, end: at, rank: 0, text: text + "\n", segments });
       }
-    } else {
+    } else if (edit.kind === "add-member") {
       const { text, segments } = mapped(edit.member);
       edits.push({ start: edit.classNode.members.pos, end: edit.classNode.members.pos, rank: 0, text: "\n" + text + "\n", segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]) });
-    }
+    } else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
+  }
+  // An object literal with async methods is wrapped once: $am.asyncMethods({ … }, "m", …).
+  for (const [literal, keys] of methodKeys) {
+    const at = literal.getStart(sourceFile);
+    edits.push({ start: at, end: at, rank: 0, text: `${plan.runtime}.asyncMethods(` });
+    edits.push({ start: literal.end, end: literal.end, rank: 0, text: `, ${keys.map(print).join(", ")})` });
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";

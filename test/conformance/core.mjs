@@ -10,7 +10,7 @@
 //   <tier>-known-bugs.txt         failures that are transformer bugs, listed so CI stays green while
 //                                 they are fixed. Only shrinks.
 //   <tier>-known-native.txt       (non-negative) tests in which the transform left a function
-//                                 native, with the reason it gave. Only shrinks.
+//                                 native, with the code of the reason it gave. Only shrinks.
 // A failure on none of the first two lists fails the run; a listed test that passes (or is no
 // longer run) fails it too, so every list only shrinks. `--write-known` rewrites the two
 // "known" lists from this run (keeping their reasons where the path was listed already) — for
@@ -112,7 +112,7 @@ export function digest({ summary, natives }) {
   const nativeByFile = new Map();
   for (const [file, list] of natives) {
     if (list.some((s) => s.negative)) continue; // a script that must not parse: native is right
-    const reasons = [...new Set(list.map((s) => s.reason))];
+    const reasons = [...new Set(list.map((s) => s.code))];
     nativeByFile.set(file, reasons.join(" | "));
   }
   const total = summary.totals.pass + summary.totals.fail + summary.totals.skip;

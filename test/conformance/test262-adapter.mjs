@@ -17,7 +17,7 @@
 // Functions left native: a test whose async functions are left native still runs (native
 // async is correct by definition), but the issue wants none left native. When
 // AM_T262_SKIPLOG names a file, every scenario that left a function native appends one JSON
-// line { file, strict, skipped: [{ name, line, column, reason }] } to it. The runner forks
+// line { file, strict, skipped: [{ name, line, column, code, reason }] } to it. The runner forks
 // workers, which inherit the environment, so all of them write to the same file (appends of
 // one short line are atomic enough on Linux for this).
 import fs from "node:fs";
@@ -48,7 +48,7 @@ export function transform(code, filename, info = {}) {
       file: relName(filename),
       strict: !!info.strict,
       negative: info.negative ? info.negative.phase : null,
-      skipped: result.skipped.map(({ name, line, column, reason }) => ({ name, line, column, reason })),
+      skipped: result.skipped.map(({ name, line, column, code, reason }) => ({ name, line, column, code, reason })),
     });
     fs.appendFileSync(SKIPLOG, line + "\n");
   }

@@ -61,7 +61,7 @@ describe("async-machine inspect", () => {
     expect(text).toMatch(/AwaitFetchText_L5 +-> AwaitSleep_L9 {2}\(exception\)/);
     expect(text).toContain("outer (sample.ts:14:1)");
     expect(text).toContain("inner (sample.ts:15:17)");
-    expect(text).toMatch(/left native\n {2}evil \(sample\.ts:22:1\): direct `eval`/);
+    expect(text).toMatch(/left native\n {2}evil \(sample\.ts:22:1\): \[direct-eval\] direct `eval`/);
   });
 
   test("json: the documented shape", () => {
@@ -90,7 +90,7 @@ describe("async-machine inspect", () => {
     expect(retry.transitions).toContainEqual({ from: 3, to: 4, kind: "exception" });
     expect(retry.transitions).toContainEqual({ from: 3, to: 1, kind: "normal" });
     for (const t of retry.transitions) expect(["normal", "loop", "exception", "finally"]).toContain(t.kind);
-    expect(report.skipped).toEqual([{ name: "evil", line: 22, column: 1, reason: expect.stringContaining("eval") }]);
+    expect(report.skipped).toEqual([{ name: "evil", line: 22, column: 1, code: "direct-eval", reason: expect.stringContaining("eval") }]);
   });
 
   test("json: stable across runs", () => {

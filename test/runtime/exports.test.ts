@@ -16,10 +16,12 @@ import { REGISTER_TS, ROOT, RUNTIME_ENTRY } from "../inspect/support";
 
 /** What generated code calls: the whole of async-machine/runtime/compiled. */
 const COMPILED = [
-  "DONE", "Machine", "TDZ", "assignChecked", "asyncFunction", "call", "checkTdz", "checkedTarget", "constAssign", "construct",
+  "DONE", "Machine", "TDZ", "assignChecked", "asyncFunction", "asyncMethods", "call", "checkTdz", "checkedTarget", "constAssign", "construct",
   "destructuringClose", "destructuringIterator", "destructuringRest", "destructuringStep", "forInHas", "forInKeys", "getIterator",
   "iteratorClose", "iteratorStep", "objectRest", "parameterStore", "requireDestructurable", "restArguments", "spilled", "start",
   "startMachine", "startWithFrame", "states", "strings", "toPropertyKey",
+  // for await
+  "getAsyncIterator", "asyncIteratorNext", "asyncIteratorDone", "asyncIteratorReturn", "asyncIteratorReturnResult",
   // poll mode
   "pollStart", "pollStartWithFrame", "CANCEL",
 ];

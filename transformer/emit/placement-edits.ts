@@ -1,10 +1,12 @@
 /**
  * The edits that put one compiled function in place, as its placement says (resume-placement.ts):
  * the resume function inserted beside it or defined in a static block of its class, and the
- * function replaced by its wrapper — or by the wrapper and resume created together.
+ * function replaced by its wrapper — or by the wrapper and resume created together; a method
+ * also gets the async-function shape once its class or object literal is built (method-shape.ts).
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
+import { classMethodShape, objectMethodKeys } from "./method-shape";
 import { firstStatementOf, type Placement } from "./resume-placement";
 
 /** One change to the file. */
@@ -12,9 +14,26 @@ export type Edit =
   | { kind: "replace"; node: ts.Node; replacement: ts.Node }
   | { kind: "insert-before"; statement: ts.Statement; statements: ts.Statement[] }
   /** A member added at the start of a class body (a static block defining a resume function, before any static code can call it). */
-  | { kind: "add-member"; classNode: ts.ClassLikeDeclaration; member: ts.ClassElement };
+  | { kind: "add-member"; classNode: ts.ClassLikeDeclaration; member: ts.ClassElement }
+  /** A compiled method's key: the object literal is wrapped in `$am.asyncMethods(literal, key…)` (method-shape.ts). */
+  | { kind: "async-method-key"; literal: ts.ObjectLiteralExpression; key: ts.Expression };
 
 export function placementEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, placement: Exclude<Placement, { kind: "native" }>): Edit[] {
+  return [...functionEdits(T, runtime, fn, compiled, placement), ...methodShapeEdits(T, runtime, fn)];
+}
+
+/** A compiled method shaped like a native async method, by its class or object literal. */
+function methodShapeEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration): Edit[] {
+  if (!T.isMethodDeclaration(fn)) return [];
+  if (T.isClassLike(fn.parent)) {
+    const member = classMethodShape(T, runtime, fn);
+    return member ? [{ kind: "add-member", classNode: fn.parent, member }] : [];
+  }
+  const key = T.isObjectLiteralExpression(fn.parent) ? objectMethodKeys(T, [fn])[0] : undefined;
+  return key && T.isObjectLiteralExpression(fn.parent) ? [{ kind: "async-method-key", literal: fn.parent, key }] : [];
+}
+
+function functionEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, placement: Exclude<Placement, { kind: "native" }>): Edit[] {
   const F = T.factory;
   const { wrapper, resume } = compiled;
   switch (placement.kind) {

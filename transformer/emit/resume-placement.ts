@@ -10,6 +10,7 @@
  * In:  an async function (parents set) and the file's scopes. Out: a Placement.
  */
 import type * as ts from "typescript";
+import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
 
@@ -27,7 +28,7 @@ export type Placement =
   /** Wrapper and resume created together where the function stands. */
   | { kind: "iife" }
   /** Left native. */
-  | { kind: "native"; reason: string };
+  | { kind: "native"; code: NotCompiledCode };
 
 export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration): Placement {
   const at = nearestList(T, fn);
@@ -35,10 +36,10 @@ export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDec
   const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
   const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
   const notHere = whyNotPlaceable(T, fn, at, { beside, inClass });
-  if (notHere !== undefined) return { kind: "native", reason: notHere };
+  if (notHere !== undefined) return { kind: "native", code: notHere };
   if (inClass) return { kind: "in-class", at: at!, cls: cls! };
   if (T.isMethodDeclaration(fn) && !beside) {
-    return { kind: "native", reason: "an async method whose resume function cannot be placed beside it (it reads `#private` names of an enclosing class, or a binding not visible there) is not supported yet" };
+    return { kind: "native", code: "method-not-placeable" };
   }
   return beside ? { kind: "beside", at: at! } : { kind: "iife" };
 }
@@ -117,21 +118,21 @@ function canPlaceIn(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration
  * decides). A declaration must stay a declaration (its binding, hoisting and export); a resume
  * function kept in a variable beside a class must belong to one evaluation of that class.
  */
-function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined, fits: { beside: boolean; inClass: boolean }): string | undefined {
+function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined, fits: { beside: boolean; inClass: boolean }): NotCompiledCode | undefined {
   if (T.isFunctionDeclaration(fn) && at && (T.isCaseClause(at.list) || T.isDefaultClause(at.list))) {
-    return "an async function declared in a `case` clause is not compiled yet (its binding spans the whole switch, where no statement always runs first to give it its async shape)";
+    return "function-in-case-clause";
   }
-  if (T.isFunctionDeclaration(fn) && !fits.beside) return "an async function declaration whose resume function cannot be placed beside it (it reads a binding not visible there) is not compiled yet";
+  if (T.isFunctionDeclaration(fn) && !fits.beside) return "declaration-not-placeable";
   if (!fits.inClass) return undefined;
   const cls = fn.parent as ts.ClassLikeDeclaration;
   for (let n: ts.Node = cls; n !== at!.statement; n = n.parent) {
     if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) {
-      return "an async method that needs its class's scope (`#private` names or the class's own name), in a class evaluated more than once (inside a function or loop), is not compiled yet";
+      return "class-scope-repeated-class";
     }
   }
   // TypeScript's ES decorators run their initializers in static blocks placed before ours.
   const decorated = (n: ts.Node): boolean => T.canHaveDecorators(n) && T.getDecorators(n) !== undefined;
-  if (decorated(cls) || cls.members.some(decorated)) return "an async method that needs its class's scope (`#private` names or the class's own name), in a decorated class, is not compiled yet";
+  if (decorated(cls) || cls.members.some(decorated)) return "class-scope-decorated-class";
   return undefined;
 }
 

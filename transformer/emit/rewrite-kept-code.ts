@@ -16,7 +16,7 @@ import type * as ts from "typescript";
 import type { Binding } from "../analyze/scopes";
 import { skipOuterExpressions } from "../analyze/contains-await";
 import { LocalStorage, type LocalId } from "../lower/cfg";
-import { Unsupported } from "../lower/build-cfg";
+import { Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
 import { compoundToBinary } from "../lower/operators";
 import { isAsyncFunction } from "../syntax";
@@ -25,6 +25,7 @@ import { access, localOf, read } from "./local-access";
 import { checkedWrite, deleteOfIdentifier, isWriteTarget, markTargets, writeToOwnName, type Visit } from "./checked-writes";
 import { bindsLocal, convertDeclarationList, toAssignmentTarget } from "./declaration-lists";
 import { emitJump } from "./jumps";
+import { withAsyncMethodShape } from "./method-shape";
 
 /** A node of kept code, rewritten for the resume function (see the header). */
 export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, writeTargets: Set<ts.Node> = new Set()): ts.Node {
@@ -65,7 +66,9 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
     const checked = checkedWrite(cx, node, node.operand, visit);
     if (checked) return checked;
   }
-  return T.visitEachChild(node, visit, undefined);
+  const out = T.visitEachChild(node, visit, undefined);
+  // Its compiled async methods get the async-function shape once the literal is built.
+  return T.isObjectLiteralExpression(node) ? withAsyncMethodShape(T, cx.input.machineNames.runtime, node, out) : out;
 }
 
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
@@ -152,7 +155,8 @@ function rewriteMovedStatement(cx: EmitContext, node: ts.Node, visit: Visit): ts
 function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.Node | undefined {
   const { T, F, SK } = cx;
   const compileNested = (fn: ts.FunctionLikeDeclaration, outerInFunction: boolean): ts.Node | undefined => {
-    if (!isAsyncFunction(T, fn) || fn.asteriskToken) return undefined;
+    // Async generators too: they stay native, and transformNested reports them.
+    if (!isAsyncFunction(T, fn)) return undefined;
     const isOuterLocal = (b: Binding): boolean => cx.lowered.localOfBinding.has(b);
     return cx.input.transformNested(fn, (n) => rewrite(cx, n, outerInFunction), (st) => void cx.usage.hoisted.push(st), isOuterLocal);
   };
@@ -194,7 +198,7 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
     // Only an expression can be wrapped; a declaration would lose its hoisting. (Any record of
     // an exploded block may be replaced while a closure holds it — per iteration, or when the
     // block is entered again — not only a loop's.)
-    throw new Unsupported(original, "a function or class declaration in a block kept whole that captures a block-scoped binding living across an `await` (kept in an environment record) is not supported yet");
+    throw new Unsupported(original, "kept-declaration-captures-env");
   }
   // Inside a wrapped closure the records are its parameters: nothing below needs wrapping again.
   if (holders.size > 0) cx.usage.envBound++;
@@ -211,7 +215,7 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
     }
     return rewrite(cx, c, innerIsFunction);
   };
-  const inner = T.visitEachChild(node, visitChild, undefined) as unknown as ts.Expression;
+  const inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined)) as ts.Expression;
   if (holders.size === 0) return inner;
   cx.usage.envBound--;
   const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));

@@ -14,11 +14,14 @@ import type * as ts from "typescript";
 import { planFile } from "../transform-file";
 import { parseErrorsOf, scriptKindOf } from "../syntax";
 import { buildMachineReport, type FunctionReport } from "./machine-report";
+import type { NotCompiledCode } from "../not-compiled";
 
 export interface SkippedReport {
   readonly name: string;
   readonly line: number;
   readonly column: number;
+  /** The stable code of the reason (transformer/not-compiled.ts). */
+  readonly code: NotCompiledCode;
   readonly reason: string;
 }
 
@@ -65,7 +68,7 @@ export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: st
   });
   const skipped = [...plan.skipped]
     .sort((a, b) => a.line - b.line || a.column - b.column)
-    .map((s) => ({ name: s.name, line: s.line, column: s.column, reason: s.reason }));
+    .map((s) => ({ name: s.name, line: s.line, column: s.column, code: s.code, reason: s.reason }));
   const syntaxErrors = parseErrorsOf(sourceFile).map((d) => {
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
     return `${pos.line + 1}:${pos.character + 1} ${T.flattenDiagnosticMessageText(d.messageText, " ")}`;

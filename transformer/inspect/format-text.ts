@@ -34,7 +34,7 @@ export function formatText(report: FileReport): string {
   if (report.skipped.length > 0) {
     if (out.length > 0) out.push("");
     out.push("left native");
-    for (const s of report.skipped) out.push(`  ${s.name} (${report.file}:${s.line}:${s.column}): ${s.reason}`);
+    for (const s of report.skipped) out.push(`  ${s.name} (${report.file}:${s.line}:${s.column}): [${s.code}] ${s.reason}`);
   }
   return out.join("\n") + "\n";
 }

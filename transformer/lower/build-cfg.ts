@@ -39,7 +39,6 @@ import { lowerParameters } from "./parameters";
 import { namesFromOutside } from "./scope-locals";
 import { lowerStatement } from "./statements";
 
-export { Unsupported } from "./unsupported";
 export type { JumpRewrite, LoweredFunction } from "./lowered-function";
 
 export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes, names: NameManager): LoweredFunction {

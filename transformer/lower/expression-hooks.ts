@@ -7,7 +7,7 @@ import { LocalStorage } from "./cfg";
 import { createExpressionLowering } from "./linearize-expression";
 import type { Lowering } from "./lowering";
 import { destructureAssignment } from "./patterns";
-import { Unsupported } from "./unsupported";
+import { internalError, Unsupported } from "../not-compiled";
 
 /** Lowers an expression that may hold awaits (linearize-expression.ts); returns what computes the rest. */
 export function createLowerExpression(cx: Lowering): (expr: ts.Expression) => ts.Expression {
@@ -63,9 +63,10 @@ export function createLowerExpression(cx: Lowering): (expr: ts.Expression) => ts
       return l !== undefined && l === b.localOf(y);
     },
     runtime: (name) => F.createIdentifier(`$am_${name}`),
-    unsupported(node, reason): never {
-      throw new Unsupported(node, reason);
+    unsupported(node, code, detail): never {
+      throw new Unsupported(node, code, detail);
     },
+    internalError,
     sourceText: (node) => node.getText(cx.file),
   });
 }

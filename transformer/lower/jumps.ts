@@ -8,7 +8,7 @@ import { Completion, TerminatorKind, type BlockId, type Terminator } from "./cfg
 import type { JumpRewrite } from "./lowered-function";
 import type { FinallyInfo, Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
-import { Unsupported } from "./unsupported";
+import { internalError } from "../not-compiled";
 
 /**
  * [source]  return x;            (inside try … finally, or a for…of)
@@ -81,7 +81,7 @@ export function lowerJump(cx: Lowering, node: ts.BreakStatement | ts.ContinueSta
     }
     return { kind: "goto", assigns: [[crossed[0].completion, code]], target: crossed[0].entry };
   }
-  throw new Unsupported(node, "jump target not found");
+  return internalError(node, "jump target not found");
 }
 
 /** The end of a finally: resumes the completion that entered it (`next` for a normal one). */

@@ -9,7 +9,7 @@ import { emitJumpAssigns, lowerJump, lowerReturn, lowerReturnJump } from "./jump
 import type { JumpRewrite } from "./lowered-function";
 import type { Lowering } from "./lowering";
 import { lowerVariableList } from "./patterns";
-import { Unsupported } from "./unsupported";
+import { Unsupported } from "../not-compiled";
 
 /**
  * A statement without await runs whole. What the emitter changes in it: names of machine
@@ -35,7 +35,7 @@ export function lowerKept(cx: Lowering, node: ts.Statement): void {
   // TypeScript emits an enum as `let E; (function (E) {…})(E || (E = {}))` where it stands: inside
   // a `case` that `let` would shadow the machine's local for the whole switch. (An enum in a
   // block kept whole stays where it is.)
-  if (T.isEnumDeclaration(node)) throw new Unsupported(node, "an `enum` declaration in a statement list split at an `await` is not compiled yet (declare it outside the async function)");
+  if (T.isEnumDeclaration(node)) throw new Unsupported(node, "enum-in-split-list");
   if (T.isClassDeclaration(node) && node.name && b.localOf(node.name) !== undefined) {
     const local = b.localOf(node.name)!;
     b.emitOp(F.createExpressionStatement(F.createAssignment(b.identifierFor(local), node as unknown as ts.Expression)), b.defsIfRegister(local));

@@ -97,5 +97,5 @@ function lowerExpression(cx: ExpressionLowering, expr: ts.Expression): ts.Expres
   if (T.isSpreadElement(e)) return F.updateSpreadElement(e, cx.lower(e.expression));
   if (T.isClassExpression(e)) return lowerClass(cx, e);
   if (T.isJsxElement(e) || T.isJsxSelfClosingElement(e) || T.isJsxFragment(e)) return lowerJsx(cx, e);
-  return b.unsupported(e, `\`await\` inside a ${T.SyntaxKind[e.kind]} is not supported yet`);
+  return b.unsupported(e, "await-in-expression", T.SyntaxKind[e.kind]);
 }

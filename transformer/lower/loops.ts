@@ -11,7 +11,7 @@ import { endFinally, innermostFinally } from "./jumps";
 import type { FinallyInfo, IteratorScope, Lowering } from "./lowering";
 import { bindPattern, lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
-import { Unsupported } from "./unsupported";
+import { Unsupported } from "../not-compiled";
 
 /** Lowers a loop body with its break and continue targets on the jump stack. */
 export function lowerLoopBody(cx: Lowering, body: ts.Statement, labels: string[], breakTarget: BlockId, continueTarget: BlockId, iterator?: IteratorScope): void {
@@ -131,7 +131,7 @@ export function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: t
     bindPattern(cx, init.declarations[0].name, value);
     return;
   }
-  if (containsAwait(T, init)) throw new Unsupported(init, "`await` in a for…in/of target is not supported yet");
+  if (containsAwait(T, init)) throw new Unsupported(init, "await-in-for-in-of-target");
   const target = skipOuterExpressions(T, init);
   const local = T.isIdentifier(target) ? b.localOf(target) : undefined;
   b.emitOp(F.createExpressionStatement(F.createAssignment(init as ts.Identifier, value)), local !== undefined ? b.defsIfRegister(local) : []);

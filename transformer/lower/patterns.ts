@@ -9,7 +9,7 @@ import { RegionKind, TerminatorKind, type LocalId } from "./cfg";
 import { isAnonymousDefinition, namedDefinition } from "./expression/named-evaluation";
 import type { Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
-import { Unsupported } from "./unsupported";
+import { internalError, Unsupported } from "../not-compiled";
 
 /**
  * [source]  let a = 1, { b } = await f(), c;
@@ -37,7 +37,7 @@ export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expres
   const { T, F, b } = cx;
   if (T.isIdentifier(name)) {
     const local = b.localOf(name);
-    if (local === undefined) throw new Unsupported(name, "internal: binding without a local");
+    if (local === undefined) return internalError(name, "binding without a local");
     b.emitOp(F.createExpressionStatement(F.createAssignment(name, value)), b.defsIfRegister(local));
     return;
   }
@@ -82,7 +82,7 @@ function fromAssignmentPattern(T: typeof ts, expr: ts.Expression): PatternTarget
           const withDefault = T.isBinaryExpression(init) && init.operatorToken.kind === SK.EqualsToken;
           return { key: p.name, rest: false, target: fromAssignmentPattern(T, withDefault ? init.left : p.initializer), initializer: withDefault ? init.right : undefined };
         }
-        throw new Unsupported(p, "this member cannot be an assignment target");
+        throw new Unsupported(p, "invalid-assignment-pattern");
       }),
     };
   }
@@ -138,7 +138,7 @@ function prepareReference(cx: Lowering, target: PatternTarget): (value: ts.Expre
       b.emitOp(F.createExpressionStatement(F.createAssignment(ref, value)));
     };
   }
-  if (containsAwait(T, e)) throw new Unsupported(e, "`await` inside this destructuring target is not supported yet");
+  if (containsAwait(T, e)) throw new Unsupported(e, "await-in-destructuring-target");
   return (value) => b.emitOp(F.createExpressionStatement(F.createAssignment(e, value)));
 }
 

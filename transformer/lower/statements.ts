@@ -15,7 +15,7 @@ import { lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
 import { lowerToResumeValue, suspend } from "./suspend";
 import { lowerTry } from "./try";
-import { Unsupported } from "./unsupported";
+import { internalError, Unsupported } from "../not-compiled";
 
 /** Lowers one statement at the current point: taken apart if it holds an `await`, else kept whole. */
 export function lowerStatement(cx: Lowering, node: ts.Statement): void {
@@ -60,9 +60,10 @@ export function lowerStatement(cx: Lowering, node: ts.Statement): void {
     case SK.ClassDeclaration:
       return lowerClassDeclaration(cx, node as ts.ClassDeclaration);
     case SK.WithStatement:
-      throw new Unsupported(node, "`with` statement");
+      // checkSupported leaves every function with a `with` statement native.
+      return internalError(node, "`with` statement reached the lowering");
     default:
-      throw new Unsupported(node, `\`await\` in a ${T.SyntaxKind[node.kind]} is not supported`);
+      throw new Unsupported(node, "await-in-statement", T.SyntaxKind[node.kind]);
   }
 }
 
@@ -93,7 +94,7 @@ function lowerLabeled(cx: Lowering, l: ts.LabeledStatement, labels: string[]): v
 function lowerClassDeclaration(cx: Lowering, c: ts.ClassDeclaration): void {
   const { T, F, SK, b } = cx;
   const local = c.name ? b.localOf(c.name) : undefined;
-  if (local === undefined) throw new Unsupported(c, "`await` in an anonymous class declaration");
+  if (local === undefined) throw new Unsupported(c, "await-in-anonymous-class");
   // Computed keys run while the class's own name is not initialized yet
   // (ClassDefinitionEvaluation), and the lowering may move them out of the class, where
   // that name is not the class's: there they read a local kept in its dead zone.
@@ -103,7 +104,7 @@ function lowerClassDeclaration(cx: Lowering, c: ts.ClassDeclaration): void {
     for (let n = r.parent; !T.isComputedPropertyName(n); n = n.parent) if (T.isFunctionLike(n) || T.isClassLike(n)) return true;
     return false;
   });
-  if (inClosure) throw new Unsupported(inClosure, "a closure in a computed key that reads its class's own name, in a class split at an `await`, is not supported yet");
+  if (inClosure) throw new Unsupported(inClosure, "class-key-closure-reads-class-name");
   if (inKeys.length > 0) deadZone(cx, inner!, inKeys);
   const expr = F.createClassExpression(c.modifiers?.filter((m) => m.kind !== SK.ExportKeyword && m.kind !== SK.DefaultKeyword), c.name, c.typeParameters, c.heritageClauses, c.members);
   // Scope analysis knows the original members; the class expression reuses them.

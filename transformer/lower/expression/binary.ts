@@ -60,7 +60,7 @@ export function lowerAssignment(cx: ExpressionLowering, e: ts.BinaryExpression):
   const left = skipOuterExpressions(T, e.left);
   if (T.isObjectLiteralExpression(left) || T.isArrayLiteralExpression(left)) {
     if (cx.has(left)) {
-      if (op !== SK.EqualsToken) b.unsupported(left, "a compound assignment to a pattern");
+      if (op !== SK.EqualsToken) b.unsupported(left, "invalid-assignment-pattern");
       return b.destructureAssignment(left, cx.lower(e.right));
     }
     return F.updateBinaryExpression(e, e.left, e.operatorToken, cx.lower(e.right));
@@ -72,7 +72,7 @@ export function lowerAssignment(cx: ExpressionLowering, e: ts.BinaryExpression):
   } else if (T.isElementAccessExpression(left)) {
     const obj = left.expression.kind === SK.SuperKeyword ? left.expression : spillAlways(cx, cx.lower(left.expression), e.right, "object");
     target = F.updateElementAccessExpression(left, obj, spillAlways(cx, cx.lower(left.argumentExpression), e.right, "key"));
-  } else return b.unsupported(left, "`await` in an assignment to this kind of target is not supported yet");
+  } else return b.unsupported(left, "await-in-assignment-target");
   if (op === SK.EqualsToken) return F.createAssignment(target, cx.lower(e.right));
   // The old value is read before the right side; a local nothing else can change while the
   // machine waits (a register not written by the right side) can be read after it instead.

@@ -3,6 +3,7 @@
  * lower/expression-hooks.ts), and the context its pieces share (`ExpressionLowering`).
  */
 import type * as ts from "typescript";
+import type { NotCompiledCode } from "../../not-compiled";
 
 export interface ExpressionBuilder {
   tsApi: typeof ts;
@@ -26,7 +27,10 @@ export interface ExpressionBuilder {
   sameLocal(a: ts.Identifier, b: ts.Identifier): boolean;
   /** A runtime helper (`$am.name`). */
   runtime(name: string): ts.Expression;
-  unsupported(node: ts.Node, reason: string): never;
+  /** Leaves the function native, for `code` (not-compiled.ts). */
+  unsupported(node: ts.Node, code: NotCompiledCode, detail?: string): never;
+  /** A broken invariant: an internal error, not a reason. */
+  internalError(node: ts.Node, what: string): never;
   sourceText(node: ts.Node): string;
 }
 

@@ -29,7 +29,7 @@ export function lowerJsx(cx: ExpressionLowering, e: ts.JsxElement | ts.JsxSelfCl
   const children = T.isJsxSelfClosingElement(e) ? [] : e.children;
   const childIndex = children.map((c) => (T.isJsxText(c) ? -1 : T.isJsxExpression(c) ? (c.expression ? operands.push(c.expression) - 1 : -1) : operands.push(c) - 1));
   const last = lastAwaiting(cx, operands);
-  if (keyIndex >= 0 && keyIndex <= last) b.unsupported(e, "an `await` in a JSX element at or after its `key` attribute is not supported yet (the automatic JSX runtime evaluates `key` last)");
+  if (keyIndex >= 0 && keyIndex <= last) b.unsupported(e, "jsx-await-after-key");
   const values = sequence(cx, operands);
   /** A value where JSX wants an element or `{…}`: an element stays, anything else is wrapped. */
   const jsxValue = (v: ts.Expression): ts.JsxElement | ts.JsxSelfClosingElement | ts.JsxFragment | ts.JsxExpression =>

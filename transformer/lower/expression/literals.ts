@@ -69,7 +69,7 @@ export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Ex
   const { T, F, SK, b } = cx;
   const heritage = e.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword);
   const operands: ts.Node[] = [...(heritage ? heritage.types.map((t) => t.expression) : []), ...e.members.map((m) => (m.name && T.isComputedPropertyName(m.name) ? m.name.expression : undefined)).filter((x): x is ts.Expression => x !== undefined)];
-  for (const m of e.members) if (cx.has(m) && !(m.name && T.isComputedPropertyName(m.name) && cx.has(m.name))) b.unsupported(m, "`await` inside a class member is not allowed here");
+  for (const m of e.members) if (cx.has(m) && !(m.name && T.isComputedPropertyName(m.name) && cx.has(m.name))) b.unsupported(m, "await-in-class-member");
   const last = lastAwaiting(cx, operands);
   // The heritage and keys run inside the class's scope, where its own name is in its dead zone
   // (ClassDefinitionEvaluation); those evaluated before an await move out of it. (A class
@@ -77,7 +77,7 @@ export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Ex
   // a dead-zone local by statements.ts.)
   const ownName = e.flags & T.NodeFlags.Synthesized ? undefined : e.name?.text;
   if (ownName !== undefined && operands.slice(0, last + 1).some((o) => mentions(cx, o, ownName))) {
-    b.unsupported(e, `a computed key or \`extends\` before an \`await\` that reads the class's own name \`${ownName}\` is not supported yet`);
+    b.unsupported(e, "class-key-reads-class-name", `\`${ownName}\``);
   }
   let index = 0;
   const next = (x: ts.Expression, isKey: boolean): ts.Expression => {
