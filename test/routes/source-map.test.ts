@@ -85,3 +85,38 @@ test("a syntax error is reported as one, and the file is left as it is", () => {
   expect(result.code).toBe(text);
   expect(result.diagnostics[0]).toMatchObject({ line: 1, column: 6, category: "error", message: "Property assignment expected." });
 });
+
+describe("statements the lowering rebuilds map to the source they come from", () => {
+  const source = [
+    "declare function g(n: number): Promise<number>;", // 1
+    "export async function work(n: number) {", // 2
+    "  let total = 0;", // 3
+    "  for (let i = 0; i < n; i++) {", // 4
+    "    total += await g(i);", // 5
+    "  }", // 6
+    "  const made = new Error(String(await g(total)));", // 7
+    "  return made;", // 8
+    "}", // 9
+  ].join("\n");
+  const result = transform(source, { fileName: "work.ts" });
+  const map = new TraceMap(result.map as never);
+  const lines = result.code.split("\n");
+  const columnOf = (line: number, text: string): number => source.split("\n")[line - 1].indexOf(text);
+
+  test.each([
+    ["total = 0;", 3, columnOf(3, "total = 0")],
+    ["i = 0;", 4, columnOf(4, "i = 0")],
+    ["if (i < n)", 4, columnOf(4, "i < n")],
+    ["= g(i);", 5, columnOf(5, "total +=")],
+    ["total = total + ", 5, columnOf(5, "total +=")],
+    ["i++;", 4, columnOf(4, "i++")],
+    ["$am.construct(", 7, columnOf(7, "new Error")],
+    ["return $m.ret(made)", 8, columnOf(8, "return")],
+  ])("%s maps to line %i, column %i", (text, line, column) => {
+    expect(result.compiled).toBe(1);
+    const i = lines.findIndex((l) => l.includes(text));
+    expect(i).toBeGreaterThanOrEqual(0);
+    const at = text === "$am.construct(" ? lines[i].indexOf(text) : lines[i].search(/\S/);
+    expect(originalPositionFor(map, { line: i + 1, column: at })).toMatchObject({ source: "work.ts", line, column });
+  });
+});
