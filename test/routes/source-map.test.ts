@@ -6,7 +6,12 @@
  */
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { describe, expect, test } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as ts from "typescript";
 import { transform } from "../../transformer";
+import asyncMachinePlugin from "../../transformer/plugin";
 
 const SOURCE = [
   "declare function log(n: number): void;", // 1
@@ -84,4 +89,61 @@ test("a syntax error is reported as one, and the file is left as it is", () => {
   const result = transform(text, { fileName: "bad.ts" });
   expect(result.code).toBe(text);
   expect(result.diagnostics[0]).toMatchObject({ line: 1, column: 6, category: "error", message: "Property assignment expected." });
+});
+
+const REBUILT = [
+  "declare function g(n: number): Promise<number>;", // 1
+  "export async function work(n: number) {", // 2
+  "  let total = 0;", // 3
+  "  for (let i = 0; i < n; i++) {", // 4
+  "    total += await g(i);", // 5
+  "  }", // 6
+  "  const made = new Error(String(await g(total)));", // 7
+  "  return made;", // 8
+  "}", // 9
+].join("\n");
+
+/** The tspc route: a Program emitted with the plugin, its JavaScript and map. */
+function emitWithPlugin(source: string): { code: string; map: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-map-"));
+  const file = path.join(dir, "work.ts");
+  fs.writeFileSync(file, source);
+  const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, outDir: path.join(dir, "out") });
+  const out = { code: "", map: "" };
+  program.emit(undefined, (name, text) => (name.endsWith(".map") ? (out.map = text) : (out.code = text)), undefined, false, { before: [asyncMachinePlugin(program, {}, { ts, addDiagnostic() {} } as never)] });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+describe.each([
+  ["transform()", () => {
+    const r = transform(REBUILT, { fileName: "work.ts" });
+    return { code: r.code, map: r.map as object };
+  }],
+  ["the tspc plugin", () => {
+    const r = emitWithPlugin(REBUILT);
+    return { code: r.code, map: JSON.parse(r.map) as object };
+  }],
+])("statements the lowering rebuilds map to the source they come from, through %s", (_, build) => {
+  const result = build();
+  const map = new TraceMap(result.map as never);
+  const lines = result.code.split("\n");
+  const columnOf = (line: number, text: string): number => REBUILT.split("\n")[line - 1].indexOf(text);
+
+  test.each([
+    ["total = 0;", 3, columnOf(3, "total = 0")],
+    ["i = 0;", 4, columnOf(4, "i = 0")],
+    ["if (i < n)", 4, columnOf(4, "i < n")],
+    ["= g(i);", 5, columnOf(5, "total +=")],
+    ["total = total + ", 5, columnOf(5, "total +=")],
+    ["i++;", 4, columnOf(4, "i++")],
+    ["$am.construct(", 7, columnOf(7, "new Error")],
+    ["return $m.ret(made)", 8, columnOf(8, "return")],
+  ])("%s maps to line %i, column %i", (text, line, column) => {
+    expect(result.code).toMatch(/work\$resume/); // compiled
+    const i = lines.findIndex((l) => l.includes(text));
+    expect(i).toBeGreaterThanOrEqual(0);
+    const at = text === "$am.construct(" ? lines[i].indexOf(text) : lines[i].search(/\S/);
+    expect(originalPositionFor(map, { line: i + 1, column: at })).toMatchObject({ source: expect.stringMatching(/work\.ts$/), line, column });
+  });
 });

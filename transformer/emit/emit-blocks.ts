@@ -71,6 +71,15 @@ function jumpTo(cx: EmitContext, slots: FrameSlots, to: BlockId, next: BlockId |
 function emitTerminator(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.Statement[] {
   const { F } = cx;
   const term = block.term;
+  const stmts = emitTerminatorCode(cx, slots, block, next);
+  // The branch, return, throw or `$v = operand` of a suspend maps to the source it was lowered from.
+  if (term.source && term.kind !== TerminatorKind.Goto && term.kind !== TerminatorKind.EndFinally) cx.T.setSourceMapRange(stmts[0], term.source);
+  return stmts;
+}
+
+function emitTerminatorCode(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.Statement[] {
+  const { F } = cx;
+  const term = block.term;
   const v = (e: ts.Node): ts.Expression => rewrite(cx, e, /*inFunction*/ false) as ts.Expression;
   switch (term.kind) {
     case TerminatorKind.Goto:

@@ -83,7 +83,11 @@ function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boo
   }
   if (isOwnNameOfDeclaration(cx, node)) return node;
   const local = localOf(cx, node);
-  if (local !== undefined) return writeTargets.has(node) || isWriteTarget(cx, node) ? access(cx, local) : read(cx, local);
+  if (local !== undefined) {
+    const rewritten = writeTargets.has(node) || isWriteTarget(cx, node) ? access(cx, local) : read(cx, local);
+    // A use keeps its position (a parameter's arrival from the frame is not a step of its own).
+    return node.pos >= 0 && !T.isParameter(node.parent) ? T.setSourceMapRange(rewritten, node) : rewritten;
+  }
   if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(cx, node)) return machineMember(cx, cx.input.isArrow ? "o" : "a");
   return node;
 }

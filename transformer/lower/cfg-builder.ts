@@ -53,6 +53,12 @@ export class CfgBuilder {
   readonly entry: Block;
   /** The exception region new blocks belong to. */
   region: RegionId | undefined = undefined;
+  /**
+   * The source node the ops and terminators made now come from: a synthesized statement without
+   * a position of its own gets this one as its source-map range, so a debugger and a mapped
+   * stack trace lead to the user's line. Undefined: they stay unmapped (bookkeeping).
+   */
+  source: ts.Node | undefined = undefined;
 
   constructor(
     readonly T: typeof ts,
@@ -85,6 +91,7 @@ export class CfgBuilder {
     this.current = block;
   }
   terminate(term: Terminator): void {
+    if (this.source && term.source === undefined) term.source = this.source;
     this.current.term = term;
     // Whatever follows a terminator is unreachable until the next mark; give it a block anyway.
     this.current = this.newBlock();
@@ -96,6 +103,7 @@ export class CfgBuilder {
     this.terminate({ kind: TerminatorKind.Goto, target: typeof target === "number" ? target : target.id });
   }
   emitOp(node: ts.Statement, defs: Iterable<LocalId> = [], exits: Op["exits"] = []): void {
+    if (this.source && node.pos < 0 && this.T.getSourceMapRange(node) === node) this.T.setSourceMapRange(node, this.source);
     const op: Op = { node, uses: this.usesOf(node, new Set(defs)), defs: new Set(defs), exits };
     this.current.ops.push(op);
   }
@@ -196,7 +204,7 @@ export class CfgBuilder {
       column: pos.character + 1,
       awaitedText: shortSource(text),
     });
-    this.current.term = { kind: TerminatorKind.Suspend, awaited: operand, uses: this.usesOf(operand, new Set()), resume: resume.id, point: state };
+    this.current.term = { kind: TerminatorKind.Suspend, awaited: operand, uses: this.usesOf(operand, new Set()), resume: resume.id, point: state, source: this.source };
     this.mark(resume);
     return this.resumeValue;
   }

@@ -71,7 +71,8 @@ export const enum TerminatorKind {
   EndFinally,
 }
 
-export type Terminator =
+/** `source`: the source the emitted statement maps to (the builder's current source when it was made). */
+export type Terminator = { source?: ts.TextRange } & (
   | { kind: TerminatorKind.Goto; target: BlockId }
   | { kind: TerminatorKind.Branch; test: ts.Expression; uses: ReadonlySet<LocalId>; then: BlockId; else: BlockId }
   | { kind: TerminatorKind.Suspend; awaited: ts.Expression; uses: ReadonlySet<LocalId>; resume: BlockId; point: number }
@@ -88,7 +89,8 @@ export type Terminator =
       returnTo: FinallyTarget | undefined;
       /** For each pending jump (by completion code): where it continues. */
       jumps: Map<number, JumpContinuation>;
-    };
+    }
+);
 
 /** A finally block's entry and its completion locals. */
 export interface FinallyTarget {

@@ -67,6 +67,7 @@ export function lowerFor(cx: Lowering, node: ts.ForStatement, labels: string[]):
   declareScope(cx, node, false);
   const init = node.initializer;
   if (init) {
+    b.source = init;
     if (T.isVariableDeclarationList(init)) lowerVariableList(cx, init);
     else {
       const value = cx.lowerExpression(init);
@@ -79,6 +80,7 @@ export function lowerFor(cx: Lowering, node: ts.ForStatement, labels: string[]):
   const exit = b.newBlock();
   b.goto(head);
   b.mark(head);
+  b.source = node.condition;
   if (node.condition) {
     const test = cx.lowerExpression(node.condition);
     b.branchTo(test, body.id, exit.id);
@@ -87,6 +89,7 @@ export function lowerFor(cx: Lowering, node: ts.ForStatement, labels: string[]):
   lowerLoopBody(cx, node.statement, labels, exit.id, cont.id);
   b.goto(cont);
   b.mark(cont);
+  b.source = node.incrementor;
   copyPerIterationEnv(cx, node);
   if (node.incrementor) {
     const inc = cx.lowerExpression(node.incrementor);

@@ -19,7 +19,9 @@ export function lowerVariableList(cx: Lowering, list: ts.VariableDeclarationList
   const { T, F, b } = cx;
   // (`using` declarations never get here: checkSupported leaves their function native.)
   const isVar = !(list.flags & (T.NodeFlags.Let | T.NodeFlags.Const));
+  const outer = b.source;
   for (const d of list.declarations) {
+    b.source = d;
     if (!d.initializer) {
       // `let x;` (re)initializes x to undefined each time it runs; `var x;` does nothing.
       if (!isVar && T.isIdentifier(d.name)) {
@@ -31,6 +33,7 @@ export function lowerVariableList(cx: Lowering, list: ts.VariableDeclarationList
     const value = lowerToResumeValue(cx, d.initializer);
     bindPattern(cx, d.name, value);
   }
+  b.source = outer;
 }
 /** Assigns `value` to a binding name or pattern whose identifiers are machine locals. */
 export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expression): void {

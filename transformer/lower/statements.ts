@@ -19,6 +19,15 @@ import { internalError, Unsupported } from "../not-compiled";
 
 /** Lowers one statement at the current point: taken apart if it holds an `await`, else kept whole. */
 export function lowerStatement(cx: Lowering, node: ts.Statement): void {
+  const { SK, b } = cx;
+  // What the statement's synthesized code maps to; a block, label or try has none of its own (its bookkeeping stays unmapped).
+  const outer = b.source;
+  b.source = node.kind === SK.Block || node.kind === SK.LabeledStatement || node.kind === SK.TryStatement ? undefined : node;
+  lowerAt(cx, node);
+  b.source = outer;
+}
+
+function lowerAt(cx: Lowering, node: ts.Statement): void {
   const { T, SK, b } = cx;
   const labels = cx.pendingLabels;
   cx.pendingLabels = [];

@@ -22,16 +22,23 @@ const source = [
   "module.exports = { work, g };", // 10
 ].join("\n");
 const line = Number(process.argv[2]);
-const result = transform(source, { fileName: "work.js", runtime: "require", runtimeSpecifier: require.resolve("../../../dist/runtime") });
+// `native`: the same source run as it is (the referee), its breakpoint set at the line's start.
+const native = process.argv[3] === "native";
+const result = native
+  ? { code: source, map: { version: 3, sources: ["work.js"], names: [], mappings: source.split("\n").map((_, i) => (i === 0 ? "AAAA" : "AACA")).join(";") } }
+  : transform(source, { fileName: "work.js", runtime: "require", runtimeSpecifier: require.resolve("../../../dist/runtime") });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-debug-"));
 const file = path.join(dir, "work.js");
 fs.writeFileSync(file, result.code + "\n//# sourceMappingURL=data:application/json;base64," + Buffer.from(JSON.stringify(result.map)).toString("base64") + "\n");
 const map = new TraceMap(result.map);
-// As a debugger client does: the first generated position the map leads to the original line.
+// As a debugger client does: the first generated position the map leads to the original line,
+// or to the next original line that has one (a line with no code of its own, such as `}`).
 let at;
-eachMapping(map, (m) => {
-  if (!at && m.originalLine === line) at = { line: m.generatedLine, column: m.generatedColumn };
-});
+for (let wanted = line; !at && wanted <= source.split("\n").length; wanted++) {
+  eachMapping(map, (m) => {
+    if (!at && m.originalLine === wanted) at = { line: m.generatedLine, column: m.generatedColumn };
+  });
+}
 if (!at) {
   console.log(JSON.stringify({ unmapped: line }));
   process.exit(0);

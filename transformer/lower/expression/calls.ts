@@ -79,7 +79,7 @@ export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessE
     } else {
       const fn = n.arguments.some(cx.has) && cur !== held ? b.toTemp(cur, "callee") : cur;
       const args = sequenceElements(cx, n.arguments);
-      cur = F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, n.expression)), ...args]);
+      cur = T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, n.expression)), ...args]), n);
       thisArg = F.createVoidZero();
     }
   }
@@ -131,7 +131,8 @@ export function lowerCall(cx: ExpressionLowering, e: ts.CallExpression): ts.Expr
   if (T.isIdentifier(e.expression) && e.expression.text === "eval") b.internalError(e, "direct `eval` reached the lowering");
   const { fn, thisArg } = calleeAndThis(cx, e.expression, e.arguments);
   const args = sequenceElements(cx, e.arguments);
-  return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.expression)), ...args]);
+  // Maps to the call, so a stack frame there reads the user's line and column.
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.expression)), ...args]), e);
 }
 /** A callee with an await inside keeps its member form, so `this` is still its object. */
 export function lowerCallee(cx: ExpressionLowering, callee: ts.Expression): ts.Expression {
@@ -146,11 +147,11 @@ export function lowerCallee(cx: ExpressionLowering, callee: ts.Expression): ts.E
 }
 
 export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expression {
-  const { F, b } = cx;
+  const { T, F, b } = cx;
   const args = e.arguments ?? F.createNodeArray<ts.Expression>();
   const ctor = cx.lower(e.expression);
   const target = stable(cx, ctor, args) ? ctor : spill(cx, ctor, "constructor");
-  return F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]);
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]), e);
 }
 
 /**
@@ -175,7 +176,7 @@ export function lowerTaggedTemplate(cx: ExpressionLowering, e: ts.TaggedTemplate
       ? F.createNoSubstitutionTemplateLiteral(template.text, template.rawText)
       : F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
   );
-  return F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.tag)), strings, ...sequence(cx, subs)]);
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.tag)), strings, ...sequence(cx, subs)]), e);
 }
 /** What V8 prints for a callee that is not a function (`o.m is not a function`). */
 export function calleeText(cx: ExpressionLowering, callee: ts.Expression): string {

@@ -9,5 +9,5 @@ test("runs the compiled functions", async () => {
 
 test("a thrown error maps to its line in store.ts", async () => {
   const error = await check(5).then(() => undefined, (e: Error) => e);
-  expect(String(error?.stack)).toMatch(/store\.ts:22:11/);
+  expect(String(error?.stack)).toMatch(/store\.ts:23:11/);
 });

@@ -19,6 +19,7 @@ export function isCompiled(fn: (...args: never[]) => unknown): boolean {
 export async function check(limit: number): Promise<void> {
   await null;
   if (limit > 2) {
-    throw new Error("over the limit");
+    // Rebuilt by the lowering (the message awaits): the throw and its `new Error` still map here.
+    throw new Error(`over the limit: ${await double(limit)}`);
   }
 }
