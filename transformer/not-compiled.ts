@@ -46,7 +46,6 @@ export const NOT_COMPILED = {
   "await-in-assignment-target": "`await` in an assignment to this kind of target is not compiled yet; await into a const first",
   "invalid-assignment-pattern": "this member or operator cannot be part of an assignment pattern",
   "await-in-for-in-of-target": "`await` in a for…in/of target is not compiled yet; assign inside the loop body",
-  "for-await-of": "`for await…of` is not compiled yet; iterate with the iterator's `next()` and `await`",
   "enum-in-split-list": "an `enum` declaration in a statement list split at an `await` is not compiled yet; declare it outside the async function",
   "jsx-await-after-key": "an `await` in a JSX element at or after its `key` attribute is not compiled yet (the automatic JSX runtime evaluates `key` last); await into a const before the element",
   "kept-declaration-captures-env": "a function or class declaration in a block kept whole that captures a block-scoped binding living across an `await` (kept in an environment record) is not compiled yet; make it a function expression assigned to a `const`",

@@ -16,6 +16,7 @@
 export type PollDifference = "order" | "lazy" | "adopt";
 
 export const POLL_DIFFERENCES: Readonly<Record<string, PollDifference>> = {
+  "async-iteration/for-await-timing": "lazy",
   "basic/async-without-await": "lazy",
   "basic/await-assign-member": "lazy",
   "basic/await-compound-assign": "lazy",
