@@ -17,6 +17,7 @@ import { StateNames, shortSource } from "./state-names";
 import {
   LocalKind,
   LocalStorage,
+  ReservedState,
   TerminatorKind,
   type Block,
   type BlockId,
@@ -178,7 +179,7 @@ export class CfgBuilder {
    */
   suspendOn(operand: ts.Expression, awaitNode: ts.AwaitExpression): ts.Identifier {
     const resume = this.newBlock();
-    const state = 3 + this.suspends.length;
+    const state = ReservedState.FirstSuspend + this.suspends.length;
     const pos = this.file.getLineAndCharacterOfPosition(awaitNode.getStart(this.file));
     this.suspends.push({
       state,
