@@ -1,7 +1,8 @@
 /**
  * Small questions about syntax that several stages ask, answered once: is this an async
  * function (with a body), is this statement a directive, how does this file parse, what did
- * the parser reject.
+ * the parser reject, is this method decorated, which names does a pattern declare (BoundNames),
+ * is this code strict.
  */
 import type * as ts from "typescript";
 
@@ -30,4 +31,33 @@ export function scriptKindOf(tsApi: typeof ts, fileName: string): ts.ScriptKind 
 /** The syntax errors the parser recorded on a file (kept on the SourceFile, outside the public API). */
 export function parseErrorsOf(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
   return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/** Decorators on the method or on one of its parameters (TypeScript's legacy decorators read the parameters' types and positions). */
+export function isDecorated(T: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
+  return (T.canHaveDecorators(fn) && T.getDecorators(fn) !== undefined) || fn.parameters.some((p) => T.getDecorators(p) !== undefined);
+}
+
+/** The names a binding name or pattern declares (BoundNames). */
+export function boundNames(T: typeof ts, name: ts.BindingName): ts.Identifier[] {
+  if (T.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (T.isBindingElement(e) ? boundNames(T, e.name) : []));
+}
+
+/** Is `node` strict-mode code (a module, a class body, or under a "use strict" directive)? */
+export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: boolean): boolean {
+  const T = tsApi;
+  if (alwaysStrict) return true;
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (T.isClassLike(n)) return true;
+    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    if (statements) {
+      for (const s of statements) {
+        if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
+        if (s.expression.text === "use strict") return true;
+      }
+    }
+    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
+  }
+  return false;
 }

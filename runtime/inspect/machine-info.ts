@@ -6,7 +6,7 @@
  * Two sources, one shape:
  *  1. `MachineInfo`, the second argument of the state enum, which the transformer emits for
  *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 1, id: "src/a.ts#f", … })`.
- *     `transformer/inspect/machine-info.ts` builds it from the layout the transformer computed,
+ *     `transformer/emit/machine-info.ts` builds it from the layout the transformer computed,
  *     so ids are stable across processes and the hash changes exactly when the layout does.
  *  2. For code compiled before the transformer emitted it (or a hand-built machine whose enum
  *     has none), a fallback derived once per resume function from its own source text: the
@@ -27,7 +27,7 @@ export interface MachineInfo {
    * with the same name.
    */
   readonly id: string;
-  /** Layout hash (16 hex digits, transformer/inspect/layout-hash.ts): state names, fields, captures, sizes. */
+  /** Layout hash (16 hex digits, transformer/emit/layout-hash.ts): state names, fields, captures, sizes. */
   readonly hash: string;
   /** Readable name (`Class.method`, `<anonymous>`). */
   readonly name: string;

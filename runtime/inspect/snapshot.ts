@@ -30,7 +30,7 @@
  * before the machine's first step, so none of its code runs (see hooks.ts). Native async
  * functions and other functions are refused without being called.
  */
-import { Machine } from "../machine";
+import { Machine, ReservedState } from "../machine";
 import { describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { InspectError } from "./errors";
 import { setProbeHook } from "./hooks";
@@ -210,7 +210,7 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
   if (options.functions !== undefined && !Array.isArray(options.functions)) {
     throw new InspectError(`restore: options.functions must be an array of compiled functions (restore(data, outcome, { functions: [fn] })), got ${typeof options.functions}.`);
   }
-  if (!Number.isInteger(data.state) || data.state < 3) {
+  if (!Number.isInteger(data.state) || data.state < ReservedState.FirstSuspend) {
     // 0 (Unresumed) would run the body from the top with the frame's slots as its parameters;
     // 1 (Returned) and 2 (Panicked) have no case in the resume function, which would then return
     // without awaiting anything, forever. snapshot() never writes these.

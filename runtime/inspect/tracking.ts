@@ -10,7 +10,7 @@
  * read), and promise → machine is a `WeakMap` of `WeakRef`s. Tracking keeps nothing alive that
  * the program does not (test/inspect/memory.test.ts). Off (the default), it costs nothing: no hook is installed.
  */
-import type { Machine } from "../machine";
+import { ReservedState, type Machine } from "../machine";
 import { setTrackHook } from "./hooks";
 
 let refs: Set<WeakRef<Machine>> | undefined;
@@ -57,7 +57,7 @@ export function trackedMachines(): Machine[] {
   if (refs === undefined) return out;
   for (const ref of refs) {
     const m = ref.deref();
-    if (m === undefined || m.s === 1 /* Returned */ || m.s === 2 /* Panicked */) {
+    if (m === undefined || m.s === ReservedState.Returned || m.s === ReservedState.Panicked) {
       refs.delete(ref);
       if (m !== undefined) collected.unregister(ref);
       continue;

@@ -5,8 +5,8 @@
  */
 import type * as ts from "typescript";
 import { describe, expect, test } from "vitest";
-import { FIRST_SUSPEND_STATE, planControlFlow } from "../../transformer/emit/control-flow";
-import { TerminatorKind, type Block, type Op, type Terminator } from "../../transformer/lower/cfg";
+import { planControlFlow } from "../../transformer/emit/control-flow";
+import { ReservedState, TerminatorKind, type Block, type Op, type Terminator } from "../../transformer/lower/cfg";
 
 const NO_USES = new Set<number>();
 const EXPR = {} as ts.Expression;
@@ -30,14 +30,14 @@ describe("planControlFlow", () => {
 
   test("a loop around an await: the resume block falls through into the loop head, the entry jumps", () => {
     // b0: op; goto b1   b1: if (c) b2 else b3   b2: await → b4   b4: op; goto b1   b3: return
-    const suspend: Terminator = { kind: TerminatorKind.Suspend, awaited: EXPR, uses: NO_USES, resume: 4, point: FIRST_SUSPEND_STATE };
+    const suspend: Terminator = { kind: TerminatorKind.Suspend, awaited: EXPR, uses: NO_USES, resume: 4, point: ReservedState.FirstSuspend };
     const blocks = [block(0, goto(1), [op()]), block(1, branch(2, 3)), block(2, suspend, [op()]), block(3, ret, [op()]), block(4, goto(1), [op()])];
-    const point = { state: FIRST_SUSPEND_STATE, name: "AwaitX_L2", block: 2, resume: 4, line: 2, column: 3, awaitedText: "x" };
+    const point = { state: ReservedState.FirstSuspend, name: "AwaitX_L2", block: 2, resume: 4, line: 2, column: 3, awaitedText: "x" };
     const flow = planControlFlow({ entry: 0, blocks, locals: [], regions: [], suspends: [point] });
     expect([...flow.reachable].sort()).toEqual([0, 1, 2, 3, 4]);
     expect([...flow.inlined].sort()).toEqual([2, 3]);
     // The entry is 0, the resume block is its state's number, the join point comes after the states.
-    expect([flow.label(0), flow.label(4), flow.label(1)]).toEqual([0, FIRST_SUSPEND_STATE, FIRST_SUSPEND_STATE + 1]);
+    expect([flow.label(0), flow.label(4), flow.label(1)]).toEqual([0, ReservedState.FirstSuspend, ReservedState.FirstSuspend + 1]);
     expect(flow.caseOrder.map((b) => b.id)).toEqual([0, 4, 1]);
     expect(flow.stateNames).toEqual(["Unresumed", "Returned", "Panicked", "AwaitX_L2"]);
   });

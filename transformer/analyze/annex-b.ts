@@ -3,7 +3,7 @@
  * var of the enclosing function. Which names get such a var.
  */
 import type * as ts from "typescript";
-import { boundNames } from "./syntax";
+import { boundNames } from "../syntax";
 
 /**
  * Annex B.3.3 (sloppy code): a function declared directly in a nested block or case clause (or

@@ -17,10 +17,10 @@ import { blockFunctionVars } from "./annex-b";
 import { isReference, isWrite } from "./identifier-roles";
 import { ScopeTable } from "./scope-table";
 import { BindingKind, type Binding, type Scope, type Scopes } from "./scope-types";
-import { isStrictCode } from "./syntax";
+import { isStrictCode } from "../syntax";
 
 export { BindingKind, type Binding, type FunctionFacts, type Scope, type Scopes } from "./scope-types";
-export { boundNames, isStrictCode } from "./syntax";
+export { boundNames, isStrictCode } from "../syntax";
 
 export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStrict = false): Scopes {
   const t = new ScopeTable(tsApi);

@@ -18,10 +18,7 @@
  *     the states), except that where the entry and a resume block go on to the same case — a
  *     loop's head — the resume block gets the fall-through: it runs at every await, the entry once.
  */
-import { TerminatorKind, successors, type Block, type BlockId, type Cfg } from "../lower/cfg";
-
-/** State numbers below this are reserved (Unresumed, Returned, Panicked); suspends follow. */
-export const FIRST_SUSPEND_STATE = 3;
+import { RESERVED_STATE_NAMES, ReservedState, TerminatorKind, successors, type Block, type BlockId, type Cfg } from "../lower/cfg";
 
 export interface ControlFlow {
   /** The block a jump to `id` really lands on (empty goto-only blocks skipped). */
@@ -79,13 +76,13 @@ export function planControlFlow(cfg: Cfg): ControlFlow {
   const caseBlocks = cfg.blocks.filter((b) => reachable.has(b.id) && !inlined.has(b.id));
 
   const labelOf = new Map<BlockId, number>();
-  labelOf.set(cfg.entry, 0);
+  labelOf.set(cfg.entry, ReservedState.Unresumed);
   for (const s of cfg.suspends) labelOf.set(s.resume, s.state);
-  let nextLabel = FIRST_SUSPEND_STATE + cfg.suspends.length;
+  let nextLabel = ReservedState.FirstSuspend + cfg.suspends.length;
   for (const b of caseBlocks) if (!labelOf.has(b.id)) labelOf.set(b.id, nextLabel++);
   for (const b of cfg.blocks) if (crossRegion.has(b.id)) labelOf.set(b.id, nextLabel++);
   const label = (block: BlockId): number => labelOf.get(block)!;
-  const stateNames = ["Unresumed", "Returned", "Panicked", ...cfg.suspends.map((s) => s.name)];
+  const stateNames = [...RESERVED_STATE_NAMES, ...cfg.suspends.map((s) => s.name)];
 
   const flow = { forward, reachable, inlines, inlined, crossRegion, label, stateNames };
   return { ...flow, caseOrder: orderCases(cfg, caseBlocks, flow) };
@@ -118,7 +115,7 @@ function orderCases(cfg: Cfg, caseBlocks: readonly Block[], flow: Omit<ControlFl
     if (to === undefined) return undefined;
     return inlines(to) ? tailOf(cfg.blocks[forward(to)]) : forward(to);
   };
-  const isResume = (b: Block): boolean => label(b.id) >= FIRST_SUSPEND_STATE && label(b.id) < stateNames.length;
+  const isResume = (b: Block): boolean => label(b.id) >= ReservedState.FirstSuspend && label(b.id) < stateNames.length;
   const order: Block[] = [];
   const placed = new Set<BlockId>();
   const roots = [...caseBlocks].sort((a, b) => label(a.id) - label(b.id));

@@ -36,7 +36,11 @@ export interface EmitInput {
   names: NameManager;
   machineNames: MachineNames;
   transformNested: TransformNested;
-  /** The function is an arrow: its `arguments` and `new.target` come from the wrapper (`$m.o`, `$m.n`). */
+  /**
+   * The function is an arrow: `arguments` and `new.target` in its body are the enclosing
+   * function's, which the wrapper passes to the machine (`$m.o`, `$m.n`). Otherwise `arguments`
+   * is the machine's `$m.a` and `new.target` is `undefined` (an async function is never constructed).
+   */
   isArrow: boolean;
   /** The wrapper passes this many parameters in the frame (`$f[i]`) rather than in `$m.a`. */
   paramsInFrame: number | undefined;

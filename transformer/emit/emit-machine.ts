@@ -50,7 +50,7 @@ export interface EmittedMachine {
   stateEnum: ts.Statement;
   /** `function f$resume($m, $v, $t) { … }` */
   resume: ts.FunctionDeclaration;
-  /** The frame's length: the wrapper passes it to `$am.start(…)` (or pads the frame to it). */
+  /** The frame's length (the layout's `frameSize`, which the wrapper is given directly: emit/wrapper.ts). */
   frameSize: number;
   stateNames: string[];
 }

@@ -17,7 +17,7 @@
  * Invariant: deterministic — everything is ordered by state index, offset or source position.
  */
 import type * as ts from "typescript";
-import { LocalKind, LocalStorage, type Cfg, type LocalId } from "../lower/cfg";
+import { LocalKind, LocalStorage, ReservedState, type Cfg, type LocalId } from "../lower/cfg";
 import type { StateLayout } from "../layout/state-layout";
 import { layoutHash } from "./layout-hash";
 
@@ -105,12 +105,12 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
   const byPlace = (a: LiveVariable, b: LiveVariable): number => storageOrder[a.storage] - storageOrder[b.storage] || a.offset - b.offset || a.name.localeCompare(b.name);
 
   const states = parts.stateNames.map((name, index): StateReport => {
-    if (index === 0) {
+    if (index === ReservedState.Unresumed) {
       const params = parameterNames(tsApi, node).map((p) => ({ name: p, temp: false, storage: "arguments" as const, offset: -1 }));
       return { index, name, kind: "unresumed", line: start.line + 1, column: start.character + 1, awaited: null, live: params.map((p) => p.name), fields: params, size: 0 };
     }
-    if (index === 1 || index === 2) {
-      return { index, name, kind: index === 1 ? "returned" : "panicked", line: null, column: null, awaited: null, live: [], fields: [], size: 0 };
+    if (index === ReservedState.Returned || index === ReservedState.Panicked) {
+      return { index, name, kind: index === ReservedState.Returned ? "returned" : "panicked", line: null, column: null, awaited: null, live: [], fields: [], size: 0 };
     }
     const suspend = cfg.suspends.find((s) => s.state === index)!;
     const live = parts.liveAcross.find((l) => l.state === index)?.live ?? new Set<number>();

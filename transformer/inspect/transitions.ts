@@ -23,7 +23,7 @@
  * Invariant: plain data in and out; no TypeScript API needed (see test/inspect/transitions.test.ts).
  * Example: fixtures/loops/while-do-while/layout.txt
  */
-import { RegionKind, TerminatorKind, successors, type Block, type BlockId, type Cfg } from "../lower/cfg";
+import { RegionKind, ReservedState, TerminatorKind, successors, type Block, type BlockId, type Cfg } from "../lower/cfg";
 
 export type TransitionKind = "normal" | "loop" | "exception" | "finally";
 
@@ -35,9 +35,9 @@ export interface Transition {
   readonly kind: TransitionKind;
 }
 
-const UNRESUMED = 0;
-const RETURNED = 1;
-const PANICKED = 2;
+const UNRESUMED = ReservedState.Unresumed;
+const RETURNED = ReservedState.Returned;
+const PANICKED = ReservedState.Panicked;
 
 /** Kinds a walk carries before loop detection (`loop` is decided on the state graph). */
 type PathKind = "normal" | "exception" | "finally";
@@ -117,7 +117,7 @@ export function computeTransitions(cfg: Cfg): Transition[] {
 
 /** Targets in reading order: suspend states by number, then Returned, then Panicked. */
 function targetOrder(state: number): number {
-  return state >= 3 ? state : 1_000_000 + state;
+  return state >= ReservedState.FirstSuspend ? state : 1_000_000 + state;
 }
 
 function canThrow(block: Block): boolean {

@@ -17,6 +17,7 @@ import { StateNames, shortSource } from "./state-names";
 import {
   LocalKind,
   LocalStorage,
+  ReservedState,
   TerminatorKind,
   type Block,
   type BlockId,
@@ -193,7 +194,7 @@ export class CfgBuilder {
    */
   suspendAt(operand: ts.Expression, at: ts.Node, nameHint: ts.Expression, text: string): ts.Identifier {
     const resume = this.newBlock();
-    const state = 3 + this.suspends.length;
+    const state = ReservedState.FirstSuspend + this.suspends.length;
     const pos = this.file.getLineAndCharacterOfPosition(at.getStart(this.file));
     this.suspends.push({
       state,

@@ -108,6 +108,22 @@ export interface JumpContinuation {
   readonly value?: LocalId;
 }
 
+/**
+ * The states every machine has before its suspend states (rustc's coroutine variant names),
+ * the one definition lower, emit and inspect use. The runtime's `ReservedState`
+ * (runtime/machine.ts) has the same values (test/emit/reserved-states.test.ts).
+ */
+export const enum ReservedState {
+  Unresumed = 0,
+  Returned = 1,
+  Panicked = 2,
+  /** The first suspend state; suspend states are numbered from here in source order. */
+  FirstSuspend = 3,
+}
+
+/** The names of the reserved states, indexed by state number (the state enum's first entries). */
+export const RESERVED_STATE_NAMES: readonly string[] = ["Unresumed", "Returned", "Panicked"];
+
 /** Completion codes of a try statement's pending completion (ECMAScript completion records). */
 export const enum Completion {
   Normal = 0,
@@ -143,7 +159,7 @@ export interface Region {
 }
 
 export interface SuspendPoint {
-  /** The state number: reserved states come first (Unresumed, Returned, Panicked). */
+  /** The state number: reserved states come first (ReservedState), suspends from ReservedState.FirstSuspend. */
   readonly state: number;
   /** Readable state name, e.g. `AwaitReadFile_L12`. */
   readonly name: string;
