@@ -6,7 +6,7 @@
 //
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
-// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C and D when
+// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C, D and G when
 // valgrind is installed; bytes allocated per operation for every time workload (V8's sampling
 // heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
@@ -88,6 +88,7 @@ const CALLGRIND = {
   A2: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
   B1: QUICK ? { n: 1_000, warmN: 500, warmups: 1 } : { n: 30_000, warmN: 30_000, warmups: 3 },
   D: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
+  G: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
 };
 const F_FUNCTIONS = QUICK ? 200 : 2000;
 
@@ -341,7 +342,7 @@ function ratiosToNative(variants, key) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// callgrind (A1, A2, B1, C, D): instruction counts of the measured run, one process per variant
+// callgrind (A1, A2, B1, C, D, G): instruction counts of the measured run, one process per variant
 async function runCallgrind() {
   const todo = timeWorkloads.filter((w) => CALLGRIND[w.id]);
   if (!todo.length) return;
