@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     const lazy = crawl(2, log);
     const startedByCall = log.steps > 0 || log.finallyRuns > 0;
     try {
-      await spawn(timeout(asFuture(lazy), 200));
+      await spawn(timeout(asFuture(lazy), 500));
       lines.push("poll mode: crawl unexpectedly finished");
       exitCode = 1;
     } catch (error) {
