@@ -33,6 +33,7 @@ export const Cancelled = cancel.Cancelled;
 export type Cancelled = cancel.Cancelled;
 export const isCancellation = cancel.isCancellation;
 export { DEFAULT_TASK_BUDGET } from "./poll/budget";
+export { asFuture } from "./as-future";
 
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";

@@ -840,6 +840,8 @@ describe("the example project (examples/)", () => {
     expect(r.stderr).toMatch(/^async-machine: \d+ async functions? compiled in \d+ files?, 0 left native$/m);
     expect(r.stdout).toMatch(/^  total +61 words$/m);
     expect(r.stdout).toContain("cleanup: scratch directory removed");
+    // The poll-mode part (src/engine/, the "poll" option): the timeout cancels the lazy crawl.
+    expect(r.stdout).toMatch(/^poll mode: timed out after 2 pages; finally ran 1x, catch ran 0x; the call alone ran none of it$/m);
     expect(r.status).toBe(0);
     // Read the emitted JavaScript: no native async function, method or arrow survives, and the
     // files that had them now reach the runtime.

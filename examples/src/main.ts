@@ -8,6 +8,8 @@ import { types } from "node:util";
 import { DOCUMENTS, ScratchDir, countWords, tryRead } from "./corpus";
 import { mapWithLimit } from "./pool";
 import { retry } from "./retry";
+import { asFuture, spawn, timeout, TimeoutError } from "async-machine/runtime";
+import { crawl, type CrawlLog } from "./engine/crawl";
 
 const CONCURRENCY = 2;
 
@@ -51,6 +53,25 @@ async function main(): Promise<number> {
       exitCode = 1;
     } catch (error) {
       lines.push(`always-down: ${(error as Error).message}`);
+    }
+
+    // Poll mode (src/engine/): a timeout that really cancels. crawl() fetches 2 pages, then waits
+    // on a server that never answers; the timeout cancels it there: its finally runs once, its
+    // catch does not, and the 60 s sleep's timer is cleared (so the process exits right away).
+    const log: CrawlLog = { steps: 0, finallyRuns: 0, caught: 0 };
+    const lazy = crawl(2, log);
+    const startedByCall = log.steps > 0 || log.finallyRuns > 0;
+    try {
+      await spawn(timeout(asFuture(lazy), 500));
+      lines.push("poll mode: crawl unexpectedly finished");
+      exitCode = 1;
+    } catch (error) {
+      const timedOut = error instanceof TimeoutError;
+      lines.push(
+        `poll mode: ${timedOut ? "timed out" : `failed (${String(error)})`} after ${log.steps} pages;` +
+          ` finally ran ${log.finallyRuns}x, catch ran ${log.caught}x; the call alone ran ${startedByCall ? "some" : "none"} of it`,
+      );
+      if (!timedOut || log.finallyRuns !== 1 || log.caught !== 0 || startedByCall) exitCode = 1;
     }
   } catch (error) {
     lines.push(`FAILED: ${(error as Error).stack ?? String(error)}`);

@@ -49,11 +49,13 @@ export const { transform } = require(DIST);
 // the runtime. If the runtime's text cannot be found, the whole output is transpiled.
 const ts = require("typescript");
 const { inlineRuntime } = require(path.join(ROOT, "dist", "transformer", "emit", "inline-runtime.js"));
-const RUNTIME_BODY = inlineRuntime(ts, "$$name").replace(/^var \$\$name = /, "").replace(/;\n$/, "");
+const runtimeBody = (poll) => inlineRuntime(ts, "$$name", poll).replace(/^var \$\$name = /, "").replace(/;\n$/, "");
+const RUNTIME_BODIES = [runtimeBody(false), runtimeBody(true)];
 const PLACEHOLDER = "__am_fuzz_runtime_placeholder__";
 
 /** Compiled JavaScript for `code` (the transform's output), as trace.ts would run it. */
 export function transpileCompiled(code, fileName) {
+  const RUNTIME_BODY = RUNTIME_BODIES.find((body) => code.includes(body)) ?? RUNTIME_BODIES[0];
   const at = code.indexOf(RUNTIME_BODY);
   if (at < 0) return trace.transpileScript(code, fileName);
   const js = trace.transpileScript(code.slice(0, at) + PLACEHOLDER + code.slice(at + RUNTIME_BODY.length), fileName);
@@ -83,11 +85,11 @@ function fastCompiled(code, fileName) {
  * when the transform threw (a crash); `compiled` is then null. `faithful`: transpile the
  * compiled output as test/helpers/trace.ts does (else see fastCompiled).
  */
-export async function runBoth(src, fileName = "input.ts", timeoutMs = 5000, faithful = true) {
+export async function runBoth(src, fileName = "input.ts", timeoutMs = 5000, faithful = true, mode = "promise") {
   const native = await trace.runProgram(trace.transpileScript(src, fileName), fileName, { timeoutMs });
   let result;
   try {
-    result = transform(src, { fileName, runtime: "inline" });
+    result = transform(src, { fileName, runtime: "inline", mode });
   } catch (e) {
     return { native, compiled: null, result: null, error: e };
   }
@@ -97,6 +99,7 @@ export async function runBoth(src, fileName = "input.ts", timeoutMs = 5000, fait
   } catch (e) {
     return { native, compiled: null, result, error: e };
   }
-  const compiled = await trace.runProgram(js, fileName, { timeoutMs });
+  // Poll mode: main() returns a PollMachine, which the harness awaits (test/helpers/trace.ts).
+  const compiled = await trace.runProgram(js, fileName, { timeoutMs, adoptThenable: mode === "poll" });
   return { native, compiled, result, error: null };
 }

@@ -9,6 +9,11 @@
 //   --count N          programs to run (default 100), seeds S .. S+N-1
 //   --seed S           first seed (default 1)
 //   --stmt-only        awaits only at statement level (no awaits inside larger expressions)
+//   --mode poll        compile in poll mode (README "Poll mode") and compare the traces without
+//                      the microtask ticker; a trace that has native's lines in another order
+//                      (cross-task order, the documented difference) passes. A poll-mode call
+//                      runs at its first poll, so programs that call without awaiting differ
+//                      (mismatch). Poll mode writes no reproducers.
 //   --exclude K,...    never generate these node kinds (expression/statement kinds of
 //                      generate.mjs, or `getter`): to look past a known bug
 //   -j J               worker processes (default 2)
@@ -49,6 +54,7 @@ function parseArgs(argv) {
     count: 100,
     seed: 1,
     stmtOnly: false,
+    mode: "promise",
     exclude: [],
     jobs: 2,
     shrink: true,
@@ -74,6 +80,7 @@ function parseArgs(argv) {
     if (a === "--count") o.count = Number(v());
     else if (a === "--seed") o.seed = Number(v());
     else if (a === "--stmt-only") o.stmtOnly = true;
+    else if (a === "--mode") o.mode = v();
     else if (a === "--exclude") o.exclude = v().split(",").filter(Boolean);
     else if (a === "-j" || a === "--jobs") o.jobs = Math.max(1, Number(v()));
     else if (a === "--no-shrink") o.shrink = false;
@@ -95,6 +102,9 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(o.seed) || !Number.isInteger(o.count) || o.count < 0) throw new Error("--seed and --count take integers");
+  if (o.mode !== "promise" && o.mode !== "poll") throw new Error(`--mode takes promise or poll, got ${o.mode}`);
+  if (o.mode === "poll") o.write = false;
+  MODE = o.mode;
   return o;
 }
 
@@ -113,8 +123,20 @@ function firstDiff(a, b) {
   return -1;
 }
 
+/** The compile mode of this process (--mode): judge() compiles in it. */
+let MODE = "promise";
+
 export async function judge(h, src, timeoutMs, faithful = true) {
-  const { native, compiled, result, error } = await h.runBoth(src, "input.ts", timeoutMs, faithful);
+  const { native: nativeRun, compiled: compiledRun, result, error } = await h.runBoth(src, "input.ts", timeoutMs, faithful, MODE);
+  // Poll mode: ticks are the documented difference, and so is order across tasks (same lines).
+  const poll = MODE === "poll";
+  const native = poll ? { ...nativeRun, trace: h.trace.withoutTicks(nativeRun.trace) } : nativeRun;
+  let compiled = compiledRun;
+  if (poll && compiledRun) {
+    const lines = h.trace.withoutTicks(compiledRun.trace);
+    const reordered = lines.length === native.trace.length && JSON.stringify([...lines].sort()) === JSON.stringify([...native.trace].sort());
+    compiled = { ...compiledRun, trace: reordered ? native.trace : lines };
+  }
   if (native.outcome !== "resolved" && native.outcome !== "rejected") {
     return { kind: "invalid", sig: `native run ${native.outcome}`, detail: native.trace.filter((l) => !l.startsWith("tick")).slice(-3).join(" / ") };
   }
@@ -149,7 +171,7 @@ function judgeIsolated(text, timeoutMs) {
   fs.writeFileSync(file, text);
   try {
     const limit = timeoutMs * 2 + 8000;
-    const r = spawnSync(process.execPath, [SELF, "--judge", file, "--timeout-ms", String(timeoutMs)], { encoding: "utf8", timeout: limit, killSignal: "SIGKILL", maxBuffer: 16 << 20 });
+    const r = spawnSync(process.execPath, [SELF, "--judge", file, "--timeout-ms", String(timeoutMs), "--mode", MODE], { encoding: "utf8", timeout: limit, killSignal: "SIGKILL", maxBuffer: 16 << 20 });
     if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL") return { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${limit} ms` };
     const line = (r.stdout || "").trim().split("\n").pop();
     try {
@@ -311,7 +333,7 @@ async function parentMain(o) {
       if (queue.length === 0 && shrinkQueue.length === 0 && active.size === 0) resolveAll();
     };
     const spawnWorker = () => {
-      const args = ["--worker", "--timeout-ms", String(o.timeoutMs), "--shrink-ms", String(o.shrinkMs), "--hang-shrink-ms", String(o.hangShrinkMs)];
+      const args = ["--worker", "--timeout-ms", String(o.timeoutMs), "--shrink-ms", String(o.shrinkMs), "--hang-shrink-ms", String(o.hangShrinkMs), "--mode", o.mode];
       if (o.stmtOnly) args.push("--stmt-only");
       if (o.exclude.length) args.push("--exclude", o.exclude.join(","));
       const w = fork(SELF, args, { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--max-old-space-size=2048"] });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { Cancelled, PollMachine, sleep, spawn, timeout, TimeoutError } from "../../runtime/index";
-import { liveTimers, loadModule, macrotasks } from "./support";
+import { loadModule, macrotasks } from "./support";
 
 const SOURCE = `
 import { sleep } from "async-machine/runtime";
@@ -137,15 +137,34 @@ describe("compiled poll-mode functions", () => {
   });
 
   test("a cancelled sleep leaves no timer behind, and its finally runs", async () => {
-    const before = liveTimers();
-    const log: string[] = [];
-    const task = spawn(m.sleeper((s) => log.push(s), 60_000));
-    await macrotasks(1);
-    expect(liveTimers()).toBe(before + 1);
-    task.cancel();
-    await expect(task).rejects.toBeInstanceOf(Cancelled);
-    expect(log).toEqual(["sleeper finally"]);
-    expect(liveTimers()).toBe(before);
+    // The host timers the sleep starts (by their delay), and which of them are cleared.
+    const started: NodeJS.Timeout[] = [];
+    const cleared = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      const t = realSet(fn, ms);
+      if (ms === 60_000) started.push(t);
+      return t;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((t: NodeJS.Timeout) => {
+      cleared.add(t);
+      realClear(t);
+    }) as typeof clearTimeout;
+    try {
+      const log: string[] = [];
+      const task = spawn(m.sleeper((s) => log.push(s), 60_000));
+      await macrotasks(1);
+      expect(started).toHaveLength(1);
+      expect(started[0].hasRef()).toBe(true);
+      task.cancel();
+      await expect(task).rejects.toBeInstanceOf(Cancelled);
+      expect(log).toEqual(["sleeper finally"]);
+      expect(cleared.has(started[0])).toBe(true);
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
   });
 
   test("timeout() really stops a compiled loop and runs its finally", async () => {
@@ -219,4 +238,12 @@ describe("inspection", () => {
       disableTaskTracking();
     }
   });
+});
+
+test("asFuture gives a poll-mode call the Future type and refuses a promise with the way out", async () => {
+  const { asFuture } = await import("../../runtime/index");
+  const call = m.catchOnly(() => {}, 5);
+  expect(asFuture(call as unknown as Promise<unknown>)).toBe(call);
+  expect(() => asFuture(Promise.resolve(1))).toThrow(/asFuture.*expected a Future, got a Promise; wrap it: fromPromise/);
+  await expect(spawn(asFuture(call)).promise).resolves.toBe(5);
 });

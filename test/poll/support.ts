@@ -28,8 +28,3 @@ export function loadModule<T = Record<string, any>>(source: string, mode: "poll"
 export async function macrotasks(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
 }
-
-/** The host timers alive now (Node's active resources). */
-export function liveTimers(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
-}
