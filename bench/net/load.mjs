@@ -45,7 +45,16 @@ for (let i = 0; i < idleCount; i += 256) {
   const batch = await Promise.all(Array.from({ length: Math.min(256, idleCount - i) }, open));
   idle.push(...batch);
 }
-while ((await stats()).connections < idleCount) await new Promise((resolve) => setTimeout(resolve, 50));
+// bounded: a server that loses idle connections (its idle timeout must outlast the run) fails the run
+const waitUntil = performance.now() + 120_000;
+while ((await stats()).connections < idleCount) {
+  if (performance.now() > waitUntil) {
+    for (const socket of idle) socket.destroy();
+    server.kill();
+    throw new Error(`the server holds ${(await stats().catch(() => ({}))).connections ?? "?"} of ${idleCount} idle connections after 120 s`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 const loaded = await stats();
 
 const latencies = [];

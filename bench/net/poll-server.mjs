@@ -5,7 +5,7 @@
 //
 //   node --expose-gc bench/net/poll-server.mjs     → sends { port } once listening
 //   message "stats"    → replies { heapUsed, rss, connections } after a full GC
-//   message "shutdown" / SIGINT → cancels every connection (each finally closes its socket), exits
+//   message "shutdown" / SIGINT / the driver gone → cancels every connection (each finally closes its socket), exits
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -33,5 +33,6 @@ process.on("message", (message) => {
     process.send({ heapUsed, rss, connections: stats.open });
   } else if (message === "shutdown") stop.abort("shutdown");
 });
+process.on("disconnect", () => stop.abort("the driver is gone"));
 await run(serve(listener, select([aborted(stop.signal), processSignal("SIGINT")]), { idleMs: IDLE_MS, stats }));
-process.disconnect?.();
+if (process.connected) process.disconnect();

@@ -39,7 +39,9 @@ function hardFdLimit() {
 function loadRun(server, idle, { clients, seconds, pipeline }) {
   const args = [join(here, "load.mjs"), `--server=${join(here, server.file)}`, `--idle=${idle}`, `--clients=${clients}`, `--seconds=${seconds}`, `--pipeline=${pipeline}`];
   const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
-  const r = spawnSync("/bin/sh", ["-c", script, process.execPath, ...args], { encoding: "utf8", timeout: 300_000, killSignal: "SIGKILL" });
+  // the servers' idle timeout (NET_IDLE_MS) outlasts the run: opening 19 000 connections on a busy machine can take a minute
+  const env = { ...process.env, NET_IDLE_MS: "900000" };
+  const r = spawnSync("/bin/sh", ["-c", script, process.execPath, ...args], { encoding: "utf8", env, timeout: 300_000, killSignal: "SIGKILL" });
   if (r.error || r.status !== 0) return { error: (r.error?.message ?? (r.stderr.trim().split("\n").slice(-3).join(" | ") || `exit ${r.status ?? r.signal}`)).slice(0, 300) };
   try {
     return JSON.parse(r.stdout.trim().split("\n").pop());
