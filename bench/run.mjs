@@ -11,6 +11,7 @@
 // heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
 // and one SVG chart per workload to bench/results/ (bench/work/results-quick/ for --quick).
+// NET runs a line-echo server, native vs poll mode, under idle connections and a flood (bench/net/).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,6 +21,7 @@ import { gzipSync } from "node:zlib";
 import { VARIANTS, benchDir, buildVariant, rootDir } from "./lib/variants.mjs";
 import { generateProject } from "./lib/gen-project.mjs";
 import { barChart, COLORS } from "./lib/svg.mjs";
+import { netChart, netMarkdown, runNet } from "./net/workload.mjs";
 
 const require = createRequire(import.meta.url);
 const startedAt = Date.now();
@@ -575,6 +577,14 @@ if (selected("F")) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// NET: a line-echo server, native async/await vs poll mode, on loopback (bench/net/workload.mjs)
+if (selected("NET")) {
+  results.workloads.NET = runNet({ quick: QUICK, samples: Math.min(SAMPLES, 3), progress });
+  phaseDone("net");
+  progressDone(`net: ${results.workloads.NET.levels.length} levels done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // profile: node --cpu-prof on every time workload, async-machine and native; top self-time frames
 function summarizeProfile(file, window) {
   const prof = JSON.parse(readFileSync(file, "utf8"));
@@ -965,6 +975,7 @@ if (W.F) {
     }),
   });
 }
+if (W.NET) charts.push({ id: "NET", svg: netChart(W.NET, subtitle) });
 for (const c of charts) writeFileSync(join(outDir, `${c.id}.svg`), c.svg);
 
 // ---------------------------------------------------------------------------------------------
@@ -985,6 +996,7 @@ const md = [
   "",
   mdTable(["target", "measured", ""], T.map((t) => [t.text, t.measured, t.met ? "met" : "**missed**"])),
   "",
+  ...(W.NET ? [...netMarkdown(W.NET), ""] : []),
   `Charts: ${charts.map((c) => `[${c.id}](${relOut}/${c.id}.svg)`).join(" · ")} · raw numbers: [results.json](${relOut}/results.json)`,
   "",
   ...charts.map((c) => `![${c.id}](${relOut}/${c.id}.svg)`),

@@ -2,9 +2,10 @@
 // The NET load test's driver (loopback only, bounded in time and count): starts a server as a
 // child process, opens `--idle` idle connections and measures the server's heap and RSS bytes
 // per connection, then floods it with `--clients` connections each sending one line and waiting
-// for its echo, again and again, for `--seconds`: requests per second and p50/p99 latency.
+// for its echo (or `--pipeline` lines at once, waiting for all their echoes), again and again,
+// for `--seconds`: requests (lines) per second and p50/p99 latency of a round trip.
 //
-//   node bench/net/load.mjs [--server=bench/net/native-server.mjs] [--idle=10000] [--clients=64] [--seconds=5]
+//   node bench/net/load.mjs [--server=bench/net/native-server.mjs] [--idle=10000] [--clients=64] [--seconds=5] [--pipeline=1] [--server-flags="--cpu-prof"]
 //
 // Prints one JSON object. Needs 2 × idle file descriptors across the two processes (the
 // server's and the driver's); `ulimit -n` must allow that.
@@ -14,13 +15,17 @@ import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
+const opt = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const serverPath = opt("server", fileURLToPath(new URL("native-server.mjs", import.meta.url)));
 const idleCount = Number(opt("idle", 10_000));
 const clients = Number(opt("clients", 64));
 const seconds = Number(opt("seconds", 5));
+// lines per round trip: each flood client writes this many lines at once, then waits for all their echoes
+const pipeline = Number(opt("pipeline", 1));
 
-const server = fork(serverPath, [], { execArgv: ["--expose-gc"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+// extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=…" to profile it)
+const serverFlags = opt("server-flags", "").split(" ").filter(Boolean);
+const server = fork(serverPath, [], { execArgv: ["--expose-gc", ...serverFlags], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const [{ port }] = await once(server, "message");
 const stats = async () => {
   server.send("stats");
@@ -40,7 +45,16 @@ for (let i = 0; i < idleCount; i += 256) {
   const batch = await Promise.all(Array.from({ length: Math.min(256, idleCount - i) }, open));
   idle.push(...batch);
 }
-while ((await stats()).connections < idleCount) await new Promise((resolve) => setTimeout(resolve, 50));
+// bounded: a server that loses idle connections (its idle timeout must outlast the run) fails the run
+const waitUntil = performance.now() + 120_000;
+while ((await stats()).connections < idleCount) {
+  if (performance.now() > waitUntil) {
+    for (const socket of idle) socket.destroy();
+    server.kill();
+    throw new Error(`the server holds ${(await stats().catch(() => ({}))).connections ?? "?"} of ${idleCount} idle connections after 120 s`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 const loaded = await stats();
 
 const latencies = [];
@@ -48,23 +62,22 @@ let requests = 0;
 const deadline = performance.now() + seconds * 1000;
 async function flood(id) {
   const socket = await open();
-  let text = "";
-  let resolveLine;
+  let awaited = 0;
+  let resolveLines;
   socket.on("data", (data) => {
-    text += data;
-    const nl = text.indexOf("\n");
-    if (nl !== -1) {
-      text = text.slice(nl + 1);
-      resolveLine();
-    }
+    for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) awaited--;
+    if (awaited === 0) resolveLines();
   });
   while (performance.now() < deadline) {
     const started = performance.now();
-    const echoed = new Promise((resolve) => (resolveLine = resolve));
-    socket.write(`ping ${id} ${requests}\n`);
+    const echoed = new Promise((resolve) => (resolveLines = resolve));
+    awaited = pipeline;
+    let batch = "";
+    for (let i = 0; i < pipeline; i++) batch += `ping ${id} ${requests + i}\n`;
+    socket.write(batch);
     await echoed;
     latencies.push(performance.now() - started);
-    requests++;
+    requests += pipeline;
   }
   socket.destroy();
 }
@@ -85,6 +98,7 @@ console.log(
     heapBytesPerConn: Math.round((loaded.heapUsed - base.heapUsed) / idleCount),
     rssBytesPerConn: Math.round((loaded.rss - base.rss) / idleCount),
     clients,
+    pipeline,
     requestsPerSecond: Math.round(requests / (floodMs / 1000)),
     p50Ms: Number(pick(0.5).toFixed(3)),
     p99Ms: Number(pick(0.99).toFixed(3)),

@@ -6,7 +6,7 @@
 //
 //   node --expose-gc bench/net/native-server.mjs      → sends { port } once listening
 //   message "stats"    → replies { heapUsed, rss, connections } after a full GC
-//   message "shutdown" / SIGINT → stops accepting, closes every connection, exits with no handle
+//   message "shutdown" / SIGINT / the driver gone → stops accepting, closes every connection, exits with no handle
 import { once } from "node:events";
 import * as net from "node:net";
 
@@ -38,10 +38,11 @@ server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => process.send?
 function shutdown() {
   server.close();
   for (const socket of sockets) socket.destroy();
-  process.disconnect?.();
+  if (process.connected) process.disconnect();
 }
 
 process.on("SIGINT", shutdown);
+process.on("disconnect", shutdown); // the driver is gone
 process.on("message", (message) => {
   if (message === "stats") {
     globalThis.gc?.();

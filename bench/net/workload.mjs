@@ -1,0 +1,168 @@
+// Workload NET for bench/run.mjs (`npm run bench -- --only=NET`): the line-echo server written
+// with native async/await on `net` (native-server.mjs) vs the example server in poll mode
+// (poll-server.mjs over examples/server/), each driven by load.mjs on loopback. For each count
+// of idle connections (10 000 and 100 000, or the most the file-descriptor limit allows), in
+// interleaved rounds: heap and RSS bytes per idle connection, then a message flood with the idle
+// connections still open — requests (lines) per second and p50/p99 round-trip latency.
+//
+// File descriptors: every idle connection costs one in the server and one in the driver (two
+// processes, each under its own limit). Each load run starts through `sh -c 'ulimit -n <hard>'`,
+// raising the soft limit to the hard one; a count above what the hard limit allows is measured
+// at the largest count that fits instead, and the result says so (`fdLimit`, `capped`).
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { barChart, COLORS } from "../lib/svg.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(dirname(here));
+const SERVERS = [
+  { id: "native", label: "native async/await on net", file: "native-server.mjs", color: COLORS.baseline },
+  { id: "poll", label: "async-machine poll mode (examples/server)", file: "poll-server.mjs", color: COLORS.ours },
+];
+export const NET_TARGETS = { throughputRatio: 1.5, bytesPerConnRatio: 0.5 };
+
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return undefined;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function hardFdLimit() {
+  const r = spawnSync("/bin/sh", ["-c", "ulimit -Hn"], { encoding: "utf8" });
+  const text = r.stdout.trim();
+  return text === "unlimited" ? Infinity : Number(text);
+}
+
+/** One load.mjs run with the soft fd limit raised to the hard one; its JSON, or { error }. */
+function loadRun(server, idle, { clients, seconds, pipeline }) {
+  const args = [join(here, "load.mjs"), `--server=${join(here, server.file)}`, `--idle=${idle}`, `--clients=${clients}`, `--seconds=${seconds}`, `--pipeline=${pipeline}`];
+  const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+  // the servers' idle timeout (NET_IDLE_MS) outlasts the run: opening 19 000 connections on a busy machine can take a minute
+  const env = { ...process.env, NET_IDLE_MS: "900000" };
+  const r = spawnSync("/bin/sh", ["-c", script, process.execPath, ...args], { encoding: "utf8", env, timeout: 300_000, killSignal: "SIGKILL" });
+  if (r.error || r.status !== 0) return { error: (r.error?.message ?? (r.stderr.trim().split("\n").slice(-3).join(" | ") || `exit ${r.status ?? r.signal}`)).slice(0, 300) };
+  try {
+    return JSON.parse(r.stdout.trim().split("\n").pop());
+  } catch {
+    return { error: `unparsable output: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+/** Builds the example server (poll mode, through the tsc plugin); throws with tspc's output on failure. */
+function buildExampleServer() {
+  const r = spawnSync(process.execPath, [join(root, "examples", "server", "run.mjs"), "build"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`examples/server build failed:\n${r.stdout}${r.stderr}`);
+}
+
+/** Runs the workload; `progress(text)` reports each run. The `workloads.NET` entry of results.json. */
+export function runNet({ quick, samples, progress }) {
+  buildExampleServer();
+  const fdLimit = hardFdLimit();
+  const load = { clients: 64, seconds: quick ? 2 : 5, pipeline: 16 };
+  const fits = Math.floor((fdLimit - load.clients - 200) / 1000) * 1000; // per process: idle + flood + stdio, IPC, listener
+  const wanted = quick ? [1_000, 5_000] : [10_000, 100_000];
+  const levels = wanted.map((n) => ({ requested: n, idle: Math.min(n, fits), capped: n > fits }));
+  const rounds = quick ? 1 : samples;
+  const runs = levels.map(() => Object.fromEntries(SERVERS.map((s) => [s.id, []])));
+  let done = 0;
+  for (let round = 0; round < rounds; round++) {
+    levels.forEach((level, li) => {
+      const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+      for (const server of order) {
+        progress(`[net ${++done}/${rounds * levels.length * SERVERS.length}] round ${round + 1}/${rounds} · ${level.idle} idle · ${server.id}`);
+        runs[li][server.id].push(loadRun(server, level.idle, load));
+      }
+    });
+  }
+  const result = {
+    title: "NET: line-echo server, native async/await vs poll mode, idle connections and a message flood",
+    load: { ...load, rounds, loopback: true },
+    fdLimit: Number.isFinite(fdLimit) ? fdLimit : null,
+    targets: NET_TARGETS,
+    levels: levels.map((level, li) => summarizeLevel(level, runs[li])),
+  };
+  // the headline ratios: at the first level (10 000 idle connections)
+  result.throughputRatio = result.levels[0].ratios.requestsPerSecond;
+  result.bytesPerConnRatio = result.levels[0].ratios.heapBytesPerConn;
+  result.rssPerConnRatio = result.levels[0].ratios.rssBytesPerConn;
+  result.p99Ratio = result.levels[0].ratios.p99Ms;
+  return result;
+}
+
+const METRICS = ["requestsPerSecond", "p50Ms", "p99Ms", "heapBytesPerConn", "rssBytesPerConn"];
+
+function summarizeLevel(level, byServer) {
+  const servers = {};
+  for (const s of SERVERS) {
+    const ok = byServer[s.id].filter((r) => !r.error);
+    servers[s.id] = { runs: byServer[s.id], errors: byServer[s.id].filter((r) => r.error).map((r) => r.error) };
+    for (const m of METRICS) servers[s.id][m] = median(ok.map((r) => r[m]));
+  }
+  // ratio per round (poll ÷ native of the same round), then the median over rounds
+  const ratios = {};
+  for (const m of METRICS) {
+    const perRound = byServer.poll.map((p, i) => (p.error || byServer.native[i]?.error ? NaN : p[m] / byServer.native[i][m]));
+    ratios[m] = median(perRound);
+  }
+  return { ...level, servers, ratios };
+}
+
+const fmt = (x, digits = 0) => (x === undefined ? "—" : Number(x).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmtRatio = (r) => (r === undefined ? "—" : `${r.toFixed(2)}x`);
+
+/** Markdown: one row per level and server, then the targets. */
+export function netMarkdown(net) {
+  const head = ["idle connections", "server", "requests/s", "p50 ms", "p99 ms", "heap B/conn", "RSS B/conn"];
+  const rows = [];
+  for (const level of net.levels) {
+    const count = `${fmt(level.idle)}${level.capped ? ` (${fmt(level.requested)} asked; fd limit ${fmt(net.fdLimit)})` : ""}`;
+    for (const s of SERVERS) {
+      const v = level.servers[s.id];
+      const cells = v.requestsPerSecond === undefined ? [`failed: ${v.errors[0] ?? "?"}`, "", "", "", ""] : [fmt(v.requestsPerSecond), fmt(v.p50Ms, 1), fmt(v.p99Ms, 1), fmt(v.heapBytesPerConn), fmt(v.rssBytesPerConn)];
+      rows.push([count, s.id === "poll" ? "**poll mode**" : "native", ...cells]);
+    }
+    const r = level.ratios;
+    rows.push([count, "poll ÷ native", fmtRatio(r.requestsPerSecond), fmtRatio(r.p50Ms), fmtRatio(r.p99Ms), fmtRatio(r.heapBytesPerConn), fmtRatio(r.rssBytesPerConn)]);
+  }
+  const table = [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
+  const met = (ok) => (ok === undefined ? "—" : ok ? "met" : "**missed**");
+  const t = net.targets;
+  const targets = [
+    [`| target | measured (${fmt(net.levels[0].idle)} idle) | |`, "|---|---|---|"],
+    [`| throughput ≥ ${t.throughputRatio}x native | ${fmtRatio(net.throughputRatio)} | ${met(net.throughputRatio === undefined ? undefined : net.throughputRatio >= t.throughputRatio)} |`],
+    [`| bytes per idle connection (heap) ≤ ${t.bytesPerConnRatio}x native | ${fmtRatio(net.bytesPerConnRatio)} | ${met(net.bytesPerConnRatio === undefined ? undefined : net.bytesPerConnRatio <= t.bytesPerConnRatio)} |`],
+    [`| p99 latency no worse than native (≤ 1x) | ${fmtRatio(net.p99Ratio)} | ${met(net.p99Ratio === undefined ? undefined : net.p99Ratio <= 1)} |`],
+  ].flat();
+  const l = net.load;
+  return [
+    `NET (loopback; medians of ${l.rounds} interleaved rounds, each server a fresh process; flood: ${l.clients} clients each writing ${l.pipeline} lines at once and waiting for their echoes, for ${l.seconds} s, with the idle connections open; ratios: median over rounds of poll ÷ native of the same round):`,
+    "",
+    ...table,
+    "",
+    ...targets,
+  ];
+}
+
+/** The chart: requests per second, p99, and heap bytes per idle connection, per level. */
+export function netChart(net, subtitle) {
+  const bar = (metric, text) => (level) =>
+    SERVERS.map((s) => {
+      const v = level.servers[s.id];
+      if (v[metric] === undefined) return { label: `${fmt(level.idle)} idle · ${s.id}`, failed: true, text: (v.errors[0] ?? "failed").slice(0, 70) };
+      const values = v.runs.filter((r) => !r.error).map((r) => r[metric]);
+      return { label: `${fmt(level.idle)} idle · ${s.id}`, color: s.color, value: v[metric], min: Math.min(...values), max: Math.max(...values), text: text(v[metric], level.ratios[metric], s.id) };
+    });
+  const withRatio = (unit, digits) => (value, ratio, id) => `${fmt(value, digits)} ${unit}${id === "poll" ? ` (${fmtRatio(ratio)})` : ""}`;
+  return barChart({
+    title: net.title,
+    subtitle,
+    panels: [
+      { heading: `requests per second under the flood (higher is better; target poll ≥ ${net.targets.throughputRatio}x native)`, scale: "linear", rows: net.levels.flatMap(bar("requestsPerSecond", withRatio("req/s", 0))) },
+      { heading: "p99 round-trip latency, ms (lower is better; target: no worse than native)", scale: "linear", rows: net.levels.flatMap(bar("p99Ms", withRatio("ms", 1))) },
+      { heading: `heap bytes per idle connection after GC (lower is better; target poll ≤ ${net.targets.bytesPerConnRatio}x native)`, scale: "linear", rows: net.levels.flatMap(bar("heapBytesPerConn", withRatio("B", 0))) },
+    ],
+    footer: [`Bars: median; whiskers: min–max over ${net.load.rounds} rounds. Ratios in parentheses: poll ÷ native. fd hard limit ${net.fdLimit ?? "unlimited"}.`],
+  });
+}
