@@ -52,7 +52,6 @@ import {
   ArrayPrototypeToReversed,
   NativePromise,
   ObjectCreate,
-  ObjectDefineProperty,
   ObjectFreeze,
   ObjectSetPrototypeOf,
   PromisePrototypeThen,
@@ -104,8 +103,7 @@ async function drive(m: Machine, awaiting: unknown): Promise<unknown> {
     m.awaiting = undefined;
     let result: unknown;
     try {
-      const resume = m.resume; // called without a receiver: its frame reads as the user's function
-      result = resume(m, value, isThrow);
+      result = m.resume(m, value, isThrow);
     } catch (error) {
       m.panic(error, isThrow && error === value, awaiting);
       if (resolveFn === undefined) throw error;
@@ -179,26 +177,9 @@ export function states(names: readonly string[], info?: MachineInfo): StateEnum 
   for (let i = 0; i < names.length; i++) {
     e[(e[names[i]] = i)] = names[i];
   }
-  // The function's name for stack frames, where the machine reads it at each start (below).
-  // (An anonymous function's frame has no name, as native prints it.)
-  if (info !== undefined && typeof info.name === "string") ObjectDefineProperty(e, FRAME_NAME, { __proto__: null, value: info.name === "<anonymous>" ? "" : info.name } as PropertyDescriptor);
   ObjectFreeze(e);
   if (info !== undefined) WeakMapPrototypeSet(machineInfos, e, info);
   return e;
-}
-
-/**
- * Stack frames of a resume function read as the user's function (`at FileStore.validate`, not
- * `at Machine.FileStore_validate$resume`): its `name` (which V8 prints) becomes the function's
- * own at its first start, and the machine calls it without a receiver (no `Machine.` and no
- * `[as resume]`). The resume is a declaration made once per scope, so this runs once per scope
- * evaluation; later starts cost a compare.
- */
-const FRAME_NAME = Symbol("frameName");
-
-function nameForFrames(resume: Resume, names: StateEnum | undefined): void {
-  const name = names === undefined ? undefined : (names as { [FRAME_NAME]?: string })[FRAME_NAME];
-  if (name !== undefined && resume.name !== name) Object.defineProperty(resume, "name", { value: name, configurable: true });
 }
 
 /** `MachineInfo` by state enum, for runtime/inspect. */
@@ -299,7 +280,6 @@ export class Machine implements Future<unknown> {
     this.r = undefined;
     (this as { names: StateEnum | undefined }).names = names;
     (this as { resume: Resume }).resume = resume;
-    nameForFrames(resume, names);
     this.promise = undefined!;
     this.awaiting = undefined;
   }
@@ -316,8 +296,7 @@ export class Machine implements Future<unknown> {
     }
     let result: unknown;
     try {
-      const resume = this.resume;
-      result = resume(this, undefined, false);
+      result = this.resume(this, undefined, false);
     } catch (error) {
       this.panic(error, false);
       return (this.promise = PromiseReject(error));
@@ -345,8 +324,7 @@ export class Machine implements Future<unknown> {
     this.awaiting = undefined;
     let result: unknown;
     try {
-      const resume = this.resume;
-      result = resume(this, value, false);
+      result = this.resume(this, value, false);
     } catch (error) {
       this.panic(error, false);
       this.rejectFn!(error);

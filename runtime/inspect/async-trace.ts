@@ -6,7 +6,7 @@
  * appends the frame V8 would have written:
  *
  *     Error: card declined
- *         at charge (src/pay.ts:40:23)
+ *         at charge$resume (dist/pay.js:40:23)
  *         …
  *         at async checkout (src/checkout.ts:18:5)      ← the await checkout was suspended at
  *         at async main (src/main.ts:7:3)
