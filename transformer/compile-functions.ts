@@ -36,6 +36,27 @@ export interface FunctionCompiler {
   skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, reason: string): void;
 }
 
+/** Why a function nested deeper than the compiler's stack allows stays native. */
+export const TOO_DEEP = "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); left native";
+
+/** Whether `e` is the engine's stack overflow. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * Runs a stage over one function; a stack overflow (syntax nested deeper than a recursive walk
+ * of the lowering or emit can follow) leaves the function native, reported, like `Unsupported`.
+ */
+export function leftNativeIfTooDeep(fn: ts.Node, stage: () => FunctionResult): FunctionResult {
+  try {
+    return stage();
+  } catch (e) {
+    if (isStackOverflow(e)) return { kind: "skipped", node: fn, reason: TOO_DEEP };
+    throw e;
+  }
+}
+
 export interface FileFacts {
   tsApi: typeof ts;
   sourceFile: ts.SourceFile;
@@ -61,7 +82,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
     // Nested machines compiled while this one is lowered are dropped again if this one stays native.
     const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length };
-    const result = transformFunction(fn, ctx);
+    const result = leftNativeIfTooDeep(fn, () => transformFunction(fn, ctx));
     if (result.kind === "skipped") {
       collected.compiled = before.compiled;
       collected.prelude.length = before.prelude;

@@ -27,3 +27,21 @@ export function scriptKindOf(tsApi: typeof ts, fileName: string): ts.ScriptKind 
 export function parseErrorsOf(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
   return (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 }
+
+/**
+ * Whether the file holds an async function: a file with none has nothing to transform and
+ * passes through untouched, without scope analysis. Iterative, so no nesting depth the parser
+ * accepts overflows it; a file whose text never says `async` is answered without a walk.
+ */
+export function hasAsyncFunction(tsApi: typeof ts, sourceFile: ts.SourceFile): boolean {
+  if (!sourceFile.text.includes("async")) return false;
+  const work: ts.Node[] = [sourceFile];
+  const push = (child: ts.Node): void => {
+    work.push(child);
+  };
+  for (let node = work.pop(); node !== undefined; node = work.pop()) {
+    if (isAsyncFunction(tsApi, node)) return true;
+    tsApi.forEachChild(node, push);
+  }
+  return false;
+}

@@ -3,7 +3,7 @@
  * so every byte the transform does not touch stays where it was and the source map is exact
  * for it; generated code maps to the function it replaces.
  */
-import * as ts from "typescript";
+import ts = require("typescript");
 import MagicString from "magic-string";
 import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
@@ -11,27 +11,41 @@ import { planFile, runtimeImport } from "./transform-file";
 import { inlineRuntime } from "./emit/inline-runtime";
 import { assertSupportedTypeScript } from "./typescript-version";
 import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
+import { isStackOverflow, TOO_DEEP } from "./compile-functions";
+import { functionName } from "./transform-function";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
   assertSupportedTypeScript(ts);
   const fileName = options.fileName;
   const kind = scriptKindOf(ts, fileName);
-  const sourceFile = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  const sourceFile = parseOrUndefined(fileName, sourceText, kind);
+  if (sourceFile === undefined) {
+    const message = "the file nests deeper than the parser's stack allows; it is left unchanged";
+    return { code: sourceText, map: unchangedMap(sourceText, fileName), diagnostics: [{ fileName, line: 1, column: 1, message, category: "error" }], skipped: [], compiled: 0 };
+  }
   const diagnostics = parseDiagnostics(sourceFile);
   const syntaxError = diagnostics.length > 0 ? diagnostics[0].message : kind === ts.ScriptKind.JS ? engineSyntaxError(sourceText) : undefined;
   if (syntaxError !== undefined) {
     // Code that does not parse is left exactly as it is, so it fails where it would have failed.
     if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
-    return { code: sourceText, map: new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"], diagnostics, skipped: [], compiled: 0 };
+    return { code: sourceText, map: unchangedMap(sourceText, fileName), diagnostics, skipped: [], compiled: 0 };
   }
   const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict);
   const s = new MagicString(sourceText);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
-  for (const edit of plan.edits) {
-    if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
-    else if (edit.kind === "insert-before") s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
-    else s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
+  try {
+    for (const edit of plan.edits) {
+      if (edit.kind === "replace") s.overwrite(edit.node.getStart(sourceFile), edit.node.end, print(edit.replacement));
+      else if (edit.kind === "insert-before") s.appendLeft(edit.statement.getStart(sourceFile), edit.statements.map(print).join("\n") + "\n");
+      else s.appendLeft(edit.classNode.members.pos, "\n" + print(edit.member) + "\n");
+    }
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    // Generated code nests a few levels deeper than the code it replaces: near the printer's
+    // limit the file is left as it is, every function reported.
+    const skipped = [...plan.skipped, ...plan.machines.map(({ node }) => ({ ...skippedAt(sourceFile, fileName, node), name: functionName(ts, node), reason: TOO_DEEP }))];
+    return { code: sourceText, map: unchangedMap(sourceText, fileName), diagnostics, skipped, compiled: 0 };
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
@@ -53,6 +67,25 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     skipped: plan.skipped,
     compiled: plan.compiled,
   };
+}
+
+/** The parsed file, or undefined when parsing overflows the stack (nesting deeper than the parser follows). */
+function parseOrUndefined(fileName: string, sourceText: string, kind: ts.ScriptKind): ts.SourceFile | undefined {
+  try {
+    return ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  } catch (e) {
+    if (isStackOverflow(e)) return undefined;
+    throw e;
+  }
+}
+
+function unchangedMap(sourceText: string, fileName: string): TransformResult["map"] {
+  return new MagicString(sourceText).generateMap({ source: fileName, includeContent: true, hires: true }) as unknown as TransformResult["map"];
+}
+
+function skippedAt(sourceFile: ts.SourceFile, fileName: string, node: ts.Node): { fileName: string; line: number; column: number } {
+  const pos = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  return { fileName, line: pos.line + 1, column: pos.character + 1 };
 }
 
 /**

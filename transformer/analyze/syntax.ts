@@ -1,6 +1,6 @@
 /**
  * Questions about a file answered from its syntax alone: the names a pattern declares, and
- * whether code is strict.
+ * whether code is strict; an iterative walk over descendants.
  */
 import type * as ts from "typescript";
 
@@ -26,4 +26,23 @@ export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: bool
     if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
   }
   return false;
+}
+
+/**
+ * Calls `visit` on every node below `node` in source order (preorder); `visit` returns false to
+ * skip a node's children. Iterative: nesting as deep as the parser accepts costs heap, not stack.
+ */
+export function forEachDescendant(T: typeof ts, node: ts.Node, visit: (n: ts.Node) => boolean): void {
+  const work: ts.Node[] = [];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  T.forEachChild(node, collect);
+  for (;;) {
+    while (children.length > 0) work.push(children.pop()!);
+    const n = work.pop();
+    if (n === undefined) return;
+    if (visit(n)) T.forEachChild(n, collect);
+  }
 }
