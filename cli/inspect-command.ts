@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
+import ts = require("typescript");
 import { inspectSource, type FileReport } from "../transformer/inspect/file-report";
 import { formatText } from "../transformer/inspect/format-text";
 import { formatDot, formatMermaid } from "../transformer/inspect/format-graph";

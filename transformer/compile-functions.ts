@@ -38,6 +38,24 @@ export interface FunctionCompiler {
   skip(fn: ts.FunctionLikeDeclaration, at: ts.Node, code: NotCompiledCode, detail?: string): void;
 }
 
+/** Whether `e` is the engine's stack overflow. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * Runs a stage over one function; a stack overflow (syntax nested deeper than a recursive walk
+ * of the lowering or emit can follow) leaves the function native, reported, like `Unsupported`.
+ */
+export function leftNativeIfTooDeep(fn: ts.Node, stage: () => FunctionResult): FunctionResult {
+  try {
+    return stage();
+  } catch (e) {
+    if (isStackOverflow(e)) return { kind: "skipped", node: fn, code: "too-deep" };
+    throw e;
+  }
+}
+
 export interface FileFacts {
   tsApi: typeof ts;
   sourceFile: ts.SourceFile;
@@ -80,7 +98,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
     // Nested machines compiled while this one is lowered are dropped again if this one stays native.
     const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length };
-    const result = transformOrFail(fn);
+    const result = leftNativeIfTooDeep(fn, () => transformOrFail(fn));
     if (result.kind === "skipped") {
       collected.compiled = before.compiled;
       collected.prelude.length = before.prelude;

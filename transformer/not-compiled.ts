@@ -15,6 +15,7 @@ export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
   "async-generator": "an async generator function is not compiled yet; it stays a native async generator",
   "async-method-named-constructor": "a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async [\"constructor\"]()`, to compile it",
+  "too-deep": "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); split it into smaller functions",
   "direct-eval": "direct `eval` can reach any local, so the function stays native; call `(0, eval)(…)` (indirect) if it need not see locals",
   "with-statement": "a `with` statement makes bindings dynamic, so the function stays native; read the object's properties explicitly instead",
   "using-declaration": "`using` / `await using` declarations are not compiled yet (their disposal at scope exit would have to span awaits); dispose in a `finally` to compile the function",

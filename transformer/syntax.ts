@@ -61,3 +61,40 @@ export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: bool
   }
   return false;
 }
+
+/**
+ * Whether the file holds an async function: a file with none has nothing to transform and
+ * passes through untouched, without scope analysis. Iterative, so no nesting depth the parser
+ * accepts overflows it; a file whose text never says `async` is answered without a walk.
+ */
+export function hasAsyncFunction(tsApi: typeof ts, sourceFile: ts.SourceFile): boolean {
+  if (!sourceFile.text.includes("async")) return false;
+  const work: ts.Node[] = [sourceFile];
+  const push = (child: ts.Node): void => {
+    work.push(child);
+  };
+  for (let node = work.pop(); node !== undefined; node = work.pop()) {
+    if (isAsyncFunction(tsApi, node)) return true;
+    tsApi.forEachChild(node, push);
+  }
+  return false;
+}
+
+/**
+ * Calls `visit` on every node below `node` in source order (preorder); `visit` returns false to
+ * skip a node's children. Iterative: nesting as deep as the parser accepts costs heap, not stack.
+ */
+export function forEachDescendant(T: typeof ts, node: ts.Node, visit: (n: ts.Node) => boolean): void {
+  const work: ts.Node[] = [];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  T.forEachChild(node, collect);
+  for (;;) {
+    while (children.length > 0) work.push(children.pop()!);
+    const n = work.pop();
+    if (n === undefined) return;
+    if (visit(n)) T.forEachChild(n, collect);
+  }
+}

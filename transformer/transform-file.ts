@@ -21,7 +21,7 @@ import { analyzeScopes, type Scopes } from "./analyze/scopes";
 import { NameManager } from "./names";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import type { FunctionMode } from "./function-mode";
-import { isAsyncFunction, isPrologueDirective } from "./syntax";
+import { hasAsyncFunction, isAsyncFunction, isPrologueDirective } from "./syntax";
 import { describeMachine, type MachineDescription } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
@@ -68,32 +68,36 @@ export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */
 export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string, alwaysStrict = false, fileMode: FunctionMode = "promise"): FilePlan {
   const T = tsApi;
+  if (!hasAsyncFunction(T, sourceFile)) return { edits: [], prelude: [], runtime: "$am", skipped: [], compiled: 0, machines: [] };
   const scopes = analyzeScopes(T, sourceFile, alwaysStrict);
   const names = new NameManager(scopes.allNames);
   const runtime = names.claim("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
   const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode }, plan);
 
-  const visit = (node: ts.Node): void => {
-    if (!isAsyncFunction(T, node)) {
-      T.forEachChild(node, visit);
-      return;
-    }
-    const placement = placeResume(T, scopes, node);
-    if (placement.kind === "native") {
-      compiler.skip(node, node, placement.code);
-      T.forEachChild(node, visit);
-      return;
-    }
-    const result = compiler.compile(node);
-    if (result.kind === "skipped") {
-      // Its nested async functions may still be compiled on their own.
-      T.forEachChild(node, visit);
-      return;
-    }
-    plan.edits.push(...placementEdits(T, runtime, node, { wrapper: result.wrapper, resume: result.machine.resume }, placement));
+  // Outermost first, in source order; iterative (the file may nest deeper than the stack allows).
+  const work: ts.Node[] = [sourceFile];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
   };
-  visit(sourceFile);
+  for (let node = work.pop(); node !== undefined; node = work.pop()) {
+    if (isAsyncFunction(T, node)) {
+      const placement = placeResume(T, scopes, node);
+      if (placement.kind === "native") {
+        compiler.skip(node, node, placement.code);
+      } else {
+        const result = compiler.compile(node);
+        // A skipped function's nested async functions may still be compiled on their own.
+        if (result.kind === "compiled") {
+          plan.edits.push(...placementEdits(T, runtime, node, { wrapper: result.wrapper, resume: result.machine.resume }, placement));
+          continue;
+        }
+      }
+    }
+    T.forEachChild(node, collect);
+    while (children.length > 0) work.push(children.pop()!);
+  }
   attachMachineInfo(T, sourceFile, fileName, scopes, plan);
   return plan;
 }

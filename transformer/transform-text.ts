@@ -4,7 +4,7 @@
  * itself, and generated code maps through the positions the transform gave it (print-mapped.ts):
  * a machine's lines that run user code lead to the user's line and column.
  */
-import * as ts from "typescript";
+import ts = require("typescript");
 // Loaded untyped: the package's .d.cts (`export = function …;`) does not parse in TypeScript 6.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const remapping = require("@jridgewell/remapping") as (maps: unknown[], loader: () => null) => { sources: (string | null)[]; names: string[]; mappings: string; sourcesContent?: (string | null)[] };
@@ -16,12 +16,19 @@ import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
 import { assertSupportedTypeScript } from "./typescript-version";
 import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
+import { isStackOverflow } from "./compile-functions";
+import { notCompiledMessage } from "./not-compiled";
+import { functionName } from "./transform-function";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
   assertSupportedTypeScript(ts);
   const fileName = options.fileName;
   const kind = scriptKindOf(ts, fileName);
-  const sourceFile = ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  const sourceFile = parseOrUndefined(fileName, sourceText, kind);
+  if (sourceFile === undefined) {
+    const message = "the file nests deeper than the parser's stack allows; it is left unchanged";
+    return { code: sourceText, map: unchangedMap(sourceText, fileName, options), diagnostics: [{ fileName, line: 1, column: 1, message, category: "error" }], skipped: [], compiled: 0 };
+  }
   const diagnostics = parseDiagnostics(sourceFile);
   const syntaxError = diagnostics.length > 0 ? diagnostics[0].message : kind === ts.ScriptKind.JS ? engineSyntaxError(sourceText) : undefined;
   if (syntaxError !== undefined) {
@@ -32,31 +39,39 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
-  const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
-    const text = print(node);
-    return printMapped(ts, node, sourceFile, text) ?? { text };
-  };
   const edits: TextEdit[] = [];
   const methodKeys = new Map<ts.Node, ts.Expression[]>();
-  for (const edit of plan.edits) {
-    if (edit.kind === "replace") {
-      edits.push({ start: edit.node.getStart(sourceFile), end: edit.node.end, rank: 1, ...mapped(edit.replacement) });
-    } else if (edit.kind === "insert-before") {
-      const at = edit.statement.getStart(sourceFile);
-      for (const statement of edit.statements) {
-        const { text, segments } = mapped(statement);
-        edits.push({ start: at, end: at, rank: 0, text: text + "\n", segments });
-      }
-    } else if (edit.kind === "add-member") {
-      const { text, segments } = mapped(edit.member);
-      edits.push({ start: edit.classNode.members.pos, end: edit.classNode.members.pos, rank: 0, text: "\n" + text + "\n", segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]) });
-    } else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
-  }
-  // An object literal with async methods is wrapped once: $am.asyncMethods({ … }, "m", …).
-  for (const [literal, keys] of methodKeys) {
-    const at = literal.getStart(sourceFile);
-    edits.push({ start: at, end: at, rank: 0, text: `${plan.runtime}.asyncMethods(` });
-    edits.push({ start: literal.end, end: literal.end, rank: 0, text: `, ${keys.map(print).join(", ")})` });
+  try {
+    const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
+      const text = print(node);
+      return printMapped(ts, node, sourceFile, text) ?? { text };
+    };
+    for (const edit of plan.edits) {
+      if (edit.kind === "replace") {
+        edits.push({ start: edit.node.getStart(sourceFile), end: edit.node.end, rank: 1, ...mapped(edit.replacement) });
+      } else if (edit.kind === "insert-before") {
+        const at = edit.statement.getStart(sourceFile);
+        for (const statement of edit.statements) {
+          const { text, segments } = mapped(statement);
+          edits.push({ start: at, end: at, rank: 0, text: text + "\n", segments });
+        }
+      } else if (edit.kind === "add-member") {
+        const { text, segments } = mapped(edit.member);
+        edits.push({ start: edit.classNode.members.pos, end: edit.classNode.members.pos, rank: 0, text: "\n" + text + "\n", segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]) });
+      } else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
+    }
+    // An object literal with async methods is wrapped once: $am.asyncMethods({ … }, "m", …).
+    for (const [literal, keys] of methodKeys) {
+      const at = literal.getStart(sourceFile);
+      edits.push({ start: at, end: at, rank: 0, text: `${plan.runtime}.asyncMethods(` });
+      edits.push({ start: literal.end, end: literal.end, rank: 0, text: `, ${keys.map(print).join(", ")})` });
+    }
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    // Generated code nests a few levels deeper than the code it replaces: near the printer's
+    // limit the file is left as it is, every function reported.
+    const skipped = [...plan.skipped, ...plan.machines.map(({ node }) => ({ ...skippedAt(sourceFile, fileName, node), name: functionName(ts, node), code: "too-deep" as const, reason: notCompiledMessage("too-deep") }))];
+    return { code: sourceText, map: unchangedMap(sourceText, fileName, options), diagnostics, skipped, compiled: 0 };
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
@@ -101,6 +116,25 @@ function chainMaps(map: TransformResult["map"], inputMap: NonNullable<TransformO
   const input = typeof inputMap === "string" ? (JSON.parse(inputMap) as TransformResult["map"]) : inputMap;
   const chained = remapping([map, input], () => null);
   return { version: 3, sources: chained.sources.map((s) => s ?? ""), names: chained.names, mappings: chained.mappings, file: map.file, sourcesContent: chained.sourcesContent };
+}
+
+/** The parsed file, or undefined when parsing overflows the stack (nesting deeper than the parser follows). */
+function parseOrUndefined(fileName: string, sourceText: string, kind: ts.ScriptKind): ts.SourceFile | undefined {
+  try {
+    return ts.createSourceFile(fileName, sourceText, ts.ScriptTarget.Latest, /*setParentNodes*/ true, kind);
+  } catch (e) {
+    if (isStackOverflow(e)) return undefined;
+    throw e;
+  }
+}
+
+function unchangedMap(sourceText: string, fileName: string, options: TransformOptions): TransformResult["map"] {
+  return sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options);
+}
+
+function skippedAt(sourceFile: ts.SourceFile, fileName: string, node: ts.Node): { fileName: string; line: number; column: number } {
+  const pos = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  return { fileName, line: pos.line + 1, column: pos.character + 1 };
 }
 
 /**

@@ -3,7 +3,7 @@
  * var of the enclosing function. Which names get such a var.
  */
 import type * as ts from "typescript";
-import { boundNames } from "../syntax";
+import { boundNames, forEachDescendant } from "../syntax";
 
 /**
  * Annex B.3.3 (sloppy code): a function declared directly in a nested block or case clause (or
@@ -15,15 +15,13 @@ export function blockFunctionVars(T: typeof ts, fn: ts.FunctionLikeDeclaration, 
   const names = new Set<string>();
   const params = new Set<string>();
   for (const p of fn.parameters) for (const id of boundNames(T, p.name)) params.add(id.text);
-  const walk = (n: ts.Node): void => {
+  forEachDescendant(T, body, (n) => {
     if (T.isFunctionDeclaration(n) && n.name && n.body && n.parent !== body && (T.isBlock(n.parent) || T.isCaseClause(n.parent) || T.isDefaultClause(n.parent) || T.isIfStatement(n.parent))) {
       const name = n.name.text;
       if (name !== "arguments" && !params.has(name) && !clashesWithLexical(T, n, name, body)) names.add(name);
     }
-    if (T.isFunctionLike(n) || T.isClassLike(n)) return;
-    T.forEachChild(n, walk);
-  };
-  T.forEachChild(body, walk);
+    return !(T.isFunctionLike(n) || T.isClassLike(n));
+  });
   return [...names];
 }
 /** Does a statement list, `for` head or catch clause between `decl`'s own block and the body declare `name` lexically? */

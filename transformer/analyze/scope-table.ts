@@ -5,6 +5,7 @@
  */
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type FunctionFacts, type Scope, type Scopes } from "./scope-types";
+import { forEachDescendant } from "../syntax";
 
 export class ScopeTable {
   readonly SK: typeof ts.SyntaxKind;
@@ -58,14 +59,13 @@ export class ScopeTable {
   /** Hoists `var` declarations (and nothing else) found in `node`, not crossing functions. */
   hoistVars(node: ts.Node, target: Scope): void {
     const T = this.T;
-    const walk = (n: ts.Node): void => {
-      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+    forEachDescendant(T, node, (n) => {
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
       if (T.isVariableDeclarationList(n) && !(n.flags & (T.NodeFlags.Let | T.NodeFlags.Const | T.NodeFlags.Using | T.NodeFlags.AwaitUsing))) {
         for (const d of n.declarations) this.declarePattern(target, d.name, BindingKind.Var);
       }
-      T.forEachChild(n, walk);
-    };
-    T.forEachChild(node, walk);
+      return true;
+    });
   }
 
   /**
@@ -75,16 +75,15 @@ export class ScopeTable {
    */
   varsNamingCatchParam(block: ts.Block, param: Binding): void {
     const T = this.T;
-    const walk = (n: ts.Node): void => {
-      if (T.isFunctionLike(n) || T.isClassLike(n)) return;
-      if (T.isCatchClause(n) && n.variableDeclaration && T.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === param.name) return;
+    forEachDescendant(T, block, (n) => {
+      if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
+      if (T.isCatchClause(n) && n.variableDeclaration && T.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === param.name) return false;
       if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.name.text === param.name && T.isVariableDeclarationList(n.parent) && !(n.parent.flags & T.NodeFlags.BlockScoped)) {
         this.decls.set(n.name, param);
         param.assigned = true;
       }
-      T.forEachChild(n, walk);
-    };
-    T.forEachChild(block, walk);
+      return true;
+    });
   }
 
   /** Declares the block-scoped declarations directly in a statement list. */

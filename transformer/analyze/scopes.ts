@@ -24,11 +24,46 @@ export { boundNames, isStrictCode } from "../syntax";
 
 export function analyzeScopes(tsApi: typeof ts, file: ts.SourceFile, alwaysStrict = false): Scopes {
   const t = new ScopeTable(tsApi);
-  visit(t, file, undefined as unknown as Scope, alwaysStrict);
+  walk(t, file, alwaysStrict);
   return t.result(alwaysStrict);
 }
 
-/** Resolves what `node` holds, in `scope`; opens the scopes `node` opens. */
+/**
+ * A visit still to make: a node in a scope, or the rest of a function's or class's visit that
+ * must run after the visits scheduled before it.
+ */
+type Task = { node: ts.Node; scope: Scope } | (() => void);
+
+/** Where a visit schedules its children, in source order (the walk then runs them first). */
+let scheduled: Task[] = [];
+
+/**
+ * The walk, iterative: nesting as deep as the parser accepts (a 10 000-term `a + b + …` chain)
+ * costs heap, not stack. Visits run in the order a recursive walk would make them.
+ */
+function walk(t: ScopeTable, file: ts.SourceFile, alwaysStrict: boolean): void {
+  const outer = scheduled;
+  const work: Task[] = [];
+  scheduled = [];
+  try {
+    visit(t, file, undefined as unknown as Scope, alwaysStrict);
+    for (;;) {
+      while (scheduled.length > 0) work.push(scheduled.pop()!);
+      const task = work.pop();
+      if (task === undefined) break;
+      if (typeof task === "function") task();
+      else visit(t, task.node, task.scope, alwaysStrict);
+    }
+  } finally {
+    scheduled = outer;
+  }
+}
+
+function schedule(node: ts.Node, scope: Scope): void {
+  scheduled.push({ node, scope });
+}
+
+/** Resolves what `node` holds, in `scope`; opens the scopes `node` opens (its children are scheduled). */
 function visit(t: ScopeTable, node: ts.Node, scope: Scope, alwaysStrict: boolean): void {
   const T = t.T;
   if (T.isClassStaticBlockDeclaration(node)) return;
@@ -37,11 +72,10 @@ function visit(t: ScopeTable, node: ts.Node, scope: Scope, alwaysStrict: boolean
   // Type-only syntax never holds references to values.
   if (T.isTypeNode(node) && !T.isExpressionWithTypeArguments(node)) return;
   if (!noteFacts(t, node, scope)) return;
-  const visitIn = (s: Scope) => (c: ts.Node): void => visit(t, c, s, alwaysStrict);
   if (T.isFunctionLike(node) && "body" in node && (node as ts.FunctionLikeDeclaration).body) return visitFunction(t, node as ts.FunctionLikeDeclaration, scope, alwaysStrict);
-  if (T.isClassLike(node)) return visitClass(t, node, scope, alwaysStrict);
-  const s = openScope(t, node, scope);
-  T.forEachChild(node, visitIn(s ?? scope));
+  if (T.isClassLike(node)) return visitClass(t, node, scope);
+  const s = openScope(t, node, scope) ?? scope;
+  T.forEachChild(node, (c) => schedule(c, s));
 }
 
 function visitIdentifier(t: ScopeTable, node: ts.Identifier, scope: Scope): void {
@@ -156,21 +190,23 @@ function visitFunction(t: ScopeTable, fn: ts.FunctionLikeDeclaration, scope: Sco
     outer = t.newScope(fn.name, scope, scope.owner);
     t.declare(outer, fn.name, BindingKind.SelfName);
   }
-  if (fn.name && !T.isFunctionExpression(fn)) visit(t, fn.name, scope, alwaysStrict);
-  const s = t.newScope(fn, outer, fn);
-  for (const p of fn.parameters) if (!(T.isIdentifier(p.name) && p.name.text === "this")) t.declarePattern(s, p.name, BindingKind.Param);
-  const body = fn.body!;
-  if (T.isBlock(body)) {
-    t.hoistVars(body, s);
-    t.declareLexical(body.statements, s);
-    if (!isStrictCode(T, fn, alwaysStrict)) t.factsFor(fn).blockFunctionVars = blockFunctionVars(T, fn, body);
-    for (const p of fn.parameters) visit(t, p, s, alwaysStrict);
-    for (const st of body.statements) visit(t, st, s, alwaysStrict);
-    t.scopeOf.set(body, s);
-  } else {
-    for (const p of fn.parameters) visit(t, p, s, alwaysStrict);
-    visit(t, body, s, alwaysStrict);
-  }
+  if (fn.name && !T.isFunctionExpression(fn)) schedule(fn.name, scope);
+  scheduled.push(() => {
+    const s = t.newScope(fn, outer, fn);
+    for (const p of fn.parameters) if (!(T.isIdentifier(p.name) && p.name.text === "this")) t.declarePattern(s, p.name, BindingKind.Param);
+    const body = fn.body!;
+    if (T.isBlock(body)) {
+      t.hoistVars(body, s);
+      t.declareLexical(body.statements, s);
+      if (!isStrictCode(T, fn, alwaysStrict)) t.factsFor(fn).blockFunctionVars = blockFunctionVars(T, fn, body);
+      for (const p of fn.parameters) schedule(p, s);
+      for (const st of body.statements) schedule(st, s);
+      t.scopeOf.set(body, s);
+    } else {
+      for (const p of fn.parameters) schedule(p, s);
+      schedule(body, s);
+    }
+  });
 }
 
 /**
@@ -180,7 +216,7 @@ function visitFunction(t: ScopeTable, fn: ts.FunctionLikeDeclaration, scope: Sco
  * class, declaration its name — which `decls` keeps mapping to the outer binding), so
  * writes to the outer binding are not seen inside.
  */
-function visitClass(t: ScopeTable, node: ts.ClassLikeDeclaration, scope: Scope, alwaysStrict: boolean): void {
+function visitClass(t: ScopeTable, node: ts.ClassLikeDeclaration, scope: Scope): void {
   const T = t.T;
   let s = scope;
   if (node.name && T.isClassExpression(node)) {
@@ -195,14 +231,16 @@ function visitClass(t: ScopeTable, node: ts.ClassLikeDeclaration, scope: Scope, 
   for (const member of node.members) {
     // Field initializers and static blocks run as their own functions (own `this`).
     if ((T.isPropertyDeclaration(member) && member.initializer) || T.isClassStaticBlockDeclaration(member)) {
-      if (member.name && T.isComputedPropertyName(member.name)) visit(t, member.name, s, alwaysStrict);
-      const ms = t.newScope(member, s, member);
-      t.factsFor(member);
-      if (T.isPropertyDeclaration(member)) visit(t, member.initializer!, ms, alwaysStrict);
-      else for (const st of member.body.statements) visit(t, st, ms, alwaysStrict);
+      if (member.name && T.isComputedPropertyName(member.name)) schedule(member.name, s);
+      scheduled.push(() => {
+        const ms = t.newScope(member, s, member);
+        t.factsFor(member);
+        if (T.isPropertyDeclaration(member)) schedule(member.initializer!, ms);
+        else for (const st of member.body.statements) schedule(st, ms);
+      });
     } else {
-      visit(t, member, s, alwaysStrict);
+      schedule(member, s);
     }
   }
-  for (const c of node.heritageClauses ?? []) visit(t, c, scope, alwaysStrict);
+  for (const c of node.heritageClauses ?? []) schedule(c, scope);
 }

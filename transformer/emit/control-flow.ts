@@ -59,20 +59,23 @@ export function planControlFlow(cfg: Cfg): ControlFlow {
     for (const s of successors(b.term)) predecessors.set(forward(s), (predecessors.get(forward(s)) ?? 0) + 1);
     for (const op of b.ops) for (const e of op.exits) exitTargets.add(forward(e.block));
   }
-  const inlines = (to: BlockId): boolean => {
-    const t = forward(to);
-    return !special.has(t) && !exitTargets.has(t) && predecessors.get(t) === 1;
-  };
-  const inlined = new Set<BlockId>();
-  const crossRegion = new Set<BlockId>();
+  const canInline = (t: BlockId): boolean => !special.has(t) && !exitTargets.has(t) && predecessors.get(t) === 1;
+  const jumper = new Map<BlockId, BlockId>();
   for (const b of cfg.blocks) {
     if (!reachable.has(b.id)) continue;
-    for (const s of successors(b.term)) {
-      if (!inlines(s)) continue;
-      inlined.add(forward(s));
-      if (cfg.blocks[forward(s)].region !== b.region) crossRegion.add(forward(s));
-    }
+    for (const s of successors(b.term)) if (canInline(forward(s))) jumper.set(forward(s), b.id);
   }
+  const inlined = new Set<BlockId>();
+  const crossRegion = new Set<BlockId>();
+  const chainLengths = new Map<BlockId, number>();
+  for (const [t, from] of jumper) {
+    // A chain of inlined blocks nests the code (and the emitter's recursion) once per block:
+    // every MAX_INLINE_CHAIN-th block of a chain stays a case.
+    if (inlineChainLength(t, jumper, chainLengths) % MAX_INLINE_CHAIN === 0) continue;
+    inlined.add(t);
+    if (cfg.blocks[t].region !== cfg.blocks[from].region) crossRegion.add(t);
+  }
+  const inlines = (to: BlockId): boolean => inlined.has(forward(to));
   const caseBlocks = cfg.blocks.filter((b) => reachable.has(b.id) && !inlined.has(b.id));
 
   const labelOf = new Map<BlockId, number>();
@@ -86,6 +89,28 @@ export function planControlFlow(cfg: Cfg): ControlFlow {
 
   const flow = { forward, reachable, inlines, inlined, crossRegion, label, stateNames };
   return { ...flow, caseOrder: orderCases(cfg, caseBlocks, flow) };
+}
+
+/** Blocks in a row that are each the only jump target of the one before. */
+const MAX_INLINE_CHAIN = 64;
+
+/** How many blocks end at `t` in a chain of only jumps (`t` included); `known` caches the answers. */
+function inlineChainLength(t: BlockId, jumper: ReadonlyMap<BlockId, BlockId>, known: Map<BlockId, number>): number {
+  const chain: BlockId[] = [];
+  const onChain = new Set<BlockId>();
+  let n = 0;
+  for (let b: BlockId | undefined = t; b !== undefined; b = jumper.get(b)) {
+    const k = known.get(b);
+    if (k !== undefined) {
+      n = k;
+      break;
+    }
+    if (onChain.has(b)) break;
+    onChain.add(b);
+    chain.push(b);
+  }
+  for (let i = chain.length - 1; i >= 0; i--) known.set(chain[i], ++n);
+  return n;
 }
 
 /** Every block reachable from the entry, jumps threaded. */

@@ -13,6 +13,7 @@ import type * as ts from "typescript";
 import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
+import { forEachDescendant } from "../syntax";
 
 /** A statement list and the statement of it that holds a function. */
 export interface ListPosition {
@@ -80,16 +81,13 @@ function scopeOfList(T: typeof ts, scopes: Scopes, list: ts.Node): Scope | undef
 /** Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) */
 function everyBindingRead(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, test: (b: Binding) => boolean): boolean {
   let ok = true;
-  const walk = (n: ts.Node): void => {
-    if (!ok) return;
-    if (T.isIdentifier(n)) {
-      const b = scopes.refs.get(n);
-      if (b && !test(b)) ok = false;
-      return;
-    }
-    T.forEachChild(n, walk);
-  };
-  walk(fn);
+  forEachDescendant(T, fn, (n) => {
+    if (!ok) return false;
+    if (!T.isIdentifier(n)) return true;
+    const b = scopes.refs.get(n);
+    if (b && !test(b)) ok = false;
+    return false;
+  });
   return ok;
 }
 

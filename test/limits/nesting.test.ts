@@ -1,0 +1,101 @@
+/**
+ * Nesting limits: for each shape of syntax, the deepest input `ts.transpileModule` accepts on
+ * this stack is accepted by `transform()` too — compiled, or the function left native with a
+ * reason — and twice as deep never throws (the parser's own limit becomes a diagnostic). A
+ * file without async functions passes through untouched at any depth the parser accepts.
+ */
+import { describe, expect, it } from "vitest";
+import * as ts from "typescript";
+import { transform } from "../../transformer/index";
+
+const terms = (n: number, term: (i: number) => string, sep: string): string => Array.from({ length: n }, (_, i) => term(i)).join(sep);
+
+/** Each shape at depth n, inside an async function that awaits. */
+const shapes: Record<string, (n: number) => string> = {
+  parentheses: (n) => `async function f() { await 0; return ${"(".repeat(n)}1${")".repeat(n)}; }`,
+  blocks: (n) => `async function f() { ${"{ ".repeat(n)}await 0; ${"} ".repeat(n)}}`,
+  "if around await": (n) => `async function f(x) { ${"if (x) { ".repeat(n)}await 0; ${"} ".repeat(n)}}`,
+  "else-if chain": (n) => `async function f(x) { ${terms(n, (i) => `if (x === ${i}) { await 0; }`, " else ")} }`,
+  calls: (n) => `async function f(g) { await 0; return ${"g(".repeat(n)}1${")".repeat(n)}; }`,
+  arrays: (n) => `async function f() { await 0; return ${"[".repeat(n)}1${"]".repeat(n)}; }`,
+  objects: (n) => `async function f() { await 0; return ${"{ a: ".repeat(n)}1${" }".repeat(n)}; }`,
+  conditionals: (n) => `async function f(x) { await 0; return ${"x ? 1 : ".repeat(n)}2; }`,
+  "+ chain": (n) => `async function f(a) { await 0; return ${terms(n, () => "a", " + ")}; }`,
+  "+ chain of awaits": (n) => `async function f(a) { return ${terms(n, () => "await a", " + ")}; }`,
+  "await chain": (n) => `async function f(a) { return ${"await ".repeat(n)}a; }`,
+  "try/finally": (n) => `async function f() { ${"try { ".repeat(n)}await 0; ${"} finally { } ".repeat(n)}}`,
+  loops: (n) => `async function f(x) { ${"while (x) { ".repeat(n)}await 0; ${"} ".repeat(n)}}`,
+  "nested functions": (n) => `async function f() { await 0; return ${"() => ".repeat(n)}1; }`,
+  "nested async functions": (n) => `async function f() { await 0; return ${"async () => { await 0; return ".repeat(n)}1${"; }".repeat(n)} }`,
+  "switch cases": (n) => `async function f(x) { switch (x) { ${terms(n, (i) => `case ${i}: await ${i};`, " ")} } }`,
+};
+
+function accepts(run: () => unknown): boolean {
+  try {
+    run();
+    return true;
+  } catch (e) {
+    if (e instanceof RangeError) return false;
+    throw e;
+  }
+}
+
+/** The largest n ≤ cap with accepts(n), by binary search from 1 (accepted) to cap. */
+function largest(accept: (n: number) => boolean, cap: number): number {
+  let lo = 1;
+  let hi = cap;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (accept(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const transpiles = (code: string): boolean => accepts(() => ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }));
+
+/**
+ * How deep the search goes. Shapes whose lowering still costs more than linear time in their
+ * length (long else-if chains, await chains, switch cases, conditionals) are searched only up
+ * to 300 so the test stays quick on a busy machine; the others up to 1 500, past
+ * transpileModule's limit for every nesting shape.
+ */
+const searchCap: Record<string, number> = { "else-if chain": 300, "await chain": 300, "switch cases": 300, conditionals: 300 };
+
+describe("nesting limits", () => {
+  for (const [name, shape] of Object.entries(shapes)) {
+    it(`${name}: as deep as ts.transpileModule accepts is compiled or left native with a reason; deeper never throws`, () => {
+      const depth = largest((n) => transpiles(shape(n)), searchCap[name] ?? 1500);
+      for (const n of [depth, depth * 2]) {
+        const result = transform(shape(n), { fileName: "deep.ts" });
+        const outcomes = result.compiled + result.skipped.length + result.diagnostics.length;
+        expect(outcomes, `${name} at ${n}`).toBeGreaterThan(0);
+        for (const s of result.skipped) expect(s.reason).toMatch(/\w/);
+      }
+    });
+  }
+
+  it("a moderately deep function is compiled, not left native", () => {
+    for (const [name, shape] of Object.entries(shapes)) {
+      const result = transform(shape(100), { fileName: "deep.ts" });
+      expect(result.skipped, name).toEqual([]);
+      expect(result.compiled, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("a file without async functions passes through untouched, however deep", () => {
+    const code = `function f(a) { return ${terms(20_000, () => "a", " + ")}; }\nconst g = async => ${"(".repeat(300)}1${")".repeat(300)};\n`;
+    const result = transform(code, { fileName: "flat.ts" });
+    expect(result.code).toBe(code);
+    expect(result.compiled).toBe(0);
+    expect(result.skipped).toEqual([]);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("a 10 000-term `+` chain beside an async function does not keep that function native", () => {
+    const code = `function sum(a) { return ${terms(10_000, () => "a", " + ")}; }\nasync function f() { await 0; return 1; }\n`;
+    const result = transform(code, { fileName: "beside.ts" });
+    expect(result.skipped).toEqual([]);
+    expect(result.compiled).toBe(1);
+  });
+});
