@@ -102,12 +102,16 @@ const enum Wait {
   None = 0,
   /** `awaiting` is a future (a machine, a task, a leaf): poll it. */
   Future = 1,
-  /** A promise or thenable: `settleInto` stores its outcome in `held`/`settled` and wakes `waker`. */
+  /** A promise or thenable, unsettled: `settle` stores its outcome in `held`, moves to one of the next two, and wakes `owner`. */
   Promise = 2,
   /** A forced yield: `held` is the value to resume with. */
   Value = 3,
   /** A forced yield: `held` is the error to resume with. */
   Throw = 4,
+  /** The promise waited on fulfilled with `held`. */
+  Fulfilled = 5,
+  /** The promise waited on rejected with `held`. */
+  Rejected = 6,
 }
 
 /**
@@ -125,9 +129,8 @@ const enum Flag {
   Running = 8,
 }
 
-/** `settled` of a promise wait. */
+/** How a promise wait settled (`settle`'s argument). */
 const enum Settled {
-  No = 0,
   Fulfilled = 1,
   Rejected = 2,
 }
@@ -139,7 +142,9 @@ export function setAmbientSpawner(spawn: (future: Future<unknown>) => Task<unkno
 }
 
 export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
-  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts).
+  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts); the
+  // fields only some functions use come last, so that every machine has the others at the same
+  // offsets and the driver's accesses stay monomorphic.
   declare s: number;
   declare f: unknown[];
   declare c: unknown[] | undefined;
@@ -155,12 +160,10 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   declare awaiting: unknown;
   declare private wait: Wait;
   declare private flags: number;
-  /** The waker of the first poll: the one poller allowed while unfinished. */
+  /** The waker of the first poll: the one poller allowed while unfinished, so the one a settled promise wait wakes. */
   declare private owner: Waker | undefined;
-  /** For a promise wait: the waker to wake on settlement, its outcome and state. */
-  declare private waker: Waker | undefined;
+  /** A promise wait's outcome, or the value a forced yield resumes with. */
   declare private held: unknown;
-  declare private settled: number;
   /** Identifies the current promise wait; bumped to detach it (cancellation). */
   declare private ticket: number;
   /** The task `then` spawned, if any (absent until then: most machines are awaited, not then-ed). */
@@ -174,10 +177,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
-    if (home !== undefined) this.h = home;
-    if (outerArguments !== undefined) this.o = outerArguments;
-    if (newTarget !== undefined) this.n = newTarget;
     this.r = undefined;
     (this as { names: StateEnum | undefined }).names = names;
     (this as { resume: PollResume }).resume = resume;
@@ -185,10 +184,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.wait = Wait.None;
     this.flags = 0;
     this.owner = undefined;
-    this.waker = undefined;
     this.held = undefined;
-    this.settled = Settled.No;
     this.ticket = 0;
+    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
+    if (home !== undefined) this.h = home;
+    if (outerArguments !== undefined) this.o = outerArguments;
+    if (newTarget !== undefined) this.n = newTarget;
   }
 
   /** Suspends on `value`; the generated code writes `return m.await(x)`. */
@@ -236,6 +237,20 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     return poll;
   }
 
+  /**
+   * The first poll of a machine nobody has polled yet, by the machine that awaits it (the
+   * driver's inline path, a call tree's every call): what `poll` does for it, without the
+   * checks that cannot fail there — it has no owner, is not running, has no cancellation
+   * pending, waits on nothing, and the awaiter's budget window is open.
+   */
+  private runFresh(cx: Context): Poll<T> {
+    this.owner = cx.waker;
+    this.flags = Flag.Running;
+    const poll = this.run(cx, undefined, false); // throws only after finishing (which clears Flag.Running)
+    this.flags &= ~Flag.Running;
+    return poll;
+  }
+
   /** A poll by hand, outside any task: this poll opens the budget window. */
   private pollOutsideTask(cx: Context): Poll<T> {
     coopBudget.open = true;
@@ -270,19 +285,16 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         if (value === Pending) return Pending;
         break;
       case Wait.Promise:
-        if (this.settled === Settled.No) {
-          this.waker = cx.waker;
-          return Pending;
-        }
-        value = this.held;
-        isThrow = this.settled === Settled.Rejected;
-        this.held = undefined;
-        this.settled = Settled.No;
-        break;
+        return Pending; // `settle` wakes the owner
       case Wait.Value:
-      case Wait.Throw:
+      case Wait.Fulfilled:
         value = this.held;
-        isThrow = this.wait === Wait.Throw;
+        this.held = undefined;
+        break;
+      case Wait.Throw:
+      case Wait.Rejected:
+        value = this.held;
+        isThrow = true;
         this.held = undefined;
         break;
     }
@@ -311,7 +323,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         value = x;
       } else if (x instanceof PollMachine) {
         try {
-          value = x.poll(cx);
+          value = x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0 ? x.runFresh(cx) : x.poll(cx);
         } catch (error) {
           value = error;
           isThrow = true;
@@ -321,7 +333,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
           return Pending;
         }
       } else if (x instanceof NativePromise) {
-        this.waitOnPromise(x, cx);
+        this.waitOnPromise(x);
         return Pending;
       } else if (typeof (x as { poll?: unknown }).poll === "function") {
         try {
@@ -337,7 +349,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       } else {
         const then = (x as { then?: unknown }).then; // read once, as native
         if (typeof then === "function") {
-          this.waitOnThenable(x, then, cx);
+          this.waitOnThenable(x, then);
           return Pending;
         }
         value = x;
@@ -356,9 +368,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   }
 
   /** Waits on a native promise: one native `await` (settleInto) that wakes the poller once. */
-  private waitOnPromise(promise: Promise<unknown>, cx: Context): void {
+  private waitOnPromise(promise: Promise<unknown>): void {
     this.wait = Wait.Promise;
-    this.waker = cx.waker;
     void settleInto(this, ++this.ticket, promise);
   }
 
@@ -367,9 +378,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
    * `then` is called in a later job with the resolving functions of a promise of ours, which
    * then settles the machine's wait.
    */
-  private waitOnThenable(thenable: object, then: Function, cx: Context): void {
+  private waitOnThenable(thenable: object, then: Function): void {
     this.wait = Wait.Promise;
-    this.waker = cx.waker;
     const ticket = ++this.ticket;
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
@@ -398,10 +408,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   settle(ticket: number, settled: number, outcome: unknown): void {
     if (ticket !== this.ticket || this.wait !== Wait.Promise) return;
     this.held = outcome;
-    this.settled = settled;
-    const waker = this.waker;
-    this.waker = undefined;
-    if (waker !== undefined) waker.wake();
+    this.wait = settled === Settled.Fulfilled ? Wait.Fulfilled : Wait.Rejected;
+    this.owner!.wake();
   }
 
   /** The resume function returned (`m.ret`): Ready, unless the machine was being cancelled. */
@@ -444,10 +452,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     if ((this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0) return;
     this.flags |= Flag.CancelRequested;
     // A promise wait may never settle: wake its poller now so the cancellation runs.
-    if (this.wait === Wait.Promise) {
-      const waker = this.waker;
-      if (waker !== undefined) waker.wake();
-    }
+    if (this.wait === Wait.Promise) this.owner!.wake();
   }
 
   /** Starts or continues a cancellation (slow path of `drive`). */
@@ -480,8 +485,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         break;
       case Wait.Promise:
         this.ticket++;
-        this.settled = Settled.No;
-        this.waker = undefined;
         break;
     }
     this.held = undefined;
