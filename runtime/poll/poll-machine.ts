@@ -67,7 +67,7 @@ import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../
 import { PENDING, type Poll } from "../poll";
 import type { Task } from "../task";
 import type { Waker } from "../waker";
-import { coop, DEFAULT_TASK_BUDGET } from "./budget";
+import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
 
 const NativePromise = Promise;
@@ -562,7 +562,17 @@ async function settleInto(m: PollMachine, ticket: number, promise: unknown): Pro
     value = error;
     settled = Settled.Rejected;
   }
-  m.settle(ticket, settled, value);
+  settleJob.active = true;
+  try {
+    m.settle(ticket, settled, value);
+  } finally {
+    settleJob.active = false;
+  }
+  const drain = settleJob.pending;
+  if (drain !== undefined) {
+    settleJob.pending = undefined;
+    drain(); // the drain the wake asked for, in this job (budget.ts settleJob)
+  }
 }
 
 // eslint-disable-next-line no-var
