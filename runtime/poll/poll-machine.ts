@@ -237,20 +237,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     return poll;
   }
 
-  /**
-   * The first poll of a machine nobody has polled yet, by the machine that awaits it (the
-   * driver's inline path, a call tree's every call): what `poll` does for it, without the
-   * checks that cannot fail there — it has no owner, is not running, has no cancellation
-   * pending, waits on nothing, and the awaiter's budget window is open.
-   */
-  private runFresh(cx: Context): Poll<T> {
-    this.owner = cx.waker;
-    this.flags = Flag.Running;
-    const poll = this.run(cx, undefined, false); // throws only after finishing (which clears Flag.Running)
-    this.flags &= ~Flag.Running;
-    return poll;
-  }
-
   /** A poll by hand, outside any task: this poll opens the budget window. */
   private pollOutsideTask(cx: Context): Poll<T> {
     coopBudget.open = true;
@@ -305,57 +291,80 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /**
    * Steps the machine from `value` until it finishes or waits on something not ready. A loop:
-   * a ready await continues in the next iteration, on the same stack.
+   * a ready await continues in the next iteration, on the same stack. The budget is counted in
+   * a local and written back before anything else can spend it (a child's loop) and on exit.
    */
   private run(cx: Context, value: unknown, isThrow: boolean): Poll<T> {
     const resume = this.resume;
+    let left = coopBudget.left;
     for (;;) {
       let result: unknown;
       try {
         result = resume(this, value, isThrow);
       } catch (error) {
+        coopBudget.left = left;
         return this.fail(error);
       }
-      if (result === true) return this.complete();
+      if (result === true) {
+        coopBudget.left = left;
+        return this.complete();
+      }
       const x = this.awaiting;
       isThrow = false;
       if ((typeof x !== "object" && typeof x !== "function") || x === null) {
-        value = x;
-      } else if (x instanceof PollMachine) {
-        try {
-          value = x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0 ? x.runFresh(cx) : x.poll(cx);
-        } catch (error) {
-          value = error;
-          isThrow = true;
-        }
-        if (value === Pending) {
-          this.wait = Wait.Future;
-          return Pending;
-        }
-      } else if (x instanceof NativePromise) {
-        this.waitOnPromise(x);
-        return Pending;
-      } else if (typeof (x as { poll?: unknown }).poll === "function") {
-        try {
-          value = (x as Future<unknown>).poll(cx);
-        } catch (error) {
-          value = error;
-          isThrow = true;
-        }
-        if (value === Pending) {
-          this.wait = Wait.Future;
-          return Pending;
-        }
+        value = x; // (`awaiting` keeps the primitive until the next await: it holds nothing alive)
       } else {
-        const then = (x as { then?: unknown }).then; // read once, as native
-        if (typeof then === "function") {
-          this.waitOnThenable(x, then);
+        coopBudget.left = left;
+        if (x instanceof PollMachine) {
+          try {
+            if (x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0) {
+              // A call nobody has polled yet (every call of a call tree): what `poll` does for
+              // it, without the checks that cannot fail here — no owner, not running, no
+              // cancellation pending, nothing awaited, and this task's budget window is open.
+              x.owner = cx.waker;
+              x.flags = Flag.Running;
+              value = x.run(cx, undefined, false); // throws only after finishing (which clears Flag.Running)
+              x.flags &= ~Flag.Running;
+            } else {
+              value = x.poll(cx);
+            }
+          } catch (error) {
+            value = error;
+            isThrow = true;
+          }
+          if (value === Pending) {
+            this.wait = Wait.Future;
+            return Pending;
+          }
+        } else if (x instanceof NativePromise) {
+          this.waitOnPromise(x);
           return Pending;
+        } else if (typeof (x as { poll?: unknown }).poll === "function") {
+          try {
+            value = (x as Future<unknown>).poll(cx);
+          } catch (error) {
+            value = error;
+            isThrow = true;
+          }
+          if (value === Pending) {
+            this.wait = Wait.Future;
+            return Pending;
+          }
+        } else {
+          const then = (x as { then?: unknown }).then; // read once, as native
+          if (typeof then === "function") {
+            this.waitOnThenable(x, then);
+            return Pending;
+          }
+          value = x;
         }
-        value = x;
+        this.awaiting = undefined;
+        left = coopBudget.left;
       }
-      this.awaiting = undefined;
-      if (--coopBudget.left <= 0) return this.yieldWith(cx, value, isThrow);
+      if (--left <= 0) {
+        coopBudget.left = left;
+        return this.yieldWith(cx, value, isThrow);
+      }
     }
   }
 
