@@ -6,7 +6,7 @@
 //
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
-// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C and D when
+// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C, D and S when
 // valgrind is installed; bytes allocated per operation for every time workload (V8's sampling
 // heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
@@ -75,6 +75,7 @@ const WORKLOADS = [
   { id: "B2", file: "b2", mode: "time", title: "B2: chain of awaits on promises resolved by setImmediate", n: scale(20_000), warmN: scale(2_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 1.0 },
   { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 3, op: "call", ops: fibCalls, target: 1.2, peers: true },
   { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
+  { id: "S", file: "s", mode: "time", title: "S: spawning and completing 1 000 000 small tasks (native: Promise.all of async calls)", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "task", ops: (n) => n },
   { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
 ];
 const CALLGRIND = {
@@ -87,6 +88,7 @@ const CALLGRIND = {
   A2: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
   B1: QUICK ? { n: 1_000, warmN: 500, warmups: 1 } : { n: 30_000, warmN: 30_000, warmups: 3 },
   D: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
+  S: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
 };
 const F_FUNCTIONS = QUICK ? 200 : 2000;
 
@@ -340,7 +342,7 @@ function ratiosToNative(variants, key) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// callgrind (A1, A2, B1, C, D): instruction counts of the measured run, one process per variant
+// callgrind (A1, A2, B1, C, D, S): instruction counts of the measured run, one process per variant
 async function runCallgrind() {
   const todo = timeWorkloads.filter((w) => CALLGRIND[w.id]);
   if (!todo.length) return;
