@@ -93,6 +93,12 @@ function captureCapability(resolve: (value: unknown) => void, reject: (reason: u
   capturedReject = reject;
 }
 
+/** The resolving functions of a task's join promise. */
+interface JoinSettlers {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
 let nextTaskId = 1;
 
 export class Task<T> implements Waker, Future<T> {
@@ -113,8 +119,8 @@ export class Task<T> implements Waker, Future<T> {
   private outcome: unknown = undefined;
   /** The join promise, created on first access to `promise` (or on an unobserved failure). */
   private joinPromise: Promise<T> | undefined = undefined;
-  private resolveJoin: ((value: unknown) => void) | undefined = undefined;
-  private rejectJoin: ((reason: unknown) => void) | undefined = undefined;
+  /** Its resolving functions while the task runs (one record, made with the promise: most tasks are never joined by a promise). */
+  private settleJoin: JoinSettlers | undefined = undefined;
   /** Wakers of futures (other tasks) polling this task as a join handle. */
   private joiners: Waker[] | undefined = undefined;
   /** The scope that owns the task, if any. */
@@ -209,8 +215,7 @@ export class Task<T> implements Waker, Future<T> {
         this.joinPromise = ((this.marks & FAILED) !== 0 ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
       } else {
         this.joinPromise = new NativePromise<unknown>(captureCapability) as Promise<T>;
-        this.resolveJoin = capturedResolve;
-        this.rejectJoin = capturedReject;
+        this.settleJoin = { resolve: capturedResolve, reject: capturedReject };
       }
     }
     return this.joinPromise;
@@ -323,10 +328,11 @@ export class Task<T> implements Waker, Future<T> {
     }
     const joiners = this.joiners;
     this.joiners = undefined;
-    if (this.resolveJoin !== undefined) {
-      if (failed) this.rejectJoin!(outcome);
-      else this.resolveJoin(outcome);
-      this.resolveJoin = this.rejectJoin = undefined;
+    const settleJoin = this.settleJoin;
+    if (settleJoin !== undefined) {
+      this.settleJoin = undefined;
+      if (failed) settleJoin.reject(outcome);
+      else settleJoin.resolve(outcome);
     } else if (failed && joiners === undefined && (this.marks & OBSERVED) === 0 && this.owner === undefined && !(outcome instanceof Cancelled)) {
       // Nobody can observe this error yet: surface it as native code would surface it.
       this.joinPromise = NativePromise.reject(outcome);

@@ -561,26 +561,34 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   }
 }
 
-/** Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the machine. */
+/**
+ * Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the
+ * machine. Kept to the await alone: a suspended async function keeps every register it has, and
+ * there is one of these per machine waiting on a promise.
+ */
 async function settleInto(m: PollMachine, ticket: number, promise: unknown): Promise<void> {
-  let value: unknown;
-  let settled = Settled.Fulfilled;
   try {
-    value = await promise;
+    // eslint-disable-next-line no-var
+    var value = await promise;
   } catch (error) {
-    value = error;
-    settled = Settled.Rejected;
+    deliver(m, ticket, Settled.Rejected, error);
+    return;
   }
+  deliver(m, ticket, Settled.Fulfilled, value);
+}
+
+/** The outcome of a promise wait reaches the machine; the drain its wake asks for runs in this job (budget.ts settleJob). */
+function deliver(m: PollMachine, ticket: number, settled: number, outcome: unknown): void {
   settleJob.active = true;
   try {
-    m.settle(ticket, settled, value);
+    m.settle(ticket, settled, outcome);
   } finally {
     settleJob.active = false;
   }
   const drain = settleJob.pending;
   if (drain !== undefined) {
     settleJob.pending = undefined;
-    drain(); // the drain the wake asked for, in this job (budget.ts settleJob)
+    drain();
   }
 }
 
