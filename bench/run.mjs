@@ -6,7 +6,7 @@
 //
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
-// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C, D and G when
+// as ratios against native. Instruction counts (valgrind --tool=callgrind) for A1, A2, B1, C, D, G and S when
 // valgrind is installed; bytes allocated per operation for every time workload (V8's sampling
 // heap profiler). E measures heap bytes per suspended task; F compiles a generated project of
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
@@ -78,6 +78,7 @@ const WORKLOADS = [
   { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 3, op: "call", ops: fibCalls, target: 1.2, peers: true },
   { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
   { id: "G", file: "g", mode: "time", title: "G: for await over an async generator of 1 000 000 values", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "value", ops: (n) => n, target: 1.0, peers: true },
+  { id: "S", file: "s", mode: "time", title: "S: spawning and completing 1 000 000 small tasks (native: Promise.all of async calls)", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "task", ops: (n) => n },
   { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
 ];
 const CALLGRIND = {
@@ -91,6 +92,7 @@ const CALLGRIND = {
   B1: QUICK ? { n: 1_000, warmN: 500, warmups: 1 } : { n: 30_000, warmN: 30_000, warmups: 3 },
   D: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
   G: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
+  S: QUICK ? { n: 2_000, warmN: 1_000, warmups: 1 } : { n: 100_000, warmN: 100_000, warmups: 3 },
 };
 const F_FUNCTIONS = QUICK ? 200 : 2000;
 

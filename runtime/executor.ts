@@ -32,7 +32,7 @@
 import { requireFuture, type Future } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
-import { DEFAULT_TASK_BUDGET } from "./poll/budget";
+import { DEFAULT_TASK_BUDGET, settleJob } from "./poll/budget";
 import { setAmbientSpawner } from "./poll/poll-machine";
 import { Task, type Scheduler } from "./task";
 
@@ -133,7 +133,9 @@ export class Executor implements Scheduler {
     this.queue.enqueue(task);
     if (!this.drainPending) {
       this.drainPending = true;
-      promiseThen.call(RESOLVED, this.drain);
+      // In the job that settles a poll-mode machine's promise wait: that job runs the drain.
+      if (settleJob.active && settleJob.pending === undefined) settleJob.pending = this.drain;
+      else promiseThen.call(RESOLVED, this.drain);
     }
   }
 

@@ -10,6 +10,7 @@
  *     task.ts         Task: flags, join handle    executor.ts  Executor, spawn, run
  *     ready-queue.ts  FIFO ring buffer            policy.ts    fifo | seeded random | custom
  *     leaf/           fromPromise, sleep, ready, pollFn
+ *     channel.ts      Channel: values between tasks, recv() a future (no promise per message)
  *     combinators/    join, select, race, timeout, scope (cancel what they no longer need)
  *     poll/           poll mode: PollMachine (lazy, cancellable compiled calls), CANCEL/Cancelled, budget
  *     testing/        exploreSeeds: a test under many seeded schedules
@@ -53,6 +54,7 @@ export { PromiseFuture, fromPromise } from "./leaf/promise-future";
 export { SleepFuture, sleep } from "./leaf/timer";
 export { ReadyFuture, ready } from "./leaf/ready";
 export { PollFn, pollFn } from "./leaf/poll-fn";
+export { Channel, channel } from "./channel";
 export { JoinFuture, join } from "./combinators/join";
 export type { JoinOutput } from "./combinators/join";
 export { SelectFuture, select } from "./combinators/select";

@@ -31,7 +31,7 @@
  * never reported as an unhandled rejection; an error thrown by the cleanup is the task's error
  * instead. Cancelling a completed task, or one already cancelling, does nothing.
  */
-import { Context } from "./context";
+import type { Context } from "./context";
 import { dropFuture, type Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import { beginPoll, DEFAULT_TASK_BUDGET, endPoll } from "./poll/budget";
@@ -62,6 +62,13 @@ const RUNNING = 1 << 1;
  */
 const COMPLETED = 1 << 2;
 
+/** `marks`: after completion, the future threw (the outcome is an error). */
+const FAILED = 1 << 0;
+/** `marks`: `cancel()` was called before completion. */
+const CANCEL_REQUESTED = 1 << 1;
+/** `marks`: someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
+const OBSERVED = 1 << 2;
+
 /** What the task hands itself to when woken: its executor. */
 export interface Scheduler {
   /** Puts a task whose SCHEDULED flag was just set on the ready queue. */
@@ -86,6 +93,12 @@ function captureCapability(resolve: (value: unknown) => void, reject: (reason: u
   capturedReject = reject;
 }
 
+/** The resolving functions of a task's join promise. */
+interface JoinSettlers {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
 let nextTaskId = 1;
 
 export class Task<T> implements Waker, Future<T> {
@@ -98,22 +111,18 @@ export class Task<T> implements Waker, Future<T> {
   /** The future, until it completes. */
   private future: Future<T> | undefined;
   private readonly scheduler: Scheduler;
-  /** The context passed to every poll: built once, its waker is this task. */
-  private readonly cx: Context;
-  /** After completion: true if the future threw. */
-  private failed = false;
+  /** The task is the context of its own polls (`cx.waker` is the task): no Context object per task. */
+  readonly waker: Waker;
+  /** FAILED, CANCEL_REQUESTED, OBSERVED (see their docs above). */
+  private marks = 0;
   /** After completion: the value, or the error. */
   private outcome: unknown = undefined;
   /** The join promise, created on first access to `promise` (or on an unobserved failure). */
   private joinPromise: Promise<T> | undefined = undefined;
-  private resolveJoin: ((value: unknown) => void) | undefined = undefined;
-  private rejectJoin: ((reason: unknown) => void) | undefined = undefined;
+  /** Its resolving functions while the task runs (one record, made with the promise: most tasks are never joined by a promise). */
+  private settleJoin: JoinSettlers | undefined = undefined;
   /** Wakers of futures (other tasks) polling this task as a join handle. */
   private joiners: Waker[] | undefined = undefined;
-  /** `cancel()` was called before completion. */
-  private cancelRequested = false;
-  /** Someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
-  private observed = false;
   /** The scope that owns the task, if any. */
   owner: TaskOwner | undefined = undefined;
   /** Removes the abort listener of `spawn(future, { signal })`. */
@@ -123,7 +132,7 @@ export class Task<T> implements Waker, Future<T> {
   constructor(future: Future<T>, scheduler: Scheduler) {
     this.future = future;
     this.scheduler = scheduler;
-    this.cx = new Context(this);
+    this.waker = this;
   }
 
   /**
@@ -152,7 +161,7 @@ export class Task<T> implements Waker, Future<T> {
     let poll: Poll<T>;
     const wasOpen = beginPoll(this.scheduler.taskBudget ?? DEFAULT_TASK_BUDGET);
     try {
-      poll = this.future!.poll(this.cx);
+      poll = this.future!.poll(this as Context);
     } catch (error) {
       endPoll(wasOpen);
       this.complete(true, error);
@@ -203,11 +212,10 @@ export class Task<T> implements Waker, Future<T> {
   get promise(): Promise<T> {
     if (this.joinPromise === undefined) {
       if (this.flags === COMPLETED) {
-        this.joinPromise = (this.failed ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
+        this.joinPromise = ((this.marks & FAILED) !== 0 ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
       } else {
         this.joinPromise = new NativePromise<unknown>(captureCapability) as Promise<T>;
-        this.resolveJoin = capturedResolve;
-        this.rejectJoin = capturedReject;
+        this.settleJoin = { resolve: capturedResolve, reject: capturedReject };
       }
     }
     return this.joinPromise;
@@ -216,7 +224,7 @@ export class Task<T> implements Waker, Future<T> {
   /** The task as a future (a join handle another task can poll): its value, or its error thrown. */
   poll(cx: Context): Poll<T> {
     if (this.flags === COMPLETED) {
-      if (this.failed) throw this.outcome;
+      if ((this.marks & FAILED) !== 0) throw this.outcome;
       return this.outcome as T;
     }
     const joiners = (this.joiners ??= []);
@@ -232,7 +240,7 @@ export class Task<T> implements Waker, Future<T> {
   drop(cx: Context): void {
     // As `Promise.race` marks every input handled, a dropped join handle's later failure is not
     // reported as unhandled: the dropper looked at this task and chose to stop looking.
-    this.observed = true;
+    this.marks |= OBSERVED;
     const joiners = this.joiners;
     if (joiners === undefined) return;
     const i = joiners.indexOf(cx.waker);
@@ -241,7 +249,7 @@ export class Task<T> implements Waker, Future<T> {
 
   /** Marks a failure as taken care of (a scope surfaces its children's errors itself). */
   markObserved(): void {
-    this.observed = true;
+    this.marks |= OBSERVED;
   }
 
   /**
@@ -249,14 +257,14 @@ export class Task<T> implements Waker, Future<T> {
    * cancellation; false (and does nothing) if the task has completed or is already cancelling.
    */
   cancel(): boolean {
-    if (this.flags === COMPLETED || this.cancelRequested) return false;
-    this.cancelRequested = true;
+    if (this.flags === COMPLETED || (this.marks & CANCEL_REQUESTED) !== 0) return false;
+    this.marks |= CANCEL_REQUESTED;
     const future = this.future as (Future<T> & { cancel?: unknown }) | undefined;
     if (future !== undefined && typeof future.cancel === "function") {
       (future as { cancel(): void }).cancel();
       this.wake();
     } else if ((this.flags & RUNNING) === 0) {
-      dropFuture(future, this.cx);
+      dropFuture(future, this as Context);
       this.complete(true, new Cancelled(`[async-machine] task ${this.id} was cancelled`));
     } else {
       this.wake(); // cancelled from inside its own poll: finished on the next run
@@ -266,12 +274,12 @@ export class Task<T> implements Waker, Future<T> {
 
   /** True once the task completed because it was cancelled. */
   get isCancelled(): boolean {
-    return this.flags === COMPLETED && this.failed && this.outcome instanceof Cancelled;
+    return this.flags === COMPLETED && (this.marks & FAILED) !== 0 && this.outcome instanceof Cancelled;
   }
 
   /** True after `cancel()` (while it runs its cleanup, and after). */
   get isCancelling(): boolean {
-    return this.cancelRequested;
+    return (this.marks & CANCEL_REQUESTED) !== 0;
   }
 
   /** Cancels the task when `signal` aborts (`spawn(future, { signal })`). */
@@ -302,17 +310,17 @@ export class Task<T> implements Waker, Future<T> {
 
   private complete(failed: boolean, outcome: unknown): void {
     if (this.flags === COMPLETED) return;
-    if (this.cancelRequested && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
+    if ((this.marks & CANCEL_REQUESTED) !== 0 && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
       outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
     }
-    if (this.cancelRequested && !failed) {
+    if ((this.marks & CANCEL_REQUESTED) !== 0 && !failed) {
       // The future finished with a value while cancelling (a `finally` returned): still cancelled.
       failed = true;
       outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
     }
     this.flags = COMPLETED;
     this.future = undefined;
-    this.failed = failed;
+    if (failed) this.marks |= FAILED;
     this.outcome = outcome;
     if (this.detachSignal !== undefined) {
       this.detachSignal();
@@ -320,11 +328,12 @@ export class Task<T> implements Waker, Future<T> {
     }
     const joiners = this.joiners;
     this.joiners = undefined;
-    if (this.resolveJoin !== undefined) {
-      if (failed) this.rejectJoin!(outcome);
-      else this.resolveJoin(outcome);
-      this.resolveJoin = this.rejectJoin = undefined;
-    } else if (failed && joiners === undefined && !this.observed && this.owner === undefined && !(outcome instanceof Cancelled)) {
+    const settleJoin = this.settleJoin;
+    if (settleJoin !== undefined) {
+      this.settleJoin = undefined;
+      if (failed) settleJoin.reject(outcome);
+      else settleJoin.resolve(outcome);
+    } else if (failed && joiners === undefined && (this.marks & OBSERVED) === 0 && this.owner === undefined && !(outcome instanceof Cancelled)) {
       // Nobody can observe this error yet: surface it as native code would surface it.
       this.joinPromise = NativePromise.reject(outcome);
     }

@@ -33,3 +33,13 @@ export function beginPoll(units: number): boolean {
 export function endPoll(wasOpen: boolean): void {
   if (!wasOpen) coop.open = false;
 }
+
+/**
+ * The promise job that delivers a poll-mode machine's promise outcome (`settleInto`) wakes
+ * the machine's task. A drain queued from there would only run one job later, with nothing in
+ * between that the wait needs: so while `active`, an executor that would queue a drain leaves
+ * it in `pending` instead, and the job runs it at once after the wake (one tick per promise
+ * wait, as native `await`, instead of two). Only one drain is kept; any other executor queues
+ * its own as usual.
+ */
+export const settleJob: { active: boolean; pending: (() => void) | undefined } = { active: false, pending: undefined };

@@ -67,7 +67,7 @@ import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../
 import { PENDING, type Poll } from "../poll";
 import type { Task } from "../task";
 import type { Waker } from "../waker";
-import { coop, DEFAULT_TASK_BUDGET } from "./budget";
+import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
 
 const NativePromise = Promise;
@@ -102,12 +102,16 @@ const enum Wait {
   None = 0,
   /** `awaiting` is a future (a machine, a task, a leaf): poll it. */
   Future = 1,
-  /** A promise or thenable: `settleInto` stores its outcome in `held`/`settled` and wakes `waker`. */
+  /** A promise or thenable, unsettled: `settle` stores its outcome in `held`, moves to one of the next two, and wakes `owner`. */
   Promise = 2,
   /** A forced yield: `held` is the value to resume with. */
   Value = 3,
   /** A forced yield: `held` is the error to resume with. */
   Throw = 4,
+  /** The promise waited on fulfilled with `held`. */
+  Fulfilled = 5,
+  /** The promise waited on rejected with `held`. */
+  Rejected = 6,
 }
 
 /**
@@ -125,9 +129,8 @@ const enum Flag {
   Running = 8,
 }
 
-/** `settled` of a promise wait. */
+/** How a promise wait settled (`settle`'s argument). */
 const enum Settled {
-  No = 0,
   Fulfilled = 1,
   Rejected = 2,
 }
@@ -139,7 +142,9 @@ export function setAmbientSpawner(spawn: (future: Future<unknown>) => Task<unkno
 }
 
 export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
-  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts).
+  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts); the
+  // fields only some functions use come last, so that every machine has the others at the same
+  // offsets and the driver's accesses stay monomorphic.
   declare s: number;
   declare f: unknown[];
   declare c: unknown[] | undefined;
@@ -155,12 +160,10 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   declare awaiting: unknown;
   declare private wait: Wait;
   declare private flags: number;
-  /** The waker of the first poll: the one poller allowed while unfinished. */
+  /** The waker of the first poll: the one poller allowed while unfinished, so the one a settled promise wait wakes. */
   declare private owner: Waker | undefined;
-  /** For a promise wait: the waker to wake on settlement, its outcome and state. */
-  declare private waker: Waker | undefined;
+  /** A promise wait's outcome, or the value a forced yield resumes with. */
   declare private held: unknown;
-  declare private settled: number;
   /** Identifies the current promise wait; bumped to detach it (cancellation). */
   declare private ticket: number;
   /** The task `then` spawned, if any (absent until then: most machines are awaited, not then-ed). */
@@ -174,10 +177,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
-    if (home !== undefined) this.h = home;
-    if (outerArguments !== undefined) this.o = outerArguments;
-    if (newTarget !== undefined) this.n = newTarget;
     this.r = undefined;
     (this as { names: StateEnum | undefined }).names = names;
     (this as { resume: PollResume }).resume = resume;
@@ -185,10 +184,12 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.wait = Wait.None;
     this.flags = 0;
     this.owner = undefined;
-    this.waker = undefined;
     this.held = undefined;
-    this.settled = Settled.No;
     this.ticket = 0;
+    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
+    if (home !== undefined) this.h = home;
+    if (outerArguments !== undefined) this.o = outerArguments;
+    if (newTarget !== undefined) this.n = newTarget;
   }
 
   /** Suspends on `value`; the generated code writes `return m.await(x)`. */
@@ -270,19 +271,16 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         if (value === Pending) return Pending;
         break;
       case Wait.Promise:
-        if (this.settled === Settled.No) {
-          this.waker = cx.waker;
-          return Pending;
-        }
-        value = this.held;
-        isThrow = this.settled === Settled.Rejected;
-        this.held = undefined;
-        this.settled = Settled.No;
-        break;
+        return Pending; // `settle` wakes the owner
       case Wait.Value:
-      case Wait.Throw:
+      case Wait.Fulfilled:
         value = this.held;
-        isThrow = this.wait === Wait.Throw;
+        this.held = undefined;
+        break;
+      case Wait.Throw:
+      case Wait.Rejected:
+        value = this.held;
+        isThrow = true;
         this.held = undefined;
         break;
     }
@@ -293,57 +291,80 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /**
    * Steps the machine from `value` until it finishes or waits on something not ready. A loop:
-   * a ready await continues in the next iteration, on the same stack.
+   * a ready await continues in the next iteration, on the same stack. The budget is counted in
+   * a local and written back before anything else can spend it (a child's loop) and on exit.
    */
   private run(cx: Context, value: unknown, isThrow: boolean): Poll<T> {
     const resume = this.resume;
+    let left = coopBudget.left;
     for (;;) {
       let result: unknown;
       try {
         result = resume(this, value, isThrow);
       } catch (error) {
+        coopBudget.left = left;
         return this.fail(error);
       }
-      if (result === true) return this.complete();
+      if (result === true) {
+        coopBudget.left = left;
+        return this.complete();
+      }
       const x = this.awaiting;
       isThrow = false;
       if ((typeof x !== "object" && typeof x !== "function") || x === null) {
-        value = x;
-      } else if (x instanceof PollMachine) {
-        try {
-          value = x.poll(cx);
-        } catch (error) {
-          value = error;
-          isThrow = true;
-        }
-        if (value === Pending) {
-          this.wait = Wait.Future;
-          return Pending;
-        }
-      } else if (x instanceof NativePromise) {
-        this.waitOnPromise(x, cx);
-        return Pending;
-      } else if (typeof (x as { poll?: unknown }).poll === "function") {
-        try {
-          value = (x as Future<unknown>).poll(cx);
-        } catch (error) {
-          value = error;
-          isThrow = true;
-        }
-        if (value === Pending) {
-          this.wait = Wait.Future;
-          return Pending;
-        }
+        value = x; // (`awaiting` keeps the primitive until the next await: it holds nothing alive)
       } else {
-        const then = (x as { then?: unknown }).then; // read once, as native
-        if (typeof then === "function") {
-          this.waitOnThenable(x, then, cx);
+        coopBudget.left = left;
+        if (x instanceof PollMachine) {
+          try {
+            if (x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0) {
+              // A call nobody has polled yet (every call of a call tree): what `poll` does for
+              // it, without the checks that cannot fail here — no owner, not running, no
+              // cancellation pending, nothing awaited, and this task's budget window is open.
+              x.owner = cx.waker;
+              x.flags = Flag.Running;
+              value = x.run(cx, undefined, false); // throws only after finishing (which clears Flag.Running)
+              x.flags &= ~Flag.Running;
+            } else {
+              value = x.poll(cx);
+            }
+          } catch (error) {
+            value = error;
+            isThrow = true;
+          }
+          if (value === Pending) {
+            this.wait = Wait.Future;
+            return Pending;
+          }
+        } else if (x instanceof NativePromise) {
+          this.waitOnPromise(x);
           return Pending;
+        } else if (typeof (x as { poll?: unknown }).poll === "function") {
+          try {
+            value = (x as Future<unknown>).poll(cx);
+          } catch (error) {
+            value = error;
+            isThrow = true;
+          }
+          if (value === Pending) {
+            this.wait = Wait.Future;
+            return Pending;
+          }
+        } else {
+          const then = (x as { then?: unknown }).then; // read once, as native
+          if (typeof then === "function") {
+            this.waitOnThenable(x, then);
+            return Pending;
+          }
+          value = x;
         }
-        value = x;
+        this.awaiting = undefined;
+        left = coopBudget.left;
       }
-      this.awaiting = undefined;
-      if (--coopBudget.left <= 0) return this.yieldWith(cx, value, isThrow);
+      if (--left <= 0) {
+        coopBudget.left = left;
+        return this.yieldWith(cx, value, isThrow);
+      }
     }
   }
 
@@ -356,9 +377,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   }
 
   /** Waits on a native promise: one native `await` (settleInto) that wakes the poller once. */
-  private waitOnPromise(promise: Promise<unknown>, cx: Context): void {
+  private waitOnPromise(promise: Promise<unknown>): void {
     this.wait = Wait.Promise;
-    this.waker = cx.waker;
     void settleInto(this, ++this.ticket, promise);
   }
 
@@ -367,9 +387,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
    * `then` is called in a later job with the resolving functions of a promise of ours, which
    * then settles the machine's wait.
    */
-  private waitOnThenable(thenable: object, then: Function, cx: Context): void {
+  private waitOnThenable(thenable: object, then: Function): void {
     this.wait = Wait.Promise;
-    this.waker = cx.waker;
     const ticket = ++this.ticket;
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
@@ -398,10 +417,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   settle(ticket: number, settled: number, outcome: unknown): void {
     if (ticket !== this.ticket || this.wait !== Wait.Promise) return;
     this.held = outcome;
-    this.settled = settled;
-    const waker = this.waker;
-    this.waker = undefined;
-    if (waker !== undefined) waker.wake();
+    this.wait = settled === Settled.Fulfilled ? Wait.Fulfilled : Wait.Rejected;
+    this.owner!.wake();
   }
 
   /** The resume function returned (`m.ret`): Ready, unless the machine was being cancelled. */
@@ -444,10 +461,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     if ((this.flags & (Flag.CancelRequested | Flag.Cancelling)) !== 0) return;
     this.flags |= Flag.CancelRequested;
     // A promise wait may never settle: wake its poller now so the cancellation runs.
-    if (this.wait === Wait.Promise) {
-      const waker = this.waker;
-      if (waker !== undefined) waker.wake();
-    }
+    if (this.wait === Wait.Promise) this.owner!.wake();
   }
 
   /** Starts or continues a cancellation (slow path of `drive`). */
@@ -480,8 +494,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         break;
       case Wait.Promise:
         this.ticket++;
-        this.settled = Settled.No;
-        this.waker = undefined;
         break;
     }
     this.held = undefined;
@@ -549,17 +561,35 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   }
 }
 
-/** Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the machine. */
+/**
+ * Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the
+ * machine. Kept to the await alone: a suspended async function keeps every register it has, and
+ * there is one of these per machine waiting on a promise.
+ */
 async function settleInto(m: PollMachine, ticket: number, promise: unknown): Promise<void> {
-  let value: unknown;
-  let settled = Settled.Fulfilled;
   try {
-    value = await promise;
+    // eslint-disable-next-line no-var
+    var value = await promise;
   } catch (error) {
-    value = error;
-    settled = Settled.Rejected;
+    deliver(m, ticket, Settled.Rejected, error);
+    return;
   }
-  m.settle(ticket, settled, value);
+  deliver(m, ticket, Settled.Fulfilled, value);
+}
+
+/** The outcome of a promise wait reaches the machine; the drain its wake asks for runs in this job (budget.ts settleJob). */
+function deliver(m: PollMachine, ticket: number, settled: number, outcome: unknown): void {
+  settleJob.active = true;
+  try {
+    m.settle(ticket, settled, outcome);
+  } finally {
+    settleJob.active = false;
+  }
+  const drain = settleJob.pending;
+  if (drain !== undefined) {
+    settleJob.pending = undefined;
+    drain();
+  }
 }
 
 // eslint-disable-next-line no-var
