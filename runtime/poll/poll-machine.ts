@@ -69,6 +69,7 @@ import type { Task } from "../task";
 import type { Waker } from "../waker";
 import { coop, DEFAULT_TASK_BUDGET } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
+import { spawnAmbient } from "./ambient";
 
 const NativePromise = Promise;
 // Module-level aliases, read in the driver's loop: a load from another module's exports object
@@ -130,12 +131,6 @@ const enum Settled {
   No = 0,
   Fulfilled = 1,
   Rejected = 2,
-}
-
-/** Ambient spawner for `then` (executor.ts registers it; no import cycle). */
-let spawnAmbient: ((future: Future<unknown>) => Task<unknown>) | undefined;
-export function setAmbientSpawner(spawn: (future: Future<unknown>) => Task<unknown>): void {
-  spawnAmbient = spawn;
 }
 
 export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
@@ -522,7 +517,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     let task = this.task;
     if (task === undefined) {
       if (this.owner !== undefined && !this.isFinished) throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
-      if (spawnAmbient === undefined) throw new Error("[async-machine] no executor loaded");
       task = this.task = spawnAmbient(this);
       this.owner = task as unknown as Waker;
     }
