@@ -63,6 +63,6 @@ export const pollStart = pollMachine.pollStart;
 export const pollStartWithFrame = pollMachine.pollStartWithFrame;
 export const CANCEL = cancel.CANCEL;
 
-// Marked pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler
-// drops it.
-/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);
+// Marked pure, with arguments free of effects: under an ES-module build (`module` undefined) the
+// call does nothing, and a bundler drops it and fast-exports.ts with it.
+/* @__PURE__ */ fastExports(() => (typeof module === "object" && module !== null ? module : undefined), "startWithFrame", startWithFrame);

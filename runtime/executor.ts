@@ -32,8 +32,8 @@
 import { requireFuture, type Future } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
-import { DEFAULT_TASK_BUDGET, settleJob } from "./poll/budget";
-import { setAmbientSpawner } from "./poll/poll-machine";
+import { DEFAULT_TASK_BUDGET } from "./poll/budget";
+import { setAmbientSpawner } from "./poll/ambient";
 import { Task, type Scheduler } from "./task";
 
 const NativePromise = Promise;
@@ -92,13 +92,8 @@ export class Executor implements Scheduler {
   private drainPending = false;
 
   constructor(options: ExecutorOptions = {}) {
-    const budget = options.budget ?? DEFAULT_BUDGET;
-    if (typeof budget !== "number") throw new TypeError(`[async-machine] executor option 'budget' must be a positive integer, got ${typeof budget} ${JSON.stringify(budget) ?? String(budget)}`);
-    if (!Number.isSafeInteger(budget) || budget < 1) throw new RangeError(`[async-machine] executor option 'budget' must be a positive integer, got ${budget}`);
-    this.budget = budget;
-    const taskBudget = options.taskBudget ?? DEFAULT_TASK_BUDGET;
-    if (typeof taskBudget !== "number" || !Number.isSafeInteger(taskBudget) || taskBudget < 1) throw new RangeError(`[async-machine] executor option 'taskBudget' must be a positive integer, got ${String(taskBudget)}`);
-    this.taskBudget = taskBudget;
+    this.budget = positiveInteger("budget", options.budget ?? DEFAULT_BUDGET);
+    this.taskBudget = positiveInteger("taskBudget", options.taskBudget ?? DEFAULT_TASK_BUDGET);
     this.queue = createReadyQueue(options.policy, options.seed);
     this.onSlowPoll = options.onSlowPoll;
     this.slowPollMs = options.slowPollMs ?? DEFAULT_SLOW_POLL_MS;
@@ -133,9 +128,9 @@ export class Executor implements Scheduler {
     this.queue.enqueue(task);
     if (!this.drainPending) {
       this.drainPending = true;
-      // In the job that settles a poll-mode machine's promise wait: that job runs the drain.
-      if (settleJob.active && settleJob.pending === undefined) settleJob.pending = this.drain;
-      else promiseThen.call(RESOLVED, this.drain);
+      // Poll mode takes the drain when the wake comes from the job settling a promise wait (that
+      // job runs it: one tick per wait); otherwise it runs in a promise job of its own.
+      if (drainTaker === undefined || !drainTaker(this.drain)) promiseThen.call(RESOLVED, this.drain);
     }
   }
 
@@ -187,6 +182,19 @@ export class Executor implements Scheduler {
       }
     }
   }
+}
+
+/** `value` of the executor option `name`, or a TypeError (not a number) or RangeError (not a positive integer). */
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== "number") throw new TypeError(`[async-machine] executor option '${name}' must be a positive integer, got ${typeof value} ${JSON.stringify(value) ?? String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`[async-machine] executor option '${name}' must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Installed by poll mode (poll/poll-machine.ts) when it loads; a program without it pays nothing. */
+let drainTaker: ((drain: () => void) => boolean) | undefined;
+export function setDrainTaker(taker: (drain: () => void) => boolean): void {
+  drainTaker = taker;
 }
 
 let defaultExecutor: Executor | undefined;

@@ -1,9 +1,11 @@
 // The runtime's ES-module build (dist/esm/runtime, compiled by tsconfig.esm.json) made complete:
 // relative imports get their ".js" extension (ES-module resolution does not guess one; webpack
-// and Node require it), and a package.json marks the folder as ES modules with no side effects.
+// and Node require it), the runtime's private property names are shortened (mangle-private.mjs),
+// and a package.json marks the folder as ES modules with no side effects.
 // Run by `npm run build` after tsc.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { manglePrivateNames, privateNames } from "./mangle-private.mjs";
 
 const root = new URL("../dist/esm/", import.meta.url).pathname;
 
@@ -28,4 +30,5 @@ function resolveSpecifier(dir, spec) {
 }
 
 walk(join(root, "runtime"));
+manglePrivateNames(join(root, "runtime"), privateNames(new URL(".", import.meta.url).pathname));
 writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module", sideEffects: false }, null, 2) + "\n");

@@ -178,9 +178,11 @@ function isConstructor(f: Function): boolean {
   }
 }
 
-const arrayIterator = Array.prototype[Symbol.iterator];
-const ArrayIteratorPrototype = ObjectGetPrototypeOf([][Symbol.iterator]()) as { next: unknown };
-const arrayIteratorNext = ArrayIteratorPrototype.next;
+// Taken at load inside functions marked `@__PURE__`: a bundle of a program that never calls
+// `spilled` drops them (a bare property read at the top of a module is kept as a possible effect).
+const arrayIterator = /* @__PURE__ */ (() => Array.prototype[Symbol.iterator])();
+const ArrayIteratorPrototype = /* @__PURE__ */ (() => ObjectGetPrototypeOf([][Symbol.iterator]()) as { next: unknown })();
+const arrayIteratorNext = /* @__PURE__ */ (() => ArrayIteratorPrototype.next)();
 
 /**
  * `...$am.spilled(values)`: the elements of a spread evaluated before an await (the source was

@@ -70,5 +70,6 @@ export * from "./inspect";
 
 // Generated code that imports this entry reads `$am.startWithFrame` at every call: the CommonJS
 // exports object is rebuilt in fast mode (fast-exports.ts). Marked
-// pure: under an ES-module build (`module` undefined) the call does nothing, and a bundler drops it.
-/* @__PURE__ */ fastExports(typeof module === "object" && module !== null ? module : undefined, "startWithFrame", startWithFrame);
+// pure, with arguments free of effects: under an ES-module build (`module` undefined) the call
+// does nothing, and a bundler drops it and fast-exports.ts with it.
+/* @__PURE__ */ fastExports(() => (typeof module === "object" && module !== null ? module : undefined), "startWithFrame", startWithFrame);

@@ -40,7 +40,7 @@
  * async function, settled by its return or throw. One that first waits on a primitive makes a
  * promise and keeps its resolving functions (`resolveFn`, `rejectFn`), which a later driver
  * uses too.
- * `poll` makes a machine a `Future` for the executor.
+ * `FutureMachine` (what `startMachine` makes) adds `poll`: a machine as a `Future` for the executor.
  */
 
 import type { Context } from "./context";
@@ -223,7 +223,7 @@ export type CompletionListener = (m: Machine) => void;
 /** The listener `poll` registers, tagged with its waker so `drop` can find it. */
 type PollListener = CompletionListener & { waker?: Waker };
 
-export class Machine implements Future<unknown> {
+export class Machine {
   // Fields are declared, not initialized: the constructor assigns the ones every machine has,
   // in one order, so all machines share one hidden class and creating one is a few stores
   // (class-field initializers would [[Define]] each property, measurably slower per call).
@@ -262,11 +262,8 @@ export class Machine implements Future<unknown> {
   declare rejectFn: RejectFn | undefined;
   /** The reaction that resumes the machine after a tick (`await` of a primitive), made once. */
   declare private tick: (() => void) | undefined;
-  declare private listeners: CompletionListener[] | undefined;
-  /** The last waker `poll` registered (each distinct waker is registered once). */
-  declare private pollWaker: Waker | undefined;
-  /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
-  declare private rejectionObserved: boolean | undefined;
+  /** Completion listeners (`FutureMachine.onComplete`), told by `finish`. */
+  declare protected listeners: CompletionListener[] | undefined;
 
   constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
     this.s = ReservedState.Unresumed;
@@ -361,6 +358,39 @@ export class Machine implements Future<unknown> {
     return true; // DONE
   }
 
+  /** Records completion and tells the listeners (before the promise settles). */
+  finish(state: ReservedState, result: unknown): void {
+    this.s = state;
+    this.r = result;
+    // The frame is the machine's alone: drop it. `this`, `arguments`, the super accessor and the
+    // captures stay: closures created by the body may still read them through the machine.
+    this.f = EMPTY_FRAME;
+    const listeners = this.listeners;
+    if (listeners !== undefined) {
+      this.listeners = undefined;
+      for (let i = 0; i < listeners.length; i++) listeners[i](this);
+    }
+  }
+
+  /** The state's name, e.g. `AwaitReadFile_L12`. */
+  get stateName(): string {
+    const name = this.names?.[this.s];
+    return typeof name === "string" ? name : `State${this.s}`;
+  }
+}
+
+/**
+ * A machine that is also a `Future` (for the executor, combinators and dumps): what `startMachine`
+ * returns and `restore` rebuilds. A compiled function's call (`start`, `startWithFrame`) makes a
+ * plain `Machine`, which only a promise observes: a bundle of a program that never makes a machine
+ * a future keeps none of this.
+ */
+export class FutureMachine extends Machine implements Future<unknown> {
+  /** The last waker `poll` registered (each distinct waker is registered once). */
+  declare private pollWaker: Waker | undefined;
+  /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
+  declare private rejectionObserved: boolean | undefined;
+
   /** Calls `listener` once the machine has completed (at once if it already has). */
   onComplete(listener: CompletionListener): void {
     if (this.s === ReservedState.Returned || this.s === ReservedState.Panicked) {
@@ -396,7 +426,7 @@ export class Machine implements Future<unknown> {
       this.pollWaker = waker;
       const listener: PollListener = (m) => {
         // Runs in `finish`, before the promise is rejected: handled in time, never reported.
-        if (m.s === ReservedState.Panicked) m.observeRejection();
+        if (m.s === ReservedState.Panicked) (m as FutureMachine).observeRejection();
         waker.wake();
       };
       listener.waker = waker;
@@ -430,26 +460,6 @@ export class Machine implements Future<unknown> {
     if (this.rejectionObserved) return;
     this.rejectionObserved = true;
     PromisePrototypeThen(this.promise, undefined, ignoreRejection);
-  }
-
-  /** Records completion and tells the listeners (before the promise settles). */
-  finish(state: ReservedState, result: unknown): void {
-    this.s = state;
-    this.r = result;
-    // The frame is the machine's alone: drop it. `this`, `arguments`, the super accessor and the
-    // captures stay: closures created by the body may still read them through the machine.
-    this.f = EMPTY_FRAME;
-    const listeners = this.listeners;
-    if (listeners !== undefined) {
-      this.listeners = undefined;
-      for (let i = 0; i < listeners.length; i++) listeners[i](this);
-    }
-  }
-
-  /** The state's name, e.g. `AwaitReadFile_L12`. */
-  get stateName(): string {
-    const name = this.names?.[this.s];
-    return typeof name === "string" ? name : `State${this.s}`;
   }
 }
 
@@ -487,7 +497,7 @@ export function newFrame(size: number): unknown[] {
 }
 
 /** Frames of `undefined` by size, made once each (a null-prototype table: no lookup leaves it). */
-const frameTemplates: Record<number, unknown[]> = ObjectCreate(null);
+const frameTemplates: Record<number, unknown[]> = /* @__PURE__ */ ObjectCreate(null);
 function frameTemplate(size: number): unknown[] {
   let template = frameTemplates[size];
   if (template === undefined) {
@@ -520,8 +530,8 @@ export function startWithFrame(resume: Resume, names: StateEnum | undefined, thi
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
-export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Machine {
-  const m = new Machine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
+export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): FutureMachine {
+  const m = new FutureMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   m.run();
   return m;

@@ -18,9 +18,18 @@ export const uncurryThis: <T, A extends unknown[], R>(fn: (this: T, ...args: A) 
   FunctionPrototypeCallIntrinsic,
 ) as never;
 
+/**
+ * `uncurryMethod(Array, "slice")` is `uncurryThis(Array.prototype.slice)`, written so that a
+ * bundler can drop a primordial nobody imports: a call marked `@__PURE__` whose arguments are a
+ * global and a string is free of effects, while an argument that reads a property is not.
+ */
+function uncurryMethod(ctor: { prototype: object }, name: string): never {
+  return uncurryThis((ctor.prototype as Record<string, (this: unknown, ...args: unknown[]) => unknown>)[name]) as never;
+}
+
 /** `FunctionPrototypeCall(f, self, …args)`: calls `f` with `this` = `self`, without reading `f.call`. */
 export const FunctionPrototypeCall: (fn: unknown, self: unknown, ...args: unknown[]) => unknown = uncurryThis(FunctionPrototypeCallIntrinsic as never) as never;
-export const FunctionPrototypeToString = uncurryThis(FunctionPrototype.toString);
+export const FunctionPrototypeToString: (fn: unknown) => string = /* @__PURE__ */ uncurryMethod(Function, "toString");
 
 export const ReflectApply = Reflect.apply;
 export const ReflectConstruct = Reflect.construct;
@@ -37,15 +46,15 @@ export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectSetPrototypeOf = Object.setPrototypeOf;
 export const ObjectCtor = Object;
 
-export const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice) as (array: ArrayLike<unknown>, start?: number, end?: number) => unknown[];
+export const ArrayPrototypeSlice: (array: ArrayLike<unknown>, start?: number, end?: number) => unknown[] = /* @__PURE__ */ uncurryMethod(Array, "slice");
 /** Array.prototype.toReversed (ES2023): a new array made with ArrayCreate and CreateDataProperty — no species, no [[Set]]. */
-export const ArrayPrototypeToReversed = uncurryThis((Array.prototype as unknown as { toReversed(this: unknown[]): unknown[] }).toReversed);
+export const ArrayPrototypeToReversed: (array: unknown[]) => unknown[] = /* @__PURE__ */ uncurryMethod(Array, "toReversed");
 
 export const StringCtor = String;
 export const JSONStringify = JSON.stringify;
 
 export const NativePromise = Promise;
-export const PromisePrototypeThen = uncurryThis(Promise.prototype.then) as (promise: Promise<unknown>, onFulfilled?: ((value: unknown) => unknown) | undefined, onRejected?: (error: unknown) => unknown) => Promise<unknown>;
+export const PromisePrototypeThen: (promise: Promise<unknown>, onFulfilled?: ((value: unknown) => unknown) | undefined, onRejected?: (error: unknown) => unknown) => Promise<unknown> = /* @__PURE__ */ uncurryMethod(Promise, "then");
 const promiseResolve = uncurryThis(Promise.resolve as (this: PromiseConstructor, value: unknown) => Promise<unknown>);
 const promiseReject = uncurryThis(Promise.reject as (this: PromiseConstructor, error: unknown) => Promise<unknown>);
 /** `Promise.resolve(value)` of the built-in Promise. */
@@ -57,8 +66,8 @@ export function PromiseReject(error: unknown): Promise<unknown> {
   return promiseReject(NativePromise, error);
 }
 
-export const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get) as <K extends object, V>(map: WeakMap<K, V>, key: K) => V | undefined;
-export const WeakMapPrototypeSet = uncurryThis(WeakMap.prototype.set) as <K extends object, V>(map: WeakMap<K, V>, key: K, value: V) => WeakMap<K, V>;
+export const WeakMapPrototypeGet: <K extends object, V>(map: WeakMap<K, V>, key: K) => V | undefined = /* @__PURE__ */ uncurryMethod(WeakMap, "get");
+export const WeakMapPrototypeSet: <K extends object, V>(map: WeakMap<K, V>, key: K, value: V) => WeakMap<K, V> = /* @__PURE__ */ uncurryMethod(WeakMap, "set");
 
 export const TypeErrorCtor = TypeError;
 export const ReferenceErrorCtor = ReferenceError;

@@ -62,12 +62,6 @@ const RUNNING = 1 << 1;
  */
 const COMPLETED = 1 << 2;
 
-/** `marks`: after completion, the future threw (the outcome is an error). */
-const FAILED = 1 << 0;
-/** `marks`: `cancel()` was called before completion. */
-const CANCEL_REQUESTED = 1 << 1;
-/** `marks`: someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
-const OBSERVED = 1 << 2;
 
 /** What the task hands itself to when woken: its executor. */
 export interface Scheduler {
@@ -113,8 +107,12 @@ export class Task<T> implements Waker, Future<T> {
   private readonly scheduler: Scheduler;
   /** The task is the context of its own polls (`cx.waker` is the task): no Context object per task. */
   readonly waker: Waker;
-  /** FAILED, CANCEL_REQUESTED, OBSERVED (see their docs above). */
-  private marks = 0;
+  /** After completion: the future threw (the outcome is an error). */
+  private failed = false;
+  /** `cancel()` was called before completion. */
+  private cancelRequested = false;
+  /** Someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
+  private observed = false;
   /** After completion: the value, or the error. */
   private outcome: unknown = undefined;
   /** The join promise, created on first access to `promise` (or on an unobserved failure). */
@@ -212,7 +210,7 @@ export class Task<T> implements Waker, Future<T> {
   get promise(): Promise<T> {
     if (this.joinPromise === undefined) {
       if (this.flags === COMPLETED) {
-        this.joinPromise = ((this.marks & FAILED) !== 0 ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
+        this.joinPromise = (this.failed ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
       } else {
         this.joinPromise = new NativePromise<unknown>(captureCapability) as Promise<T>;
         this.settleJoin = { resolve: capturedResolve, reject: capturedReject };
@@ -224,7 +222,7 @@ export class Task<T> implements Waker, Future<T> {
   /** The task as a future (a join handle another task can poll): its value, or its error thrown. */
   poll(cx: Context): Poll<T> {
     if (this.flags === COMPLETED) {
-      if ((this.marks & FAILED) !== 0) throw this.outcome;
+      if (this.failed) throw this.outcome;
       return this.outcome as T;
     }
     const joiners = (this.joiners ??= []);
@@ -240,7 +238,7 @@ export class Task<T> implements Waker, Future<T> {
   drop(cx: Context): void {
     // As `Promise.race` marks every input handled, a dropped join handle's later failure is not
     // reported as unhandled: the dropper looked at this task and chose to stop looking.
-    this.marks |= OBSERVED;
+    this.observed = true;
     const joiners = this.joiners;
     if (joiners === undefined) return;
     const i = joiners.indexOf(cx.waker);
@@ -249,7 +247,7 @@ export class Task<T> implements Waker, Future<T> {
 
   /** Marks a failure as taken care of (a scope surfaces its children's errors itself). */
   markObserved(): void {
-    this.marks |= OBSERVED;
+    this.observed = true;
   }
 
   /**
@@ -257,8 +255,8 @@ export class Task<T> implements Waker, Future<T> {
    * cancellation; false (and does nothing) if the task has completed or is already cancelling.
    */
   cancel(): boolean {
-    if (this.flags === COMPLETED || (this.marks & CANCEL_REQUESTED) !== 0) return false;
-    this.marks |= CANCEL_REQUESTED;
+    if (this.flags === COMPLETED || this.cancelRequested) return false;
+    this.cancelRequested = true;
     const future = this.future as (Future<T> & { cancel?: unknown }) | undefined;
     if (future !== undefined && typeof future.cancel === "function") {
       (future as { cancel(): void }).cancel();
@@ -274,12 +272,12 @@ export class Task<T> implements Waker, Future<T> {
 
   /** True once the task completed because it was cancelled. */
   get isCancelled(): boolean {
-    return this.flags === COMPLETED && (this.marks & FAILED) !== 0 && this.outcome instanceof Cancelled;
+    return this.flags === COMPLETED && this.failed && this.outcome instanceof Cancelled;
   }
 
   /** True after `cancel()` (while it runs its cleanup, and after). */
   get isCancelling(): boolean {
-    return (this.marks & CANCEL_REQUESTED) !== 0;
+    return this.cancelRequested;
   }
 
   /** Cancels the task when `signal` aborts (`spawn(future, { signal })`). */
@@ -310,17 +308,17 @@ export class Task<T> implements Waker, Future<T> {
 
   private complete(failed: boolean, outcome: unknown): void {
     if (this.flags === COMPLETED) return;
-    if ((this.marks & CANCEL_REQUESTED) !== 0 && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
+    if (this.cancelRequested && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
       outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
     }
-    if ((this.marks & CANCEL_REQUESTED) !== 0 && !failed) {
+    if (this.cancelRequested && !failed) {
       // The future finished with a value while cancelling (a `finally` returned): still cancelled.
       failed = true;
       outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
     }
     this.flags = COMPLETED;
     this.future = undefined;
-    if (failed) this.marks |= FAILED;
+    this.failed = failed;
     this.outcome = outcome;
     if (this.detachSignal !== undefined) {
       this.detachSignal();
@@ -333,7 +331,7 @@ export class Task<T> implements Waker, Future<T> {
       this.settleJoin = undefined;
       if (failed) settleJoin.reject(outcome);
       else settleJoin.resolve(outcome);
-    } else if (failed && joiners === undefined && (this.marks & OBSERVED) === 0 && this.owner === undefined && !(outcome instanceof Cancelled)) {
+    } else if (failed && joiners === undefined && !this.observed && this.owner === undefined && !(outcome instanceof Cancelled)) {
       // Nobody can observe this error yet: surface it as native code would surface it.
       this.joinPromise = NativePromise.reject(outcome);
     }

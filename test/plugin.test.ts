@@ -53,7 +53,7 @@ describe("plugin options", () => {
       poll: [],
     });
     expect(resolvePluginOptions(undefined).report).toBe("summary");
-    expect(DEFAULT_RUNTIME_SPECIFIER).toBe("async-machine/runtime");
+    expect(DEFAULT_RUNTIME_SPECIFIER).toBe("async-machine/runtime/compiled");
   });
 
   it("keeps given options and adds user excludes to the built-in ones", () => {
@@ -436,7 +436,7 @@ describe("tspc with the plugin", () => {
   it("passes the runtime style: require for commonjs by default, import for ES modules, or as configured", () => {
     const cjs = project({ "src/a.ts": "export async function a() { await 1; }\n" });
     tspc(cjs, { fake: true });
-    expect(fakeLog(cjs).map((e) => [e.runtime, e.runtimeSpecifier])).toEqual([["require", "async-machine/runtime"]]);
+    expect(fakeLog(cjs).map((e) => [e.runtime, e.runtimeSpecifier])).toEqual([["require", "async-machine/runtime/compiled"]]);
 
     const esm = project({ "src/a.ts": "export async function a() { await 1; }\n" }, {}, { module: "es2022" });
     tspc(esm, { fake: true });
@@ -553,7 +553,7 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
     const native = fs.readFileSync(path.join(dir, "dist", "out.js"), "utf8");
     expect(nativeAsyncFunctions(native)).toEqual(["exc"]);
     expect(nativeAsyncFunctions(compiled)).toEqual([]);
-    expect(compiled).toMatch(/require\("async-machine\/runtime"\)/);
+    expect(compiled).toMatch(/require\("async-machine\/runtime\/compiled"\)/);
     const run = spawnSync(process.execPath, ["-e", `require("./dist/in.js").inc(21).then((v) => console.log(v))`], { cwd: dir, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("42");
@@ -850,7 +850,7 @@ describe("the example project (examples/)", () => {
       .flatMap((f) => nativeAsyncFunctions(fs.readFileSync(path.join(dist, f), "utf8")).map((name) => `${f}: ${name}`));
     expect(survivors).toEqual([]);
     for (const f of ["main.js", "pool.js", "retry.js", "corpus.js"]) {
-      expect(fs.readFileSync(path.join(dist, f), "utf8"), f).toMatch(/require\("async-machine\/runtime"\)/);
+      expect(fs.readFileSync(path.join(dist, f), "utf8"), f).toMatch(/require\("async-machine\/runtime\/compiled"\)/);
     }
     expect(r.stdout).toContain("compiled by async-machine: yes (state machines)");
   });

@@ -6,9 +6,9 @@ import type { NotCompiledCode } from "./not-compiled";
 
 /** How generated code reaches the runtime. */
 export type RuntimeMode =
-  /** `import * as $am from "async-machine/runtime"` (ES modules). */
+  /** `import * as $am from "async-machine/runtime/compiled"` (ES modules). */
   | "import"
-  /** `const $am = require("async-machine/runtime")` (CommonJS). */
+  /** `const $am = require("async-machine/runtime/compiled")` (CommonJS). */
   | "require"
   /** The runtime's code inlined at the top: a self-contained script (test harnesses, test262). */
   | "inline";
@@ -18,7 +18,7 @@ export interface TransformOptions {
   fileName: string;
   /** Default `"import"`. */
   runtime?: RuntimeMode;
-  /** Module specifier of the runtime for `import`/`require` (default `async-machine/runtime`). */
+  /** Module specifier of the runtime for `import`/`require` (default `async-machine/runtime/compiled`: what generated code calls, and nothing else). */
   runtimeSpecifier?: string;
   /**
    * The file will be emitted strict whatever its source says: TypeScript's `alwaysStrict`, on

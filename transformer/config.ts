@@ -39,7 +39,7 @@ export interface PluginOptions {
    * under `module: nodenext` each get the right one).
    */
   runtime?: "import" | "require";
-  /** Module specifier of the runtime. Default `"async-machine/runtime"`. */
+  /** Module specifier of the runtime. Default `"async-machine/runtime/compiled"` (DEFAULT_RUNTIME_SPECIFIER). */
   runtimeSpecifier?: string;
   /**
    * What the plugin prints to stderr after an emit. `"summary"` (default): one line with the
@@ -68,7 +68,8 @@ export interface ResolvedPluginOptions {
   poll: string[];
 }
 
-export const DEFAULT_RUNTIME_SPECIFIER = "async-machine/runtime";
+/** What generated code imports: the runtime entry that holds exactly what it calls (runtime/compiled.ts). */
+export const DEFAULT_RUNTIME_SPECIFIER = "async-machine/runtime/compiled";
 /** Always excluded, whatever the user's `exclude` says. */
 export const BUILTIN_EXCLUDE: readonly string[] = ["**/node_modules/**", "**/*.d.ts"];
 

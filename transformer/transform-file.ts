@@ -22,6 +22,7 @@ import { NameManager } from "./names";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import type { FunctionMode } from "./function-mode";
 import { hasAsyncFunction, isAsyncFunction, isPrologueDirective } from "./syntax";
+import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
 import { describeMachine, type MachineDescription } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
@@ -196,6 +197,6 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
   const prologue: ts.Statement[] = [];
   let i = 0;
   while (i < body.length && isPrologueDirective(T, body[i])) prologue.push(body[i++]);
-  const statements = [...prologue, ...runtimeImport(T, options.runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime"), ...plan.prelude, ...body.slice(i)];
+  const statements = [...prologue, ...runtimeImport(T, options.runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER), ...plan.prelude, ...body.slice(i)];
   return { sourceFile: F.updateSourceFile(sourceFile, statements), skipped: plan.skipped, compiled: plan.compiled };
 }

@@ -11,6 +11,7 @@ const remapping = require("@jridgewell/remapping") as (maps: unknown[], loader: 
 import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
+import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
 import { printMapped } from "./print-mapped";
 import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
@@ -75,7 +76,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
-    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime, plan.machines.some((m) => m.result.mode === "poll")) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? "async-machine/runtime").map(print).join("\n") + "\n";
+    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime, plan.machines.some((m) => m.result.mode === "poll")) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER).map(print).join("\n") + "\n";
     const prelude = head + plan.prelude.map(print).join("\n") + "\n";
     // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
     let at = shebangEnd(sourceText);

@@ -45,7 +45,7 @@ export class Cleanup {
   private futures: Future<unknown>[] = [];
   private contexts: Context[] = [];
   /** The first error a child's cleanup threw. */
-  error: { error: unknown } | undefined = undefined;
+  error: { error: unknown } | undefined;
 
   /** Cancels `future` (polled with `cx`), or drops it if it cannot clean up by itself. */
   add(future: Future<unknown>, cx: Context): void {

@@ -30,9 +30,9 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private remaining: number;
   private readonly wakes: WakeSet;
   /** Set when a child threw: the join is over (once the others have been cancelled). */
-  private failure: { error: unknown } | undefined = undefined;
+  private failure: { error: unknown } | undefined;
   /** Set once the join gives up on its remaining children (a failure, or `cancel()`). */
-  private cleanup: Cleanup | undefined = undefined;
+  private cleanup: Cleanup | undefined;
   private cancelled = false;
 
   constructor(futures: readonly Future<unknown>[]) {

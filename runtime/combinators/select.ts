@@ -32,11 +32,11 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   /** The children until one is Ready (or the select is cancelled); then empty. */
   private children: readonly Future<T>[];
   private readonly wakes: WakeSet;
-  private result: Selected<T> | undefined = undefined;
+  private result: Selected<T> | undefined;
   /** Set when a child threw: the select is over. */
-  private failure: { error: unknown } | undefined = undefined;
+  private failure: { error: unknown } | undefined;
   /** The losers being cancelled, until they have settled. */
-  private cleanup: Cleanup | undefined = undefined;
+  private cleanup: Cleanup | undefined;
   private cancelled = false;
 
   constructor(futures: readonly Future<T>[]) {

@@ -33,7 +33,7 @@ export class WakeSet {
   /** One context per child; child `i` must be polled with `contexts[i]`. */
   readonly contexts: Context[];
   /** The combinator's waker from its latest poll; wakes are forwarded to it. */
-  parent: Waker | undefined = undefined;
+  parent: Waker | undefined;
   /** Children woken since their last poll, in wake order. */
   private woken: number[];
   /** `listed[i]` is 1 while `i` is in `woken`. */

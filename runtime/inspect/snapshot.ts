@@ -30,7 +30,7 @@
  * before the machine's first step, so none of its code runs (see hooks.ts). Native async
  * functions and other functions are refused without being called.
  */
-import { Machine, ReservedState } from "../machine";
+import { FutureMachine, Machine, ReservedState } from "../machine";
 import { describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { InspectError } from "./errors";
 import { setProbeHook } from "./hooks";
@@ -226,7 +226,7 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
 
   const { frame, captures, thisArg, args, outer, newTarget } = decodeSlots(data, new Decoder(new Map(ownEntries(options.references, "restore"))));
 
-  const m = new Machine(d.resume, frame, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
+  const m = new FutureMachine(d.resume, frame, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
   m.s = data.state;
   m.c = captures;
   track(m);

@@ -36,9 +36,9 @@ export class PromiseFuture<T> implements Future<T> {
   /** The awaited value until it settles (for dumps); then undefined. */
   private source: unknown;
   /** The value or the reason, once settled. */
-  private outcome: unknown = undefined;
+  private outcome: unknown;
   /** The waker of the latest pending poll. */
-  private waker: Waker | undefined = undefined;
+  private waker: Waker | undefined;
 
   constructor(source: PromiseLike<T> | T) {
     this.source = source;

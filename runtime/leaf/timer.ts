@@ -32,9 +32,9 @@ export class SleepFuture implements Future<void> {
   /** Milliseconds still to wait after the running timer fires (a chain for long sleeps). */
   private remaining = 0;
   /** The waker of the latest pending poll. */
-  private waker: Waker | undefined = undefined;
+  private waker: Waker | undefined;
   /** The running timer, until it fires or the future is dropped. */
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ms: number) {
     if (typeof ms !== "number") throw new TypeError(`[async-machine] sleep(ms): ms must be a number of milliseconds, got ${typeof ms} ${JSON.stringify(ms) ?? String(ms)}`);

@@ -69,6 +69,8 @@ import type { Task } from "../task";
 import type { Waker } from "../waker";
 import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
+import { spawnAmbient } from "./ambient";
+import { setDrainTaker } from "../executor";
 
 const NativePromise = Promise;
 // Module-level aliases, read in the driver's loop: a load from another module's exports object
@@ -133,12 +135,6 @@ const enum Flag {
 const enum Settled {
   Fulfilled = 1,
   Rejected = 2,
-}
-
-/** Ambient spawner for `then` (executor.ts registers it; no import cycle). */
-let spawnAmbient: ((future: Future<unknown>) => Task<unknown>) | undefined;
-export function setAmbientSpawner(spawn: (future: Future<unknown>) => Task<unknown>): void {
-  spawnAmbient = spawn;
 }
 
 export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
@@ -534,7 +530,6 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     let task = this.task;
     if (task === undefined) {
       if (this.owner !== undefined && !this.isFinished) throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
-      if (spawnAmbient === undefined) throw new Error("[async-machine] no executor loaded");
       task = this.task = spawnAmbient(this);
       this.owner = task as unknown as Waker;
     }
@@ -591,6 +586,13 @@ function deliver(m: PollMachine, ticket: number, settled: number, outcome: unkno
     drain();
   }
 }
+
+// While a promise wait settles (deliver), the drain its wake asks for is kept and run in this job.
+setDrainTaker((drain) => {
+  if (!settleJob.active || settleJob.pending !== undefined) return false;
+  settleJob.pending = drain;
+  return true;
+});
 
 // eslint-disable-next-line no-var
 var EMPTY_FRAME = newFrame(0);

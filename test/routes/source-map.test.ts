@@ -81,7 +81,7 @@ test("a #! line stays the first line", () => {
   const result = transform("#!/usr/bin/env node\nasync function f() { await 1; }\nf();\n", { fileName: "cli.js", runtime: "require" });
   expect(result.compiled).toBe(1);
   expect(result.code.split("\n")[0]).toBe("#!/usr/bin/env node");
-  expect(result.code.split("\n")[1]).toMatch(/require\("async-machine\/runtime"\)/);
+  expect(result.code.split("\n")[1]).toMatch(/require\("async-machine\/runtime\/compiled"\)/);
 });
 
 test("a syntax error is reported as one, and the file is left as it is", () => {

@@ -45,10 +45,14 @@ const INSPECTION_MARKERS = ["async-machine/snapshot@1", "registerFunctions", "en
 /** Strings only the executor and combinators hold. */
 const EXECUTOR_MARKERS = ["select() of no futures", "unknown scheduling policy"];
 
-function compile(source: string, name: string): string {
-  const result = transform(source, { fileName: `${name}.ts`, runtime: "import" });
-  expect(result.compiled).toBeGreaterThan(0);
-  const js = ts.transpileModule(result.code, { fileName: `${name}.ts`, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+function compile(source: string, name: string, native = false): string {
+  let code = source;
+  if (!native) {
+    const result = transform(source, { fileName: `${name}.ts`, runtime: "import" });
+    expect(result.compiled).toBeGreaterThan(0);
+    code = result.code;
+  }
+  const js = ts.transpileModule(code, { fileName: `${name}.ts`, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
   fs.mkdirSync(WORK, { recursive: true });
   const file = path.join(WORK, `${name}.mjs`);
   fs.writeFileSync(file, js);
@@ -75,6 +79,19 @@ describe("the runtime in a bundle", () => {
     console.log(`[bundle] promise-mode program: runtime ${cost.minified} B minified, ${cost.gzip} B gzip -9`);
     for (const marker of [...INSPECTION_MARKERS, ...EXECUTOR_MARKERS]) expect(cost.code).not.toContain(marker);
     expect(cost.gzip).toBeLessThanOrEqual(2048);
+  }, 60_000);
+
+  test("the bundled runtime (the ES-module build, private names shortened) runs the program as native code does", async () => {
+    const results: unknown[] = [];
+    for (const native of [true, false]) {
+      const name = native ? "run-native" : "run-compiled";
+      const file = path.join(WORK, `${name}.bundle.mjs`);
+      fs.writeFileSync(file, await bundle(compile(WITH_EXECUTOR + "\nexport const failing = () => new Executor().run(join([fromPromise(total([1])), fromPromise(Promise.reject(new Error(\"no\")))]));", name, native)));
+      const program = (await import(`${file}?${Date.now()}`)) as { both(): Promise<unknown>; total(ids: number[]): Promise<number>; failing(): Promise<unknown> };
+      results.push([await program.both(), await program.total([1, 2, 3]), await program.failing().then(() => "resolved", (error: Error) => error.message)]);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]).toEqual([{ index: 0, value: [6, undefined] }, 12, "no"]);
   }, 60_000);
 
   test("with the executor and combinators imported, they come in; inspection still does not", async () => {

@@ -35,7 +35,7 @@ const PEOPLE = [
   "PollMachine", "Cancelled", "isCancellation", "DEFAULT_TASK_BUDGET",
   // leaf futures and combinators
   "PromiseFuture", "fromPromise", "SleepFuture", "sleep", "ReadyFuture", "ready", "PollFn", "pollFn", "JoinFuture", "join", "SelectFuture", "select",
-  "RaceFuture", "race", "TimeoutFuture", "TimeoutError", "timeout", "ScopeFuture", "scope",
+  "RaceFuture", "race", "Channel", "channel", "asFuture", "TimeoutFuture", "TimeoutError", "timeout", "ScopeFuture", "scope",
   // deterministic tests
   "exploreSeeds", "SeedFailure",
   // inspection
