@@ -168,11 +168,29 @@ export function listen(options: ListenOptions): ListenFuture {
   return new ListenFuture(options);
 }
 
-export class ListenFuture extends OnceFuture<TcpListener> {
+/**
+ * A future waiting for one event of a handle it opens (listening, connected): one waker slot,
+ * and the handle's first error kept and thrown by the next step. Both wake the task once.
+ */
+abstract class HandleEventFuture<T> extends OnceFuture<T> {
+  protected waker: Waker | undefined = undefined;
+  protected error: { value: unknown } | undefined = undefined;
+
+  protected readonly onError = (error: unknown): void => {
+    this.error ??= { value: error };
+    this.wakeOnce();
+  };
+
+  protected wakeOnce(): void {
+    const waker = this.waker;
+    this.waker = undefined;
+    waker?.wake();
+  }
+}
+
+export class ListenFuture extends HandleEventFuture<TcpListener> {
   private server: net.Server | undefined = undefined;
-  private waker: Waker | undefined = undefined;
   private listening = false;
-  private error: { value: unknown } | undefined = undefined;
 
   constructor(private readonly options: ListenOptions) {
     super();
@@ -215,17 +233,6 @@ export class ListenFuture extends OnceFuture<TcpListener> {
     this.listening = true;
     this.wakeOnce();
   };
-
-  private readonly onError = (error: unknown): void => {
-    this.error ??= { value: error };
-    this.wakeOnce();
-  };
-
-  private wakeOnce(): void {
-    const waker = this.waker;
-    this.waker = undefined;
-    waker?.wake();
-  }
 }
 
 /** A future of a connected `TcpStream` (`net.connect` options: `port`, `host`, `noDelay`…). */
@@ -233,11 +240,9 @@ export function connect(options: net.NetConnectOpts): ConnectFuture {
   return new ConnectFuture(options);
 }
 
-export class ConnectFuture extends OnceFuture<TcpStream> {
+export class ConnectFuture extends HandleEventFuture<TcpStream> {
   private socket: net.Socket | undefined = undefined;
-  private waker: Waker | undefined = undefined;
   private connected = false;
-  private error: { value: unknown } | undefined = undefined;
 
   constructor(private readonly options: net.NetConnectOpts) {
     super();
@@ -279,15 +284,4 @@ export class ConnectFuture extends OnceFuture<TcpStream> {
     this.connected = true;
     this.wakeOnce();
   };
-
-  private readonly onError = (error: unknown): void => {
-    this.error ??= { value: error };
-    this.wakeOnce();
-  };
-
-  private wakeOnce(): void {
-    const waker = this.waker;
-    this.waker = undefined;
-    waker?.wake();
-  }
 }
