@@ -38,7 +38,12 @@ for (const a of args) {
   }
 }
 if (flag("help")) {
-  console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 12).join("\n"));
+  console.log(
+    readFileSync(new URL(import.meta.url), "utf8")
+      .split("\n")
+      .slice(1, 12)
+      .join("\n"),
+  );
   process.exit(0);
 }
 const QUICK = flag("quick");
@@ -71,14 +76,114 @@ const fibCalls = (n) => {
   return n < 1 ? 1 : b;
 };
 const WORKLOADS = [
-  { id: "A1", file: "a1", mode: "time", title: "A1: tight loop awaiting a plain value", n: scale(1_000_000), warmN: scale(200_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 0.8, peers: true },
-  { id: "A2", file: "a2", mode: "time", title: "A2: tight loop awaiting an already-resolved promise", n: scale(1_000_000), warmN: scale(200_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 0.8, peers: true },
-  { id: "B1", file: "b1", mode: "time", title: "B1: two async functions ping-ponging through a promise channel", n: scale(300_000), warmN: scale(30_000), warmups: 1, reps: 3, op: "round trip", ops: (n) => n, target: 1.0 },
-  { id: "B2", file: "b2", mode: "time", title: "B2: chain of awaits on promises resolved by setImmediate", n: scale(20_000), warmN: scale(2_000), warmups: 1, reps: 3, op: "await", ops: (n) => n, target: 1.0 },
-  { id: "C", file: "c", mode: "time", title: "C: deep async call tree, async fib(25) (compiled calling compiled)", n: QUICK ? 20 : 25, warmN: QUICK ? 15 : 20, warmups: 2, reps: 3, op: "call", ops: fibCalls, target: 1.2, peers: true },
-  { id: "D", file: "d", mode: "time", title: "D: loop with try/catch/finally around an await, 1% throwing", n: scale(500_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "iteration", ops: (n) => n, target: 0.8, peers: true },
-  { id: "G", file: "g", mode: "time", title: "G: for await over an async generator of 1 000 000 values", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "value", ops: (n) => n, target: 1.0, peers: true },
-  { id: "S", file: "s", mode: "time", title: "S: spawning and completing 1 000 000 small tasks (native: Promise.all of async calls)", n: scale(1_000_000), warmN: scale(100_000), warmups: 1, reps: 3, op: "task", ops: (n) => n },
+  {
+    id: "A1",
+    file: "a1",
+    mode: "time",
+    title: "A1: tight loop awaiting a plain value",
+    n: scale(1_000_000),
+    warmN: scale(200_000),
+    warmups: 1,
+    reps: 3,
+    op: "await",
+    ops: (n) => n,
+    target: 0.8,
+    peers: true,
+  },
+  {
+    id: "A2",
+    file: "a2",
+    mode: "time",
+    title: "A2: tight loop awaiting an already-resolved promise",
+    n: scale(1_000_000),
+    warmN: scale(200_000),
+    warmups: 1,
+    reps: 3,
+    op: "await",
+    ops: (n) => n,
+    target: 0.8,
+    peers: true,
+  },
+  {
+    id: "B1",
+    file: "b1",
+    mode: "time",
+    title: "B1: two async functions ping-ponging through a promise channel",
+    n: scale(300_000),
+    warmN: scale(30_000),
+    warmups: 1,
+    reps: 3,
+    op: "round trip",
+    ops: (n) => n,
+    target: 1.0,
+  },
+  {
+    id: "B2",
+    file: "b2",
+    mode: "time",
+    title: "B2: chain of awaits on promises resolved by setImmediate",
+    n: scale(20_000),
+    warmN: scale(2_000),
+    warmups: 1,
+    reps: 3,
+    op: "await",
+    ops: (n) => n,
+    target: 1.0,
+  },
+  {
+    id: "C",
+    file: "c",
+    mode: "time",
+    title: "C: deep async call tree, async fib(25) (compiled calling compiled)",
+    n: QUICK ? 20 : 25,
+    warmN: QUICK ? 15 : 20,
+    warmups: 2,
+    reps: 3,
+    op: "call",
+    ops: fibCalls,
+    target: 1.2,
+    peers: true,
+  },
+  {
+    id: "D",
+    file: "d",
+    mode: "time",
+    title: "D: loop with try/catch/finally around an await, 1% throwing",
+    n: scale(500_000),
+    warmN: scale(100_000),
+    warmups: 1,
+    reps: 3,
+    op: "iteration",
+    ops: (n) => n,
+    target: 0.8,
+    peers: true,
+  },
+  {
+    id: "G",
+    file: "g",
+    mode: "time",
+    title: "G: for await over an async generator of 1 000 000 values",
+    n: scale(1_000_000),
+    warmN: scale(100_000),
+    warmups: 1,
+    reps: 3,
+    op: "value",
+    ops: (n) => n,
+    target: 1.0,
+    peers: true,
+  },
+  {
+    id: "S",
+    file: "s",
+    mode: "time",
+    title: "S: spawning and completing 1 000 000 small tasks (native: Promise.all of async calls)",
+    n: scale(1_000_000),
+    warmN: scale(100_000),
+    warmups: 1,
+    reps: 3,
+    op: "task",
+    ops: (n) => n,
+  },
   { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
 ];
 const CALLGRIND = {
@@ -129,7 +234,11 @@ function pkgVersion(name) {
 }
 const cpuModel = (() => {
   try {
-    return readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? os.cpus()[0]?.model;
+    return (
+      readFileSync("/proc/cpuinfo", "utf8")
+        .match(/^model name\s*:\s*(.*)$/m)?.[1]
+        ?.trim() ?? os.cpus()[0]?.model
+    );
   } catch {
     return os.cpus()[0]?.model;
   }
@@ -315,7 +424,8 @@ for (const w of memWorkloads) {
   const expected = entry.variants.native.results?.[0];
   for (const v of VARIANTS) {
     const r = entry.variants[v.id];
-    if (r.results && v.id !== "native" && r.results.some((x) => x !== expected)) markFailure(entry, v.id, "wrong-result", `returned ${r.results.find((x) => x !== expected)}, native ${expected}`);
+    if (r.results && v.id !== "native" && r.results.some((x) => x !== expected))
+      markFailure(entry, v.id, "wrong-result", `returned ${r.results.find((x) => x !== expected)}, native ${expected}`);
     delete r.results;
     if (r.samples.length) {
       r.median = median(r.samples);
@@ -379,7 +489,20 @@ async function runCallgrind() {
       const entry = results.workloads[w.id];
       const file = join(cgDir, `${w.id}-${v.id}.out`);
       const config = { mode: "callgrind", file: entry.variants[v.id].file, n: cfg.n, warmN: cfg.warmN, warmups: cfg.warmups };
-      const child = spawn("valgrind", ["--tool=callgrind", `--callgrind-out-file=${file}`, "--dump-before=uv_get_total_memory", process.execPath, "--single-threaded", "--expose-gc", childPath, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        "valgrind",
+        [
+          "--tool=callgrind",
+          `--callgrind-out-file=${file}`,
+          "--dump-before=uv_get_total_memory",
+          process.execPath,
+          "--single-threaded",
+          "--expose-gc",
+          childPath,
+          JSON.stringify(config),
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -400,7 +523,11 @@ async function runCallgrind() {
           result = JSON.parse(stdout.trim().split("\n").pop()).result;
         } catch {}
         if (code !== 0 || dumps.length < 2 || result === undefined) {
-          slot.error = `valgrind run failed (exit ${code}, ${dumps.length} dumps): ${stderr.split("\n").filter((l) => !l.startsWith("==")).slice(0, 3).join(" | ")}`;
+          slot.error = `valgrind run failed (exit ${code}, ${dumps.length} dumps): ${stderr
+            .split("\n")
+            .filter((l) => !l.startsWith("=="))
+            .slice(0, 3)
+            .join(" | ")}`;
         } else {
           slot.result = result;
           const text = readFileSync(join(cgDir, dumps[dumps.length - 1].f), "utf8");
@@ -483,8 +610,20 @@ if (selected("F")) {
     { id: "tspc+plugin", label: "tspc + async-machine plugin", bin: tspc, args: ["-p", "tsconfig.plugin.json"], out: "out-plugin" },
     // TypeScript's own downlevels of the same project, for scale: what a build pays for async
     // functions compiled to generators (ES2015) and to `__generator` state machines (ES5)
-    { id: "tsc-es2015", label: "tsc --target ES2015 (peer: async as generators)", bin: tsc, args: ["-p", "tsconfig.plain.json", "--target", "ES2015", "--outDir", "out-es2015"], out: "out-es2015" },
-    { id: "tsc-es5", label: "tsc --target ES5 (peer: TypeScript's generator state machines)", bin: tsc, args: ["-p", "tsconfig.plain.json", "--target", "ES5", "--outDir", "out-es5"], out: "out-es5" },
+    {
+      id: "tsc-es2015",
+      label: "tsc --target ES2015 (peer: async as generators)",
+      bin: tsc,
+      args: ["-p", "tsconfig.plain.json", "--target", "ES2015", "--outDir", "out-es2015"],
+      out: "out-es2015",
+    },
+    {
+      id: "tsc-es5",
+      label: "tsc --target ES5 (peer: TypeScript's generator state machines)",
+      bin: tsc,
+      args: ["-p", "tsconfig.plain.json", "--target", "ES5", "--outDir", "out-es5"],
+      out: "out-es5",
+    },
   ];
   const F = { id: "F", title: `F: compile a generated project of ${gen.asyncFunctions} async functions`, functions: gen.asyncFunctions, files: gen.files, builds: {} };
   for (const b of builds) F.builds[b.id] = { label: b.label, samples: [] };
@@ -568,8 +707,15 @@ if (selected("F")) {
     progress("[profile] F · emit with the async-machine transformer · CPU profiler");
     const profFile = join(workDir, "f-emit.cpuprofile");
     rmSync(profFile, { force: true });
-    const r = spawnSync(process.execPath, [join(benchDir, "lib", "compile-api.cjs"), "tsconfig.plain.json", "out-api", profFile], { cwd: fDir, encoding: "utf8", timeout: 300_000 });
-    F.profile = r.status !== 0 || !existsSync(profFile) ? { error: (r.stderr || "no profile written").trim().split("\n").slice(0, 3).join(" | ") } : { ...summarizeProfile(profFile, undefined), owners: profileOwners(profFile) };
+    const r = spawnSync(process.execPath, [join(benchDir, "lib", "compile-api.cjs"), "tsconfig.plain.json", "out-api", profFile], {
+      cwd: fDir,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    F.profile =
+      r.status !== 0 || !existsSync(profFile)
+        ? { error: (r.stderr || "no profile written").trim().split("\n").slice(0, 3).join(" | ") }
+        : { ...summarizeProfile(profFile, undefined), owners: profileOwners(profFile) };
   }
   F.runtime = dirSizes(join(rootDir, "dist", "runtime"));
   F.outputMatches = F.builds["tspc+plugin"].checksum === base.checksum;
@@ -598,7 +744,7 @@ function summarizeProfile(file, window) {
   let inWindow = 0;
   for (let k = 0; k < prof.samples.length; k++) {
     t += prof.timeDeltas[k] ?? 0;
-    const next = k + 1 < prof.samples.length ? prof.timeDeltas[k + 1] ?? 0 : 0;
+    const next = k + 1 < prof.samples.length ? (prof.timeDeltas[k + 1] ?? 0) : 0;
     if (window && (t < window[0] || t > window[1])) continue;
     inWindow++;
     dt.set(prof.samples[k], (dt.get(prof.samples[k]) ?? 0) + next);
@@ -630,11 +776,23 @@ function profileOwners(file) {
   prof.samples.forEach((id, k) => {
     const us = prof.timeDeltas[k + 1] ?? 0;
     const { url, functionName } = byId.get(id).callFrame;
-    const owner = /[\\/]node_modules[\\/]typescript[\\/]/.test(url) ? "TypeScript" : /[\\/]dist[\\/]transformer[\\/]/.test(url) ? "async-machine transformer" : /[\\/]dist[\\/]runtime[\\/]/.test(url) ? "async-machine runtime (hashing)" : functionName === "(garbage collector)" ? "garbage collector" : "other";
+    const owner = /[\\/]node_modules[\\/]typescript[\\/]/.test(url)
+      ? "TypeScript"
+      : /[\\/]dist[\\/]transformer[\\/]/.test(url)
+        ? "async-machine transformer"
+        : /[\\/]dist[\\/]runtime[\\/]/.test(url)
+          ? "async-machine runtime (hashing)"
+          : functionName === "(garbage collector)"
+            ? "garbage collector"
+            : "other";
     owners[owner] = (owners[owner] ?? 0) + us;
     total += us;
   });
-  return Object.fromEntries(Object.entries(owners).sort((a, b) => b[1] - a[1]).map(([k, us]) => [k, +((100 * us) / total).toFixed(1)]));
+  return Object.fromEntries(
+    Object.entries(owners)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, us]) => [k, +((100 * us) / total).toFixed(1)]),
+  );
 }
 
 // Every time workload: where a target is missed, the note on it needs a profile to point at.
@@ -649,7 +807,14 @@ if (!flag("no-profile") && profiled.length > 0) {
       if (!runnable(w, { id })) continue;
       progress(`[profile] ${w.id} · ${id} · node --cpu-prof`);
       rmSync(profDir, { recursive: true, force: true });
-      const out = runChild(["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval", "100"], { mode: "time", file: r.file, n: w.n, warmN: w.warmN, warmups: w.warmups, reps: w.reps });
+      const out = runChild(["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval", "100"], {
+        mode: "time",
+        file: r.file,
+        n: w.n,
+        warmN: w.warmN,
+        warmups: w.warmups,
+        reps: w.reps,
+      });
       const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
       entry[id] = out.error || !file ? { error: out.error ?? "no profile written" } : summarizeProfile(join(profDir, file), out.window);
     }
@@ -673,7 +838,13 @@ function profileLines(frameLine) {
     lines.push("", `F emit with the async-machine transformer: top self-time frames (CPU profiler, ${f.totalMs ?? "?"} ms sampled)`);
     if (f.error) lines.push(frameLine(f.error));
     else {
-      lines.push(frameLine(`self time by code: ${Object.entries(f.owners).map(([k, pct]) => `${k} ${pct}%`).join(", ")} (TypeScript's share includes the node factory and visitor calls the transformer makes)`));
+      lines.push(
+        frameLine(
+          `self time by code: ${Object.entries(f.owners)
+            .map(([k, pct]) => `${k} ${pct}%`)
+            .join(", ")} (TypeScript's share includes the node factory and visitor calls the transformer makes)`,
+        ),
+      );
       for (const x of f.frames.slice(0, 10)) lines.push(frameLine(`${String(x.selfPct).padStart(5)}%  ${x.frame}`));
     }
   }
@@ -694,15 +865,34 @@ for (const w of timeWorkloads) {
   const cg = W[w.id].callgrind?.variants;
   const instr = (id) => cg?.[id]?.ratio ?? (id === "native" && cg?.native?.instructions ? 1 : undefined);
   const instrNote = instr("async-machine") !== undefined ? ` (instructions ${instr("async-machine").toFixed(2)}x)` : "";
-  T.push({ id: `${w.id}-time`, text: `${w.id}: at most ${w.target}x native time`, measured: ratio === undefined ? `no result${ourStatus(r)}` : `${ratio.toFixed(2)}x${instrNote}${ourStatus(r)}`, value: ratio, limit: w.target, met: ratio !== undefined && r.status === "ok" && ratio <= w.target });
+  T.push({
+    id: `${w.id}-time`,
+    text: `${w.id}: at most ${w.target}x native time`,
+    measured: ratio === undefined ? `no result${ourStatus(r)}` : `${ratio.toFixed(2)}x${instrNote}${ourStatus(r)}`,
+    value: ratio,
+    limit: w.target,
+    met: ratio !== undefined && r.status === "ok" && ratio <= w.target,
+  });
   if (w.peers) {
-    const peers = VARIANTS.filter((v) => v.kind === "peer").map((v) => ({ v, r: W[w.id].variants[v.id] })).filter((p) => p.r.ratio !== undefined && (p.r.status === "ok" || p.r.status === "partial"));
+    const peers = VARIANTS.filter((v) => v.kind === "peer")
+      .map((v) => ({ v, r: W[w.id].variants[v.id] }))
+      .filter((p) => p.r.ratio !== undefined && (p.r.status === "ok" || p.r.status === "partial"));
     const best = peers.sort((a, b) => a.r.ratio - b.r.ratio)[0];
     if (best) {
       const speedup = r.ratio !== undefined ? best.r.ratio / r.ratio : undefined;
       const bestInstr = Math.min(...peers.map((p) => instr(p.v.id)).filter((x) => x !== undefined));
       const peerInstrNote = instr("async-machine") !== undefined && Number.isFinite(bestInstr) ? ` (instructions: ${(bestInstr / instr("async-machine")).toFixed(2)}x)` : "";
-      T.push({ id: `${w.id}-peers`, text: `${w.id}: at least 1.5x faster than every downlevel peer`, measured: speedup === undefined ? `no result${ourStatus(r)}` : `${speedup.toFixed(2)}x faster than the fastest peer (${best.v.id}, ${best.r.ratio.toFixed(2)}x native)${peerInstrNote}${ourStatus(r)}`, value: speedup, limit: 1.5, met: speedup !== undefined && r.status === "ok" && speedup >= 1.5 });
+      T.push({
+        id: `${w.id}-peers`,
+        text: `${w.id}: at least 1.5x faster than every downlevel peer`,
+        measured:
+          speedup === undefined
+            ? `no result${ourStatus(r)}`
+            : `${speedup.toFixed(2)}x faster than the fastest peer (${best.v.id}, ${best.r.ratio.toFixed(2)}x native)${peerInstrNote}${ourStatus(r)}`,
+        value: speedup,
+        limit: 1.5,
+        met: speedup !== undefined && r.status === "ok" && speedup >= 1.5,
+      });
     }
   }
 }
@@ -710,8 +900,22 @@ if (W.E) {
   const r = ours("E");
   const n = W.E.variants.native;
   if (r?.median !== undefined && n?.median !== undefined) {
-    T.push({ id: "E-bytes", text: "E: bytes per suspended task at most native's", measured: `${Math.round(r.median)} B vs native ${Math.round(n.median)} B (${(r.median / n.median).toFixed(2)}x)${ourStatus(r)}`, value: r.median / n.median, limit: 1, met: r.status === "ok" && r.median <= n.median });
-    T.push({ id: "E-dead", text: "E: no dead value retained", measured: `${(100 * r.retainedDeadMax).toFixed(1)}% of probed dead locals alive (native ${(100 * n.retainedDead).toFixed(1)}%)${ourStatus(r)}`, value: r.retainedDeadMax, limit: 0, met: r.status === "ok" && r.retainedDeadMax === 0 });
+    T.push({
+      id: "E-bytes",
+      text: "E: bytes per suspended task at most native's",
+      measured: `${Math.round(r.median)} B vs native ${Math.round(n.median)} B (${(r.median / n.median).toFixed(2)}x)${ourStatus(r)}`,
+      value: r.median / n.median,
+      limit: 1,
+      met: r.status === "ok" && r.median <= n.median,
+    });
+    T.push({
+      id: "E-dead",
+      text: "E: no dead value retained",
+      measured: `${(100 * r.retainedDeadMax).toFixed(1)}% of probed dead locals alive (native ${(100 * n.retainedDead).toFixed(1)}%)${ourStatus(r)}`,
+      value: r.retainedDeadMax,
+      limit: 0,
+      met: r.status === "ok" && r.retainedDeadMax === 0,
+    });
   } else if (r) {
     T.push({ id: "E-bytes", text: "E: bytes per suspended task at most native's", measured: `no result${ourStatus(r)}`, met: false });
   }
@@ -720,10 +924,32 @@ if (W.F) {
   const p = W.F.builds["tspc+plugin"];
   if (p.timeRatio !== undefined) {
     const left = p.plugin ? `, ${p.plugin.compiled} compiled, ${p.plugin.leftNative} left native` : "";
-    const api = W.F.api?.transformMs !== undefined ? `; through the TypeScript API: +${(100 * W.F.api.addedShareOfCheckAndEmit).toFixed(0)}% of check + emit, of which the transform ${(W.F.api.transformMs / 1000).toFixed(2)} s (${W.F.api.transformMsPerFunction.toFixed(2)} ms per function) and TypeScript printing its output ${(W.F.api.printMs / 1000).toFixed(2)} s` : "";
-    T.push({ id: "F-time", text: "F: plugin adds at most 30% to plain tsc build time", measured: `+${((p.timeRatio - 1) * 100).toFixed(0)}% wall, +${((p.cpuRatio - 1) * 100).toFixed(0)}% CPU (tspc + plugin ${(p.median / 1000).toFixed(2)} s vs tsc ${(W.F.builds.tsc.median / 1000).toFixed(2)} s${left}${api})`, value: p.timeRatio, limit: 1.3, met: p.timeRatio <= 1.3 });
-    T.push({ id: "F-size", text: "F: output at most 1.3x the ES2022 output (gzip)", measured: `${p.gzipRatio.toFixed(2)}x gzip, ${p.rawRatio.toFixed(2)}x raw (runtime not included: ${(W.F.runtime.gzip / 1024).toFixed(1)} KiB gzip once per app)`, value: p.gzipRatio, limit: 1.3, met: p.gzipRatio <= 1.3 });
-    T.push({ id: "F-same", text: "F: plugin output prints the same checksum as plain tsc output", measured: W.F.outputMatches ? "same" : `differs: ${p.checksum} vs ${W.F.builds.tsc.checksum}`, met: W.F.outputMatches });
+    const api =
+      W.F.api?.transformMs !== undefined
+        ? `; through the TypeScript API: +${(100 * W.F.api.addedShareOfCheckAndEmit).toFixed(0)}% of check + emit, of which the transform ${(W.F.api.transformMs / 1000).toFixed(2)} s (${W.F.api.transformMsPerFunction.toFixed(2)} ms per function) and TypeScript printing its output ${(W.F.api.printMs / 1000).toFixed(2)} s`
+        : "";
+    T.push({
+      id: "F-time",
+      text: "F: plugin adds at most 30% to plain tsc build time",
+      measured: `+${((p.timeRatio - 1) * 100).toFixed(0)}% wall, +${((p.cpuRatio - 1) * 100).toFixed(0)}% CPU (tspc + plugin ${(p.median / 1000).toFixed(2)} s vs tsc ${(W.F.builds.tsc.median / 1000).toFixed(2)} s${left}${api})`,
+      value: p.timeRatio,
+      limit: 1.3,
+      met: p.timeRatio <= 1.3,
+    });
+    T.push({
+      id: "F-size",
+      text: "F: output at most 1.3x the ES2022 output (gzip)",
+      measured: `${p.gzipRatio.toFixed(2)}x gzip, ${p.rawRatio.toFixed(2)}x raw (runtime not included: ${(W.F.runtime.gzip / 1024).toFixed(1)} KiB gzip once per app)`,
+      value: p.gzipRatio,
+      limit: 1.3,
+      met: p.gzipRatio <= 1.3,
+    });
+    T.push({
+      id: "F-same",
+      text: "F: plugin output prints the same checksum as plain tsc output",
+      measured: W.F.outputMatches ? "same" : `differs: ${p.checksum} vs ${W.F.builds.tsc.checksum}`,
+      met: W.F.outputMatches,
+    });
   } else {
     T.push({ id: "F-time", text: "F: plugin build", measured: `failed: ${p.error ?? W.F.builds.tsc.error}`, met: false });
   }
@@ -731,7 +957,17 @@ if (W.F) {
 
 // ---------------------------------------------------------------------------------------------
 // tables
-const SHORT = { native: "native", "ts-es2015": "TS ES2015", "ts-es5": "TS ES5", "babel-regenerator": "Babel regenerator", "async-to-promises": "async-to-promises", "async-machine": "async-machine", poll: "poll mode", handwritten: "hand-written", floor: "floor" };
+const SHORT = {
+  native: "native",
+  "ts-es2015": "TS ES2015",
+  "ts-es5": "TS ES5",
+  "babel-regenerator": "Babel regenerator",
+  "async-to-promises": "async-to-promises",
+  "async-machine": "async-machine",
+  poll: "poll mode",
+  handwritten: "hand-written",
+  floor: "floor",
+};
 const fmtMs = (ms) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtRatio = (x) => (x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`);
 const fmtCount = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : `${Math.round(x)}`);
@@ -839,20 +1075,31 @@ if (W.F) {
       `${(b.cpuMedian / 1000).toFixed(2)} s (${b.cpuRatio.toFixed(2)}x)`,
       `${(b.size.raw / 1024).toFixed(0)} KiB (${b.rawRatio.toFixed(2)}x)`,
       `${(b.size.gzip / 1024).toFixed(0)} KiB (${b.gzipRatio.toFixed(2)}x)`,
-      id === "tspc+plugin" && b.plugin ? `${b.plugin.compiled} compiled, ${b.plugin.leftNative} left native` : id.startsWith("tsc-") ? (b.checksum === W.F.builds.tsc.checksum ? "same checksum" : `checksum differs: ${b.checksum}`) : "",
+      id === "tspc+plugin" && b.plugin
+        ? `${b.plugin.compiled} compiled, ${b.plugin.leftNative} left native`
+        : id.startsWith("tsc-")
+          ? b.checksum === W.F.builds.tsc.checksum
+            ? "same checksum"
+            : `checksum differs: ${b.checksum}`
+          : "",
     ]);
   }
 }
 const fHead = ["F build", "wall time (median, min–max)", "vs tsc", "CPU time (vs tsc)", "output raw", "output gzip", "functions"];
-const fApi = W.F?.api?.transformMs !== undefined
-  ? `Through the TypeScript API (one process, no ts-patch; median of ${W.F.api.samples.length}): parse + bind + check ${(W.F.api.checkMs / 1000).toFixed(2)} s, emit ${(W.F.api.emitMs / 1000).toFixed(2)} s, emit with the async-machine transformer ${(W.F.api.emitPluginMs / 1000).toFixed(2)} s: +${(W.F.api.addedMs / 1000).toFixed(2)} s (+${(100 * W.F.api.addedShareOfCheckAndEmit).toFixed(0)}% of check + emit), of which the transform itself ${(W.F.api.transformMs / 1000).toFixed(2)} s (${W.F.api.transformMsPerFunction.toFixed(2)} ms per async function) and TypeScript printing and module-transforming the larger output ${(W.F.api.printMs / 1000).toFixed(2)} s.`
-  : W.F?.api?.error ? `TypeScript API split failed: ${W.F.api.error}` : "";
+const fApi =
+  W.F?.api?.transformMs !== undefined
+    ? `Through the TypeScript API (one process, no ts-patch; median of ${W.F.api.samples.length}): parse + bind + check ${(W.F.api.checkMs / 1000).toFixed(2)} s, emit ${(W.F.api.emitMs / 1000).toFixed(2)} s, emit with the async-machine transformer ${(W.F.api.emitPluginMs / 1000).toFixed(2)} s: +${(W.F.api.addedMs / 1000).toFixed(2)} s (+${(100 * W.F.api.addedShareOfCheckAndEmit).toFixed(0)}% of check + emit), of which the transform itself ${(W.F.api.transformMs / 1000).toFixed(2)} s (${W.F.api.transformMsPerFunction.toFixed(2)} ms per async function) and TypeScript printing and module-transforming the larger output ${(W.F.api.printMs / 1000).toFixed(2)} s.`
+    : W.F?.api?.error
+      ? `TypeScript API split failed: ${W.F.api.error}`
+      : "";
 
 const machineLine = `${meta.date.slice(0, 10)} · ${meta.machine.nproc} × ${meta.machine.cpu} (nproc ${meta.machine.nproc}), ${meta.machine.memoryGiB} GiB · Node ${meta.node} (V8 ${meta.v8}) · TypeScript ${meta.versions.typescript} · git ${meta.git}${QUICK ? " · QUICK RUN (not comparable)" : ""}`;
 const method = `${SAMPLES} rounds; in each round every variant runs once in a fresh process (warm-up, then the median of several timed runs), variants interleaved. Ratio = median over rounds of (variant ÷ native of the same round), (min–max) over rounds. Instructions: valgrind --tool=callgrind on node --single-threaded, the measured run after warm-up and a scavenge only. Bytes allocated: V8's sampling heap profiler (every 64 bytes, collected objects included) over one run after warm-up.`;
 
 const busy = meta.loadAverageAtStart[0] > meta.machine.nproc;
-const busyNote = busy ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.` : undefined;
+const busyNote = busy
+  ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.`
+  : undefined;
 const text = [
   `async-machine benchmark: ${machineLine}`,
   ...(busyNote ? [busyNote] : []),
@@ -866,7 +1113,12 @@ const text = [
   ...T.map((t) => `  ${t.met ? "MET   " : "MISSED"}  ${t.text}: ${t.measured}`),
 ];
 text.push(...profileLines((l) => `  ${l}`));
-text.push("", `total ${elapsed()} (${Object.entries(phases).map(([k, v]) => `${k} ${v}s`).join(", ")}; load average at start ${meta.loadAverageAtStart.join(" ")})`);
+text.push(
+  "",
+  `total ${elapsed()} (${Object.entries(phases)
+    .map(([k, v]) => `${k} ${v}s`)
+    .join(", ")}; load average at start ${meta.loadAverageAtStart.join(" ")})`,
+);
 console.log(text.join("\n"));
 
 results.meta.durationSec = Math.round((Date.now() - startedAt) / 1000);
@@ -919,7 +1171,9 @@ for (const w of timeWorkloads) {
       target: { value: w.target, label: `target ≤${w.target}x` },
       rows: VARIANTS.filter((v) => cg.variants[v.id]).map((v) => {
         const s = cg.variants[v.id];
-        return s.error ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) } : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${fmtCount(s.perOp)} instr/${w.op}` };
+        return s.error
+          ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) }
+          : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${fmtCount(s.perOp)} instr/${w.op}` };
       }),
     });
   }
@@ -930,11 +1184,21 @@ for (const w of timeWorkloads) {
       scale: "ratio",
       rows: VARIANTS.filter((v) => a.variants[v.id]).map((v) => {
         const s = a.variants[v.id];
-        return s.error ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) } : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${Math.round(s.perOp)} B/${w.op}` };
+        return s.error
+          ? { label: SHORT[v.id], failed: true, text: s.error.slice(0, 70) }
+          : { label: SHORT[v.id], color: COLORS[v.kind], value: s.ratio, text: `${fmtRatio(s.ratio)}  ${Math.round(s.perOp)} B/${w.op}` };
       }),
     });
   }
-  charts.push({ id: w.id, svg: barChart({ title: w.title, subtitle, panels, footer: [`${fmtCount(e.opsPerRun)} ${w.op}s per timed run. async-machine: orange; hand-written reference: blue; native: the 1x line.`] }) });
+  charts.push({
+    id: w.id,
+    svg: barChart({
+      title: w.title,
+      subtitle,
+      panels,
+      footer: [`${fmtCount(e.opsPerRun)} ${w.op}s per timed run. async-machine: orange; hand-written reference: blue; native: the 1x line.`],
+    }),
+  });
 }
 if (W.E) {
   const e = W.E;
@@ -970,8 +1234,30 @@ if (W.F) {
       title: F.title,
       subtitle,
       panels: [
-        { heading: `build time, seconds (median of ${F_SAMPLES}; lower is better)`, scale: "linear", target: F.builds.tsc.median ? { value: (F.builds.tsc.median / 1000) * 1.3, label: "target ≤1.3x tsc" } : undefined, rows: entries.map(([id, b]) => ({ label: b.label, color: color(id), value: b.median / 1000, min: b.min / 1000, max: b.max / 1000, text: `${(b.median / 1000).toFixed(2)} s (${b.timeRatio.toFixed(2)}x)` })) },
-        { heading: "output size, gzip KiB (sum over files; runtime not included)", scale: "linear", target: F.builds.tsc.size ? { value: (F.builds.tsc.size.gzip / 1024) * 1.3, label: "target ≤1.3x" } : undefined, rows: entries.map(([id, b]) => ({ label: b.label, color: color(id), value: b.size.gzip / 1024, text: `${(b.size.gzip / 1024).toFixed(1)} KiB gzip (${b.gzipRatio.toFixed(2)}x) · ${(b.size.raw / 1024).toFixed(0)} KiB raw` })) },
+        {
+          heading: `build time, seconds (median of ${F_SAMPLES}; lower is better)`,
+          scale: "linear",
+          target: F.builds.tsc.median ? { value: (F.builds.tsc.median / 1000) * 1.3, label: "target ≤1.3x tsc" } : undefined,
+          rows: entries.map(([id, b]) => ({
+            label: b.label,
+            color: color(id),
+            value: b.median / 1000,
+            min: b.min / 1000,
+            max: b.max / 1000,
+            text: `${(b.median / 1000).toFixed(2)} s (${b.timeRatio.toFixed(2)}x)`,
+          })),
+        },
+        {
+          heading: "output size, gzip KiB (sum over files; runtime not included)",
+          scale: "linear",
+          target: F.builds.tsc.size ? { value: (F.builds.tsc.size.gzip / 1024) * 1.3, label: "target ≤1.3x" } : undefined,
+          rows: entries.map(([id, b]) => ({
+            label: b.label,
+            color: color(id),
+            value: b.size.gzip / 1024,
+            text: `${(b.size.gzip / 1024).toFixed(1)} KiB gzip (${b.gzipRatio.toFixed(2)}x) · ${(b.size.raw / 1024).toFixed(0)} KiB raw`,
+          })),
+        },
       ],
       footer: [`async-machine runtime (dist/runtime, once per app): ${(F.runtime.raw / 1024).toFixed(1)} KiB raw, ${(F.runtime.gzip / 1024).toFixed(1)} KiB gzip.`],
     }),
@@ -996,13 +1282,27 @@ const md = [
   "",
   "Targets (issue 5; async-machine in promise mode):",
   "",
-  mdTable(["target", "measured", ""], T.map((t) => [t.text, t.measured, t.met ? "met" : "**missed**"])),
+  mdTable(
+    ["target", "measured", ""],
+    T.map((t) => [t.text, t.measured, t.met ? "met" : "**missed**"]),
+  ),
   "",
   ...(W.NET ? [...netMarkdown(W.NET), ""] : []),
   `Charts: ${charts.map((c) => `[${c.id}](${relOut}/${c.id}.svg)`).join(" · ")} · raw numbers: [results.json](${relOut}/results.json)`,
   "",
   ...charts.map((c) => `![${c.id}](${relOut}/${c.id}.svg)`),
-  ...(results.profile ? ["", "<details><summary>Profiles: top self-time frames of the timed runs (node --cpu-prof), async-machine and native</summary>", "", "```", ...profileLines((l) => l).slice(1), "```", "", "</details>"] : []),
+  ...(results.profile
+    ? [
+        "",
+        "<details><summary>Profiles: top self-time frames of the timed runs (node --cpu-prof), async-machine and native</summary>",
+        "",
+        "```",
+        ...profileLines((l) => l).slice(1),
+        "```",
+        "",
+        "</details>",
+      ]
+    : []),
 ].join("\n");
 writeFileSync(join(outDir, "results.md"), md + "\n");
 

@@ -42,7 +42,10 @@ export function buildCommand(argv: readonly string[], io: Io): number {
     io.stdout(BUILD_HELP);
     return 0;
   }
-  if (args.positionals.length > 0) throw new UsageError(`build takes no file arguments (got ${args.positionals.map((p) => `'${p}'`).join(", ")}). Name the project with -p <tsconfig.json>; pass tsc options after --.`);
+  if (args.positionals.length > 0)
+    throw new UsageError(
+      `build takes no file arguments (got ${args.positionals.map((p) => `'${p}'`).join(", ")}). Name the project with -p <tsconfig.json>; pass tsc options after --.`,
+    );
 
   let project = path.resolve(io.cwd, (args.values.get("--project") as string | undefined) ?? "tsconfig.json");
   if (fs.existsSync(project) && fs.statSync(project).isDirectory()) project = path.join(project, "tsconfig.json");
@@ -64,7 +67,9 @@ export function buildCommand(argv: readonly string[], io: Io): number {
   const plugins = configuredPlugins(project);
   if (typeof plugins === "string") return fail(plugins);
   if (!plugins.some((p) => /async-machine|transformer[\\/]plugin(\.js)?$/.test(p))) {
-    throw new UsageError(`${path.relative(io.cwd, project) || project} has no async-machine plugin entry, so tspc would build without the transform. Add { "transform": "async-machine/plugin" } to compilerOptions.plugins.`);
+    throw new UsageError(
+      `${path.relative(io.cwd, project) || project} has no async-machine plugin entry, so tspc would build without the transform. Add { "transform": "async-machine/plugin" } to compilerOptions.plugins.`,
+    );
   }
 
   // 3. tspc from ts-patch.

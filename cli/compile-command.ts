@@ -82,14 +82,23 @@ export function compileCommand(argv: readonly string[], io: Io): number {
   if (runtime !== undefined && runtime !== "import" && runtime !== "require") throw new UsageError(`--runtime must be 'import' or 'require', got '${String(runtime)}'.`);
   const specifier = args.values.get("--runtime-specifier");
   const poll = args.values.get("--poll");
-  const pollGlobs = typeof poll === "string" ? poll.split(",").map((g) => g.trim()).filter((g) => g !== "") : [];
+  const pollGlobs =
+    typeof poll === "string"
+      ? poll
+          .split(",")
+          .map((g) => g.trim())
+          .filter((g) => g !== "")
+      : [];
   const settings: CompileSettings = { runtime, runtimeSpecifier: typeof specifier === "string" ? specifier : undefined, modeOf: createModeOf({ poll: pollGlobs }, io.cwd) };
   const outDirArg = args.values.get("--out-dir");
   const outDir = typeof outDirArg === "string" ? path.resolve(io.cwd, outDirArg) : undefined;
   const verbose = args.values.has("--verbose");
 
   const files = collectFiles(inputs, io.cwd);
-  let compiled = 0, filesChanged = 0, leftNative = 0, failed = 0;
+  let compiled = 0,
+    filesChanged = 0,
+    leftNative = 0,
+    failed = 0;
   for (const { file, root } of files) {
     const target = outDir ? path.join(outDir, path.relative(root, file)) : file;
     const outcome = compileFile(file, target, settings);
@@ -104,7 +113,9 @@ export function compileCommand(argv: readonly string[], io: Io): number {
       for (const s of outcome.skipped) io.stderr(`  ${shown}:${s.line}:${s.column} ${s.name}: ${s.reason}\n`);
     }
   }
-  io.stderr(`async-machine: ${compiled} async function${compiled === 1 ? "" : "s"} compiled in ${filesChanged} of ${files.length} file${files.length === 1 ? "" : "s"}, ${leftNative} left native${failed ? `, ${failed} with syntax errors` : ""}\n`);
+  io.stderr(
+    `async-machine: ${compiled} async function${compiled === 1 ? "" : "s"} compiled in ${filesChanged} of ${files.length} file${files.length === 1 ? "" : "s"}, ${leftNative} left native${failed ? `, ${failed} with syntax errors` : ""}\n`,
+  );
   if (failed > 0) return 1;
   return args.values.has("--strict") && leftNative > 0 ? 1 : 0;
 }

@@ -45,17 +45,24 @@ type Format = (typeof FORMATS)[number];
 const EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 export function inspectCommand(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { "--function": { value: true }, "--format": { value: true }, "--expand": { value: false }, "--poll": { value: false }, "--help": { value: false, aliases: ["-h"] } }, "inspect");
+  const args = parseArgs(
+    argv,
+    { "--function": { value: true }, "--format": { value: true }, "--expand": { value: false }, "--poll": { value: false }, "--help": { value: false, aliases: ["-h"] } },
+    "inspect",
+  );
   if (args.values.has("--help")) {
     io.stdout(INSPECT_HELP);
     return 0;
   }
-  if (args.positionals.length === 0) throw new UsageError("missing <file>. Usage: async-machine inspect <file.ts|.js> [--function NAME] [--format text|json|mermaid|dot] [--expand]");
-  if (args.positionals.length > 1 || args.rest.length > 0) throw new UsageError(`inspect takes one file, got ${[...args.positionals, ...args.rest].map((p) => `'${p}'`).join(", ")}. Run it once per file.`);
+  if (args.positionals.length === 0)
+    throw new UsageError("missing <file>. Usage: async-machine inspect <file.ts|.js> [--function NAME] [--format text|json|mermaid|dot] [--expand]");
+  if (args.positionals.length > 1 || args.rest.length > 0)
+    throw new UsageError(`inspect takes one file, got ${[...args.positionals, ...args.rest].map((p) => `'${p}'`).join(", ")}. Run it once per file.`);
   const format = (args.values.get("--format") ?? "text") as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}'. Use one of: ${FORMATS.join(", ")}.`);
   const expand = args.values.has("--expand");
-  if (expand && (format === "mermaid" || format === "dot")) throw new UsageError(`--expand prints code, which ${format} cannot show. Use --format text or --format json with --expand.`);
+  if (expand && (format === "mermaid" || format === "dot"))
+    throw new UsageError(`--expand prints code, which ${format} cannot show. Use --format text or --format json with --expand.`);
 
   const file = args.positionals[0];
   const abs = path.resolve(io.cwd, file);

@@ -186,7 +186,8 @@ export class Executor implements Scheduler {
 
 /** `value` of the executor option `name`, or a TypeError (not a number) or RangeError (not a positive integer). */
 function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== "number") throw new TypeError(`[async-machine] executor option '${name}' must be a positive integer, got ${typeof value} ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value !== "number")
+    throw new TypeError(`[async-machine] executor option '${name}' must be a positive integer, got ${typeof value} ${JSON.stringify(value) ?? String(value)}`);
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`[async-machine] executor option '${name}' must be a positive integer, got ${value}`);
   return value;
 }

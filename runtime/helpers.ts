@@ -146,7 +146,6 @@ export function restArguments(args: ArrayLike<unknown>, index: number): unknown[
   return ArrayPrototypeSlice(args, index);
 }
 
-
 /**
  * A call whose arguments hold an await: the callee and `this` were read before the await (as
  * native), the call happens now. A non-callable callee fails with native's message

@@ -24,7 +24,6 @@ import * as cancel from "./poll/cancel";
 // What generated code calls (also its own entry, async-machine/runtime/compiled), loaded first.
 export * from "./compiled";
 
-
 // Poll mode for programs (generated code reaches pollStart, pollStartWithFrame and CANCEL through
 // ./compiled).
 export const PollMachine = pollMachine.PollMachine;

@@ -265,7 +265,16 @@ export class Machine {
   /** Completion listeners (`FutureMachine.onComplete`), told by `finish`. */
   declare protected listeners: CompletionListener[] | undefined;
 
-  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget?: unknown) {
+  constructor(
+    resume: Resume,
+    frame: unknown[],
+    names: StateEnum | undefined,
+    thisArg: unknown,
+    args: ArrayLike<unknown> | undefined,
+    home: SuperAccessor | undefined,
+    outerArguments: ArrayLike<unknown> | undefined,
+    newTarget?: unknown,
+  ) {
     this.s = ReservedState.Unresumed;
     this.f = frame;
     this.c = undefined;
@@ -512,7 +521,16 @@ function frameTemplate(size: number): unknown[] {
  * Starts a compiled async function: builds its machine, runs it synchronously to its first
  * `await` (as native async functions do) and returns its native promise.
  */
-export function start(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
+export function start(
+  resume: Resume,
+  frameSize: number,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  args?: ArrayLike<unknown>,
+  home?: SuperAccessor,
+  outerArguments?: ArrayLike<unknown>,
+  newTarget?: unknown,
+): Promise<unknown> {
   const m = new Machine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m.run();
@@ -523,14 +541,31 @@ export function start(resume: Resume, frameSize: number, names: StateEnum | unde
  * passes them as the first offsets of the frame itself (`[a, b, void 0…]`, as long as the frame),
  * so a call allocates no arguments object and no second array.
  */
-export function startWithFrame(resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): Promise<unknown> {
+export function startWithFrame(
+  resume: Resume,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  frame: unknown[],
+  home?: SuperAccessor,
+  outerArguments?: ArrayLike<unknown>,
+  newTarget?: unknown,
+): Promise<unknown> {
   const m = new Machine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m.run();
 }
 
 /** Starts a machine and returns it (rather than its promise), for the executor and dumps. */
-export function startMachine(resume: Resume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): FutureMachine {
+export function startMachine(
+  resume: Resume,
+  frameSize: number,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  args?: ArrayLike<unknown>,
+  home?: SuperAccessor,
+  outerArguments?: ArrayLike<unknown>,
+  newTarget?: unknown,
+): FutureMachine {
   const m = new FutureMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   m.run();

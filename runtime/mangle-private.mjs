@@ -31,7 +31,10 @@ export function privateNames(sourceRoot) {
   })(sourceRoot);
   const program = ts.createProgram(files, { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, strict: true, noEmit: true, types: ["node"] });
   const checker = program.getTypeChecker();
-  const isPrivateMember = (decl) => (ts.isPropertyDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) && ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Private && ts.isIdentifier(decl.name);
+  const isPrivateMember = (decl) =>
+    (ts.isPropertyDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) &&
+    ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Private &&
+    ts.isIdentifier(decl.name);
   const candidates = new Map(); // name → uses
   const unsafe = new Set();
   const judge = (nameNode) => {
@@ -46,7 +49,17 @@ export function privateNames(sourceRoot) {
     (function visit(node) {
       if (ts.isStringLiteralLike(node)) unsafe.add(node.text);
       else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) judge(node.name);
-      else if ((ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node) || ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && node.name !== undefined) {
+      else if (
+        (ts.isPropertyDeclaration(node) ||
+          ts.isMethodDeclaration(node) ||
+          ts.isGetAccessorDeclaration(node) ||
+          ts.isSetAccessorDeclaration(node) ||
+          ts.isPropertySignature(node) ||
+          ts.isMethodSignature(node) ||
+          ts.isPropertyAssignment(node) ||
+          ts.isShorthandPropertyAssignment(node)) &&
+        node.name !== undefined
+      ) {
         if (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name)) judge(node.name);
         else if (ts.isStringLiteral(node.name) || ts.isNumericLiteral(node.name)) unsafe.add(node.name.text);
       } else if (ts.isBindingElement(node) && node.propertyName !== undefined && ts.isIdentifier(node.propertyName)) unsafe.add(node.propertyName.text);

@@ -54,7 +54,11 @@ export const StringCtor = String;
 export const JSONStringify = JSON.stringify;
 
 export const NativePromise = Promise;
-export const PromisePrototypeThen: (promise: Promise<unknown>, onFulfilled?: ((value: unknown) => unknown) | undefined, onRejected?: (error: unknown) => unknown) => Promise<unknown> = /* @__PURE__ */ uncurryMethod(Promise, "then");
+export const PromisePrototypeThen: (
+  promise: Promise<unknown>,
+  onFulfilled?: ((value: unknown) => unknown) | undefined,
+  onRejected?: (error: unknown) => unknown,
+) => Promise<unknown> = /* @__PURE__ */ uncurryMethod(Promise, "then");
 const promiseResolve = uncurryThis(Promise.resolve as (this: PromiseConstructor, value: unknown) => Promise<unknown>);
 const promiseReject = uncurryThis(Promise.reject as (this: PromiseConstructor, error: unknown) => Promise<unknown>);
 /** `Promise.resolve(value)` of the built-in Promise. */

@@ -62,7 +62,6 @@ const RUNNING = 1 << 1;
  */
 const COMPLETED = 1 << 2;
 
-
 /** What the task hands itself to when woken: its executor. */
 export interface Scheduler {
   /** Puts a task whose SCHEDULED flag was just set on the ready queue. */

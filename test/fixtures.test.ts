@@ -32,8 +32,14 @@ interface Dir {
 
 function walk(abs: string, out: Dir[] = []): Dir[] {
   const entries = fs.readdirSync(abs, { withFileTypes: true });
-  const files = entries.filter((e) => !e.isDirectory()).map((e) => e.name).sort();
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const files = entries
+    .filter((e) => !e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   out.push({ rel: path.relative(ROOT, abs).split(path.sep).join("/"), abs, files, dirs });
   for (const d of dirs) walk(path.join(abs, d), out);
   return out;

@@ -18,15 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BUILTIN_EXCLUDE,
-  DEFAULT_RUNTIME_SPECIFIER,
-  PluginConfigError,
-  createFileFilter,
-  defaultRuntimeFor,
-  matchesGlob,
-  resolvePluginOptions,
-} from "../transformer/config";
+import { BUILTIN_EXCLUDE, DEFAULT_RUNTIME_SPECIFIER, PluginConfigError, createFileFilter, defaultRuntimeFor, matchesGlob, resolvePluginOptions } from "../transformer/config";
 import asyncMachinePlugin, { reportLines } from "../transformer/plugin";
 import { assertSupportedTypeScript, checkTypeScriptVersion } from "../transformer/typescript-version";
 
@@ -39,7 +31,6 @@ const TSPC = (() => {
 
 // ---------------------------------------------------------------------------------------------
 // options
-
 
 describe("plugin options", () => {
   it("fills in defaults", () => {
@@ -58,12 +49,22 @@ describe("plugin options", () => {
 
   it("keeps given options and adds user excludes to the built-in ones", () => {
     const o = resolvePluginOptions({
-      include: ["src/**"], exclude: ["src/legacy/**"], strict: true, runtime: "import",
-      runtimeSpecifier: "./rt.js", report: "verbose", poll: ["src/engine/**"],
+      include: ["src/**"],
+      exclude: ["src/legacy/**"],
+      strict: true,
+      runtime: "import",
+      runtimeSpecifier: "./rt.js",
+      report: "verbose",
+      poll: ["src/engine/**"],
     });
     expect(o).toEqual({
-      include: ["src/**"], exclude: ["**/node_modules/**", "**/*.d.ts", "src/legacy/**"], strict: true,
-      runtime: "import", runtimeSpecifier: "./rt.js", report: "verbose", poll: ["src/engine/**"],
+      include: ["src/**"],
+      exclude: ["**/node_modules/**", "**/*.d.ts", "src/legacy/**"],
+      strict: true,
+      runtime: "import",
+      runtimeSpecifier: "./rt.js",
+      report: "verbose",
+      poll: ["src/engine/**"],
     });
   });
 
@@ -72,7 +73,11 @@ describe("plugin options", () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ["unknown option with a suggestion", { exlude: ["a"] }, /unknown option "exlude" \(did you mean "exclude"\?\); known options: include, exclude, strict, runtime, runtimeSpecifier, report, poll/],
+    [
+      "unknown option with a suggestion",
+      { exlude: ["a"] },
+      /unknown option "exlude" \(did you mean "exclude"\?\); known options: include, exclude, strict, runtime, runtimeSpecifier, report, poll/,
+    ],
     ["unknown option without one", { frobnicate: 1 }, /unknown option "frobnicate"; known options/],
     ["include as a string", { include: "src/**" }, /"include" must be an array of glob strings such as \["src\/\*\*\/\*\.ts"\], got "src\/\*\*" \(write \["src\/\*\*"\]\)/],
     ["a non-string glob", { exclude: ["ok", 3] }, /"exclude\[1\]" must be a non-empty glob string, got 3/],
@@ -87,7 +92,11 @@ describe("plugin options", () => {
   for (const [what, raw, message] of bad) {
     it(`rejects ${what}`, () => {
       let error: unknown;
-      try { resolvePluginOptions(raw); } catch (e) { error = e; }
+      try {
+        resolvePluginOptions(raw);
+      } catch (e) {
+        error = e;
+      }
       expect(error).toBeInstanceOf(PluginConfigError);
       expect((error as Error).message).toMatch(/^async-machine: invalid plugin option/);
       expect((error as Error).message).toMatch(message);
@@ -194,9 +203,7 @@ describe("TypeScript version check", () => {
 
   it("the plugin entry throws before doing anything when loaded by TypeScript 7", () => {
     const fakeTs = { versionMajorMinor: "7.0", version: "7.0.0" } as unknown as typeof ts;
-    expect(() => asyncMachinePlugin({} as ts.Program, {}, { ts: fakeTs })).toThrow(
-      /async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/,
-    );
+    expect(() => asyncMachinePlugin({} as ts.Program, {}, { ts: fakeTs })).toThrow(/async-machine needs TypeScript 6\.x: TypeScript 7 has no emit-transformer API/);
   });
 
   it("the plugin entry rejects bad options before the emit starts", () => {
@@ -210,13 +217,17 @@ describe("TypeScript version check", () => {
 
 describe("default runtime import style", () => {
   let dir: string;
-  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "am-runtime-")); });
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "am-runtime-"));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function runtimesFor(files: Record<string, string>, options: ts.CompilerOptions): Record<string, string> {
     const sub = fs.mkdtempSync(path.join(dir, "p-"));
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(sub, name), text);
-    const roots = Object.keys(files).filter((f) => /\.[cm]?ts$/.test(f)).map((f) => path.join(sub, f));
+    const roots = Object.keys(files)
+      .filter((f) => /\.[cm]?ts$/.test(f))
+      .map((f) => path.join(sub, f));
     const program = ts.createProgram(roots, { types: [], noEmit: true, ...options });
     const out: Record<string, string> = {};
     for (const f of roots) out[path.basename(f)] = defaultRuntimeFor(ts, program, program.getSourceFile(f)!);
@@ -231,12 +242,12 @@ describe("default runtime import style", () => {
 
   it("is decided per file under nodenext (.cts, .mts, package.json type)", () => {
     const opts = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
-    expect(
-      runtimesFor({ "package.json": '{"type":"module"}', "a.ts": "export {}", "b.cts": "export {}", "c.mts": "export {}" }, opts),
-    ).toEqual({ "a.ts": "import", "b.cts": "require", "c.mts": "import" });
-    expect(
-      runtimesFor({ "package.json": '{"type":"commonjs"}', "a.ts": "export {}", "c.mts": "export {}" }, opts),
-    ).toEqual({ "a.ts": "require", "c.mts": "import" });
+    expect(runtimesFor({ "package.json": '{"type":"module"}', "a.ts": "export {}", "b.cts": "export {}", "c.mts": "export {}" }, opts)).toEqual({
+      "a.ts": "import",
+      "b.cts": "require",
+      "c.mts": "import",
+    });
+    expect(runtimesFor({ "package.json": '{"type":"commonjs"}', "a.ts": "export {}", "c.mts": "export {}" }, opts)).toEqual({ "a.ts": "require", "c.mts": "import" });
   });
 });
 
@@ -287,7 +298,13 @@ describe("report lines", () => {
 // ---------------------------------------------------------------------------------------------
 // integration: tspc builds through the built plugin
 
-interface Build { status: number | null; stdout: string; stderr: string; output: string; dir: string }
+interface Build {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+  dir: string;
+}
 
 const FAKE_TRANSFORM = `
 // Replaces transformSourceFile in the plugin's own module instance (same file, same require cache).
@@ -330,15 +347,28 @@ function project(files: Record<string, string>, pluginOptions: Record<string, un
   const dir = fs.mkdtempSync(path.join(tmpRoot, "p-"));
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "async-machine"), "junction");
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      module: "commonjs", target: "ES2022", lib: ["ES2022"], types: [], strict: true,
-      rootDir: "src", outDir: "dist", ...compilerOptions,
-      // `plugins: []` in compilerOptions builds without the plugin (the native side of a comparison).
-      plugins: compilerOptions.plugins ?? [{ transform: "async-machine/plugin", ...pluginOptions }],
-    },
-    include: ["src"],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          module: "commonjs",
+          target: "ES2022",
+          lib: ["ES2022"],
+          types: [],
+          strict: true,
+          rootDir: "src",
+          outDir: "dist",
+          ...compilerOptions,
+          // `plugins: []` in compilerOptions builds without the plugin (the native side of a comparison).
+          plugins: compilerOptions.plugins ?? [{ transform: "async-machine/plugin", ...pluginOptions }],
+        },
+        include: ["src"],
+      },
+      null,
+      2,
+    ),
+  );
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -362,7 +392,11 @@ function tspc(dir: string, { fake = false }: { fake?: boolean } = {}): Build {
 function fakeLog(dir: string): { file: string; runtime: string; runtimeSpecifier: string }[] {
   const file = path.join(dir, "fake-log.jsonl");
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 const rel = (dir: string, f: string) => path.relative(dir, f).split(path.sep).join("/");
@@ -391,9 +425,7 @@ describe("tspc with the plugin", () => {
     const b = tspc(project({ "src/a.ts": "export async function a() { await 1; }\n", "src/b.ts": "export const b = 1;\n" }));
     expect(b.output).toBe(b.stderr); // nothing on stdout
     expect(b.status).toBe(0);
-    expect(b.stderr.match(/^async-machine: .*$/gm)).toEqual([
-      expect.stringMatching(/^async-machine: \d+ async functions? compiled in 2 files, 0 left native$/),
-    ]);
+    expect(b.stderr.match(/^async-machine: .*$/gm)).toEqual([expect.stringMatching(/^async-machine: \d+ async functions? compiled in 2 files, 0 left native$/)]);
   });
 
   it("report: silent prints nothing", () => {
@@ -453,7 +485,9 @@ describe("tspc with the plugin", () => {
     expect(b.status).not.toBe(0);
     const errors = b.stdout.match(/^.*error TS99401:.*$/gm) ?? [];
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^src\/evil\.ts\(4,1\): error TS99401: async function 'evil' cannot be compiled to a state machine \[direct-eval\]: it calls eval directly \(fake transformer\)\./);
+    expect(errors[0]).toMatch(
+      /^src\/evil\.ts\(4,1\): error TS99401: async function 'evil' cannot be compiled to a state machine \[direct-eval\]: it calls eval directly \(fake transformer\)\./,
+    );
     expect(errors[0]).toMatch(/"strict": true forbids.*"exclude".*"strict": false/);
     expect(b.stderr).toContain("2 async functions compiled in 2 files, 1 left native (reported as errors: strict)");
     expect(fs.existsSync(path.join(dir, "dist", "evil.js"))).toBe(true); // tsc still emits, like any error
@@ -470,11 +504,7 @@ describe("tspc with the plugin", () => {
   });
 
   it("strict + incremental: each error is reported once, and replayed by tsc on a no-change rebuild", () => {
-    const dir = project(
-      { "src/a.ts": EVAL_SOURCE, "src/b.ts": EVAL_SOURCE, "src/c.ts": "export const c = 1;\n" },
-      { strict: true },
-      { incremental: true },
-    );
+    const dir = project({ "src/a.ts": EVAL_SOURCE, "src/b.ts": EVAL_SOURCE, "src/c.ts": "export const c = 1;\n" }, { strict: true }, { incremental: true });
     const first = tspc(dir, { fake: true });
     expect(first.stdout.match(/error TS99401/g)).toHaveLength(2);
     expect(first.stdout).toMatch(/^src\/a\.ts\(4,1\): error TS99401/m);
@@ -497,7 +527,9 @@ describe("tspc with the plugin", () => {
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(config));
     fs.appendFileSync(path.join(dir, "src/b.ts"), "export const b2 = 2;\n");
     const second = tspc(dir);
-    expect(second.stderr).toMatch(/^async-machine: warning: tsconfig\.tsbuildinfo was written by a build with another async-machine version or other plugin options; .* Delete tsconfig\.tsbuildinfo and rebuild once\.$/m);
+    expect(second.stderr).toMatch(
+      /^async-machine: warning: tsconfig\.tsbuildinfo was written by a build with another async-machine version or other plugin options; .* Delete tsconfig\.tsbuildinfo and rebuild once\.$/m,
+    );
 
     fs.rmSync(path.join(dir, "tsconfig.tsbuildinfo"));
     const third = tspc(dir);
@@ -508,15 +540,21 @@ describe("tspc with the plugin", () => {
 
   it("a transform that throws leaves that file unchanged and reports error TS99402 on it", () => {
     const dir = project({ "src/a.ts": "export async function a() { await 1; }\n", "src/boom.ts": "export async function b() { await 1; }\n" });
-    fs.writeFileSync(path.join(dir, "boom.cjs"), FAKE_TRANSFORM + `
+    fs.writeFileSync(
+      path.join(dir, "boom.cjs"),
+      FAKE_TRANSFORM +
+        `
 const fake = tf.transformSourceFile;
 tf.transformSourceFile = (ts, sf, ctx, opts) => {
   if (sf.fileName.endsWith("boom.ts")) throw new Error("layout: binding 'x' has no field");
   return fake(ts, sf, ctx, opts);
 };
-`);
+`,
+    );
     const r = spawnSync(process.execPath, ["-r", path.join(dir, "boom.cjs"), TSPC, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false"], {
-      cwd: dir, encoding: "utf8", env: { ...process.env, AM_FAKE_LOG: path.join(dir, "fake-log.jsonl") },
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, AM_FAKE_LOG: path.join(dir, "fake-log.jsonl") },
     });
     expect(r.status).not.toBe(0);
     expect(r.stdout).toMatch(/^src\/boom\.ts\(1,1\): error TS99402: async-machine failed on this file and emitted it unchanged .*layout: binding 'x' has no field/m);
@@ -528,7 +566,9 @@ tf.transformSourceFile = (ts, sf, ctx, opts) => {
   it("a bad option fails the build with the option's message, as a build error at the tsconfig entry (no crash)", () => {
     const b = tspc(project({ "src/a.ts": "export async function a() { await 1; }\n" }, { exlude: ["x"] }));
     expect(b.status).not.toBe(0);
-    expect(b.stdout).toMatch(/^tsconfig\.json\(\d+,\d+\): error TS99403: async-machine: invalid plugin option in tsconfig\.json: unknown option "exlude" \(did you mean "exclude"\?\)/m);
+    expect(b.stdout).toMatch(
+      /^tsconfig\.json\(\d+,\d+\): error TS99403: async-machine: invalid plugin option in tsconfig\.json: unknown option "exlude" \(did you mean "exclude"\?\)/m,
+    );
     expect(b.stderr).not.toMatch(/PluginConfigError|\n\s+at /);
   });
 
@@ -570,11 +610,11 @@ describe("module bindings inside machines (the module transform still rewrites t
       "export function twice(x: number) { return x * 2; }",
       "export let counter = 0;",
       "export function bump() { counter++; }",
-      "export default function named() { return \"default\"; }",
+      'export default function named() { return "default"; }',
     ].join("\n"),
     "src/main.ts": [
-      "import named, { twice, counter, bump } from \"./util.js\";",
-      "import * as util from \"./util.js\";",
+      'import named, { twice, counter, bump } from "./util.js";',
+      'import * as util from "./util.js";',
       "export let total = 0;",
       "export let steps: string[] = [];",
       "export async function run(n: number) {",
@@ -590,7 +630,7 @@ describe("module bindings inside machines (the module transform still rewrites t
     ].join("\n"),
     "src/check.ts": [
       "declare const console: { log(...a: unknown[]): void };",
-      "import * as main from \"./main.js\";",
+      'import * as main from "./main.js";',
       "main.run(3).then((r) => console.log(JSON.stringify({ r, total: main.total, steps: main.steps })));",
     ].join("\n"),
   };
@@ -634,18 +674,19 @@ describe("strictness of the emitted file (alwaysStrict)", () => {
     "src/script.ts": [
       "declare const console: { log(...a: unknown[]): void };",
       "async function mapped(a: number) { a = 2; await null; return arguments[0]; }",
-      "const own = async function named() { await null; try { (named as any) = 1; return \"ignored\"; } catch (e) { return (e as Error).name; } };",
+      'const own = async function named() { await null; try { (named as any) = 1; return "ignored"; } catch (e) { return (e as Error).name; } };',
       "async function unmapped(a: number) { arguments[0] = 3; await null; return a; }",
       "Promise.all([mapped(1), own(), unmapped(1)]).then((r) => console.log(JSON.stringify(r)));",
     ].join("\n"),
   };
-  const run = (compilerOptions: Record<string, unknown>) => [project(files, {}, compilerOptions), project(files, {}, { ...compilerOptions, plugins: [] })].map((dir) => {
-    const b = tspc(dir);
-    expect(b.status, b.output).toBe(0);
-    const r = spawnSync(process.execPath, [path.join(dir, "dist", "script.js")], { cwd: dir, encoding: "utf8" });
-    expect(r.stderr).toBe("");
-    return JSON.parse(r.stdout) as unknown[];
-  });
+  const run = (compilerOptions: Record<string, unknown>) =>
+    [project(files, {}, compilerOptions), project(files, {}, { ...compilerOptions, plugins: [] })].map((dir) => {
+      const b = tspc(dir);
+      expect(b.status, b.output).toBe(0);
+      const r = spawnSync(process.execPath, [path.join(dir, "dist", "script.js")], { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout) as unknown[];
+    });
 
   it("TypeScript's default: the script is emitted strict, and so are its machines", () => {
     const [compiled, native] = run({});
@@ -667,25 +708,22 @@ describe("exported async function declarations", () => {
   // no name: there is no binding to swap), still returning the machine's promise.
   const files = {
     "src/lib.ts": [
-      "import { early } from \"./cycle.js\";",
+      'import { early } from "./cycle.js";',
       "export const seenEarly = early;",
-      "export async function named() { await 0; return \"named\"; }",
-      "async function local() { await 0; return \"local\"; }",
+      'export async function named() { await 0; return "named"; }',
+      'async function local() { await 0; return "local"; }',
       "export { local as renamed, local };",
-      "export default async function () { await 0; return \"anonymous default\"; }",
+      'export default async function () { await 0; return "anonymous default"; }',
     ].join("\n"),
-    "src/other.ts": "export default async function other() { await 0; return \"named default\"; }",
-    "src/cycle.ts": [
-      "import { named } from \"./lib.js\";",
-      "export const early = typeof named;",
-    ].join("\n"),
+    "src/other.ts": 'export default async function other() { await 0; return "named default"; }',
+    "src/cycle.ts": ['import { named } from "./lib.js";', "export const early = typeof named;"].join("\n"),
     "src/check.ts": [
       "declare const console: { log(...a: unknown[]): void };",
-      "import * as lib from \"./lib.js\";",
-      "import other from \"./other.js\";",
+      'import * as lib from "./lib.js";',
+      'import other from "./other.js";',
       "const AsyncFunction = (async () => {}).constructor;",
       "const all: Record<string, any> = { ...lib, other };",
-      "const shapes = Object.keys(all).sort().map((k) => [k, typeof all[k] === \"function\" ? all[k] instanceof AsyncFunction : all[k]]);",
+      'const shapes = Object.keys(all).sort().map((k) => [k, typeof all[k] === "function" ? all[k] instanceof AsyncFunction : all[k]]);',
       "Promise.all([lib.named(), lib.renamed(), lib.local(), lib.default(), other()]).then((r) => console.log(JSON.stringify({ r, shapes })));",
     ].join("\n"),
   };
@@ -703,13 +741,27 @@ describe("exported async function declarations", () => {
   it("CommonJS: named exports and export specifiers get the async-function shape", () => {
     const { r, shapes } = build({});
     expect(r).toEqual(values);
-    expect(shapes).toEqual([["default", false], ["local", true], ["named", true], ["other", false], ["renamed", true], ["seenEarly", "function"]]);
+    expect(shapes).toEqual([
+      ["default", false],
+      ["local", true],
+      ["named", true],
+      ["other", false],
+      ["renamed", true],
+      ["seenEarly", "function"],
+    ]);
   });
 
   it("ES modules: every export with a binding gets the shape (live bindings)", () => {
     const { r, shapes } = build({ module: "es2022", moduleResolution: "bundler" }, { "package.json": JSON.stringify({ type: "module" }) });
     expect(r).toEqual(values);
-    expect(shapes).toEqual([["default", false], ["local", true], ["named", true], ["other", true], ["renamed", true], ["seenEarly", "function"]]);
+    expect(shapes).toEqual([
+      ["default", false],
+      ["local", true],
+      ["named", true],
+      ["other", true],
+      ["renamed", true],
+      ["seenEarly", "function"],
+    ]);
   });
 });
 
@@ -725,21 +777,21 @@ describe("decorated async methods (TypeScript's legacy decorators with emitDecor
       "(Reflect as any).metadata = (k: string, v: any) => (_t: unknown, key?: string) => { seen.push([key, k, Array.isArray(v) ? v.map((t: any) => t.name) : v?.name ?? String(v)]); };",
       "function logged(_t: unknown, key: string, d: PropertyDescriptor) {",
       "  const orig = d.value;",
-      "  d.value = function (this: unknown, ...a: unknown[]) { seen.push([\"call\", key]); return orig.apply(this, a); };",
+      '  d.value = function (this: unknown, ...a: unknown[]) { seen.push(["call", key]); return orig.apply(this, a); };',
       "}",
-      "function param(_t: unknown, key: string, i: number) { seen.push([\"param\", key, i]); }",
+      'function param(_t: unknown, key: string, i: number) { seen.push(["param", key, i]); }',
       "class Dto { v = 1; }",
       "export class Ctl {",
       "  base = 10;",
       "  @logged async find(@param id: number, @param dto: Dto) { await 0; return this.base + id + dto.v; }",
-      "  @logged async typed(n: string): Promise<string> { return (await n) + \"!\"; }",
+      '  @logged async typed(n: string): Promise<string> { return (await n) + "!"; }',
       "  async plain(@param flag: boolean) { await 0; return !flag; }",
       "  @logged static async make() { await 0; return new Ctl(); }",
       "  @logged async withDefault(a: string, b = 2) { await 0; return a + b; }",
       "}",
       "(async () => {",
       "  const c = await Ctl.make();",
-      "  const r = [await c.find(1, new Dto()), await c.typed(\"t\"), await c.plain(false), await c.withDefault(\"x\")];",
+      '  const r = [await c.find(1, new Dto()), await c.typed("t"), await c.plain(false), await c.withDefault("x")];',
       "  console.log(JSON.stringify({ r, seen }));",
       "})();",
     ].join("\n"),
@@ -772,23 +824,23 @@ describe("await inside JSX", () => {
     "declare const console: { log(...a: unknown[]): void };",
     "const seen: string[] = [];",
     "const side = <T,>(name: string, v: T): T => { seen.push(name); return v; };",
-    "const tick = (v: string) => Promise.resolve().then(() => side(\"tick \" + v, v));",
+    'const tick = (v: string) => Promise.resolve().then(() => side("tick " + v, v));',
     "function Card(props: any) { return props; }",
     "const ui = { Panel: (props: any) => props };",
     "async function attrs() {",
-    "  return <Card title={side(\"title\", \"t\")} note={await tick(\"note\")} {...side(\"spread\", { s: 1 })} />;",
+    '  return <Card title={side("title", "t")} note={await tick("note")} {...side("spread", { s: 1 })} />;',
     "}",
     "async function children(n: number) {",
-    "  return <div id={side(\"id\", \"x\")}>{side(\"a\", \"a\")}<i>{n}</i>{await tick(\"child\")}<ui.Panel>{await tick(\"inner\")}</ui.Panel>text</div>;",
+    '  return <div id={side("id", "x")}>{side("a", "a")}<i>{n}</i>{await tick("child")}<ui.Panel>{await tick("inner")}</ui.Panel>text</div>;',
     "}",
     "async function fragment() {",
-    "  return <>{side(\"f1\", 1)}{await tick(\"f2\")}{[await tick(\"f3\")]}</>;",
+    '  return <>{side("f1", 1)}{await tick("f2")}{[await tick("f3")]}</>;',
     "}",
     "async function keyed() {",
-    "  return <Card key={side(\"key\", \"k\")} v={await tick(\"after key\")} />;",
+    '  return <Card key={side("key", "k")} v={await tick("after key")} />;',
     "}",
     "async function keyLast() {",
-    "  return <Card v={await tick(\"before key\")} key=\"k\" />;",
+    '  return <Card v={await tick("before key")} key="k" />;',
     "}",
     "(async () => {",
     "  const out = [await attrs(), await children(2), await fragment(), await keyed(), await keyLast()];",
@@ -796,18 +848,22 @@ describe("await inside JSX", () => {
     "})();",
   ].join("\n");
   const fakeRuntime = [
-    "exports.Fragment = \"Fragment\";",
-    "const make = (type, props, key) => ({ type: typeof type === \"function\" ? type.name : type, props, key });",
+    'exports.Fragment = "Fragment";',
+    'const make = (type, props, key) => ({ type: typeof type === "function" ? type.name : type, props, key });',
     "exports.jsx = make; exports.jsxs = make;",
   ].join("\n");
-  const classic = "export function h(type: any, props: any, ...children: any[]) { return { type: typeof type === \"function\" ? type.name : type, props, children }; }\nexport const Frag = \"Fragment\";";
+  const classic =
+    'export function h(type: any, props: any, ...children: any[]) { return { type: typeof type === "function" ? type.name : type, props, children }; }\nexport const Frag = "Fragment";';
   const build = (compilerOptions: Record<string, unknown>, files: Record<string, string>) => {
     const outputs = [project(files, { report: "verbose" }, compilerOptions), project(files, {}, { ...compilerOptions, plugins: [] })].map((dir) => {
       if (compilerOptions.jsx === "react-jsx") {
         fs.mkdirSync(path.join(dir, "node_modules", "react"), { recursive: true });
         fs.writeFileSync(path.join(dir, "node_modules", "react", "package.json"), JSON.stringify({ name: "react", version: "0.0.0" }));
         fs.writeFileSync(path.join(dir, "node_modules", "react", "jsx-runtime.js"), fakeRuntime);
-        fs.writeFileSync(path.join(dir, "node_modules", "react", "jsx-runtime.d.ts"), "export declare const Fragment: any; export declare function jsx(t: any, p: any, k?: any): any; export declare function jsxs(t: any, p: any, k?: any): any; export namespace JSX { interface IntrinsicElements { [k: string]: any } interface Element {} }");
+        fs.writeFileSync(
+          path.join(dir, "node_modules", "react", "jsx-runtime.d.ts"),
+          "export declare const Fragment: any; export declare function jsx(t: any, p: any, k?: any): any; export declare function jsxs(t: any, p: any, k?: any): any; export namespace JSX { interface IntrinsicElements { [k: string]: any } interface Element {} }",
+        );
       }
       const b = tspc(dir);
       expect(b.status, b.output).toBe(0);
@@ -819,7 +875,10 @@ describe("await inside JSX", () => {
   };
 
   it("classic factory: same values and order of effects as native; a key evaluated before a later await stays native", () => {
-    const files = { "src/view.tsx": "import { h, Frag } from \"./h.js\";\ndeclare global { namespace JSX { interface IntrinsicElements { [k: string]: any } } }\n" + view, "src/h.ts": classic };
+    const files = {
+      "src/view.tsx": 'import { h, Frag } from "./h.js";\ndeclare global { namespace JSX { interface IntrinsicElements { [k: string]: any } } }\n' + view,
+      "src/h.ts": classic,
+    };
     const [compiled, native] = build({ jsx: "react", jsxFactory: "h", jsxFragmentFactory: "Frag" }, files);
     expect(nativeAsyncFunctions(compiled.js)).toEqual(["keyed"]);
     expect(compiled.output).toMatch(/keyed: left native \[jsx-await-after-key\]: /);
@@ -846,7 +905,9 @@ describe("the example project (examples/)", () => {
     // Read the emitted JavaScript: no native async function, method or arrow survives, and the
     // files that had them now reach the runtime.
     const dist = path.join(ROOT, "examples", "dist");
-    const survivors = fs.readdirSync(dist).filter((n) => n.endsWith(".js"))
+    const survivors = fs
+      .readdirSync(dist)
+      .filter((n) => n.endsWith(".js"))
       .flatMap((f) => nativeAsyncFunctions(fs.readFileSync(path.join(dist, f), "utf8")).map((name) => `${f}: ${name}`));
     expect(survivors).toEqual([]);
     for (const f of ["main.js", "pool.js", "retry.js", "corpus.js"]) {

@@ -75,9 +75,7 @@ export const BUILTIN_EXCLUDE: readonly string[] = ["**/node_modules/**", "**/*.d
 
 const OPTION_NAMES = ["include", "exclude", "strict", "runtime", "runtimeSpecifier", "report", "poll"] as const;
 /** Keys ts-patch itself reads from a plugin entry; they may reach the plugin and are not ours to judge. */
-const TS_PATCH_KEYS = new Set([
-  "transform", "after", "afterDeclarations", "name", "type", "transformProgram", "import", "tsConfig", "resolvePathAliases",
-]);
+const TS_PATCH_KEYS = new Set(["transform", "after", "afterDeclarations", "name", "type", "transformProgram", "import", "tsConfig", "resolvePathAliases"]);
 const RUNTIMES = ["import", "require"] as const;
 const REPORTS = ["summary", "verbose", "silent"] as const;
 
@@ -110,10 +108,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   for (const key of Object.keys(opts)) {
     if ((OPTION_NAMES as readonly string[]).includes(key) || TS_PATCH_KEYS.has(key)) continue;
     const near = closestName(key, OPTION_NAMES);
-    problems.push(
-      `unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
-        `known options: ${OPTION_NAMES.join(", ")}`,
-    );
+    problems.push(`unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}; ` + `known options: ${OPTION_NAMES.join(", ")}`);
   }
 
   const include = globList(opts, "include", problems);
@@ -130,10 +125,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   if (opts.runtime !== undefined) {
     if ((RUNTIMES as readonly unknown[]).includes(opts.runtime)) runtime = opts.runtime as "import" | "require";
     else {
-      problems.push(
-        `"runtime" must be "import" or "require", got ${describe(opts.runtime)} ` +
-          `(leave it out to pick per file from the module format tsc emits)`,
-      );
+      problems.push(`"runtime" must be "import" or "require", got ${describe(opts.runtime)} ` + `(leave it out to pick per file from the module format tsc emits)`);
     }
   }
 
@@ -215,10 +207,7 @@ export function matchesGlob(pattern: string, fileName: string, projectDir: strin
  * The include/exclude filter: a file is transformed when it matches some `include` pattern (or
  * `include` is not given) and no `exclude` pattern (built-in exclusions included).
  */
-export function createFileFilter(
-  options: Pick<ResolvedPluginOptions, "include" | "exclude">,
-  projectDir: string,
-): (fileName: string) => boolean {
+export function createFileFilter(options: Pick<ResolvedPluginOptions, "include" | "exclude">, projectDir: string): (fileName: string) => boolean {
   const include = options.include?.map(compileGlob);
   const exclude = options.exclude.map(compileGlob);
   return (fileName) => {

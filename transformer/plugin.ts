@@ -18,15 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as ts from "typescript";
 import type { SkippedFunction } from "./api";
-import {
-  createFileFilter,
-  createModeOf,
-  defaultRuntimeFor,
-  PluginConfigError,
-  resolvePluginOptions,
-  toProjectPath,
-  type ResolvedPluginOptions,
-} from "./config";
+import { createFileFilter, createModeOf, defaultRuntimeFor, PluginConfigError, resolvePluginOptions, toProjectPath, type ResolvedPluginOptions } from "./config";
 import { transformSourceFile } from "./transform-file";
 import { assertSupportedTypeScript } from "./typescript-version";
 
@@ -46,11 +38,7 @@ export const DIAG_INTERNAL = 99402;
 /** Diagnostic code of "invalid plugin option in tsconfig.json". */
 export const DIAG_CONFIG = 99403;
 
-export default function asyncMachinePlugin(
-  program: ts.Program,
-  pluginConfig: unknown,
-  extras: ProgramTransformerExtras,
-): ts.TransformerFactory<ts.SourceFile> {
+export default function asyncMachinePlugin(program: ts.Program, pluginConfig: unknown, extras: ProgramTransformerExtras): ts.TransformerFactory<ts.SourceFile> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsApi: typeof ts = extras?.ts ?? (require("typescript") as typeof ts);
   assertSupportedTypeScript(tsApi);
@@ -70,7 +58,15 @@ export default function asyncMachinePlugin(
     const configPath = program.getCompilerOptions().configFilePath as string | undefined;
     const file = configPath ? tsApi.readJsonConfigFile(configPath, tsApi.sys.readFile) : undefined;
     const start = Math.max(0, file?.text.indexOf("async-machine/plugin") ?? 0);
-    extras.addDiagnostic({ file, start: file ? start : undefined, length: file ? "async-machine/plugin".length : undefined, category: tsApi.DiagnosticCategory.Error, code: DIAG_CONFIG, source: "async-machine", messageText: error.message });
+    extras.addDiagnostic({
+      file,
+      start: file ? start : undefined,
+      length: file ? "async-machine/plugin".length : undefined,
+      category: tsApi.DiagnosticCategory.Error,
+      code: DIAG_CONFIG,
+      source: "async-machine",
+      messageText: error.message,
+    });
     return () => (sourceFile) => sourceFile;
   }
   const compilerOptions = program.getCompilerOptions();
@@ -103,7 +99,13 @@ export default function asyncMachinePlugin(
     let result;
     try {
       // TypeScript emits every file strict unless `alwaysStrict` is false (its `ts` transform).
-      result = transformSourceFile(tsApi, sourceFile, context, { runtime, runtimeSpecifier: options.runtimeSpecifier, fileId: rel, alwaysStrict: compilerOptions.alwaysStrict !== false, mode: modeOf(sourceFile.fileName) });
+      result = transformSourceFile(tsApi, sourceFile, context, {
+        runtime,
+        runtimeSpecifier: options.runtimeSpecifier,
+        fileId: rel,
+        alwaysStrict: compilerOptions.alwaysStrict !== false,
+        mode: modeOf(sourceFile.fileName),
+      });
     } catch (error) {
       stats.failed.push(rel);
       addDiagnostic({
@@ -253,7 +255,9 @@ export function reportLines(stats: Omit<ProgramStats, "stampToWrite">, labelProj
     for (const f of stats.files) {
       lines.push(`${prefix} ${f.file}: ${f.compiled} compiled${f.skipped.length ? `, ${f.skipped.length} left native` : ""}`);
       for (const s of f.skipped) {
-        lines.push(`${prefix}   ${toProjectPath(path.resolve(stats.projectDir, s.fileName), stats.projectDir)}:${s.line}:${s.column} ${s.name}: left native [${s.code}]: ${s.reason}`);
+        lines.push(
+          `${prefix}   ${toProjectPath(path.resolve(stats.projectDir, s.fileName), stats.projectDir)}:${s.line}:${s.column} ${s.name}: left native [${s.code}]: ${s.reason}`,
+        );
       }
     }
     for (const file of stats.excluded) lines.push(`${prefix} ${file}: excluded (include/exclude)`);
@@ -265,9 +269,7 @@ export function reportLines(stats: Omit<ProgramStats, "stampToWrite">, labelProj
     if (seen > 0) lines.push(`${prefix} no emitted file matched include/exclude (${plural(seen, "file")} emitted unchanged)`);
     return lines;
   }
-  let line =
-    `${prefix} ${plural(compiled, "async function")} compiled in ${plural(stats.files.length, "file")}, ` +
-    `${skipped.length} left native`;
+  let line = `${prefix} ${plural(compiled, "async function")} compiled in ${plural(stats.files.length, "file")}, ` + `${skipped.length} left native`;
   if (skipped.length > 0) {
     if (strict) line += " (reported as errors: strict)";
     else if (report !== "verbose") line += ` (run with report: "verbose" to list them)`;

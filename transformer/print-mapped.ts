@@ -26,7 +26,13 @@ export interface MappedText {
 
 interface TsInternals {
   createTextWriter(newLine: string): { getText(): string };
-  createSourceMapGenerator(host: { getCurrentDirectory(): string; getCanonicalFileName(f: string): string }, file: string, sourceRoot: string, sourcesDirectoryPath: string, options: object): { toJSON(): { mappings: string } };
+  createSourceMapGenerator(
+    host: { getCurrentDirectory(): string; getCanonicalFileName(f: string): string },
+    file: string,
+    sourceRoot: string,
+    sourcesDirectoryPath: string,
+    options: object,
+  ): { toJSON(): { mappings: string } };
 }
 interface PrinterInternals {
   writeFile(sourceFile: ts.SourceFile, writer: unknown, generator: unknown): void;

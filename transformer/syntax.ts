@@ -50,14 +50,25 @@ export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: bool
   if (alwaysStrict) return true;
   for (let n: ts.Node | undefined = node; n; n = n.parent) {
     if (T.isClassLike(n)) return true;
-    const statements = T.isSourceFile(n) ? n.statements : (T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)) ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements : undefined;
+    const statements = T.isSourceFile(n)
+      ? n.statements
+      : T.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && T.isBlock((n as ts.FunctionLikeDeclaration).body!)
+        ? ((n as ts.FunctionLikeDeclaration).body as ts.Block).statements
+        : undefined;
     if (statements) {
       for (const s of statements) {
         if (!(T.isExpressionStatement(s) && T.isStringLiteral(s.expression))) break;
         if (s.expression.text === "use strict") return true;
       }
     }
-    if (T.isSourceFile(n)) return n.statements.some((s) => T.isImportDeclaration(s) || T.isExportDeclaration(s) || T.isExportAssignment(s) || (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)));
+    if (T.isSourceFile(n))
+      return n.statements.some(
+        (s) =>
+          T.isImportDeclaration(s) ||
+          T.isExportDeclaration(s) ||
+          T.isExportAssignment(s) ||
+          (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)),
+      );
   }
   return false;
 }

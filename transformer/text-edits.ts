@@ -37,7 +37,9 @@ export function applyEdits(source: string, edits: readonly TextEdit[]): EditedTe
   const lines: SourceMapSegment[][] = [[]];
   let genColumn = 0;
   // Original position of `cursor`, tracked as the text is walked once from the start.
-  let cursor = 0, srcLine = 0, srcColumn = 0;
+  let cursor = 0,
+    srcLine = 0,
+    srcColumn = 0;
 
   const advanceGenerated = (text: string) => {
     let from = 0;

@@ -124,7 +124,13 @@ function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: st
       old as ts.VariableStatement,
       undefined,
       F.updateVariableDeclarationList((old as ts.VariableStatement).declarationList, [
-        F.updateVariableDeclaration(decl, decl.name, undefined, undefined, F.updateCallExpression(call, call.expression, undefined, [call.arguments[0], machineInfoLiteral(T, info)])),
+        F.updateVariableDeclaration(
+          decl,
+          decl.name,
+          undefined,
+          undefined,
+          F.updateCallExpression(call, call.expression, undefined, [call.arguments[0], machineInfoLiteral(T, info)]),
+        ),
       ]),
     );
     const i = plan.prelude.indexOf(old);
@@ -137,13 +143,22 @@ function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: st
 export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string, specifier: string): ts.Statement[] {
   const F = tsApi.factory;
   if (mode === "import") {
-    return [F.createImportDeclaration(undefined, F.createImportClause(/*isTypeOnly*/ false, undefined, F.createNamespaceImport(F.createIdentifier(name))), F.createStringLiteral(specifier))];
+    return [
+      F.createImportDeclaration(
+        undefined,
+        F.createImportClause(/*isTypeOnly*/ false, undefined, F.createNamespaceImport(F.createIdentifier(name))),
+        F.createStringLiteral(specifier),
+      ),
+    ];
   }
   if (mode === "require") {
     return [
       F.createVariableStatement(
         undefined,
-        F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, F.createCallExpression(F.createIdentifier("require"), undefined, [F.createStringLiteral(specifier)]))], tsApi.NodeFlags.Const),
+        F.createVariableDeclarationList(
+          [F.createVariableDeclaration(name, undefined, undefined, F.createCallExpression(F.createIdentifier("require"), undefined, [F.createStringLiteral(specifier)]))],
+          tsApi.NodeFlags.Const,
+        ),
       ),
     ];
   }

@@ -37,7 +37,12 @@ export interface FunctionContext {
    * node, and calls `hoist` with declarations that must go to the top of the outer resume
    * function (the resume function of a nested method, which cannot sit beside it).
    */
-  transformNested: (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
+  transformNested: (
+    node: ts.FunctionLikeDeclaration,
+    rewriteOuter: (n: ts.Node) => ts.Node,
+    hoist: (s: ts.Statement) => void,
+    isOuterLocal: (b: Binding) => boolean,
+  ) => ts.Node | undefined;
   /** The file's mode (function-mode.ts); a function's own tag overrides it. Default promise. */
   fileMode?: FunctionMode;
 }
@@ -70,7 +75,12 @@ export interface LiveAcross {
 /** The function's name as a person would say it (`Class.method`, `<anonymous>`…). */
 export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): string {
   const T = tsApi;
-  const own = fn.name && (T.isIdentifier(fn.name) || T.isPrivateIdentifier(fn.name) || T.isStringLiteral(fn.name) || T.isNumericLiteral(fn.name)) ? fn.name.text : fn.name ? "[computed]" : undefined;
+  const own =
+    fn.name && (T.isIdentifier(fn.name) || T.isPrivateIdentifier(fn.name) || T.isStringLiteral(fn.name) || T.isNumericLiteral(fn.name))
+      ? fn.name.text
+      : fn.name
+        ? "[computed]"
+        : undefined;
   if (T.isMethodDeclaration(fn) && T.isClassLike(fn.parent)) return `${fn.parent.name?.text ?? "<class>"}.${own}`;
   if (T.isConstructorDeclaration(fn)) return `${fn.parent.name?.text ?? "<class>"}.constructor`;
   if (own) return own;
@@ -156,7 +166,16 @@ function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
 }
 
 /** The state enum and the resume function. */
-function emitMachineOf(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext, lowered: LoweredFunction, liveness: Liveness, layout: StateLayout, machineNames: MachineNames, framed: ts.ParameterDeclaration[] | undefined, poll: boolean): EmittedMachine {
+function emitMachineOf(
+  fn: ts.FunctionLikeDeclaration,
+  ctx: FunctionContext,
+  lowered: LoweredFunction,
+  liveness: Liveness,
+  layout: StateLayout,
+  machineNames: MachineNames,
+  framed: ts.ParameterDeclaration[] | undefined,
+  poll: boolean,
+): EmittedMachine {
   return emitMachine({
     tsApi: ctx.tsApi,
     fn,
@@ -189,7 +208,8 @@ function paramsSeeBodyNames(T: typeof ts, fn: ts.FunctionLikeDeclaration, scopes
   const body = fn.body;
   const scope = scopes.scopeOf.get(fn);
   if (!body || !T.isBlock(body) || !scope) return false;
-  const hasExpressions = (n: ts.Node): boolean => !T.isTypeNode(n) && ((T.isBindingElement(n) || T.isParameter(n) ? n.initializer !== undefined : T.isComputedPropertyName(n)) || T.forEachChild(n, hasExpressions) === true);
+  const hasExpressions = (n: ts.Node): boolean =>
+    !T.isTypeNode(n) && ((T.isBindingElement(n) || T.isParameter(n) ? n.initializer !== undefined : T.isComputedPropertyName(n)) || T.forEachChild(n, hasExpressions) === true);
   if (!fn.parameters.some(hasExpressions)) return false;
   const inBody = (id: ts.Node): boolean => id.pos >= body.pos && id.end <= body.end;
   let found = false;

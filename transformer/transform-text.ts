@@ -7,7 +7,10 @@
 import ts = require("typescript");
 // Loaded untyped: the package's .d.cts (`export = function …;`) does not parse in TypeScript 6.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const remapping = require("@jridgewell/remapping") as (maps: unknown[], loader: () => null) => { sources: (string | null)[]; names: string[]; mappings: string; sourcesContent?: (string | null)[] };
+const remapping = require("@jridgewell/remapping") as (
+  maps: unknown[],
+  loader: () => null,
+) => { sources: (string | null)[]; names: string[]; mappings: string; sourcesContent?: (string | null)[] };
 import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
@@ -28,13 +31,20 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const sourceFile = parseOrUndefined(fileName, sourceText, kind);
   if (sourceFile === undefined) {
     const message = "the file nests deeper than the parser's stack allows; it is left unchanged";
-    return { code: sourceText, map: unchangedMap(sourceText, fileName, options), diagnostics: [{ fileName, line: 1, column: 1, message, category: "error" }], skipped: [], compiled: 0 };
+    return {
+      code: sourceText,
+      map: unchangedMap(sourceText, fileName, options),
+      diagnostics: [{ fileName, line: 1, column: 1, message, category: "error" }],
+      skipped: [],
+      compiled: 0,
+    };
   }
   const diagnostics = parseDiagnostics(sourceFile);
   const syntaxError = diagnostics.length > 0 ? diagnostics[0].message : kind === ts.ScriptKind.JS ? engineSyntaxError(sourceText) : undefined;
   if (syntaxError !== undefined) {
     // Code that does not parse is left exactly as it is, so it fails where it would have failed.
-    if (diagnostics.length === 0) diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
+    if (diagnostics.length === 0)
+      diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
     return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
   const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode);
@@ -58,7 +68,13 @@ export function transform(sourceText: string, options: TransformOptions): Transf
         }
       } else if (edit.kind === "add-member") {
         const { text, segments } = mapped(edit.member);
-        edits.push({ start: edit.classNode.members.pos, end: edit.classNode.members.pos, rank: 0, text: "\n" + text + "\n", segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]) });
+        edits.push({
+          start: edit.classNode.members.pos,
+          end: edit.classNode.members.pos,
+          rank: 0,
+          text: "\n" + text + "\n",
+          segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]),
+        });
       } else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
     }
     // An object literal with async methods is wrapped once: $am.asyncMethods({ … }, "m", …).
@@ -71,12 +87,29 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     if (!isStackOverflow(e)) throw e;
     // Generated code nests a few levels deeper than the code it replaces: near the printer's
     // limit the file is left as it is, every function reported.
-    const skipped = [...plan.skipped, ...plan.machines.map(({ node }) => ({ ...skippedAt(sourceFile, fileName, node), name: functionName(ts, node), code: "too-deep" as const, reason: notCompiledMessage("too-deep") }))];
+    const skipped = [
+      ...plan.skipped,
+      ...plan.machines.map(({ node }) => ({
+        ...skippedAt(sourceFile, fileName, node),
+        name: functionName(ts, node),
+        code: "too-deep" as const,
+        reason: notCompiledMessage("too-deep"),
+      })),
+    ];
     return { code: sourceText, map: unchangedMap(sourceText, fileName, options), diagnostics, skipped, compiled: 0 };
   }
   if (plan.compiled > 0) {
     const runtime = options.runtime ?? "import";
-    const head = runtime === "inline" ? inlineRuntime(ts, plan.runtime, plan.machines.some((m) => m.result.mode === "poll")) : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER).map(print).join("\n") + "\n";
+    const head =
+      runtime === "inline"
+        ? inlineRuntime(
+            ts,
+            plan.runtime,
+            plan.machines.some((m) => m.result.mode === "poll"),
+          )
+        : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER)
+            .map(print)
+            .join("\n") + "\n";
     const prelude = head + plan.prelude.map(print).join("\n") + "\n";
     // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
     let at = shebangEnd(sourceText);
@@ -158,6 +191,12 @@ function engineSyntaxError(sourceText: string): string | undefined {
 function parseDiagnostics(sourceFile: ts.SourceFile): TransformResult["diagnostics"] {
   return parseErrorsOf(sourceFile).map((d) => {
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
-    return { fileName: sourceFile.fileName, line: pos.line + 1, column: pos.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), category: "error" as const };
+    return {
+      fileName: sourceFile.fileName,
+      line: pos.line + 1,
+      column: pos.character + 1,
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      category: "error" as const,
+    };
   });
 }

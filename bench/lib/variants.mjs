@@ -23,9 +23,14 @@ export const VARIANTS = [
   { id: "babel-regenerator", label: "Babel async-to-generator + regenerator", kind: "peer" },
   { id: "async-to-promises", label: "babel-plugin-transform-async-to-promises", kind: "peer" },
   { id: "async-machine", label: "async-machine (promise mode)", kind: "ours" },
-  { id: "poll", label: "async-machine poll mode (compiled: transform(src, { mode: \"poll\" }); the driver's await spawns it on the default executor)", kind: "ours" },
+  { id: "poll", label: 'async-machine poll mode (compiled: transform(src, { mode: "poll" }); the driver\'s await spawns it on the default executor)', kind: "ours" },
   { id: "handwritten", label: "hand-written state machine (reference)", kind: "reference" },
-  { id: "floor", label: "floor: the least this representation costs with native semantics (A1: one private reaction per await; C: the generated resume function, a Machine-shaped object and frame, and the least native driver)", kind: "reference" },
+  {
+    id: "floor",
+    label:
+      "floor: the least this representation costs with native semantics (A1: one private reaction per await; C: the generated resume function, a Machine-shaped object and frame, and the least native driver)",
+    kind: "reference",
+  },
 ];
 
 function tsToJs(source, fileName, target) {
@@ -89,14 +94,13 @@ export function buildVariant(workload, variant, outRoot) {
         ]);
         break;
       case "async-to-promises":
-        code = babelJs(tsToJs(source, fileName, ts.ScriptTarget.ES2022), [
-          [require.resolve("babel-plugin-transform-async-to-promises"), { inlineHelpers: true }],
-        ]);
+        code = babelJs(tsToJs(source, fileName, ts.ScriptTarget.ES2022), [[require.resolve("babel-plugin-transform-async-to-promises"), { inlineHelpers: true }]]);
         break;
       case "poll":
         // B1 starts `pong(…)` by calling it and awaits it only at the end: a lazy poll-mode call
         // never runs until then, so the ping-pong would wait forever. Poll-mode code spawns it.
-        if (workload.id === "B1") return { ...result, file: undefined, status: "unavailable", note: "the workload relies on a call starting its body (ponger); poll-mode calls are lazy" };
+        if (workload.id === "B1")
+          return { ...result, file: undefined, status: "unavailable", note: "the workload relies on a call starting its body (ponger); poll-mode calls are lazy" };
       // falls through
       case "async-machine": {
         // The library entry from dist/ (npm run bench builds it first).
@@ -108,7 +112,8 @@ export function buildVariant(workload, variant, outRoot) {
         if (errors.length) result.note = errors.map((d) => `${d.line}:${d.column} ${d.message}`).join("; ");
         if (result.skipped.length > 0) {
           result.status = "partial";
-          result.note = `${result.skipped.length} of ${result.skipped.length + (out.compiled ?? 0)} async functions left native: ` +
+          result.note =
+            `${result.skipped.length} of ${result.skipped.length + (out.compiled ?? 0)} async functions left native: ` +
             result.skipped.map((s) => `${s.name} (line ${s.line}: ${s.reason})`).join("; ");
         }
         code = tsToJs(out.code, fileName, ts.ScriptTarget.ES2022);
@@ -130,7 +135,15 @@ export function buildVariant(workload, variant, outRoot) {
         throw new Error(`unknown variant ${variant.id}`);
     }
   } catch (error) {
-    return { ...result, file: undefined, status: "compile-error", note: String(error?.stack ?? error).split("\n").slice(0, 3).join(" | ") };
+    return {
+      ...result,
+      file: undefined,
+      status: "compile-error",
+      note: String(error?.stack ?? error)
+        .split("\n")
+        .slice(0, 3)
+        .join(" | "),
+    };
   }
   writeFileSync(outFile, code);
   return result;

@@ -120,7 +120,10 @@ export function netMarkdown(net) {
     const count = `${fmt(level.idle)}${level.capped ? ` (${fmt(level.requested)} asked; fd limit ${fmt(net.fdLimit)})` : ""}`;
     for (const s of SERVERS) {
       const v = level.servers[s.id];
-      const cells = v.requestsPerSecond === undefined ? [`failed: ${v.errors[0] ?? "?"}`, "", "", "", ""] : [fmt(v.requestsPerSecond), fmt(v.p50Ms, 1), fmt(v.p99Ms, 1), fmt(v.heapBytesPerConn), fmt(v.rssBytesPerConn)];
+      const cells =
+        v.requestsPerSecond === undefined
+          ? [`failed: ${v.errors[0] ?? "?"}`, "", "", "", ""]
+          : [fmt(v.requestsPerSecond), fmt(v.p50Ms, 1), fmt(v.p99Ms, 1), fmt(v.heapBytesPerConn), fmt(v.rssBytesPerConn)];
       rows.push([count, s.id === "poll" ? "**poll mode**" : "native", ...cells]);
     }
     const r = level.ratios;
@@ -131,8 +134,12 @@ export function netMarkdown(net) {
   const t = net.targets;
   const targets = [
     [`| target | measured (${fmt(net.levels[0].idle)} idle) | |`, "|---|---|---|"],
-    [`| throughput ≥ ${t.throughputRatio}x native | ${fmtRatio(net.throughputRatio)} | ${met(net.throughputRatio === undefined ? undefined : net.throughputRatio >= t.throughputRatio)} |`],
-    [`| bytes per idle connection (heap) ≤ ${t.bytesPerConnRatio}x native | ${fmtRatio(net.bytesPerConnRatio)} | ${met(net.bytesPerConnRatio === undefined ? undefined : net.bytesPerConnRatio <= t.bytesPerConnRatio)} |`],
+    [
+      `| throughput ≥ ${t.throughputRatio}x native | ${fmtRatio(net.throughputRatio)} | ${met(net.throughputRatio === undefined ? undefined : net.throughputRatio >= t.throughputRatio)} |`,
+    ],
+    [
+      `| bytes per idle connection (heap) ≤ ${t.bytesPerConnRatio}x native | ${fmtRatio(net.bytesPerConnRatio)} | ${met(net.bytesPerConnRatio === undefined ? undefined : net.bytesPerConnRatio <= t.bytesPerConnRatio)} |`,
+    ],
     [`| p99 latency no worse than native (≤ 1x) | ${fmtRatio(net.p99Ratio)} | ${met(net.p99Ratio === undefined ? undefined : net.p99Ratio <= 1)} |`],
   ].flat();
   const l = net.load;
@@ -152,16 +159,31 @@ export function netChart(net, subtitle) {
       const v = level.servers[s.id];
       if (v[metric] === undefined) return { label: `${fmt(level.idle)} idle · ${s.id}`, failed: true, text: (v.errors[0] ?? "failed").slice(0, 70) };
       const values = v.runs.filter((r) => !r.error).map((r) => r[metric]);
-      return { label: `${fmt(level.idle)} idle · ${s.id}`, color: s.color, value: v[metric], min: Math.min(...values), max: Math.max(...values), text: text(v[metric], level.ratios[metric], s.id) };
+      return {
+        label: `${fmt(level.idle)} idle · ${s.id}`,
+        color: s.color,
+        value: v[metric],
+        min: Math.min(...values),
+        max: Math.max(...values),
+        text: text(v[metric], level.ratios[metric], s.id),
+      };
     });
   const withRatio = (unit, digits) => (value, ratio, id) => `${fmt(value, digits)} ${unit}${id === "poll" ? ` (${fmtRatio(ratio)})` : ""}`;
   return barChart({
     title: net.title,
     subtitle,
     panels: [
-      { heading: `requests per second under the flood (higher is better; target poll ≥ ${net.targets.throughputRatio}x native)`, scale: "linear", rows: net.levels.flatMap(bar("requestsPerSecond", withRatio("req/s", 0))) },
+      {
+        heading: `requests per second under the flood (higher is better; target poll ≥ ${net.targets.throughputRatio}x native)`,
+        scale: "linear",
+        rows: net.levels.flatMap(bar("requestsPerSecond", withRatio("req/s", 0))),
+      },
       { heading: "p99 round-trip latency, ms (lower is better; target: no worse than native)", scale: "linear", rows: net.levels.flatMap(bar("p99Ms", withRatio("ms", 1))) },
-      { heading: `heap bytes per idle connection after GC (lower is better; target poll ≤ ${net.targets.bytesPerConnRatio}x native)`, scale: "linear", rows: net.levels.flatMap(bar("heapBytesPerConn", withRatio("B", 0))) },
+      {
+        heading: `heap bytes per idle connection after GC (lower is better; target poll ≤ ${net.targets.bytesPerConnRatio}x native)`,
+        scale: "linear",
+        rows: net.levels.flatMap(bar("heapBytesPerConn", withRatio("B", 0))),
+      },
     ],
     footer: [`Bars: median; whiskers: min–max over ${net.load.rounds} rounds. Ratios in parentheses: poll ÷ native. fd hard limit ${net.fdLimit ?? "unlimited"}.`],
   });

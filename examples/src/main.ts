@@ -37,10 +37,7 @@ async function main(): Promise<number> {
       },
       { attempts: 4, baseDelayMs: 5 },
     );
-    lines.push(
-      `summary: "${summary.value.text}" read on attempt ${summary.attempts}` +
-        ` after backoff ${summary.delays.map((d) => `${d}ms`).join(" + ")}`,
-    );
+    lines.push(`summary: "${summary.value.text}" read on attempt ${summary.attempts}` + ` after backoff ${summary.delays.map((d) => `${d}ms`).join(" + ")}`);
 
     // A read that fails is handled, not thrown.
     const missing = await tryRead(`${scratch.path}/missing.txt`);
@@ -48,7 +45,12 @@ async function main(): Promise<number> {
 
     // A retry that never succeeds ends in an error the caller catches.
     try {
-      await retry(async () => { throw new Error("always down"); }, { attempts: 2, baseDelayMs: 1 });
+      await retry(
+        async () => {
+          throw new Error("always down");
+        },
+        { attempts: 2, baseDelayMs: 1 },
+      );
       lines.push("always-down: unexpectedly succeeded");
       exitCode = 1;
     } catch (error) {
@@ -94,6 +96,11 @@ function isNativeAsync(fn: Function): boolean {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
-  (error) => { console.error(error); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
 );

@@ -2,11 +2,7 @@
  * Runs `task` over `items` with at most `limit` tasks in flight: `limit` workers, each an async
  * loop that takes the next index until none is left. Results keep the order of `items`.
  */
-export async function mapWithLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<R>,
-): Promise<{ results: R[]; maxInFlight: number }> {
+export async function mapWithLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<{ results: R[]; maxInFlight: number }> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let inFlight = 0;

@@ -11,10 +11,7 @@ export interface RetryResult<T> {
  * Calls `operation` until it succeeds, at most `attempts` times, waiting `baseDelayMs`,
  * 2x, 4x, … between tries. Rethrows the last error when every attempt fails.
  */
-export async function retry<T>(
-  operation: (attempt: number) => Promise<T>,
-  { attempts, baseDelayMs }: { attempts: number; baseDelayMs: number },
-): Promise<RetryResult<T>> {
+export async function retry<T>(operation: (attempt: number) => Promise<T>, { attempts, baseDelayMs }: { attempts: number; baseDelayMs: number }): Promise<RetryResult<T>> {
   const delays: number[] = [];
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {

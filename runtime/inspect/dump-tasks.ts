@@ -143,7 +143,9 @@ export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks()): string
   stacks.forEach((stack, i) => {
     lines.push(`async stack ${i + 1} (innermost first)${stack.cycle ? " — cycle: these machines await each other and can never resume" : ""}`);
     stack.frames.forEach((f, k) => {
-      lines.push(`  #${k} ${f.function} [${f.stateName}]${f.location ? ` at ${f.location}` : ""}${f.awaitedText ? ` await ${f.awaitedText}` : ""}${f.cancelling ? " (cancelling)" : ""}`);
+      lines.push(
+        `  #${k} ${f.function} [${f.stateName}]${f.location ? ` at ${f.location}` : ""}${f.awaitedText ? ` await ${f.awaitedText}` : ""}${f.cancelling ? " (cancelling)" : ""}`,
+      );
       const inner = k > 0 && stack.frames[k - 1].machine === f.awaitingMachine ? `#${k - 1} ${stack.frames[k - 1].function}` : f.awaiting;
       lines.push(`       awaiting: ${inner}`);
       if (f.live.length > 0) lines.push(`       live: ${f.live.map((v) => `${v.name} = ${v.value}`).join(", ")}`);

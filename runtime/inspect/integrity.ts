@@ -35,7 +35,8 @@ function canonical(data: object): string {
   return JSON.stringify(rest, (_key: string, value: unknown) => {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
     const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) Object.defineProperty(sorted, k, { value: (value as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(value).sort())
+      Object.defineProperty(sorted, k, { value: (value as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
     return sorted;
   });
 }

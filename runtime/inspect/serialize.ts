@@ -44,10 +44,23 @@ export class NotSerializable extends Error {
 
 // Name tables without a prototype: a name from the data finds only these entries (never
 // `constructor`, `toString` or anything else inherited).
-const ERRORS: Record<string, ErrorConstructor> = { __proto__: null, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError } as unknown as Record<string, ErrorConstructor>;
+const ERRORS: Record<string, ErrorConstructor> = { __proto__: null, Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError } as unknown as Record<
+  string,
+  ErrorConstructor
+>;
 const TYPED: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
   __proto__: null,
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
   DataView: DataView as unknown as new (buffer: ArrayBuffer) => ArrayBufferView,
 } as unknown as Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>;
 
@@ -123,10 +136,27 @@ function children(value: object, path: string): Array<[unknown, string]> {
     return arrayItems(value, path).map((v, i) => [v, `${path}[${i}]`] as [unknown, string]);
   }
   if (value === globalThis || value instanceof Date || value instanceof RegExp) return exact(value, path, []);
-  if (value instanceof Map) return exact(value, path, mapPairs(value).flatMap(([k, v], i) => [[k, `${path}.<key ${i}>`], [v, `${path}.get(…${i})`]] as Array<[unknown, string]>));
-  if (value instanceof Set) return exact(value, path, setItems(value).map((v, i) => [v, `${path}.<item ${i}>`] as [unknown, string]));
+  if (value instanceof Map)
+    return exact(
+      value,
+      path,
+      mapPairs(value).flatMap(
+        ([k, v], i) =>
+          [
+            [k, `${path}.<key ${i}>`],
+            [v, `${path}.get(…${i})`],
+          ] as Array<[unknown, string]>,
+      ),
+    );
+  if (value instanceof Set)
+    return exact(
+      value,
+      path,
+      setItems(value).map((v, i) => [v, `${path}.<item ${i}>`] as [unknown, string]),
+    );
   if (value instanceof Error) {
-    if (!Object.values(ERRORS).includes(Object.getPrototypeOf(value).constructor)) throw new NotSerializable(path, `an instance of ${ctorName(value)} (only built-in Error classes are serialized)`);
+    if (!Object.values(ERRORS).includes(Object.getPrototypeOf(value).constructor))
+      throw new NotSerializable(path, `an instance of ${ctorName(value)} (only built-in Error classes are serialized)`);
     // Only name, message and stack are kept: anything else (`code`, `cause`) would be lost.
     for (const key of Reflect.ownKeys(value)) {
       if (key !== "stack" && key !== "message") throw new NotSerializable(path, `an Error with an own property ${String(key)} (only its class, message and stack are serialized)`);
@@ -135,7 +165,8 @@ function children(value: object, path: string): Array<[unknown, string]> {
   }
   if (ArrayBuffer.isView(value)) {
     const type = ctorName(value);
-    if (TYPED[type] === undefined || Object.getPrototypeOf(value) !== TYPED[type].prototype) throw new NotSerializable(path, `an instance of ${type} (copy it into a plain typed array such as Uint8Array)`);
+    if (TYPED[type] === undefined || Object.getPrototypeOf(value) !== TYPED[type].prototype)
+      throw new NotSerializable(path, `an instance of ${type} (copy it into a plain typed array such as Uint8Array)`);
     return [];
   }
   if (value instanceof ArrayBuffer) return exact(value, path, []);
@@ -183,7 +214,8 @@ function exact(value: object, path: string, kids: Array<[unknown, string]>): Arr
 }
 
 function check(value: unknown, path: string): void {
-  if (typeof value === "function") throw new NotSerializable(path, `a function${value.name ? ` (${value.name})` : ""}; functions and the closures' environments they hold cannot be serialized`);
+  if (typeof value === "function")
+    throw new NotSerializable(path, `a function${value.name ? ` (${value.name})` : ""}; functions and the closures' environments they hold cannot be serialized`);
   if (typeof value === "symbol" && value !== TDZ) throw new NotSerializable(path, `a symbol (${String(value)})`);
 }
 
@@ -237,7 +269,8 @@ export class Decoder {
   decode(data: Json, path = "value"): unknown {
     if (data === null || typeof data !== "object") {
       if (typeof data === "number" && !Number.isFinite(data)) throw new MalformedData(path, "a number that is not finite");
-      if (data !== null && typeof data !== "string" && typeof data !== "boolean" && typeof data !== "number") throw new MalformedData(path, `a ${typeof data}, which JSON data cannot hold`);
+      if (data !== null && typeof data !== "string" && typeof data !== "boolean" && typeof data !== "number")
+        throw new MalformedData(path, `a ${typeof data}, which JSON data cannot hold`);
       return data;
     }
     if (Array.isArray(data)) return data.map((d, i) => this.decode(d, `${path}[${i}]`));
@@ -248,7 +281,8 @@ export class Decoder {
         return undefined;
       case "number": {
         const v = field(data, "v", path);
-        if (v !== "-0" && v !== "NaN" && v !== "Infinity" && v !== "-Infinity") throw new MalformedData(path, `a number tag with v ${JSON.stringify(v)} (only "-0", "NaN", "Infinity", "-Infinity" are encoded so)`);
+        if (v !== "-0" && v !== "NaN" && v !== "Infinity" && v !== "-Infinity")
+          throw new MalformedData(path, `a number tag with v ${JSON.stringify(v)} (only "-0", "NaN", "Infinity", "-Infinity" are encoded so)`);
         return Number(v);
       }
       case "bigint": {
@@ -356,7 +390,8 @@ export class Decoder {
         const name = field(data, "name", path);
         const message = field(data, "message", path);
         const stack = field(data, "stack", path);
-        if (typeof name !== "string" || !hasOwn(ERRORS, name)) throw new MalformedData(path, `an error tag naming ${JSON.stringify(name)}, which is not a built-in error class (${Object.keys(ERRORS).join(", ")})`);
+        if (typeof name !== "string" || !hasOwn(ERRORS, name))
+          throw new MalformedData(path, `an error tag naming ${JSON.stringify(name)}, which is not a built-in error class (${Object.keys(ERRORS).join(", ")})`);
         if (typeof message !== "string") throw new MalformedData(path, "an error tag whose message is not a string");
         if (stack !== null && stack !== undefined && typeof stack !== "string") throw new MalformedData(path, "an error tag whose stack is neither null nor a string");
         const error = new ERRORS[name](message);
@@ -414,7 +449,8 @@ function definitionId(data: { [key: string]: Json }, path: string, defs: Readonl
 function decodeBytes(data: { [key: string]: Json }, path: string): unknown {
   const type = field(data, "type", path);
   const v = field(data, "v", path);
-  if (typeof type !== "string" || (type !== "ArrayBuffer" && !hasOwn(TYPED, type))) throw new MalformedData(path, `a bytes tag of type ${JSON.stringify(type)}, which is not ArrayBuffer or a built-in typed array`);
+  if (typeof type !== "string" || (type !== "ArrayBuffer" && !hasOwn(TYPED, type)))
+    throw new MalformedData(path, `a bytes tag of type ${JSON.stringify(type)}, which is not ArrayBuffer or a built-in typed array`);
   if (typeof v !== "string") throw new MalformedData(path, "a bytes tag whose v is not a base64 string");
   let bytes: Uint8Array;
   try {

@@ -111,7 +111,9 @@ function register(d: FunctionDescription): void {
 export function snapshot(target: Machine | Promise<unknown>, options: SnapshotOptions = {}): MachineSnapshot {
   const m = target instanceof Machine ? target : machineOfPromise(target);
   if (m === undefined) {
-    throw new InspectError("snapshot: the argument is neither a compiled machine nor the promise of a tracked one. Call enableTaskTracking() before the function starts, or pass the Machine (startMachine returns it).");
+    throw new InspectError(
+      "snapshot: the argument is neither a compiled machine nor the promise of a tracked one. Call enableTaskTracking() before the function starts, or pass the Machine (startMachine returns it).",
+    );
   }
   const d = describeMachine(m);
   const stateName = stateNameOf(d, m.s);
@@ -176,8 +178,12 @@ function probe(fn: Function): FunctionDescription {
   if (typeof fn !== "function") throw new InspectError(`registerFunctions: expected a compiled async function, got ${typeof fn}.`);
   const code = Function.prototype.toString.call(fn);
   const label = fn.name ? `'${fn.name}'` : "an anonymous function";
-  if (/^\s*async\b/.test(code)) throw new InspectError(`registerFunctions: ${label} is a native async function (not compiled by async-machine), so it has no machine to restore. Check that its file is built through the plugin.`);
-  if (!/[\w$]\.start(?:WithFrame)?\(\s*[\w$]+\s*,/.test(code)) throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
+  if (/^\s*async\b/.test(code))
+    throw new InspectError(
+      `registerFunctions: ${label} is a native async function (not compiled by async-machine), so it has no machine to restore. Check that its file is built through the plugin.`,
+    );
+  if (!/[\w$]\.start(?:WithFrame)?\(\s*[\w$]+\s*,/.test(code))
+    throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
   let machine: Machine | undefined;
   setProbeHook((m) => {
     throw new ProbeSignal(m);
@@ -203,10 +209,11 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
     if (problem !== undefined) throw new InspectError(`restore: refused before decoding: ${problem}.`);
   }
   checkSnapshotShape(data);
-  if (outcome === null || typeof outcome !== "object" || ("value" in outcome) === ("error" in outcome)) {
+  if (outcome === null || typeof outcome !== "object" || "value" in outcome === "error" in outcome) {
     throw new InspectError("restore: the outcome must be { value } (the await's result) or { error } (a rejection), exactly one of them.");
   }
-  if (options === null || typeof options !== "object") throw new InspectError(`restore: the options must be an object such as { functions: [fn] }, got ${options === null ? "null" : typeof options}.`);
+  if (options === null || typeof options !== "object")
+    throw new InspectError(`restore: the options must be an object such as { functions: [fn] }, got ${options === null ? "null" : typeof options}.`);
   if (options.functions !== undefined && !Array.isArray(options.functions)) {
     throw new InspectError(`restore: options.functions must be an array of compiled functions (restore(data, outcome, { functions: [fn] })), got ${typeof options.functions}.`);
   }
@@ -214,7 +221,9 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
     // 0 (Unresumed) would run the body from the top with the frame's slots as its parameters;
     // 1 (Returned) and 2 (Panicked) have no case in the resume function, which would then return
     // without awaiting anything, forever. snapshot() never writes these.
-    throw new InspectError(`restore: the snapshot's state ${JSON.stringify(data.state)} (${JSON.stringify(data.stateName)}) is not a suspend state (3 or more); only a machine suspended at an await can be restored.`);
+    throw new InspectError(
+      `restore: the snapshot's state ${JSON.stringify(data.state)} (${JSON.stringify(data.stateName)}) is not a suspend state (3 or more); only a machine suspended at an await can be restored.`,
+    );
   }
   const preferred = (options.functions ?? []).map(probe);
   preferred.forEach(register);
@@ -255,7 +264,8 @@ function decodeSlots(data: MachineSnapshot, decoder: Decoder) {
 /** The own enumerable entries of an options object of named references (none when absent). */
 function ownEntries(references: Readonly<Record<string, unknown>> | undefined, caller: string): Array<[string, unknown]> {
   if (references === undefined) return [];
-  if (references === null || typeof references !== "object") throw new InspectError(`${caller}: options.references must be an object of named values, such as { references: { db } }.`);
+  if (references === null || typeof references !== "object")
+    throw new InspectError(`${caller}: options.references must be an object of named values, such as { references: { db } }.`);
   return Object.keys(references).map((name) => [name, references[name]]);
 }
 
@@ -285,14 +295,18 @@ function lookup(data: MachineSnapshot, preferred: readonly FunctionDescription[]
   // Functions given explicitly are the only candidates: falling back to the registry would
   // silently resume another (older) version when the given one's hash differs.
   if (preferred.length > 0 && !preferred.some((d) => d.id === id)) {
-    throw new InspectError(`restore: none of the functions passed in { functions } has the snapshot's id '${id}' (they have ${[...new Set(preferred.map((d) => `'${d.id}'`))].join(", ")}); pass the compiled '${name}' the snapshot was taken from.`);
+    throw new InspectError(
+      `restore: none of the functions passed in { functions } has the snapshot's id '${id}' (they have ${[...new Set(preferred.map((d) => `'${d.id}'`))].join(", ")}); pass the compiled '${name}' the snapshot was taken from.`,
+    );
   }
   const candidates = preferred.length > 0 ? preferred.filter((d) => d.id === id) : (registry.get(id) ?? []);
   const matching = candidates.filter((d) => d.hash === hash);
   if (matching.length > 0) {
     const distinct = [...new Set(matching.map((d) => d.resume))];
     if (distinct.length > 1 && !preferred.some((d) => d.id === id && d.hash === hash)) {
-      throw new InspectError(`restore: ${distinct.length} registered functions have id '${id}' and the snapshot's hash; pass the one to resume in restore(…, { functions: [${name}] }).`);
+      throw new InspectError(
+        `restore: ${distinct.length} registered functions have id '${id}' and the snapshot's hash; pass the one to resume in restore(…, { functions: [${name}] }).`,
+      );
     }
     return matching[0];
   }
@@ -300,9 +314,15 @@ function lookup(data: MachineSnapshot, preferred: readonly FunctionDescription[]
     const now = candidates[0];
     if (now.source === "info") {
       // A layout hash: code between awaits may change and still resume; a different layout may not.
-      throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken: its state layout differs (layout hash ${hash}, now ${now.hash}; \`async-machine inspect --format json\` prints a file's hashes). A snapshot resumes only in code whose machine has the layout it was taken with: restore with the build that took it, or start the function anew.`);
+      throw new InspectError(
+        `restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken: its state layout differs (layout hash ${hash}, now ${now.hash}; \`async-machine inspect --format json\` prints a file's hashes). A snapshot resumes only in code whose machine has the layout it was taken with: restore with the build that took it, or start the function anew.`,
+      );
     }
-    throw new InspectError(`restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken (hash ${hash}, now ${now.hash}); a snapshot resumes only in the code that took it. Restore with the build that took it, or start the function anew.`);
+    throw new InspectError(
+      `restore: the compiled code of '${name}' (id '${id}') changed since the snapshot was taken (hash ${hash}, now ${now.hash}); a snapshot resumes only in the code that took it. Restore with the build that took it, or start the function anew.`,
+    );
   }
-  throw new InspectError(`restore: no compiled function with id '${id}' is registered in this process. Load the same compiled code and pass the function: restore(snapshot, outcome, { functions: [${name}] }) or registerFunctions(${name}).`);
+  throw new InspectError(
+    `restore: no compiled function with id '${id}' is registered in this process. Load the same compiled code and pass the function: restore(snapshot, outcome, { functions: [${name}] }) or registerFunctions(${name}).`,
+  );
 }

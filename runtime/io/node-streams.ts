@@ -89,7 +89,8 @@ export class NodeReader {
 
   /** A future of the number of bytes copied into `buffer[offset, offset+length)`: 0 at end of stream. */
   read(buffer: Uint8Array, offset = 0, length = buffer.length - offset): ReadFuture {
-    if (!(offset >= 0 && length >= 0 && offset + length <= buffer.length)) throw new RangeError(`[async-machine] read(buffer, ${offset}, ${length}): the range is outside a buffer of ${buffer.length} bytes`);
+    if (!(offset >= 0 && length >= 0 && offset + length <= buffer.length))
+      throw new RangeError(`[async-machine] read(buffer, ${offset}, ${length}): the range is outside a buffer of ${buffer.length} bytes`);
     return new ReadFuture(this, buffer, offset, length);
   }
 
@@ -117,7 +118,8 @@ export class NodeReader {
       const next = this.pollChunk(owner, cx, "read");
       if (next === PENDING) return PENDING;
       if (next === null) return 0;
-      if (!(next instanceof Uint8Array)) throw new TypeError(`[async-machine] read(buffer): the stream produced a ${typeof next} chunk, not bytes (a decoding or object-mode stream: use readChunk())`);
+      if (!(next instanceof Uint8Array))
+        throw new TypeError(`[async-machine] read(buffer): the stream produced a ${typeof next} chunk, not bytes (a decoding or object-mode stream: use readChunk())`);
       chunk = next;
     }
     const n = Math.min(length, chunk.length);

@@ -53,7 +53,8 @@ export class WebReader<T = Uint8Array> {
 
   /** A future of the number of bytes copied into `buffer[offset, offset+length)` (chunks must be bytes); 0 at end. */
   read(buffer: Uint8Array, offset = 0, length = buffer.length - offset): ReadFuture {
-    if (!(offset >= 0 && length >= 0 && offset + length <= buffer.length)) throw new RangeError(`[async-machine] read(buffer, ${offset}, ${length}): the range is outside a buffer of ${buffer.length} bytes`);
+    if (!(offset >= 0 && length >= 0 && offset + length <= buffer.length))
+      throw new RangeError(`[async-machine] read(buffer, ${offset}, ${length}): the range is outside a buffer of ${buffer.length} bytes`);
     return new ReadFuture(this, buffer, offset, length);
   }
 

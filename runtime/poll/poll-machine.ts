@@ -167,7 +167,16 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   /** An error thrown by an awaited child while it was being cancelled (surfaces at the end; absent until then). */
   declare private cleanupError: { error: unknown } | undefined;
 
-  constructor(resume: PollResume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined, outerArguments: ArrayLike<unknown> | undefined, newTarget: unknown) {
+  constructor(
+    resume: PollResume,
+    frame: unknown[],
+    names: StateEnum | undefined,
+    thisArg: unknown,
+    args: ArrayLike<unknown> | undefined,
+    home: SuperAccessor | undefined,
+    outerArguments: ArrayLike<unknown> | undefined,
+    newTarget: unknown,
+  ) {
     this.s = Reserved.Unresumed;
     this.f = frame;
     this.c = undefined;
@@ -225,7 +234,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       if (this.owner !== undefined) return this.pollShared(cx);
       this.owner = waker;
     }
-    if ((this.flags & Flag.Running) !== 0) throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
+    if ((this.flags & Flag.Running) !== 0)
+      throw new TypeError(`[async-machine] ${this.describe()} awaits itself (directly or through the machines it awaits): it would never finish.`);
     if (!coopBudget.open) return this.pollOutsideTask(cx);
     this.flags |= Flag.Running;
     const poll = this.drive(cx); // throws only after finishing (which clears Flag.Running)
@@ -248,7 +258,9 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   private pollShared(cx: Context): Poll<T> {
     const task = this.task;
     if (task !== undefined && cx.waker !== (task as unknown as Waker)) return task.poll(cx) as Poll<T>;
-    throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by another task. A poll-mode call runs in the task that awaits it first; to await it from several places, spawn it (const task = spawn(f())) and await the task.`);
+    throw new TypeError(
+      `[async-machine] ${this.describe()} is already being awaited by another task. A poll-mode call runs in the task that awaits it first; to await it from several places, spawn it (const task = spawn(f())) and await the task.`,
+    );
   }
 
   /** Takes the outcome of the current wait (or starts cancelling) and runs the machine on. */
@@ -529,7 +541,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   private joinTask(): Task<unknown> {
     let task = this.task;
     if (task === undefined) {
-      if (this.owner !== undefined && !this.isFinished) throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
+      if (this.owner !== undefined && !this.isFinished)
+        throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
       task = this.task = spawnAmbient(this);
       this.owner = task as unknown as Waker;
     }
@@ -607,14 +620,31 @@ export function setPollStartHook(hook: ((m: PollMachine) => void) | undefined): 
 }
 
 /** Starts a poll-mode call: binds the machine and runs none of it (the same arguments as `start`). */
-export function pollStart(resume: PollResume, frameSize: number, names: StateEnum | undefined, thisArg: unknown, args?: ArrayLike<unknown>, home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
+export function pollStart(
+  resume: PollResume,
+  frameSize: number,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  args?: ArrayLike<unknown>,
+  home?: SuperAccessor,
+  outerArguments?: ArrayLike<unknown>,
+  newTarget?: unknown,
+): PollMachine {
   const m = new PollMachine(resume, newFrame(frameSize), names, thisArg, args, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m;
 }
 
 /** `pollStart` with the parameters already in the frame (the same arguments as `startWithFrame`). */
-export function pollStartWithFrame(resume: PollResume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[], home?: SuperAccessor, outerArguments?: ArrayLike<unknown>, newTarget?: unknown): PollMachine {
+export function pollStartWithFrame(
+  resume: PollResume,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  frame: unknown[],
+  home?: SuperAccessor,
+  outerArguments?: ArrayLike<unknown>,
+  newTarget?: unknown,
+): PollMachine {
   const m = new PollMachine(resume, frame, names, thisArg, undefined, home, outerArguments, newTarget);
   if (onStart !== undefined) onStart(m);
   return m;

@@ -45,7 +45,8 @@ export async function exploreSeeds(body: (executor: Executor, seed: number) => u
   const only = options.only ?? fromEnv;
   const first = only ?? options.first ?? 0;
   const count = only !== undefined ? 1 : (options.seeds ?? 100);
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(count) || count < 1) throw new RangeError(`[async-machine] exploreSeeds: seeds must be a positive integer and the seeds integers, got first ${first}, seeds ${count}`);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`[async-machine] exploreSeeds: seeds must be a positive integer and the seeds integers, got first ${first}, seeds ${count}`);
   for (let seed = first; seed < first + count; seed++) {
     const executor = new Executor({ ...options.executor, policy: "random", seed });
     try {

@@ -2,7 +2,11 @@
 import { describe, expect, test } from "vitest";
 import { blocksInCycles, computeCleanSlots, deferLoads, placeEarlyStores, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
 
-const op = (writes: number[], loads: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []): SlotOp => ({ writes: new Set(writes), loads: new Set(loads), exits });
+const op = (writes: number[], loads: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []): SlotOp => ({
+  writes: new Set(writes),
+  loads: new Set(loads),
+  exits,
+});
 const block = (ops: SlotOp[], successors: number[], termWrites: number[] = [], handler?: { block: number; defs: number[] }): SlotBlock => ({
   ops,
   termWrites: new Set(termWrites),
@@ -69,7 +73,13 @@ describe("computeCleanSlots", () => {
   test("a start block keeps its own set: an edge into a resume block does not change it", () => {
     // 0 entry → 1 (a resume block, also a start); the entry's dirty state does not reach it
     const blocks = [block([op([0])], [1]), block([], [])];
-    const out = computeCleanSlots(blocks, new Map([[0, new Set<number>()], [1, new Set([0])]]));
+    const out = computeCleanSlots(
+      blocks,
+      new Map([
+        [0, new Set<number>()],
+        [1, new Set([0])],
+      ]),
+    );
     expect(sorted(out[1])).toEqual([0]);
   });
 });
@@ -100,7 +110,15 @@ describe("computeCleanSlots: exceptions inside a block", () => {
 describe("blocksInCycles", () => {
   test("finds the blocks of loops, through handlers and exits too, and nothing else", () => {
     // 0 → 1 → 2 → 1 (a loop), 2 → 3;  3 handler 4 → 3 (a cycle through a handler edge);  5 self loop
-    const blocks = [block([], [1]), block([], [2]), block([], [1, 3]), block([], [], [], { block: 4, defs: [] }), block([], [3]), block([], [5]), block([op([], [], [{ block: 6 }])], [])];
+    const blocks = [
+      block([], [1]),
+      block([], [2]),
+      block([], [1, 3]),
+      block([], [], [], { block: 4, defs: [] }),
+      block([], [3]),
+      block([], [5]),
+      block([op([], [], [{ block: 6 }])], []),
+    ];
     expect(sorted(blocksInCycles(blocks))).toEqual([1, 2, 3, 4, 5, 6]);
     expect(sorted(blocksInCycles([block([], [1]), block([], [2]), block([], [])]))).toEqual([]);
   });
@@ -129,7 +147,15 @@ describe("placeEarlyStores", () => {
   const suspends = [{ block: 2, kept: new Set([0, 1]) }];
 
   test("a local written only at the entry and in a catch is stored there, not at the loop's await", () => {
-    const { clean, stores } = placeEarlyStores(loopWithCatch(), starts, suspends, new Map([[0, 0], [1, 1]]));
+    const { clean, stores } = placeEarlyStores(
+      loopWithCatch(),
+      starts,
+      suspends,
+      new Map([
+        [0, 0],
+        [1, 1],
+      ]),
+    );
     expect(sorted(clean[2])).toEqual([0]);
     expect([...stores].map(([b, at]) => [b, [...at]])).toEqual([
       [0, [[0, [0]]]],
@@ -140,7 +166,15 @@ describe("placeEarlyStores", () => {
   test("no store when the local is also written on the hot path", () => {
     const blocks = loopWithCatch();
     blocks[3] = block([op([0, 1])], [1], [], { block: 4, defs: [] });
-    const { clean, stores } = placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]]));
+    const { clean, stores } = placeEarlyStores(
+      blocks,
+      starts,
+      suspends,
+      new Map([
+        [0, 0],
+        [1, 1],
+      ]),
+    );
     expect(sorted(clean[2])).toEqual([]);
     expect(stores.size).toBe(0);
   });
@@ -150,13 +184,43 @@ describe("placeEarlyStores", () => {
     blocks[0] = block([op([0]), { writes: new Set([1]), exits: [], readsFrame: true }], [1]);
     // c = 0 comes before the frame read: it cannot be stored there, so storing in the catch
     // alone would not make it clean at the await — nothing is placed.
-    expect(placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]])).stores.size).toBe(0);
+    expect(
+      placeEarlyStores(
+        blocks,
+        starts,
+        suspends,
+        new Map([
+          [0, 0],
+          [1, 1],
+        ]),
+      ).stores.size,
+    ).toBe(0);
     // After the read it can.
     blocks[0] = block([{ writes: new Set([1]), exits: [], readsFrame: true }, op([0])], [1]);
-    expect([...placeEarlyStores(blocks, starts, suspends, new Map([[0, 0], [1, 1]])).stores.get(0)!]).toEqual([[1, [0]]]);
+    expect([
+      ...placeEarlyStores(
+        blocks,
+        starts,
+        suspends,
+        new Map([
+          [0, 0],
+          [1, 1],
+        ]),
+      ).stores.get(0)!,
+    ]).toEqual([[1, [0]]]);
     // A block that leads to a frame read gets none.
     const before: SlotBlock[] = [block([op([0])], [6]), ...blocks.slice(1), block([{ writes: new Set([1]), exits: [], readsFrame: true }], [1])];
-    expect(placeEarlyStores(before, starts, suspends, new Map([[0, 0], [1, 1]])).stores.size).toBe(0);
+    expect(
+      placeEarlyStores(
+        before,
+        starts,
+        suspends,
+        new Map([
+          [0, 0],
+          [1, 1],
+        ]),
+      ).stores.size,
+    ).toBe(0);
   });
 
   test("a store that would make a local sharing its offset dirty at a hot await is not placed", () => {
@@ -181,11 +245,32 @@ describe("placeEarlyStores", () => {
       [3, new Set([0])],
       [6, new Set([1])],
     ]);
-    const hot = [{ block: 2, kept: new Set([0]) }, { block: 5, kept: new Set([1]) }];
+    const hot = [
+      { block: 2, kept: new Set([0]) },
+      { block: 5, kept: new Set([1]) },
+    ];
     // Sharing offset 0, storing x at the entry would make y dirty in loop B: no gain, no store.
-    expect(placeEarlyStores(blocks, st, hot, new Map([[0, 0], [1, 0]])).stores.size).toBe(0);
+    expect(
+      placeEarlyStores(
+        blocks,
+        st,
+        hot,
+        new Map([
+          [0, 0],
+          [1, 0],
+        ]),
+      ).stores.size,
+    ).toBe(0);
     // At their own offsets the store is placed, and both awaits skip their stores.
-    const apart = placeEarlyStores(blocks, st, hot, new Map([[0, 0], [1, 1]]));
+    const apart = placeEarlyStores(
+      blocks,
+      st,
+      hot,
+      new Map([
+        [0, 0],
+        [1, 1],
+      ]),
+    );
     expect([...apart.stores.get(0)!]).toEqual([[1, [0]]]);
     expect(sorted(apart.clean[2])).toEqual([0]);
     expect(sorted(apart.clean[5])).toEqual([1]);
@@ -210,7 +295,16 @@ describe("deferLoads", () => {
     [3, new Set([0, 1])],
   ]);
   const suspends = [{ block: 2, kept: new Set([0, 1]), resume: 3 }];
-  const plan = (bs: SlotBlock[]) => placeEarlyStores(bs, starts, suspends, new Map([[0, 0], [1, 1]]));
+  const plan = (bs: SlotBlock[]) =>
+    placeEarlyStores(
+      bs,
+      starts,
+      suspends,
+      new Map([
+        [0, 0],
+        [1, 1],
+      ]),
+    );
 
   test("a field only cold blocks read is loaded there, not at the loop's resume", () => {
     const bs = blocks();

@@ -43,10 +43,7 @@ describe("computeLiveness", () => {
 
   test("an edge that writes a local kills it on that edge only", () => {
     // 0 → 1 with defs {3}; 1 reads 3
-    const blocks: FlowBlock[] = [
-      { ops: [], termUses: new Set(), successors: [{ block: 1, defs: new Set([3]) }] },
-      block([op([3])], []),
-    ];
+    const blocks: FlowBlock[] = [{ ops: [], termUses: new Set(), successors: [{ block: 1, defs: new Set([3]) }] }, block([op([3])], [])];
     expect(computeLiveness(blocks).liveIn[0].has(3)).toBe(false);
   });
 
@@ -95,7 +92,14 @@ describe("computeStateLayout", () => {
 describe("computeStateLayout: preferred offsets", () => {
   test("a parameter keeps the offset it arrives at when nothing conflicts, others fill the rest", () => {
     // state 3 keeps locals 7 (a temporary), 1 (parameter 0) and 2 (parameter 1)
-    const layout = computeStateLayout([{ state: 3, live: new Set([7, 1, 2]) }], [], new Map([[1, 0], [2, 1]]));
+    const layout = computeStateLayout(
+      [{ state: 3, live: new Set([7, 1, 2]) }],
+      [],
+      new Map([
+        [1, 0],
+        [2, 1],
+      ]),
+    );
     expect(layout.offsetOf.get(1)).toBe(0);
     expect(layout.offsetOf.get(2)).toBe(1);
     expect(layout.offsetOf.get(7)).toBe(2);
@@ -103,7 +107,14 @@ describe("computeStateLayout: preferred offsets", () => {
   });
 
   test("a preference that would make two locals of one state share an offset is ignored", () => {
-    const layout = computeStateLayout([{ state: 3, live: new Set([1, 2]) }], [], new Map([[1, 0], [2, 0]]));
+    const layout = computeStateLayout(
+      [{ state: 3, live: new Set([1, 2]) }],
+      [],
+      new Map([
+        [1, 0],
+        [2, 0],
+      ]),
+    );
     expect(layout.offsetOf.get(1)).not.toBe(layout.offsetOf.get(2));
     expect(layout.frameSize).toBe(2);
   });

@@ -138,7 +138,12 @@ function writeKnown(run, LISTS) {
   const { failing, nativeByFile } = digest(run);
   const expected = readList(LISTS.expected);
   const oldBugs = readList(LISTS.bugs);
-  const header = (file) => fs.readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("#")).join("\n");
+  const header = (file) =>
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("#"))
+      .join("\n");
   const bugs = [...failing.keys()].filter((p) => !expected.has(p)).sort();
   fs.writeFileSync(LISTS.bugs, `${header(LISTS.bugs)}\n${bugs.map((p) => `${p}\t${oldBugs.get(p) ?? failing.get(p)}`).join("\n")}\n`);
   const oldNative = readList(LISTS.native);

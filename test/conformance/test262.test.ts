@@ -40,13 +40,16 @@ function ratchet(tier: "core" | "extended", minimumRun: number): void {
     let totals: { pass: number; fail: number; skip: number };
     const list = (kind: string): string => `${tier}-${kind}.txt`;
 
-    beforeAll(async () => {
-      core = (await import(path.join(__dirname, "core.mjs"))) as Core;
-      const run = await core.runTier({ tier, jobs: 2 });
-      totals = run.summary.totals;
-      problems = core.compare(run, core.readLists(core.listsOf(tier)));
-      console.log(`test262 ${tier}: ${totals.pass} passed, ${totals.fail} failed, ${totals.skip} skipped (${run.seconds.toFixed(1)} s)`);
-    }, 15 * 60 * 1000);
+    beforeAll(
+      async () => {
+        core = (await import(path.join(__dirname, "core.mjs"))) as Core;
+        const run = await core.runTier({ tier, jobs: 2 });
+        totals = run.summary.totals;
+        problems = core.compare(run, core.readLists(core.listsOf(tier)));
+        console.log(`test262 ${tier}: ${totals.pass} passed, ${totals.fail} failed, ${totals.skip} skipped (${run.seconds.toFixed(1)} s)`);
+      },
+      15 * 60 * 1000,
+    );
 
     it("ran the tier", () => {
       expect(totals.pass + totals.fail).toBeGreaterThan(minimumRun);

@@ -9,7 +9,12 @@ import { ReservedState as Runtime, states } from "../../runtime/machine";
 
 describe("reserved states", () => {
   it("have the runtime's numbers", () => {
-    expect([Transformer.Unresumed, Transformer.Returned, Transformer.Panicked, Transformer.FirstSuspend]).toEqual([Runtime.Unresumed, Runtime.Returned, Runtime.Panicked, Runtime.FirstSuspend]);
+    expect([Transformer.Unresumed, Transformer.Returned, Transformer.Panicked, Transformer.FirstSuspend]).toEqual([
+      Runtime.Unresumed,
+      Runtime.Returned,
+      Runtime.Panicked,
+      Runtime.FirstSuspend,
+    ]);
   });
 
   it("are named in the state enum as the runtime numbers them, and the first suspend state follows them", () => {

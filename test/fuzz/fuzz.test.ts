@@ -84,8 +84,14 @@ describe.each(Object.keys(RANGES) as (keyof typeof RANGES)[])("differential fuzz
     const listed = mode === "poll" ? "full" : mode;
     const failing = new Map(summary.failing.map((f) => [`${listed} ${f.seed}`, `${f.kind}: ${f.sig}`]));
     const unexpected = [...failing].filter(([k]) => !known.has(k)).map(([k, why]) => `${mode === "poll" ? "poll " + k : k}  ${why}`);
-    const fixed = mode === "poll" ? [] : [...known.keys()].filter((k) => k.startsWith(`${mode} `) && !failing.has(k)).map((k) => `${k}: passes now — remove it from test/fuzz/known-failures.txt`);
-    expect(unexpected, "fuzz failures (reproduce and shrink: npm run fuzz -- --seed <seed> --count 1" + (mode === "stmt-only" ? " --stmt-only" : mode === "poll" ? " --mode poll" : "") + ")").toEqual([]);
+    const fixed =
+      mode === "poll"
+        ? []
+        : [...known.keys()].filter((k) => k.startsWith(`${mode} `) && !failing.has(k)).map((k) => `${k}: passes now — remove it from test/fuzz/known-failures.txt`);
+    expect(
+      unexpected,
+      "fuzz failures (reproduce and shrink: npm run fuzz -- --seed <seed> --count 1" + (mode === "stmt-only" ? " --stmt-only" : mode === "poll" ? " --mode poll" : "") + ")",
+    ).toEqual([]);
     expect(fixed).toEqual([]);
   }, 240_000);
 });

@@ -95,7 +95,10 @@ const HELPERS = [
   ["chk", `function chk(v) { if (v === 3) throw new Error("#chk" + v); return v; }`],
   ["em", `function em(e) { return e instanceof Error ? (String(e.message)[0] === "#" ? e.message : e.constructor.name) : e; }`],
   ["gen", `function* gen(n) { try { for (let i = 0; i < n; i++) { log("gen", i); yield i; } } finally { log("gen closed"); } }`],
-  ["agen", `function agen(n) { let i = 0; return { [Symbol.asyncIterator]() { log("agen", n); return this; }, next() { log("agen next", i); const r = { value: i, done: i++ >= n }; return i % 2 ? Promise.resolve(r) : { then(ok) { ok(r); } }; }, return() { log("agen return", i); return Promise.resolve().then(() => ({ done: true })); } }; }`],
+  [
+    "agen",
+    `function agen(n) { let i = 0; return { [Symbol.asyncIterator]() { log("agen", n); return this; }, next() { log("agen next", i); const r = { value: i, done: i++ >= n }; return i % 2 ? Promise.resolve(r) : { then(ok) { ok(r); } }; }, return() { log("agen return", i); return Promise.resolve().then(() => ({ done: true })); } }; }`,
+  ],
   ["tag", `function tag(s, ...v) { log("tag", s.length, v); return s.join("|") + v.join(","); }`],
   ["settle", `function settle(name, p) { return p.then((v) => log(name, "ok", v), (e) => log(name, "err", em(e))); }`],
   ["O", `const O = { v: 1, w: 2, n: null, m(a, b) { log("O.m", this === O, a, b); return (a | 0) + 1; }, get g() { log("get O.g"); return 3; } };`],
@@ -109,7 +112,10 @@ const HELPERS = [
   // functions are logged by name only (their text may legitimately change)
   ["vs", `function vs(x) { return typeof x === "function" ? "fn:" + x.name : typeof x === "symbol" ? x.toString() : x !== null && typeof x === "object" ? "obj" : String(x); }`],
   ["nm", `function nm(...f) { return f.map((x) => (typeof x === "function" ? "fn:" + x.name : x)); }`],
-  ["sh", `function sh(o) { if (o === null || typeof o !== "object") return vs(o); const p = Object.getPrototypeOf(o); return [...Reflect.ownKeys(o).map((k) => String(k) + "=" + vs(o[k])), p === Object.prototype ? "P:O" : p === null ? "P:null" : "P:" + vs(p) + ":" + vs(p.inh)]; }`],
+  [
+    "sh",
+    `function sh(o) { if (o === null || typeof o !== "object") return vs(o); const p = Object.getPrototypeOf(o); return [...Reflect.ownKeys(o).map((k) => String(k) + "=" + vs(o[k])), p === Object.prototype ? "P:O" : p === null ? "P:null" : "P:" + vs(p) + ":" + vs(p.inh)]; }`,
+  ],
   ["TG", `const TG = {};`],
 ];
 const HELPER_DEPS = { settle: ["em"], sh: ["vs"], GS: ["sym"] };
@@ -260,15 +266,29 @@ class Gen {
         return { k: "mcall", recv: { k: "raw", text: "O" }, name: "m", args: [sub(), sub()] };
       case "member": {
         // the object may itself be awaited: (await P(O)).v
-        const obj = aw && r.chance(0.3) ? { k: "await", e: { k: "call", fn: r.pick(["P", "T"]), args: [{ k: "raw", text: "O" }] } } : r.chance(0.7) ? { k: "raw", text: "O" } : { k: "arr", items: [sub(), sub()] };
+        const obj =
+          aw && r.chance(0.3)
+            ? { k: "await", e: { k: "call", fn: r.pick(["P", "T"]), args: [{ k: "raw", text: "O" }] } }
+            : r.chance(0.7)
+              ? { k: "raw", text: "O" }
+              : { k: "arr", items: [sub(), sub()] };
         return { k: "member", obj, name: r.pick(["v", "w", "g", "length"]) };
       }
       case "elemcall":
         // O[key](args): the receiver stays `this` even when the key or an argument is awaited
-        return { k: "elemcall", recv: { k: "raw", text: "O" }, key: aw && r.chance(0.5) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"m"' }] } } : { k: "lit", v: '"m"' }, args: [sub(), sub()] };
+        return {
+          k: "elemcall",
+          recv: { k: "raw", text: "O" },
+          key: aw && r.chance(0.5) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"m"' }] } } : { k: "lit", v: '"m"' },
+          args: [sub(), sub()],
+        };
       case "callee":
         // (await P(chk))(x): an awaited callee
-        return { k: "dyncall", callee: { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "raw", text: "chk" }, ...(r.chance(0.5) ? [{ k: "lit", v: "1" }] : [])] } }, args: [sub()] };
+        return {
+          k: "dyncall",
+          callee: { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "raw", text: "chk" }, ...(r.chance(0.5) ? [{ k: "lit", v: "1" }] : [])] } },
+          args: [sub()],
+        };
       case "elem":
         return { k: "elem", obj: r.chance(0.5) ? { k: "raw", text: "O" } : { k: "arr", items: [sub(), sub(), sub()] }, key: sub() };
       case "tmpl":
@@ -364,14 +384,30 @@ class Gen {
     }
     if (shape === "del") {
       // delete base?.x[k]: a fresh object (O is shared), or null/undefined (the key never runs)
-      const fresh = { k: "obj", props: [{ key: "a", value: sub() }, { key: "b", value: { k: "obj", props: [{ key: "c", value: { k: "lit", v: "1" } }] } }] };
+      const fresh = {
+        k: "obj",
+        props: [
+          { key: "a", value: sub() },
+          { key: "b", value: { k: "obj", props: [{ key: "c", value: { k: "lit", v: "1" } }] } },
+        ],
+      };
       const base = this.maybeAw(ctx, r.pick([fresh, fresh, { k: "lit", v: "null" }, { k: "raw", text: "O.n" }, { k: "lit", v: "undefined" }]));
       const links = r.chance(0.5) ? [{ opt: true, key: key(r.pick(["a", "b", "z"])) }] : [{ opt: true, name: "b" }, { key: key(r.pick(["c", "d"])) }];
       return { k: "ochain", del: true, base, links };
     }
     // the base: mostly O, else nullish
     const nullish = r.chance(0.35);
-    const base = this.maybeAw(ctx, nullish ? r.pick([{ k: "lit", v: "null" }, { k: "lit", v: "undefined" }, { k: "raw", text: "O.n" }]) : { k: "raw", text: "O" }, 0.45);
+    const base = this.maybeAw(
+      ctx,
+      nullish
+        ? r.pick([
+            { k: "lit", v: "null" },
+            { k: "lit", v: "undefined" },
+            { k: "raw", text: "O.n" },
+          ])
+        : { k: "raw", text: "O" },
+      0.45,
+    );
     const first = r.chance(0.5) ? { opt: true, name: "m" } : { opt: true, key: key("m") };
     switch (shape) {
       case "call":
@@ -437,15 +473,24 @@ class Gen {
           // ({ F: f, v: await x }).F — named after its key (a computed one converted first)
           const keyed = r.chance(0.3);
           // (an async function under a computed key is named "" when compiled: a documented limit)
-          const props = [keyed ? { computed: this.conv("F", false), value: this.anon(ctx, true) } : { key: "F", value: this.anon(ctx) }, { key: "v", value: this.maybeAw(ctx, sub(), 0.7) }];
+          const props = [
+            keyed ? { computed: this.conv("F", false), value: this.anon(ctx, true) } : { key: "F", value: this.anon(ctx) },
+            { key: "v", value: this.maybeAw(ctx, sub(), 0.7) },
+          ];
           if (r.chance(0.5)) props.reverse();
           return { k: "member", obj: { k: "obj", props }, name: "F" };
         }
         case "protoVal":
           // ({ __proto__: class {} }): `__proto__: v` names nothing
-          return { k: "call", fn: "Object.getPrototypeOf", args: [{ k: "obj", props: [{ proto: this.anon(ctx, this.ex.has("protoanon")) }, { key: "v", value: this.maybeAw(ctx, sub(), 0.7) }] }] };
+          return {
+            k: "call",
+            fn: "Object.getPrototypeOf",
+            args: [{ k: "obj", props: [{ proto: this.anon(ctx, this.ex.has("protoanon")) }, { key: "v", value: this.maybeAw(ctx, sub(), 0.7) }] }],
+          };
         case "cond":
-          return r.chance(0.5) ? { k: "cond", c: sub(), a: this.maybeAw(ctx, sub(), 0.7), b: this.anon(ctx) } : { k: "cond", c: sub(), a: this.anon(ctx), b: this.maybeAw(ctx, sub(), 0.7) };
+          return r.chance(0.5)
+            ? { k: "cond", c: sub(), a: this.maybeAw(ctx, sub(), 0.7), b: this.anon(ctx) }
+            : { k: "cond", c: sub(), a: this.anon(ctx), b: this.maybeAw(ctx, sub(), 0.7) };
         case "logic":
           return { k: "bin", op: r.pick(["||", "??", "&&"]), a: this.maybeAw(ctx, sub(), 0.5), b: this.anon(ctx) };
         case "arr":
@@ -491,10 +536,17 @@ class Gen {
         case "proto":
           proto = true;
           if (ctx.hasProto && r.chance(0.5) && !this.ex.has("protoshort")) props.push({ protoShort: true });
-          else props.push({ proto: this.maybeAw(ctx, r.pick([{ k: "lit", v: "null" }, { k: "obj", props: [{ key: "inh", value: { k: "lit", v: String(r.int(0, 9)) } }] }, sub()]), 0.4) });
+          else
+            props.push({
+              proto: this.maybeAw(ctx, r.pick([{ k: "lit", v: "null" }, { k: "obj", props: [{ key: "inh", value: { k: "lit", v: String(r.int(0, 9)) } }] }, sub()]), 0.4),
+            });
           break;
         case "spread":
-          props.push({ spread: r.chance(0.6) ? { k: "call", fn: "GS", args: [{ k: "lit", v: String(this.traceId++) }] } : this.maybeAw(ctx, r.chance(0.5) ? { k: "raw", text: "O" } : sub(), 0.4) });
+          props.push({
+            spread: r.chance(0.6)
+              ? { k: "call", fn: "GS", args: [{ k: "lit", v: String(this.traceId++) }] }
+              : this.maybeAw(ctx, r.chance(0.5) ? { k: "raw", text: "O" } : sub(), 0.4),
+          });
           break;
         case "fn":
           props.push({ key: keys.shift() ?? "e", value: this.anon(ctx) });
@@ -518,7 +570,15 @@ class Gen {
     const r = this.r;
     const w = r.weighted({ in: 3, read: 1, write: 1 });
     if (w === "in") {
-      const x = this.maybeAw(ctx, r.pick([{ k: "raw", text: "this" }, { k: "raw", text: "O" }, { k: "raw", text: "this" }]), 0.6);
+      const x = this.maybeAw(
+        ctx,
+        r.pick([
+          { k: "raw", text: "this" },
+          { k: "raw", text: "O" },
+          { k: "raw", text: "this" },
+        ]),
+        0.6,
+      );
       return { k: "privin", name: "#p", obj: x };
     }
     if (w === "read") return { k: "raw", text: "this.#p" };
@@ -533,7 +593,20 @@ class Gen {
     if (w === "s") return { k: "raw", text: `${c.alias}.s` };
     if (w === "name") return { k: "raw", text: `${c.alias}.name` };
     if (w === "m") return { k: "mcall", recv: { k: "new", cls: c.alias, args: [] }, name: "m", args: [this.maybeAw(ctx, this.expr(ctx, 0), 0.4)] };
-    return { k: "rawcall", callee: `${c.alias}.hq`, args: [this.maybeAw(ctx, r.pick([{ k: "new", cls: c.alias, args: [] }, { k: "raw", text: "O" }]), 0.6)] };
+    return {
+      k: "rawcall",
+      callee: `${c.alias}.hq`,
+      args: [
+        this.maybeAw(
+          ctx,
+          r.pick([
+            { k: "new", cls: c.alias, args: [] },
+            { k: "raw", text: "O" },
+          ]),
+          0.6,
+        ),
+      ],
+    };
   }
 
   /** A call of another async function (one defined earlier: no recursion). */
@@ -727,7 +800,12 @@ class Gen {
         const name = this.fresh("fs");
         const init = r.weighted({ none: 1, null: 1, zero: 0.5, anon: 1 });
         this.declare(ctx, name, true, false, { hidden: true, fnslot: true });
-        return { k: "fnslot", kind: r.pick(["let", "var"]), name, init: init === "anon" ? this.anon(ctx) : init === "null" ? { k: "lit", v: "null" } : init === "zero" ? { k: "lit", v: "0" } : null };
+        return {
+          k: "fnslot",
+          kind: r.pick(["let", "var"]),
+          name,
+          init: init === "anon" ? this.anon(ctx) : init === "null" ? { k: "lit", v: "null" } : init === "zero" ? { k: "lit", v: "0" } : null,
+        };
       }
       case "block":
         return { k: "block", body: this.block(ctx, depth - 1) };
@@ -760,7 +838,10 @@ class Gen {
     const decl = r.pick(["let", "let", "var"]);
     const full = ctx.awaitOK && !this.stmtOnly;
     // for (let i = INIT; i < BOUND; i += STEP): INIT in 0..2, BOUND <= 4, STEP >= 1 (always ends)
-    const init = full && r.chance(0.3) ? { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "lit", v: String(r.int(0, 1)) }, ...(r.chance(0.5) ? [] : [])] } } : { k: "lit", v: String(r.int(0, 1)) };
+    const init =
+      full && r.chance(0.3)
+        ? { k: "await", e: { k: "call", fn: r.pick(["P", "D"]), args: [{ k: "lit", v: String(r.int(0, 1)) }, ...(r.chance(0.5) ? [] : [])] } }
+        : { k: "lit", v: String(r.int(0, 1)) };
     if (init.k === "await" && init.e.fn === "D") init.e.args.push({ k: "lit", v: String(r.int(0, 3)) });
     const bound = full && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: String(r.int(1, 3)) }] } } : { k: "lit", v: String(r.int(1, 3)) };
     const step = full && r.chance(0.2) ? { k: "await", e: { k: "call", fn: "T", args: [{ k: "lit", v: "1" }] } } : null;
@@ -783,7 +864,13 @@ class Gen {
       else if (w === "gen") subject = { k: "call", fn: "gen", args: [{ k: "lit", v: String(r.int(1, 3)) }] };
       else subject = { k: "lit", v: '"ab"' };
     } else {
-      subject = { k: "obj", props: [{ key: "a", value: this.expr(ctx, 1) }, { key: "b", value: this.expr(ctx, 1) }] };
+      subject = {
+        k: "obj",
+        props: [
+          { key: "a", value: this.expr(ctx, 1) },
+          { key: "b", value: this.expr(ctx, 1) },
+        ],
+      };
     }
     if (ctx.awaitOK && r.chance(0.3)) subject = { k: "await", e: { k: "call", fn: r.pick(["P", "T", "D"]), args: [subject, ...(r.chance(0.5) ? [{ k: "lit", v: "2" }] : [])] } };
     return this.withFrame(ctx, () => {
@@ -803,7 +890,8 @@ class Gen {
     const label = this.takeLabel(ctx);
     const x = this.fresh("x");
     const decl = r.pick(["let", "const", "var", "const"]);
-    const item = () => (r.chance(0.4) ? { k: "call", fn: r.pick(["P", "T", "D", "R"]), args: [this.expr(ctx, 1), ...(r.chance(0.3) ? [{ k: "lit", v: "2" }] : [])] } : this.expr(ctx, 1));
+    const item = () =>
+      r.chance(0.4) ? { k: "call", fn: r.pick(["P", "T", "D", "R"]), args: [this.expr(ctx, 1), ...(r.chance(0.3) ? [{ k: "lit", v: "2" }] : [])] } : this.expr(ctx, 1);
     const w = r.weighted({ arr: 2, gen: 1, agen: 2 });
     let subject;
     if (w === "arr") subject = { k: "arr", items: [item(), item(), ...(r.chance(0.5) ? [item()] : [])] };
@@ -901,11 +989,27 @@ class Gen {
     if (r.chance(0.5)) {
       // const [a = D, b] = [E, E] (or an awaited array)
       const src = { k: "arr", items: [r.chance(0.4) ? { k: "lit", v: "undefined" } : this.expr(ctx, 1), this.expr(ctx, 1)] };
-      node = { k: "destructure", kind, pattern: "array", names: [a, b], defaults: [dflt(), null], src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [src] } } : src };
+      node = {
+        k: "destructure",
+        kind,
+        pattern: "array",
+        names: [a, b],
+        defaults: [dflt(), null],
+        src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [src] } } : src,
+      };
     } else {
       // const { v: a = D, [key]: b } = O
-      const key = ctx.awaitOK && !this.stmtOnly && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"w"' }] } } : { k: "lit", v: r.pick(['"w"', '"x"']) };
-      node = { k: "destructure", kind, pattern: "object", names: [a, b], defaults: [dflt(), null], key, src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "raw", text: "O" }] } } : { k: "raw", text: "O" } };
+      const key =
+        ctx.awaitOK && !this.stmtOnly && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "lit", v: '"w"' }] } } : { k: "lit", v: r.pick(['"w"', '"x"']) };
+      node = {
+        k: "destructure",
+        kind,
+        pattern: "object",
+        names: [a, b],
+        defaults: [dflt(), null],
+        key,
+        src: ctx.awaitOK && r.chance(0.3) ? { k: "await", e: { k: "call", fn: "P", args: [{ k: "raw", text: "O" }] } } : { k: "raw", text: "O" },
+      };
     }
     this.declare(ctx, a, kind === "let");
     this.declare(ctx, b, kind === "let");
@@ -962,7 +1066,14 @@ class Gen {
         const name = names.splice(r.int(0, names.length - 1), 1)[0];
         const sub = this.pattern(ctx, depth - 1, target);
         const kw = r.weighted({ plain: 3, await: this.canAw(ctx) ? 1 : 0, conv: 1, lit: 0.3 });
-        const key = kw === "plain" ? null : kw === "await" ? this.awaitOf({ k: "lit", v: JSON.stringify(name) }) : kw === "conv" ? this.conv(name, false) : { k: "lit", v: JSON.stringify(name) };
+        const key =
+          kw === "plain"
+            ? null
+            : kw === "await"
+              ? this.awaitOf({ k: "lit", v: JSON.stringify(name) })
+              : kw === "conv"
+                ? this.conv(name, false)
+                : { k: "lit", v: JSON.stringify(name) };
         props.push({ name, key, pat: sub.pat });
         if (!(sub.src.k === "lit" && sub.src.v === "undefined" && r.chance(0.5))) srcProps.push({ key: name, value: sub.src });
       }
@@ -1389,7 +1500,10 @@ function printFn(f) {
 }
 
 function indent(text) {
-  return text.split("\n").map((l, i) => (i === 0 || l === "" ? l : "  " + l)).join("\n");
+  return text
+    .split("\n")
+    .map((l, i) => (i === 0 || l === "" ? l : "  " + l))
+    .join("\n");
 }
 
 /** The program's text: the helpers it uses, its functions, and `main`. */

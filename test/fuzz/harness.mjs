@@ -49,7 +49,10 @@ export const { transform } = require(DIST);
 // the runtime. If the runtime's text cannot be found, the whole output is transpiled.
 const ts = require("typescript");
 const { inlineRuntime } = require(path.join(ROOT, "dist", "transformer", "emit", "inline-runtime.js"));
-const runtimeBody = (poll) => inlineRuntime(ts, "$$name", poll).replace(/^var \$\$name = /, "").replace(/;\n$/, "");
+const runtimeBody = (poll) =>
+  inlineRuntime(ts, "$$name", poll)
+    .replace(/^var \$\$name = /, "")
+    .replace(/;\n$/, "");
 const RUNTIME_BODIES = [runtimeBody(false), runtimeBody(true)];
 const PLACEHOLDER = "__am_fuzz_runtime_placeholder__";
 

@@ -97,7 +97,15 @@ function parseArgs(argv) {
     else if (a === "--worker") o.worker = true;
     else if (a === "-h" || a === "--help") {
       const lines = fs.readFileSync(SELF, "utf8").split("\n").slice(1);
-      console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex((l) => !l.startsWith("//")),
+          )
+          .map((l) => l.replace(/^\/\/ ?/, ""))
+          .join("\n"),
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -138,7 +146,14 @@ export async function judge(h, src, timeoutMs, faithful = true) {
     compiled = { ...compiledRun, trace: reordered ? native.trace : lines };
   }
   if (native.outcome !== "resolved" && native.outcome !== "rejected") {
-    return { kind: "invalid", sig: `native run ${native.outcome}`, detail: native.trace.filter((l) => !l.startsWith("tick")).slice(-3).join(" / ") };
+    return {
+      kind: "invalid",
+      sig: `native run ${native.outcome}`,
+      detail: native.trace
+        .filter((l) => !l.startsWith("tick"))
+        .slice(-3)
+        .join(" / "),
+    };
   }
   if (error) {
     const msg = String((error && error.message) || error).split("\n")[0];
@@ -154,7 +169,12 @@ export async function judge(h, src, timeoutMs, faithful = true) {
     const n = native.trace[i] ?? "<end>";
     const c = compiled.trace[i] ?? "<end>";
     const sig = compiled.outcome === "timeout" ? "compiled run timed out" : `native «${norm(n)}» vs compiled «${norm(c)}»`;
-    return { kind: "mismatch", sig, detail: `trace line ${i + 1}: native ${JSON.stringify(n)} / compiled ${JSON.stringify(c)}; outcome ${native.outcome} / ${compiled.outcome}`, skipped };
+    return {
+      kind: "mismatch",
+      sig,
+      detail: `trace line ${i + 1}: native ${JSON.stringify(n)} / compiled ${JSON.stringify(c)}; outcome ${native.outcome} / ${compiled.outcome}`,
+      skipped,
+    };
   }
   if (skipped.length > 0) {
     const reasons = [...new Set(result.skipped.map((s) => s.reason))].sort();
@@ -171,8 +191,14 @@ function judgeIsolated(text, timeoutMs) {
   fs.writeFileSync(file, text);
   try {
     const limit = timeoutMs * 2 + 8000;
-    const r = spawnSync(process.execPath, [SELF, "--judge", file, "--timeout-ms", String(timeoutMs), "--mode", MODE], { encoding: "utf8", timeout: limit, killSignal: "SIGKILL", maxBuffer: 16 << 20 });
-    if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL") return { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${limit} ms` };
+    const r = spawnSync(process.execPath, [SELF, "--judge", file, "--timeout-ms", String(timeoutMs), "--mode", MODE], {
+      encoding: "utf8",
+      timeout: limit,
+      killSignal: "SIGKILL",
+      maxBuffer: 16 << 20,
+    });
+    if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGKILL")
+      return { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${limit} ms` };
     const line = (r.stdout || "").trim().split("\n").pop();
     try {
       return JSON.parse(line);
@@ -249,7 +275,9 @@ function reproText(o, seed, v, text, originalLines) {
   return (
     `// Differential fuzz reproducer (test/fuzz): seed ${seed}${o.stmtOnly ? ", --stmt-only" : ", full mode"}; regenerate the unshrunk\n` +
     `// program with: npm run fuzz -- --seed ${seed} --count 1${flags}\n` +
-    `// ${v.kind}: ${String(v.detail ?? v.sig).replace(/\n/g, " ").slice(0, 400)}\n` +
+    `// ${v.kind}: ${String(v.detail ?? v.sig)
+      .replace(/\n/g, " ")
+      .slice(0, 400)}\n` +
     (originalLines ? `// shrunk from ${originalLines} to ${lines} lines\n` : "") +
     text
   );
@@ -345,7 +373,8 @@ async function parentMain(o) {
           const job = active.get(w);
           if (job) {
             active.delete(w);
-            if (job.type === "run") record(job.seed, { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${Math.round(ms / 1000)} s` });
+            if (job.type === "run")
+              record(job.seed, { kind: "hang", sig: "compiled program never yields (synchronous infinite loop)", detail: `no answer within ${Math.round(ms / 1000)} s` });
             // A candidate hung the shrink: go on from the best tree so far, one process per candidate.
             else if (!job.isolated) shrinkQueue.push({ type: "shrink", seed: job.seed, verdict: job.verdict, tree: job.best, isolated: true });
             else if (job.best) writeRepro(job.seed, job.verdict, g0print(job.best), verdicts.get(job.seed)?.lines);

@@ -211,7 +211,7 @@ function* candidates(tree) {
         yield tweak((t) => ((t.handler = null), (t.param = null)));
         yield tweak((t) => (t.fin = null));
       }
-      if (s.k === "try" && s.param && s.handler) yield tweak((t) => (t.param = null, t.handler = t.handler.filter((x) => !(x.k === "log" && x.label.startsWith("caught")))));
+      if (s.k === "try" && s.param && s.handler) yield tweak((t) => ((t.param = null), (t.handler = t.handler.filter((x) => !(x.k === "log" && x.label.startsWith("caught"))))));
       if (s.k === "switch" && s.cases.length > 1) for (let j = 0; j < s.cases.length; j++) yield tweak((t) => t.cases.splice(j, 1));
       if ((s.k === "while" || s.k === "dowhile") && s.awaitFn) yield tweak((t) => (t.awaitFn = null));
     }

@@ -2,15 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { formatValue, runNative, runProgram, transpileScript } from "./trace";
 
-const run = async (src: string, timeoutMs?: number) =>
-  runProgram(transpileScript(src, "self-test.ts"), "self-test.ts", { timeoutMs });
+const run = async (src: string, timeoutMs?: number) => runProgram(transpileScript(src, "self-test.ts"), "self-test.ts", { timeoutMs });
 
 describe("trace harness", () => {
   it("interleaves a microtask ticker with main and logs the settlement", async () => {
-    const { trace, outcome } = await runNative(
-      `async function main() { log("start"); await null; log("resumed"); return "v"; }`,
-      "self-test.ts",
-    );
+    const { trace, outcome } = await runNative(`async function main() { log("start"); await null; log("resumed"); return "v"; }`, "self-test.ts");
     expect(outcome).toBe("resolved");
     expect(trace.slice(0, 6)).toEqual(["start", "tick 0", "resumed", "tick 1", "resolved 'v'", "tick 2"]);
     expect(trace.filter((l) => l.startsWith("tick "))).toHaveLength(40);
@@ -18,12 +14,8 @@ describe("trace harness", () => {
 
   it("tells apart programs that differ only in microtask order", async () => {
     const native = await run(`async function main() { log("x"); await null; log("y"); }`);
-    const sameTicks = await run(
-      `function main() { log("x"); return Promise.resolve(null).then(() => { log("y"); }); }`,
-    );
-    const oneTickLate = await run(
-      `function main() { log("x"); return Promise.resolve(null).then(() => null).then(() => { log("y"); }); }`,
-    );
+    const sameTicks = await run(`function main() { log("x"); return Promise.resolve(null).then(() => { log("y"); }); }`);
+    const oneTickLate = await run(`function main() { log("x"); return Promise.resolve(null).then(() => null).then(() => { log("y"); }); }`);
     expect(sameTicks.trace).toEqual(native.trace);
     expect(oneTickLate.trace).not.toEqual(native.trace);
     expect(oneTickLate.outcome).toBe(native.outcome);
@@ -40,12 +32,7 @@ describe("trace harness", () => {
       }`);
     expect(outcome).toBe("rejected");
     const lines = trace.filter((l) => !l.startsWith("tick "));
-    expect(lines).toEqual([
-      "uncaught SyntaxError: in microtask",
-      "unhandled Error: nobody handles this",
-      "uncaught RangeError: in timer",
-      "rejected TypeError: bad",
-    ]);
+    expect(lines).toEqual(["uncaught SyntaxError: in microtask", "unhandled Error: nobody handles this", "uncaught RangeError: in timer", "rejected TypeError: bad"]);
   });
 
   it("starts a shorter ticker before each timer callback", async () => {

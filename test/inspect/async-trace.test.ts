@@ -124,7 +124,8 @@ export async function caller(op: () => Promise<void>) { await retry(op); }`,
   });
 
   test("a machine that awaits in finally or catch before the error leaves it still adds the await it received the error at", async () => {
-    const mod = loadCompiled(`
+    const mod = loadCompiled(
+      `
 export async function leaf() { await null; throw new Error("leaf"); }
 export async function withCleanup() {
   try {
@@ -144,11 +145,19 @@ export async function rethrows() {
 export async function top(which: number) {
   await (which === 0 ? withCleanup() : rethrows());
 }
-`, "fin.ts");
+`,
+      "fin.ts",
+    );
     enableAsyncStackTraces();
-    for (const [which, name, location] of [[0, "withCleanup", "fin.ts:5:5"], [1, "rethrows", "fin.ts:12:5"]] as const) {
+    for (const [which, name, location] of [
+      [0, "withCleanup", "fin.ts:5:5"],
+      [1, "rethrows", "fin.ts:12:5"],
+    ] as const) {
       const error: Error = await mod.top(which).catch((e: Error) => e);
-      expect(asyncStackOf(error).map((f) => [f.function, f.location])).toEqual([[name, location], ["top", "fin.ts:19:3"]]);
+      expect(asyncStackOf(error).map((f) => [f.function, f.location])).toEqual([
+        [name, location],
+        ["top", "fin.ts:19:3"],
+      ]);
     }
   });
 

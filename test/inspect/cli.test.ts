@@ -143,7 +143,10 @@ describe("async-machine inspect", () => {
       [["inspect", "sample.ts", "--FUNCTION", "retry"], /unknown option '--FUNCTION' for 'inspect' \(did you mean '--function'\?\)/],
       [["inspect", "sample.ts", "--format", "yaml"], /unknown format 'yaml'\. Use one of: text, json, mermaid, dot/],
       [["inspect", "sample.ts", "--format", "dot", "--expand"], /--expand prints code, which dot cannot show/],
-      [["inspect", "sample.ts", "--function", "retri"], /no async function named 'retri' in sample\.ts; its async functions are: retry, outer, inner, evil \(left native\)\. Pass one of these names/],
+      [
+        ["inspect", "sample.ts", "--function", "retri"],
+        /no async function named 'retri' in sample\.ts; its async functions are: retry, outer, inner, evil \(left native\)\. Pass one of these names/,
+      ],
       [["inspect", "sample.ts", "other.ts"], /inspect takes one file/],
       [["inspect", "sample.ts", "--function"], /option '--function' needs a value/],
       [["frobnicate"], /unknown command 'frobnicate'\. Commands: inspect, build/],

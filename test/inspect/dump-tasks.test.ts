@@ -110,7 +110,11 @@ describe("dumpTasks", () => {
 
     const [stack] = dumpTasks();
     const [leaf, middle, main] = stack.frames;
-    expect(stack.frames.map((f) => `${f.function} ${f.stateName} ${f.location}`)).toEqual(["leaf AwaitGate_L5 line 5", "middle AwaitLeaf_L10 line 10", "main AwaitMiddle_L15 line 15"]);
+    expect(stack.frames.map((f) => `${f.function} ${f.stateName} ${f.location}`)).toEqual([
+      "leaf AwaitGate_L5 line 5",
+      "middle AwaitLeaf_L10 line 10",
+      "main AwaitMiddle_L15 line 15",
+    ]);
     expect(leaf.awaitedText).toBeUndefined();
     expect(leaf.live.map((v) => `${v.name} = ${v.value}`).sort()).toEqual(["big = [3, 3, 3, 3, 3, …+995]", 'label = "leaf-3"']);
     expect(middle.awaitingMachine).toBe(leaf.machine);
@@ -153,16 +157,32 @@ describe("dumpTasks", () => {
   test("previews run no user code: element getters, patched Map/Set iterators; a revoked Proxy reads as unreadable", () => {
     let calls = 0;
     const arr = [1, 2];
-    Object.defineProperty(arr, 0, { get() { calls++; return "from getter"; }, enumerable: true });
+    Object.defineProperty(arr, 0, {
+      get() {
+        calls++;
+        return "from getter";
+      },
+      enumerable: true,
+    });
     const map = new Map([["k", 1]]);
-    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield ["patched", "entries"]; };
+    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+      calls++;
+      yield ["patched", "entries"];
+    };
     const set = new Set([7]);
-    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield 8; };
+    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+      calls++;
+      yield 8;
+    };
     const revoked = Proxy.revocable([], {});
     revoked.revoke();
     // eslint-disable-next-line no-sparse-arrays
     expect([formatValue(arr), formatValue(map), formatValue(set), formatValue({ p: revoked.proxy }), formatValue([1, , 3])]).toEqual([
-      "[[Getter], 2]", 'Map(1) { "k" => 1 }', "Set(1) { 7 }", "{ p: [unreadable] }", "[1, <empty>, 3]",
+      "[[Getter], 2]",
+      'Map(1) { "k" => 1 }',
+      "Set(1) { 7 }",
+      "{ p: [unreadable] }",
+      "[1, <empty>, 3]",
     ]);
     expect(calls).toBe(0);
   });

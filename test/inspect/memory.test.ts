@@ -74,7 +74,9 @@ describe("memory: only live data is retained", () => {
     const compiled = measure(dir, "compiled", compileModule(SOURCE, "hold.ts", RUNTIME_ENTRY));
     const native = measure(dir, "native", transpile(SOURCE, "hold.ts"));
     // For the issue note: bytes retained per suspended task, compiled vs native.
-    console.info(`memory (${TASKS} tasks suspended, 1 MB dead buffer each): compiled ${compiled.bytesPerTask} B/task, ${compiled.collected}/${TASKS} buffers collected; native ${native.bytesPerTask} B/task, ${native.collected}/${TASKS} collected`);
+    console.info(
+      `memory (${TASKS} tasks suspended, 1 MB dead buffer each): compiled ${compiled.bytesPerTask} B/task, ${compiled.collected}/${TASKS} buffers collected; native ${native.bytesPerTask} B/task, ${native.collected}/${TASKS} collected`,
+    );
     const expectedSum = (TASKS * (TASKS - 1)) / 2;
     expect(compiled.sum).toBe(expectedSum);
     expect(native.sum).toBe(expectedSum);
@@ -114,7 +116,10 @@ describe("memory: task tracking holds machines weakly", () => {
     fs.writeFileSync(modulePath, compileModule(SOURCE, "hold.ts", RUNTIME_ENTRY));
     const child = path.join(dir, "child.cjs");
     fs.writeFileSync(child, TRACKING_CHILD);
-    const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, path.join(ROOT, "runtime", "inspect", "index.ts")], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["--expose-gc", "-r", REGISTER_TS, child, modulePath, path.join(ROOT, "runtime", "inspect", "index.ts")], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     expect(out.trackedWhileReachable).toBe(50);

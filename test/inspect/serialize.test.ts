@@ -33,14 +33,26 @@ describe("serialize", () => {
     expect(refusal(withTotal)).toMatch(/an array with an extra property "total"/);
     let calls = 0;
     const withGetter = [1, 2];
-    Object.defineProperty(withGetter, 0, { get() { calls++; return "from getter"; }, enumerable: true });
+    Object.defineProperty(withGetter, 0, {
+      get() {
+        calls++;
+        return "from getter";
+      },
+      enumerable: true,
+    });
     expect(refusal(withGetter)).toMatch(/x\[0\].*a getter\/setter element/);
     expect(refusal(Object.assign(new Error("open failed"), { code: "ENOENT" }))).toMatch(/an Error with an own property code/);
     expect(refusal(new Error("wrapped", { cause: { path: "/x" } }))).toMatch(/an Error with an own property cause/);
     const map = new Map([["k", 1]]);
-    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield ["patched", "entries"]; };
+    (map as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+      calls++;
+      yield ["patched", "entries"];
+    };
     const set = new Set([1]);
-    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () { calls++; yield 2; };
+    (set as unknown as Record<symbol, unknown>)[Symbol.iterator] = function* () {
+      calls++;
+      yield 2;
+    };
     const [m, st] = roundTrip([map, set]) as [Map<unknown, unknown>, Set<unknown>];
     expect([...m.entries()]).toEqual([["k", 1]]);
     expect([...st.values()]).toEqual([1]);
@@ -49,10 +61,32 @@ describe("serialize", () => {
 
   test("plain data and the tagged values round-trip", () => {
     const values = [
-      undefined, null, true, "text", 42, -0, NaN, Infinity, -Infinity, 10n ** 30n, TDZ, "(globalThis: below)",
-      [1, undefined, [2]], { a: 1, nested: { b: [true] }, $: "dollar key", "odd key": 2 },
-      new Date(86_400_000), new Date(NaN), new Map<unknown, unknown>([["k", 1], [{ o: 1 }, [2]]]), new Set([1, "two"]),
-      /a+b/gi, new TypeError("bad"), new Uint8Array([1, 2, 255]), new Float64Array([1.5, -2]), new Uint8Array([9, 8]).buffer,
+      undefined,
+      null,
+      true,
+      "text",
+      42,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      10n ** 30n,
+      TDZ,
+      "(globalThis: below)",
+      [1, undefined, [2]],
+      { a: 1, nested: { b: [true] }, $: "dollar key", "odd key": 2 },
+      new Date(86_400_000),
+      new Date(NaN),
+      new Map<unknown, unknown>([
+        ["k", 1],
+        [{ o: 1 }, [2]],
+      ]),
+      new Set([1, "two"]),
+      /a+b/gi,
+      new TypeError("bad"),
+      new Uint8Array([1, 2, 255]),
+      new Float64Array([1.5, -2]),
+      new Uint8Array([9, 8]).buffer,
     ];
     const back = roundTrip(values);
     expect(back).toEqual(values);
@@ -108,7 +142,13 @@ describe("serialize", () => {
     expect(refusal({ when: Promise.resolve() })).toBe("x.when holds a Promise");
     class Account {}
     expect(refusal({ acct: new Account() })).toMatch(/^x\.acct holds an instance of Account \(only plain objects/);
-    expect(refusal({ get g() { return 1; } })).toBe("x.g holds a getter/setter property");
+    expect(
+      refusal({
+        get g() {
+          return 1;
+        },
+      }),
+    ).toBe("x.g holds a getter/setter property");
     expect(refusal(Buffer.from("a"))).toMatch(/^x holds an instance of Buffer \(copy it into a plain typed array/);
     expect(refusal(new Map([["k", new WeakMap()]]))).toMatch(/^x\.get\(…0\) holds an instance of WeakMap/);
     expect(refusal({ [Symbol("k")]: 1 })).toBe("x holds an object with symbol keys");
@@ -126,7 +166,9 @@ describe("serialize", () => {
   });
 
   test("decoding rebuilds only what the format allows: unknown or inherited names, wrong field types and early references are refused, naming the path", () => {
-    expect(decodeRefusal({ a: [{ $: "error", name: "constructor", message: "m", stack: null }] })).toMatch(/^x\.a\[0\]: an error tag naming "constructor", which is not a built-in error class/);
+    expect(decodeRefusal({ a: [{ $: "error", name: "constructor", message: "m", stack: null }] })).toMatch(
+      /^x\.a\[0\]: an error tag naming "constructor", which is not a built-in error class/,
+    );
     expect(decodeRefusal({ $: "error", name: "toString", message: "m" })).toMatch(/naming "toString", which is not a built-in error class/);
     expect(decodeRefusal({ $: "bytes", type: "constructor", v: "AAAA" })).toMatch(/^x: a bytes tag of type "constructor", which is not ArrayBuffer or a built-in typed array/);
     expect(decodeRefusal({ $: "bytes", type: "Float64Array", v: "AAA=" })).toMatch(/^x: a bytes tag whose length does not fit a Float64Array/);
@@ -138,8 +180,18 @@ describe("serialize", () => {
     expect(decodeRefusal({ $: "map", v: [[1]] })).toMatch(/^x\.v\[0\]: a map entry that is not a \[key, value\] pair/);
     expect(decodeRefusal({ $: "set", v: 1 })).toMatch(/^x\.v: not an array/);
     expect(decodeRefusal({ $: "object", v: [1] })).toMatch(/^x\.v: not an object/);
-    expect(decodeRefusal([{ $: "ref", id: 1 }, { $: "def", id: 1, v: {} }])).toMatch(/^x\[0\]: a reference to object #1 before it is defined/);
-    expect(decodeRefusal([{ $: "def", id: 1, v: {} }, { $: "def", id: 1, v: {} }])).toMatch(/^x\[1\]: a second definition of object #1/);
+    expect(
+      decodeRefusal([
+        { $: "ref", id: 1 },
+        { $: "def", id: 1, v: {} },
+      ]),
+    ).toMatch(/^x\[0\]: a reference to object #1 before it is defined/);
+    expect(
+      decodeRefusal([
+        { $: "def", id: 1, v: {} },
+        { $: "def", id: 1, v: {} },
+      ]),
+    ).toMatch(/^x\[1\]: a second definition of object #1/);
     expect(decodeRefusal({ $: "def", id: "1", v: {} })).toMatch(/^x: a definition whose id "1" is not a positive integer/);
     expect(decodeRefusal({ $: 7 })).toMatch(/^x: a tag that is not a string/);
     expect(decodeRefusal({ k: { $: "function", v: "return 1" } })).toBe('x.k: an unknown tag "function"');

@@ -127,7 +127,12 @@ describe("snapshot", () => {
   test("restored with { error }, the await throws into the machine", async () => {
     const mod = load();
     const { data } = await suspendAndSnapshot(mod, "A3");
-    expect(await restore(data, { error: new Error("approver gone") }, { functions: [mod.approveOrder] })).toEqual({ orderId: "A3", status: "failed", reason: "approver gone", lines: 2 });
+    expect(await restore(data, { error: new Error("approver gone") }, { functions: [mod.approveOrder] })).toEqual({
+      orderId: "A3",
+      status: "failed",
+      reason: "approver gone",
+      lines: 2,
+    });
   });
 
   test("a live function is refused, naming the variable and the state", async () => {
@@ -185,8 +190,14 @@ describe("snapshot", () => {
       expect((error as Error).name).toBe("InspectError");
       expect((error as Error).message).toMatch(message);
     };
-    inspectError(() => restore({ format: "async-machine/snapshot@1" } as never, { value: 1 }), /malformed snapshot data: 'function' is missing .*; 'state' is not a number; 'stateName' is not a string; 'frame' is not an array; 'captures' is neither null nor an array/);
-    inspectError(() => restore({ ...data, function: { id: "x" } } as never, { value: 1 }), /malformed snapshot data: 'function\.name' is not a string; 'function\.hash' is not a string/);
+    inspectError(
+      () => restore({ format: "async-machine/snapshot@1" } as never, { value: 1 }),
+      /malformed snapshot data: 'function' is missing .*; 'state' is not a number; 'stateName' is not a string; 'frame' is not an array; 'captures' is neither null nor an array/,
+    );
+    inspectError(
+      () => restore({ ...data, function: { id: "x" } } as never, { value: 1 }),
+      /malformed snapshot data: 'function\.name' is not a string; 'function\.hash' is not a string/,
+    );
     inspectError(() => restore(data, { value: 1 }, { functions: (() => 0) as never }), /options\.functions must be an array of compiled functions .*got function/);
     inspectError(() => restore(data, { value: 1 }, null as never), /the options must be an object/);
   });
@@ -198,19 +209,30 @@ describe("snapshot", () => {
     const V3 = `export async function g(a: number) { const x = a * 2; await new Promise(() => {}); return x + 1000; }`;
     const [v1, v2, v3] = [V1, V2, V3].map((src) => load(compileModule(src, "versions.ts", RUNTIME_ENTRY)));
     const data = JSON.parse(JSON.stringify(snapshot(v1.g(3)))) as MachineSnapshot; // registers v1
-    expect(() => restore(data, { value: 0 }, { functions: [v2.g] })).toThrow(/compiled code of 'g' \(id 'versions\.ts#g'\) changed since the snapshot was taken: its state layout differs/);
+    expect(() => restore(data, { value: 0 }, { functions: [v2.g] })).toThrow(
+      /compiled code of 'g' \(id 'versions\.ts#g'\) changed since the snapshot was taken: its state layout differs/,
+    );
     expect(await restore(data, { value: 0 }, { functions: [v3.g] })).toBe(1006);
     expect(await restore(data, { value: 0 }, { functions: [v1.g] })).toBe(6);
-    expect(() => restore(data, { value: 0 }, { functions: [load(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY)).plain] })).toThrow(/none of the functions passed in \{ functions \} has the snapshot's id 'versions\.ts#g' \(they have 'counter\.ts#plain'\)/);
+    expect(() => restore(data, { value: 0 }, { functions: [load(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY)).plain] })).toThrow(
+      /none of the functions passed in \{ functions \} has the snapshot's id 'versions\.ts#g' \(they have 'counter\.ts#plain'\)/,
+    );
   });
 
   test("restore refuses a snapshot forged at a reserved state (Unresumed, Returned, Panicked)", async () => {
     const mod = load();
     const { data } = await suspendAndSnapshot(mod, "A5b");
     // Without the check: 1 and 2 spun the microtask queue forever, 0 re-ran the body with the frame as parameters.
-    for (const [state, stateName] of [[1, "Returned"], [2, "Panicked"], [0, "Unresumed"], [3.5, data.stateName]] as const) {
+    for (const [state, stateName] of [
+      [1, "Returned"],
+      [2, "Panicked"],
+      [0, "Unresumed"],
+      [3.5, data.stateName],
+    ] as const) {
       const forged = { ...data, state, stateName };
-      expect(() => restore(forged, { value: {} }, { functions: [mod.approveOrder] })).toThrow(/is not a suspend state \(3 or more\); only a machine suspended at an await can be restored/);
+      expect(() => restore(forged, { value: {} }, { functions: [mod.approveOrder] })).toThrow(
+        /is not a suspend state \(3 or more\); only a machine suspended at an await can be restored/,
+      );
     }
   });
 
@@ -308,7 +330,9 @@ describe("restore treats snapshot data as untrusted", () => {
       `[async-machine] restore: refused 'frame[${slot}]' in the snapshot data: a reference to "globalThis", which the caller did not allow (pass it in the restore options' references).`,
     );
     const nested = withSlot(data, "order", { id: "T1", lines: { $: "global" } });
-    expect(inspectErrorOf(() => restore(nested, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(new RegExp(`refused 'frame\\[${slot}\\]\\.lines' in the snapshot data`));
+    expect(inspectErrorOf(() => restore(nested, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(
+      new RegExp(`refused 'frame\\[${slot}\\]\\.lines' in the snapshot data`),
+    );
   });
 
   test("named references resolve only through the caller's allow list", async () => {
@@ -321,7 +345,9 @@ describe("restore treats snapshot data as untrusted", () => {
     const uninterrupted = await running;
     const order = { id: "T2", lines: LINES, total: 17, createdAt: new Date(0), tags: new Set(["web"]), note: undefined, big: 10n ** 20n };
     const byName = withSlot(data, "order", { $: "reference", name: "order" });
-    expect(inspectErrorOf(() => restore(byName, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(/a reference to "order", which the caller did not allow/);
+    expect(inspectErrorOf(() => restore(byName, { value: { approved: true } }, { functions: [mod.approveOrder] }))).toMatch(
+      /a reference to "order", which the caller did not allow/,
+    );
     expect(await restore(byName, { value: { approved: true } }, { functions: [mod.approveOrder], references: { order, db } })).toEqual(uninterrupted);
     // snapshot writes a value the caller names by that name, not by content.
     const again = mod.approveOrder("T3", LINES);
@@ -356,8 +382,12 @@ describe("restore treats snapshot data as untrusted", () => {
     expect(signed.integrity!.mac).toMatch(/^[0-9a-f]{64}$/);
     const restoreWith = (data: MachineSnapshot, hmacKey: string) => restore(data, { value: { approved: true } }, { functions: [mod.approveOrder], hmacKey });
     // Changed data (a plain value) is refused; so is data that would otherwise fail decoding: the check comes first.
-    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "orderId", "H2"), "k1"))).toBe("[async-machine] restore: refused before decoding: its integrity check failed: the data was changed since it was written, or the key differs.");
-    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "order", { $: "error", name: "constructor", message: "" }), "k1"))).toMatch(/refused before decoding: its integrity check failed/);
+    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "orderId", "H2"), "k1"))).toBe(
+      "[async-machine] restore: refused before decoding: its integrity check failed: the data was changed since it was written, or the key differs.",
+    );
+    expect(inspectErrorOf(() => restoreWith(withSlot(signed, "order", { $: "error", name: "constructor", message: "" }), "k1"))).toMatch(
+      /refused before decoding: its integrity check failed/,
+    );
     expect(inspectErrorOf(() => restoreWith(signed, "k2"))).toMatch(/refused before decoding: its integrity check failed/);
     const { integrity: _, ...unsigned } = signed;
     expect(inspectErrorOf(() => restoreWith(unsigned as MachineSnapshot, "k1"))).toMatch(/refused before decoding: the data carries no integrity field/);

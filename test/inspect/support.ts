@@ -25,7 +25,10 @@ export function compileModule(source: string, fileName: string, runtimeSpecifier
 
 /** TypeScript → CommonJS ES2022, types stripped, async kept. */
 export function transpile(code: string, fileName: string): string {
-  return ts.transpileModule(code, { fileName, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, ignoreDeprecations: "6.0" } as ts.CompilerOptions }).outputText;
+  return ts.transpileModule(code, {
+    fileName,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, ignoreDeprecations: "6.0" } as ts.CompilerOptions,
+  }).outputText;
 }
 
 /**

@@ -35,7 +35,7 @@ describe("Node streams", () => {
     const result = await new Executor().run(
       task(function* () {
         const seen: unknown[] = [];
-        for (let chunk; (chunk = yield reader.readChunk()) !== null; ) seen.push(chunk);
+        for (let chunk; (chunk = yield reader.readChunk()) !== null;) seen.push(chunk);
         return seen;
       }),
     );

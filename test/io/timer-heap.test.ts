@@ -76,7 +76,7 @@ describe("timer heap", () => {
     const heap = new TimerHeap();
     const executor = new Executor();
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const woke: number[] = [];
     let kept = 0;
     const cx = new Context({ wake() {} });

@@ -109,7 +109,12 @@ describe("compiled poll-mode functions", () => {
   test("in a loop: earlier iterations ran their finally once each, the cancelled one runs it once, the loop stops; catch never runs", async () => {
     const log: string[] = [];
     const gates: Array<() => void> = [];
-    const task = spawn(m.loop((s) => log.push(s), (i) => new Promise<void>((r) => (gates[i] = r))));
+    const task = spawn(
+      m.loop(
+        (s) => log.push(s),
+        (i) => new Promise<void>((r) => (gates[i] = r)),
+      ),
+    );
     await macrotasks(1);
     gates[0]();
     await macrotasks(2);
@@ -132,7 +137,12 @@ describe("compiled poll-mode functions", () => {
   test("an ordinary error is still caught (the check is for the cancellation only)", async () => {
     const log: string[] = [];
     expect(await m.catchOnly((s) => log.push(s), Promise.reject(new Error("x")))).toBe("caught");
-    expect(await m.loop((s) => log.push(s), (i) => (i === 1 ? Promise.reject(new Error("x")) : i))).toBe("done");
+    expect(
+      await m.loop(
+        (s) => log.push(s),
+        (i) => (i === 1 ? Promise.reject(new Error("x")) : i),
+      ),
+    ).toBe("done");
     expect(log).toEqual(["catch", "finally 0", "catch 1", "finally 1", "finally 2"]);
   });
 
@@ -170,7 +180,14 @@ describe("compiled poll-mode functions", () => {
 
   test("timeout() really stops a compiled loop and runs its finally", async () => {
     const log: string[] = [];
-    await expect(spawn(timeout(m.counter((s) => log.push(s)), 20)).promise).rejects.toBeInstanceOf(TimeoutError);
+    await expect(
+      spawn(
+        timeout(
+          m.counter((s) => log.push(s)),
+          20,
+        ),
+      ).promise,
+    ).rejects.toBeInstanceOf(TimeoutError);
     expect(log).toEqual(["stopped after work true"]);
     await macrotasks(2);
     expect(log).toHaveLength(1);
@@ -178,7 +195,13 @@ describe("compiled poll-mode functions", () => {
 
   test("a cancellation arriving while the finally awaits a poll-mode call: that call completes, finally ends once", async () => {
     const log: string[] = [];
-    const task = spawn(m.guarded((s) => log.push(s), m.never(), m.sleeper((s) => log.push(s), 5)));
+    const task = spawn(
+      m.guarded(
+        (s) => log.push(s),
+        m.never(),
+        m.sleeper((s) => log.push(s), 5),
+      ),
+    );
     await macrotasks(1);
     task.cancel();
     task.cancel();
@@ -188,7 +211,12 @@ describe("compiled poll-mode functions", () => {
 });
 
 describe("interop", () => {
-  const mixed = loadModule<{ native: (x: unknown) => Promise<unknown>; pollAwaitsPromiseMode: (x: unknown) => PollMachine<unknown>; promiseAwaitsPoll: (x: unknown) => Promise<unknown>; twice: (x: number) => PollMachine<number> }>(
+  const mixed = loadModule<{
+    native: (x: unknown) => Promise<unknown>;
+    pollAwaitsPromiseMode: (x: unknown) => PollMachine<unknown>;
+    promiseAwaitsPoll: (x: unknown) => Promise<unknown>;
+    twice: (x: number) => PollMachine<number>;
+  }>(
     `
     export async function native(x) { await null; return x; }
     /** @promise */
@@ -208,7 +236,10 @@ describe("interop", () => {
   });
 
   test("a promise-mode file honours /** @poll */ on a function", () => {
-    const promiseFile = loadModule<{ lazy: () => unknown; eager: () => unknown }>(`export const lazy = /** @poll */ async () => 1;\nexport async function eager() { return 1; }`, "promise");
+    const promiseFile = loadModule<{ lazy: () => unknown; eager: () => unknown }>(
+      `export const lazy = /** @poll */ async () => 1;\nexport async function eager() { return 1; }`,
+      "promise",
+    );
     expect(promiseFile.lazy()).toBeInstanceOf(PollMachine);
     expect(promiseFile.eager()).toBeInstanceOf(Promise);
   });
@@ -227,14 +258,20 @@ describe("inspection", () => {
       let release!: () => void;
       const task = spawn(m.guarded((s) => log.push(s), m.never(), new Promise<void>((r) => (release = r))));
       await macrotasks(1);
-      const before = dumpTasks().flatMap((s) => s.frames).filter((f) => f.function === "guarded");
+      const before = dumpTasks()
+        .flatMap((s) => s.frames)
+        .filter((f) => f.function === "guarded");
       expect(before.map((f) => [f.stateName, f.cancelling])).toEqual([["AwaitWork_L6", false]]);
       task.cancel();
       await macrotasks(1);
       expect(formatTasks()).toMatch(/#0 guarded \[AwaitCleanup_L8\].* \(cancelling\)/);
       release();
       await expect(task).rejects.toBeInstanceOf(Cancelled);
-      expect(dumpTasks().flatMap((s) => s.frames).filter((f) => f.function === "guarded")).toEqual([]);
+      expect(
+        dumpTasks()
+          .flatMap((s) => s.frames)
+          .filter((f) => f.function === "guarded"),
+      ).toEqual([]);
     } finally {
       disableTaskTracking();
     }

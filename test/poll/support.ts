@@ -13,7 +13,10 @@ const SPECIFIER = "async-machine/runtime";
 export function loadModule<T = Record<string, any>>(source: string, mode: "poll" | "promise" = "poll", globals: Record<string, unknown> = {}): T {
   const result = transform(source, { fileName: "module.ts", runtime: "require", runtimeSpecifier: SPECIFIER, mode });
   if (result.skipped.length > 0) throw new Error(`left native: ${result.skipped.map((s) => s.reason).join("; ")}`);
-  const js = ts.transpileModule(result.code, { fileName: "module.ts", compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, ignoreDeprecations: "6.0" } as ts.CompilerOptions }).outputText;
+  const js = ts.transpileModule(result.code, {
+    fileName: "module.ts",
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, ignoreDeprecations: "6.0" } as ts.CompilerOptions,
+  }).outputText;
   const module = { exports: {} as Record<string, unknown> };
   const requireFn = (id: string): unknown => {
     if (id === SPECIFIER) return runtime;

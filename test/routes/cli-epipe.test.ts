@@ -14,7 +14,10 @@ test("inspect piped into a reader that stops early ends without an EPIPE stack",
     const file = path.join(dir, "big.ts");
     fs.writeFileSync(file, Array.from({ length: 300 }, (_, i) => `async function f${i}() { await ${i}; await g(); }\n`).join(""));
     const cli = path.resolve(__dirname, "../../dist/cli/main.js");
-    const r = spawnSync("bash", ["-c", `"${process.execPath}" "${cli}" inspect "${file}" --expand | head -1 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("bash", ["-c", `"${process.execPath}" "${cli}" inspect "${file}" --expand | head -1 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.stderr).toBe("status=0\n");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

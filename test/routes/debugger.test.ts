@@ -20,14 +20,18 @@ function pausedAt(line: number, mode: "compiled" | "native"): Outcome {
   return JSON.parse(r.stdout);
 }
 
-test.each([3, 4, 5, 6, 7, 8])("a breakpoint on original line %i inside a compiled function pauses where and as often as native", (line) => {
-  const native = pausedAt(line, "native");
-  const compiled = pausedAt(line, "compiled");
-  expect(native).toMatchObject({ value: 8, compiled: false });
-  expect(compiled).toMatchObject({ value: 8, compiled: true });
-  expect(native.paused!.length).toBeGreaterThan(0);
-  expect(compiled.paused!.map((p) => p.line)).toEqual(native.paused!.map((p) => p.line));
-}, 120_000);
+test.each([3, 4, 5, 6, 7, 8])(
+  "a breakpoint on original line %i inside a compiled function pauses where and as often as native",
+  (line) => {
+    const native = pausedAt(line, "native");
+    const compiled = pausedAt(line, "compiled");
+    expect(native).toMatchObject({ value: 8, compiled: false });
+    expect(compiled).toMatchObject({ value: 8, compiled: true });
+    expect(native.paused!.length).toBeGreaterThan(0);
+    expect(compiled.paused!.map((p) => p.line)).toEqual(native.paused!.map((p) => p.line));
+  },
+  120_000,
+);
 
 /**
  * Stepping over an `await`: native V8 follows the async function to where it resumes. A compiled

@@ -68,7 +68,17 @@ describe("transform() source maps", () => {
   test("an input source map is chained", () => {
     // The input is a copy of SOURCE shifted down three lines, with a map back to SOURCE.
     const shifted = "\n\n\n" + SOURCE;
-    const inputSourceMap = { version: 3, sources: ["original.ts"], names: [], mappings: ";;;" + SOURCE.split("\n").map((_, i) => (i === 0 ? "AAAA" : "AACA")).join(";"), sourcesContent: [SOURCE] };
+    const inputSourceMap = {
+      version: 3,
+      sources: ["original.ts"],
+      names: [],
+      mappings:
+        ";;;" +
+        SOURCE.split("\n")
+          .map((_, i) => (i === 0 ? "AAAA" : "AACA"))
+          .join(";"),
+      sourcesContent: [SOURCE],
+    };
     const chained = transform(shifted, { fileName: "store.ts", inputSourceMap });
     const out = chained.code.split("\n");
     const i = out.findIndex((l) => l.includes("log(13)"));
@@ -110,20 +120,28 @@ function emitWithPlugin(source: string): { code: string; map: string } {
   fs.writeFileSync(file, source);
   const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, outDir: path.join(dir, "out") });
   const out = { code: "", map: "" };
-  program.emit(undefined, (name, text) => (name.endsWith(".map") ? (out.map = text) : (out.code = text)), undefined, false, { before: [asyncMachinePlugin(program, {}, { ts, addDiagnostic() {} } as never)] });
+  program.emit(undefined, (name, text) => (name.endsWith(".map") ? (out.map = text) : (out.code = text)), undefined, false, {
+    before: [asyncMachinePlugin(program, {}, { ts, addDiagnostic() {} } as never)],
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   return out;
 }
 
 describe.each([
-  ["transform()", () => {
-    const r = transform(REBUILT, { fileName: "work.ts" });
-    return { code: r.code, map: r.map as object };
-  }],
-  ["the tspc plugin", () => {
-    const r = emitWithPlugin(REBUILT);
-    return { code: r.code, map: JSON.parse(r.map) as object };
-  }],
+  [
+    "transform()",
+    () => {
+      const r = transform(REBUILT, { fileName: "work.ts" });
+      return { code: r.code, map: r.map as object };
+    },
+  ],
+  [
+    "the tspc plugin",
+    () => {
+      const r = emitWithPlugin(REBUILT);
+      return { code: r.code, map: JSON.parse(r.map) as object };
+    },
+  ],
 ])("statements the lowering rebuilds map to the source they come from, through %s", (_, build) => {
   const result = build();
   const map = new TraceMap(result.map as never);

@@ -123,7 +123,9 @@ describe("allocation per await", () => {
   const dir = tempDir("allocation");
   const native = measure(dir, "native", transpile(SOURCE, "loops.ts"));
   const compiled = measure(dir, "compiled", compileModule(SOURCE, "loops.ts", RUNTIME_ENTRY));
-  console.info(`bytes allocated per await (${AWAITS} awaits, sampled): reaction floor ${compiled.reactionFloor.bytesPerAwait.toFixed(1)}; ${LOOPS.map((l) => `${l} compiled ${compiled[l].bytesPerAwait.toFixed(1)} / native ${native[l].bytesPerAwait.toFixed(1)}`).join("; ")}`);
+  console.info(
+    `bytes allocated per await (${AWAITS} awaits, sampled): reaction floor ${compiled.reactionFloor.bytesPerAwait.toFixed(1)}; ${LOOPS.map((l) => `${l} compiled ${compiled[l].bytesPerAwait.toFixed(1)} / native ${native[l].bytesPerAwait.toFixed(1)}`).join("; ")}`,
+  );
 
   test.each(["primitives", "promises", "guarded"] as const)("%s: a compiled await allocates no more than a native one", (loop) => {
     expect(compiled[loop].result).toBe(native[loop].result);

@@ -86,9 +86,25 @@ describe("the runtime in a bundle", () => {
     for (const native of [true, false]) {
       const name = native ? "run-native" : "run-compiled";
       const file = path.join(WORK, `${name}.bundle.mjs`);
-      fs.writeFileSync(file, await bundle(compile(WITH_EXECUTOR + "\nexport const failing = () => new Executor().run(join([fromPromise(total([1])), fromPromise(Promise.reject(new Error(\"no\")))]));", name, native)));
+      fs.writeFileSync(
+        file,
+        await bundle(
+          compile(
+            WITH_EXECUTOR + '\nexport const failing = () => new Executor().run(join([fromPromise(total([1])), fromPromise(Promise.reject(new Error("no")))]));',
+            name,
+            native,
+          ),
+        ),
+      );
       const program = (await import(`${file}?${Date.now()}`)) as { both(): Promise<unknown>; total(ids: number[]): Promise<number>; failing(): Promise<unknown> };
-      results.push([await program.both(), await program.total([1, 2, 3]), await program.failing().then(() => "resolved", (error: Error) => error.message)]);
+      results.push([
+        await program.both(),
+        await program.total([1, 2, 3]),
+        await program.failing().then(
+          () => "resolved",
+          (error: Error) => error.message,
+        ),
+      ]);
     }
     expect(results[1]).toEqual(results[0]);
     expect(results[0]).toEqual([{ index: 0, value: [6, undefined] }, 12, "no"]);

@@ -189,7 +189,13 @@ describe("dropping futures", () => {
 
     const done = new ManualFuture<number>();
     const pending = new DroppableFuture();
-    const all = join([done, pending, pollFn(() => { throw new Error("boom"); })]);
+    const all = join([
+      done,
+      pending,
+      pollFn(() => {
+        throw new Error("boom");
+      }),
+    ]);
     done.complete(1);
     expect(() => all.poll(cx)).toThrow("boom");
     expect(pending.drops).toBe(1);

@@ -206,7 +206,15 @@ describe("executor", () => {
     const before = new CountingWaker();
     const after = new CountingWaker();
     expect(task.poll(new Context(before))).toBe(PENDING);
-    expect(task.poll(new Context({ wake: () => { throw new Error("bad waker"); } }))).toBe(PENDING);
+    expect(
+      task.poll(
+        new Context({
+          wake: () => {
+            throw new Error("bad waker");
+          },
+        }),
+      ),
+    ).toBe(PENDING);
     expect(task.poll(new Context(after))).toBe(PENDING);
     task.run(); // first poll: pending
     inner.complete(5); // wakes the task

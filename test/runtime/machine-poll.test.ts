@@ -14,7 +14,7 @@ const DoubleState = states(["Unresumed", "Returned", "Panicked", "Await_p"]);
 function doubleResume(m: Machine, value: unknown, isThrow: boolean): unknown {
   switch (m.s) {
     case 0 /* Unresumed */:
-      m.s = 3 /* Await_p */;
+      m.s = 3; /* Await_p */
       return m.await(m.a[0]);
     case 3 /* Await_p */:
       if (isThrow) throw value;

@@ -324,9 +324,22 @@ describe("(9) machine timing equals native", () => {
   // native driver, and switches from the first to the second mid-run: a run that mixes them must
   // still line up with native await by await, and settle (return or throw) in the same tick.
   const sequences: Record<string, string[]> = {
-    "primitives, then objects, then primitives": ["plain value", "undefined", "resolved native promise", "plain value", "thenable resolving a tick later", "rejected native promise", "plain value"],
+    "primitives, then objects, then primitives": [
+      "plain value",
+      "undefined",
+      "resolved native promise",
+      "plain value",
+      "thenable resolving a tick later",
+      "rejected native promise",
+      "plain value",
+    ],
     "objects first, then primitives": ["pending promise resolved two ticks later", "plain value", "thenable rejecting", "undefined", "resolved native promise"],
-    "patched lookups across both ways of waiting": ["patched Promise.prototype.constructor getter", "patched Promise[Symbol.species] getter", "plain value", "native promise with an own constructor getter"],
+    "patched lookups across both ways of waiting": [
+      "patched Promise.prototype.constructor getter",
+      "patched Promise[Symbol.species] getter",
+      "plain value",
+      "native promise with an own constructor getter",
+    ],
   };
   for (const [name, keys] of Object.entries(sequences)) {
     for (const ending of ["return", "throw"] as const) {

@@ -50,7 +50,13 @@ describe("bad input", () => {
 
   test("a waker called after completion (or after cancellation) is a no-op", async () => {
     let saved: Waker | undefined;
-    const task = spawn(guarded(() => {}, pollFn((cx) => ((saved = cx.waker), PENDING)), null));
+    const task = spawn(
+      guarded(
+        () => {},
+        pollFn((cx) => ((saved = cx.waker), PENDING)),
+        null,
+      ),
+    );
     await macrotasks(1);
     task.cancel();
     await expect(task).rejects.toBeInstanceOf(Cancelled);
@@ -63,7 +69,10 @@ describe("bad input", () => {
 
   test("a machine that awaits itself: a TypeError instead of a hang", async () => {
     const holder: { m?: unknown } = {};
-    const m = loop(() => {}, () => pollFn((cx) => (holder.m as { poll(cx: Context): unknown }).poll(cx)));
+    const m = loop(
+      () => {},
+      () => pollFn((cx) => (holder.m as { poll(cx: Context): unknown }).poll(cx)),
+    );
     holder.m = m;
     await expect(run(m)).rejects.toThrow(/awaits itself/);
   });

@@ -48,7 +48,12 @@ describe("task.cancel()", () => {
     const log: string[] = [];
     const gates = [new ManualFuture<void>(), new ManualFuture<void>(), new ManualFuture<void>()];
     let i = 0;
-    const task = ex.spawn(loop((s: string) => log.push(s), () => gates[i++]));
+    const task = ex.spawn(
+      loop(
+        (s: string) => log.push(s),
+        () => gates[i++],
+      ),
+    );
     await macrotasks(1);
     gates[0].complete();
     await macrotasks(1);
@@ -77,7 +82,13 @@ describe("task.cancel()", () => {
   });
 
   test("a finally that throws while cancelling: its error is the task's error (not swallowed)", async () => {
-    const task = spawn(guarded(() => {}, never(), { then: () => { throw new Error("cleanup failed"); } }));
+    const task = spawn(
+      guarded(() => {}, never(), {
+        then: () => {
+          throw new Error("cleanup failed");
+        },
+      }),
+    );
     await macrotasks(1);
     task.cancel();
     await expect(task).rejects.toThrow("cleanup failed");
@@ -129,7 +140,10 @@ describe("spawn(future, { signal })", () => {
   test("aborting the signal cancels the task", async () => {
     const controller = new AbortController();
     const log: string[] = [];
-    const task = spawn(guarded((s: string) => log.push(s), never(), null), { signal: controller.signal });
+    const task = spawn(
+      guarded((s: string) => log.push(s), never(), null),
+      { signal: controller.signal },
+    );
     await macrotasks(1);
     controller.abort();
     await expect(task).rejects.toBeInstanceOf(Cancelled);
@@ -138,7 +152,10 @@ describe("spawn(future, { signal })", () => {
 
   test("an already aborted signal cancels before the first poll", async () => {
     const log: string[] = [];
-    const task = spawn(guarded((s: string) => log.push(s), 1, 2), { signal: AbortSignal.abort() });
+    const task = spawn(
+      guarded((s: string) => log.push(s), 1, 2),
+      { signal: AbortSignal.abort() },
+    );
     await expect(task).rejects.toBeInstanceOf(Cancelled);
     expect(log).toEqual([]);
   });
@@ -158,7 +175,11 @@ describe("Cancelled from an awaited task is an ordinary error", () => {
 
 test("cancel by hand: cancel() then poll runs the cleanup synchronously when nothing in it waits", () => {
   const log: string[] = [];
-  const m = guarded((s: string) => log.push(s), pollFn(() => PENDING), 0);
+  const m = guarded(
+    (s: string) => log.push(s),
+    pollFn(() => PENDING),
+    0,
+  );
   const cx = new Context(noopWaker);
   expect(m.poll(cx)).toBe(PENDING);
   m.cancel();

@@ -8,7 +8,12 @@ import { describe, expect, test } from "vitest";
 import { channel, Context, Executor, noopWaker, PENDING, pollFn, type Waker } from "../../runtime/index";
 
 function countingWaker(): Waker & { wakes: number } {
-  const w = { wakes: 0, wake() { w.wakes++; } };
+  const w = {
+    wakes: 0,
+    wake() {
+      w.wakes++;
+    },
+  };
   return w;
 }
 

@@ -47,7 +47,9 @@ describe("a poll-mode call is a lazy future", () => {
   test("values and logs equal native's", async () => {
     const a: string[] = [];
     const b: string[] = [];
-    expect(await run(guarded((s: string) => a.push(s), Promise.resolve(5), { then: undefined }))).toBe(await nativeGuarded((s) => b.push(s), Promise.resolve(5), { then: undefined }));
+    expect(await run(guarded((s: string) => a.push(s), Promise.resolve(5), { then: undefined }))).toBe(
+      await nativeGuarded((s) => b.push(s), Promise.resolve(5), { then: undefined }),
+    );
     expect(a).toEqual(b);
     a.length = b.length = 0;
     expect(await run(guarded((s: string) => a.push(s), Promise.reject("no"), null))).toBe(await nativeGuarded((s) => b.push(s), Promise.reject("no"), null));

@@ -4,7 +4,24 @@
  * run); a dropped machine never raises an unhandled rejection later (as `Promise.race`).
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { Cancelled, Executor, TimeoutError, fromPromise, join, race, ready, run, scope, select, sleep, spawn, startMachine, states, timeout, type Machine } from "../../runtime/index";
+import {
+  Cancelled,
+  Executor,
+  TimeoutError,
+  fromPromise,
+  join,
+  race,
+  ready,
+  run,
+  scope,
+  select,
+  sleep,
+  spawn,
+  startMachine,
+  states,
+  timeout,
+  type Machine,
+} from "../../runtime/index";
 import { ManualFuture, macrotasks } from "./support";
 import { catchOnly, count, guarded } from "./poll-shapes";
 
@@ -42,7 +59,11 @@ describe("combinators cancel what they no longer need", () => {
 
   test("join: a failing child cancels its siblings (today's join left them running)", async () => {
     const log: string[] = [];
-    const failing = { poll: () => { throw new Error("boom"); } };
+    const failing = {
+      poll: () => {
+        throw new Error("boom");
+      },
+    };
     const task = spawn(join([guarded((s: string) => log.push(s), never(), null), failing]));
     await expect(task).rejects.toThrow("boom");
     expect(log).toEqual(["try", "finally", "finally end"]);
@@ -56,7 +77,12 @@ describe("combinators cancel what they no longer need", () => {
 
   test("timeout: the work is cancelled (finally runs) and TimeoutError thrown; a finished timeout clears its timer", async () => {
     const log: string[] = [];
-    const error = await run(timeout(guarded((s: string) => log.push(s), never(), null), 5)).catch((e: unknown) => e);
+    const error = await run(
+      timeout(
+        guarded((s: string) => log.push(s), never(), null),
+        5,
+      ),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(log).toEqual(["try", "finally", "finally end"]);
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
@@ -75,17 +101,22 @@ describe("combinators cancel what they no longer need", () => {
   });
 });
 
-
 describe("dropped machines are quiet", () => {
   test("a promise-mode machine that lost a select and fails later raises no unhandled rejection", async () => {
     let reject!: (e: unknown) => void;
     const gate = new Promise((_, r) => (reject = r));
     const S = states(["Unresumed", "Returned", "Panicked", "AwaitGate"]);
-    const machine = startMachine((m: Machine, value: unknown, isThrow: boolean) => {
-      if (m.s === 0) return (m.s = 3), m.await(gate);
-      if (isThrow) throw value;
-      return m.ret(value);
-    }, 0, S, undefined, []);
+    const machine = startMachine(
+      (m: Machine, value: unknown, isThrow: boolean) => {
+        if (m.s === 0) return ((m.s = 3), m.await(gate));
+        if (isThrow) throw value;
+        return m.ret(value);
+      },
+      0,
+      S,
+      undefined,
+      [],
+    );
     expect(await run(select([machine, ready(1)]))).toEqual({ index: 1, value: 1 });
     reject(new Error("late failure"));
     await macrotasks(3);
@@ -94,7 +125,13 @@ describe("dropped machines are quiet", () => {
 
   test("a task whose join handle lost a select and fails later raises no unhandled rejection", async () => {
     const work = new ManualFuture<never>();
-    const failing = { poll: (cx: Parameters<typeof work.poll>[0]) => { const v = work.poll(cx); if (v !== undefined && typeof v !== "symbol") throw v; return v; } };
+    const failing = {
+      poll: (cx: Parameters<typeof work.poll>[0]) => {
+        const v = work.poll(cx);
+        if (v !== undefined && typeof v !== "symbol") throw v;
+        return v;
+      },
+    };
     const task = spawn(failing);
     expect(await run(select([task, ready(2)]))).toEqual({ index: 1, value: 2 });
     work.complete(new Error("late") as never);
@@ -132,7 +169,13 @@ describe("scope", () => {
     const log: string[] = [];
     const error = await scope((s) => {
       s.spawn(guarded((x: string) => log.push("sibling " + x), never(), null));
-      s.spawn(fromPromise(sleepPromise(2).then(() => { throw new Error("child failed"); })));
+      s.spawn(
+        fromPromise(
+          sleepPromise(2).then(() => {
+            throw new Error("child failed");
+          }),
+        ),
+      );
       return guarded((x: string) => log.push("body " + x), never(), null);
     }).then(
       () => undefined,
@@ -172,10 +215,12 @@ describe("scope", () => {
   test("children spawn on the ambient executor", async () => {
     const ex = new Executor();
     let childExecutorPolls = 0;
-    const value = await ex.run(scope((s) => {
-      const t = s.spawn(count(3));
-      return catchOnly(() => {}, t);
-    }));
+    const value = await ex.run(
+      scope((s) => {
+        const t = s.spawn(count(3));
+        return catchOnly(() => {}, t);
+      }),
+    );
     childExecutorPolls = ex.stats.polls;
     expect(value).toBe(3);
     expect(childExecutorPolls).toBeGreaterThanOrEqual(2);

@@ -11,9 +11,7 @@ export function resolveAdapterOptions(raw: unknown): ResolvedPluginOptions {
     if (!(error instanceof PluginConfigError)) throw error;
     const problems = error.problems;
     const message =
-      problems.length === 1
-        ? `async-machine: invalid plugin option: ${problems[0]}`
-        : `async-machine: invalid plugin options:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+      problems.length === 1 ? `async-machine: invalid plugin option: ${problems[0]}` : `async-machine: invalid plugin options:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
     throw Object.assign(new Error(message), { name: "AsyncMachineOptionsError" });
   }
 }

@@ -16,7 +16,13 @@ export function blockFunctionVars(T: typeof ts, fn: ts.FunctionLikeDeclaration, 
   const params = new Set<string>();
   for (const p of fn.parameters) for (const id of boundNames(T, p.name)) params.add(id.text);
   forEachDescendant(T, body, (n) => {
-    if (T.isFunctionDeclaration(n) && n.name && n.body && n.parent !== body && (T.isBlock(n.parent) || T.isCaseClause(n.parent) || T.isDefaultClause(n.parent) || T.isIfStatement(n.parent))) {
+    if (
+      T.isFunctionDeclaration(n) &&
+      n.name &&
+      n.body &&
+      n.parent !== body &&
+      (T.isBlock(n.parent) || T.isCaseClause(n.parent) || T.isDefaultClause(n.parent) || T.isIfStatement(n.parent))
+    ) {
       const name = n.name.text;
       if (name !== "arguments" && !params.has(name) && !clashesWithLexical(T, n, name, body)) names.add(name);
     }
@@ -31,14 +37,21 @@ function clashesWithLexical(T: typeof ts, decl: ts.FunctionDeclaration, name: st
     if (n === own) continue;
     const statements = T.isBlock(n) ? n.statements : T.isCaseBlock(n) ? n.clauses.flatMap((c) => [...c.statements]) : [];
     for (const st of statements) {
-      if (T.isVariableStatement(st) && st.declarationList.flags & T.NodeFlags.BlockScoped && st.declarationList.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name))) return true;
+      if (
+        T.isVariableStatement(st) &&
+        st.declarationList.flags & T.NodeFlags.BlockScoped &&
+        st.declarationList.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name))
+      )
+        return true;
       if (T.isClassDeclaration(st) && st.name?.text === name) return true;
       if (n !== body && T.isFunctionDeclaration(st) && st.name?.text === name) return true;
     }
     const head = T.isForStatement(n) || T.isForInStatement(n) || T.isForOfStatement(n) ? n.initializer : undefined;
-    if (head && T.isVariableDeclarationList(head) && head.flags & T.NodeFlags.BlockScoped && head.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name))) return true;
+    if (head && T.isVariableDeclarationList(head) && head.flags & T.NodeFlags.BlockScoped && head.declarations.some((d) => boundNames(T, d.name).some((id) => id.text === name)))
+      return true;
     // A catch parameter that is a plain name may share its name with a var (Annex B.3.5).
-    if (T.isCatchClause(n) && n.variableDeclaration && !T.isIdentifier(n.variableDeclaration.name) && boundNames(T, n.variableDeclaration.name).some((id) => id.text === name)) return true;
+    if (T.isCatchClause(n) && n.variableDeclaration && !T.isIdentifier(n.variableDeclaration.name) && boundNames(T, n.variableDeclaration.name).some((id) => id.text === name))
+      return true;
   }
   return false;
 }

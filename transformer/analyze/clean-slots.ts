@@ -65,7 +65,10 @@ export function computeCleanSlots(blocks: readonly SlotBlock[], starts: Readonly
 }
 
 /** The clean sets at each block's start (empty where unreached) and end. */
-function cleanSets(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>): { cleanIn: ReadonlyArray<ReadonlySet<number>>; cleanOut: ReadonlyArray<ReadonlySet<number>> } {
+function cleanSets(
+  blocks: readonly SlotBlock[],
+  starts: ReadonlyMap<number, LocalSet>,
+): { cleanIn: ReadonlyArray<ReadonlySet<number>>; cleanOut: ReadonlyArray<ReadonlySet<number>> } {
   // undefined = not reached yet (the top of the lattice: everything clean).
   const cleanIn: Array<Set<number> | undefined> = blocks.map((_, b) => (starts.has(b) ? new Set(starts.get(b)) : undefined));
   const cleanOut: Array<Set<number>> = blocks.map(() => new Set());
@@ -252,7 +255,7 @@ export function placeEarlyStores(
       let written = false;
       for (let k = from; k < ops.length && !written; k++) {
         if (ops[k].writes.has(local)) written = true;
-        else for (const e of ops[k].exits) if (!e.defs?.has(local) && !seen.has(e.block)) work.push([e.block, 0]), seen.add(e.block);
+        else for (const e of ops[k].exits) if (!e.defs?.has(local) && !seen.has(e.block)) (work.push([e.block, 0]), seen.add(e.block));
       }
       if (written || termWrites.has(local)) continue;
       if (suspendBlocks.has(block)) {

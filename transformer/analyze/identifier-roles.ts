@@ -93,7 +93,16 @@ function isInAssignmentPattern(T: typeof ts, node: ts.Node): boolean {
       if ((T.isForInStatement(p) || T.isForOfStatement(p)) && p.initializer === n) return true;
     }
     if (T.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken && p.right === n) return false;
-    if (!(T.isObjectLiteralExpression(p) || T.isArrayLiteralExpression(p) || T.isPropertyAssignment(p) || T.isShorthandPropertyAssignment(p) || T.isSpreadElement(p) || T.isSpreadAssignment(p) || (T.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken) || T.isParenthesizedExpression(p))) {
+    if (!(
+      T.isObjectLiteralExpression(p) ||
+      T.isArrayLiteralExpression(p) ||
+      T.isPropertyAssignment(p) ||
+      T.isShorthandPropertyAssignment(p) ||
+      T.isSpreadElement(p) ||
+      T.isSpreadAssignment(p) ||
+      (T.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken) ||
+      T.isParenthesizedExpression(p)
+    )) {
       return false;
     }
     n = p;

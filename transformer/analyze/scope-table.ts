@@ -78,7 +78,13 @@ export class ScopeTable {
     forEachDescendant(T, block, (n) => {
       if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
       if (T.isCatchClause(n) && n.variableDeclaration && T.isIdentifier(n.variableDeclaration.name) && n.variableDeclaration.name.text === param.name) return false;
-      if (T.isVariableDeclaration(n) && T.isIdentifier(n.name) && n.name.text === param.name && T.isVariableDeclarationList(n.parent) && !(n.parent.flags & T.NodeFlags.BlockScoped)) {
+      if (
+        T.isVariableDeclaration(n) &&
+        T.isIdentifier(n.name) &&
+        n.name.text === param.name &&
+        T.isVariableDeclarationList(n.parent) &&
+        !(n.parent.flags & T.NodeFlags.BlockScoped)
+      ) {
         this.decls.set(n.name, param);
         param.assigned = true;
       }
@@ -133,7 +139,17 @@ export class ScopeTable {
   factsFor(fn: ts.Node): FunctionFacts {
     let f = this.facts.get(fn);
     if (!f) {
-      f = { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false, usesDirectEval: false, usesWith: false, usesUsing: false, usesPrivateNames: false, blockFunctionVars: [] };
+      f = {
+        usesThis: false,
+        usesArguments: false,
+        usesSuper: false,
+        usesNewTarget: false,
+        usesDirectEval: false,
+        usesWith: false,
+        usesUsing: false,
+        usesPrivateNames: false,
+        blockFunctionVars: [],
+      };
       this.facts.set(fn, f);
     }
     return f;

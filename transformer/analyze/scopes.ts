@@ -224,7 +224,16 @@ function visitClass(t: ScopeTable, node: ts.ClassLikeDeclaration, scope: Scope):
     t.declare(s, node.name, BindingKind.SelfName);
   } else if (node.name) {
     s = t.newScope(node, scope, scope.owner);
-    const inner: Binding = { id: t.bindings.length, name: node.name.text, kind: BindingKind.Class, scope: s, declarations: [node.name], references: [], captured: false, assigned: false };
+    const inner: Binding = {
+      id: t.bindings.length,
+      name: node.name.text,
+      kind: BindingKind.Class,
+      scope: s,
+      declarations: [node.name],
+      references: [],
+      captured: false,
+      assigned: false,
+    };
     t.bindings.push(inner);
     s.bindings.set(inner.name, inner);
   }

@@ -47,7 +47,12 @@ export function assembleResume(cx: EmitContext, clauses: ts.CaseClause[]): Assem
   if (usage.pendingGoto) {
     // if ($g >= 0) { $l = $g; $g = -1; }
     const pending = F.createIdentifier(cx.own.pendingGoto);
-    loopBody.unshift(F.createIfStatement(F.createGreaterThanEquals(pending, F.createNumericLiteral(0)), F.createBlock([assignTo(cx, cx.own.label, F.createIdentifier(cx.own.pendingGoto)), clearPendingGoto(cx)], /*multiLine*/ false)));
+    loopBody.unshift(
+      F.createIfStatement(
+        F.createGreaterThanEquals(pending, F.createNumericLiteral(0)),
+        F.createBlock([assignTo(cx, cx.own.label, F.createIdentifier(cx.own.pendingGoto)), clearPendingGoto(cx)], /*multiLine*/ false),
+      ),
+    );
   }
   const loop = F.createLabeledStatement(cx.own.loop, F.createForStatement(undefined, undefined, undefined, F.createBlock(loopBody, /*multiLine*/ true)));
   return finish(cx, [loop], /*loops*/ true);
@@ -64,7 +69,10 @@ function withCatchDispatch(cx: EmitContext, body: ts.Statement): ts.Statement {
   for (const [regionId, labels] of byRegion) {
     const r = cfg.regions[regionId];
     const err = F.createIdentifier(cx.own.error);
-    const enter = r.kind === RegionKind.Catch ? [...cancelCheck(cx, r), assignLocal(cx, r.completion, err)] : [assignLocal(cx, r.completion, F.createNumericLiteral(Completion.Throw)), assignLocal(cx, r.value!, err)];
+    const enter =
+      r.kind === RegionKind.Catch
+        ? [...cancelCheck(cx, r), assignLocal(cx, r.completion, err)]
+        : [assignLocal(cx, r.completion, F.createNumericLiteral(Completion.Throw)), assignLocal(cx, r.value!, err)];
     // An exception cancels a jump still pending from a kept statement (its finally threw).
     if (cx.usage.pendingGoto) enter.push(clearPendingGoto(cx));
     labels.forEach((l, k) => {
@@ -73,20 +81,26 @@ function withCatchDispatch(cx: EmitContext, body: ts.Statement): ts.Statement {
     });
   }
   const rethrow = F.createThrowStatement(F.createIdentifier(cx.own.error));
-  return F.createTryStatement(F.createBlock([body], /*multiLine*/ true), F.createCatchClause(cx.own.error, F.createBlock([F.createSwitchStatement(F.createIdentifier(cx.own.label), F.createCaseBlock(dispatch)), rethrow], /*multiLine*/ true)), undefined);
+  return F.createTryStatement(
+    F.createBlock([body], /*multiLine*/ true),
+    F.createCatchClause(cx.own.error, F.createBlock([F.createSwitchStatement(F.createIdentifier(cx.own.label), F.createCaseBlock(dispatch)), rethrow], /*multiLine*/ true)),
+    undefined,
+  );
 }
 
 /** The resume function around `dispatch`, with `let $l = $m.s` when the dispatch loops; and the state enum. */
 function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): AssembledMachine {
   const { T, F, scopes, usage, own } = cx;
   const fn = cx.input.fn;
-  const variableStatement = (name: string, init: ts.Expression, flags: ts.NodeFlags): ts.Statement => F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, init)], flags));
+  const variableStatement = (name: string, init: ts.Expression, flags: ts.NodeFlags): ts.Statement =>
+    F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, init)], flags));
   const registers = cx.locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
   const resumeBody: ts.Statement[] = [];
   // The body keeps its strictness wherever the resume function is placed (a class method's
   // resume sits outside the class; a function may be strict by its own directive) — said
   // again only where the file around it is not strict.
-  if (isStrictCode(T, fn, scopes.alwaysStrict) && !isStrictCode(T, fn.getSourceFile(), scopes.alwaysStrict)) resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
+  if (isStrictCode(T, fn, scopes.alwaysStrict) && !isStrictCode(T, fn.getSourceFile(), scopes.alwaysStrict))
+    resumeBody.push(F.createExpressionStatement(F.createStringLiteral("use strict")));
   if (registers.length) resumeBody.push(F.createVariableStatement(undefined, F.createVariableDeclarationList(registers, T.NodeFlags.Let)));
   resumeBody.push(...usage.hoisted);
   if (usage.frame) resumeBody.push(variableStatement(own.frame, machineMember(cx, "f"), T.NodeFlags.Const));

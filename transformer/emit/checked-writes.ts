@@ -64,9 +64,18 @@ export function deleteOfIdentifier(cx: EmitContext, node: ts.DeleteExpression, i
   const operand = skipOuterExpressions(T, node.expression);
   if (!T.isIdentifier(operand)) return undefined;
   let source: ts.Node = operand;
-  while (source.parent && (T.isParenthesizedExpression(source.parent) || T.isAsExpression(source.parent) || T.isNonNullExpression(source.parent) || T.isSatisfiesExpression(source.parent) || T.isTypeAssertionExpression(source.parent))) source = source.parent;
+  while (
+    source.parent &&
+    (T.isParenthesizedExpression(source.parent) ||
+      T.isAsExpression(source.parent) ||
+      T.isNonNullExpression(source.parent) ||
+      T.isSatisfiesExpression(source.parent) ||
+      T.isTypeAssertionExpression(source.parent))
+  )
+    source = source.parent;
   const isSourceOperand = source.parent !== undefined && T.isDeleteExpression(source.parent);
-  if (!isSourceOperand) return operand === cx.lowered.resumeValue || localOf(cx, operand) !== undefined || scopes.refs.has(operand) || scopes.globals.has(operand) ? F.createTrue() : undefined;
+  if (!isSourceOperand)
+    return operand === cx.lowered.resumeValue || localOf(cx, operand) !== undefined || scopes.refs.has(operand) || scopes.globals.has(operand) ? F.createTrue() : undefined;
   const movesArguments = operand.text === "arguments" && !inFunction && !scopes.refs.has(operand);
   return localOf(cx, operand) !== undefined || movesArguments ? F.createFalse() : undefined;
 }
@@ -83,7 +92,10 @@ export function writeToOwnName(cx: EmitContext, node: ts.BinaryExpression, visit
   if (!T.isIdentifier(target) || !T.isFunctionExpression(fn) || !fn.name) return undefined;
   const b = scopes.refs.get(target);
   if (!b || b.declarations[0] !== fn.name) return undefined;
-  const value = node.operatorToken.kind === SK.EqualsToken ? (visit(node.right) as ts.Expression) : F.createBinaryExpression(target, compoundToBinary(T, node.operatorToken.kind), visit(node.right) as ts.Expression);
+  const value =
+    node.operatorToken.kind === SK.EqualsToken
+      ? (visit(node.right) as ts.Expression)
+      : F.createBinaryExpression(target, compoundToBinary(T, node.operatorToken.kind), visit(node.right) as ts.Expression);
   if (!isStrictCode(T, fn, scopes.alwaysStrict)) return F.createParenthesizedExpression(value);
   return F.createParenthesizedExpression(F.createComma(value, F.createCallExpression(runtimeMember(cx, "constAssign"), undefined, [F.createStringLiteral(target.text)])));
 }
@@ -145,14 +157,24 @@ function checkedPatternWrite(cx: EmitContext, node: ts.BinaryExpression, visit: 
     const body: ts.Statement[] = [];
     if (locals[l].tdz) body.push(F.createExpressionStatement(F.createCallExpression(runtimeMember(cx, "checkTdz"), undefined, [access(cx, l), name])));
     body.push(F.createExpressionStatement(locals[l].isConst ? F.createCallExpression(runtimeMember(cx, "constAssign"), undefined, [name]) : F.createAssignment(access(cx, l), w)));
-    const setter = F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, w)], undefined, undefined, F.createBlock(body, /*multiLine*/ false));
+    const setter = F.createArrowFunction(
+      undefined,
+      undefined,
+      [F.createParameterDeclaration(undefined, undefined, w)],
+      undefined,
+      undefined,
+      F.createBlock(body, /*multiLine*/ false),
+    );
     return F.createPropertyAccessExpression(F.createCallExpression(runtimeMember(cx, "checkedTarget"), undefined, [setter]), "v");
   };
   const rebuildProperty = (p: ts.ObjectLiteralElementLike): ts.ObjectLiteralElementLike => {
     if (T.isShorthandPropertyAssignment(p)) {
       const l = needsCheck(p.name);
       if (l === undefined) return visit(p) as ts.ObjectLiteralElementLike;
-      return F.createPropertyAssignment(shorthandKey(T, p.name), p.objectAssignmentInitializer ? F.createAssignment(checked(l), visit(p.objectAssignmentInitializer) as ts.Expression) : checked(l));
+      return F.createPropertyAssignment(
+        shorthandKey(T, p.name),
+        p.objectAssignmentInitializer ? F.createAssignment(checked(l), visit(p.objectAssignmentInitializer) as ts.Expression) : checked(l),
+      );
     }
     if (T.isPropertyAssignment(p)) return F.updatePropertyAssignment(p, visit(p.name) as ts.PropertyName, rebuild(p.initializer));
     if (T.isSpreadAssignment(p)) return F.updateSpreadAssignment(p, rebuild(p.expression));
@@ -165,7 +187,11 @@ function checkedPatternWrite(cx: EmitContext, node: ts.BinaryExpression, visit: 
       return l !== undefined ? checked(l) : (visit(e) as ts.Expression);
     }
     if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) return F.updateBinaryExpression(x, rebuild(x.left), x.operatorToken, visit(x.right) as ts.Expression);
-    if (T.isArrayLiteralExpression(x)) return F.updateArrayLiteralExpression(x, x.elements.map((el) => (T.isSpreadElement(el) ? F.updateSpreadElement(el, rebuild(el.expression)) : T.isOmittedExpression(el) ? el : rebuild(el))));
+    if (T.isArrayLiteralExpression(x))
+      return F.updateArrayLiteralExpression(
+        x,
+        x.elements.map((el) => (T.isSpreadElement(el) ? F.updateSpreadElement(el, rebuild(el.expression)) : T.isOmittedExpression(el) ? el : rebuild(el))),
+      );
     if (T.isObjectLiteralExpression(x)) return F.updateObjectLiteralExpression(x, x.properties.map(rebuildProperty));
     return visit(e) as ts.Expression;
   };

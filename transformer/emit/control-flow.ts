@@ -147,7 +147,7 @@ function orderCases(cfg: Cfg, caseBlocks: readonly Block[], flow: Omit<ControlFl
   const wantedByResume = new Set<BlockId>();
   for (const b of roots) if (isResume(b)) for (let t = tailOf(b), k = 0; t !== undefined && k < roots.length; t = tailOf(cfg.blocks[t]), k++) wantedByResume.add(t);
   for (const root of roots) {
-    for (let b: Block | undefined = root; b !== undefined && !placed.has(b.id); ) {
+    for (let b: Block | undefined = root; b !== undefined && !placed.has(b.id);) {
       placed.add(b.id);
       order.push(b);
       const tail = tailOf(b);

@@ -30,7 +30,11 @@ export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next:
   }
   if (block.id === cfg.entry && layout.capturedSize > 0) {
     // Captured locals live as long as the closures that see them: their own array, not the frame.
-    stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero())))));
+    stmts.push(
+      F.createExpressionStatement(
+        F.createAssignment(machineMember(cx, "c"), F.createArrayLiteralExpression(Array.from({ length: layout.capturedSize }, () => F.createVoidZero()))),
+      ),
+    );
   }
   emitBlockCode(cx, slots, block, next, stmts);
   const label = flow.label(block.id);
@@ -98,15 +102,28 @@ function emitTerminatorCode(cx: EmitContext, slots: FrameSlots, block: Block, ne
 }
 
 /** `switch ($ct) { case Return: …; case Throw: throw $cv; case Jump(T): $l = T… }`, then on to `next`. */
-function emitEndFinally(cx: EmitContext, slots: FrameSlots, block: Block, term: Extract<Terminator, { kind: TerminatorKind.EndFinally }>, next: BlockId | undefined): ts.Statement[] {
+function emitEndFinally(
+  cx: EmitContext,
+  slots: FrameSlots,
+  block: Block,
+  term: Extract<Terminator, { kind: TerminatorKind.EndFinally }>,
+  next: BlockId | undefined,
+): ts.Statement[] {
   const { F } = cx;
   const clauses: ts.CaseOrDefaultClause[] = [];
   const completionValue = (): ts.Expression => access(cx, term.value);
   const code = (c: number): ts.Expression => F.createNumericLiteral(c);
   clauses.push(
-    F.createCaseClause(code(Completion.Return), term.returnTo
-      ? [assignLocal(cx, term.returnTo.completion, code(Completion.Return)), assignLocal(cx, term.returnTo.value, completionValue()), ...jumpTo(cx, slots, term.returnTo.block, undefined, block)]
-      : [F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, [completionValue()]))]),
+    F.createCaseClause(
+      code(Completion.Return),
+      term.returnTo
+        ? [
+            assignLocal(cx, term.returnTo.completion, code(Completion.Return)),
+            assignLocal(cx, term.returnTo.value, completionValue()),
+            ...jumpTo(cx, slots, term.returnTo.block, undefined, block),
+          ]
+        : [F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, [completionValue()]))],
+    ),
   );
   clauses.push(F.createCaseClause(code(Completion.Throw), [F.createThrowStatement(completionValue())]));
   for (const [jump, cont] of term.jumps) {
@@ -117,7 +134,13 @@ function emitEndFinally(cx: EmitContext, slots: FrameSlots, block: Block, term: 
 }
 
 /** `$v = x; $f[i] = live…; $f[j] = void 0 (dead); $m.s = k; return $m.await($v);` */
-function emitSuspend(cx: EmitContext, slots: FrameSlots, block: Block, term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
+function emitSuspend(
+  cx: EmitContext,
+  slots: FrameSlots,
+  block: Block,
+  term: Extract<Terminator, { kind: TerminatorKind.Suspend }>,
+  v: (e: ts.Node) => ts.Expression,
+): ts.Statement[] {
   const { F, layout } = cx;
   const stmts: ts.Statement[] = [assignTo(cx, cx.own.value, v(term.awaited))];
   const fields = layout.states.find((s) => s.state === term.point)!.fields;

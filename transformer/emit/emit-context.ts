@@ -24,7 +24,12 @@ export interface MachineNames {
 }
 
 /** Rewrites a nested async function met inside kept code (see FunctionContext.transformNested). */
-export type TransformNested = (node: ts.FunctionLikeDeclaration, rewriteOuter: (n: ts.Node) => ts.Node, hoist: (s: ts.Statement) => void, isOuterLocal: (b: Binding) => boolean) => ts.Node | undefined;
+export type TransformNested = (
+  node: ts.FunctionLikeDeclaration,
+  rewriteOuter: (n: ts.Node) => ts.Node,
+  hoist: (s: ts.Statement) => void,
+  isOuterLocal: (b: Binding) => boolean,
+) => ts.Node | undefined;
 
 export interface EmitInput {
   tsApi: typeof ts;
@@ -141,7 +146,12 @@ export function frame(cx: EmitContext): ts.Expression {
 
 /** `$f[offset] /* comment *\/` */
 export function frameSlot(cx: EmitContext, offset: number, comment: string): ts.Expression {
-  return cx.T.addSyntheticTrailingComment(cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)), cx.SK.MultiLineCommentTrivia, ` ${comment} `, /*hasTrailingNewLine*/ false);
+  return cx.T.addSyntheticTrailingComment(
+    cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)),
+    cx.SK.MultiLineCommentTrivia,
+    ` ${comment} `,
+    /*hasTrailingNewLine*/ false,
+  );
 }
 
 /** `n /* comment *\/` */

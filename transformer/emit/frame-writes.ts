@@ -58,7 +58,15 @@ export function collectWrites(cx: EmitContext, node: ts.Node, isTarget: boolean,
     return;
   }
   if (T.isClassDeclaration(node) && node.name) asTarget(node.name);
-  if (isTarget && (T.isArrayLiteralExpression(node) || T.isObjectLiteralExpression(node) || T.isSpreadElement(node) || T.isSpreadAssignment(node) || T.isShorthandPropertyAssignment(node) || T.isPropertyAssignment(node))) {
+  if (
+    isTarget &&
+    (T.isArrayLiteralExpression(node) ||
+      T.isObjectLiteralExpression(node) ||
+      T.isSpreadElement(node) ||
+      T.isSpreadAssignment(node) ||
+      T.isShorthandPropertyAssignment(node) ||
+      T.isPropertyAssignment(node))
+  ) {
     // A destructuring target: every name in it may be written (computed keys and defaults are read).
     if (T.isPropertyAssignment(node)) {
       asValue(node.name);

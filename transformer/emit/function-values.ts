@@ -26,11 +26,17 @@ export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, orig
   const statements: ts.Statement[] = [compiled.resume];
   let value = asyncWrapper(T, runtime, compiled.wrapper, original);
   if (T.isFunctionExpression(original) && original.name) {
-    statements.push(F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)));
+    statements.push(
+      F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)),
+    );
     value = F.createIdentifier(original.name.text);
   }
   statements.push(F.createReturnStatement(value));
-  return F.createCallExpression(F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, F.createBlock(statements, /*multiLine*/ true))), undefined, []);
+  return F.createCallExpression(
+    F.createParenthesizedExpression(F.createArrowFunction(undefined, undefined, [], undefined, undefined, F.createBlock(statements, /*multiLine*/ true))),
+    undefined,
+    [],
+  );
 }
 
 /**
@@ -62,7 +68,8 @@ function inferredName(T: typeof ts, fn: ts.Node): string | undefined {
   const p = n.parent;
   if (!p) return undefined;
   const SK = T.SyntaxKind;
-  const keyText = (name: ts.Node): string | undefined => (T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name) ? name.text : undefined);
+  const keyText = (name: ts.Node): string | undefined =>
+    T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isPrivateIdentifier(name) ? name.text : undefined;
   const namingAssignments = new Set([SK.EqualsToken, SK.BarBarEqualsToken, SK.AmpersandAmpersandEqualsToken, SK.QuestionQuestionEqualsToken]);
   // A namespace's exported variable is emitted as `N.f = …`, which names nothing.
   if (T.isVariableDeclaration(p) && p.initializer === n && T.isModuleBlock(p.parent.parent?.parent) && T.getCombinedModifierFlags(p) & T.ModifierFlags.Export) return undefined;

@@ -22,12 +22,23 @@ export function access(cx: EmitContext, local: LocalId): ts.Expression {
     case LocalStorage.Register:
       return F.createIdentifier(l.name);
     case LocalStorage.Captured:
-      return T.addSyntheticTrailingComment(F.createElementAccessExpression(machineMember(cx, "c"), F.createNumericLiteral(cx.layout.captureOf.get(local)!)), SK.MultiLineCommentTrivia, ` ${l.sourceName} `, /*hasTrailingNewLine*/ false);
+      return T.addSyntheticTrailingComment(
+        F.createElementAccessExpression(machineMember(cx, "c"), F.createNumericLiteral(cx.layout.captureOf.get(local)!)),
+        SK.MultiLineCommentTrivia,
+        ` ${l.sourceName} `,
+        /*hasTrailingNewLine*/ false,
+      );
     case LocalStorage.Argument: {
       // (i < passed ? m.a : m.p.values)[i]: mapped to arguments[i] only if the call passed it.
       const i = l.argumentIndex!;
       const p = F.createPropertyAccessExpression(machineMember(cx, "p"), "passed");
-      const store = F.createConditionalExpression(F.createLessThan(F.createNumericLiteral(i), p), undefined, machineMember(cx, "a"), undefined, F.createPropertyAccessExpression(machineMember(cx, "p"), "values"));
+      const store = F.createConditionalExpression(
+        F.createLessThan(F.createNumericLiteral(i), p),
+        undefined,
+        machineMember(cx, "a"),
+        undefined,
+        F.createPropertyAccessExpression(machineMember(cx, "p"), "values"),
+      );
       return F.createElementAccessExpression(F.createParenthesizedExpression(store), F.createNumericLiteral(i));
     }
     case LocalStorage.Env:

@@ -66,8 +66,12 @@ export function machineInfoLiteral(tsApi: typeof ts, value: MachineInfo): ts.Exp
     const entries = Object.entries(v as Record<string, unknown>);
     // (Property names are marked as never substituted: the module transform would otherwise
     // ask of each whether it names an import — about 15 per machine.)
-    const key = (k: string): ts.PropertyName => (/^[A-Za-z_$][\w$]*$/.test(k) ? tsApi.setEmitFlags(F.createIdentifier(k), tsApi.EmitFlags.NoSubstitution) : F.createStringLiteral(k));
-    return F.createObjectLiteralExpression(entries.map(([k, x]) => F.createPropertyAssignment(key(k), build(x))), /*multiLine*/ false);
+    const key = (k: string): ts.PropertyName =>
+      /^[A-Za-z_$][\w$]*$/.test(k) ? tsApi.setEmitFlags(F.createIdentifier(k), tsApi.EmitFlags.NoSubstitution) : F.createStringLiteral(k);
+    return F.createObjectLiteralExpression(
+      entries.map(([k, x]) => F.createPropertyAssignment(key(k), build(x))),
+      /*multiLine*/ false,
+    );
   };
   return build(value);
 }

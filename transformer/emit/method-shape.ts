@@ -30,7 +30,10 @@ export function classMethodShape(T: typeof ts, runtime: string, method: ts.Metho
   const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
   let call: ts.Expression | undefined;
   if (T.isPrivateIdentifier(method.name)) {
-    if (isStatic(T, method)) call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction"), undefined, [F.createPropertyAccessExpression(F.createThis(), method.name.text)]);
+    if (isStatic(T, method))
+      call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction"), undefined, [
+        F.createPropertyAccessExpression(F.createThis(), method.name.text),
+      ]);
   } else {
     const key = literalKey(T, method);
     if (key) call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, key]);
@@ -59,7 +62,9 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
   const F = T.factory;
   const isAsync = (m: ts.Node): boolean => T.canHaveModifiers(m) && T.getModifiers(m)?.some((x) => x.kind === T.SyntaxKind.AsyncKeyword) === true;
   const compiledOf = (before: readonly ts.Node[], after: readonly ts.Node[]): ts.MethodDeclaration[] =>
-    before.length !== after.length ? [] : before.filter((m, i): m is ts.MethodDeclaration => T.isMethodDeclaration(m) && !m.asteriskToken && isAsync(m) && T.isMethodDeclaration(after[i]) && !isAsync(after[i]));
+    before.length !== after.length
+      ? []
+      : before.filter((m, i): m is ts.MethodDeclaration => T.isMethodDeclaration(m) && !m.asteriskToken && isAsync(m) && T.isMethodDeclaration(after[i]) && !isAsync(after[i]));
   if (T.isObjectLiteralExpression(original) && T.isObjectLiteralExpression(rewritten)) {
     return shapedObjectLiteral(T, runtime, rewritten, objectMethodKeys(T, compiledOf(original.properties, rewritten.properties)));
   }

@@ -72,7 +72,8 @@ function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclarati
     const first = firstStatementOf(T, list);
     const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
     const binding = isDefault ? F.createIdentifier(fn.name.text) : T.setOriginalNode(F.createIdentifier(fn.name.text), fn.name);
-    if (first) edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
+    if (first)
+      edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
     return edits;
   }
   // (A function declaration without a name is `export default async function () {}`: it

@@ -88,7 +88,8 @@ function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boo
     // A use keeps its position (a parameter's arrival from the frame is not a step of its own).
     return node.pos >= 0 && !T.isParameter(node.parent) ? T.setSourceMapRange(rewritten, node) : rewritten;
   }
-  if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(cx, node)) return machineMember(cx, cx.input.isArrow ? "o" : "a");
+  if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(cx, node))
+    return machineMember(cx, cx.input.isArrow ? "o" : "a");
   return node;
 }
 
@@ -96,8 +97,10 @@ function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boo
 function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): ts.Node | undefined {
   const { T, F, SK } = cx;
   const m = (member: string): ts.Expression => machineMember(cx, member);
-  const isSuperMember = (n: ts.Node): n is ts.PropertyAccessExpression | ts.ElementAccessExpression => (T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n)) && n.expression.kind === SK.SuperKeyword;
-  const superKey = (n: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Expression => (T.isPropertyAccessExpression(n) ? F.createStringLiteral(n.name.text) : (visit(n.argumentExpression) as ts.Expression));
+  const isSuperMember = (n: ts.Node): n is ts.PropertyAccessExpression | ts.ElementAccessExpression =>
+    (T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n)) && n.expression.kind === SK.SuperKeyword;
+  const superKey = (n: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Expression =>
+    T.isPropertyAccessExpression(n) ? F.createStringLiteral(n.name.text) : (visit(n.argumentExpression) as ts.Expression);
   if (node.kind === SK.ThisKeyword) return m("t");
   // An async function cannot be constructed: its new.target is undefined; an arrow's is the enclosing one's.
   if (T.isMetaProperty(node) && node.keywordToken === SK.NewKeyword) return cx.input.isArrow ? m("n") : F.createVoidZero();
@@ -120,7 +123,8 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     // short-circuits (arguments unevaluated) when the method is null or undefined.
     const callee = node.expression;
     const args = [m("t"), ...node.arguments.map((a) => visit(a) as ts.Expression)];
-    if (node.questionDotToken) return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, args);
+    if (node.questionDotToken)
+      return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, args);
     return F.createCallExpression(F.createPropertyAccessExpression(visit(callee) as ts.Expression, "call"), undefined, args);
   }
   return undefined;
@@ -140,7 +144,13 @@ function rewriteMovedStatement(cx: EmitContext, node: ts.Node, visit: Visit): ts
   if (T.isForStatement(node) && node.initializer && T.isVariableDeclarationList(node.initializer)) {
     const converted = convertDeclarationList(cx, node.initializer, visit);
     if (converted !== undefined) {
-      return F.updateForStatement(node, converted || undefined, node.condition && (visit(node.condition) as ts.Expression), node.incrementor && (visit(node.incrementor) as ts.Expression), visit(node.statement) as ts.Statement);
+      return F.updateForStatement(
+        node,
+        converted || undefined,
+        node.condition && (visit(node.condition) as ts.Expression),
+        node.incrementor && (visit(node.incrementor) as ts.Expression),
+        visit(node.statement) as ts.Statement,
+      );
     }
   }
   if ((T.isForInStatement(node) || T.isForOfStatement(node)) && T.isVariableDeclarationList(node.initializer)) {
@@ -162,17 +172,36 @@ function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.
     // Async generators too: they stay native, and transformNested reports them.
     if (!isAsyncFunction(T, fn)) return undefined;
     const isOuterLocal = (b: Binding): boolean => cx.lowered.localOfBinding.has(b);
-    return cx.input.transformNested(fn, (n) => rewrite(cx, n, outerInFunction), (st) => void cx.usage.hoisted.push(st), isOuterLocal);
+    return cx.input.transformNested(
+      fn,
+      (n) => rewrite(cx, n, outerInFunction),
+      (st) => void cx.usage.hoisted.push(st),
+      isOuterLocal,
+    );
   };
   if (T.isFunctionDeclaration(node) && cx.lowered.hoistedFunctions.has(node)) {
     // A hoisted declaration, used as the value of `g = …`.
     const replaced = compileNested(node, /*outerInFunction*/ false);
     if (replaced) return replaced;
-    const expr = F.createFunctionExpression(node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, node.body!);
+    const expr = F.createFunctionExpression(
+      node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined,
+      node.asteriskToken,
+      node.name,
+      node.typeParameters,
+      node.parameters,
+      node.type,
+      node.body!,
+    );
     return closure(cx, node, expr, /*innerIsFunction*/ true);
   }
   if (T.isClassDeclaration(node) && node.name && localOf(cx, node.name) !== undefined && !inFunction) {
-    const expr = F.createClassExpression(node.modifiers?.filter((x) => x.kind !== SK.ExportKeyword && x.kind !== SK.DefaultKeyword) as ts.ModifierLike[] | undefined, node.name, node.typeParameters, node.heritageClauses, node.members);
+    const expr = F.createClassExpression(
+      node.modifiers?.filter((x) => x.kind !== SK.ExportKeyword && x.kind !== SK.DefaultKeyword) as ts.ModifierLike[] | undefined,
+      node.name,
+      node.typeParameters,
+      node.heritageClauses,
+      node.members,
+    );
     return closure(cx, node, expr, /*innerIsFunction*/ true);
   }
   // An object literal whose methods or accessors see a per-iteration record is wrapped as a
@@ -224,7 +253,11 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
   cx.usage.envBound--;
   const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));
   const arrow = F.createArrowFunction(undefined, undefined, params, undefined, undefined, F.createParenthesizedExpression(inner));
-  return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, [...holders].map((h) => F.createIdentifier(locals[h].name)));
+  return F.createCallExpression(
+    F.createParenthesizedExpression(arrow),
+    undefined,
+    [...holders].map((h) => F.createIdentifier(locals[h].name)),
+  );
 }
 
 /** The environment records (their holder locals) the code under `node` reaches. */

@@ -29,7 +29,16 @@ export interface WrapperContext {
  * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
  * methods, the home object (`super` is reached through `(k) => super[k]`).
  */
-export function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: WrapperContext, resume: string, states: string, frameSize: number, framed: boolean, poll: boolean): ts.FunctionLikeDeclaration {
+export function emitWrapper(
+  T: typeof ts,
+  fn: ts.FunctionLikeDeclaration,
+  ctx: WrapperContext,
+  resume: string,
+  states: string,
+  frameSize: number,
+  framed: boolean,
+  poll: boolean,
+): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const SK = T.SyntaxKind;
   const params = parametersOf(T, fn);
@@ -70,8 +79,20 @@ export function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: W
     const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
     const superKey = (): ts.Expression => F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k));
     startArgs.push(
-      F.createArrowFunction(undefined, undefined, [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)), undefined, undefined,
-        F.createConditionalExpression(F.createIdentifier(set), undefined, F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))), undefined, superKey())),
+      F.createArrowFunction(
+        undefined,
+        undefined,
+        [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)),
+        undefined,
+        undefined,
+        F.createConditionalExpression(
+          F.createIdentifier(set),
+          undefined,
+          F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))),
+          undefined,
+          superKey(),
+        ),
+      ),
     );
   }
   // An arrow's `arguments` and `new.target` are the enclosing function's: its wrapper passes them.
@@ -85,7 +106,13 @@ export function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: W
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startFunctionName(framed, poll)), undefined, startArgs);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== SK.AsyncKeyword) as ts.ModifierLike[] | undefined;
   // A function strict by its own directive keeps it, so its `this` is not coerced either.
-  const ownDirective = fn.body && T.isBlock(fn.body) && fn.body.statements.length > 0 && T.isExpressionStatement(fn.body.statements[0]) && T.isStringLiteral(fn.body.statements[0].expression) && fn.body.statements[0].expression.text === "use strict";
+  const ownDirective =
+    fn.body &&
+    T.isBlock(fn.body) &&
+    fn.body.statements.length > 0 &&
+    T.isExpressionStatement(fn.body.statements[0]) &&
+    T.isStringLiteral(fn.body.statements[0].expression) &&
+    fn.body.statements[0].expression.text === "use strict";
   const body = F.createBlock([...(ownDirective ? [F.createExpressionStatement(F.createStringLiteral("use strict"))] : []), F.createReturnStatement(start)], false);
   // `design:returntype` of an async method without a return type is `Promise`; the wrapper is
   // not async, so it says so (a type, erased from the output but for that metadata).
@@ -94,11 +121,38 @@ export function emitWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: W
     case SK.FunctionDeclaration:
       return F.updateFunctionDeclaration(fn as ts.FunctionDeclaration, modifiers, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);
     case SK.FunctionExpression:
-      return F.updateFunctionExpression(fn as ts.FunctionExpression, modifiers as ts.Modifier[] | undefined, undefined, fn.name as ts.Identifier | undefined, fn.typeParameters, wrapperParams, fn.type, body);
+      return F.updateFunctionExpression(
+        fn as ts.FunctionExpression,
+        modifiers as ts.Modifier[] | undefined,
+        undefined,
+        fn.name as ts.Identifier | undefined,
+        fn.typeParameters,
+        wrapperParams,
+        fn.type,
+        body,
+      );
     case SK.ArrowFunction:
-      return F.updateArrowFunction(fn as ts.ArrowFunction, modifiers as ts.Modifier[] | undefined, fn.typeParameters, wrapperParams, fn.type, (fn as ts.ArrowFunction).equalsGreaterThanToken, start);
+      return F.updateArrowFunction(
+        fn as ts.ArrowFunction,
+        modifiers as ts.Modifier[] | undefined,
+        fn.typeParameters,
+        wrapperParams,
+        fn.type,
+        (fn as ts.ArrowFunction).equalsGreaterThanToken,
+        start,
+      );
     case SK.MethodDeclaration:
-      return F.updateMethodDeclaration(fn as ts.MethodDeclaration, modifiers, undefined, fn.name as ts.PropertyName, (fn as ts.MethodDeclaration).questionToken, fn.typeParameters, wrapperParams, type, body);
+      return F.updateMethodDeclaration(
+        fn as ts.MethodDeclaration,
+        modifiers,
+        undefined,
+        fn.name as ts.PropertyName,
+        (fn as ts.MethodDeclaration).questionToken,
+        fn.typeParameters,
+        wrapperParams,
+        type,
+        body,
+      );
     default:
       return internalError(fn, `unexpected async function kind ${SK[fn.kind]}`);
   }

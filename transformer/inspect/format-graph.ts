@@ -47,12 +47,7 @@ function mermaidText(text: string): string {
 }
 
 export function formatDot(report: FileReport): string {
-  const lines = [
-    `digraph ${dotString(report.file)} {`,
-    `  graph [rankdir=TB, fontname="Helvetica"];`,
-    `  node [shape=box, fontname="Courier"];`,
-    `  edge [fontname="Helvetica"];`,
-  ];
+  const lines = [`digraph ${dotString(report.file)} {`, `  graph [rankdir=TB, fontname="Helvetica"];`, `  node [shape=box, fontname="Courier"];`, `  edge [fontname="Helvetica"];`];
   report.functions.forEach((fn, f) => {
     lines.push(`  subgraph ${dotString(`cluster_${f}`)} {`);
     lines.push(`    label=${dotString(clusterLabel(report.file, fn))};`);

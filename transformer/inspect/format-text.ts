@@ -40,7 +40,9 @@ export function formatText(report: FileReport): string {
 }
 
 function formatFunction(file: string, fn: FileFunctionReport): string[] {
-  const lines = [`${fn.name} (${file}:${fn.line}:${fn.column}): ${fn.states.length} states, frame ${plural(fn.frameSize, "slot")}, ${fn.capturedSize} captured${fn.captures.length > 0 ? ` [${fn.captures.map((c) => `${c.name}@c${c.offset}`).join(", ")}]` : ""}${fn.mode === "poll" ? ", poll mode" : ""}`];
+  const lines = [
+    `${fn.name} (${file}:${fn.line}:${fn.column}): ${fn.states.length} states, frame ${plural(fn.frameSize, "slot")}, ${fn.capturedSize} captured${fn.captures.length > 0 ? ` [${fn.captures.map((c) => `${c.name}@c${c.offset}`).join(", ")}]` : ""}${fn.mode === "poll" ? ", poll mode" : ""}`,
+  ];
   const rows = fn.states.map((s) => [
     String(s.index),
     s.name,

@@ -37,7 +37,11 @@ export interface StateLayout {
  * keeps the offset it arrives at, so while it is not assigned no suspend stores it again
  * (analyze/clean-slots.ts). Preferred locals are placed first.
  */
-export function computeStateLayout(liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>, captured: readonly number[], preferred: ReadonlyMap<number, number> = new Map()): StateLayout {
+export function computeStateLayout(
+  liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>,
+  captured: readonly number[],
+  preferred: ReadonlyMap<number, number> = new Map(),
+): StateLayout {
   const offsetOf = new Map<number, number>();
   const captureOf = new Map<number, number>();
   captured.forEach((local, i) => captureOf.set(local, i));

@@ -173,7 +173,9 @@ export class CfgBuilder {
   }
   /** Is `id` the plain target of the assignment statement `node`? */
   isAssignmentTargetOf(id: ts.Identifier, node: ts.Node): boolean {
-    return this.T.isExpressionStatement(node) && this.T.isBinaryExpression(node.expression) && node.expression.operatorToken.kind === this.SK.EqualsToken && node.expression.left === id;
+    return (
+      this.T.isExpressionStatement(node) && this.T.isBinaryExpression(node.expression) && node.expression.operatorToken.kind === this.SK.EqualsToken && node.expression.left === id
+    );
   }
   /** The machine local an identifier stands for, if any. */
   localOf(id: ts.Identifier): LocalId | undefined {

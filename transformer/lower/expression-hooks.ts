@@ -12,7 +12,7 @@ import { internalError, Unsupported } from "../not-compiled";
 /** Lowers an expression that may hold awaits (linearize-expression.ts); returns what computes the rest. */
 export function createLowerExpression(cx: Lowering): (expr: ts.Expression) => ts.Expression {
   const { T, F, b } = cx;
-    return createExpressionLowering({
+  return createExpressionLowering({
     tsApi: T,
     suspend: (operand, at) => b.suspendOn(operand, at),
     toTemp(value, what) {

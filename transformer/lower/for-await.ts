@@ -37,7 +37,12 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
   cx.finallyByCompletion.set(fin.completion, fin);
   b.goto(head);
   b.mark(head);
-  const resumed = b.suspendAt(b.runtimeCall("asyncIteratorNext", [b.identifierFor(iter)]), node.awaitModifier!, F.createIdentifier("next"), `${node.expression.getText(cx.file)}.next()`);
+  const resumed = b.suspendAt(
+    b.runtimeCall("asyncIteratorNext", [b.identifierFor(iter)]),
+    node.awaitModifier!,
+    F.createIdentifier("next"),
+    `${node.expression.getText(cx.file)}.next()`,
+  );
   b.emitAssign(step, resumed);
   b.branchTo(b.runtimeCall("asyncIteratorDone", [b.identifierFor(step)]), exit.id, next.id);
   b.mark(next);

@@ -37,7 +37,14 @@ export function lowerReturnJump(cx: Lowering, value: ts.Expression | undefined):
   const { F } = cx;
   const fin = innermostFinally(cx);
   if (!fin) return { kind: "return", value };
-  return { kind: "goto", assigns: [[fin.completion, Completion.Return], [fin.value, value ?? F.createVoidZero()]], target: fin.entry };
+  return {
+    kind: "goto",
+    assigns: [
+      [fin.completion, Completion.Return],
+      [fin.value, value ?? F.createVoidZero()],
+    ],
+    target: fin.entry,
+  };
 }
 /** The finally (or for…of iterator close) a `return` lowered here goes through first, if any. */
 export function innermostFinally(cx: Lowering): FinallyInfo | undefined {

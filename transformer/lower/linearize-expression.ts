@@ -89,7 +89,11 @@ function lowerExpression(cx: ExpressionLowering, expr: ts.Expression): ts.Expres
       const v = cx.lower(s);
       return isPrimitiveLiteral(cx, v) ? v : b.toTemp(F.createTemplateExpression(F.createTemplateHead(""), [F.createTemplateSpan(v, F.createTemplateTail(""))]), "string");
     });
-    return F.updateTemplateExpression(e, e.head, e.templateSpans.map((s, i) => F.updateTemplateSpan(s, spans[i], s.literal)));
+    return F.updateTemplateExpression(
+      e,
+      e.head,
+      e.templateSpans.map((s, i) => F.updateTemplateSpan(s, spans[i], s.literal)),
+    );
   }
   if (T.isTaggedTemplateExpression(e)) return lowerTaggedTemplate(cx, e);
   if (T.isArrayLiteralExpression(e)) return F.updateArrayLiteralExpression(e, sequenceElements(cx, e.elements));

@@ -5,19 +5,32 @@ import type * as ts from "typescript";
 export function compoundToBinary(tsApi: typeof ts, kind: ts.SyntaxKind): ts.BinaryOperator {
   const SK = tsApi.SyntaxKind;
   switch (kind) {
-    case SK.PlusEqualsToken: return SK.PlusToken;
-    case SK.MinusEqualsToken: return SK.MinusToken;
-    case SK.AsteriskEqualsToken: return SK.AsteriskToken;
-    case SK.AsteriskAsteriskEqualsToken: return SK.AsteriskAsteriskToken;
-    case SK.SlashEqualsToken: return SK.SlashToken;
-    case SK.PercentEqualsToken: return SK.PercentToken;
-    case SK.LessThanLessThanEqualsToken: return SK.LessThanLessThanToken;
-    case SK.GreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanToken;
-    case SK.GreaterThanGreaterThanGreaterThanEqualsToken: return SK.GreaterThanGreaterThanGreaterThanToken;
-    case SK.AmpersandEqualsToken: return SK.AmpersandToken;
-    case SK.BarEqualsToken: return SK.BarToken;
-    case SK.CaretEqualsToken: return SK.CaretToken;
-    default: throw new Error(`internal: not a compound assignment: ${SK[kind]}`);
+    case SK.PlusEqualsToken:
+      return SK.PlusToken;
+    case SK.MinusEqualsToken:
+      return SK.MinusToken;
+    case SK.AsteriskEqualsToken:
+      return SK.AsteriskToken;
+    case SK.AsteriskAsteriskEqualsToken:
+      return SK.AsteriskAsteriskToken;
+    case SK.SlashEqualsToken:
+      return SK.SlashToken;
+    case SK.PercentEqualsToken:
+      return SK.PercentToken;
+    case SK.LessThanLessThanEqualsToken:
+      return SK.LessThanLessThanToken;
+    case SK.GreaterThanGreaterThanEqualsToken:
+      return SK.GreaterThanGreaterThanToken;
+    case SK.GreaterThanGreaterThanGreaterThanEqualsToken:
+      return SK.GreaterThanGreaterThanGreaterThanToken;
+    case SK.AmpersandEqualsToken:
+      return SK.AmpersandToken;
+    case SK.BarEqualsToken:
+      return SK.BarToken;
+    case SK.CaretEqualsToken:
+      return SK.CaretToken;
+    default:
+      throw new Error(`internal: not a compound assignment: ${SK[kind]}`);
   }
 }
 

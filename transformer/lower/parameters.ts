@@ -37,7 +37,9 @@ export function lowerParameters(cx: Lowering): void {
         b.locals[local].storage = LocalStorage.Argument;
         b.locals[local].argumentIndex = i;
       });
-      b.emitOp(F.createExpressionStatement(F.createAssignment(F.createPropertyAccessExpression(F.createIdentifier("$am_machine"), "p"), b.runtimeCall("parameterStore", [argumentsId]))));
+      b.emitOp(
+        F.createExpressionStatement(F.createAssignment(F.createPropertyAccessExpression(F.createIdentifier("$am_machine"), "p"), b.runtimeCall("parameterStore", [argumentsId]))),
+      );
       return;
     }
     // Parameters bind first (defaults left to right).

@@ -66,9 +66,24 @@ type PatternTarget =
 function fromBindingName(T: typeof ts, name: ts.BindingName): PatternTarget {
   if (T.isIdentifier(name)) return { kind: "binding", name };
   if (T.isObjectBindingPattern(name)) {
-    return { kind: "object", elements: name.elements.map((e) => ({ key: e.propertyName ?? (e.dotDotDotToken ? undefined : (e.name as ts.Identifier)), rest: !!e.dotDotDotToken, target: fromBindingName(T, e.name), initializer: e.initializer })) };
+    return {
+      kind: "object",
+      elements: name.elements.map((e) => ({
+        key: e.propertyName ?? (e.dotDotDotToken ? undefined : (e.name as ts.Identifier)),
+        rest: !!e.dotDotDotToken,
+        target: fromBindingName(T, e.name),
+        initializer: e.initializer,
+      })),
+    };
   }
-  return { kind: "array", elements: name.elements.map((e) => (T.isOmittedExpression(e) ? { omitted: true, rest: false, target: undefined, initializer: undefined } : { omitted: false, rest: !!e.dotDotDotToken, target: fromBindingName(T, e.name), initializer: e.initializer })) };
+  return {
+    kind: "array",
+    elements: name.elements.map((e) =>
+      T.isOmittedExpression(e)
+        ? { omitted: true, rest: false, target: undefined, initializer: undefined }
+        : { omitted: false, rest: !!e.dotDotDotToken, target: fromBindingName(T, e.name), initializer: e.initializer },
+    ),
+  };
 }
 /** `[a, o.p = 1, ...r] = …` / `({ a, b: o.q = 2, ...r } = …)` */
 function fromAssignmentPattern(T: typeof ts, expr: ts.Expression): PatternTarget {
@@ -79,7 +94,8 @@ function fromAssignmentPattern(T: typeof ts, expr: ts.Expression): PatternTarget
       kind: "object",
       elements: e.properties.map((p) => {
         if (T.isSpreadAssignment(p)) return { key: undefined, rest: true, target: fromAssignmentPattern(T, p.expression), initializer: undefined };
-        if (T.isShorthandPropertyAssignment(p)) return { key: p.name, rest: false, target: { kind: "reference", expr: p.name } as PatternTarget, initializer: p.objectAssignmentInitializer };
+        if (T.isShorthandPropertyAssignment(p))
+          return { key: p.name, rest: false, target: { kind: "reference", expr: p.name } as PatternTarget, initializer: p.objectAssignmentInitializer };
         if (T.isPropertyAssignment(p)) {
           const init = skipOuterExpressions(T, p.initializer);
           const withDefault = T.isBinaryExpression(init) && init.operatorToken.kind === SK.EqualsToken;
@@ -96,7 +112,8 @@ function fromAssignmentPattern(T: typeof ts, expr: ts.Expression): PatternTarget
         if (T.isOmittedExpression(el)) return { omitted: true, rest: false, target: undefined, initializer: undefined };
         if (T.isSpreadElement(el)) return { omitted: false, rest: true, target: fromAssignmentPattern(T, el.expression), initializer: undefined };
         const x = skipOuterExpressions(T, el);
-        if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken) return { omitted: false, rest: false, target: fromAssignmentPattern(T, x.left), initializer: x.right };
+        if (T.isBinaryExpression(x) && x.operatorToken.kind === SK.EqualsToken)
+          return { omitted: false, rest: false, target: fromAssignmentPattern(T, x.left), initializer: x.right };
         return { omitted: false, rest: false, target: fromAssignmentPattern(T, el), initializer: undefined };
       }),
     };
@@ -137,7 +154,9 @@ function prepareReference(cx: Lowering, target: PatternTarget): (value: ts.Expre
       b.emitAssign(key, cx.lowerExpression(e.argumentExpression));
     }
     return (value) => {
-      const ref = T.isPropertyAccessExpression(e) ? F.createPropertyAccessExpression(b.identifierFor(obj), e.name) : F.createElementAccessExpression(b.identifierFor(obj), b.identifierFor(key!));
+      const ref = T.isPropertyAccessExpression(e)
+        ? F.createPropertyAccessExpression(b.identifierFor(obj), e.name)
+        : F.createElementAccessExpression(b.identifierFor(obj), b.identifierFor(key!));
       b.emitOp(F.createExpressionStatement(F.createAssignment(ref, value)));
     };
   }

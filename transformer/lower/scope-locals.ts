@@ -52,13 +52,23 @@ export function declareScope(cx: Lowering, scopeNode: ts.Node, isFunctionScope: 
   }
   beforeHoisting?.();
   // Function declarations of the scope are created on entry (hoisting).
-  const statements = T.isSourceFile(scopeNode) || T.isBlock(scopeNode) ? scopeNode.statements : T.isFunctionLike(scopeNode) && (scopeNode as ts.FunctionLikeDeclaration).body && T.isBlock((scopeNode as ts.FunctionLikeDeclaration).body!) ? ((scopeNode as ts.FunctionLikeDeclaration).body as ts.Block).statements : T.isCaseBlock(scopeNode) ? scopeNode.clauses.flatMap((c) => [...c.statements]) : [];
+  const statements =
+    T.isSourceFile(scopeNode) || T.isBlock(scopeNode)
+      ? scopeNode.statements
+      : T.isFunctionLike(scopeNode) && (scopeNode as ts.FunctionLikeDeclaration).body && T.isBlock((scopeNode as ts.FunctionLikeDeclaration).body!)
+        ? ((scopeNode as ts.FunctionLikeDeclaration).body as ts.Block).statements
+        : T.isCaseBlock(scopeNode)
+          ? scopeNode.clauses.flatMap((c) => [...c.statements])
+          : [];
   for (const s of statements) {
     if (T.isFunctionDeclaration(s) && s.name && s.body) {
       const binding = cx.scopes.decls.get(s.name)!;
       const local = b.localOfBinding.get(binding)!;
       cx.hoistedFunctions.add(s);
-      b.emitOp(F.createExpressionStatement(F.createAssignment(b.identifierFor(local), s as unknown as ts.Expression)), b.locals[local].storage === LocalStorage.Register ? [local] : []);
+      b.emitOp(
+        F.createExpressionStatement(F.createAssignment(b.identifierFor(local), s as unknown as ts.Expression)),
+        b.locals[local].storage === LocalStorage.Register ? [local] : [],
+      );
     }
   }
 }

@@ -115,7 +115,13 @@ function lowerClassDeclaration(cx: Lowering, c: ts.ClassDeclaration): void {
   });
   if (inClosure) throw new Unsupported(inClosure, "class-key-closure-reads-class-name");
   if (inKeys.length > 0) deadZone(cx, inner!, inKeys);
-  const expr = F.createClassExpression(c.modifiers?.filter((m) => m.kind !== SK.ExportKeyword && m.kind !== SK.DefaultKeyword), c.name, c.typeParameters, c.heritageClauses, c.members);
+  const expr = F.createClassExpression(
+    c.modifiers?.filter((m) => m.kind !== SK.ExportKeyword && m.kind !== SK.DefaultKeyword),
+    c.name,
+    c.typeParameters,
+    c.heritageClauses,
+    c.members,
+  );
   // Scope analysis knows the original members; the class expression reuses them.
   b.emitAssign(local, cx.lowerExpression(expr));
 }
@@ -155,8 +161,6 @@ function lowerExpressionStatement(cx: Lowering, node: ts.ExpressionStatement): v
   // What is left may be a temporary holding the value: nothing more to run then.
   if (!(T.isIdentifier(rest) && b.tempOfIdentifier.has(rest))) b.emitOp(F.createExpressionStatement(rest), b.assignedLocal(rest));
 }
-
-
 
 /**
  * [source]  let a = 1, { b } = await f(), c;

@@ -59,6 +59,11 @@ async function main(): Promise<boolean> {
 }
 
 run(asFuture(main())).then(
-  (ok) => { if (!ok) process.exitCode = 1; },
-  (error: unknown) => { console.error(error); process.exitCode = 1; },
+  (ok) => {
+    if (!ok) process.exitCode = 1;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
 );

@@ -24,10 +24,7 @@ async function main(): Promise<void> {
     idleMs,
     onClose: (id, reason) => console.log(`connection ${id} closed (${reason})`),
   });
-  console.log(
-    `shut down: ${stats.accepted} accepted, ${stats.closed} closed (${stats.idleTimeouts} idle), ` +
-      `${stats.open} open, ${stats.linesEchoed} lines echoed`,
-  );
+  console.log(`shut down: ${stats.accepted} accepted, ${stats.closed} closed (${stats.idleTimeouts} idle), ` + `${stats.open} open, ${stats.linesEchoed} lines echoed`);
 }
 
 run(asFuture(main())).catch((error: unknown) => {

@@ -57,7 +57,7 @@ export async function serve(listener: TcpListener, stop: Future<unknown>, option
 
 /** Accepts connections into the server's scope until the listener closes. */
 async function acceptAll(s: Scope, listener: TcpListener, options: ServerOptions, stats: ServerStats): Promise<void> {
-  for (let conn; (conn = await io(listener.accept())) !== null; ) {
+  for (let conn; (conn = await io(listener.accept())) !== null;) {
     s.spawn(asFuture(connection(conn, stats.accepted++, options, stats)));
   }
 }
@@ -88,7 +88,7 @@ export async function connection(conn: TcpStream, id: number, options: ServerOpt
 /** Writes back every complete line it reads, until the peer shuts down its side. */
 async function echoLines(conn: TcpStream, activity: Activity, stats: ServerStats): Promise<void> {
   let pending = "";
-  for (let chunk; (chunk = await io(conn.reader.readChunk<Buffer>())) !== null; ) {
+  for (let chunk; (chunk = await io(conn.reader.readChunk<Buffer>())) !== null;) {
     activity.last = performance.now();
     pending += chunk.toString("latin1");
     let start = 0;

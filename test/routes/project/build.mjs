@@ -23,12 +23,23 @@ const stripTypes = {
 
 if (bundler === "esbuild") {
   const { default: asyncMachine } = await import("async-machine/esbuild");
-  await esbuild.build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", sourcemap: true, outfile: path.join(outDir, "main.js"), plugins: [asyncMachine(options)], logLevel: "error" });
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    sourcemap: true,
+    outfile: path.join(outDir, "main.js"),
+    plugins: [asyncMachine(options)],
+    logLevel: "error",
+  });
 } else if (bundler === "vite") {
   const { build } = await import("vite");
   const { default: asyncMachine } = await import("async-machine/vite");
   await build({
-    root: here, logLevel: "error", configFile: false,
+    root: here,
+    logLevel: "error",
+    configFile: false,
     plugins: [asyncMachine(options)],
     build: { ssr: entry, outDir, sourcemap: true, emptyOutDir: true, rollupOptions: { output: { entryFileNames: "main.mjs" } } },
     ssr: { noExternal: true },
@@ -36,14 +47,23 @@ if (bundler === "esbuild") {
 } else if (bundler === "rollup") {
   const { rollup } = await import("rollup");
   const { default: asyncMachine } = await import("async-machine/rollup");
-  const resolveTs = { name: "resolve-ts", resolveId(source, importer) { return importer && source.startsWith(".") ? path.resolve(path.dirname(importer), source + ".ts") : null; } };
+  const resolveTs = {
+    name: "resolve-ts",
+    resolveId(source, importer) {
+      return importer && source.startsWith(".") ? path.resolve(path.dirname(importer), source + ".ts") : null;
+    },
+  };
   const bundle = await rollup({ input: entry, external: ["async-machine/runtime"], plugins: [resolveTs, asyncMachine(options), stripTypes], logLevel: "silent" });
   await bundle.write({ file: path.join(outDir, "main.mjs"), format: "es", sourcemap: true });
 } else if (bundler === "webpack") {
   const { default: webpack } = await import("webpack");
   const { default: asyncMachine } = await import("async-machine/webpack");
   const config = {
-    mode: "none", target: "node", context: here, entry, devtool: "source-map",
+    mode: "none",
+    target: "node",
+    context: here,
+    entry,
+    devtool: "source-map",
     output: { path: outDir, filename: "main.js" },
     resolve: { extensions: [".ts", ".js"] },
     module: { rules: [{ test: /\.ts$/, loader: path.join(here, "strip-types-loader.cjs") }] },

@@ -29,8 +29,16 @@ export function isOptionalChain(cx: ExpressionLowering, e: ts.Expression): e is 
  * is a call of `a.m` with `this = a`, or of undefined).
  */
 export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete"): ts.Expression;
-export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "callee"): { fn: ts.Expression; thisArg: ts.Expression };
-export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression, as: "value" | "delete" | "callee"): ts.Expression | { fn: ts.Expression; thisArg: ts.Expression } {
+export function lowerOptionalChain(
+  cx: ExpressionLowering,
+  e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression,
+  as: "callee",
+): { fn: ts.Expression; thisArg: ts.Expression };
+export function lowerOptionalChain(
+  cx: ExpressionLowering,
+  e: ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression,
+  as: "value" | "delete" | "callee",
+): ts.Expression | { fn: ts.Expression; thisArg: ts.Expression } {
   const { T, F, b } = cx;
   type Link = ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression;
   const links: Link[] = [];
@@ -63,7 +71,10 @@ export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessE
     const n = links[i];
     if (n.questionDotToken) {
       held = cur === held && held ? held : b.toTemp(cur, "chain");
-      results ??= as === "callee" ? [b.toTemp(F.createVoidZero(), "callee"), b.toTemp(F.createVoidZero(), "this")] : [b.toTemp(as === "delete" ? F.createTrue() : F.createVoidZero(), "chain")];
+      results ??=
+        as === "callee"
+          ? [b.toTemp(F.createVoidZero(), "callee"), b.toTemp(F.createVoidZero(), "this")]
+          : [b.toTemp(as === "delete" ? F.createTrue() : F.createVoidZero(), "chain")];
       const br = b.branch(F.createEquality(held, F.createNull()));
       br.whenTrue(); // null or undefined: the chain ends here (the results hold what it gives)
       br.whenFalse();
@@ -88,7 +99,8 @@ export function lowerOptionalChain(cx: ExpressionLowering, e: ts.PropertyAccessE
   for (const n of links.slice(split + 1)) {
     inChain ||= n.questionDotToken !== undefined;
     if (T.isPropertyAccessExpression(n)) cur = inChain ? F.createPropertyAccessChain(cur, n.questionDotToken, n.name) : F.createPropertyAccessExpression(cur, n.name);
-    else if (T.isElementAccessExpression(n)) cur = inChain ? F.createElementAccessChain(cur, n.questionDotToken, n.argumentExpression) : F.createElementAccessExpression(cur, n.argumentExpression);
+    else if (T.isElementAccessExpression(n))
+      cur = inChain ? F.createElementAccessChain(cur, n.questionDotToken, n.argumentExpression) : F.createElementAccessExpression(cur, n.argumentExpression);
     else cur = inChain ? F.createCallChain(cur, n.questionDotToken, n.typeArguments, n.arguments) : F.createCallExpression(cur, n.typeArguments, n.arguments);
   }
   if (as === "callee") {
@@ -151,7 +163,10 @@ export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expres
   const args = e.arguments ?? F.createNodeArray<ts.Expression>();
   const ctor = cx.lower(e.expression);
   const target = stable(cx, ctor, args) ? ctor : spill(cx, ctor, "constructor");
-  return T.setSourceMapRange(F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]), e);
+  return T.setSourceMapRange(
+    F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]),
+    e,
+  );
 }
 
 /**
@@ -174,7 +189,10 @@ export function lowerTaggedTemplate(cx: ExpressionLowering, e: ts.TaggedTemplate
     undefined,
     T.isNoSubstitutionTemplateLiteral(template)
       ? F.createNoSubstitutionTemplateLiteral(template.text, template.rawText)
-      : F.createTemplateExpression(template.head, template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal))),
+      : F.createTemplateExpression(
+          template.head,
+          template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal)),
+        ),
   );
   return T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.tag)), strings, ...sequence(cx, subs)]), e);
 }

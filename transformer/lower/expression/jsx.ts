@@ -21,7 +21,13 @@ export function lowerJsx(cx: ExpressionLowering, e: ts.JsxElement | ts.JsxSelfCl
   const tagIndex = opening && isValueTag(cx, opening.tagName) ? operands.push(opening.tagName as ts.Expression) - 1 : -1;
   let keyIndex = -1;
   const attrIndex = (opening?.attributes.properties ?? []).map((p) => {
-    const value = T.isJsxSpreadAttribute(p) ? p.expression : p.initializer && T.isJsxExpression(p.initializer) ? p.initializer.expression : p.initializer && !T.isStringLiteral(p.initializer) ? (p.initializer as ts.Expression) : undefined;
+    const value = T.isJsxSpreadAttribute(p)
+      ? p.expression
+      : p.initializer && T.isJsxExpression(p.initializer)
+        ? p.initializer.expression
+        : p.initializer && !T.isStringLiteral(p.initializer)
+          ? (p.initializer as ts.Expression)
+          : undefined;
     if (value === undefined) return -1;
     if (T.isJsxAttribute(p) && T.isIdentifier(p.name) && p.name.text === "key" && !isPrimitiveLiteral(cx, value)) keyIndex = operands.length;
     return operands.push(value) - 1;
@@ -42,12 +48,15 @@ export function lowerJsx(cx: ExpressionLowering, e: ts.JsxElement | ts.JsxSelfCl
   if (T.isJsxFragment(e)) return F.updateJsxFragment(e, e.openingFragment, newChildren, e.closingFragment);
   const o = opening!;
   const tag = tagIndex >= 0 ? (values[tagIndex] as ts.JsxTagNameExpression) : o.tagName;
-  const attributes = F.updateJsxAttributes(o.attributes, o.attributes.properties.map((p, i) => {
-    const k = attrIndex[i];
-    if (k < 0) return p;
-    if (T.isJsxSpreadAttribute(p)) return F.updateJsxSpreadAttribute(p, values[k]);
-    return F.updateJsxAttribute(p, p.name, T.isJsxExpression(p.initializer!) ? F.updateJsxExpression(p.initializer, values[k]) : jsxValue(values[k]));
-  }));
+  const attributes = F.updateJsxAttributes(
+    o.attributes,
+    o.attributes.properties.map((p, i) => {
+      const k = attrIndex[i];
+      if (k < 0) return p;
+      if (T.isJsxSpreadAttribute(p)) return F.updateJsxSpreadAttribute(p, values[k]);
+      return F.updateJsxAttribute(p, p.name, T.isJsxExpression(p.initializer!) ? F.updateJsxExpression(p.initializer, values[k]) : jsxValue(values[k]));
+    }),
+  );
   if (T.isJsxSelfClosingElement(e)) return F.updateJsxSelfClosingElement(e, tag, e.typeArguments, attributes);
   // The closing tag names the same value: a spilled tag gets a second reference to its temporary.
   const closingTag = tag === o.tagName ? e.closingElement.tagName : (b.reference(tag as ts.Identifier) as ts.JsxTagNameExpression);

@@ -68,7 +68,10 @@ export function lowerObjectLiteral(cx: ExpressionLowering, e: ts.ObjectLiteralEx
 export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Expression {
   const { T, F, SK, b } = cx;
   const heritage = e.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword);
-  const operands: ts.Node[] = [...(heritage ? heritage.types.map((t) => t.expression) : []), ...e.members.map((m) => (m.name && T.isComputedPropertyName(m.name) ? m.name.expression : undefined)).filter((x): x is ts.Expression => x !== undefined)];
+  const operands: ts.Node[] = [
+    ...(heritage ? heritage.types.map((t) => t.expression) : []),
+    ...e.members.map((m) => (m.name && T.isComputedPropertyName(m.name) ? m.name.expression : undefined)).filter((x): x is ts.Expression => x !== undefined),
+  ];
   for (const m of e.members) if (cx.has(m) && !(m.name && T.isComputedPropertyName(m.name) && cx.has(m.name))) b.unsupported(m, "await-in-class-member");
   const last = lastAwaiting(cx, operands);
   // The heritage and keys run inside the class's scope, where its own name is in its dead zone
@@ -88,7 +91,12 @@ export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Ex
     return isKey ? b.toTemp(F.createCallExpression(b.runtime("toPropertyKey"), undefined, [lowered]), "key") : spill(cx, lowered, "heritage");
   };
   const heritageClauses = e.heritageClauses?.map((h) =>
-    h.token === SK.ExtendsKeyword ? F.updateHeritageClause(h, h.types.map((t) => F.updateExpressionWithTypeArguments(t, next(t.expression, false), t.typeArguments))) : h,
+    h.token === SK.ExtendsKeyword
+      ? F.updateHeritageClause(
+          h,
+          h.types.map((t) => F.updateExpressionWithTypeArguments(t, next(t.expression, false), t.typeArguments)),
+        )
+      : h,
   );
   const members = e.members.map((m) => {
     if (!(m.name && T.isComputedPropertyName(m.name))) return m;
@@ -105,6 +113,13 @@ export function lowerClass(cx: ExpressionLowering, e: ts.ClassExpression): ts.Ex
 /** Does `node` hold a reference-like identifier `name` (not a property name)? */
 export function mentions(cx: ExpressionLowering, node: ts.Node, name: string): boolean {
   const { T } = cx;
-  if (T.isIdentifier(node)) return node.text === name && !((T.isPropertyAccessExpression(node.parent) || T.isPropertyAssignment(node.parent) || T.isMethodDeclaration(node.parent) || T.isPropertyDeclaration(node.parent)) && node.parent.name === node);
+  if (T.isIdentifier(node))
+    return (
+      node.text === name &&
+      !(
+        (T.isPropertyAccessExpression(node.parent) || T.isPropertyAssignment(node.parent) || T.isMethodDeclaration(node.parent) || T.isPropertyDeclaration(node.parent)) &&
+        node.parent.name === node
+      )
+    );
   return T.forEachChild(node, (c) => (mentions(cx, c, name) ? true : undefined)) === true;
 }

@@ -20,7 +20,10 @@ export function isAnonymousDefinition(T: typeof ts, e: ts.Expression): boolean {
 export function namedDefinition(T: typeof ts, value: ts.Expression, key: readonly [ts.Expression, ts.Expression] | undefined): ts.Expression {
   const F = T.factory;
   if (key === undefined) return F.createParenthesizedExpression(F.createComma(F.createNumericLiteral(0), value));
-  return F.createElementAccessExpression(F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createComputedPropertyName(key[0]), value)])), key[1]);
+  return F.createElementAccessExpression(
+    F.createParenthesizedExpression(F.createObjectLiteralExpression([F.createPropertyAssignment(F.createComputedPropertyName(key[0]), value)])),
+    key[1],
+  );
 }
 
 /**

@@ -96,7 +96,12 @@ export function definitionRunsCode(cx: ExpressionLowering, c: ts.ClassExpression
   return (
     decorated ||
     c.heritageClauses?.some((h) => h.token === SK.ExtendsKeyword) === true ||
-    c.members.some((m) => (m.name !== undefined && T.isComputedPropertyName(m.name)) || T.isClassStaticBlockDeclaration(m) || (T.isPropertyDeclaration(m) && m.initializer !== undefined && isStatic(m)))
+    c.members.some(
+      (m) =>
+        (m.name !== undefined && T.isComputedPropertyName(m.name)) ||
+        T.isClassStaticBlockDeclaration(m) ||
+        (T.isPropertyDeclaration(m) && m.initializer !== undefined && isStatic(m)),
+    )
   );
 }
 /** A string or number literal: converting it (ToString, ToPropertyKey) runs no code. */

@@ -8,6 +8,9 @@ test("runs the compiled functions", async () => {
 });
 
 test("a thrown error maps to its line in store.ts", async () => {
-  const error = await check(5).then(() => undefined, (e: Error) => e);
+  const error = await check(5).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   expect(String(error?.stack)).toMatch(/store\.ts:23:11/);
 });
