@@ -1,6 +1,6 @@
 // Workload NET for bench/run.mjs (`npm run bench -- --only=NET`): the line-echo server written
-// with native async/await on `net` (native-server.mjs) vs the example server in poll mode
-// (poll-server.mjs over examples/server/), each driven by load.mjs on loopback. For each count
+// with native async/await on `net` (native-server.mjs) vs the same server compiled in poll mode
+// (poll-echo.mjs, loaded by poll-server.mjs), each driven by load.mjs on loopback. For each count
 // of idle connections (10 000 and 100 000, or the most the file-descriptor limit allows), in
 // interleaved rounds: heap and RSS bytes per idle connection, then a message flood with the idle
 // connections still open — requests (lines) per second and p50/p99 round-trip latency.
@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(dirname(here));
 const SERVERS = [
   { id: "native", label: "native async/await on net", file: "native-server.mjs", color: COLORS.baseline },
-  { id: "poll", label: "async-machine poll mode (examples/server)", file: "poll-server.mjs", color: COLORS.ours },
+  { id: "poll", label: "async-machine poll mode (bench/net/poll-echo.mjs)", file: "poll-server.mjs", color: COLORS.ours },
 ];
 export const NET_TARGETS = { throughputRatio: 1.5, bytesPerConnRatio: 0.5 };
 
@@ -51,14 +51,17 @@ function loadRun(server, idle, { clients, seconds, pipeline }) {
 }
 
 /** Builds the example server (poll mode, through the tsc plugin); throws with tspc's output on failure. */
-function buildExampleServer() {
-  const r = spawnSync(process.execPath, [join(root, "examples", "server", "run.mjs"), "build"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`examples/server build failed:\n${r.stdout}${r.stderr}`);
+/** Compiles bench/net/poll-echo.mjs in poll mode into bench/net/build/ (what poll-server.mjs loads). */
+function buildPollServer() {
+  const cli = join(root, "dist", "cli", "main.js");
+  const args = [cli, "compile", join(here, "poll-echo.mjs"), "--poll", "**", "--out-dir", join(here, "build"), "--strict"];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: here });
+  if (r.status !== 0) throw new Error(`compiling bench/net/poll-echo.mjs failed:\n${r.stdout}${r.stderr}`);
 }
 
 /** Runs the workload; `progress(text)` reports each run. The `workloads.NET` entry of results.json. */
 export function runNet({ quick, samples, progress }) {
-  buildExampleServer();
+  buildPollServer();
   const fdLimit = hardFdLimit();
   const load = { clients: 64, seconds: quick ? 2 : 5, pipeline: 16 };
   const fits = Math.floor((fdLimit - load.clients - 200) / 1000) * 1000; // per process: idle + flood + stdio, IPC, listener

@@ -7,7 +7,7 @@
  *  - One slot per direction. A pending read (or write) stores the latest `cx.waker` in its
  *    reader's (writer's) slot and nothing else: no listener, timer or promise per poll. The
  *    stream's listeners are attached once, when the reader or writer is made, and they wake the
- *    slot: 'readable' / 'end' / 'error' / 'close' for reading, 'drain' / 'finish' / 'error' /
+ *    slot: 'readable' (also sent at end of stream) / 'error' / 'close' for reading, 'drain' / 'finish' / 'error' /
  *    'close' for writing. The 'error' listener is always there, so a stream error reaches the
  *    task that owns the stream (thrown from its next or pending read or write) instead of
  *    crashing the process as an unhandled 'error' event.
@@ -39,6 +39,7 @@ import type { Context } from "../context";
 import { PENDING, type Poll } from "../poll";
 import type { Waker } from "../waker";
 import { busyError, IoError } from "./errors";
+import type { IdleTimer } from "./idle-timer";
 import { OnceFuture } from "./once-future";
 
 /** The single waiting slot of one direction of a stream: who waits, and its latest waker. */
@@ -70,21 +71,31 @@ export class WaitSlot {
   }
 }
 
-/** Reads a Node `Readable` through futures (see the module comment). */
-export class NodeReader {
+/**
+ * Reads a Node `Readable` through futures (see the module comment). The reader is its read
+ * direction's waiting slot itself (`slot` is the reader): one object per direction, not two.
+ */
+export class NodeReader extends WaitSlot {
   readonly stream: Readable;
-  readonly slot = new WaitSlot();
   /** The unread tail of the last chunk taken from the stream, for byte reads. */
   private leftover: Uint8Array | undefined = undefined;
-  private ended = false;
   private error: { value: unknown } | undefined = undefined;
+  /** Told of every chunk read (`TcpStream.setIdleTimeout`). */
+  activity: IdleTimer | undefined = undefined;
 
   constructor(stream: Readable) {
+    const held = stream as HeldReadable;
+    if (held[READER] !== undefined) throw new TypeError("[async-machine] new NodeReader(stream): the stream already has a reader (release() it first)");
+    super();
     this.stream = stream;
-    stream.on("readable", this.onReadable);
-    stream.on("end", this.onEnd);
-    stream.on("error", this.onError);
-    stream.on("close", this.onClose);
+    const shared = (held as Held)[WRITER] === undefined; // else the writer attached the shared listeners
+    held[READER] = this;
+    stream.on("readable", readerWake); // also at end of stream: Node emits 'readable' when the end arrives
+    if (shared) attachShared(stream);
+  }
+
+  get slot(): WaitSlot {
+    return this;
   }
 
   /** A future of the number of bytes copied into `buffer[offset, offset+length)`: 0 at end of stream. */
@@ -102,10 +113,11 @@ export class NodeReader {
   /** Detaches this reader's listeners; the stream is the caller's again. Unread leftover bytes are lost. */
   release(): void {
     const stream = this.stream;
-    stream.off("readable", this.onReadable);
-    stream.off("end", this.onEnd);
-    stream.off("error", this.onError);
-    stream.off("close", this.onClose);
+    const held = stream as Held;
+    if (held[READER] !== this) return;
+    stream.off("readable", readerWake);
+    held[READER] = undefined;
+    if (held[WRITER] === undefined) detachShared(stream);
     this.leftover = undefined;
   }
 
@@ -133,40 +145,34 @@ export class NodeReader {
     if (this.leftover !== undefined) {
       const rest = this.leftover;
       this.leftover = undefined;
-      this.slot.leave(owner);
+      this.leave(owner);
       return rest;
     }
     if (this.error !== undefined) throw this.error.value;
     const stream = this.stream;
     const chunk: unknown = stream.read();
     if (chunk !== null) {
-      this.slot.leave(owner);
+      this.leave(owner);
+      const activity = this.activity;
+      if (activity !== undefined) activity.last = performance.now();
       return chunk;
     }
-    if (this.ended || stream.readableEnded) {
-      this.slot.leave(owner);
+    if (stream.readableEnded || (stream as { _readableState?: { ended?: boolean } })._readableState?.ended === true) {
+      this.leave(owner);
       return null;
     }
     if (stream.destroyed) {
       if (stream.errored) throw stream.errored;
       throw new IoError(`${what}: the stream was closed before its end`, "ERR_STREAM_PREMATURE_CLOSE");
     }
-    return this.slot.park(owner, cx, what);
+    return this.park(owner, cx, what);
   }
 
-  private readonly onReadable = (): void => this.slot.wake();
-
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.slot.wake();
-  };
-
-  private readonly onError = (error: unknown): void => {
+  /** 'error' came: it is thrown by this read and every later one. */
+  failed(error: unknown): void {
     this.error ??= { value: error };
-    this.slot.wake();
-  };
-
-  private readonly onClose = (): void => this.slot.wake();
+    this.wake();
+  }
 }
 
 /** A byte read (`NodeReader.read`). Dropping it while pending takes nothing from the stream. */
@@ -204,19 +210,28 @@ export class ChunkFuture<T> extends OnceFuture<T | null> {
   }
 }
 
-/** Writes a Node `Writable` through futures, with backpressure (see the module comment). */
-export class NodeWriter {
+/** Writes a Node `Writable` through futures, with backpressure (see the module comment). The writer is its own slot. */
+export class NodeWriter extends WaitSlot {
   readonly stream: Writable;
-  readonly slot = new WaitSlot();
   private finished = false;
   private error: { value: unknown } | undefined = undefined;
+  /** Told of every write (`TcpStream.setIdleTimeout`). */
+  activity: IdleTimer | undefined = undefined;
 
   constructor(stream: Writable) {
+    const held = stream as HeldWritable;
+    if (held[WRITER] !== undefined) throw new TypeError("[async-machine] new NodeWriter(stream): the stream already has a writer (release() it first)");
+    super();
     this.stream = stream;
-    stream.on("drain", this.onDrain);
-    stream.on("finish", this.onFinish);
-    stream.on("error", this.onError);
-    stream.on("close", this.onDrain);
+    const shared = (held as Held)[READER] === undefined; // else the reader attached the shared listeners
+    held[WRITER] = this;
+    stream.on("drain", writerWake);
+    stream.on("finish", writerFinish);
+    if (shared) attachShared(stream);
+  }
+
+  get slot(): WaitSlot {
+    return this;
   }
 
   /** A future that hands `chunk` to the stream once its buffer has room (see backpressure above). */
@@ -232,10 +247,12 @@ export class NodeWriter {
   /** Detaches this writer's listeners; the stream is the caller's again. */
   release(): void {
     const stream = this.stream;
-    stream.off("drain", this.onDrain);
-    stream.off("finish", this.onFinish);
-    stream.off("error", this.onError);
-    stream.off("close", this.onDrain);
+    const held = stream as Held;
+    if (held[WRITER] !== this) return;
+    stream.off("drain", writerWake);
+    stream.off("finish", writerFinish);
+    held[WRITER] = undefined;
+    if (held[READER] === undefined) detachShared(stream);
   }
 
   /** Bytes the stream holds that the host has not yet taken (for backpressure checks). */
@@ -245,9 +262,11 @@ export class NodeWriter {
 
   pollWrite(owner: object, cx: Context, chunk: Uint8Array | string): Poll<void> {
     this.checkWritable("write");
-    if (this.stream.writableNeedDrain) return this.slot.park(owner, cx, "write");
-    this.slot.leave(owner);
-    this.stream.write(chunk, this.onWritten);
+    if (this.stream.writableNeedDrain) return this.park(owner, cx, "write");
+    this.leave(owner);
+    this.send(chunk);
+    const activity = this.activity;
+    if (activity !== undefined) activity.last = performance.now();
     return undefined;
   }
 
@@ -255,12 +274,17 @@ export class NodeWriter {
     if (this.error !== undefined) throw this.error.value;
     const stream = this.stream;
     if (this.finished || stream.writableFinished) {
-      this.slot.leave(owner);
+      this.leave(owner);
       return undefined;
     }
     if (stream.destroyed) throw new IoError("end: the stream was closed before everything was written", "ERR_STREAM_DESTROYED");
     if (!stream.writableEnded) stream.end();
-    return this.slot.park(owner, cx, "end");
+    return this.park(owner, cx, "end");
+  }
+
+  /** Hands `chunk` to the stream (a failed write is also emitted as 'error', which streamError keeps). */
+  protected send(chunk: Uint8Array | string): void {
+    this.stream.write(chunk);
   }
 
   private checkWritable(what: string): void {
@@ -270,23 +294,64 @@ export class NodeWriter {
     if (stream.writableEnded) throw new IoError(`${what}: the stream was ended`, "ERR_STREAM_WRITE_AFTER_END");
   }
 
-  private readonly onDrain = (): void => this.slot.wake();
-
-  private readonly onFinish = (): void => {
+  /** 'finish' came: a pending end is Ready. */
+  flushed(): void {
     this.finished = true;
-    this.slot.wake();
-  };
+    this.wake();
+  }
 
-  private readonly onError = (error: unknown): void => {
+  /** 'error' came: it is thrown by the pending and every later write or end. */
+  failed(error: unknown): void {
     this.error ??= { value: error };
-    this.slot.wake();
-  };
-
-  /** The stream's per-write callback: a failed write is remembered (it is also emitted as 'error'). */
-  private readonly onWritten = (error?: Error | null): void => {
-    if (error != null) this.onError(error);
-  };
+    this.wake();
+  }
 }
+
+// The streams' listeners are shared functions, not closures per reader or writer: an idle
+// connection holds nothing per listener but its entry in the stream's listener list. Node calls
+// a listener with `this` = the stream, which holds its reader and writer under these symbols.
+// 'error' and 'close' concern both directions of a duplex stream (a socket): one listener each
+// serves both, attached by whichever of reader and writer comes first and detached with the last.
+const READER = Symbol("async-machine reader");
+const WRITER = Symbol("async-machine writer");
+type Held = { [READER]?: NodeReader; [WRITER]?: NodeWriter };
+type HeldReadable = Readable & Held;
+type HeldWritable = Writable & Held;
+
+function attachShared(stream: Readable | Writable): void {
+  stream.on("error", streamError);
+  stream.on("close", streamClose);
+}
+
+function detachShared(stream: Readable | Writable): void {
+  stream.off("error", streamError);
+  stream.off("close", streamClose);
+}
+
+function streamError(this: Held, error: unknown): void {
+  this[READER]?.failed(error);
+  this[WRITER]?.failed(error);
+}
+
+function streamClose(this: Held): void {
+  const reader = this[READER];
+  const writer = this[WRITER];
+  reader?.activity?.stop(); // a closed stream has no idle time left to watch
+  writer?.activity?.stop();
+  reader?.wake();
+  writer?.wake();
+}
+
+function readerWake(this: HeldReadable): void {
+  this[READER]?.wake();
+}
+function writerWake(this: HeldWritable): void {
+  this[WRITER]?.wake();
+}
+function writerFinish(this: HeldWritable): void {
+  this[WRITER]?.flushed();
+}
+
 
 /** A write (`NodeWriter.write`): Ready once the chunk is handed to the stream. */
 export class WriteFuture<C = Uint8Array | string> extends OnceFuture<void> {

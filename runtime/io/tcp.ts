@@ -30,7 +30,9 @@ import type { Context } from "../context";
 import { PENDING, type Poll } from "../poll";
 import type { Waker } from "../waker";
 import { NodeReader, NodeWriter, WaitSlot, type EndFuture, type ReadFuture, type WriteFuture } from "./node-streams";
+import { IdleTimer } from "./idle-timer";
 import { OnceFuture } from "./once-future";
+import { getDefaultTimerHeap } from "./timer-heap";
 
 /** One TCP connection: read, write, shutdown, close. */
 export class TcpStream {
@@ -41,7 +43,7 @@ export class TcpStream {
   constructor(socket: net.Socket) {
     this.socket = socket;
     this.reader = new NodeReader(socket);
-    this.writer = new NodeWriter(socket);
+    this.writer = new SocketWriter(socket);
   }
 
   /** Bytes copied into `buffer[offset, offset+length)`; 0 once the peer has shut down its side. */
@@ -61,7 +63,27 @@ export class TcpStream {
 
   /** Closes the connection now (unsent bytes are dropped). Idempotent. */
   close(): void {
+    this.reader.activity?.stop();
     this.socket.destroy();
+  }
+
+  /**
+   * Closes the connection once it has been idle (nothing read or written through this stream)
+   * for `ms` milliseconds: the pending and every later read or write then throws an `IoError`
+   * with code `ERR_IO_IDLE_TIMEOUT`. One entry of the shared timer heap (idle-timer.ts), stopped
+   * when the socket closes: nothing is allocated per read or write. `0` turns it off.
+   */
+  setIdleTimeout(ms: number): this {
+    if (typeof ms !== "number" || !(ms >= 0) || ms === Infinity)
+      throw new RangeError(`[async-machine] setIdleTimeout(ms): ms must be a finite number >= 0, got ${typeof ms === "number" ? ms : typeof ms}`);
+    const reader = this.reader;
+    reader.activity?.stop();
+    reader.activity = this.writer.activity = undefined;
+    if (ms === 0 || this.socket.destroyed) return this;
+    const timer = new IdleTimer(getDefaultTimerHeap(), ms, this.socket);
+    reader.activity = this.writer.activity = timer;
+    timer.start();
+    return this;
   }
 
   /** Closes with a TCP reset (RST) instead of an orderly close. */
@@ -72,6 +94,27 @@ export class TcpStream {
   get remotePort(): number | undefined {
     return this.socket.remotePort;
   }
+}
+
+/**
+ * A socket's writer: the writes made in one turn of the event loop leave in one system call
+ * (`writev`). The first write of a turn corks the socket; it is uncorked once the current job
+ * and its microtasks — the executor's drain, every task it polls — are over. Backpressure still
+ * holds: corked bytes count toward `writableNeedDrain`.
+ */
+class SocketWriter extends NodeWriter {
+  protected override send(chunk: Uint8Array | string): void {
+    const stream = this.stream;
+    if (stream.writableCorked === 0) {
+      stream.cork();
+      process.nextTick(uncork, stream);
+    }
+    stream.write(chunk);
+  }
+}
+
+function uncork(stream: net.Socket): void {
+  stream.uncork();
 }
 
 /** A listening server: `accept()` connections, `close()` to stop. */

@@ -37,7 +37,7 @@ export class HeapSleep implements Future<void> {
   waker: Waker | undefined = undefined;
 
   constructor(
-    private readonly heap: TimerHeap,
+    protected readonly heap: TimerHeap,
     readonly ms: number,
   ) {}
 
@@ -76,8 +76,9 @@ export class TimerHeap {
     return this.entries.length;
   }
 
-  insert(entry: HeapSleep): void {
-    entry.deadline = performance.now() + entry.ms;
+  /** Puts `entry` in the heap, due `entry.ms` from now (or at `deadline`). */
+  insert(entry: HeapSleep, deadline = performance.now() + entry.ms): void {
+    entry.deadline = deadline;
     entry.seq = this.nextSeq++;
     const entries = this.entries;
     entry.index = entries.length;

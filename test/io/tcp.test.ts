@@ -7,7 +7,7 @@
 import * as net from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Executor, select, type Future } from "../../runtime/index";
-import { connect, listen, type TcpListener, type TcpStream } from "../../runtime/io/index";
+import { connect, getDefaultTimerHeap, listen, NodeReader, type TcpListener, type TcpStream } from "../../runtime/io/index";
 import { ManualFuture } from "../runtime/support";
 import { quietResources, settledResources, task, turns, withoutTimers } from "./support";
 
@@ -244,6 +244,120 @@ describe("tcp", () => {
     expect(conn!.writer.slot.owner).toBeUndefined(); // the dropped write left its slot
     expect(conn!.socket.destroyed).toBe(true);
     expect(bufferedAtCancel).toBeLessThanOrEqual(conn!.socket.writableHighWaterMark + chunk.length);
+    client.destroy();
+    listener.close();
+  });
+
+  test("setIdleTimeout: a silent connection's pending read throws ERR_IO_IDLE_TIMEOUT; activity postpones it; closing leaves no heap entry", async () => {
+    const listener = await startListener();
+    const heap = getDefaultTimerHeap();
+    const events: string[] = [];
+    const server = executor.run(
+      task(function* () {
+        const conn = (yield listener.accept()) as TcpStream;
+        conn.setIdleTimeout(1_000);
+        expect(heap.size).toBe(1);
+        try {
+          for (;;) {
+            const chunk = (yield conn.reader.readChunk()) as Buffer | null;
+            if (chunk === null) return "end";
+            events.push(chunk.toString());
+          }
+        } catch (error) {
+          events.push(`threw ${(error as { code?: string }).code}`);
+          return "idle";
+        } finally {
+          conn.close();
+        }
+      }),
+    );
+    const client = await rawClient(listener.port);
+    const start = performance.now();
+    // activity every 300 ms for ~1.5 s: longer than the idle time, yet never idle for 1 s
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      client.write(`${i}`);
+    }
+    const lastWrite = performance.now();
+    expect(await server).toBe("idle");
+    expect(performance.now() - start).toBeGreaterThanOrEqual(1_500);
+    expect(performance.now() - lastWrite).toBeGreaterThanOrEqual(990); // idle for the full second after the last bytes
+    expect(events.slice(0, -1).join("")).toBe("01234");
+    expect(events.at(-1)).toBe("threw ERR_IO_IDLE_TIMEOUT");
+    expect(heap.size).toBe(0);
+    await new Promise((resolve) => client.once("close", resolve));
+    listener.close();
+  });
+
+  test("setIdleTimeout: close() and setIdleTimeout(0) take the entry out of the heap; no timer is left", async () => {
+    const listener = await startListener();
+    const heap = getDefaultTimerHeap();
+    const accepted = executor.run(listener.accept());
+    const client = await rawClient(listener.port);
+    const conn = (await accepted) as TcpStream;
+    conn.setIdleTimeout(10_000);
+    expect(heap.size).toBe(1);
+    conn.setIdleTimeout(0);
+    expect(heap.size).toBe(0);
+    conn.setIdleTimeout(10_000).setIdleTimeout(20_000);
+    expect(heap.size).toBe(1);
+    conn.close();
+    expect(heap.size).toBe(0);
+    expect(() => conn.setIdleTimeout(-1)).toThrow(RangeError);
+    client.destroy();
+    listener.close();
+  });
+
+  test("a socket's reader and writer share one 'error' and one 'close' listener, and release() restores the socket's own listeners", async () => {
+    const listener = await startListener();
+    const accepted = executor.run(listener.accept());
+    const client = await rawClient(listener.port);
+    const conn = (await accepted) as TcpStream;
+    const socket = conn.socket;
+    expect(socket.listenerCount("error")).toBe(1);
+    expect(socket.listenerCount("close")).toBe(1);
+    expect(() => new NodeReader(socket)).toThrow(/already has a reader/);
+    conn.reader.release();
+    expect(socket.listenerCount("error")).toBe(1); // the writer still needs it
+    conn.writer.release();
+    expect(socket.listenerCount("error")).toBe(0);
+    expect(socket.listenerCount("close")).toBe(0);
+    expect(socket.listenerCount("readable")).toBe(0);
+    expect(socket.listenerCount("drain")).toBe(0);
+    socket.destroy();
+    client.destroy();
+    listener.close();
+  });
+
+  test("the writes a task makes in one turn leave in one writev; the peer gets every byte in order", async () => {
+    const listener = await startListener();
+    const accepted = executor.run(listener.accept());
+    const client = await rawClient(listener.port);
+    const conn = (await accepted) as TcpStream;
+    const calls: string[] = [];
+    const socket = conn.socket as net.Socket & { _write: Function; _writev: Function };
+    const write = socket._write;
+    const writev = socket._writev;
+    socket._write = function (...args: unknown[]) {
+      calls.push("write");
+      return write.apply(this, args);
+    };
+    socket._writev = function (chunks: unknown[], ...rest: unknown[]) {
+      calls.push(`writev ${chunks.length}`);
+      return writev.call(this, chunks, ...rest);
+    };
+    let received = "";
+    client.on("data", (chunk) => (received += chunk));
+    await executor.run(
+      task(function* () {
+        for (let i = 0; i < 5; i++) yield conn.write(`line ${i}\n`);
+        yield conn.shutdown();
+      }),
+    );
+    await new Promise((resolve) => client.once("end", resolve));
+    expect(calls[0]).toBe("writev 5");
+    expect(received).toBe("line 0\nline 1\nline 2\nline 3\nline 4\n");
+    conn.close();
     client.destroy();
     listener.close();
   });
