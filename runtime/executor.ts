@@ -106,6 +106,7 @@ export class Executor implements Scheduler {
   spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
     requireFuture(future, "spawn");
     const task = new Task(future, this);
+    if (onSpawn !== undefined) onSpawn(task as Task<unknown>, polling);
     this.schedule(task as Task<unknown>);
     const signal = options?.signal;
     if (signal !== undefined) task.listenTo(signal);
@@ -138,7 +139,8 @@ export class Executor implements Scheduler {
   private readonly drain = (): void => {
     const queue = this.queue;
     const budget = this.budget;
-    const timed = this.onSlowPoll !== undefined;
+    // Timing slow polls, or noting which task spawns which (task tracking): the slower path.
+    const instrumented = this.onSlowPoll !== undefined || onSpawn !== undefined;
     this.stats.drains++;
     let polls = 0;
     const outer = current;
@@ -152,7 +154,7 @@ export class Executor implements Scheduler {
         }
         const task = queue.dequeue()!;
         polls++;
-        if (timed) this.runTimed(task);
+        if (instrumented) this.runInstrumented(task);
         else task.run();
       }
       this.drainPending = false;
@@ -166,6 +168,18 @@ export class Executor implements Scheduler {
       current = outer;
     }
   };
+
+  /** Runs `task` as the one whose poll is on the stack (the parent of what it spawns), timed if asked. */
+  private runInstrumented(task: Task<unknown>): void {
+    const outer = polling;
+    polling = task;
+    try {
+      if (this.onSlowPoll !== undefined) this.runTimed(task);
+      else task.run();
+    } finally {
+      polling = outer;
+    }
+  }
 
   private runTimed(task: Task<unknown>): void {
     const started = performance.now();
@@ -196,6 +210,19 @@ function positiveInteger(name: string, value: unknown): number {
 let drainTaker: ((drain: () => void) => boolean) | undefined;
 export function setDrainTaker(taker: (drain: () => void) => boolean): void {
   drainTaker = taker;
+}
+
+/**
+ * runtime/inspect's task tracking (inspect/hooks.ts): told of each spawned task and of the task
+ * whose poll spawned it (undefined outside a task poll). One comparison per spawn when off.
+ */
+let onSpawn: ((task: Task<unknown>, parent: Task<unknown> | undefined) => void) | undefined;
+/** While instrumented drains run: the task being polled. */
+let polling: Task<unknown> | undefined;
+
+/** Installs (or, with undefined, removes) the spawn hook; runtime/inspect only. */
+export function setSpawnHook(hook: ((task: Task<unknown>, parent: Task<unknown> | undefined) => void) | undefined): void {
+  onSpawn = hook;
 }
 
 let defaultExecutor: Executor | undefined;

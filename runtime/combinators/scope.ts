@@ -119,6 +119,28 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
     return this.value as T;
   }
 
+  /** For dumps: `running` (the body runs), `waiting` (for its children), `cancelling` (stopping the body and children), `closed`. */
+  get stateName(): string {
+    if (this.closed) return "closed";
+    if (this.cleanup !== undefined) return "cancelling";
+    return this.bodyDone ? "waiting" : "running";
+  }
+
+  /** True while the scope stops its body and children (a failure, or `cancel()`). */
+  get isCancelling(): boolean {
+    return this.cleanup !== undefined && !this.closed;
+  }
+
+  /** For dumps: the body's future while it runs. */
+  get current(): Future<T> | undefined {
+    return this.bodyDone ? undefined : this.bodyFuture;
+  }
+
+  /** For dumps: the child tasks that have not completed, in spawn order. */
+  get runningChildren(): Task<unknown>[] {
+    return [...this.children];
+  }
+
   /** The first failure stops the scope. */
   private fail(error: unknown): void {
     if (this.failure === undefined) this.failure = { error };
