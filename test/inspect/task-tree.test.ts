@@ -117,10 +117,7 @@ describe("dumpTaskTree", () => {
       cancelling: true,
       awaiting: "scope",
       frames: ["main AwaitScope_L11 cancelling"],
-      children: [
-        { kind: "scope", state: "cancelling", cancelling: true, awaiting: "", frames: [], children: [cancellingWorker, cancellingWorker] },
-        sleeping("worker"),
-      ],
+      children: [{ kind: "scope", state: "cancelling", cancelling: true, awaiting: "", frames: [], children: [cancellingWorker, cancellingWorker] }, sleeping("worker")],
     });
     expect(formatTaskTree()).toBe(
       [

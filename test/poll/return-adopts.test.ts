@@ -99,17 +99,32 @@ describe("return of a thenable adopts it", () => {
   });
 
   test("a thenable: `then` read once, after the finally blocks, and called in a later job", async () => {
-    const { poll, native } = await both((m, log) => m.returnsIt(log, loggingThenable(log, (resolve) => resolve("from then"))));
+    const { poll, native } = await both((m, log) =>
+      m.returnsIt(
+        log,
+        loggingThenable(log, (resolve) => resolve("from then")),
+      ),
+    );
     expect(native.outcome).toEqual(["fulfilled", "from then"]);
     expect(native.log).toEqual(["body", "finally", "get then", "microtask queued by the getter", "then called"]);
     expect(poll).toEqual(native);
   });
 
   test("a thenable that rejects, and one that resolves with another thenable", async () => {
-    const rejecting = await both((m, log) => m.returnsIt(log, loggingThenable(log, (_, reject) => reject("refused"))));
+    const rejecting = await both((m, log) =>
+      m.returnsIt(
+        log,
+        loggingThenable(log, (_, reject) => reject("refused")),
+      ),
+    );
     expect(rejecting.native.outcome).toEqual(["rejected", "refused"]);
     expect(rejecting.poll).toEqual(rejecting.native);
-    const nested = await both((m, log) => m.returnsIt(log, loggingThenable(log, (resolve) => resolve(loggingThenable(log, (r) => r("inner"))))));
+    const nested = await both((m, log) =>
+      m.returnsIt(
+        log,
+        loggingThenable(log, (resolve) => resolve(loggingThenable(log, (r) => r("inner")))),
+      ),
+    );
     expect(nested.native.outcome).toEqual(["fulfilled", "inner"]);
     expect(nested.poll).toEqual(nested.native);
   });
