@@ -29,7 +29,7 @@
  *     const ex = new Executor({ policy: "random", seed: 7 });
  *     const value = await ex.run(someFuture);
  */
-import { requireFuture, type Future } from "./future";
+import { intoFuture, type FutureLike } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
 import { DEFAULT_TASK_BUDGET } from "./poll/budget";
@@ -103,9 +103,8 @@ export class Executor implements Scheduler {
    * Starts driving `future`; its first poll happens in a later microtask, not during `spawn`.
    * With `{ signal }`, aborting the signal cancels the task.
    */
-  spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
-    requireFuture(future, "spawn");
-    const task = new Task(future, this);
+  spawn<T>(future: FutureLike<T>, options?: SpawnOptions): Task<T> {
+    const task = new Task(intoFuture(future, "spawn"), this);
     if (onSpawn !== undefined) onSpawn(task as Task<unknown>, polling);
     this.schedule(task as Task<unknown>);
     const signal = options?.signal;
@@ -114,9 +113,8 @@ export class Executor implements Scheduler {
   }
 
   /** Spawns `future` and returns a promise of its outcome (JS cannot block: the caller awaits what Rust's `block_on` would return). */
-  run<T>(future: Future<T>): Promise<T> {
-    requireFuture(future, "run");
-    return this.spawn(future).promise;
+  run<T>(future: FutureLike<T>): Promise<T> {
+    return this.spawn(intoFuture(future, "run")).promise;
   }
 
   /** Tasks waiting to be polled. */
@@ -139,8 +137,7 @@ export class Executor implements Scheduler {
   private readonly drain = (): void => {
     const queue = this.queue;
     const budget = this.budget;
-    // Timing slow polls, or noting which task spawns which (task tracking): the slower path.
-    const instrumented = this.onSlowPoll !== undefined || onSpawn !== undefined;
+    const timed = this.onSlowPoll !== undefined;
     this.stats.drains++;
     let polls = 0;
     const outer = current;
@@ -154,7 +151,8 @@ export class Executor implements Scheduler {
         }
         const task = queue.dequeue()!;
         polls++;
-        if (instrumented) this.runInstrumented(task);
+        polling = task; // (one store per poll: cheaper than a test, and task tracking reads it)
+        if (timed) this.runTimed(task);
         else task.run();
       }
       this.drainPending = false;
@@ -166,20 +164,9 @@ export class Executor implements Scheduler {
     } finally {
       this.stats.polls += polls;
       current = outer;
+      polling = undefined;
     }
   };
-
-  /** Runs `task` as the one whose poll is on the stack (the parent of what it spawns), timed if asked. */
-  private runInstrumented(task: Task<unknown>): void {
-    const outer = polling;
-    polling = task;
-    try {
-      if (this.onSlowPoll !== undefined) this.runTimed(task);
-      else task.run();
-    } finally {
-      polling = outer;
-    }
-  }
 
   private runTimed(task: Task<unknown>): void {
     const started = performance.now();
@@ -217,7 +204,7 @@ export function setDrainTaker(taker: (drain: () => void) => boolean): void {
  * whose poll spawned it (undefined outside a task poll). One comparison per spawn when off.
  */
 let onSpawn: ((task: Task<unknown>, parent: Task<unknown> | undefined) => void) | undefined;
-/** While instrumented drains run: the task being polled. */
+/** While a drain runs: the task it polls (drains do not nest: they run from jobs, never inside a poll). */
 let polling: Task<unknown> | undefined;
 
 /** Installs (or, with undefined, removes) the spawn hook; runtime/inspect only. */
@@ -244,7 +231,7 @@ export function currentExecutor(): Executor {
 }
 
 /** Spawns `future` on the ambient executor (`currentExecutor()`); `{ signal }` cancels it on abort. */
-export function spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
+export function spawn<T>(future: FutureLike<T>, options?: SpawnOptions): Task<T> {
   return currentExecutor().spawn(future, options);
 }
 
@@ -254,7 +241,6 @@ setAmbientSpawner((future) => currentExecutor().spawn(future));
  * Drives `future` to completion on `executor` (default: the global one) and returns a promise of
  * its value. The JS form of `block_on`: the caller awaits instead of blocking a thread.
  */
-export function run<T>(future: Future<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
-  requireFuture(future, "run");
-  return executor.spawn(future).promise;
+export function run<T>(future: FutureLike<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
+  return executor.spawn(intoFuture(future, "run")).promise;
 }

@@ -26,7 +26,7 @@
  */
 import { Context } from "../context";
 import { currentExecutor } from "../executor";
-import type { Future } from "../future";
+import type { Future, FutureLike } from "../future";
 import { fromPromise } from "../leaf/promise-future";
 import { ready } from "../leaf/ready";
 import { PENDING, type Poll } from "../poll";
@@ -41,8 +41,8 @@ const PROBE = new Context(noopWaker);
 
 /** What the body receives. */
 export interface Scope {
-  /** Starts `future` as a child task of this scope. */
-  spawn<T>(future: Future<T>): Task<T>;
+  /** Starts `future` (a future, a poll-mode call, or a promise, which is only detached when cancelled) as a child task of this scope. */
+  spawn<T>(future: FutureLike<T>): Task<T>;
 }
 
 /** A value, promise or future, as a future. */
@@ -74,7 +74,7 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
     this.body = body;
   }
 
-  spawn<C>(future: Future<C>): Task<C> {
+  spawn<C>(future: FutureLike<C>): Task<C> {
     if (this.closed) throw new Error("[async-machine] scope.spawn: the scope has completed; a child cannot outlive it.");
     const task = currentExecutor().spawn(future);
     task.owner = this;

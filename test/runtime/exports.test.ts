@@ -102,6 +102,7 @@ const PEOPLE = [
   "Channel",
   "channel",
   "asFuture",
+  "intoFuture",
   "TimeoutFuture",
   "TimeoutError",
   "timeout",
