@@ -29,7 +29,7 @@
  *     const ex = new Executor({ policy: "random", seed: 7 });
  *     const value = await ex.run(someFuture);
  */
-import { requireFuture, type Future } from "./future";
+import { intoFuture, type FutureLike } from "./future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
 import { DEFAULT_TASK_BUDGET } from "./poll/budget";
@@ -103,9 +103,9 @@ export class Executor implements Scheduler {
    * Starts driving `future`; its first poll happens in a later microtask, not during `spawn`.
    * With `{ signal }`, aborting the signal cancels the task.
    */
-  spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
-    requireFuture(future, "spawn");
-    const task = new Task(future, this);
+  spawn<T>(future: FutureLike<T>, options?: SpawnOptions): Task<T> {
+    const task = new Task(intoFuture(future, "spawn"), this);
+    if (onSpawn !== undefined) onSpawn(task as Task<unknown>, polling);
     this.schedule(task as Task<unknown>);
     const signal = options?.signal;
     if (signal !== undefined) task.listenTo(signal);
@@ -113,9 +113,8 @@ export class Executor implements Scheduler {
   }
 
   /** Spawns `future` and returns a promise of its outcome (JS cannot block: the caller awaits what Rust's `block_on` would return). */
-  run<T>(future: Future<T>): Promise<T> {
-    requireFuture(future, "run");
-    return this.spawn(future).promise;
+  run<T>(future: FutureLike<T>): Promise<T> {
+    return this.spawn(intoFuture(future, "run")).promise;
   }
 
   /** Tasks waiting to be polled. */
@@ -152,6 +151,7 @@ export class Executor implements Scheduler {
         }
         const task = queue.dequeue()!;
         polls++;
+        polling = task; // (one store per poll: cheaper than a test, and task tracking reads it)
         if (timed) this.runTimed(task);
         else task.run();
       }
@@ -164,6 +164,7 @@ export class Executor implements Scheduler {
     } finally {
       this.stats.polls += polls;
       current = outer;
+      polling = undefined;
     }
   };
 
@@ -198,6 +199,19 @@ export function setDrainTaker(taker: (drain: () => void) => boolean): void {
   drainTaker = taker;
 }
 
+/**
+ * runtime/inspect's task tracking (inspect/hooks.ts): told of each spawned task and of the task
+ * whose poll spawned it (undefined outside a task poll). One comparison per spawn when off.
+ */
+let onSpawn: ((task: Task<unknown>, parent: Task<unknown> | undefined) => void) | undefined;
+/** While a drain runs: the task it polls (drains do not nest: they run from jobs, never inside a poll). */
+let polling: Task<unknown> | undefined;
+
+/** Installs (or, with undefined, removes) the spawn hook; runtime/inspect only. */
+export function setSpawnHook(hook: ((task: Task<unknown>, parent: Task<unknown> | undefined) => void) | undefined): void {
+  onSpawn = hook;
+}
+
 let defaultExecutor: Executor | undefined;
 /** The executor whose drain is on the stack, if any. */
 let current: Executor | undefined;
@@ -217,7 +231,7 @@ export function currentExecutor(): Executor {
 }
 
 /** Spawns `future` on the ambient executor (`currentExecutor()`); `{ signal }` cancels it on abort. */
-export function spawn<T>(future: Future<T>, options?: SpawnOptions): Task<T> {
+export function spawn<T>(future: FutureLike<T>, options?: SpawnOptions): Task<T> {
   return currentExecutor().spawn(future, options);
 }
 
@@ -227,7 +241,6 @@ setAmbientSpawner((future) => currentExecutor().spawn(future));
  * Drives `future` to completion on `executor` (default: the global one) and returns a promise of
  * its value. The JS form of `block_on`: the caller awaits instead of blocking a thread.
  */
-export function run<T>(future: Future<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
-  requireFuture(future, "run");
-  return executor.spawn(future).promise;
+export function run<T>(future: FutureLike<T>, executor: Executor = getDefaultExecutor()): Promise<T> {
+  return executor.spawn(intoFuture(future, "run")).promise;
 }

@@ -37,7 +37,8 @@ export { asFuture } from "./as-future";
 
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";
-export type { Future, Output } from "./future";
+export type { Future, FutureLike, Output } from "./future";
+export { intoFuture } from "./future";
 export { noopWaker } from "./waker";
 export type { Waker } from "./waker";
 export { Context } from "./context";

@@ -8,7 +8,7 @@ import { types } from "node:util";
 import { DOCUMENTS, ScratchDir, countWords, tryRead } from "./corpus";
 import { mapWithLimit } from "./pool";
 import { retry } from "./retry";
-import { asFuture, spawn, timeout, TimeoutError } from "async-machine/runtime";
+import { spawn, timeout, TimeoutError } from "async-machine/runtime";
 import { crawl, type CrawlLog } from "./engine/crawl";
 
 const CONCURRENCY = 2;
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
     const lazy = crawl(2, log);
     const startedByCall = log.steps > 0 || log.finallyRuns > 0;
     try {
-      await spawn(timeout(asFuture(lazy), 500));
+      await spawn(timeout(lazy, 500));
       lines.push("poll mode: crawl unexpectedly finished");
       exitCode = 1;
     } catch (error) {

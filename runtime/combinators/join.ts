@@ -15,13 +15,13 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, requireFutures, type Future, type Output } from "../future";
+import { dropFuture, intoFutures, type Future, type FutureLike, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";
 import { WakeSet } from "./wake-set";
 
-export type JoinOutput<F extends readonly Future<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
+export type JoinOutput<F extends readonly FutureLike<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
 
 export class JoinFuture<T extends unknown[]> implements Future<T> {
   /** Children not yet Ready; a Ready child's slot is cleared so its future can be collected. */
@@ -35,9 +35,8 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private cleanup: Cleanup | undefined;
   private cancelled = false;
 
-  constructor(futures: readonly Future<unknown>[]) {
-    requireFutures(futures, "join");
-    this.children = futures.slice();
+  constructor(futures: readonly FutureLike<unknown>[]) {
+    this.children = intoFutures(futures, "join");
     this.results = new Array(futures.length).fill(undefined);
     this.remaining = futures.length;
     this.wakes = new WakeSet(futures.length);
@@ -120,6 +119,6 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
 }
 
 /** A future of every future's value, in input order. */
-export function join<const F extends readonly Future<unknown>[]>(futures: F): JoinFuture<JoinOutput<F>> {
+export function join<const F extends readonly FutureLike<unknown>[]>(futures: F): JoinFuture<JoinOutput<F>> {
   return new JoinFuture<JoinOutput<F>>(futures);
 }

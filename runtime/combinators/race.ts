@@ -6,14 +6,14 @@
  * Example: `const first = await run(race([fetchFrom(a), fetchFrom(b)]));`
  */
 import type { Context } from "../context";
-import type { Future, Output } from "../future";
+import type { Future, FutureLike, Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { SelectFuture } from "./select";
 
 export class RaceFuture<T> implements Future<T> {
   private readonly select: SelectFuture<T>;
 
-  constructor(futures: readonly Future<T>[]) {
+  constructor(futures: readonly FutureLike<T>[]) {
     this.select = new SelectFuture(futures);
   }
 
@@ -32,6 +32,6 @@ export class RaceFuture<T> implements Future<T> {
 }
 
 /** A future of the first of `futures` to settle. */
-export function race<const F extends readonly Future<unknown>[]>(futures: F): RaceFuture<Output<F[number]>> {
-  return new RaceFuture(futures as unknown as readonly Future<Output<F[number]>>[]);
+export function race<const F extends readonly FutureLike<unknown>[]>(futures: F): RaceFuture<Output<F[number]>> {
+  return new RaceFuture(futures as unknown as readonly FutureLike<Output<F[number]>>[]);
 }

@@ -26,7 +26,7 @@
  */
 import { Context } from "../context";
 import { currentExecutor } from "../executor";
-import type { Future } from "../future";
+import type { Future, FutureLike } from "../future";
 import { fromPromise } from "../leaf/promise-future";
 import { ready } from "../leaf/ready";
 import { PENDING, type Poll } from "../poll";
@@ -41,8 +41,8 @@ const PROBE = new Context(noopWaker);
 
 /** What the body receives. */
 export interface Scope {
-  /** Starts `future` as a child task of this scope. */
-  spawn<T>(future: Future<T>): Task<T>;
+  /** Starts `future` (a future, a poll-mode call, or a promise, which is only detached when cancelled) as a child task of this scope. */
+  spawn<T>(future: FutureLike<T>): Task<T>;
 }
 
 /** A value, promise or future, as a future. */
@@ -74,7 +74,7 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
     this.body = body;
   }
 
-  spawn<C>(future: Future<C>): Task<C> {
+  spawn<C>(future: FutureLike<C>): Task<C> {
     if (this.closed) throw new Error("[async-machine] scope.spawn: the scope has completed; a child cannot outlive it.");
     const task = currentExecutor().spawn(future);
     task.owner = this;
@@ -117,6 +117,28 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
     if (this.cleanup?.error !== undefined) throw this.cleanup.error.error;
     if (this.cancelled) throw new Cancelled("[async-machine] scope was cancelled");
     return this.value as T;
+  }
+
+  /** For dumps: `running` (the body runs), `waiting` (for its children), `cancelling` (stopping the body and children), `closed`. */
+  get stateName(): string {
+    if (this.closed) return "closed";
+    if (this.cleanup !== undefined) return "cancelling";
+    return this.bodyDone ? "waiting" : "running";
+  }
+
+  /** True while the scope stops its body and children (a failure, or `cancel()`). */
+  get isCancelling(): boolean {
+    return this.cleanup !== undefined && !this.closed;
+  }
+
+  /** For dumps: the body's future while it runs. */
+  get current(): Future<T> | undefined {
+    return this.bodyDone ? undefined : this.bodyFuture;
+  }
+
+  /** For dumps: the child tasks that have not completed, in spawn order. */
+  get runningChildren(): Task<unknown>[] {
+    return [...this.children];
   }
 
   /** The first failure stops the scope. */

@@ -16,7 +16,7 @@
  * Example (a timeout): `const { index } = await run(select([work, sleep(100)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, requireFutures, type Future, type Output } from "../future";
+import { dropFuture, intoFutures, type Future, type FutureLike, type Output } from "../future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";
@@ -39,10 +39,9 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   private cleanup: Cleanup | undefined;
   private cancelled = false;
 
-  constructor(futures: readonly Future<T>[]) {
-    requireFutures(futures, "select");
+  constructor(futures: readonly FutureLike<T>[]) {
+    this.children = intoFutures(futures, "select");
     if (futures.length === 0) throw new RangeError("[async-machine] select() of no futures would never complete");
-    this.children = futures.slice();
     this.wakes = new WakeSet(futures.length);
   }
 
@@ -114,6 +113,6 @@ export class SelectFuture<T> implements Future<Selected<T>> {
 }
 
 /** A future of the first of `futures` to be Ready, with its index. */
-export function select<const F extends readonly Future<unknown>[]>(futures: F): SelectFuture<Output<F[number]>> {
-  return new SelectFuture(futures as unknown as readonly Future<Output<F[number]>>[]);
+export function select<const F extends readonly FutureLike<unknown>[]>(futures: F): SelectFuture<Output<F[number]>> {
+  return new SelectFuture(futures as unknown as readonly FutureLike<Output<F[number]>>[]);
 }

@@ -7,7 +7,7 @@
  * Example: `await run(timeout(fetchAll(urls), 5_000))` (a poll-mode `fetchAll` really stops).
  */
 import type { Context } from "../context";
-import { requireFuture, type Future } from "../future";
+import { intoFuture, type Future, type FutureLike } from "../future";
 import { SleepFuture } from "../leaf/timer";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
@@ -34,9 +34,8 @@ export class TimeoutFuture<T> implements Future<T> {
   /** The context the inner future is polled with (for its cancellation). */
   private cx: Context | undefined = undefined;
 
-  constructor(future: Future<T>, ms: number) {
-    requireFuture(future, "timeout");
-    this.inner = future;
+  constructor(future: FutureLike<T>, ms: number) {
+    this.inner = intoFuture(future, "timeout");
     this.timer = new SleepFuture(ms);
     this.ms = ms;
   }
@@ -90,6 +89,6 @@ export class TimeoutFuture<T> implements Future<T> {
 }
 
 /** `future`, or `TimeoutError` after `ms` milliseconds (the future cancelled first). */
-export function timeout<T>(future: Future<T>, ms: number): TimeoutFuture<T> {
+export function timeout<T>(future: FutureLike<T>, ms: number): TimeoutFuture<T> {
   return new TimeoutFuture(future, ms);
 }

@@ -15,6 +15,10 @@
  *            awaiting: #0 fetchUser
  *            live: ids = [7, 8, 9]
  *
+ * After the stacks, `formatTasks` prints the task tree (task-tree.ts `dumpTaskTree`): each task
+ * under the task that spawned it, a scope's children under the scope, with each task's state,
+ * what it awaits and whether it is cancelling.
+ *
  * A machine awaits another when its awaited value is that machine's promise (or the machine).
  * A machine awaited by several appears in each of their stacks; machines that await each other
  * in a circle (a deadlock) form a stack marked `cycle`.
@@ -26,6 +30,7 @@ import { PollMachine } from "../poll/poll-machine";
 import { awaitLocation, describeMachine, stateNameOf } from "./describe-machine";
 import { DEFAULT_PREVIEW_LENGTH, formatValue } from "./format-value";
 import { isTaskTracking, machineOfPromise, trackedMachines } from "./tracking";
+import { dumpTaskTree, taskTreeLines, type TaskTreeNode } from "./task-tree";
 
 export interface LiveValue {
   /** Variable name (`$name`: a compiler temporary), or `f[<offset>]` when the layout is unknown. */
@@ -110,7 +115,7 @@ export function dumpTasks(options: DumpOptions = {}): AsyncStack[] {
   return stacks;
 }
 
-function describeFrame(m: Machine, awaitingMachine: Machine | undefined, max: number): TaskFrame {
+export function describeFrame(m: Machine, awaitingMachine: Machine | undefined, max: number): TaskFrame {
   const d = describeMachine(m);
   const slots = d.slots[m.s];
   const live: LiveValue[] = [];
@@ -134,8 +139,8 @@ function describeFrame(m: Machine, awaitingMachine: Machine | undefined, max: nu
   };
 }
 
-/** The dump as text (see the module header). */
-export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks()): string {
+/** The dump as text (see the module header), followed by the task tree (task-tree.ts) when tasks are tracked. */
+export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks(), tree: readonly TaskTreeNode[] = dumpTaskTree()): string {
   const lines: string[] = [];
   if (!isTaskTracking()) lines.push("task tracking is off: call enableTaskTracking() before the machines of interest start");
   const count = new Set(stacks.flatMap((s) => s.frames.map((f) => f.machine))).size;
@@ -152,5 +157,9 @@ export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks()): string
       if (f.captured.length > 0) lines.push(`       captured: ${f.captured.map((v) => `${v.name} = ${v.value}`).join(", ")}`);
     });
   });
+  if (tree.length > 0) {
+    lines.push("task tree (spawned tasks under their spawner, scope children under their scope)");
+    lines.push(...taskTreeLines(tree, "  "));
+  }
   return lines.join("\n") + "\n";
 }

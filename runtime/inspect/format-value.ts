@@ -115,7 +115,7 @@ function dataProperty(obj: object, key: string): unknown {
 }
 
 /** The constructor's name for a class instance; undefined for plain objects. */
-function className(obj: object): string | undefined {
+export function className(obj: object): string | undefined {
   const proto = Object.getPrototypeOf(obj);
   if (proto === null) return "[Object: null prototype]";
   if (proto === Object.prototype) return undefined;

@@ -4,6 +4,7 @@
  *
  *     tracking.ts        enableTaskTracking / disableTaskTracking (WeakRef registry)
  *     dump-tasks.ts      dumpTasks, formatTasks (async stacks of suspended machines)
+ *     task-tree.ts       dumpTaskTree, formatTaskTree (tasks under their spawner, scope → children)
  *     async-trace.ts     enableAsyncStackTraces, asyncStackOf
  *     snapshot.ts        snapshot, restore, registerFunctions
  *     serialize.ts       the value encoding snapshots use (decoding treats data as untrusted)
@@ -12,9 +13,11 @@
  *     format-value.ts    one-line value previews
  *     hooks.ts           the single installer of the machine's hooks
  */
-export { enableTaskTracking, disableTaskTracking, isTaskTracking, trackedMachines, machineOfPromise } from "./tracking";
+export { enableTaskTracking, disableTaskTracking, isTaskTracking, trackedMachines, machineOfPromise, trackedTasks, parentTaskOf } from "./tracking";
 export { dumpTasks, formatTasks } from "./dump-tasks";
 export type { AsyncStack, TaskFrame, LiveValue, DumpOptions } from "./dump-tasks";
+export { dumpTaskTree, formatTaskTree } from "./task-tree";
+export type { TaskTreeNode, TaskNode, ScopeNode } from "./task-tree";
 export { enableAsyncStackTraces, disableAsyncStackTraces, asyncStackOf } from "./async-trace";
 export type { AsyncFrame } from "./async-trace";
 export { snapshot, restore, registerFunctions, SNAPSHOT_FORMAT } from "./snapshot";

@@ -2,16 +2,20 @@
  * Opt-in registry of running compiled machines, for `dumpTasks`, `snapshot(promise)` and async
  * stack traces: `enableTaskTracking()` before the machines of interest start.
  *
- * In:  every machine started (`start`/`startMachine`) while tracking is on, and restored ones.
- * Out: the live machines (`trackedMachines`), the machine behind a promise (`machineOfPromise`).
+ * In:  every machine started (`start`/`startMachine`) while tracking is on, and restored ones;
+ *      every task spawned (`Executor.spawn`) while it is on, with the task whose poll spawned it.
+ * Out: the live machines (`trackedMachines`), the machine behind a promise (`machineOfPromise`),
+ *      the running tasks (`trackedTasks`) and who spawned each (`parentTaskOf`).
  *
  * Never leaks: machines are held through `WeakRef`s, the set entry is dropped by a
  * `FinalizationRegistry` when the machine is collected (and finished machines are pruned on each
- * read), and promise → machine is a `WeakMap` of `WeakRef`s. Tracking keeps nothing alive that
+ * read), and promise → machine is a `WeakMap` of `WeakRef`s; tasks likewise, and a task's
+ * parent is held through a `WeakRef` (a running child does not keep a finished parent). Tracking keeps nothing alive that
  * the program does not (test/inspect/memory.test.ts). Off (the default), it costs nothing: no hook is installed.
  */
 import { ReservedState, type Machine } from "../machine";
-import { setTrackHook } from "./hooks";
+import type { Task } from "../task";
+import { setTaskSpawnHook, setTrackHook } from "./hooks";
 
 let refs: Set<WeakRef<Machine>> | undefined;
 /**
@@ -21,19 +25,27 @@ let refs: Set<WeakRef<Machine>> | undefined;
  */
 let byPromise = new WeakMap<Promise<unknown>, WeakRef<Machine>>();
 const collected = new FinalizationRegistry<WeakRef<Machine>>((ref) => refs?.delete(ref));
+let taskRefs: Set<WeakRef<Task<unknown>>> | undefined;
+let parents = new WeakMap<Task<unknown>, WeakRef<Task<unknown>>>();
+const collectedTasks = new FinalizationRegistry<WeakRef<Task<unknown>>>((ref) => taskRefs?.delete(ref));
 
 /** Starts recording machines as they start. Machines started earlier are not seen. */
 export function enableTaskTracking(): void {
   if (refs !== undefined) return;
   refs = new Set();
+  taskRefs = new Set();
   setTrackHook(track);
+  setTaskSpawnHook(trackTask);
 }
 
 /** Stops recording and forgets every machine recorded so far. */
 export function disableTaskTracking(): void {
   refs = undefined;
   byPromise = new WeakMap();
+  taskRefs = undefined;
+  parents = new WeakMap();
   setTrackHook(undefined);
+  setTaskSpawnHook(undefined);
 }
 
 export function isTaskTracking(): boolean {
@@ -80,4 +92,34 @@ export function machineOfPromise(value: unknown): Machine | undefined {
     }
   }
   return undefined;
+}
+
+/** Records one spawned task and the task whose poll spawned it (the executor's spawn hook). */
+function trackTask(task: Task<unknown>, parent: Task<unknown> | undefined): void {
+  if (taskRefs === undefined) return;
+  const ref = new WeakRef(task);
+  taskRefs.add(ref);
+  collectedTasks.register(task, ref, ref);
+  if (parent !== undefined) parents.set(task, new WeakRef(parent));
+}
+
+/** The tracked tasks that are alive and not completed, in spawn order. */
+export function trackedTasks(): Task<unknown>[] {
+  const out: Task<unknown>[] = [];
+  if (taskRefs === undefined) return out;
+  for (const ref of taskRefs) {
+    const task = ref.deref();
+    if (task === undefined || task.isCompleted) {
+      taskRefs.delete(ref);
+      if (task !== undefined) collectedTasks.unregister(ref);
+      continue;
+    }
+    out.push(task);
+  }
+  return out;
+}
+
+/** The task whose poll spawned `task` (while tracking was on), if it is still alive. */
+export function parentTaskOf(task: Task<unknown>): Task<unknown> | undefined {
+  return parents.get(task)?.deref();
 }

@@ -23,6 +23,14 @@
  *                                    NewPromiseResolveThenableJob) and the machine waits on that
  *                                    promise; otherwise continues with x at once
  *
+ * `return x` adopts a thenable as native `return` does (`adopt`, after the body and its `finally`
+ * blocks are over): a returned poll-mode call or task is polled inline like an await (no tick);
+ * any other object has its `then` read once at the return and, if it is a function, called in a
+ * later job with a promise's resolving functions (for a native promise too: native's resolve
+ * function calls even a patched `Promise.prototype.then`, where `await` would not); the machine
+ * waits on that promise and settles with its outcome. A non-thenable (a plain `Future` included)
+ * is the value, as native.
+ *
  * Every continuation that did not wait spends one unit of the task's cooperative budget
  * (budget.ts); when it is spent the machine keeps the value, wakes its own task and returns
  * PENDING: a chain of ready awaits neither grows the stack nor starves other tasks.
@@ -65,7 +73,7 @@ import { cancelOrDrop } from "../combinators/cleanup";
 import type { Future } from "../future";
 import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../machine";
 import { PENDING, type Poll } from "../poll";
-import type { Task } from "../task";
+import { Task } from "../task";
 import type { Waker } from "../waker";
 import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./budget";
 import { CANCEL, Cancelled, isCancellation } from "./cancel";
@@ -129,6 +137,12 @@ const enum Flag {
   ChildCancelling = 4,
   /** `poll` is on the stack. */
   Running = 8,
+  /**
+   * The body has returned a thenable and the machine waits for its outcome (`adopt`): `wait`
+   * and `awaiting` describe that wait. Set once, when the body returns; the machine finishes
+   * when the wait does. Excludes a further run of the body.
+   */
+  Adopting = 16,
 }
 
 /** How a promise wait settled (`settle`'s argument). */
@@ -265,7 +279,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** Takes the outcome of the current wait (or starts cancelling) and runs the machine on. */
   private drive(cx: Context): Poll<T> {
-    if ((this.flags & (Flag.CancelRequested | Flag.ChildCancelling)) !== 0) return this.driveCancel(cx);
+    if ((this.flags & (Flag.CancelRequested | Flag.ChildCancelling | Flag.Adopting)) !== 0) return this.driveSlow(cx);
     let value: unknown;
     let isThrow = false;
     switch (this.wait) {
@@ -315,7 +329,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       }
       if (result === true) {
         coopBudget.left = left;
-        return this.complete();
+        return this.complete(cx);
       }
       const x = this.awaiting;
       isThrow = false;
@@ -429,11 +443,92 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.owner!.wake();
   }
 
-  /** The resume function returned (`m.ret`): Ready, unless the machine was being cancelled. */
-  private complete(): Poll<T> {
+  /**
+   * The resume function returned (`m.ret`): Ready, unless the machine was being cancelled or
+   * the body returned a thenable, which the machine adopts (as native `return` does).
+   */
+  private complete(cx: Context): Poll<T> {
     if ((this.flags & Flag.Cancelling) !== 0) return this.finishCancelled();
-    this.finish(Reserved.Returned, this.r);
-    return this.r as T;
+    const r = this.r;
+    if ((typeof r === "object" && r !== null) || typeof r === "function") return this.adopt(cx, r);
+    this.finish(Reserved.Returned, r);
+    return r as T;
+  }
+
+  /**
+   * The body returned the object `x` (its `finally` blocks have run): settle with `x`'s outcome
+   * if it is a thenable, as native `return x` resolves the call's promise with `x`. A poll-mode
+   * call or a task is polled inline with the same context (no tick, as `await` of it); any
+   * other object has its `then` read once, now (a getter that throws fails the call), and
+   * called in a later job, as native's NewPromiseResolveThenableJob — for a native promise too,
+   * which is why a patched `Promise.prototype.then` is called here and not by `await`. A
+   * rejection fails the call; no `catch` of the body sees it (the body is over).
+   */
+  private adopt(cx: Context, x: unknown): Poll<T> {
+    this.r = undefined;
+    if (x instanceof PollMachine || x instanceof Task) {
+      let value: unknown;
+      try {
+        value = (x as Future<unknown>).poll(cx);
+      } catch (error) {
+        return this.finishAdopted(error, true);
+      }
+      if (value === Pending) {
+        this.flags |= Flag.Adopting;
+        this.wait = Wait.Future;
+        this.awaiting = x;
+        return Pending;
+      }
+      return this.finishAdopted(value, false);
+    }
+    let then: unknown;
+    try {
+      then = (x as { then?: unknown }).then;
+    } catch (error) {
+      return this.finishAdopted(error, true);
+    }
+    if (typeof then !== "function") return this.finishAdopted(x, false);
+    this.flags |= Flag.Adopting;
+    this.awaiting = x;
+    this.waitOnThenable(x as object, then);
+    return Pending;
+  }
+
+  /** The adopted outcome is known: the machine's own. */
+  private finishAdopted(outcome: unknown, isThrow: boolean): Poll<T> {
+    this.flags &= ~Flag.Adopting;
+    this.wait = Wait.None;
+    this.awaiting = undefined;
+    if (isThrow) {
+      this.finish(Reserved.Panicked, outcome);
+      throw outcome;
+    }
+    this.finish(Reserved.Returned, outcome);
+    return outcome as T;
+  }
+
+  /** A poll while cancelling or adopting (the slow path of `drive`). */
+  private driveSlow(cx: Context): Poll<T> {
+    if ((this.flags & (Flag.CancelRequested | Flag.ChildCancelling)) !== 0) return this.driveCancel(cx);
+    switch (this.wait) {
+      case Wait.Future: {
+        let value: unknown;
+        try {
+          value = (this.awaiting as Future<unknown>).poll(cx);
+        } catch (error) {
+          return this.finishAdopted(error, true);
+        }
+        return value === Pending ? Pending : this.finishAdopted(value, false);
+      }
+      case Wait.Fulfilled:
+      case Wait.Rejected: {
+        const outcome = this.held;
+        this.held = undefined;
+        return this.finishAdopted(outcome, this.wait === Wait.Rejected);
+      }
+      default:
+        return Pending; // Wait.Promise: `settle` wakes the owner
+    }
   }
 
   /** An error escaped the resume function. `CANCEL` escaping a cancelling machine is its cancellation. */
@@ -476,7 +571,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   private driveCancel(cx: Context): Poll<T> {
     if ((this.flags & Flag.CancelRequested) !== 0) {
       this.flags = (this.flags & ~Flag.CancelRequested) | Flag.Cancelling;
-      if (this.s === Reserved.Unresumed) return this.finishCancelled(); // nothing ran, nothing to clean up
+      // Nothing ran, nothing to clean up (an adopting machine may still be in its first state, its body over).
+      if (this.s === Reserved.Unresumed && (this.flags & Flag.Adopting) === 0) return this.finishCancelled();
       this.release(cx);
     }
     if ((this.flags & Flag.ChildCancelling) !== 0) {
@@ -491,6 +587,10 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     }
     this.wait = Wait.None;
     this.awaiting = undefined;
+    if ((this.flags & Flag.Adopting) !== 0) {
+      this.flags &= ~Flag.Adopting; // the body is over: no finally left to run
+      return this.finishCancelled();
+    }
     return this.run(cx, CANCEL, true);
   }
 

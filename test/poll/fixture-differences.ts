@@ -8,12 +8,8 @@
  * - "lazy": a poll-mode call runs its body at its first poll (an await, `then`, `spawn`), not at
  *   the call; a call nobody awaits never runs. What the program then observes differs (a value
  *   read before the body ran, a body that never ran): the outcome must be native's.
- * - "adopt": a poll-mode function that returns a promise or another poll-mode call settles with
- *   that object instead of its outcome — PollMachine.ret does not adopt a thenable as native
- *   `return` does (a runtime defect in runtime/poll/poll-machine.ts, not a documented
- *   difference): the outcome must be native's.
  */
-export type PollDifference = "order" | "lazy" | "adopt";
+export type PollDifference = "order" | "lazy";
 
 export const POLL_DIFFERENCES: Readonly<Record<string, PollDifference>> = {
   "async-iteration/for-await-timing": "lazy",
@@ -34,7 +30,6 @@ export const POLL_DIFFERENCES: Readonly<Record<string, PollDifference>> = {
   "fuzz/4899": "lazy",
   "fuzz/6156-stmt": "lazy",
   "fuzz/7477": "order",
-  "methods/function-expressions": "adopt",
   "nested/async-in-async": "order",
   "nested/inner-captures-outer": "lazy",
   "params/default-throws-rejects": "lazy",
@@ -42,7 +37,4 @@ export const POLL_DIFFERENCES: Readonly<Record<string, PollDifference>> = {
   "timing/await-non-promise": "order",
   "timing/concurrent-interleaving": "lazy",
   "timing/microtasks-and-timers": "order",
-  "timing/then-monkey-patched": "adopt",
-  "try/return-await-in-try": "adopt",
-  "unsupported/using-declarations": "adopt",
 };

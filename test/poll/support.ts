@@ -13,7 +13,16 @@ const SPECIFIER = "async-machine/runtime";
 export function loadModule<T = Record<string, any>>(source: string, mode: "poll" | "promise" = "poll", globals: Record<string, unknown> = {}): T {
   const result = transform(source, { fileName: "module.ts", runtime: "require", runtimeSpecifier: SPECIFIER, mode });
   if (result.skipped.length > 0) throw new Error(`left native: ${result.skipped.map((s) => s.reason).join("; ")}`);
-  const js = ts.transpileModule(result.code, {
+  return evaluate<T>(result.code, globals);
+}
+
+/** `source` evaluated as it is, its async functions native: the referee for `loadModule`. */
+export function loadNativeModule<T = Record<string, any>>(source: string, globals: Record<string, unknown> = {}): T {
+  return evaluate<T>(source, globals);
+}
+
+function evaluate<T>(code: string, globals: Record<string, unknown>): T {
+  const js = ts.transpileModule(code, {
     fileName: "module.ts",
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, ignoreDeprecations: "6.0" } as ts.CompilerOptions,
   }).outputText;

@@ -234,18 +234,25 @@ describe("executor", () => {
     expect(await run(ready(4), new Executor({ policy: "random", seed: 9 }))).toBe(4);
   });
 
-  test("a promise, null or another non-future given where a future is expected is refused up front, with a TypeError", () => {
+  test("null or another value that is neither a future nor a thenable is refused up front, with a TypeError", () => {
     const executor = new Executor();
-    const promise = Promise.resolve(1);
-    expect(() => run(promise as never)).toThrow(TypeError);
-    expect(() => run(promise as never)).toThrow(/run: expected a Future, got a Promise; wrap it: fromPromise\(promise\)/);
-    expect(() => executor.spawn(promise as never)).toThrow(/spawn: expected a Future, got a Promise; wrap it: fromPromise/);
-    expect(() => executor.run({ then() {} } as never)).toThrow(/run: expected a Future, got a thenable; wrap it: fromPromise/);
+    expect(() => run(1 as never)).toThrow(TypeError);
+    expect(() => run(1 as never)).toThrow(/run: expected a Future \(an object with a poll\(cx\) method\), got number 1/);
+    expect(() => executor.spawn({ then: 1 } as never)).toThrow(/spawn: expected a Future \(an object with a poll\(cx\) method\), got an object without/);
     expect(() => spawn(null as never)).toThrow(/spawn: expected a Future \(an object with a poll\(cx\) method\), got null/);
-    expect(() => join([ready(1), promise] as never)).toThrow(/join\(futures\): futures\[1\]: expected a Future, got a Promise; wrap it: fromPromise/);
+    expect(() => join([ready(1), "two"] as never)).toThrow(/join\(futures\): futures\[1\]: expected a Future \(an object with a poll\(cx\) method\), got string "two"/);
     expect(() => select([ready(1), {}] as never)).toThrow(/select\(futures\): futures\[1\]: expected a Future \(an object with a poll\(cx\) method\), got an object without/);
     expect(() => select(null as never)).toThrow(/select\(futures\): expected an array of futures, got null/);
     expect(executor.readyCount).toBe(0);
+  });
+
+  test("a promise or a thenable given where a future is expected is adapted as fromPromise adapts it", async () => {
+    const executor = new Executor();
+    expect(await run(Promise.resolve(1))).toBe(1);
+    expect(await executor.spawn(Promise.reject(new Error("no"))).promise.catch((e: Error) => e.message)).toBe("no");
+    expect(await executor.run({ then: (resolve: (v: number) => void) => resolve(3) })).toBe(3);
+    expect(await run(join([ready(1), Promise.resolve("two")]))).toEqual([1, "two"]);
+    expect(await run(select([new Promise<never>(() => {}), Promise.resolve(2)]))).toEqual({ index: 1, value: 2 });
   });
 
   test("options are validated", () => {

@@ -1,6 +1,7 @@
 /**
  * One loaded module's compilation for the Node hook, with an on-disk cache keyed by the text,
- * the file name, the runtime style and the package version, so a second start of the program
+ * the file name, the runtime style, the file's mode (`ASYNC_MACHINE_POLL`, register-options.ts)
+ * and the package version, so a second start of the program
  * does not run the transform again. The cache lives in `node_modules/.cache/async-machine`
  * under the working directory (`ASYNC_MACHINE_CACHE=<dir>` moves it, `ASYNC_MACHINE_CACHE=0`
  * turns it off). The result carries an inline source map chained to the input's own map.
@@ -9,6 +10,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { transform } from "../transform-text";
+import { registerModeOf } from "./register-options";
 import { findMapLink, inlineMapComment, readMap } from "./source-map-comment";
 
 const SCRIPT = /\.(?:[cm]?[jt]sx?)$/;
@@ -27,7 +29,8 @@ function cacheDir(): string | undefined {
 export function compileLoaded(code: string, filename: string, runtime: "import" | "require"): string {
   if (!SCRIPT.test(filename) || /[\\/]node_modules[\\/]/.test(filename) || !code.includes("async") || filename.startsWith(OWN_ROOT)) return code;
   const dir = cacheDir();
-  const key = createHash("sha256").update(`${VERSION}\0${runtime}\0${filename}\0${code}`).digest("hex");
+  const mode = registerModeOf(filename);
+  const key = createHash("sha256").update(`${VERSION}\0${runtime}\0${mode}\0${filename}\0${code}`).digest("hex");
   const cached = dir ? path.join(dir, key.slice(0, 2), `${key}.js`) : undefined;
   if (cached) {
     try {
@@ -38,7 +41,7 @@ export function compileLoaded(code: string, filename: string, runtime: "import" 
   }
   const link = findMapLink(code);
   const input = link ? readMap(link, filename) : undefined;
-  const result = transform(code, { fileName: filename, runtime, inputSourceMap: input?.map });
+  const result = transform(code, { fileName: filename, runtime, inputSourceMap: input?.map, mode });
   let out = code;
   if (result.compiled > 0) {
     const outLink = findMapLink(result.code);

@@ -6,10 +6,15 @@
  * tsx turns the .ts into JavaScript first, and its inline source map is chained.
  *
  * Files under node_modules and this package's own files are left alone. Results are cached on disk (see compile-cache.ts).
+ * `ASYNC_MACHINE_POLL='src/engine/**'` compiles the files its globs match in poll mode (register-options.ts).
  */
 import Module = require("node:module");
 import { pathToFileURL } from "node:url";
 import { compileLoaded } from "./compile-cache";
+import { registerModeOf } from "./register-options";
+
+// Checks ASYNC_MACHINE_POLL now, before anything is loaded: a bad glob stops the program here.
+registerModeOf(__filename);
 
 Module.register("./register-hooks.js", pathToFileURL(__filename));
 
