@@ -35,6 +35,7 @@ export const construct = helpers.construct;
 export const strings = helpers.strings;
 export const asyncFunction = helpers.asyncFunction;
 export const asyncMethods = helpers.asyncMethods;
+export const named = helpers.named;
 export const parameterStore = helpers.parameterStore;
 export const requireDestructurable = helpers.requireDestructurable;
 export const toPropertyKey = helpers.toPropertyKey;

@@ -312,8 +312,18 @@ const AsyncFunctionPrototype: object = ObjectGetPrototypeOf(async function () {}
  */
 export function asyncFunction<F extends Function>(fn: F, name?: string): F {
   ObjectSetPrototypeOf(fn, AsyncFunctionPrototype);
-  if (name !== undefined) ObjectDefineProperty(fn, "name", { __proto__: null, value: name, configurable: true } as PropertyDescriptor);
+  if (name !== undefined) named(fn, name);
   return fn;
+}
+
+/**
+ * Gives a resume function the name its stack frames show (`FileStore.validate` rather than
+ * `FileStore_validate$resume`; transformer/emit/frame-name.ts). Called once where the resume
+ * function is defined, never per call: V8 reads the `name` data property when it prints a frame.
+ */
+export function named(resume: Function, name: string): void {
+  // The function's own `name` is configurable; the attributes left out keep their values.
+  ObjectDefineProperty(resume, "name", { __proto__: null, value: name } as PropertyDescriptor);
 }
 
 /**

@@ -22,6 +22,7 @@ const COMPILED = [
   "assignChecked",
   "asyncFunction",
   "asyncMethods",
+  "named",
   "call",
   "checkTdz",
   "checkedTarget",
