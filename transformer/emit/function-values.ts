@@ -7,6 +7,7 @@
  *      it would have been given), the runtime namespace identifier. Out: an expression.
  */
 import type * as ts from "typescript";
+import { unmapped } from "./wrapper";
 
 /** What a compiled function brings: the function that replaces the original, and its resume function. */
 export interface CompiledPair {
@@ -56,7 +57,7 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [wrapper, F.createStringLiteral(name)] : [wrapper]);
   }
   const key = F.createStringLiteral(name ?? "");
-  const method = F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!);
+  const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
   const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
   return F.createCallExpression(asyncFunction, undefined, [F.createElementAccessExpression(holder, F.createStringLiteral(name ?? ""))]);
 }
