@@ -17,6 +17,7 @@ import {
   ObjectGetPrototypeOf,
   ObjectSetPrototypeOf,
   ReferenceErrorCtor,
+  ProxyCtor,
   ReflectApply,
   ReflectConstruct,
   ReflectGetOwnPropertyDescriptor,
@@ -148,34 +149,39 @@ export function restArguments(args: ArrayLike<unknown>, index: number): unknown[
 
 /**
  * A call whose arguments hold an await: the callee and `this` were read before the await (as
- * native), the call happens now. A non-callable callee fails with native's message
- * (`o.m is not a function`), `text` being the callee's source.
+ * native), the arguments are evaluated, then the callee is checked — a non-callable one fails
+ * with native's message (`o.m is not a function`), `text` being the callee's source — and called:
+ * `$am.reflectApply(fn, thisArg, $am.callArgs(fn, text, [args]))`. Reflect.apply leaves no stack
+ * frame, and this check has returned by then: a stack trace taken in the callee reads as native.
  */
-export function call(fn: unknown, thisArg: unknown, text: string, ...args: unknown[]): unknown {
+export function callArgs(fn: unknown, text: string, args: unknown[]): unknown[] {
   if (typeof fn !== "function") throw new TypeErrorCtor(`${text} is not a function`);
-  return ReflectApply(fn, thisArg, args);
+  return args;
 }
 
-/** `new C(…)` whose arguments hold an await. */
-export function construct(ctor: unknown, text: string, ...args: unknown[]): unknown {
-  if (typeof ctor !== "function") throw new TypeErrorCtor(`${text} is not a constructor`);
-  try {
-    return ReflectConstruct(ctor, args);
-  } catch (error) {
-    // Reflect.construct's own message for a non-constructor differs from `new`'s.
-    if (error instanceof TypeErrorCtor && !isConstructor(ctor)) throw new TypeErrorCtor(`${text} is not a constructor`);
-    throw error;
-  }
+/** Reflect.apply and Reflect.construct as they were at load, for generated code (no frame of their own). */
+export const reflectApply = ReflectApply;
+export const reflectConstruct = ReflectConstruct;
+
+/** `new C(…)` whose arguments hold an await: `$am.reflectConstruct(C, $am.constructArgs(C, text, [args]))`. */
+export function constructArgs(ctor: unknown, text: string, args: unknown[]): unknown[] {
+  if (typeof ctor !== "function" || !isConstructor(ctor)) throw new TypeErrorCtor(`${text} is not a constructor`);
+  return args;
 }
 
+/**
+ * IsConstructor, consulting nothing of `f`: a proxy of `f` has [[Construct]] exactly when `f`
+ * has, and its `construct` trap (this module's) runs instead of `f`.
+ */
 function isConstructor(f: Function): boolean {
   try {
-    ReflectConstruct(StringCtor, [], f);
+    new (new ProxyCtor(f, CONSTRUCT_PROBE) as new () => object)();
     return true;
   } catch {
     return false;
   }
 }
+const CONSTRUCT_PROBE: ProxyHandler<Function> = { __proto__: null, construct: () => CONSTRUCT_PROBE } as ProxyHandler<Function>;
 
 // Taken at load inside functions marked `@__PURE__`: a bundle of a program that never calls
 // `spilled` drops them (a bare property read at the top of a module is kept as a possible effect).
@@ -312,8 +318,18 @@ const AsyncFunctionPrototype: object = ObjectGetPrototypeOf(async function () {}
  */
 export function asyncFunction<F extends Function>(fn: F, name?: string): F {
   ObjectSetPrototypeOf(fn, AsyncFunctionPrototype);
-  if (name !== undefined) ObjectDefineProperty(fn, "name", { __proto__: null, value: name, configurable: true } as PropertyDescriptor);
+  if (name !== undefined) named(fn, name);
   return fn;
+}
+
+/**
+ * Gives a resume function the name its stack frames show (`FileStore.validate` rather than
+ * `FileStore_validate$resume`; transformer/emit/frame-name.ts). Called once where the resume
+ * function is defined, never per call: V8 reads the `name` data property when it prints a frame.
+ */
+export function named(resume: Function, name: string): void {
+  // The function's own `name` is configurable; the attributes left out keep their values.
+  ObjectDefineProperty(resume, "name", { __proto__: null, value: name } as PropertyDescriptor);
 }
 
 /**

@@ -103,7 +103,9 @@ async function drive(m: Machine, awaiting: unknown): Promise<unknown> {
     m.awaiting = undefined;
     let result: unknown;
     try {
-      result = m.resume(m, value, isThrow);
+      // Called without a receiver (here and below): its frame then reads as the function's
+      // name alone, as native's does, not as a method of Machine (`Machine.f$resume`).
+      result = (0, m.resume)(m, value, isThrow);
     } catch (error) {
       m.panic(error, isThrow && error === value, awaiting);
       if (resolveFn === undefined) throw error;
@@ -302,7 +304,7 @@ export class Machine {
     }
     let result: unknown;
     try {
-      result = this.resume(this, undefined, false);
+      result = (0, this.resume)(this, undefined, false);
     } catch (error) {
       this.panic(error, false);
       return (this.promise = PromiseReject(error));
@@ -330,7 +332,7 @@ export class Machine {
     this.awaiting = undefined;
     let result: unknown;
     try {
-      result = this.resume(this, value, false);
+      result = (0, this.resume)(this, value, false);
     } catch (error) {
       this.panic(error, false);
       this.rejectFn!(error);

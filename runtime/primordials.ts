@@ -33,6 +33,7 @@ export const FunctionPrototypeToString: (fn: unknown) => string = /* @__PURE__ *
 
 export const ReflectApply = Reflect.apply;
 export const ReflectConstruct = Reflect.construct;
+export const ProxyCtor = Proxy;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectGetOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;

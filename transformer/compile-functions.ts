@@ -10,6 +10,7 @@ import type { Scopes } from "./analyze/scopes";
 import type { SkippedFunction } from "./api";
 import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
 import { iife } from "./emit/function-values";
+import { namingStatements } from "./emit/frame-name";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
 import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
@@ -139,10 +140,12 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
       if (T.isMethodDeclaration(node)) {
         // A method's wrapper must stay a method: its resume goes to the top of the outer resume function.
         hoist(rewriteOuter(result.machine.resume) as ts.Statement);
+        for (const statement of namingStatements(T, file.runtime, node, result.machine.resume)) hoist(statement);
         return rewriteOuter(result.wrapper);
       }
       // Created together where the function is: the wrapper closes over its resume.
-      return rewriteOuter(iife(T, file.runtime, { wrapper: result.wrapper, resume: result.machine.resume }, node));
+      const naming = namingStatements(T, file.runtime, node, result.machine.resume);
+      return rewriteOuter(iife(T, file.runtime, { wrapper: result.wrapper, resume: result.machine.resume }, node, naming));
     },
   };
 

@@ -6,13 +6,15 @@
  * appends the frame V8 would have written:
  *
  *     Error: card declined
- *         at charge$resume (dist/pay.js:40:23)
+ *         at charge (src/pay.ts:40:23)
  *         …
  *         at async checkout (src/checkout.ts:18:5)      ← the await checkout was suspended at
  *         at async main (src/main.ts:7:3)
  *
  * The location is the await the machine was suspended at (`file:line:column` when the
- * transformer provided MachineInfo; otherwise the state, e.g. `state AwaitCharge_L18`).
+ * transformer provided MachineInfo; otherwise the state, e.g. `state AwaitCharge_L18`). The
+ * function and the file are written as this program's own frames write them (see
+ * `shownFrameOf`): with source maps on, `at async main (/home/me/app/src/main.ts:7:3)`, as V8.
  * `asyncStackOf(error)` returns the same frames as data.
  *
  * One propagation only, as V8: a native stack is fixed when the error is created, and V8's async
@@ -27,8 +29,8 @@
  * Off in production unless the program enables it. Errors that are not extensible objects
  * (primitives, frozen errors) get no frames.
  */
-import type { Machine } from "../machine";
-import { awaitLocation, describeMachine, stateNameOf } from "./describe-machine";
+import type { Machine, Resume } from "../machine";
+import { awaitLocation, describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { setPanicHook } from "./hooks";
 
 export interface AsyncFrame {
@@ -87,12 +89,71 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
   if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
   annotation.frames.push(frame);
   annotation.tip = m.promise;
-  const where = d.file !== undefined && frame.location !== undefined ? frame.location : `state ${frame.state}`;
-  const line = `\n    at async ${frame.function} (${where})`;
+  const line = `\n    at async ${asyncFrameText(m, d, state, frame)}`;
   try {
     const stack = (error as { stack?: unknown }).stack;
     if (typeof stack === "string" && Object.isExtensible(error)) (error as { stack: string }).stack = stack + line;
   } catch {
     // A stack that cannot be written (a frozen error, a throwing accessor) keeps its frames in asyncStackOf.
   }
+}
+
+/** `main (/abs/src/main.ts:7:3)`, or `file:line:column` alone for an anonymous function, as V8 writes them. */
+function asyncFrameText(m: Machine, d: FunctionDescription, state: number, frame: AsyncFrame): string {
+  if (d.file === undefined || frame.location === undefined) return `${frame.function} (state ${frame.state})`;
+  const shown = shownFrameOf(m.resume);
+  const at = d.awaits[state];
+  // The file as this program's frames show it when they show the machine's source (source maps
+  // on), else as the transformer named it: the line and column are the source's.
+  const mapped = shown !== undefined && sameFile(shown.file, d.file) ? shown : undefined;
+  const where = at?.column !== undefined && mapped !== undefined ? `${mapped.file}:${at.line}:${at.column}` : frame.location;
+  // The frame's own name (what V8 prints for the function, frame-name.ts) when the frame is the source's.
+  const name = mapped !== undefined ? mapped.name : frame.function;
+  return name === "" ? where : `${name} (${where})`;
+}
+
+/** Is `shown` (an absolute path or file: URL) the file the transformer named `file` (project-relative)? */
+function sameFile(shown: string, file: string): boolean {
+  const path = shown.replace(/\\/g, "/");
+  return path === file || path.endsWith(`/${file.replace(/^\.\//, "")}`);
+}
+
+/**
+ * How a frame of `resume` reads in this program: its name and file, learned once per resume
+ * function from a real frame. The resume function is called with a machine whose every property
+ * read throws: its first statement reads the machine, so nothing of the function runs, and the
+ * error's stack holds one frame of it, written as the program writes frames (through source
+ * maps when they are on).
+ */
+const shownFrames = new WeakMap<Resume, { name: string; file: string } | null>();
+
+function shownFrameOf(resume: Resume): { name: string; file: string } | undefined {
+  let shown = shownFrames.get(resume);
+  if (shown === undefined) {
+    shown = probeFrame(resume) ?? null;
+    shownFrames.set(resume, shown);
+  }
+  return shown ?? undefined;
+}
+
+function probeFrame(resume: Resume): { name: string; file: string } | undefined {
+  const stop: { stack?: string } = {};
+  const machine = new Proxy(
+    {},
+    {
+      get: function probeRead(): never {
+        Error.captureStackTrace(stop, probeRead);
+        throw stop;
+      },
+    },
+  ) as Machine;
+  try {
+    resume(machine, undefined, false);
+  } catch (error) {
+    if (error !== stop) return undefined;
+  }
+  const first = String(stop.stack ?? "").split("\n")[1];
+  const frame = first === undefined ? null : /^\s+at (?:(.*?) \((.*):\d+:\d+\)|(.*):\d+:\d+)$/.exec(first);
+  if (frame === null) return undefined;
+  return { name: frame[1] ?? "", file: frame[2] ?? frame[3] };
 }

@@ -255,7 +255,7 @@ describe("snapshot", () => {
 
     // Refusals name the function as its resume function is named.
     const counter = new (load(withoutMachineInfo(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY))).Counter)(1);
-    expect(() => snapshot(counter.bump(new Promise(() => {})))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter_bump: it holds an instance of Counter/);
+    expect(() => snapshot(counter.bump(new Promise(() => {})))).toThrow(/cannot serialize 'this', live at state AwaitGate_L5 of Counter.bump: it holds an instance of Counter/);
   });
 
   test("registerFunctions probes without running the function, and refuses native ones", () => {

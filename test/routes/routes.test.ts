@@ -1,7 +1,7 @@
 /**
  * Every route into the transform, run for real on one tiny project (test/routes/project):
- * TypeScript 7's tsc followed by `async-machine compile`, the vite, esbuild, rollup and webpack
- * plugins, and vitest through the vite plugin. Each route's program reports whether its async
+ * TypeScript 7's tsc followed by `async-machine compile`, the vite, esbuild, rollup, rolldown,
+ * webpack and rspack plugins, and vitest through the vite plugin. Each route's program reports whether its async
  * functions print as `async` (native) or as plain functions (compiled), so a route that silently
  * runs native code fails; its result is checked against the native run of TypeScript 7's output.
  */
@@ -104,7 +104,7 @@ describe("TypeScript 7 + async-machine compile", () => {
   );
 });
 
-describe.each(["vite", "esbuild", "rollup", "webpack"])("the %s plugin", (bundler) => {
+describe.each(["vite", "esbuild", "rollup", "rolldown", "webpack", "rspack"])("the %s plugin", (bundler) => {
   test(
     "builds the project with its async functions compiled, and maps a thrown error to its .ts line and column",
     () => {

@@ -155,13 +155,13 @@ describe.each([
     ["= g(i);", 5, columnOf(5, "total +=")],
     ["total = total + ", 5, columnOf(5, "total +=")],
     ["i++;", 4, columnOf(4, "i++")],
-    ["$am.construct(", 7, columnOf(7, "new Error")],
+    ["$am.reflectConstruct(", 7, columnOf(7, "new Error")],
     ["return $m.ret(made)", 8, columnOf(8, "return")],
   ])("%s maps to line %i, column %i", (text, line, column) => {
     expect(result.code).toMatch(/work\$resume/); // compiled
     const i = lines.findIndex((l) => l.includes(text));
     expect(i).toBeGreaterThanOrEqual(0);
-    const at = text === "$am.construct(" ? lines[i].indexOf(text) : lines[i].search(/\S/);
+    const at = text === "$am.reflectConstruct(" ? lines[i].indexOf(text) : lines[i].search(/\S/);
     expect(originalPositionFor(map, { line: i + 1, column: at })).toMatchObject({ source: expect.stringMatching(/work\.ts$/), line, column });
   });
 });

@@ -7,6 +7,7 @@
  *      it would have been given), the runtime namespace identifier. Out: an expression.
  */
 import type * as ts from "typescript";
+import { unmapped } from "./wrapper";
 
 /** What a compiled function brings: the function that replaces the original, and its resume function. */
 export interface CompiledPair {
@@ -20,10 +21,10 @@ export interface CompiledPair {
  * name stays visible to the resume (`const fact = function fact…`), and an anonymous function
  * keeps the name it would have been given (`{ "arrow": wrapper }.arrow`).
  */
-export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration): ts.Expression {
+export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration, naming: readonly ts.Statement[]): ts.Expression {
   const F = T.factory;
   if (T.isMethodDeclaration(compiled.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
-  const statements: ts.Statement[] = [compiled.resume];
+  const statements: ts.Statement[] = [compiled.resume, ...naming];
   let value = asyncWrapper(T, runtime, compiled.wrapper, original);
   if (T.isFunctionExpression(original) && original.name) {
     statements.push(
@@ -56,13 +57,13 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [wrapper, F.createStringLiteral(name)] : [wrapper]);
   }
   const key = F.createStringLiteral(name ?? "");
-  const method = F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!);
+  const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
   const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
   return F.createCallExpression(asyncFunction, undefined, [F.createElementAccessExpression(holder, F.createStringLiteral(name ?? ""))]);
 }
 
 /** The name an anonymous function gets from where it stands (NamedEvaluation). */
-function inferredName(T: typeof ts, fn: ts.Node): string | undefined {
+export function inferredName(T: typeof ts, fn: ts.Node): string | undefined {
   let n = fn;
   while (n.parent && (T.isParenthesizedExpression(n.parent) || T.isAsExpression(n.parent) || T.isSatisfiesExpression(n.parent))) n = n.parent;
   const p = n.parent;

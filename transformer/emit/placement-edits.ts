@@ -3,10 +3,13 @@
  * the resume function inserted beside it or defined in a static block of its class, and the
  * function replaced by its wrapper — or by the wrapper and resume created together; a method
  * also gets the async-function shape once its class or object literal is built (method-shape.ts).
+ * Where the resume function is defined, it is given the name its frames show (frame-name.ts):
+ * once per definition, before anything can call it.
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
 import { classMethodShape, objectMethodKeys } from "./method-shape";
+import { namingStatements as naming } from "./frame-name";
 import { firstStatementOf, type Placement } from "./resume-placement";
 
 /** One change to the file. */
@@ -44,17 +47,22 @@ function functionEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclara
       const name = resume.name!.text;
       const holder = F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name)], T.NodeFlags.Let));
       const fnExpr = F.createFunctionExpression(undefined, undefined, name, undefined, resume.parameters, undefined, resume.body!);
-      const block = F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(F.createAssignment(F.createIdentifier(name), fnExpr))], /*multiLine*/ true));
+      const body = [F.createExpressionStatement(F.createAssignment(F.createIdentifier(name), fnExpr)), ...naming(T, runtime, fn, resume)];
+      const block = F.createClassStaticBlockDeclaration(F.createBlock(body, /*multiLine*/ true));
       return [
         { kind: "insert-before", statement: placement.at.statement, statements: [holder] },
         { kind: "add-member", classNode: placement.cls, member: block },
         { kind: "replace", node: fn, replacement: wrapper },
       ];
     }
-    case "beside":
-      return [{ kind: "insert-before", statement: placement.at.statement, statements: [resume] }, ...besideEdits(T, runtime, fn, wrapper, placement.at.list)];
+    case "beside": {
+      // The resume function is hoisted in its list: it is named by the list's first statement.
+      const first = firstStatementOf(T, placement.at.list);
+      const named: Edit[] = first ? [{ kind: "insert-before", statement: first, statements: naming(T, runtime, fn, resume) }] : [];
+      return [{ kind: "insert-before", statement: placement.at.statement, statements: [resume] }, ...named, ...besideEdits(T, runtime, fn, wrapper, placement.at.list)];
+    }
     case "iife":
-      return [{ kind: "replace", node: fn, replacement: iife(T, runtime, compiled, fn) }];
+      return [{ kind: "replace", node: fn, replacement: iife(T, runtime, compiled, fn, naming(T, runtime, fn, resume)) }];
   }
 }
 

@@ -28,8 +28,30 @@ export interface WrapperContext {
  *           (simple parameters and no `arguments` in the body: `…, this, [a])`)
  * Keeps name, `length` (parameters before the first default or rest), `this` binding and, for
  * methods, the home object (`super` is reached through `(k) => super[k]`).
+ *
+ * The wrapper maps to nothing in the source map (`unmapped`): a breakpoint a client sets on the
+ * function's header line then slides to the first line of the body, which the resume function
+ * maps, as a native function's does; and a step into a call passes over the wrapper.
  */
 export function emitWrapper(
+  T: typeof ts,
+  fn: ts.FunctionLikeDeclaration,
+  ctx: WrapperContext,
+  resume: string,
+  states: string,
+  frameSize: number,
+  framed: boolean,
+  poll: boolean,
+): ts.FunctionLikeDeclaration {
+  return unmapped(T, buildWrapper(T, fn, ctx, resume, states, frameSize, framed, poll));
+}
+
+/** `node` and everything in it without source map positions. */
+export function unmapped<N extends ts.Node>(T: typeof ts, node: N): N {
+  return T.setEmitFlags(node, T.EmitFlags.NoSourceMap | T.EmitFlags.NoNestedSourceMaps);
+}
+
+function buildWrapper(
   T: typeof ts,
   fn: ts.FunctionLikeDeclaration,
   ctx: WrapperContext,

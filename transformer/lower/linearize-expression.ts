@@ -12,7 +12,7 @@
  * the await is lowered recursively; those after it are left in place.
  *
  *     [source]  log(a, await f(b), c)
- *     [lowered] $callee = log; $arg = a; .suspend f(b) → $awaited; $am.call($callee, undefined, "log", $arg, $awaited, c)
+ *     [lowered] $callee = log; $arg = a; .suspend f(b) → $awaited; $am.reflectApply($callee, undefined, $am.callArgs($callee, "log", [$arg, $awaited, c]))
  *
  * Short-circuits become branches, so an await on the branch not taken never runs:
  *     [source]  x && await y            [lowered] $t = x; branch $t ? rhs : join;  rhs: $t = await y;  join: $t

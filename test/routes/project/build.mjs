@@ -1,5 +1,5 @@
 // Builds src/main.ts into <outDir>/<bundler>/main.{js,mjs} with one bundler and the
-// async-machine plugin for it: `node build.mjs <vite|esbuild|rollup|webpack> <outDir>`.
+// async-machine plugin for it: `node build.mjs <vite|esbuild|rollup|rolldown|webpack|rspack> <outDir>`.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -55,9 +55,16 @@ if (bundler === "esbuild") {
   };
   const bundle = await rollup({ input: entry, external: ["async-machine/runtime"], plugins: [resolveTs, asyncMachine(options), stripTypes], logLevel: "silent" });
   await bundle.write({ file: path.join(outDir, "main.mjs"), format: "es", sourcemap: true });
-} else if (bundler === "webpack") {
-  const { default: webpack } = await import("webpack");
-  const { default: asyncMachine } = await import("async-machine/webpack");
+} else if (bundler === "rolldown") {
+  // Rolldown reads TypeScript itself, after the plugin (which runs first, on the original .ts).
+  const { rolldown } = await import("rolldown");
+  const { default: asyncMachine } = await import("async-machine/rolldown");
+  const bundle = await rolldown({ input: entry, platform: "node", plugins: [asyncMachine(options)], logLevel: "silent" });
+  await bundle.write({ file: path.join(outDir, "main.mjs"), format: "es", sourcemap: true });
+  await bundle.close();
+} else if (bundler === "webpack" || bundler === "rspack") {
+  const { default: webpack } = bundler === "webpack" ? await import("webpack") : { default: (await import("@rspack/core")).rspack };
+  const { default: asyncMachine } = await import(`async-machine/${bundler}`);
   const config = {
     mode: "none",
     target: "node",

@@ -18,7 +18,7 @@ export function isOptionalChain(cx: ExpressionLowering, e: ts.Expression): e is 
  * [source]  a?.b.m(await x)
  * [lowered] $chain = void 0; $chain_1 = a; branch $chain_1 == null ? done : rest;
  *           rest: $this = $chain_1.b; $callee = $this.m; .suspend x;
- *                 $chain = $am.call($callee, $this, "a.b.m", $resume);  done: $chain
+ *                 $chain = $am.reflectApply($callee, $this, $am.callArgs($callee, "a.b.m", [$resume]));  done: $chain
  * Each `?.` up to the last link that awaits becomes a branch: one that finds null or undefined
  * ends the whole chain with undefined, so nothing after it — awaits included — runs. The links
  * after the last await are rebuilt as a chain of their own on the value reached (`$v?.m()`
@@ -90,7 +90,7 @@ export function lowerOptionalChain(
     } else {
       const fn = n.arguments.some(cx.has) && cur !== held ? b.toTemp(cur, "callee") : cur;
       const args = sequenceElements(cx, n.arguments);
-      cur = T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, n.expression)), ...args]), n);
+      cur = checkedCall(cx, fn, thisArg, calleeText(cx, n.expression), args, n);
       thisArg = F.createVoidZero();
     }
   }
@@ -143,8 +143,22 @@ export function lowerCall(cx: ExpressionLowering, e: ts.CallExpression): ts.Expr
   if (T.isIdentifier(e.expression) && e.expression.text === "eval") b.internalError(e, "direct `eval` reached the lowering");
   const { fn, thisArg } = calleeAndThis(cx, e.expression, e.arguments);
   const args = sequenceElements(cx, e.arguments);
+  return checkedCall(cx, fn, thisArg, calleeText(cx, e.expression), args, e);
+}
+
+/**
+ * [lowered] $am.reflectApply($callee, $this, $am.callArgs($callee, "o.m", [a, $awaited]))
+ * The callee is checked after the arguments are evaluated (a non-callable one fails with
+ * native's message, naming `text`), then called through Reflect.apply, which leaves no frame of
+ * its own: a stack trace taken inside the callee goes straight to the caller, as native's does.
+ * The callee is named twice, so it is held in a temporary unless it is a plain name.
+ */
+function checkedCall(cx: ExpressionLowering, fn: ts.Expression, thisArg: ts.Expression, text: string, args: readonly ts.Expression[], at: ts.Node): ts.Expression {
+  const { T, F, b } = cx;
+  const callee = T.isIdentifier(fn) ? fn : b.toTemp(fn, "callee");
+  const list = F.createCallExpression(b.runtime("callArgs"), undefined, [callee, F.createStringLiteral(text), F.createArrayLiteralExpression([...args])]);
   // Maps to the call, so a stack frame there reads the user's line and column.
-  return T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.expression)), ...args]), e);
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectApply"), undefined, [callee, thisArg, list]), at);
 }
 /** A callee with an await inside keeps its member form, so `this` is still its object. */
 export function lowerCallee(cx: ExpressionLowering, callee: ts.Expression): ts.Expression {
@@ -163,15 +177,16 @@ export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expres
   const args = e.arguments ?? F.createNodeArray<ts.Expression>();
   const ctor = cx.lower(e.expression);
   const target = stable(cx, ctor, args) ? ctor : spill(cx, ctor, "constructor");
-  return T.setSourceMapRange(
-    F.createCallExpression(b.runtime("construct"), undefined, [target, F.createStringLiteral(calleeText(cx, e.expression)), ...sequenceElements(cx, args)]),
-    e,
-  );
+  const lowered = sequenceElements(cx, args);
+  // As a call (checkedCall): checked after the arguments, then Reflect.construct (no frame of its own).
+  const once = T.isIdentifier(target) ? target : b.toTemp(target, "constructor");
+  const list = F.createCallExpression(b.runtime("constructArgs"), undefined, [once, F.createStringLiteral(calleeText(cx, e.expression)), F.createArrayLiteralExpression([...lowered])]);
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectConstruct"), undefined, [once, list]), e);
 }
 
 /**
  * [source]  tag`a${await x}b`
- * [lowered] $callee = tag; .suspend x; $am.call($callee, undefined, "tag", $am.strings`a${0}b`, $awaited)
+ * [lowered] $callee = tag; .suspend x; $am.reflectApply($callee, undefined, $am.callArgs($callee, "tag", [$am.strings`a${0}b`, $awaited]))
  * The strings object comes from a tagged template of its own at the same place in the output,
  * so it is one object per site, frozen, with `raw` — as native.
  */
@@ -194,7 +209,7 @@ export function lowerTaggedTemplate(cx: ExpressionLowering, e: ts.TaggedTemplate
           template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal)),
         ),
   );
-  return T.setSourceMapRange(F.createCallExpression(b.runtime("call"), undefined, [fn, thisArg, F.createStringLiteral(calleeText(cx, e.tag)), strings, ...sequence(cx, subs)]), e);
+  return checkedCall(cx, fn, thisArg, calleeText(cx, e.tag), [strings, ...sequence(cx, subs)], e);
 }
 /** What V8 prints for a callee that is not a function (`o.m is not a function`). */
 export function calleeText(cx: ExpressionLowering, callee: ts.Expression): string {
