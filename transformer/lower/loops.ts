@@ -180,8 +180,9 @@ export function lowerForIn(cx: Lowering, node: ts.ForInStatement, labels: string
 /**
  * [source]  for (const x of xs) body
  * [lowered] $it = getIterator(xs);
- *           head: $step = iteratorStep($it); branch $step ? body : exit;
- *           body [region: close]: x = $step.value; …; goto head;
+ *           head: $step = iteratorStep($it); branch $step ? next : exit;
+ *           next: $value = $step.value; goto body;
+ *           body [region: close]: x = $value; …; goto head;
  *           close: iteratorClose($it, $ct === Throw); end-finally;  exit:
  * The iterator is closed on every abrupt exit (break, return, throw, continue to an outer loop),
  * exactly as native; not when `next()` itself throws or the loop ends normally.
@@ -190,6 +191,7 @@ export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string
   const { F, b } = cx;
   const iter = b.newTemp("iterator");
   const step = b.newTemp("step");
+  const value = b.newTemp("value");
   headDeadZone(cx, node);
   const iterable = cx.lowerExpression(node.expression);
   b.emitAssign(iter, b.runtimeCall("getIterator", [iterable]));
@@ -207,11 +209,17 @@ export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string
   const body = b.newBlock();
   b.region = outerRegion;
   const stepId = b.identifierFor(step);
-  b.branchTo(stepId, body.id, exit.id);
+  // IteratorValue is read outside the close region: a throwing `value` getter leaves the loop
+  // without closing the iterator, as native (ForIn/OfBodyEvaluation's `? IteratorValue`).
+  const next = b.newBlock();
+  b.branchTo(stepId, next.id, exit.id);
+  b.mark(next);
+  b.emitAssign(value, F.createPropertyAccessExpression(stepId, "value"));
+  b.goto(body);
   b.mark(body);
   b.region = reg;
   declareScope(cx, node, false);
-  bindLoopVariable(cx, node.initializer, F.createPropertyAccessExpression(b.identifierFor(step), "value"));
+  bindLoopVariable(cx, node.initializer, b.identifierFor(value));
   lowerLoopBody(cx, node.statement, labels, exit.id, head.id, { fin });
   b.region = outerRegion;
   // The body's normal end and `continue` go back to head without closing.
