@@ -53,6 +53,10 @@ const COMPILED = [
   "asyncIteratorDone",
   "asyncIteratorReturn",
   "asyncIteratorReturnResult",
+  // async generators
+  "startGenerator",
+  "startGeneratorWithArguments",
+  "asyncGeneratorFunction",
   // poll mode
   "pollStart",
   "pollStartWithFrame",
