@@ -51,6 +51,11 @@ const AsyncGeneratorPrototype: object = (AsyncGeneratorFunctionPrototype as { pr
 
 /** The machine of a compiled async generator: its suspensions tell the driver what to do. */
 export class GeneratorMachine extends Machine {
+  // An explicit constructor: the implicit one of a derived class spreads its arguments, which
+  // runs `Array.prototype[Symbol.iterator]` (user code may replace it).
+  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined) {
+    super(resume, frame, names, thisArg, args, undefined, undefined);
+  }
   /** `return $m.yield(x)`: the driver yields `x` (awaiting it first, as `yield` does). */
   yield(value: unknown): Suspension {
     this.awaiting = value;
@@ -70,6 +75,7 @@ export class GeneratorMachine extends Machine {
 
 /** Runs `m` from where it is, with the outcome (`value`, `mode`); a throw escaping the machine is recorded. */
 function step(m: Machine, value: unknown, mode: boolean | 2): unknown {
+  m.awaiting = undefined; // (kept while suspended, for dumps)
   try {
     return m.resume(m, value, mode as boolean);
   } catch (error) {
@@ -93,7 +99,6 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
       return; // the end of the body or `return;`: no await, as native
     }
     const operand = m.awaiting;
-    m.awaiting = undefined;
     if (result === undefined) {
       try {
         value = await operand;
@@ -132,8 +137,6 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
           } catch (error) {
             value = error;
             mode = true;
-          } finally {
-            m.awaiting = undefined;
           }
         }
         m.finish(1 /* ReservedState.Returned */, undefined);
@@ -152,7 +155,7 @@ function generatorObject(m: GeneratorMachine, self: Function): AsyncGenerator<un
 
 /** Runs the machine to its `Start` suspend (parameters, which may throw from the call). */
 function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
-  const result = m.resume(m, undefined, false);
+  const result = step(m, undefined, false);
   if (result !== undefined) throw new TypeErrorCtor("internal error: an async generator's machine did not stop at Start");
   return generatorObject(m, self);
 }
@@ -162,7 +165,7 @@ function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, u
  * (see `startWithFrame`); `self` is the compiled function (its `prototype` is read at the call).
  */
 export function startGenerator(self: Function, resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[]): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined, undefined, undefined), self);
+  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined), self);
 }
 
 /** `startGeneratorWithArguments(self, f$resume, frameSize, f$State, this, arguments)` (see `start`). */
@@ -174,7 +177,7 @@ export function startGeneratorWithArguments(
   thisArg: unknown,
   args?: ArrayLike<unknown>,
 ): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args, undefined, undefined), self);
+  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args), self);
 }
 
 /**
@@ -186,7 +189,13 @@ export function startGeneratorWithArguments(
  */
 export function asyncGeneratorFunction<F extends Function>(fn: F, name?: string): F {
   ObjectSetPrototypeOf(fn, AsyncGeneratorFunctionPrototype);
-  ReflectDefineProperty(fn, "prototype", { __proto__: null, value: ObjectCreate(AsyncGeneratorPrototype), writable: true, enumerable: false, configurable: false } as PropertyDescriptor);
+  ReflectDefineProperty(fn, "prototype", {
+    __proto__: null,
+    value: ObjectCreate(AsyncGeneratorPrototype),
+    writable: true,
+    enumerable: false,
+    configurable: false,
+  } as PropertyDescriptor);
   if (name !== undefined) ObjectDefineProperty(fn, "name", { __proto__: null, value: name, configurable: true } as PropertyDescriptor);
   return fn;
 }

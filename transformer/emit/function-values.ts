@@ -61,7 +61,14 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [
       F.createElementAccessExpression(holder, F.createStringLiteral(name ?? "")),
     ]);
-    const bind = F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, self)], undefined, undefined, F.createAssignment(F.createIdentifier(self), shaped));
+    const bind = F.createArrowFunction(
+      undefined,
+      undefined,
+      [F.createParameterDeclaration(undefined, undefined, self)],
+      undefined,
+      undefined,
+      F.createAssignment(F.createIdentifier(self), shaped),
+    );
     return F.createCallExpression(F.createParenthesizedExpression(bind), undefined, []);
   }
   const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");

@@ -71,7 +71,15 @@ export function emitWrapper(
       args = F.createIdentifier("arguments");
     }
   }
-  if (fn.asteriskToken) return generatorWrapper(T, fn, ctx, wrapperParams, [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), F.createIdentifier(states), F.createThis(), args], framed);
+  if (fn.asteriskToken)
+    return generatorWrapper(
+      T,
+      fn,
+      ctx,
+      wrapperParams,
+      [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), F.createIdentifier(states), F.createThis(), args],
+      framed,
+    );
   const startArgs: ts.Expression[] = framed
     ? [F.createIdentifier(resume), F.createIdentifier(states), F.createThis(), args]
     : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), F.createIdentifier(states), F.createThis(), args];
@@ -168,7 +176,14 @@ export const generatorSelf = new WeakMap<ts.Node, string>();
  * `$self` is the function itself (its `prototype` is read at each call), bound where the
  * wrapper becomes a value (function-values.ts).
  */
-function generatorWrapper(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: WrapperContext, params: ts.ParameterDeclaration[], args: ts.Expression[], framed: boolean): ts.FunctionLikeDeclaration {
+function generatorWrapper(
+  T: typeof ts,
+  fn: ts.FunctionLikeDeclaration,
+  ctx: WrapperContext,
+  params: ts.ParameterDeclaration[],
+  args: ts.Expression[],
+  framed: boolean,
+): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const self = ctx.names.claim("$self");
   // No parameters and no arguments object: nothing to pass.
