@@ -6,12 +6,14 @@
  *     machine.ts   Machine, start / startWithFrame / startMachine, states (promise mode)
  *     poll/        pollStart / pollStartWithFrame, CANCEL (poll mode)
  *     async-iteration.ts  the async iteration protocol of `for await` (GetIterator async, AsyncIteratorClose)
+ *     async-generator.ts  async generators: the native generator a machine runs in, the function's shape
  *     helpers.ts   the pieces of statements a machine takes apart: for…of / for…in, destructuring,
  *                  temporal dead zone checks, calls whose arguments awaited
  */
 import * as machine from "./machine";
 import * as helpers from "./helpers";
 import * as asyncIteration from "./async-iteration";
+import * as asyncGenerator from "./async-generator";
 import * as pollMachine from "./poll/poll-machine";
 import * as cancel from "./poll/cancel";
 import { fastExports } from "./fast-exports";
@@ -56,6 +58,9 @@ export const asyncIteratorNext = asyncIteration.asyncIteratorNext;
 export const asyncIteratorDone = asyncIteration.asyncIteratorDone;
 export const asyncIteratorReturn = asyncIteration.asyncIteratorReturn;
 export const asyncIteratorReturnResult = asyncIteration.asyncIteratorReturnResult;
+export const startGenerator = asyncGenerator.startGenerator;
+export const startGeneratorWithArguments = asyncGenerator.startGeneratorWithArguments;
+export const asyncGeneratorFunction = asyncGenerator.asyncGeneratorFunction;
 export const forInKeys = helpers.forInKeys;
 export const forInHas = helpers.forInHas;
 export const restArguments = helpers.restArguments;

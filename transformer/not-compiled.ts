@@ -13,7 +13,11 @@ import type * as ts from "typescript";
 /** Code → message. Codes are kebab-case and never change meaning; add new ones at the end of their group. */
 export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
-  "async-generator": "an async generator function is not compiled yet; it stays a native async generator",
+  "async-generator-method":
+    "an async generator method is not compiled yet (its generator objects inherit from the method's own `prototype`, which the compiled method cannot reach when called); it stays a native async generator method",
+  "async-generator-default-export": "an `export default async function*` declaration is not compiled yet; declare the generator, then `export default` its name",
+  "async-generator-finally-completion":
+    "an async generator whose `finally` block contains a `yield`, a `return` or a `break`/`continue` out of the `finally` is not compiled yet (that could start a second completion while one is pending); move that code out of the `finally`",
   "async-method-named-constructor":
     'a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async ["constructor"]()`, to compile it',
   "too-deep": "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); split it into smaller functions",

@@ -95,7 +95,11 @@ export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): 
 export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes): NotCompiledCode | undefined {
   const T = tsApi;
   const facts = scopes.facts.get(fn);
-  if (fn.asteriskToken) return "async-generator";
+  if (fn.asteriskToken) {
+    if (T.isMethodDeclaration(fn)) return "async-generator-method";
+    if (T.isFunctionDeclaration(fn) && (!fn.name || fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword))) return "async-generator-default-export";
+    if (fn.body && finallyStartsCompletion(T, fn.body)) return "async-generator-finally-completion";
+  }
   if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
   if (!fn.body) return internalError(fn, "an async function without a body reached the compiler");
   if (facts?.usesDirectEval) return "direct-eval";
@@ -126,7 +130,9 @@ export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionC
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
   const name = functionName(T, fn);
   const machineNames = claimMachineNames(name, ctx);
-  const mode = functionMode(T, fn, ctx.fileMode ?? "promise");
+  // An async generator runs in a native generator that drives it (runtime/async-generator.ts):
+  // promise-mode semantics, in a poll-mode file too.
+  const mode = fn.asteriskToken ? "promise" : functionMode(T, fn, ctx.fileMode ?? "promise");
   const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed, mode === "poll"));
   if ("skipped" in machine) return machine.skipped;
   const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined, mode === "poll");
@@ -247,4 +253,29 @@ function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Fun
   if (!areSimple(T, params) || params.length === 0) return undefined;
   if (!T.isArrowFunction(fn) && ctx.scopes.facts.get(fn)?.usesArguments === true) return undefined;
   return params;
+}
+
+/**
+ * Does a `finally` block of the generator's body hold a `yield`, a `return`, or a `break` or
+ * `continue` that leaves it? Each could start a completion while the `finally` runs for a
+ * `return()` (runtime/async-generator.ts runs a machine's finally blocks inside its own).
+ */
+function finallyStartsCompletion(T: typeof ts, body: ts.Node): boolean {
+  const startsCompletion = (n: ts.Node, loops: number, switches: number): boolean => {
+    if (T.isFunctionLike(n) || T.isClassLike(n)) return false; // a nested function's, a class's own code
+    if (T.isYieldExpression(n) || T.isReturnStatement(n)) return true;
+    if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
+      if (n.label) return true;
+      return T.isBreakStatement(n) ? loops + switches === 0 : loops === 0;
+    }
+    const inLoop = loops + (T.isIterationStatement(n, false) ? 1 : 0);
+    const inSwitch = switches + (T.isSwitchStatement(n) ? 1 : 0);
+    return T.forEachChild(n, (c) => (startsCompletion(c, inLoop, inSwitch) ? true : undefined)) === true;
+  };
+  const visit = (n: ts.Node): boolean => {
+    if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
+    if (T.isTryStatement(n) && n.finallyBlock && startsCompletion(n.finallyBlock, 0, 0)) return true;
+    return T.forEachChild(n, (c) => (visit(c) ? true : undefined)) === true;
+  };
+  return visit(body);
 }

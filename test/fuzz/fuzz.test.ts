@@ -1,6 +1,6 @@
 /**
- * The differential fuzzer over a fixed seed range (full, stmt-only, and full programs compiled in
- * poll mode with traces compared without ticks): every program must run
+ * The differential fuzzer over a fixed seed range (full, stmt-only, full programs compiled in
+ * poll mode with traces compared without ticks, and programs with async generators): every program must run
  * natively and compiled with equal traces, and nothing may be left native. Needs `dist/`
  * (npm test builds it first). Runs test/fuzz/run.mjs in a child process (so a compiled program
  * that hangs cannot hang vitest), without shrinking; to investigate a failing seed:
@@ -23,7 +23,7 @@ const RUN = path.join(HERE, "run.mjs");
 const KNOWN = path.join(HERE, "known-failures.txt");
 
 /** The CI range: seeds [FIRST, FIRST + COUNT) of each mode. */
-const RANGES = { full: { first: 1, count: 200 }, "stmt-only": { first: 1, count: 100 }, poll: { first: 1, count: 40 } } as const;
+const RANGES = { full: { first: 1, count: 200 }, "stmt-only": { first: 1, count: 100 }, poll: { first: 1, count: 40 }, agen: { first: 1, count: 40 } } as const;
 
 interface Summary {
   counts: Record<string, number>;
@@ -39,6 +39,8 @@ function runFuzz(mode: keyof typeof RANGES): Promise<Summary> {
   if (mode === "stmt-only") args.push("--stmt-only");
   // Poll mode (full programs, traces compared without ticks; see run.mjs --mode).
   if (mode === "poll") args.push("--mode", "poll");
+  // Programs with async generators (generate.mjs --agen).
+  if (mode === "agen") args.push("--agen");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -66,8 +68,8 @@ function readKnown(): Map<string, string> {
     .forEach((raw, i) => {
       const line = raw.replace(/^#.*$/, "").trim();
       if (!line) return;
-      const m = /^(full|stmt-only)\s+(\d+)\s+(.+)$/.exec(line);
-      if (!m) throw new Error(`known-failures.txt:${i + 1}: expected "<full|stmt-only> <seed> <why>"`);
+      const m = /^(full|stmt-only|agen)\s+(\d+)\s+(.+)$/.exec(line);
+      if (!m) throw new Error(`known-failures.txt:${i + 1}: expected "<full|stmt-only|agen> <seed> <why>"`);
       known.set(`${m[1]} ${m[2]}`, m[3]);
     });
   return known;
@@ -90,7 +92,9 @@ describe.each(Object.keys(RANGES) as (keyof typeof RANGES)[])("differential fuzz
         : [...known.keys()].filter((k) => k.startsWith(`${mode} `) && !failing.has(k)).map((k) => `${k}: passes now — remove it from test/fuzz/known-failures.txt`);
     expect(
       unexpected,
-      "fuzz failures (reproduce and shrink: npm run fuzz -- --seed <seed> --count 1" + (mode === "stmt-only" ? " --stmt-only" : mode === "poll" ? " --mode poll" : "") + ")",
+      "fuzz failures (reproduce and shrink: npm run fuzz -- --seed <seed> --count 1" +
+        (mode === "stmt-only" ? " --stmt-only" : mode === "poll" ? " --mode poll" : mode === "agen" ? " --agen" : "") +
+        ")",
     ).toEqual([]);
     expect(fixed).toEqual([]);
   }, 240_000);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Random async programs for the differential fuzzer (test/fuzz/run.mjs).
 //
-//   node test/fuzz/generate.mjs --seed 42 [--stmt-only] [--exclude getter,classexpr]   prints one program
+//   node test/fuzz/generate.mjs --seed 42 [--stmt-only] [--agen] [--exclude getter,classexpr]   prints one program
 //
 // A program is a fixture-shaped script (see fixtures/README.md): it calls the global `log` and
 // defines `async function main()`. It always terminates natively (bounded loops, no recursion)
@@ -49,6 +49,14 @@
 // (classExpr); stacked labels on loops and blocks; `#p in (await x)`, `this.#p op= e` in class
 // methods (privExpr). Functions and classes are never read as values (their text may change):
 // their bindings are hidden from `var` picks and logged by name.
+//
+// `--agen` (opts.agen): some functions are async generators (`async function*`) whose bodies
+// also `yield` (values, awaited promises, `yield*` of arrays; the value sent back is logged),
+// consumed by `main` through compiled helpers: `for await` to the end (collect), `for await`
+// with an early `break` (take: return() runs the generator's finally blocks) or by hand with
+// next(v), return() or throw() (feed). Their `finally` blocks hold no yield, return or jump out
+// (the compiler leaves those native). Off by default, so the seeds of the other modes keep
+// their programs.
 //
 // `--exclude` kinds besides the table keys, to look past bugs: classpriv (a class declared
 // in a function with a private name; fixed by e686f04), superopt (`super.bm?.(…)`), protoshort (`{ __proto__ }`
@@ -100,6 +108,12 @@ const HELPERS = [
     `function agen(n) { let i = 0; return { [Symbol.asyncIterator]() { log("agen", n); return this; }, next() { log("agen next", i); const r = { value: i, done: i++ >= n }; return i % 2 ? Promise.resolve(r) : { then(ok) { ok(r); } }; }, return() { log("agen return", i); return Promise.resolve().then(() => ({ done: true })); } }; }`,
   ],
   ["tag", `function tag(s, ...v) { log("tag", s.length, v); return s.join("|") + v.join(","); }`],
+  ["collect", `async function collect(g) {\n  const out = [];\n  for await (const v of g) out.push(v);\n  return out;\n}`],
+  ["take", `async function take(g, n) {\n  const out = [];\n  for await (const v of g) {\n    out.push(v);\n    if (out.length >= n) break;\n  }\n  return out;\n}`],
+  [
+    "feed",
+    `async function feed(g, k) {\n  const out = [await g.next("s0"), await g.next("s1")];\n  if (k === 1) out.push(await g.return("R"));\n  if (k === 2) out.push(await g.throw(new Error("#thrown")).catch((e) => em(e)));\n  out.push(await g.next("s2"), await g.next("s3"));\n  return out;\n}`,
+  ],
   ["settle", `function settle(name, p) { return p.then((v) => log(name, "ok", v), (e) => log(name, "err", em(e))); }`],
   ["O", `const O = { v: 1, w: 2, n: null, m(a, b) { log("O.m", this === O, a, b); return (a | 0) + 1; }, get g() { log("get O.g"); return 3; } };`],
   ["Box", `class Box { constructor(v) { log("new Box", v); this.v = v; } }`],
@@ -118,7 +132,7 @@ const HELPERS = [
   ],
   ["TG", `const TG = {};`],
 ];
-const HELPER_DEPS = { settle: ["em"], sh: ["vs"], GS: ["sym"] };
+const HELPER_DEPS = { feed: ["em"], settle: ["em"], sh: ["vs"], GS: ["sym"] };
 
 // ---------------------------------------------------------------------------------------------
 // Generation.
@@ -667,6 +681,7 @@ class Gen {
     const canBreak = ctx.jumps.some((j) => j.breakable);
     const labels = ctx.jumps.filter((j) => j.label);
     const nest = depth > 0;
+    const noJumps = ctx.inGen && ctx.inFinally;
     const table = {
       decl: 5,
       assign: mutable.length > 0 ? 3 : 0,
@@ -683,10 +698,12 @@ class Gen {
       switch: nest ? 1.2 : 0,
       try: nest ? 2.5 : 0,
       throw: ctx.inTry ? 1 : 0.2,
-      return: 0.4,
-      break: canBreak ? 1.2 : 0,
-      continue: inLoop ? 1 : 0,
-      labeledjump: labels.length > 0 ? 0.8 : 0,
+      // An async generator's finally blocks start no completion of their own (see --agen above).
+      return: noJumps ? 0 : 0.4,
+      break: canBreak && !noJumps ? 1.2 : 0,
+      continue: inLoop && !noJumps ? 1 : 0,
+      labeledjump: labels.length > 0 && !noJumps ? 0.8 : 0,
+      yield: ctx.inGen && !ctx.inFinally ? 2 : 0,
       closure: ctx.hasCl && (ctx.inLoopBody || vars.length > 0) ? 1.5 : 0,
       callclosure: ctx.hasCl ? 0.7 : 0,
       destructure: 0.8,
@@ -768,6 +785,10 @@ class Gen {
         return { k: "throw", e: r.chance(0.7) ? { k: "newerror", e: this.expr(ctx, 1) } : this.stmtExpr(ctx, 1, 0.3) };
       case "return":
         return { k: "return", e: this.stmtExpr(ctx, 2, 0.4) };
+      case "yield":
+        // `log("Yn", yield e)` (the value next() sends), `yield e;`, or `yield* [e, e]`
+        if (r.chance(0.25)) return { k: "yield", star: true, items: [this.expr(ctx, 1), this.expr(ctx, 1)], label: null };
+        return { k: "yield", star: false, e: this.stmtExpr(ctx, 2, 0.3), label: r.chance(0.6) ? `Y${this.labelId++}` : null };
       case "break": {
         return { k: "break", label: null };
       }
@@ -975,7 +996,10 @@ class Gen {
         return out;
       });
     }
+    const savedFinally = ctx.inFinally;
+    ctx.inFinally = true;
     const fin = shape !== "catch" ? this.block(ctx, depth - 1, r.int(1, 3)) : null;
+    ctx.inFinally = savedFinally;
     return { k: "try", body, param, handler, fin };
   }
 
@@ -1163,7 +1187,7 @@ class Gen {
 
   fn(index, callees) {
     const r = this.r;
-    const kind = r.weighted({ decl: 4, arrow: 2, method: 2, classMethod: 2 });
+    const kind = r.weighted({ decl: 4, arrow: 2, method: 2, classMethod: 2, ...(this.opts.agen ? { agen: 3 } : {}) });
     const name = `f${index}`;
     const params = ["a", "b"].slice(0, r.int(0, 2));
     const ctx = {
@@ -1181,6 +1205,8 @@ class Gen {
       inSwitchCase: false,
       hasPrivate: kind === "classMethod",
       hasProto: false,
+      inGen: kind === "agen",
+      inFinally: false,
     };
     const depth = r.int(2, 3);
     const body = [];
@@ -1199,7 +1225,7 @@ class Gen {
     if (ctx.hasProto) body.unshift({ k: "raw", text: `const __proto__ = { inh: ${index} };` });
     if (wrapFinally) body.push({ k: "try", body: core, param: null, handler: null, fin: [{ k: "raw", text: `log("${name} cl", cl.map((g) => g()));` }] });
     else body.push(...core);
-    const call = kind === "decl" || kind === "arrow" ? name : kind === "method" ? `o${index}.${name}` : `c${index}.${name}`;
+    const call = kind === "decl" || kind === "arrow" || kind === "agen" ? name : kind === "method" ? `o${index}.${name}` : `c${index}.${name}`;
     return { k: "fn", kind, name, index, params, body, call };
   }
 
@@ -1220,7 +1246,10 @@ class Gen {
       const f = r.pick(fns);
       const args = f.params.map(() => ({ k: "lit", v: String(r.int(0, 5)) }));
       started.push(`p${i}`);
-      main.push({ k: "raw", text: `const p${i} = settle("c${i}", ${f.call}(${args.map((a) => a.v).join(", ")}));` });
+      let call = `${f.call}(${args.map((a) => a.v).join(", ")})`;
+      // an async generator is consumed: to its end, up to an early break, or by hand
+      if (f.kind === "agen") call = r.pick([`collect(${call})`, `take(${call}, ${r.int(1, 3)})`, `feed(${call}, ${r.int(0, 3)})`]);
+      main.push({ k: "raw", text: `const p${i} = settle("c${i}", ${call});` });
     }
     if (r.chance(0.5)) main.push({ k: "raw", text: `log("main awaits");` });
     if (r.chance(0.5)) main.push({ k: "raw", text: `await Promise.all([${started.join(", ")}]);` });
@@ -1442,6 +1471,10 @@ export function printStmt(s, ind = "") {
       return `${ind}throw ${printExpr(s.e)};`;
     case "return":
       return `${ind}return ${printExpr(s.e)};`;
+    case "yield": {
+      const y = s.star ? `yield* [${s.items.map(printExpr).join(", ")}]` : `yield ${printExpr(s.e)}`;
+      return s.label ? `${ind}log("${s.label}", ${y});` : `${ind}${y};`;
+    }
     case "break":
       return `${ind}break${s.label ? " " + s.label : ""};`;
     case "continue":
@@ -1489,6 +1522,8 @@ function printFn(f) {
   switch (f.kind) {
     case "decl":
       return `async function ${f.name}(${params}) ${body}`;
+    case "agen":
+      return `async function* ${f.name}(${params}) ${body}`;
     case "arrow":
       return `const ${f.name} = async (${params}) => ${body};`;
     case "method":
@@ -1534,5 +1569,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const seed = i >= 0 ? Number(argv[i + 1]) : 1;
   const x = argv.indexOf("--exclude");
   const exclude = x >= 0 ? argv[x + 1].split(",") : [];
-  process.stdout.write(generateText(seed, { stmtOnly: argv.includes("--stmt-only"), exclude }));
+  process.stdout.write(generateText(seed, { stmtOnly: argv.includes("--stmt-only"), agen: argv.includes("--agen"), exclude }));
 }

@@ -9,6 +9,7 @@
 //   --count N          programs to run (default 100), seeds S .. S+N-1
 //   --seed S           first seed (default 1)
 //   --stmt-only        awaits only at statement level (no awaits inside larger expressions)
+//   --agen             programs with async generators too (generate.mjs, `--agen`)
 //   --mode poll        compile in poll mode (README "Poll mode") and compare the traces without
 //                      the microtask ticker; a trace that has native's lines in another order
 //                      (cross-task order, the documented difference) passes. A poll-mode call
@@ -54,6 +55,7 @@ function parseArgs(argv) {
     count: 100,
     seed: 1,
     stmtOnly: false,
+    agen: false,
     mode: "promise",
     exclude: [],
     jobs: 2,
@@ -80,6 +82,7 @@ function parseArgs(argv) {
     if (a === "--count") o.count = Number(v());
     else if (a === "--seed") o.seed = Number(v());
     else if (a === "--stmt-only") o.stmtOnly = true;
+    else if (a === "--agen") o.agen = true;
     else if (a === "--mode") o.mode = v();
     else if (a === "--exclude") o.exclude = v().split(",").filter(Boolean);
     else if (a === "-j" || a === "--jobs") o.jobs = Math.max(1, Number(v()));
@@ -222,7 +225,7 @@ async function workerMain(o) {
   const h = await import("./harness.mjs");
   const g = await import("./generate.mjs");
   const { shrink } = await import("./shrink.mjs");
-  const opts = { stmtOnly: o.stmtOnly, exclude: o.exclude };
+  const opts = { stmtOnly: o.stmtOnly, agen: o.agen, exclude: o.exclude };
   process.on("unhandledRejection", () => {});
   process.on("message", async (msg) => {
     try {
@@ -266,11 +269,11 @@ async function workerMain(o) {
 // Parent: schedules seeds over workers, watches for hangs, shrinks, writes reproducers.
 
 function reproDir(o, seed) {
-  return path.join(o.fixtures, o.stmtOnly ? `${seed}-stmt` : String(seed));
+  return path.join(o.fixtures, o.stmtOnly ? `${seed}-stmt` : o.agen ? `${seed}-agen` : String(seed));
 }
 
 function reproText(o, seed, v, text, originalLines) {
-  const flags = (o.stmtOnly ? " --stmt-only" : "") + (o.exclude.length ? ` --exclude ${o.exclude.join(",")}` : "");
+  const flags = (o.stmtOnly ? " --stmt-only" : "") + (o.agen ? " --agen" : "") + (o.exclude.length ? ` --exclude ${o.exclude.join(",")}` : "");
   const lines = text.split("\n").length;
   return (
     `// Differential fuzz reproducer (test/fuzz): seed ${seed}${o.stmtOnly ? ", --stmt-only" : ", full mode"}; regenerate the unshrunk\n` +
@@ -347,7 +350,7 @@ async function parentMain(o) {
   const g0print = (tree) => gprint(tree);
   const writeUnshrunk = async (seed, v) => {
     g0 ??= await import("./generate.mjs");
-    const text = g0.print(g0.generate(seed, { stmtOnly: o.stmtOnly, exclude: o.exclude }));
+    const text = g0.print(g0.generate(seed, { stmtOnly: o.stmtOnly, agen: o.agen, exclude: o.exclude }));
     writeRepro(seed, v, text, null);
   };
 
@@ -363,6 +366,7 @@ async function parentMain(o) {
     const spawnWorker = () => {
       const args = ["--worker", "--timeout-ms", String(o.timeoutMs), "--shrink-ms", String(o.shrinkMs), "--hang-shrink-ms", String(o.hangShrinkMs), "--mode", o.mode];
       if (o.stmtOnly) args.push("--stmt-only");
+      if (o.agen) args.push("--agen");
       if (o.exclude.length) args.push("--exclude", o.exclude.join(","));
       const w = fork(SELF, args, { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: ["--max-old-space-size=2048"] });
       live++;

@@ -56,6 +56,10 @@ const COMPILED = [
   "asyncIteratorDone",
   "asyncIteratorReturn",
   "asyncIteratorReturnResult",
+  // async generators
+  "startGenerator",
+  "startGeneratorWithArguments",
+  "asyncGeneratorFunction",
   // poll mode
   "pollStart",
   "pollStartWithFrame",

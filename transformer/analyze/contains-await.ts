@@ -1,6 +1,7 @@
 /**
  * Which nodes the lowering must take apart: those holding an `await` of the function being
- * compiled (awaits inside nested functions belong to those functions).
+ * compiled (awaits inside nested functions belong to those functions) — and, in an async
+ * generator, a `yield` or a `return x` (which awaits `x`), its other suspends.
  */
 import type * as ts from "typescript";
 
@@ -14,7 +15,8 @@ export function containsAwait(tsApi: typeof ts, node: ts.Node): boolean {
 }
 
 function search(tsApi: typeof ts, node: ts.Node): boolean {
-  if (tsApi.isAwaitExpression(node)) return true;
+  if (tsApi.isAwaitExpression(node) || tsApi.isYieldExpression(node)) return true;
+  if (tsApi.isReturnStatement(node) && node.expression !== undefined && isInAsyncGenerator(tsApi, node)) return true;
   if (tsApi.isForOfStatement(node) && node.awaitModifier) return true;
   // A member's computed key is evaluated by the enclosing code; its body belongs to the member.
   const name = (node as ts.NamedDeclaration).name;
@@ -29,6 +31,22 @@ function search(tsApi: typeof ts, node: ts.Node): boolean {
 let searching: typeof ts;
 function childContainsAwait(child: ts.Node): true | undefined {
   return containsAwait(searching, child) ? true : undefined;
+}
+
+/** Is `node` in the body of an async generator (not in a function nested in it)? */
+function isInAsyncGenerator(tsApi: typeof ts, node: ts.Node): boolean {
+  let n = node.parent;
+  while (n !== undefined && !tsApi.isFunctionLike(n)) n = n.parent;
+  return n !== undefined && isAsyncGenerator(tsApi, n);
+}
+
+/** `async function*` or `async *m()`. */
+export function isAsyncGenerator(tsApi: typeof ts, fn: ts.Node): boolean {
+  return (
+    (tsApi.isFunctionDeclaration(fn) || tsApi.isFunctionExpression(fn) || tsApi.isMethodDeclaration(fn)) &&
+    fn.asteriskToken !== undefined &&
+    fn.modifiers?.some((m) => m.kind === tsApi.SyntaxKind.AsyncKeyword) === true
+  );
 }
 
 /** Strips parentheses and type-only wrappers (`(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T`). */

@@ -9,7 +9,7 @@
  * A jump to a block reached by that jump only emits the block's code in place (control-flow.ts).
  */
 import type * as ts from "typescript";
-import { Completion, TerminatorKind, type Block, type BlockId, type LocalId, type Terminator } from "../lower/cfg";
+import { Completion, SuspendKind, TerminatorKind, type Block, type BlockId, type LocalId, type Terminator } from "../lower/cfg";
 import { assignTo, commented, frameSlot, machineMember, type EmitContext } from "./emit-context";
 import { access, assignLocal } from "./local-access";
 import { rewrite } from "./rewrite-kept-code";
@@ -26,7 +26,10 @@ export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next:
     const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
     const deferred = slots.deferred.get(block.id);
     for (const [local, offset] of fields) if (!deferred?.has(local)) stmts.push(loadStatement(cx, local, offset));
-    stmts.push(F.createIfStatement(F.createIdentifier(cx.own.isThrow), F.createThrowStatement(F.createIdentifier(cx.own.value))));
+    // A generator's yield, yield* and return also take a return completion (`$t === 2`, lower/yield.ts).
+    const takesReturn = suspend.kind === SuspendKind.Yield || suspend.kind === SuspendKind.YieldStar || suspend.kind === SuspendKind.AwaitReturn;
+    const isThrow = takesReturn ? F.createStrictEquality(F.createIdentifier(cx.own.isThrow), F.createTrue()) : F.createIdentifier(cx.own.isThrow);
+    stmts.push(F.createIfStatement(isThrow, F.createThrowStatement(F.createIdentifier(cx.own.value))));
   }
   if (block.id === cfg.entry && layout.capturedSize > 0) {
     // Captured locals live as long as the closures that see them: their own array, not the frame.
@@ -133,7 +136,16 @@ function emitEndFinally(
   return [F.createSwitchStatement(access(cx, term.completion), F.createCaseBlock(clauses)), ...jumpTo(cx, slots, term.next, next, block)];
 }
 
-/** `$v = x; $f[i] = live…; $f[j] = void 0 (dead); $m.s = k; return $m.await($v);` */
+/** The machine method each kind of suspend returns through (runtime/machine.ts, runtime/async-generator.ts). */
+const SUSPEND_METHOD: Record<SuspendKind, string> = {
+  [SuspendKind.Await]: "await",
+  [SuspendKind.Start]: "await",
+  [SuspendKind.Yield]: "yield",
+  [SuspendKind.YieldStar]: "yieldStar",
+  [SuspendKind.AwaitReturn]: "awaitReturn",
+};
+
+/** `$v = x; $f[i] = live…; $f[j] = void 0 (dead); $m.s = k; return $m.await($v);` (`$m.yield($v)`… in a generator) */
 function emitSuspend(
   cx: EmitContext,
   slots: FrameSlots,
@@ -154,7 +166,8 @@ function emitSuspend(
     else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
   }
   stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), commented(cx, term.point, cx.flow.stateNames[term.point]))));
-  stmts.push(F.createReturnStatement(F.createCallExpression(machineMember(cx, "await"), undefined, [F.createIdentifier(cx.own.value)])));
+  const kind = cx.cfg.suspends.find((s) => s.state === term.point)!.kind;
+  stmts.push(F.createReturnStatement(F.createCallExpression(machineMember(cx, SUSPEND_METHOD[kind]), undefined, [F.createIdentifier(cx.own.value)])));
   return stmts;
 }
 

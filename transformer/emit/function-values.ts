@@ -7,7 +7,7 @@
  *      it would have been given), the runtime namespace identifier. Out: an expression.
  */
 import type * as ts from "typescript";
-import { unmapped } from "./wrapper";
+import { generatorSelf, unmapped } from "./wrapper";
 
 /** What a compiled function brings: the function that replaces the original, and its resume function. */
 export interface CompiledPair {
@@ -52,6 +52,25 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
   const F = T.factory;
   const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
   const name = own ?? inferredName(T, original);
+  const self = generatorSelf.get(wrapper);
+  if (self !== undefined) {
+    // (($self) => $self = $am.asyncGeneratorFunction({ "g"(a) { return $am.startGenerator($self, …); } }["g"]))()
+    const key = F.createStringLiteral(name ?? "");
+    const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body as ts.Block));
+    const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
+    const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [
+      F.createElementAccessExpression(holder, F.createStringLiteral(name ?? "")),
+    ]);
+    const bind = F.createArrowFunction(
+      undefined,
+      undefined,
+      [F.createParameterDeclaration(undefined, undefined, self)],
+      undefined,
+      undefined,
+      F.createAssignment(F.createIdentifier(self), shaped),
+    );
+    return F.createCallExpression(F.createParenthesizedExpression(bind), undefined, []);
+  }
   const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");
   if (T.isArrowFunction(wrapper)) {
     return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [wrapper, F.createStringLiteral(name)] : [wrapper]);

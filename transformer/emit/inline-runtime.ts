@@ -1,7 +1,7 @@
 /**
  * The runtime as one script, for `runtime: "inline"`: the output then runs as a plain script
  * with nothing to import (test harnesses, test262). Only the modules compiled code calls are
- * included — the promise-mode machine, the statement helpers and the async iteration protocol,
+ * included — the promise-mode machine, the statement helpers, the async iteration protocol and async generators,
  * and for a file with poll-mode functions the poll-mode machine and the executor it spawns on.
  *
  * Reads the compiled runtime beside this file (dist/runtime/*.js) when the package is built,
@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type * as ts from "typescript";
 
 /** The modules compiled code calls; what they import is included too. */
-const ENTRY_MODULES = ["machine", "helpers", "async-iteration"];
+const ENTRY_MODULES = ["machine", "helpers", "async-iteration", "async-generator"];
 /** Poll mode adds the poll-mode machine, the cancellation signal and the executor (with spawn). */
 const POLL_ENTRY_MODULES = [...ENTRY_MODULES, "poll/poll-machine", "poll/cancel", "executor", "task"];
 let cached: string | undefined;

@@ -78,6 +78,7 @@ function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boo
   if (text.startsWith("$am_") && !scopes.refs.has(node) && !cx.lowered.tempOfIdentifier.has(node)) {
     if (text === "$am_args") return cx.input.paramsInFrame !== undefined ? frame(cx) : machineMember(cx, "a");
     if (text === "$am_machine") return F.createIdentifier(cx.own.machine);
+    if (text === "$am_isThrow") return F.createIdentifier(cx.own.isThrow);
     if (text === "$am_TDZ") return runtimeMember(cx, "TDZ");
     return runtimeMember(cx, text.slice("$am_".length));
   }

@@ -93,6 +93,15 @@ function buildWrapper(
       args = F.createIdentifier("arguments");
     }
   }
+  if (fn.asteriskToken)
+    return generatorWrapper(
+      T,
+      fn,
+      ctx,
+      wrapperParams,
+      [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), F.createIdentifier(states), F.createThis(), args],
+      framed,
+    );
   const startArgs: ts.Expression[] = framed
     ? [F.createIdentifier(resume), F.createIdentifier(states), F.createThis(), args]
     : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), F.createIdentifier(states), F.createThis(), args];
@@ -178,4 +187,38 @@ function buildWrapper(
     default:
       return internalError(fn, `unexpected async function kind ${SK[fn.kind]}`);
   }
+}
+
+/** The name of the binding a compiled async generator's wrapper reads itself from (function-values.ts binds it). */
+export const generatorSelf = new WeakMap<ts.Node, string>();
+
+/**
+ * [source]  async function* g(a) { … }
+ * [wrapper] function g(a) { return $am.startGenerator($self, g$resume, g$State, this, [a]); }
+ * `$self` is the function itself (its `prototype` is read at each call), bound where the
+ * wrapper becomes a value (function-values.ts).
+ */
+function generatorWrapper(
+  T: typeof ts,
+  fn: ts.FunctionLikeDeclaration,
+  ctx: WrapperContext,
+  params: ts.ParameterDeclaration[],
+  args: ts.Expression[],
+  framed: boolean,
+): ts.FunctionLikeDeclaration {
+  const F = T.factory;
+  const self = ctx.names.claim("$self");
+  // No parameters and no arguments object: nothing to pass.
+  if (!framed && T.isVoidExpression(args[args.length - 1])) args = args.slice(0, -1);
+  const startName = framed ? "startGenerator" : "startGeneratorWithArguments";
+  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startName), undefined, [F.createIdentifier(self), ...args]);
+  const body = F.createBlock([F.createReturnStatement(start)], false);
+  const modifiers = fn.modifiers?.filter((m) => m.kind !== T.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
+  const wrapper = T.isFunctionDeclaration(fn)
+    ? F.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
+    : T.isFunctionExpression(fn)
+      ? F.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
+      : internalError(fn, "an async generator that is neither a function declaration nor a function expression reached the wrapper");
+  generatorSelf.set(wrapper, self);
+  return wrapper;
 }

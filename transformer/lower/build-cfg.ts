@@ -29,7 +29,8 @@
 import type * as ts from "typescript";
 import type { Scopes } from "../analyze/scopes";
 import { NameManager } from "../names";
-import { TerminatorKind } from "./cfg";
+import { SuspendKind, TerminatorKind } from "./cfg";
+import { isAsyncGenerator } from "../analyze/contains-await";
 import { CfgBuilder } from "./cfg-builder";
 import { createLowerExpression } from "./expression-hooks";
 import { lowerReturn } from "./jumps";
@@ -68,6 +69,9 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   const lowerExpression = createLowerExpression(cx);
 
   lowerParameters(cx);
+  // An async generator binds its parameters at the call and runs its body from the first
+  // `next()`: the machine stops at `Start` in between (runtime/async-generator.ts).
+  if (isAsyncGenerator(tsApi, fn)) b.suspendAt(cx.F.createVoidZero(), fn, cx.F.createVoidZero(), "", SuspendKind.Start);
   const body = fn.body!;
   if (tsApi.isBlock(body)) {
     cx.lowerStatements(body.statements);

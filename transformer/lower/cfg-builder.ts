@@ -18,6 +18,7 @@ import {
   LocalKind,
   LocalStorage,
   ReservedState,
+  SuspendKind,
   TerminatorKind,
   type Block,
   type BlockId,
@@ -187,20 +188,26 @@ export class CfgBuilder {
    * [lowered] .suspend x → resume;  resume: (the awaited outcome arrives as the resume value)
    * Returns the stand-in for the resume value, valid at the start of the resume block.
    */
-  suspendOn(operand: ts.Expression, awaitNode: ts.AwaitExpression): ts.Identifier {
+  suspendOn(operand: ts.Expression, awaitNode: ts.AwaitExpression | ts.YieldExpression): ts.Identifier {
+    if (this.T.isYieldExpression(awaitNode)) {
+      const kind = awaitNode.asteriskToken ? SuspendKind.YieldStar : SuspendKind.Yield;
+      const text = awaitNode.expression ? awaitNode.expression.getText(this.file) : "";
+      return this.suspendAt(operand, awaitNode, awaitNode.expression ?? this.F.createVoidZero(), text, kind);
+    }
     return this.suspendAt(operand, awaitNode, awaitNode.expression, awaitNode.expression.getText(this.file));
   }
   /**
    * A suspend with no `await` of its own in the source (a `for await` step, an iterator's
    * `return()`): `at` gives its position, `nameHint` its state name, `text` what it awaits.
    */
-  suspendAt(operand: ts.Expression, at: ts.Node, nameHint: ts.Expression, text: string): ts.Identifier {
+  suspendAt(operand: ts.Expression, at: ts.Node, nameHint: ts.Expression, text: string, kind = SuspendKind.Await): ts.Identifier {
     const resume = this.newBlock();
     const state = ReservedState.FirstSuspend + this.suspends.length;
     const pos = this.file.getLineAndCharacterOfPosition(at.getStart(this.file));
     this.suspends.push({
       state,
-      name: this.stateNames.claim(nameHint, pos.line + 1),
+      kind,
+      name: this.stateNames.claim(nameHint, pos.line + 1, kind),
       block: this.current.id,
       resume: resume.id,
       line: pos.line + 1,

@@ -158,9 +158,23 @@ export interface Region {
   readonly value: LocalId | undefined;
 }
 
+/**
+ * What a suspend does. In an async function every suspend is an `await`; an async generator's
+ * also `yield`, `yield*`, the `return x` that awaits its operand, and `Start` (after the
+ * parameters, before the body: a generator's body runs from the first `next()`).
+ */
+export const enum SuspendKind {
+  Await,
+  Yield,
+  YieldStar,
+  AwaitReturn,
+  Start,
+}
+
 export interface SuspendPoint {
   /** The state number: reserved states come first (ReservedState), suspends from ReservedState.FirstSuspend. */
   readonly state: number;
+  readonly kind: SuspendKind;
   /** Readable state name, e.g. `AwaitReadFile_L12`. */
   readonly name: string;
   /** The block the await leaves. */

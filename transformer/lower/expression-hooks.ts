@@ -7,6 +7,7 @@ import { LocalStorage } from "./cfg";
 import { createExpressionLowering } from "./linearize-expression";
 import type { Lowering } from "./lowering";
 import { destructureAssignment } from "./patterns";
+import { suspendYield } from "./yield";
 import { internalError, Unsupported } from "../not-compiled";
 
 /** Lowers an expression that may hold awaits (linearize-expression.ts); returns what computes the rest. */
@@ -14,7 +15,7 @@ export function createLowerExpression(cx: Lowering): (expr: ts.Expression) => ts
   const { T, F, b } = cx;
   return createExpressionLowering({
     tsApi: T,
-    suspend: (operand, at) => b.suspendOn(operand, at),
+    suspend: (operand, at) => (T.isYieldExpression(at) ? suspendYield(cx, operand, at) : b.suspendOn(operand, at)),
     toTemp(value, what) {
       const t = b.newTemp(what);
       b.emitAssign(t, value);

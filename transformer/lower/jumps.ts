@@ -4,7 +4,8 @@
  * a completion recorded in the innermost one and passed outward by each `end-finally`.
  */
 import type * as ts from "typescript";
-import { Completion, TerminatorKind, type BlockId, type Terminator } from "./cfg";
+import { Completion, SuspendKind, TerminatorKind, type BlockId, type Terminator } from "./cfg";
+import { isAsyncGenerator } from "../analyze/contains-await";
 import type { JumpRewrite } from "./lowered-function";
 import type { FinallyInfo, Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
@@ -15,8 +16,21 @@ import { internalError } from "../not-compiled";
  * [lowered] $ct = Return; $cv = x; goto finally   — else: return m.ret(x)
  */
 export function lowerReturn(cx: Lowering, expr: ts.Expression | undefined): void {
+  const { b, F } = cx;
+  let value = expr ? lowerToResumeValue(cx, expr) : undefined;
+  if (expr && value && isAsyncGenerator(cx.T, cx.fn)) {
+    // [source]  return x;          (in an async generator: `return x` awaits x)
+    // [lowered] .suspend[AwaitReturn] x → r;  r: (return completion) return $v through finally blocks
+    // The driver's own `return x` awaits x; a rejection comes back as a throw at this state, a
+    // fulfilment as a return completion, which runs the finally blocks from here.
+    value = b.suspendAt(value, expr, F.createVoidZero(), expr.getText(cx.file), SuspendKind.AwaitReturn);
+  }
+  returnWith(cx, value);
+}
+
+/** `return value` from the current point: through the finally blocks around it, or the machine's end. */
+export function returnWith(cx: Lowering, value: ts.Expression | undefined): void {
   const { b } = cx;
-  const value = expr ? lowerToResumeValue(cx, expr) : undefined;
   const j = lowerReturnJump(cx, value);
   if (j.kind === "return") {
     b.terminate({ kind: TerminatorKind.Return, value: j.value, uses: j.value ? b.usesOf(j.value, new Set()) : new Set() });

@@ -56,6 +56,10 @@ function lowerExpression(cx: ExpressionLowering, expr: ts.Expression): ts.Expres
     // is spilled by its parent (`sequence`), so it is used directly here.
     return b.suspend(unnamed(cx, cx.lower(e.expression)), e);
   }
+  if (T.isYieldExpression(e)) {
+    // An async generator's `yield x` / `yield* x`: a suspend of its own kind (lower/yield.ts).
+    return b.suspend(e.expression ? unnamed(cx, cx.lower(e.expression)) : F.createVoidZero(), e);
+  }
   if (isOptionalChain(cx, e)) return lowerOptionalChain(cx, e, "value");
   if (T.isBinaryExpression(e)) return lowerBinary(cx, e);
   if (T.isConditionalExpression(e)) return lowerConditional(cx, e);

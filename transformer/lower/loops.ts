@@ -180,14 +180,15 @@ export function lowerForIn(cx: Lowering, node: ts.ForInStatement, labels: string
 /**
  * [source]  for (const x of xs) body
  * [lowered] $it = getIterator(xs);
- *           head: $step = iteratorStep($it); branch $step ? body : exit;
- *           body [region: close]: x = $step.value; …; goto head;
+ *           head: $step = iteratorStep($it); branch $step ? next : exit;
+ *           next: x = $step.value; goto body;         (a pattern: $value = $step.value)
+ *           body [region: close]: (pattern = $value;) …; goto head;
  *           close: iteratorClose($it, $ct === Throw); end-finally;  exit:
  * The iterator is closed on every abrupt exit (break, return, throw, continue to an outer loop),
  * exactly as native; not when `next()` itself throws or the loop ends normally.
  */
 export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string[]): void {
-  const { F, b } = cx;
+  const { T, F, b } = cx;
   const iter = b.newTemp("iterator");
   const step = b.newTemp("step");
   headDeadZone(cx, node);
@@ -207,11 +208,28 @@ export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string
   const body = b.newBlock();
   b.region = outerRegion;
   const stepId = b.identifierFor(step);
-  b.branchTo(stepId, body.id, exit.id);
+  // IteratorValue is read outside the close region: a throwing `value` getter leaves the loop
+  // without closing the iterator, as native (ForIn/OfBodyEvaluation's `? IteratorValue`).
+  const next = b.newBlock();
+  b.branchTo(stepId, next.id, exit.id);
+  b.mark(next);
+  const stepValue = F.createPropertyAccessExpression(stepId, "value");
+  // A declared name cannot throw when bound: it is bound there too. A pattern or an assignment
+  // target can, and closes the iterator: it is bound in the body from a temporary.
+  const init = node.initializer;
+  const plainName = T.isVariableDeclarationList(init) && init.declarations.length === 1 && T.isIdentifier(init.declarations[0].name);
+  const value = plainName ? undefined : b.newTemp("value");
+  if (value === undefined) {
+    declareScope(cx, node, false);
+    bindLoopVariable(cx, init, stepValue);
+  } else b.emitAssign(value, stepValue);
+  b.goto(body);
   b.mark(body);
   b.region = reg;
-  declareScope(cx, node, false);
-  bindLoopVariable(cx, node.initializer, F.createPropertyAccessExpression(b.identifierFor(step), "value"));
+  if (value !== undefined) {
+    declareScope(cx, node, false);
+    bindLoopVariable(cx, init, b.identifierFor(value));
+  }
   lowerLoopBody(cx, node.statement, labels, exit.id, head.id, { fin });
   b.region = outerRegion;
   // The body's normal end and `continue` go back to head without closing.

@@ -5,6 +5,14 @@
  */
 import type * as ts from "typescript";
 import { skipOuterExpressions } from "../analyze/contains-await";
+import { SuspendKind } from "./cfg";
+
+/** An async generator's other suspends are named for what they do: `Yield_L12`, `YieldStar_L12`, `Return_L12`, `Start`. */
+const KIND_WORDS: Partial<Record<SuspendKind, string>> = {
+  [SuspendKind.Yield]: "Yield",
+  [SuspendKind.YieldStar]: "YieldStar",
+  [SuspendKind.AwaitReturn]: "Return",
+};
 
 export class StateNames {
   private readonly taken = new Set<string>();
@@ -12,7 +20,10 @@ export class StateNames {
   constructor(private readonly T: typeof ts) {}
 
   /** A fresh name for the state that awaits `awaited` on `line`. */
-  claim(awaited: ts.Expression, line: number): string {
+  claim(awaited: ts.Expression, line: number, kind = SuspendKind.Await): string {
+    if (kind === SuspendKind.Start) return this.unique("Start");
+    const kindWord = KIND_WORDS[kind];
+    if (kindWord !== undefined) return this.unique(`${kindWord}_L${line}`);
     const T = this.T;
     let e = skipOuterExpressions(T, awaited);
     if (T.isCallExpression(e) || T.isNewExpression(e)) e = skipOuterExpressions(T, e.expression);
@@ -22,7 +33,11 @@ export class StateNames {
     else if (T.isElementAccessExpression(e) && T.isStringLiteralLike(e.argumentExpression)) word = e.argumentExpression.text;
     else if (T.isAwaitExpression(e)) word = "Await";
     word = word.replace(/[^A-Za-z0-9_$]/g, "");
-    const base = word ? `Await${word[0].toUpperCase()}${word.slice(1)}_L${line}` : `Await_L${line}`;
+    return this.unique(word ? `Await${word[0].toUpperCase()}${word.slice(1)}_L${line}` : `Await_L${line}`);
+  }
+
+  /** `base`, or `base_2`, `base_3`… when taken. */
+  private unique(base: string): string {
     let name = base;
     for (let i = 2; this.taken.has(name); i++) name = `${base}_${i}`;
     this.taken.add(name);

@@ -158,8 +158,8 @@ function lowerExpressionStatement(cx: Lowering, node: ts.ExpressionStatement): v
     return;
   }
   const rest = cx.lowerExpression(node.expression);
-  // What is left may be a temporary holding the value: nothing more to run then.
-  if (!(T.isIdentifier(rest) && b.tempOfIdentifier.has(rest))) b.emitOp(F.createExpressionStatement(rest), b.assignedLocal(rest));
+  // What is left may be a temporary holding the value, or the value a `yield` resumed with: nothing more to run then.
+  if (!(T.isIdentifier(rest) && (b.tempOfIdentifier.has(rest) || rest === b.resumeValue))) b.emitOp(F.createExpressionStatement(rest), b.assignedLocal(rest));
 }
 
 /**

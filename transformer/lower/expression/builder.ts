@@ -8,7 +8,7 @@ import type { NotCompiledCode } from "../../not-compiled";
 export interface ExpressionBuilder {
   tsApi: typeof ts;
   /** Suspends on `operand` (already lowered); returns the resume value (valid at the resume block's start). */
-  suspend(operand: ts.Expression, at: ts.AwaitExpression): ts.Expression;
+  suspend(operand: ts.Expression, at: ts.AwaitExpression | ts.YieldExpression): ts.Expression;
   /** Evaluates `value` now into a fresh temporary; returns an identifier for it. */
   toTemp(value: ts.Expression, what: string): ts.Identifier;
   /** Assigns `value` to an existing temporary (identifier from toTemp). */
