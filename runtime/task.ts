@@ -182,18 +182,8 @@ export class Task<T> implements Waker, Future<T> {
 
   /** `"idle"`, `"scheduled"`, `"running"`, `"running+scheduled"` or `"completed"`. */
   get stateName(): string {
-    switch (this.flags) {
-      case IDLE:
-        return "idle";
-      case SCHEDULED:
-        return "scheduled";
-      case RUNNING:
-        return "running";
-      case RUNNING | SCHEDULED:
-        return "running+scheduled";
-      default:
-        return "completed";
-    }
+    // flags is one of IDLE (0), SCHEDULED (1), RUNNING (2), RUNNING | SCHEDULED (3), COMPLETED (4)
+    return "idle scheduled running running+scheduled completed".split(" ")[this.flags];
   }
 
   /** The future being driven (undefined after completion): for dumps. */
