@@ -6,7 +6,8 @@
  *   - `stores`: stores moved to where a local is written off the hot path, so that a loop's
  *     await can skip them (`placeEarlyStores`);
  *   - `deferred` / `loads`: fields a loop's resume leaves in the frame for the cold blocks that
- *     read them (`deferLoads`);
+ *     read them, and fields any resume leaves there because its code does not read them
+ *     (`deferLoads`);
  *   - `stale`: per suspend state, the dead offsets it clears.
  *
  * In:  the emit context (Cfg, layout, how identifiers map to locals). Out: a FrameSlots.
