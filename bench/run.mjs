@@ -12,6 +12,8 @@
 // 2000 async functions with tspc + the plugin vs plain tsc and TypeScript's own downlevels. Writes results.json, results.md
 // and one SVG chart per workload to bench/results/ (bench/work/results-quick/ for --quick).
 // NET runs a line-echo server, native vs poll mode, under idle connections and a flood (bench/net/).
+// SCALING (results.json `scaling`): transform ms and output bytes per input KB at 1x/10x/100x input,
+// beside ts.transpileModule (bench/lib/scaling.mjs); `--only=SCALING` runs it alone (under a minute).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,6 +24,7 @@ import { VARIANTS, benchDir, buildVariant, rootDir } from "./lib/variants.mjs";
 import { generateProject } from "./lib/gen-project.mjs";
 import { barChart, COLORS } from "./lib/svg.mjs";
 import { netChart, netMarkdown, runNet } from "./net/workload.mjs";
+import { runScaling, scalingRows } from "./lib/scaling.mjs";
 
 const require = createRequire(import.meta.url);
 const startedAt = Date.now();
@@ -733,6 +736,14 @@ if (selected("NET")) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SCALING: the transform's cost per input KB at 1x, 10x and 100x, beside ts.transpileModule
+if (selected("SCALING")) {
+  results.scaling = runScaling({ rootDir, quick: QUICK, progress });
+  phaseDone("scaling");
+  progressDone(`scaling: ${results.scaling.inputs.length} inputs × 3 sizes done (${elapsed()})`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // profile: node --cpu-prof on every time workload, async-machine and native; top self-time frames
 function summarizeProfile(file, window) {
   const prof = JSON.parse(readFileSync(file, "utf8"));
@@ -1100,6 +1111,10 @@ const busy = meta.loadAverageAtStart[0] > meta.machine.nproc;
 const busyNote = busy
   ? `WARNING: the machine was busy (load average ${meta.loadAverageAtStart[0]} on ${meta.machine.nproc} cores at the start): time ratios are unreliable; instruction counts and memory are not affected.`
   : undefined;
+const scalingTable = results.scaling ? scalingRows(results.scaling) : undefined;
+const scalingNote = results.scaling
+  ? `Scaling: transform time (median of ${results.scaling.rounds} interleaved rounds, in one process after a warm-up) and output per input KB, async-machine's transform() vs ts.transpileModule (ES2022, ESNext modules) on the same text; flat per-KB columns from 1x to 100x mean linear cost.`
+  : "";
 const text = [
   `async-machine benchmark: ${machineLine}`,
   ...(busyNote ? [busyNote] : []),
@@ -1108,6 +1123,7 @@ const text = [
   textTable(header, txtRows),
   ...(footnotes.length ? ["", ...footnotes.map((f, i) => `(${i + 1}) ${f}`)] : []),
   ...(fRows.length ? ["", textTable(fHead, fRows), fApi] : []),
+  ...(scalingTable ? ["", scalingNote, textTable(scalingTable.head, scalingTable.body)] : []),
   "",
   "Targets (async-machine, promise mode):",
   ...T.map((t) => `  ${t.met ? "MET   " : "MISSED"}  ${t.text}: ${t.measured}`),
@@ -1279,6 +1295,7 @@ const md = [
   mdTable(header, mdRows),
   ...(footnotes.length ? ["", ...footnotes.map((f, i) => `${i + 1}. ${f}`)] : []),
   ...(fRows.length ? ["", mdTable(fHead, fRows), "", fApi] : []),
+  ...(scalingTable ? ["", scalingNote, "", mdTable(scalingTable.head, scalingTable.body)] : []),
   "",
   "Targets (issue 5; async-machine in promise mode):",
   "",

@@ -61,17 +61,31 @@ export function isStrictCode(tsApi: typeof ts, node: ts.Node, alwaysStrict: bool
         if (s.expression.text === "use strict") return true;
       }
     }
-    if (T.isSourceFile(n))
-      return n.statements.some(
-        (s) =>
-          T.isImportDeclaration(s) ||
-          T.isExportDeclaration(s) ||
-          T.isExportAssignment(s) ||
-          (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)),
-      );
+    if (T.isSourceFile(n)) return isModule(T, n);
   }
   return false;
 }
+
+/**
+ * Does the file import or export (so its code is strict)? Asked for every function and scope:
+ * answered once per file, not by a walk over its statements each time (a script with thousands
+ * of functions, and a module whose first `export` comes last, would be quadratic).
+ */
+function isModule(T: typeof ts, file: ts.SourceFile): boolean {
+  let answer = moduleFiles.get(file);
+  if (answer === undefined) {
+    answer = file.statements.some(
+      (s) =>
+        T.isImportDeclaration(s) ||
+        T.isExportDeclaration(s) ||
+        T.isExportAssignment(s) ||
+        (T.canHaveModifiers(s) && T.getModifiers(s)?.some((m) => m.kind === T.SyntaxKind.ExportKeyword)),
+    );
+    moduleFiles.set(file, answer);
+  }
+  return answer;
+}
+const moduleFiles = new WeakMap<ts.SourceFile, boolean>();
 
 /**
  * Whether the file holds an async function: a file with none has nothing to transform and

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 // Each template: (name, index, prev) → { code, asyncCount, calls: [expressions to run in main] }
-const TEMPLATES = [
+export const TEMPLATES = [
   // 0: loop, await in a compound assignment
   (name, k) => ({
     asyncCount: 1,

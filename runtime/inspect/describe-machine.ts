@@ -13,6 +13,7 @@
  */
 import { machineInfoOf, type Machine, type Resume, type StateEnum } from "../machine";
 import { fnv1a64 } from "./hash";
+import { slotNamesOf } from "./machine-info";
 
 export interface FunctionDescription {
   /** Stable id: `MachineInfo.id`, or the function name derived from the resume function's name. */
@@ -74,7 +75,7 @@ function describe(resume: Resume, names: StateEnum | undefined, frameSize: numbe
     const awaits: FunctionDescription["awaits"][number][] = [];
     const slots: Array<ReadonlyArray<string | null> | undefined> = [];
     info.awaits.forEach(([line, column, awaited], i) => (awaits[i + 3] = { line, column, awaited }));
-    info.slots.forEach((s, i) => (slots[i + 3] = s));
+    slotNamesOf(info, frameSize).forEach((s, i) => (slots[i + 3] = s));
     return {
       id: info.id,
       hash: info.hash,
@@ -96,7 +97,8 @@ function describe(resume: Resume, names: StateEnum | undefined, frameSize: numbe
 
 /**
  * The fallback: read the generated code's own annotations.
- *   - a state's case starts by loading every slot it keeps: `order = $f[0] /* order *\/;`, where
+ *   - a state's case starts by loading every slot it keeps (code of that age did; today's loads
+ *     only what the resume reads, and always carries MachineInfo): `order = $f[0] /* order *\/;`, where
  *     `const $f = $m.f;` opens the function (older code wrote `$m.f[0]`)
  *     (a `$`-named left side is a temporary; a suspend may skip storing a slot that still holds
  *     its value, so the stores before `$m.s = 3` are not a complete list);

@@ -5,7 +5,7 @@
  *
  * Two sources, one shape:
  *  1. `MachineInfo`, the second argument of the state enum, which the transformer emits for
- *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 1, id: "src/a.ts#f", … })`.
+ *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 2, id: "src/a.ts#f", … })`.
  *     `transformer/emit/machine-info.ts` builds it from the layout the transformer computed,
  *     so ids are stable across processes and the hash changes exactly when the layout does.
  *  2. For code compiled before the transformer emitted it (or a hand-built machine whose enum
@@ -17,10 +17,10 @@
  * Invariant: nothing here is read on the hot path — only by dumps, traces and snapshots.
  */
 
-/** The second argument of `states(names, info)` (format version 1). */
+/** The second argument of `states(names, info)` (format version 2; version 1 is still read). */
 export interface MachineInfo {
-  /** Format version. */
-  readonly v: 1;
+  /** Format version: 2 names slots by changes (`slots` below), 1 by full lists. */
+  readonly v: 1 | 2;
   /**
    * Stable function id: `<file>#<name>`, the file relative to the project root with `/`
    * separators (`src/orders.ts#approveOrder`); `#<name>@<line>` when a file has two functions
@@ -37,8 +37,14 @@ export interface MachineInfo {
   readonly line: number;
   /** Per suspend state, index `state - 3`: 1-based line and column of the `await`, and the awaited text. */
   readonly awaits: ReadonlyArray<readonly [line: number, column: number, awaited: string]>;
-  /** Per suspend state, index `state - 3`: variable name by frame offset, `null` for a slot the state does not use. Temporaries start with `$`. */
-  readonly slots: ReadonlyArray<ReadonlyArray<string | null>>;
+  /**
+   * Per suspend state, index `state - 3`, which variable sits at each frame offset (temporaries
+   * start with `$`). Version 2: the offsets whose variable differs from the state before's (the
+   * first state's from an empty frame), as flat pairs `[offset, name or null (unused), …]` —
+   * linear in the changes, where full lists grow with states × frame size. Version 1: the full
+   * list, name by offset, `null` for a slot the state does not use. `slotNamesOf` decodes both.
+   */
+  readonly slots: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** Captured variables by offset in `m.c`. */
   readonly captures: readonly string[];
   /**
@@ -46,4 +52,18 @@ export interface MachineInfo {
    * `super` (`m.h`), an enclosing function's `arguments` (`m.o`) or `new.target` (`m.n`).
    */
   readonly uses: { readonly this: boolean; readonly arguments: boolean; readonly super: boolean; readonly outerArguments: boolean; readonly newTarget: boolean };
+}
+
+/** Per suspend state (index `state - 3`), the variable name at each frame offset, `null` where unused. */
+export function slotNamesOf(info: MachineInfo, frameSize: number): Array<Array<string | null>> {
+  if (info.v === 1) return info.slots.map((s) => s.map((x) => (typeof x === "string" ? x : null)));
+  const current: Array<string | null> = new Array(frameSize).fill(null);
+  return info.slots.map((changes) => {
+    for (let i = 0; i + 1 < changes.length; i += 2) {
+      const offset = changes[i];
+      const name = changes[i + 1];
+      if (typeof offset === "number" && offset >= 0 && offset < frameSize) current[offset] = typeof name === "string" ? name : null;
+    }
+    return current.slice();
+  });
 }

@@ -361,6 +361,34 @@ describe("deferLoads", () => {
     expect(loads.get(4)).toEqual([0]);
   });
 
+  test("outside loops, a field the resume's code never reads is left in the frame; one it reads is loaded at the resume", () => {
+    // `h(await a, await b)` with h = local 0 and the first operand = local 1:
+    //   0 entry → suspend A (keeps 0) → 1 resume A: operand = v, suspend B (keeps 0, 1)
+    //   → 2 resume B: h(operand, v) (reads 0 and 1)
+    const bs: SlotBlock[] = [
+      { ...block([], [1]), reads: new Set() },
+      { ...block([op([1])], [2]), reads: new Set() },
+      { ...block([], []), reads: new Set([0, 1]) },
+    ];
+    const st = new Map([
+      [0, new Set<number>()],
+      [1, new Set([0])],
+      [2, new Set([0, 1])],
+    ]);
+    const sus = [
+      { block: 0, kept: new Set([0]), resume: 1 },
+      { block: 1, kept: new Set([0, 1]), resume: 2 },
+    ];
+    const offsets = new Map([
+      [0, 0],
+      [1, 1],
+    ]);
+    const { deferred, loads } = deferLoads(bs, st, sus, placeEarlyStores(bs, st, sus, offsets));
+    expect([...(deferred.get(1) ?? [])]).toEqual([0]); // h: not read before the next await, still in its slot there
+    expect(deferred.has(2)).toBe(false); // the last resume reads both: loaded there, as before
+    expect(loads.size).toBe(0);
+  });
+
   function computeCleanPlan(bs: SlotBlock[]) {
     const clean = computeCleanSlots(bs, starts);
     // cleanIn: recompute through placeEarlyStores with no candidate offsets (no stores possible)

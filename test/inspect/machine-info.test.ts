@@ -14,7 +14,7 @@ import { buildMachineReport } from "../../transformer/inspect/machine-report";
 import { planFile } from "../../transformer/transform-file";
 import * as runtime from "../../runtime/index";
 import { disableTaskTracking, dumpTasks, enableTaskTracking, snapshot } from "../../runtime/inspect/index";
-import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import { slotNamesOf, type MachineInfo } from "../../runtime/inspect/machine-info";
 import { fnv1a64 } from "../../runtime/inspect/hash";
 import { deferred, settle, transpile } from "./support";
 
@@ -65,9 +65,13 @@ describe("MachineInfo", () => {
   test("is built from the layout: id, layout hash, await positions, slot names, uses", () => {
     const info = infos(SOURCE, "src/ship.ts").get("ship")!;
     const report = inspectSource(ts, SOURCE, "src/ship.ts").functions[0];
-    expect(info).toMatchObject({ v: 1, id: "src/ship.ts#ship", hash: report.hash, name: "ship", file: "src/ship.ts", line: 1, captures: [] });
+    expect(info).toMatchObject({ v: 2, id: "src/ship.ts#ship", hash: report.hash, name: "ship", file: "src/ship.ts", line: 1, captures: [] });
     expect(info.awaits).toEqual([[4, 20, "gate"]]);
-    expect(info.slots[0].filter((s) => s !== null).sort()).toEqual(["$iterator", "gate", "label"]);
+    expect(
+      slotNamesOf(info, report.frameSize)[0]
+        .filter((s) => s !== null)
+        .sort(),
+    ).toEqual(["$iterator", "gate", "label"]);
     expect(info.uses).toEqual({ this: false, arguments: false, super: false, outerArguments: false, newTarget: false });
   });
 

@@ -33,12 +33,12 @@ export function transpile(code: string, fileName: string): string {
 
 /**
  * The compiled module as code compiled before the transformer emitted MachineInfo: each
- * `states([...], { v: 1, … })` loses its second argument, so runtime/inspect falls back to what
+ * `states([...], { v: 2, … })` loses its second argument, so runtime/inspect falls back to what
  * the generated code itself says (runtime/inspect/machine-info.ts).
  */
 export function withoutMachineInfo(js: string): string {
   let stripped = 0;
-  const out = js.replace(/([\w$]+\.states\(\[[^\]]*\]), \{ v: 1, .*\}\);$/gm, (_, call: string) => (stripped++, `${call});`));
+  const out = js.replace(/([\w$]+\.states\(\[[^\]]*\]), \{ v: \d+, .*\}\);$/gm, (_, call: string) => (stripped++, `${call});`));
   if (stripped === 0 || /\.states\(\[[^\]]*\],/.test(out)) throw new Error("withoutMachineInfo: the states(...) calls no longer look as expected; update the pattern");
   return out;
 }

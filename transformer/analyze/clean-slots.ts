@@ -310,58 +310,64 @@ export interface DeferredLoads {
 /**
  * Loads taken off the hot path: a field that a loop's resume loads but that only cold code
  * reads (a `catch` body, the code after the loop) is loaded there instead, at the start of each
- * block that reads it.
+ * block that reads it; and a field that the code a resume runs never reads is not loaded at all.
  *
- * For a suspend in a cycle and a field x of its state, the load moves when, in the code the
- * resume reaches before the next suspends (its segment): every block that reads x before
- * writing it is cold (outside every cycle, or reached only through an exception) and x's slot
- * holds x's value at its start on every path (`plan.cleanIn`) — so the load there reads what
- * the resume would have — and no suspend there stores x (a store reads x's variable, which the
- * resume no longer set). Other paths reaching such a block load a value equal to the one they
- * hold.
+ * For a suspend and a field x of its state, the load moves when, in the code the resume
+ * reaches before the next suspends (its segment): every block that reads x before writing it
+ * is cold (outside every cycle, or reached only through an exception) and x's slot holds x's
+ * value at its start on every path (`plan.cleanIn`) — so the load there reads what the resume
+ * would have — and no suspend there stores x (a store reads x's variable, which the resume no
+ * longer set). Other paths reaching such a block load a value equal to the one they hold.
+ * Outside loops only fields the segment does not read at all are left in the frame: a value
+ * kept across many awaits (the earlier arguments of `h(await a, await b, …)`) is then loaded
+ * once, by the code that reads it, instead of at every resume — the output stays linear in
+ * the number of awaits.
  */
 export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, suspends: readonly SuspendSlots[], plan: SlotPlan): DeferredLoads {
   const deferred = new Map<number, Set<number>>();
   const loads = new Map<number, Set<number>>();
   const cyclic = cyclesOf(blocks);
-  const hot = suspends.filter((x) => cyclic.has(x.block) && x.resume !== undefined);
-  if (hot.length === 0) return { deferred, loads: new Map() };
   const normal = normallyReached(blocks, starts);
   const cold = (b: number): boolean => !cyclic.has(b) || !normal.has(b);
   const suspendAt = new Map(suspends.map((x) => [x.block, x]));
-  for (const s of hot) {
-    const segment = new Set([s.resume!]);
-    const work = [s.resume!];
-    while (work.length > 0) {
-      const b = work.pop()!;
-      // A suspend ends the segment, but an exception before it continues in the handler.
-      const block = blocks[b];
-      const next = suspendAt.has(b) ? edgesOf({ ...block, successors: [] }, true) : edgesOf(block, true);
-      for (const to of next) {
-        if (!segment.has(to)) {
-          segment.add(to);
-          work.push(to);
-        }
-      }
+  for (const s of suspends) {
+    if (s.resume === undefined) continue;
+    const hot = cyclic.has(s.block);
+    // What the segment reads (per local, the blocks that do) and which locals a suspend in it stores.
+    const readers = new Map<number, number[]>();
+    const stored = new Set<number>();
+    for (const b of segmentOf(blocks, s.resume, suspendAt)) {
+      const u = suspendAt.get(b);
+      if (u !== undefined) for (const x of u.kept) if (!plan.clean[b].has(x)) stored.add(x);
+      for (const x of blocks[b].reads ?? []) (readers.get(x) ?? readers.set(x, []).get(x)!).push(b);
     }
     for (const x of s.kept) {
-      const at: number[] = [];
-      let movable = true;
-      for (const b of segment) {
-        const u = suspendAt.get(b);
-        if (u !== undefined && u.kept.has(x) && !plan.clean[b].has(x)) movable = false;
-        else if (blocks[b].reads?.has(x)) {
-          if (cold(b) && plan.cleanIn[b].has(x)) at.push(b);
-          else movable = false;
-        }
-        if (!movable) break;
-      }
-      if (!movable) continue;
-      (deferred.get(s.resume!) ?? deferred.set(s.resume!, new Set()).get(s.resume!)!).add(x);
+      if (stored.has(x)) continue;
+      const at = readers.get(x) ?? [];
+      if (at.length > 0 && (!hot || !at.every((b) => cold(b) && plan.cleanIn[b].has(x)))) continue;
+      (deferred.get(s.resume) ?? deferred.set(s.resume, new Set()).get(s.resume)!).add(x);
       for (const b of at) (loads.get(b) ?? loads.set(b, new Set()).get(b)!).add(x);
     }
   }
   return { deferred, loads: new Map([...loads].map(([b, xs]) => [b, [...xs].sort((a, c) => a - c)])) };
+}
+
+/** The blocks a resume reaches before the next suspends (a suspend ends it, but an exception before it continues in the handler). */
+function segmentOf(blocks: readonly SlotBlock[], resume: number, suspendAt: ReadonlyMap<number, SuspendSlots>): Set<number> {
+  const segment = new Set([resume]);
+  const work = [resume];
+  while (work.length > 0) {
+    const b = work.pop()!;
+    const block = blocks[b];
+    const next = suspendAt.has(b) ? edgesOf({ ...block, successors: [] }, true) : edgesOf(block, true);
+    for (const to of next) {
+      if (!segment.has(to)) {
+        segment.add(to);
+        work.push(to);
+      }
+    }
+  }
+  return segment;
 }
 
 /** `blocksInCycles`, computed once per block list (placeEarlyStores and deferLoads both ask). */

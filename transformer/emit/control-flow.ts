@@ -41,13 +41,28 @@ export interface ControlFlow {
 
 export function planControlFlow(cfg: Cfg): ControlFlow {
   const special = new Set<BlockId>([cfg.entry, ...cfg.suspends.map((s) => s.resume), ...cfg.regions.map((r) => r.handler)]);
+  // Each block's landing place, remembered for every block of the chain walked: the joins of
+  // a long else-if chain go on to one another, and walking the rest of the chain from each
+  // would be quadratic in its length.
+  const landing = new Map<BlockId, BlockId>();
   const forward = (id: BlockId): BlockId => {
+    const known = landing.get(id);
+    if (known !== undefined) return known;
+    const path: BlockId[] = [];
     const seen = new Set<BlockId>();
     let b = cfg.blocks[id];
     while (!special.has(b.id) && b.ops.length === 0 && b.term.kind === TerminatorKind.Goto && !seen.has(b.id)) {
+      const next = landing.get(b.id);
+      if (next !== undefined) {
+        b = cfg.blocks[next];
+        break;
+      }
       seen.add(b.id);
+      path.push(b.id);
       b = cfg.blocks[b.term.target];
     }
+    // (A cycle of empty blocks lands where each walk first comes back: not shared.)
+    if (!seen.has(b.id)) for (const p of path) landing.set(p, b.id);
     return b.id;
   };
   const reachable = reachableBlocks(cfg, forward);

@@ -9,21 +9,22 @@
  * A jump to a block reached by that jump only emits the block's code in place (control-flow.ts).
  */
 import type * as ts from "typescript";
-import { Completion, SuspendKind, TerminatorKind, type Block, type BlockId, type LocalId, type Terminator } from "../lower/cfg";
+import { Completion, SuspendKind, TerminatorKind, suspendResumingAt, type Block, type BlockId, type LocalId, type Terminator } from "../lower/cfg";
 import { assignTo, commented, frameSlot, machineMember, type EmitContext } from "./emit-context";
 import { access, assignLocal } from "./local-access";
 import { rewrite } from "./rewrite-kept-code";
 import { clearPendingGoto, gotoStatements, setLabel } from "./jumps";
 import type { FrameSlots } from "./slot-plan";
+import { fieldsOfState } from "../layout/state-layout";
 
 /** The `case` of one block: for a resume block, the loads of its state and the delivery of the awaited outcome first. */
 export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.CaseClause {
   const { F, cfg, layout, flow } = cx;
   const stmts: ts.Statement[] = [];
-  const suspend = cfg.suspends.find((s) => s.resume === block.id);
+  const suspend = suspendResumingAt(cfg, block.id);
   if (suspend) {
     // Resume: take the live values back from the frame, then deliver the awaited outcome.
-    const fields = layout.states.find((s) => s.state === suspend.state)!.fields;
+    const fields = fieldsOfState(layout, suspend.state)!;
     const deferred = slots.deferred.get(block.id);
     for (const [local, offset] of fields) if (!deferred?.has(local)) stmts.push(loadStatement(cx, local, offset));
     // A generator's yield, yield* and return also take a return completion (`$t === 2`, lower/yield.ts).
@@ -155,15 +156,17 @@ function emitSuspend(
 ): ts.Statement[] {
   const { F, layout } = cx;
   const stmts: ts.Statement[] = [assignTo(cx, cx.own.value, v(term.awaited))];
-  const fields = layout.states.find((s) => s.state === term.point)!.fields;
+  const fields = fieldsOfState(layout, term.point)!;
   const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
   const stale = slots.stale.get(term.point)!;
   const clean = slots.clean[block.id];
-  for (let offset = 0; offset < Math.max(layout.frameSize, cx.input.paramsInFrame ?? 0); offset++) {
+  // In offset order: the live fields whose slots do not hold them yet, and the dead offsets to clear.
+  const offsets = [...liveOffsets.keys(), ...[...stale].filter((o) => !liveOffsets.has(o))].sort((a, b) => a - b);
+  for (const offset of offsets) {
     const local = liveOffsets.get(offset);
     if (local !== undefined && clean.has(local)) continue; // its slot still holds it
     if (local !== undefined) stmts.push(storeStatement(cx, local, offset));
-    else if (stale.has(offset)) stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
+    else stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
   }
   stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), commented(cx, term.point, cx.flow.stateNames[term.point]))));
   const kind = cx.cfg.suspends.find((s) => s.state === term.point)!.kind;

@@ -104,6 +104,8 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
   const storageOrder: Record<Storage, number> = { frame: 0, captures: 1, arguments: 2, env: 3 };
   const byPlace = (a: LiveVariable, b: LiveVariable): number => storageOrder[a.storage] - storageOrder[b.storage] || a.offset - b.offset || a.name.localeCompare(b.name);
 
+  const suspendOf = new Map(cfg.suspends.map((s) => [s.state, s]));
+  const liveOf = new Map(parts.liveAcross.map((l) => [l.state, l.live]));
   const states = parts.stateNames.map((name, index): StateReport => {
     if (index === ReservedState.Unresumed) {
       const params = parameterNames(tsApi, node).map((p) => ({ name: p, temp: false, storage: "arguments" as const, offset: -1 }));
@@ -112,8 +114,8 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
     if (index === ReservedState.Returned || index === ReservedState.Panicked) {
       return { index, name, kind: index === ReservedState.Returned ? "returned" : "panicked", line: null, column: null, awaited: null, live: [], fields: [], size: 0 };
     }
-    const suspend = cfg.suspends.find((s) => s.state === index)!;
-    const live = parts.liveAcross.find((l) => l.state === index)?.live ?? new Set<number>();
+    const suspend = suspendOf.get(index)!;
+    const live = liveOf.get(index) ?? new Set<number>();
     const fields = [...live].map(variable).sort(byPlace);
     const size = fields.filter((f) => f.storage === "frame").length;
     return { index, name, kind: "suspend", line: suspend.line, column: suspend.column, awaited: suspend.awaitedText, live: fields.map(displayName), fields, size };

@@ -3,7 +3,7 @@
  * task dump, an async stack trace and a snapshot need at run time, meant to be emitted as the
  * second argument of the state enum:
  *
- *     var approve$State = $am.states(["Unresumed", …], { v: 1, id: "src/orders.ts#approve", … });
+ *     var approve$State = $am.states(["Unresumed", …], { v: 2, id: "src/orders.ts#approve", … });
  *
  * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
@@ -31,18 +31,14 @@ export interface MachineInfoOptions {
 export function buildMachineInfo(report: MachineDescription, options: MachineInfoOptions): MachineInfo {
   const suspends = report.states.filter((s) => s.kind === "suspend");
   return {
-    v: 1,
+    v: 2,
     id: `${options.file}#${report.name}${options.duplicateName ? `@${report.line}` : ""}`,
     hash: report.hash,
     name: report.name,
     file: options.file,
     line: report.line,
     awaits: suspends.map((s) => [s.line!, s.column!, s.awaited ?? ""] as const),
-    slots: suspends.map((s) => {
-      const slots: Array<string | null> = new Array(report.frameSize).fill(null);
-      for (const f of s.fields) if (f.storage === "frame") slots[f.offset] = displayName(f);
-      return slots;
-    }),
+    slots: slotChanges(suspends),
     captures: report.captures.map((c) => c.name),
     uses: {
       this: options.facts.usesThis,
@@ -52,6 +48,25 @@ export function buildMachineInfo(report: MachineDescription, options: MachineInf
       newTarget: options.facts.usesNewTarget && options.isArrow,
     },
   };
+}
+
+/**
+ * Each suspend state's frame names as the offsets that differ from the state before it (the
+ * first from an empty frame): `[offset, name | null, …]`. A value kept across many awaits is
+ * named once, where it starts being kept, not at every state — the data grows with the
+ * changes, not with states × frame size.
+ */
+function slotChanges(suspends: MachineDescription["states"]): Array<Array<number | string | null>> {
+  let previous = new Map<number, string>();
+  return suspends.map((s) => {
+    const names = new Map<number, string>();
+    for (const f of s.fields) if (f.storage === "frame") names.set(f.offset, displayName(f));
+    const changes: Array<[number, string | null]> = [];
+    for (const [offset, name] of names) if (previous.get(offset) !== name) changes.push([offset, name]);
+    for (const offset of previous.keys()) if (!names.has(offset)) changes.push([offset, null]);
+    previous = names;
+    return changes.sort((a, b) => a[0] - b[0]).flat();
+  });
 }
 
 /** The object literal that spells `value` (plain JSON data only). */

@@ -6,13 +6,15 @@
  *   - `stores`: stores moved to where a local is written off the hot path, so that a loop's
  *     await can skip them (`placeEarlyStores`);
  *   - `deferred` / `loads`: fields a loop's resume leaves in the frame for the cold blocks that
- *     read them (`deferLoads`);
+ *     read them, and fields any resume leaves there because its code does not read them
+ *     (`deferLoads`);
  *   - `stale`: per suspend state, the dead offsets it clears.
  *
  * In:  the emit context (Cfg, layout, how identifiers map to locals). Out: a FrameSlots.
  */
 import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
 import { TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
+import { fieldsOfState } from "../layout/state-layout";
 import type { EmitContext } from "./emit-context";
 import { frameLoadOf, lastWriteOf, readsArguments, writesOf } from "./frame-writes";
 
@@ -32,7 +34,7 @@ export function planFrameSlots(cx: EmitContext): FrameSlots {
   const { cfg, layout } = cx;
   const blocks = cfg.blocks.map((b) => slotBlock(cx, b));
   const starts = new Map<BlockId, Set<LocalId>>([[cfg.entry, new Set()]]);
-  const fieldsOf = (state: number): Set<LocalId> => new Set(layout.states.find((x) => x.state === state)!.fields.map(([l]) => l));
+  const fieldsOf = (state: number): Set<LocalId> => new Set(fieldsOfState(layout, state)!.map(([l]) => l));
   for (const sp of cfg.suspends) starts.set(sp.resume, fieldsOf(sp.state));
   const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state), resume: sp.resume }));
   const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf);
@@ -89,7 +91,7 @@ function upwardReads(b: Block): Set<LocalId> {
 function staleOffsets(cx: EmitContext, stores: FrameSlots["stores"]): Map<number, Set<number>> {
   const { cfg, layout } = cx;
   const stale = new Map<number, Set<number>>();
-  const fieldsOf = (state: number): number[] => layout.states.find((x) => x.state === state)?.fields.map(([, o]) => o) ?? [];
+  const fieldsOf = (state: number): number[] => fieldsOfState(layout, state)?.map(([, o]) => o) ?? [];
   for (const sp of cfg.suspends) stale.set(sp.state, new Set());
   // Parameters passed in the frame fill its first offsets before the first suspend.
   const params = Array.from({ length: cx.input.paramsInFrame ?? 0 }, (_, i) => i);

@@ -91,3 +91,11 @@ export function computeStateLayout(
   }));
   return { offsetOf, captureOf, states, frameSize: size, capturedSize: captured.length };
 }
+
+/** The fields of `state` (undefined for a state not in the layout), through an index built once per layout. */
+export function fieldsOfState(layout: StateLayout, state: number): StateFields["fields"] | undefined {
+  let index = stateIndex.get(layout);
+  if (index === undefined) stateIndex.set(layout, (index = new Map(layout.states.map((s) => [s.state, s.fields]))));
+  return index.get(state);
+}
+const stateIndex = new WeakMap<StateLayout, Map<number, StateFields["fields"]>>();

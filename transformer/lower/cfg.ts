@@ -196,6 +196,14 @@ export interface Cfg {
   readonly suspends: SuspendPoint[];
 }
 
+/** The suspend whose machine resumes in `block`, if any (an index built on the first question about a finished Cfg). */
+export function suspendResumingAt(cfg: Cfg, block: BlockId): SuspendPoint | undefined {
+  let index = resumeIndex.get(cfg);
+  if (index === undefined) resumeIndex.set(cfg, (index = new Map(cfg.suspends.map((s) => [s.resume, s]))));
+  return index.get(block);
+}
+const resumeIndex = new WeakMap<Cfg, Map<BlockId, SuspendPoint>>();
+
 /** The blocks a terminator may continue in (not counting exception edges). */
 export function successors(term: Terminator): BlockId[] {
   switch (term.kind) {

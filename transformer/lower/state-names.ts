@@ -15,7 +15,8 @@ const KIND_WORDS: Partial<Record<SuspendKind, string>> = {
 };
 
 export class StateNames {
-  private readonly taken = new Set<string>();
+  /** How many states of each base name (`AwaitFetch_L12`) were named so far. */
+  private readonly claimed = new Map<string, number>();
 
   constructor(private readonly T: typeof ts) {}
 
@@ -38,15 +39,22 @@ export class StateNames {
 
   /** `base`, or `base_2`, `base_3`… when taken. */
   private unique(base: string): string {
-    let name = base;
-    for (let i = 2; this.taken.has(name); i++) name = `${base}_${i}`;
-    this.taken.add(name);
-    return name;
+    // (A base ends in `_L<line>` or is `Start`, a suffixed name in `_<n>`: no base is another's suffixed name.)
+    const count = (this.claimed.get(base) ?? 0) + 1;
+    this.claimed.set(base, count);
+    return count === 1 ? base : `${base}_${count}`;
   }
 }
 
 /** Source text on one line, at most 40 characters (`…` where cut). */
 export function shortSource(text: string): string {
-  const one = text.replace(/\s+/g, " ");
+  // Only the start of the text is read: an await of a long expression (or of awaits nested
+  // hundreds deep) costs no more than a short one.
+  let one = "";
+  for (let i = 0; i < text.length && one.length <= 40; i++) {
+    const space = /\s/.test(text[i]);
+    if (!space) one += text[i];
+    else if (!one.endsWith(" ")) one += " ";
+  }
   return one.length > 40 ? `${one.slice(0, 37)}...` : one;
 }

@@ -6,18 +6,19 @@
 import type * as ts from "typescript";
 import type { ExpressionLowering } from "./builder";
 import { isAnonymousDefinition, namedDefinition, shorthandKey } from "./named-evaluation";
-import { isPrimitiveLiteral, lastAwaiting, spill, stable, unnamed } from "./operands";
+import { isPrimitiveLiteral, lastAwaiting, laterWrites, spill, stable, unnamed, type LaterWrites } from "./operands";
 
 export function lowerObjectLiteral(cx: ExpressionLowering, e: ts.ObjectLiteralExpression): ts.Expression {
   const { T, F, b } = cx;
   // The operands are property values, computed keys and spread sources, in order.
   const props = e.properties;
   const last = lastAwaiting(cx, props);
+  const later = laterWrites(cx, props, last);
   const out = props.map((p, i): ts.ObjectLiteralElementLike => {
     if (i > last) return p;
     const isLast = i === last;
-    const keep = (x: ts.Expression, later: readonly ts.Node[]): ts.Expression => (isLast || stable(cx, x, later) ? x : spill(cx, x, "operand"));
-    const rest = props.slice(i + 1, last + 1);
+    const keep = (x: ts.Expression, rest: LaterWrites): ts.Expression => (isLast || stable(cx, x, rest) ? x : spill(cx, x, "operand"));
+    const rest = later(i);
     // A computed key is evaluated before its own value: spilled if the value awaits.
     const key = (name: ts.PropertyName): ts.PropertyName => {
       if (!T.isComputedPropertyName(name)) return name;

@@ -18,12 +18,36 @@ export function lastAwaiting(cx: ExpressionLowering, nodes: readonly ts.Node[]):
 /** Lowers operands evaluated in order; those before the last await are spilled. */
 export function sequence(cx: ExpressionLowering, operands: readonly ts.Expression[]): ts.Expression[] {
   const last = lastAwaiting(cx, operands);
+  const later = laterWrites(cx, operands, last);
   return operands.map((o, i) => {
     if (i > last) return o;
     const lowered = cx.lower(o);
     if (i === last) return lowered;
-    return stable(cx, lowered, operands.slice(i + 1, last + 1)) ? lowered : spill(cx, lowered, "operand");
+    return stable(cx, lowered, later(i)) ? lowered : spill(cx, lowered, "operand");
   });
+}
+
+/**
+ * "Does an operand after the i-th (up to `last`) write this local?", for each i, from one walk
+ * over the operands (on the first question): asking each operand's suffix in turn would walk
+ * it again for every operand before it, quadratic in long argument lists.
+ */
+export function laterWrites(cx: ExpressionLowering, operands: readonly ts.Node[], last: number): (i: number) => LaterWrites {
+  let targets: Map<string, Array<{ id: ts.Identifier; at: number }>> | undefined;
+  let lastPattern = -1; // the last operand that assigns to a destructuring pattern (it may write anything)
+  const index = (): Map<string, Array<{ id: ts.Identifier; at: number }>> => {
+    targets = new Map();
+    for (let k = 0; k <= last; k++) {
+      const found = writeTargets(cx, operands[k]);
+      if (found.pattern) lastPattern = k;
+      for (const id of found.ids) (targets.get(id.text) ?? targets.set(id.text, []).get(id.text)!).push({ id, at: k });
+    }
+    return targets;
+  };
+  return (i) => (x) => {
+    const byName = targets ?? index();
+    return lastPattern > i || (byName.get(x.text)?.some((t) => t.at > i && cx.b.sameLocal(t.id, x)) ?? false);
+  };
 }
 
 /**
@@ -33,6 +57,7 @@ export function sequence(cx: ExpressionLowering, operands: readonly ts.Expressio
 export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.Expression[]): ts.Expression[] {
   const { T, F, b } = cx;
   const last = lastAwaiting(cx, elements);
+  const later = laterWrites(cx, elements, last);
   return elements.map((el, i) => {
     if (i > last) return el;
     if (T.isSpreadElement(el)) {
@@ -44,7 +69,7 @@ export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.E
     if (T.isOmittedExpression(el)) return el;
     const lowered = cx.lower(el);
     if (i === last) return lowered;
-    return stable(cx, lowered, elements.slice(i + 1, last + 1)) ? lowered : spill(cx, lowered, "operand");
+    return stable(cx, lowered, later(i)) ? lowered : spill(cx, lowered, "operand");
   });
 }
 
@@ -60,8 +85,11 @@ export function unnamed(cx: ExpressionLowering, value: ts.Expression): ts.Expres
   const { T } = cx;
   return isAnonymousDefinition(T, value) ? namedDefinition(T, value, undefined) : value;
 }
-/** Can evaluating `e` later give another value (or effect) than evaluating it now? */
-export function stable(cx: ExpressionLowering, e: ts.Expression, later: readonly ts.Node[]): boolean {
+/** Whether the code evaluated later (before the last await) writes a local: `laterWrites`, or nodes to walk. */
+export type LaterWrites = (id: ts.Identifier) => boolean;
+
+/** Can evaluating `e` later give another value (or effect) than evaluating it now? `later`: what runs in between. */
+export function stable(cx: ExpressionLowering, e: ts.Expression, later: readonly ts.Node[] | LaterWrites): boolean {
   const { T, SK, b } = cx;
   const x = skipOuterExpressions(T, e);
   if (T.isLiteralExpression(x) || T.isNoSubstitutionTemplateLiteral(x)) return !T.isRegularExpressionLiteral(x);
@@ -74,7 +102,7 @@ export function stable(cx: ExpressionLowering, e: ts.Expression, later: readonly
     case SK.PrivateIdentifier: // `#x in o`: a name, not a value (it cannot be held in a temporary)
       return true;
   }
-  if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !later.some((n) => writes(cx, n, x));
+  if (T.isIdentifier(x)) return b.isRegisterLocal(x) && !(typeof later === "function" ? later(x) : later.some((n) => writes(cx, n, x)));
   if (T.isArrowFunction(x) || T.isFunctionExpression(x)) return true;
   if (T.isClassExpression(x)) return !definitionRunsCode(cx, x);
   return false;
@@ -111,23 +139,29 @@ export function isPrimitiveLiteral(cx: ExpressionLowering, e: ts.Expression): bo
   return T.isStringLiteral(x) || T.isNumericLiteral(x) || T.isNoSubstitutionTemplateLiteral(x);
 }
 export function writes(cx: ExpressionLowering, node: ts.Node, id: ts.Identifier): boolean {
-  const { T, SK, b } = cx;
-  let found = false;
+  const { ids, pattern } = writeTargets(cx, node);
+  return pattern || ids.some((target) => cx.b.sameLocal(target, id));
+}
+
+/** The identifiers `node` assigns or increments, and whether it assigns to a destructuring pattern. */
+function writeTargets(cx: ExpressionLowering, node: ts.Node): { ids: ts.Identifier[]; pattern: boolean } {
+  const { T, SK } = cx;
+  const ids: ts.Identifier[] = [];
+  let pattern = false;
   const walk = (n: ts.Node): void => {
-    if (found) return;
     if (T.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment) {
       const target = skipOuterExpressions(T, n.left);
-      if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
-      if (T.isObjectLiteralExpression(target) || T.isArrayLiteralExpression(target)) found = true;
+      if (T.isIdentifier(target)) ids.push(target);
+      if (T.isObjectLiteralExpression(target) || T.isArrayLiteralExpression(target)) pattern = true;
     }
     if ((T.isPrefixUnaryExpression(n) || T.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
       const target = skipOuterExpressions(T, n.operand);
-      if (T.isIdentifier(target) && b.sameLocal(target, id)) found = true;
+      if (T.isIdentifier(target)) ids.push(target);
     }
     T.forEachChild(n, walk);
   };
   walk(node);
-  return found;
+  return { ids, pattern };
 }
 
 export function spillAlways(cx: ExpressionLowering, e: ts.Expression, later: ts.Node, what: string): ts.Expression {
