@@ -53,8 +53,8 @@ export const asyncIteratorNext = asyncIteration.asyncIteratorNext;
 export const asyncIteratorDone = asyncIteration.asyncIteratorDone;
 export const asyncIteratorReturn = asyncIteration.asyncIteratorReturn;
 export const asyncIteratorReturnResult = asyncIteration.asyncIteratorReturnResult;
-export const forInKeys = helpers.forInKeys;
-export const forInHas = helpers.forInHas;
+export const forInStart = helpers.forInStart;
+export const forInNext = helpers.forInNext;
 export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 // Poll mode: the start helpers of a poll-mode function (the same arguments as start /

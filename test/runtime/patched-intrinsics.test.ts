@@ -211,10 +211,6 @@ const SCENARIOS: Scenario[] = [
  * and why. Each runs as `it.fails`.
  */
 const KNOWN: Record<string, string> = {
-  "destructuring an awaited null: the error message names the source as V8 does":
-    "the generated code passes the name of its temporary ('$v') to requireDestructurable as the source's name; V8 says '(intermediate value)' for an awaited expression",
-  "a Proxy enumerated by for-in across an await sees the traps native sees":
-    "the generated for-in loop asks forInHas (`key in object`: the Proxy's `has` trap) before each key to skip deleted ones; V8 consults no `has` trap while enumerating a Proxy. The loop needs a deletion check that does not run a trap native does not run",
 };
 
 describe("patched intrinsics: compiled traces equal native", () => {
