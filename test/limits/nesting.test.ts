@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import * as ts from "typescript";
 import { transform } from "../../transformer/index";
+import { MAX_NESTED_MACHINES } from "../../transformer/compile-functions";
 
 const terms = (n: number, term: (i: number) => string, sep: string): string => Array.from({ length: n }, (_, i) => term(i)).join(sep);
 
@@ -65,13 +66,8 @@ const DEFAULT_CAP = 300;
 const searchCap: Record<string, number> = { "else-if chain": 120, "await chain": 120, "switch cases": 120, conditionals: 120 };
 
 describe("nesting limits", () => {
-  // Known open bug: nested async arrows (`async () => { await 0; return async () => …`) about
-  // 100 deep are all left native, and deeper ones make transform() throw a TypeError (reading
-  // 'getLineAndCharacterOfPosition' of undefined) instead of reporting them. Marked as failing
-  // until fixed: `it.fails` turns red once it passes, so the mark cannot outlive the bug.
-  const KNOWN_BROKEN = new Set(["nested async functions"]);
   for (const [name, shape] of Object.entries(shapes)) {
-    (KNOWN_BROKEN.has(name) ? it.fails : it)(`${name}: as deep as ts.transpileModule accepts is compiled or left native with a reason; deeper never throws`, () => {
+    it(`${name}: as deep as ts.transpileModule accepts is compiled or left native with a reason; deeper never throws`, () => {
       const depth = largest((n) => transpiles(shape(n)), searchCap[name] ?? DEFAULT_CAP);
       for (const n of [depth, depth * 2]) {
         const result = transform(shape(n), { fileName: "deep.ts" });
@@ -84,11 +80,18 @@ describe("nesting limits", () => {
 
   it("a moderately deep function is compiled, not left native", () => {
     for (const [name, shape] of Object.entries(shapes)) {
-      if (KNOWN_BROKEN.has(name)) continue; // see KNOWN_BROKEN above
+      if (name === "nested async functions") continue; // the next test
       const result = transform(shape(100), { fileName: "deep.ts" });
       expect(result.skipped, name).toEqual([]);
       expect(result.compiled, name).toBeGreaterThan(0);
     }
+  });
+
+  it("async functions nested in each other: the outer ones are compiled, each deeper one left native as too deep, each reported once", () => {
+    const result = transform(shapes["nested async functions"](100), { fileName: "deep.ts" });
+    expect(result.compiled).toBe(MAX_NESTED_MACHINES);
+    expect(result.skipped.map((s) => s.code)).toEqual(Array(101 - MAX_NESTED_MACHINES).fill("too-deep"));
+    expect(new Set(result.skipped.map((s) => s.column)).size).toBe(result.skipped.length);
   });
 
   it("a file without async functions passes through untouched, however deep", () => {
