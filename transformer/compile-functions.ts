@@ -117,7 +117,13 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
 
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
     // Nested machines compiled while this one is lowered are dropped again if this one stays native.
-    const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length, settled: settled.length };
+    const before = {
+      compiled: collected.compiled,
+      prelude: collected.prelude.length,
+      machines: collected.machines.length,
+      skipped: collected.skipped.length,
+      settled: settled.length,
+    };
     nesting++;
     let result: FunctionResult;
     try {

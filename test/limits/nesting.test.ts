@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as ts from "typescript";
 import { transform } from "../../transformer/index";
 import { MAX_NESTED_MACHINES } from "../../transformer/compile-functions";
+import asyncMachinePlugin from "../../transformer/plugin";
 
 const terms = (n: number, term: (i: number) => string, sep: string): string => Array.from({ length: n }, (_, i) => term(i)).join(sep);
 
@@ -53,6 +54,28 @@ function largest(accept: (n: number) => boolean, cap: number): number {
   return lo;
 }
 
+/**
+ * The tsc plugin's route on one in-memory file: a Program, the plugin as a "before" transformer
+ * of its emit (as ts-patch runs it), the JavaScript written and the diagnostics it added.
+ */
+function pluginEmit(code: string): { js: string; diagnostics: ts.Diagnostic[] } {
+  const fileName = "/deep/input.ts";
+  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noLib: true, types: [], noResolve: true };
+  const host = ts.createCompilerHost(options);
+  host.fileExists = (f) => f === fileName;
+  host.readFile = (f) => (f === fileName ? code : undefined);
+  host.getSourceFile = (f, languageVersion) => (f === fileName ? ts.createSourceFile(f, code, languageVersion, true) : undefined);
+  let js = "";
+  host.writeFile = (f, text) => {
+    if (f.endsWith(".js")) js = text;
+  };
+  const program = ts.createProgram([fileName], options, host);
+  const diagnostics: ts.Diagnostic[] = [];
+  const before = asyncMachinePlugin(program, { report: "silent" }, { ts, addDiagnostic: (d) => diagnostics.push(d) });
+  program.emit(undefined, undefined, undefined, false, { before: [before] });
+  return { js, diagnostics };
+}
+
 const transpiles = (code: string): boolean => accepts(() => ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }));
 
 /**
@@ -93,6 +116,19 @@ describe("nesting limits", () => {
     expect(result.skipped.map((s) => s.code)).toEqual(Array(101 - MAX_NESTED_MACHINES).fill("too-deep"));
     expect(new Set(result.skipped.map((s) => s.column)).size).toBe(result.skipped.length);
   });
+
+  it("the tsc plugin: deep syntax beside a compiled function is not walked; a deeper way to one leaves the file unchanged, reported", () => {
+    const beside = pluginEmit(`export function sum(a: number) { return ${terms(3_000, () => "a", " + ")}; }\nexport async function f() { await 0; return 1; }\n`);
+    expect(beside.diagnostics.map((d) => d.code)).toEqual([]);
+    expect(beside.js).toContain("$am.start");
+    // A compiled function inside an ordinary one as many blocks deep as transpileModule accepts:
+    // compiled, or (where the tree rewrite cannot follow) the file left native — not a failed build.
+    const around = (n: number): string => `export function g(x: number) { ${"{ ".repeat(n)}const f = async () => { await 0; return x; }; ${"} ".repeat(n)} }\n`;
+    const depth = largest((n) => transpiles(around(n)), 3_000);
+    const result = pluginEmit(around(depth));
+    expect(result.diagnostics.map((d) => d.code)).toEqual([]);
+    expect(result.js).toMatch(/async \(\) =>|\$am\.start/);
+  }, 60_000);
 
   it("a file without async functions passes through untouched, however deep", () => {
     const code = `function f(a) { return ${terms(20_000, () => "a", " + ")}; }\nconst g = async => ${"(".repeat(300)}1${")".repeat(300)};\n`;
