@@ -32,6 +32,7 @@ export const TDZ = helpers.TDZ;
 export const checkTdz = helpers.checkTdz;
 export const constAssign = helpers.constAssign;
 export const assignChecked = helpers.assignChecked;
+export const call = helpers.call;
 export const callArgs = helpers.callArgs;
 export const constructArgs = helpers.constructArgs;
 export const reflectApply = helpers.reflectApply;
@@ -61,8 +62,8 @@ export const asyncIteratorReturnResult = asyncIteration.asyncIteratorReturnResul
 export const startGenerator = asyncGenerator.startGenerator;
 export const startGeneratorWithArguments = asyncGenerator.startGeneratorWithArguments;
 export const asyncGeneratorFunction = asyncGenerator.asyncGeneratorFunction;
-export const forInKeys = helpers.forInKeys;
-export const forInHas = helpers.forInHas;
+export const forInStart = helpers.forInStart;
+export const forInNext = helpers.forInNext;
 export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 // Poll mode: the start helpers of a poll-mode function (the same arguments as start /

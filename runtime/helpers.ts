@@ -25,6 +25,7 @@ import {
   StringCtor,
   TypeErrorCtor,
   appendItem,
+  uncurryThis,
 } from "./primordials";
 
 /**
@@ -106,18 +107,23 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
 }
 
 /**
- * The keys an exploded `for…in` visits: enumerable string keys of the object and its prototype
- * chain, each once, in native order. A key deleted before it is reached is skipped (`forInHas`).
+ * An exploded `for…in` enumerates through the engine's own `for…in`, suspended in a generator
+ * between keys: which keys are visited, in which order, which traps a Proxy sees and when (its
+ * `ownKeys` and `getPrototypeOf` before the first key, a `getOwnPropertyDescriptor` as each key
+ * is reached), and which keys deleted meanwhile are skipped are all native's, because it is
+ * native. `forInNext` resumes it through `%GeneratorPrototype%.next` taken at load. (A machine
+ * suspended inside such a loop holds the generator, so it cannot be snapshotted there: the
+ * snapshot names the slot as not serializable.)
  */
-export function forInKeys(obj: unknown): string[] {
-  const keys: string[] = [];
-  if (obj === null || obj === undefined) return keys;
-  for (const key in obj as object) appendItem(keys, key);
-  return keys;
+export function* forInStart(obj: unknown): Generator<string, void, void> {
+  for (const key in obj as object) yield key;
 }
+const GeneratorPrototypeNext: (generator: Generator<string, void, void>) => IteratorResult<string, void> = /* @__PURE__ */ (() =>
+  uncurryThis((ObjectGetPrototypeOf(forInStart.prototype) as Generator<string, void, void>).next))();
 
-export function forInHas(obj: object, key: string): boolean {
-  return key in obj;
+/** The next key of an exploded `for…in`, or `undefined` when there is none (the generator returns nothing). */
+export function forInNext(keys: Generator<string, void, void>): string | undefined {
+  return GeneratorPrototypeNext(keys).value as string | undefined;
 }
 
 /** How V8 names a value that was called but is not callable (`number 1 is not a function`). */
@@ -157,6 +163,16 @@ export function restArguments(args: ArrayLike<unknown>, index: number): unknown[
 export function callArgs(fn: unknown, text: string, args: unknown[]): unknown[] {
   if (typeof fn !== "function") throw new TypeErrorCtor(`${text} is not a function`);
   return args;
+}
+
+/**
+ * `super.m(args)` in kept code: the method is called with `thisArg` through Reflect.apply taken
+ * at load, so neither an own `call` of the method nor a patched Function.prototype.call is
+ * consulted (as natively); a non-callable method fails with native's message, `text` naming it.
+ */
+export function call(fn: unknown, thisArg: unknown, text: string, ...args: unknown[]): unknown {
+  if (typeof fn !== "function") throw new TypeErrorCtor(`${text} is not a function`);
+  return ReflectApply(fn, thisArg, args);
 }
 
 /** Reflect.apply and Reflect.construct as they were at load, for generated code (no frame of their own). */

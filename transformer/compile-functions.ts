@@ -70,8 +70,28 @@ export interface FileFacts {
   fileMode?: FunctionMode;
 }
 
+/**
+ * How many async functions, each nested in the one before, are compiled together. Each level
+ * runs the whole recipe (lowering, emit) on the stack of the level around it, so a deeper one is
+ * left native ("too-deep") up front instead of overflowing the stack somewhere in the middle.
+ */
+export const MAX_NESTED_MACHINES = 24;
+
 export function createFunctionCompiler(file: FileFacts, collected: CollectedFunctions): FunctionCompiler {
   const { tsApi: T, sourceFile, fileName, scopes } = file;
+  /** Compiles in progress, each nested in the one before. */
+  let nesting = 0;
+  /**
+   * Nested functions already compiled or left native, in order (`settledSet` holds the same). An
+   * outer machine's emit walks the code a nested one emitted, where a function the nested one
+   * left native appears again: it is not compiled or reported a second time.
+   */
+  const settled: ts.Node[] = [];
+  const settledSet = new Set<ts.Node>();
+  const settle = (node: ts.Node): void => {
+    settled.push(node);
+    settledSet.add(node);
+  };
 
   /** 1-based line and column of `at`, or of the nearest node around it that has a position (nodes the lowering made have none). */
   function positionOf(fn: ts.FunctionLikeDeclaration, at: ts.Node): { line: number; column: number } {
@@ -98,13 +118,26 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
 
   function compile(fn: ts.FunctionLikeDeclaration): FunctionResult {
     // Nested machines compiled while this one is lowered are dropped again if this one stays native.
-    const before = { compiled: collected.compiled, prelude: collected.prelude.length, machines: collected.machines.length, skipped: collected.skipped.length };
-    const result = leftNativeIfTooDeep(fn, () => transformOrFail(fn));
+    const before = {
+      compiled: collected.compiled,
+      prelude: collected.prelude.length,
+      machines: collected.machines.length,
+      skipped: collected.skipped.length,
+      settled: settled.length,
+    };
+    nesting++;
+    let result: FunctionResult;
+    try {
+      result = leftNativeIfTooDeep(fn, () => transformOrFail(fn));
+    } finally {
+      nesting--;
+    }
     if (result.kind === "skipped") {
       collected.compiled = before.compiled;
       collected.prelude.length = before.prelude;
       collected.machines.length = before.machines;
       collected.skipped.length = before.skipped;
+      while (settled.length > before.settled) settledSet.delete(settled.pop()!);
       skip(fn, result.node, result.code, result.detail);
       return result;
     }
@@ -121,6 +154,14 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     runtime: file.runtime,
     fileMode: file.fileMode,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
+      // A function with no place in the source is a copy the emit of a nested machine made of a
+      // function it left native (already reported): it stays as it is.
+      if (node.getSourceFile() === undefined || settledSet.has(T.getOriginalNode(node))) return undefined;
+      settle(T.getOriginalNode(node));
+      if (nesting >= MAX_NESTED_MACHINES) {
+        skip(node, node, "too-deep", `inside ${MAX_NESTED_MACHINES} async functions nested in each other, all compiled`);
+        return undefined;
+      }
       // What the function itself rules out (an async generator…) is its reason, before where it stands.
       const code = checkSupported(T, node, scopes);
       if (code !== undefined) {

@@ -28,7 +28,9 @@ import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
 import { placementEdits, type Edit } from "./emit/placement-edits";
 import { shapedObjectLiteral } from "./emit/method-shape";
-import { createFunctionCompiler, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
+import { createFunctionCompiler, isStackOverflow, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
+import { notCompiledMessage } from "./not-compiled";
+import { functionName } from "./transform-function";
 
 export type { Edit } from "./emit/placement-edits";
 export type { CompiledMachineInfo } from "./compile-functions";
@@ -165,12 +167,43 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
   return [];
 }
 
-/** Node-level entry for the tsc plugin: the edits applied to the tree. */
+/**
+ * Node-level entry for the tsc plugin: the edits applied to the tree. Only the nodes on the way
+ * from the file to an edited node are rebuilt; every other subtree is kept as it is without being
+ * walked, so syntax nested deep beside the compiled functions costs nothing. Where the way itself
+ * is deeper than the stack allows, the file is left unchanged and each of its machines reported
+ * as too deep (like `transform()`).
+ */
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
+  const plan = planFile(tsApi, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode);
+  if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
+  try {
+    return { sourceFile: applyEdits(tsApi, sourceFile, context, options, plan), skipped: plan.skipped, compiled: plan.compiled };
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    const fileName = options.fileId ?? sourceFile.fileName;
+    const tooDeep = plan.machines.map(({ node }): SkippedFunction => {
+      const pos = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+      return { name: functionName(tsApi, node), fileName, line: pos.line + 1, column: pos.character + 1, code: "too-deep", reason: notCompiledMessage("too-deep") };
+    });
+    return { sourceFile, skipped: [...plan.skipped, ...tooDeep], compiled: 0 };
+  }
+}
+
+/** Every node that contains an edited node (the nodes a rewrite must rebuild), found by walking up from each. */
+function waysToEdits(sourceFile: ts.SourceFile, edits: readonly Edit[]): Set<ts.Node> {
+  const on = new Set<ts.Node>();
+  for (const e of edits) {
+    const target = e.kind === "replace" ? e.node : e.kind === "insert-before" ? e.statement : e.kind === "add-member" ? e.classNode : e.literal;
+    for (let n: ts.Node | undefined = target; n !== undefined && !on.has(n); n = n.parent) on.add(n);
+  }
+  on.add(sourceFile);
+  return on;
+}
+
+function applyEdits(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions, plan: FilePlan): ts.SourceFile {
   const T = tsApi;
   const F = T.factory;
-  const plan = planFile(T, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode);
-  if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   const replacements = new Map<ts.Node, ts.Node>();
   const inserts = new Map<ts.Node, ts.Statement[]>();
   const members = new Map<ts.Node, ts.ClassElement[]>();
@@ -190,9 +223,11 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
     }
     return out;
   };
+  const onTheWay = waysToEdits(sourceFile, plan.edits);
   const visit = (node: ts.Node): ts.Node => {
     const r = replacements.get(node);
     if (r) return r;
+    if (!onTheWay.has(node)) return node;
     if (T.isBlock(node)) return F.updateBlock(node, visitStatements(node.statements));
     if (T.isModuleBlock(node)) return F.updateModuleBlock(node, visitStatements(node.statements));
     if (T.isCaseClause(node)) return F.updateCaseClause(node, T.visitNode(node.expression, visit) as ts.Expression, visitStatements(node.statements));
@@ -213,5 +248,5 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
   let i = 0;
   while (i < body.length && isPrologueDirective(T, body[i])) prologue.push(body[i++]);
   const statements = [...prologue, ...runtimeImport(T, options.runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER), ...plan.prelude, ...body.slice(i)];
-  return { sourceFile: F.updateSourceFile(sourceFile, statements), skipped: plan.skipped, compiled: plan.compiled };
+  return F.updateSourceFile(sourceFile, statements);
 }

@@ -198,6 +198,363 @@ const SCENARIOS: Scenario[] = [
       }`,
   },
   {
+    name: "Function.prototype.call patched: super.m() in a compiled method, across an await",
+    src: `
+      class Base { greet(x) { return "base " + x + " " + (this instanceof Derived); } }
+      class Derived extends Base {
+        async greet(x) { const y = await x; return super.greet(y); }
+      }
+      async function main() {
+        const realCall = Function.prototype.call;
+        Function.prototype.call = function () { log("call used"); return realCall.apply(this, arguments); };
+        log("greet", await new Derived().greet(1));
+        Function.prototype.call = realCall;
+      }`,
+  },
+  {
+    name: "an own `call` on the parent's method: super.m() in a compiled method",
+    src: `
+      class Base { m(x) { return "base " + x; } }
+      Base.prototype.m.call = () => "own call";
+      class Derived extends Base { async m(x) { await 0; return super.m(x); } }
+      async function main() {
+        log("m", await new Derived().m(2));
+        try { class D2 extends Base { async n() { await 0; return super.missing(1); } } await new D2().n(); } catch (e) { log("caught", e.constructor.name, e.message); }
+      }`,
+  },
+  {
+    name: "for-in over a Proxy whose target loses a key during the loop, across an await",
+    src: `
+      async function main() {
+        const traps = ${TRAPS};
+        const target = { a: 1, b: 2, c: 3 };
+        for (const k in new Proxy(target, traps("p"))) { log("key", k); delete target.b; await 0; }
+      }`,
+  },
+  {
+    name: "for-in over an object whose prototype is a Proxy, across an await",
+    src: `
+      async function main() {
+        const traps = ${TRAPS};
+        const o = Object.create(new Proxy({ p: 1, q: 2 }, traps("proto")));
+        o.own = 1;
+        for (const k in o) { log("key", k); await 0; }
+      }`,
+  },
+  {
+    name: "for-in: keys added during the loop are not visited, deleted ones are skipped, shadowed ones once",
+    src: `
+      async function main() {
+        const proto = { shared: 1, onlyProto: 2 };
+        const o = Object.create(proto);
+        o.shared = 3; o.x = 4; o.y = 5; o[2] = "two"; o[1] = "one";
+        Object.defineProperty(o, "hidden", { value: 1, enumerable: false });
+        for (const k in o) { log("key", k); await 0; delete o.y; o.added = 1; delete proto.onlyProto; }
+        for (const k in "ab") { log("string key", k); await 0; }
+        for (const k in null) { log("never", k); await 0; }
+      }`,
+  },
+  {
+    name: "for-in over a Proxy whose descriptor says not enumerable, across an await",
+    src: `
+      async function main() {
+        const traps = ${TRAPS};
+        const handler = { ...traps("ne"), getOwnPropertyDescriptor(t, k) { log("ne", "gopd", String(k)); return k === "b" ? { value: 2, enumerable: false, configurable: true, writable: true } : Reflect.getOwnPropertyDescriptor(t, k); } };
+        for (const k in new Proxy({ a: 1, b: 2, c: 3 }, handler)) { log("key", k); await 0; }
+      }`,
+  },
+  {
+    name: "%GeneratorPrototype%.next and return patched: for-in across an await, left early",
+    src: `
+      async function main() {
+        const GP = Object.getPrototypeOf(function* () {}).prototype;
+        const realNext = GP.next, realReturn = GP.return;
+        GP.next = function () { log("generator next used"); return realNext.call(this); };
+        GP.return = function () { log("generator return used"); return realReturn.call(this); };
+        for (const k in { a: 1, b: 2 }) { log("key", k); await 0; if (k === "a") continue; break; }
+        GP.next = realNext; GP.return = realReturn;
+      }`,
+  },
+  {
+    name: "a setter on Object.prototype for a literal's key: object literals built across an await",
+    src: `
+      async function main() {
+        Object.defineProperty(Object.prototype, "a", { set(v) { log("Object.prototype.a setter", v); }, configurable: true });
+        const o = { a: await 1, b: 2 };
+        log("own a", Object.getOwnPropertyDescriptor(o, "a").value);
+        const { ...copy } = { a: await 3 };
+        log("copy a", Object.getOwnPropertyDescriptor(copy, "a").value);
+        delete Object.prototype.a;
+      }`,
+  },
+  {
+    name: "a setter on Array.prototype[1]: array literals and spreads built across an await",
+    src: `
+      async function main() {
+        Object.defineProperty(Array.prototype, 1, { set(v) { log("Array.prototype[1] setter", v); }, get() { return "proto"; }, configurable: true });
+        const xs = [0, await 1, 2];
+        log("literal", Object.getOwnPropertyDescriptor(xs, 1).value, xs.length);
+        const ys = [...[5, 6], await 7];
+        log("spread", Object.getOwnPropertyDescriptor(ys, 1).value, ys.length);
+        function f(...args) { return Object.getOwnPropertyDescriptor(args, 1)?.value; }
+        log("rest", f(1, await 2));
+        delete Array.prototype[1];
+      }`,
+  },
+  {
+    name: "Object.prototype.then defined: awaiting objects and returning them from compiled functions",
+    src: `
+      async function main() {
+        let calls = 0;
+        Object.prototype.then = function (resolve) { calls++; delete Object.prototype.then; log("Object.prototype.then called"); resolve("from then"); };
+        async function give() { await 0; return { x: 1 }; }
+        const v = await give();
+        log("value", v);
+        Object.prototype.then = undefined;
+        delete Object.prototype.then;
+        log("calls", calls);
+      }`,
+  },
+  {
+    name: "a `then` getter on an awaited object and on a returned object",
+    src: `
+      async function main() {
+        let reads = 0;
+        const thenable = { get then() { reads++; log("then read"); return undefined; } };
+        const v = await thenable;
+        async function ret() { await 0; return thenable; }
+        const w = await ret();
+        log("same", v === thenable, w === thenable, reads);
+      }`,
+  },
+  {
+    name: "Promise.prototype.constructor getter: awaiting native promises reads it as native does",
+    src: `
+      async function main() {
+        const desc = Object.getOwnPropertyDescriptor(Promise.prototype, "constructor");
+        let reads = 0;
+        Object.defineProperty(Promise.prototype, "constructor", { get() { reads++; return Promise; }, configurable: true });
+        async function inner() { await null; return 1; }
+        log("values", await Promise.resolve(1), await inner(), await 3);
+        Object.defineProperty(Promise.prototype, "constructor", desc);
+        log("constructor reads", reads);
+      }`,
+  },
+  {
+    name: "the global Promise replaced: compiled functions still return native promises",
+    src: `
+      const RealPromise = Promise;
+      async function f() { await 0; return 1; }
+      async function main() {
+        globalThis.Promise = function FakePromise() { log("FakePromise constructed"); return new RealPromise(() => {}); };
+        globalThis.Promise.resolve = () => { log("FakePromise.resolve"); };
+        const p = f();
+        log("native promise", p instanceof RealPromise, Object.getPrototypeOf(p) === RealPromise.prototype);
+        log("value", await p);
+        globalThis.Promise = RealPromise;
+      }`,
+  },
+  {
+    name: "queueMicrotask, setTimeout and Promise.resolve replaced: no effect on awaits",
+    src: `
+      async function main() {
+        const real = { queueMicrotask, resolve: Promise.resolve, reject: Promise.reject };
+        globalThis.queueMicrotask = () => log("queueMicrotask used");
+        Promise.resolve = function (v) { log("Promise.resolve used"); return real.resolve.call(this, v); };
+        Promise.reject = function (v) { log("Promise.reject used"); return real.reject.call(this, v); };
+        async function thrower() { await 0; throw new Error("boom"); }
+        try { await thrower(); } catch (e) { log("caught", e.message); }
+        log("values", await 1, await Promise.resolve(2));
+        globalThis.queueMicrotask = real.queueMicrotask; Promise.resolve = real.resolve; Promise.reject = real.reject;
+      }`,
+  },
+  {
+    name: "an iterator's `next` read once, `return` read on an early exit: getters across an await",
+    src: `
+      async function main() {
+        let i = 0;
+        const iter = {
+          get next() { log("next read"); return () => ({ value: i++, done: i > 5 }); },
+          get return() { log("return read"); return () => { log("return called"); return {}; }; },
+        };
+        for (const x of { [Symbol.iterator]: () => iter }) { log("x", x); await 0; if (x === 2) break; }
+      }`,
+  },
+  {
+    name: "array pattern with a default that awaits and a rest, over a user iterator",
+    src: `
+      async function main() {
+        let n = 0;
+        const iterable = { [Symbol.iterator]() { log("@@iterator"); return { next() { n++; log("next", n); return { value: n === 1 ? undefined : n, done: n > 4 }; }, return() { log("return"); return {}; } }; } };
+        const [a = await "dflt", b, ...rest] = iterable;
+        log("pattern", a, b, rest);
+        const [c = await "d2"] = iterable;
+        log("closed early", c);
+      }`,
+  },
+  {
+    name: "object rest across an await: symbols, non-enumerables, getters and inherited keys",
+    src: `
+      async function main() {
+        const sym = Symbol("s");
+        const proto = { inherited: 1 };
+        const src = Object.create(proto);
+        src.a = 1;
+        Object.defineProperty(src, "hidden", { value: 2, enumerable: false });
+        Object.defineProperty(src, "g", { get() { log("getter g"); return 3; }, enumerable: true });
+        src[sym] = 4;
+        src.__proto__x = 5;
+        const { a = await 0, ...rest } = src;
+        log("rest", a, Object.keys(rest), rest[sym], "inherited" in rest, Object.getPrototypeOf(rest) === Object.prototype);
+      }`,
+  },
+  {
+    name: "Reflect and Object statics replaced after load: object rest, spread and for-of across awaits",
+    src: `
+      async function main() {
+        const saved = { ownKeys: Reflect.ownKeys, gopd: Reflect.getOwnPropertyDescriptor, defineProperty: Reflect.defineProperty, keys: Object.keys, odp: Object.defineProperty, create: Object.create, getProto: Object.getPrototypeOf, setProto: Object.setPrototypeOf };
+        Reflect.ownKeys = () => { log("Reflect.ownKeys used"); return []; };
+        Reflect.getOwnPropertyDescriptor = () => { log("Reflect.gopd used"); };
+        Reflect.defineProperty = () => { log("Reflect.defineProperty used"); return true; };
+        Object.keys = () => { log("Object.keys used"); return []; };
+        Object.defineProperty = (o) => { log("Object.defineProperty used"); return o; };
+        Object.create = () => { log("Object.create used"); return {}; };
+        Object.setPrototypeOf = (o) => { log("Object.setPrototypeOf used"); return o; };
+        const { a = await 1, ...rest } = { b: 2, c: 3 };
+        const arr = [...[1, 2], await 3];
+        const [h, ...t] = [await 4, 5, 6];
+        let sum = 0;
+        for (const x of [7, 8]) sum += await x;
+        async function later() { await 0; return "later"; }
+        const l = await later();
+        Object.assign(Reflect, { ownKeys: saved.ownKeys, getOwnPropertyDescriptor: saved.gopd, defineProperty: saved.defineProperty });
+        Object.assign(Object, { keys: saved.keys, defineProperty: saved.odp, create: saved.create, setPrototypeOf: saved.setProto });
+        log("results", a, rest, arr, h, t, sum, l);
+      }`,
+  },
+  {
+    name: "Array.prototype methods replaced before compiled functions are defined",
+    src: `
+      for (const m of ["map", "forEach", "join", "concat", "indexOf", "includes", "splice", "pop", "shift", "unshift", "fill", "filter", "reverse", "sort", "some", "every", "find", "keys", "entries", "values"]) {
+        const real = Array.prototype[m];
+        Array.prototype[m] = function () { log("Array.prototype." + m + " used"); return real.apply(this, arguments); };
+      }
+      async function work(xs, ...more) {
+        let total = 0;
+        for (const x of xs) total += await x;
+        for (const k in { p: 1 }) { total += k.length; await 0; }
+        const [first, ...others] = more;
+        const { z = await 0, ...o } = { y: 1 };
+        try { await Promise.reject(new Error("e")); } catch (e) { total += 1; } finally { total += 1; }
+        return [total, first, others, z, o];
+      }
+      async function main() {
+        log("work", await work([1, 2], 3, 4, 5));
+      }`,
+  },
+  {
+    name: "a Proxy as `this` of a compiled method and as an awaited value",
+    src: `
+      async function main() {
+        const traps = ${TRAPS};
+        const target = { x: 1, async m() { const a = this.x; await 0; return a + this.x; } };
+        const p = new Proxy(target, traps("this"));
+        log("m", await p.m());
+        const awaited = await new Proxy({ v: 1 }, traps("awaited"));
+        log("awaited v", awaited.v);
+      }`,
+  },
+  {
+    name: "a Proxy over an array spread into a call and an array literal across an await",
+    src: `
+      async function main() {
+        const traps = ${TRAPS};
+        const xs = new Proxy([1, 2], traps("arr"));
+        function f(...args) { return args.join(","); }
+        log("call", f(...xs, await 3));
+        log("literal", [...xs, await 4].join(","));
+      }`,
+  },
+  {
+    name: "Symbol.iterator patched on String.prototype: for-of over a string across an await",
+    src: `
+      async function main() {
+        const real = String.prototype[Symbol.iterator];
+        String.prototype[Symbol.iterator] = function () { log("string @@iterator"); return real.call(this); };
+        for (const ch of "ab") { log("ch", ch); await 0; }
+        String.prototype[Symbol.iterator] = real;
+      }`,
+  },
+  {
+    name: "the array iterator's next patched: for-of over an array and array destructuring across awaits",
+    src: `
+      async function main() {
+        const ArrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]());
+        const realNext = ArrayIteratorPrototype.next;
+        let count = 0;
+        ArrayIteratorPrototype.next = function () { count++; return realNext.call(this); };
+        for (const x of [1, 2]) { log("x", x); await 0; }
+        const [a, b = await 5] = [1];
+        log("pattern", a, b);
+        ArrayIteratorPrototype.next = realNext;
+        log("next calls", count);
+      }`,
+  },
+  {
+    name: "Array[Symbol.species] and an array's constructor getter: rests across awaits make plain arrays",
+    src: `
+      async function main() {
+        class MyArray extends Array {}
+        Object.defineProperty(Array, Symbol.species, { get() { log("species read"); return MyArray; }, configurable: true });
+        const src = [1, 2, 3];
+        Object.defineProperty(src, "constructor", { get() { log("constructor read"); return Array; } });
+        const [h = await 0, ...rest] = src;
+        async function f(a, ...more) { await 0; return more; }
+        const more = await f(1, 2, 3);
+        log("rests", h, rest instanceof MyArray, Array.isArray(rest), more instanceof MyArray);
+        delete Array[Symbol.species];
+      }`,
+  },
+  {
+    name: "Reflect.construct and Function.prototype.apply patched: `new` with arguments that await",
+    src: `
+      async function main() {
+        const realConstruct = Reflect.construct;
+        Reflect.construct = function () { log("Reflect.construct used"); return realConstruct.apply(null, arguments); };
+        class Point { constructor(x, y) { this.sum = x + y; } }
+        const p = new Point(1, await 2);
+        log("point", p.sum, p instanceof Point);
+        try { const notCtor = () => 1; new notCtor(await 0); } catch (e) { log("caught", e.constructor.name, e.message); }
+        Reflect.construct = realConstruct;
+      }`,
+  },
+  {
+    name: "a patched Array.prototype.push and Symbol.iterator while a sloppy function reads arguments across an await",
+    src: `
+      Array.prototype.push = function () { log("push used"); return 0; };
+      function sloppyCompiledHolder() {
+        return async function sloppy(a, b) { a = "changed"; await 0; return [arguments[0], arguments.length, b]; };
+      }
+      async function main() {
+        log("args", await sloppyCompiledHolder()(1, 2, 3));
+      }`,
+  },
+  {
+    name: "Error.captureStackTrace and Error.prototype.toString replaced: compiled errors and rejections",
+    src: `
+      async function main() {
+        const real = Error.captureStackTrace;
+        Error.captureStackTrace = () => log("captureStackTrace used");
+        const realToString = Error.prototype.toString;
+        Error.prototype.toString = () => "patched toString";
+        async function fails() { await 0; null.x; }
+        try { await fails(); } catch (e) { log("caught", e.constructor.name, e.message); }
+        try { undefinedVariable; await 0; } catch (e) { log("caught", e.constructor.name); }
+        Error.captureStackTrace = real;
+        Error.prototype.toString = realToString;
+      }`,
+  },
+  {
     name: "destructuring an awaited null: the error message names the source as V8 does",
     src: `
       async function main() {
@@ -210,12 +567,7 @@ const SCENARIOS: Scenario[] = [
  * Differences caused by the generated code (the transformer), not the runtime: the scenario name,
  * and why. Each runs as `it.fails`.
  */
-const KNOWN: Record<string, string> = {
-  "destructuring an awaited null: the error message names the source as V8 does":
-    "the generated code passes the name of its temporary ('$v') to requireDestructurable as the source's name; V8 says '(intermediate value)' for an awaited expression",
-  "a Proxy enumerated by for-in across an await sees the traps native sees":
-    "the generated for-in loop asks forInHas (`key in object`: the Proxy's `has` trap) before each key to skip deleted ones; V8 consults no `has` trap while enumerating a Proxy. The loop needs a deletion check that does not run a trap native does not run",
-};
+const KNOWN: Record<string, string> = {};
 
 describe("patched intrinsics: compiled traces equal native", () => {
   for (const { name, src } of SCENARIOS) {

@@ -122,11 +122,14 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
   if (T.isCallExpression(node) && isSuperMember(node.expression)) {
     // super.m(args) calls the parent's method with this = the method's this; `super.m?.(args)`
     // short-circuits (arguments unevaluated) when the method is null or undefined.
+    // The plain call goes through the runtime's `call` (Reflect.apply taken at load): neither an
+    // own `call` of the method nor a patched Function.prototype.call is consulted, as natively.
     const callee = node.expression;
-    const args = [m("t"), ...node.arguments.map((a) => visit(a) as ts.Expression)];
+    const args = node.arguments.map((a) => visit(a) as ts.Expression);
     if (node.questionDotToken)
-      return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, args);
-    return F.createCallExpression(F.createPropertyAccessExpression(visit(callee) as ts.Expression, "call"), undefined, args);
+      return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, [m("t"), ...args]);
+    const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
+    return F.createCallExpression(runtimeMember(cx, "call"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text), ...args]);
   }
   return undefined;
 }

@@ -142,33 +142,25 @@ export function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: t
 
 /**
  * [source]  for (const k in obj) body
- * [lowered] $obj = obj; $keys = forInKeys($obj); $i = 0;
- *           head: branch $i < $keys.length ? next : exit;
- *           next: $key = $keys[$i++]; branch forInHas($obj, $key) ? body : head;
+ * [lowered] $keys = forInStart(obj);
+ *           head: $key = forInNext($keys); branch $key !== undefined ? body : exit;
  *           body: k = $key; …; goto head;  exit:
+ * The keys come from the engine's own for…in, suspended between keys (runtime/helpers.ts): the
+ * same keys, order, deletions and Proxy traps as native.
  */
 export function lowerForIn(cx: Lowering, node: ts.ForInStatement, labels: string[]): void {
   const { F, b } = cx;
-  const obj = b.newTemp("object");
   const keys = b.newTemp("keys");
-  const index = b.newTemp("index");
   const key = b.newTemp("key");
   headDeadZone(cx, node);
-  b.emitAssign(obj, cx.lowerExpression(node.expression));
-  b.emitAssign(keys, b.runtimeCall("forInKeys", [b.identifierFor(obj)]));
-  b.emitAssign(index, F.createNumericLiteral(0));
+  b.emitAssign(keys, b.runtimeCall("forInStart", [cx.lowerExpression(node.expression)]));
   const head = b.newBlock();
-  const next = b.newBlock();
   const body = b.newBlock();
   const exit = b.newBlock();
   b.goto(head);
   b.mark(head);
-  const test = F.createLessThan(b.identifierFor(index), F.createPropertyAccessExpression(b.identifierFor(keys), "length"));
-  b.branchTo(test, next.id, exit.id);
-  b.mark(next);
-  b.emitAssign(key, F.createElementAccessExpression(b.identifierFor(keys), F.createPostfixIncrement(b.identifierFor(index))));
-  const has = b.runtimeCall("forInHas", [b.identifierFor(obj), b.identifierFor(key)]);
-  b.branchTo(has, body.id, head.id);
+  b.emitAssign(key, b.runtimeCall("forInNext", [b.identifierFor(keys)]));
+  b.branchTo(F.createStrictInequality(b.identifierFor(key), F.createVoidZero()), body.id, exit.id);
   b.mark(body);
   declareScope(cx, node, false);
   bindLoopVariable(cx, node.initializer, b.identifierFor(key));

@@ -35,6 +35,8 @@ export function lowerVariableList(cx: Lowering, list: ts.VariableDeclarationList
   }
   b.source = outer;
 }
+const INTERMEDIATE_VALUE = "(intermediate value)";
+
 /** Assigns `value` to a binding name or pattern whose identifiers are machine locals. */
 export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expression): void {
   const { T, F, b } = cx;
@@ -44,9 +46,16 @@ export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expres
     b.emitOp(F.createExpressionStatement(F.createAssignment(name, value)), b.defsIfRegister(local));
     return;
   }
-  if (containsAwait(T, name)) {
-    const v = skipOuterExpressions(T, value);
-    return destructure(cx, name, value, T.isIdentifier(v) && !b.tempOfIdentifier.has(v) && v !== b.resumeValue ? v.text : "");
+  const v = skipOuterExpressions(T, value);
+  // V8 names the source of a failed destructuring by its text; an awaited value is '(intermediate value)'.
+  const sourceName = v === b.resumeValue ? INTERMEDIATE_VALUE : T.isIdentifier(v) && !b.tempOfIdentifier.has(v) ? v.text : "";
+  if (containsAwait(T, name)) return destructure(cx, name, value, sourceName);
+  if (sourceName === INTERMEDIATE_VALUE && T.isObjectBindingPattern(name)) {
+    // Destructured natively, the resume value's own name would be the one in the message.
+    const first = name.elements[0];
+    const firstKey = first === undefined || first.dotDotDotToken ? undefined : (first.propertyName ?? first.name);
+    const firstKeyText = firstKey && (T.isIdentifier(firstKey) || T.isStringLiteral(firstKey)) ? firstKey.text : "";
+    b.emitOp(F.createExpressionStatement(b.runtimeCall("requireDestructurable", [value, F.createStringLiteral(firstKeyText), F.createStringLiteral(sourceName)])));
   }
   // Defaults inside a pattern may read locals assigned earlier in the same pattern, so the
   // pattern's own bindings are not counted as surely written (conservative).
