@@ -12,6 +12,7 @@ import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-c
 import { iife } from "./emit/function-values";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
+import type { Profile } from "./profile";
 import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
@@ -67,6 +68,8 @@ export interface FileFacts {
   runtime: string;
   /** The file's mode (function-mode.ts). Default promise. */
   fileMode?: FunctionMode;
+  /** profile.ts; default development. */
+  profile?: Profile;
 }
 
 export function createFunctionCompiler(file: FileFacts, collected: CollectedFunctions): FunctionCompiler {
@@ -108,7 +111,8 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
       return result;
     }
     collected.compiled++;
-    collected.prelude.push(result.machine.stateEnum);
+    // The production profile has no state enum (profile.ts).
+    if (result.machine.stateEnum !== undefined) collected.prelude.push(result.machine.stateEnum);
     collected.machines.push({ result, node: fn });
     return result;
   }
@@ -119,6 +123,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     names: file.names,
     runtime: file.runtime,
     fileMode: file.fileMode,
+    profile: file.profile,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
       // What the function itself rules out (an async generator…) is its reason, before where it stands.
       const code = checkSupported(T, node, scopes);

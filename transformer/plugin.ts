@@ -105,6 +105,7 @@ export default function asyncMachinePlugin(program: ts.Program, pluginConfig: un
         fileId: rel,
         alwaysStrict: compilerOptions.alwaysStrict !== false,
         mode: modeOf(sourceFile.fileName),
+        profile: options.profile,
       });
     } catch (error) {
       stats.failed.push(rel);
@@ -314,7 +315,16 @@ function checkBuildInfoStamp(tsApi: typeof ts, compilerOptions: ts.CompilerOptio
     // Only what changes the emitted JavaScript: not `strict` or `report`.
     options: crypto
       .createHash("sha256")
-      .update(JSON.stringify([options.include, options.exclude, options.runtime, options.runtimeSpecifier, ...(options.poll.length > 0 ? [options.poll] : [])]))
+      .update(
+        JSON.stringify([
+          options.include,
+          options.exclude,
+          options.runtime,
+          options.runtimeSpecifier,
+          ...(options.poll.length > 0 ? [options.poll] : []),
+          ...(options.profile !== "development" ? [options.profile] : []),
+        ]),
+      )
       .digest("hex")
       .slice(0, 16),
   });

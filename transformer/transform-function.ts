@@ -25,6 +25,7 @@ import { emitWrapper } from "./emit/wrapper";
 import { isDecorated } from "./syntax";
 import type { NameManager } from "./names";
 import { functionMode, type FunctionMode } from "./function-mode";
+import type { Profile } from "./profile";
 
 export interface FunctionContext {
   tsApi: typeof ts;
@@ -45,6 +46,8 @@ export interface FunctionContext {
   ) => ts.Node | undefined;
   /** The file's mode (function-mode.ts); a function's own tag overrides it. Default promise. */
   fileMode?: FunctionMode;
+  /** profile.ts; default development. */
+  profile?: Profile;
 }
 
 export type FunctionResult =
@@ -115,6 +118,16 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
 }
 
 export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
+  // The names this machine declares for itself are given back when it is done (names.ts).
+  ctx.names.enterFunction();
+  try {
+    return transformFunctionIn(fn, ctx);
+  } finally {
+    ctx.names.leaveFunction();
+  }
+}
+
+function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
   const T = ctx.tsApi;
   const code = checkSupported(T, fn, ctx.scopes);
   if (code) return { kind: "skipped", node: fn, code };
@@ -159,10 +172,15 @@ function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcr
   return computeStateLayout(liveAcross, captured, preferred);
 }
 
-/** `f$resume` and `f$State`, clash-free, from the function's readable name. */
+/**
+ * `f$resume` and `f$State`, clash-free, from the function's readable name; declared beside the
+ * function (or at the top of the file), so never given back. The production profile has no
+ * state enum (profile.ts).
+ */
 function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  return { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
+  const resume = ctx.names.claimForFile(`${base}$resume`);
+  return { runtime: ctx.runtime, resume, states: ctx.profile === "production" ? undefined : ctx.names.claimForFile(`${base}$State`) };
 }
 
 /** The state enum and the resume function. */
@@ -189,6 +207,7 @@ function emitMachineOf(
     isArrow: ctx.tsApi.isArrowFunction(fn),
     paramsInFrame: framed?.length,
     poll,
+    production: ctx.profile === "production",
   });
 }
 

@@ -87,7 +87,8 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
   if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
   annotation.frames.push(frame);
   annotation.tip = m.promise;
-  const where = d.file !== undefined && frame.location !== undefined ? frame.location : `state ${frame.state}`;
+  // A machine compiled in the production profile has no state names or locations to give.
+  const where = d.file !== undefined && frame.location !== undefined ? frame.location : d.source === "production" ? `profile "production": no location` : `state ${frame.state}`;
   const line = `\n    at async ${frame.function} (${where})`;
   try {
     const stack = (error as { stack?: unknown }).stack;

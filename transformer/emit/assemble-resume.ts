@@ -24,7 +24,8 @@ import { clearPendingGoto, gotoStatements } from "./jumps";
 import { cancelCheck } from "./poll-mode";
 
 export interface AssembledMachine {
-  stateEnum: ts.Statement;
+  /** Undefined in the production profile (profile.ts). */
+  stateEnum: ts.Statement | undefined;
   resume: ts.FunctionDeclaration;
 }
 
@@ -113,8 +114,10 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
   T.setEmitFlags(resume, T.EmitFlags.None);
   markOwnNames(cx, resume);
 
+  const states = cx.input.machineNames.states;
+  if (states === undefined) return { stateEnum: undefined, resume }; // the production profile
   const stateList = F.createArrayLiteralExpression(cx.flow.stateNames.map((s) => F.createStringLiteral(s)));
-  const stateEnum = variableStatement(cx.input.machineNames.states, F.createCallExpression(runtimeMember(cx, "states"), undefined, [stateList]), T.NodeFlags.None);
+  const stateEnum = variableStatement(states, F.createCallExpression(runtimeMember(cx, "states"), undefined, [stateList]), T.NodeFlags.None);
   return { stateEnum, resume };
 }
 
