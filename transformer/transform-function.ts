@@ -22,6 +22,7 @@ import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } f
 import { areSimple, parametersOf } from "./lower/parameters";
 import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
 import { emitWrapper } from "./emit/wrapper";
+import { shareTemporaryNames } from "./emit/profile-names";
 import { isDecorated } from "./syntax";
 import type { NameManager } from "./names";
 import { functionMode, type FunctionMode } from "./function-mode";
@@ -133,7 +134,9 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   if (code) return { kind: "skipped", node: fn, code };
   const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names));
   if ("skipped" in lowered) return lowered.skipped;
-  const liveness = computeLiveness(toFlowGraph(lowered.cfg));
+  const flow = toFlowGraph(lowered.cfg);
+  const liveness = computeLiveness(flow);
+  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness);
   const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   const framed = framedParameters(T, fn, ctx);
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);

@@ -44,7 +44,7 @@ function load(code: string): Record<string, (...args: unknown[]) => Promise<unkn
     if (id === "async-machine/runtime") return runtime;
     throw new Error(`unexpected require(${id})`);
   };
-  new Function("require", "module", "exports", transpile(code, "prod.ts"))(requireFn, module, module.exports);
+  new Function("require", "module", "exports", transpile(code, "module.ts"))(requireFn, module, module.exports);
   return module.exports as Record<string, (...args: unknown[]) => Promise<unknown>>;
 }
 
@@ -78,6 +78,25 @@ describe("transform() with profile production", () => {
     const code = transform(src, { fileName: "x.ts", profile: "production" }).code;
     expect(code).toContain("function a$resume($m_1, $v, $t)");
     expect(code).toContain("function b$resume($m_1, $v, $t)");
+  });
+
+  test("temporaries never live together share a name; those live together do not", async () => {
+    const src = `export async function spill(f: (x: number) => Promise<number>) {
+  let sum = 1;
+  sum = (sum * 7 + (await f(1))) % 97;
+  sum = (sum * 7 + (await f(2))) % 97;
+  sum = (sum * 7 + (await f(3))) % 97;
+  return [sum, await f(4), await f(5), await f(6)];
+}`;
+    const code = transform(src, { fileName: "spill.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile: "production" }).code;
+    const dev = transform(src, { fileName: "spill.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile: "development" }).code;
+    expect(dev).toContain("$operand_2");
+    // The three sums' operands share one name, the array's first elements (live together) two.
+    expect(code).toContain("let f, sum, $operand, $operand_4;");
+    const f = async (x: number) => x * 10;
+    const run = async (js: string) => load(js).spill(f);
+    expect(await run(code)).toEqual(await run(dev));
+    expect(await run(code)).toEqual([(((((1 * 7 + 10) % 97) * 7 + 20) % 97) * 7 + 30) % 97, 40, 50, 60]);
   });
 
   test("is smaller", () => {
