@@ -9,6 +9,7 @@
  * Invariant: nothing here reads files or prints; errors are values the caller turns into exit 2.
  */
 import { closestName } from "../transformer/did-you-mean";
+import { DEFAULT_PROFILE, isProfile, PROFILES, type Profile } from "../transformer/profile";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -65,4 +66,11 @@ export function parseArgs(argv: readonly string[], flags: Readonly<Record<string
     values.set(name, value);
   }
   return { positionals, values, rest: [] };
+}
+
+/** The value of `--profile` (transformer/profile.ts): development when absent. */
+export function profileArgument(value: string | true | undefined): Profile {
+  if (value === undefined) return DEFAULT_PROFILE;
+  if (isProfile(value)) return value;
+  throw new UsageError(`--profile must be ${PROFILES.map((p) => `'${p}'`).join(" or ")}, got '${String(value)}'.`);
 }

@@ -18,7 +18,8 @@ import { transform } from "../transformer/transform-text";
 import type { RuntimeMode, TransformResult } from "../transformer/api";
 import { findMapLink, inlineMapComment, readMap, type SourceMap } from "../transformer/adapters/source-map-comment";
 import { createModeOf } from "../transformer/config";
-import { parseArgs, UsageError } from "./args";
+import { parseArgs, profileArgument, UsageError } from "./args";
+import type { Profile } from "../transformer/profile";
 import type { Io } from "./io";
 
 export const COMPILE_HELP = `Usage: async-machine compile <dir|file...> [options]
@@ -42,6 +43,9 @@ Options:
                              README "Poll mode"): comma-separated globs relative to the
                              working directory, e.g. --poll 'dist/engine/**'. A function's own
                              /** @poll */ or /** @promise */ comment overrides its file's mode
+  --profile PROFILE          development (default) or production: production drops the state
+                             names and metadata that task dumps, async stack traces and
+                             snapshots read, for smaller output; machines behave the same
   --strict                   exit 1 when an async function has to stay native
   --verbose                  one line per file and per function left native
   -h, --help                 this help
@@ -56,6 +60,7 @@ interface CompileSettings {
   runtimeSpecifier: string | undefined;
   /** A file's mode from the --poll globs. */
   modeOf: (file: string) => "promise" | "poll";
+  profile: Profile;
 }
 
 export function compileCommand(argv: readonly string[], io: Io): number {
@@ -66,6 +71,7 @@ export function compileCommand(argv: readonly string[], io: Io): number {
       "--runtime": { value: true },
       "--runtime-specifier": { value: true },
       "--poll": { value: true },
+      "--profile": { value: true },
       "--strict": { value: false },
       "--verbose": { value: false },
       "--help": { value: false, aliases: ["-h"] },
@@ -89,7 +95,12 @@ export function compileCommand(argv: readonly string[], io: Io): number {
           .map((g) => g.trim())
           .filter((g) => g !== "")
       : [];
-  const settings: CompileSettings = { runtime, runtimeSpecifier: typeof specifier === "string" ? specifier : undefined, modeOf: createModeOf({ poll: pollGlobs }, io.cwd) };
+  const settings: CompileSettings = {
+    runtime,
+    runtimeSpecifier: typeof specifier === "string" ? specifier : undefined,
+    modeOf: createModeOf({ poll: pollGlobs }, io.cwd),
+    profile: profileArgument(args.values.get("--profile")),
+  };
   const outDirArg = args.values.get("--out-dir");
   const outDir = typeof outDirArg === "string" ? path.resolve(io.cwd, outDirArg) : undefined;
   const verbose = args.values.has("--verbose");
@@ -174,6 +185,7 @@ function compileFile(file: string, target: string, settings: CompileSettings): F
     runtime: settings.runtime ?? runtimeFor(file, code),
     runtimeSpecifier: settings.runtimeSpecifier,
     mode: settings.modeOf(file),
+    profile: settings.profile,
     // Emitted JavaScript's strictness is in its text ("use strict", module syntax).
     alwaysStrict: false,
     inputSourceMap: inputMap?.map,

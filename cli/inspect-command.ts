@@ -15,7 +15,7 @@ import ts = require("typescript");
 import { inspectSource, type FileReport } from "../transformer/inspect/file-report";
 import { formatText } from "../transformer/inspect/format-text";
 import { formatDot, formatMermaid } from "../transformer/inspect/format-graph";
-import { parseArgs, UsageError } from "./args";
+import { parseArgs, profileArgument, UsageError } from "./args";
 import type { Io } from "./io";
 
 export const INSPECT_HELP = `Usage: async-machine inspect <file> [options]
@@ -34,6 +34,9 @@ Options:
                     compile command's --poll); a poll-mode function says "poll mode" (text)
                     or "mode": "poll" (json). /** @poll */ and /** @promise */ tags are
                     honoured either way
+  --profile PROFILE development (default) or production: the build profile whose code
+                    --expand prints (production: no state enum, no comments, shared short
+                    names); the machines, and so the layout shown, are the same in both
   -h, --help        this help
 
 Exit codes: 0 ok, 1 the file has syntax errors, 2 usage error.
@@ -47,7 +50,14 @@ const EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 export function inspectCommand(argv: readonly string[], io: Io): number {
   const args = parseArgs(
     argv,
-    { "--function": { value: true }, "--format": { value: true }, "--expand": { value: false }, "--poll": { value: false }, "--help": { value: false, aliases: ["-h"] } },
+    {
+      "--function": { value: true },
+      "--format": { value: true },
+      "--expand": { value: false },
+      "--poll": { value: false },
+      "--profile": { value: true },
+      "--help": { value: false, aliases: ["-h"] },
+    },
     "inspect",
   );
   if (args.values.has("--help")) {
@@ -76,7 +86,8 @@ export function inspectCommand(argv: readonly string[], io: Io): number {
     throw new UsageError(`cannot read '${file}': ${why}. Pass the path of one .ts or .js file (relative to ${io.cwd}).`);
   }
   const shown = (path.relative(io.cwd, abs) || file).split(path.sep).join("/");
-  let report = inspectSource(ts, text, shown, { expand, mode: args.values.has("--poll") ? "poll" : "promise" });
+  const profile = profileArgument(args.values.get("--profile"));
+  let report = inspectSource(ts, text, shown, { expand, mode: args.values.has("--poll") ? "poll" : "promise", profile });
 
   const only = args.values.get("--function");
   if (typeof only === "string") report = selectFunction(report, only);

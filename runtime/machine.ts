@@ -170,6 +170,16 @@ export type SuperAccessor = (key: PropertyKey, value?: unknown, isSet?: 1) => un
 export type StateEnum = Readonly<Record<string | number, string | number>>;
 
 /**
+ * What a wrapper compiled in the production profile passes where the state enum goes
+ * (transformer/profile.ts): that profile drops state names and `MachineInfo`, and says so, so
+ * dumps, traces and snapshots can tell why they know nothing about the machine.
+ */
+export const PRODUCTION_BUILD = 0;
+
+/** A machine's state enum; `PRODUCTION_BUILD` when compiled in the production profile; undefined if not known. */
+export type MachineStates = StateEnum | typeof PRODUCTION_BUILD | undefined;
+
+/**
  * Builds a machine's state enum object: `states(["Unresumed", …])[0] === "Unresumed"`.
  * `info` (optional, runtime/inspect/machine-info.ts) is what dumps and snapshots read about the
  * function; it is kept beside the enum, never read on the hot path.
@@ -188,8 +198,9 @@ export function states(names: readonly string[], info?: MachineInfo): StateEnum 
 const machineInfos = new WeakMap<StateEnum, MachineInfo>();
 
 /** The `MachineInfo` passed to `states` with this enum, if any. */
-export function machineInfoOf(names: StateEnum | undefined): MachineInfo | undefined {
-  return names === undefined ? undefined : WeakMapPrototypeGet(machineInfos, names);
+export function machineInfoOf(names: MachineStates): MachineInfo | undefined {
+  // (WeakMap's get answers undefined for PRODUCTION_BUILD, `0`, as for any key that is not an object.)
+  return names === undefined ? undefined : WeakMapPrototypeGet(machineInfos, names as StateEnum);
 }
 
 /**
@@ -253,7 +264,7 @@ export class Machine {
   /** The return value staged by `ret`, or the error after a panic. */
   declare r: unknown;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
-  declare readonly names: StateEnum | undefined;
+  declare readonly names: MachineStates;
   declare readonly resume: Resume;
   /** The machine's promise (its driver's), once it runs. */
   declare promise: Promise<unknown>;
@@ -270,7 +281,7 @@ export class Machine {
   constructor(
     resume: Resume,
     frame: unknown[],
-    names: StateEnum | undefined,
+    names: MachineStates,
     thisArg: unknown,
     args: ArrayLike<unknown> | undefined,
     home: SuperAccessor | undefined,
@@ -286,7 +297,7 @@ export class Machine {
     if (outerArguments !== undefined) this.o = outerArguments;
     if (newTarget !== undefined) this.n = newTarget;
     this.r = undefined;
-    (this as { names: StateEnum | undefined }).names = names;
+    (this as { names: MachineStates }).names = names;
     (this as { resume: Resume }).resume = resume;
     this.promise = undefined!;
     this.awaiting = undefined;
@@ -385,7 +396,8 @@ export class Machine {
 
   /** The state's name, e.g. `AwaitReadFile_L12`. */
   get stateName(): string {
-    const name = this.names?.[this.s];
+    // (PRODUCTION_BUILD, `0`, has no names: `0[s]` is undefined.)
+    const name = (this.names as StateEnum | undefined)?.[this.s];
     return typeof name === "string" ? name : `State${this.s}`;
   }
 }
@@ -526,7 +538,7 @@ function frameTemplate(size: number): unknown[] {
 export function start(
   resume: Resume,
   frameSize: number,
-  names: StateEnum | undefined,
+  names: MachineStates,
   thisArg: unknown,
   args?: ArrayLike<unknown>,
   home?: SuperAccessor,
@@ -545,7 +557,7 @@ export function start(
  */
 export function startWithFrame(
   resume: Resume,
-  names: StateEnum | undefined,
+  names: MachineStates,
   thisArg: unknown,
   frame: unknown[],
   home?: SuperAccessor,
@@ -561,7 +573,7 @@ export function startWithFrame(
 export function startMachine(
   resume: Resume,
   frameSize: number,
-  names: StateEnum | undefined,
+  names: MachineStates,
   thisArg: unknown,
   args?: ArrayLike<unknown>,
   home?: SuperAccessor,

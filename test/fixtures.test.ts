@@ -5,7 +5,9 @@
  *
  * Every fixture also runs compiled in poll mode, under the executor: its trace without the
  * microtask ticker must be native's, except for the fixtures test/poll/fixture-differences.ts
- * lists with the documented reason (and what is still checked for them).
+ * lists with the documented reason (and what is still checked for them). And every fixture runs
+ * compiled in the production profile (no state enums, no comments, names shared by sibling
+ * machines: transformer/profile.ts), whose trace must be native's too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -97,9 +99,12 @@ describe.each(cases.map((c) => [c.rel.replace(/^fixtures\//, ""), c] as const))(
   const fileName = `${dir.rel}/input.ts`;
   const src = fs.readFileSync(path.join(dir.abs, "input.ts"), "utf8");
   const expectedSkips = readExpectedSkips(dir);
+  // The native run is the referee of every test below: run once per case.
+  let nativeRun: ReturnType<typeof runNative> | undefined;
+  const nativeOf = (): ReturnType<typeof runNative> => (nativeRun ??= runNative(src, fileName));
 
   it("compiled trace equals native trace", async () => {
-    const native = await runNative(src, fileName);
+    const native = await nativeOf();
     expect(native.outcome, `${fileName}: natively, main() must return a promise that settles (fixture problem)`).toMatch(/^(resolved|rejected)$/);
 
     const compiled = await runCompiled(src, fileName);
@@ -108,8 +113,16 @@ describe.each(cases.map((c) => [c.rel.replace(/^fixtures\//, ""), c] as const))(
     expect(compiled.outcome).toBe(native.outcome);
   });
 
+  it("production-profile trace equals native trace", async () => {
+    const compiled = await runCompiled(src, fileName, "production");
+    const { trace, outcome } = await nativeOf();
+    const at = firstDifference(compiled.trace, trace);
+    expect(compiled.trace, `${fileName}: production-profile trace differs from native at line ${at + 1}`).toEqual(trace);
+    expect(compiled.outcome).toBe(outcome);
+  });
+
   it("poll-mode trace equals native trace (ticks aside)", async () => {
-    const native = await runNative(src, fileName);
+    const native = await nativeOf();
     const poll = await runCompiledPoll(src, fileName);
     const expected = withoutTicks(native.trace);
     const got = withoutTicks(poll.trace);

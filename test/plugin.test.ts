@@ -42,6 +42,7 @@ describe("plugin options", () => {
       runtimeSpecifier: DEFAULT_RUNTIME_SPECIFIER,
       report: "summary",
       poll: [],
+      profile: "development",
     });
     expect(resolvePluginOptions(undefined).report).toBe("summary");
     expect(DEFAULT_RUNTIME_SPECIFIER).toBe("async-machine/runtime/compiled");
@@ -56,6 +57,7 @@ describe("plugin options", () => {
       runtimeSpecifier: "./rt.js",
       report: "verbose",
       poll: ["src/engine/**"],
+      profile: "production",
     });
     expect(o).toEqual({
       include: ["src/**"],
@@ -65,6 +67,7 @@ describe("plugin options", () => {
       runtimeSpecifier: "./rt.js",
       report: "verbose",
       poll: ["src/engine/**"],
+      profile: "production",
     });
   });
 

@@ -3,6 +3,9 @@
  * functions left native out. Shared by the library entry, the tsc plugin and the CLI.
  */
 import type { NotCompiledCode } from "./not-compiled";
+import type { Profile } from "./profile";
+
+export type { Profile } from "./profile";
 
 /** How generated code reaches the runtime. */
 export type RuntimeMode =
@@ -38,6 +41,13 @@ export interface TransformOptions {
    * `/** @promise *\/` tag overrides it.
    */
   mode?: "promise" | "poll";
+  /**
+   * `"development"` (the default): every machine carries its state names and the metadata task
+   * dumps, async stack traces and snapshots read. `"production"`: none of it, no comments in the
+   * generated code, and short names shared by sibling machines — smaller output, the same
+   * behaviour (README "Profiles"; transformer/profile.ts).
+   */
+  profile?: Profile;
 }
 
 /** An async function left native (unchanged), and why. */

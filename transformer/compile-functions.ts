@@ -13,6 +13,7 @@ import { iife } from "./emit/function-values";
 import { namingStatements } from "./emit/frame-name";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
+import type { Profile } from "./profile";
 import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
@@ -68,6 +69,8 @@ export interface FileFacts {
   runtime: string;
   /** The file's mode (function-mode.ts). Default promise. */
   fileMode?: FunctionMode;
+  /** profile.ts; default development. */
+  profile?: Profile;
 }
 
 /**
@@ -142,7 +145,8 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
       return result;
     }
     collected.compiled++;
-    collected.prelude.push(result.machine.stateEnum);
+    // The production profile has no state enum (profile.ts).
+    if (result.machine.stateEnum !== undefined) collected.prelude.push(result.machine.stateEnum);
     collected.machines.push({ result, node: fn });
     return result;
   }
@@ -153,6 +157,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     names: file.names,
     runtime: file.runtime,
     fileMode: file.fileMode,
+    profile: file.profile,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
       // A function with no place in the source is a copy the emit of a nested machine made of a
       // function it left native (already reported): it stays as it is.

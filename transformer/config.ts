@@ -13,6 +13,7 @@ import * as path from "node:path";
 import picomatch = require("picomatch");
 import type * as ts from "typescript";
 import { closestName } from "./did-you-mean";
+import { DEFAULT_PROFILE, isProfile, PROFILES, type Profile } from "./profile";
 
 /** The options a user writes in the plugin entry of tsconfig.json. */
 export interface PluginOptions {
@@ -52,6 +53,12 @@ export interface PluginOptions {
    * A function's own `/** @poll *\/` or `/** @promise *\/` tag overrides its file's mode.
    */
   poll?: string[];
+  /**
+   * `"development"` (default): machines carry what task dumps, async stack traces and snapshots
+   * read. `"production"`: they do not, and the output is smaller; the machines behave the same
+   * (README "Profiles").
+   */
+  profile?: Profile;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -66,6 +73,7 @@ export interface ResolvedPluginOptions {
   report: "summary" | "verbose" | "silent";
   /** Globs of poll-mode files; empty: none. */
   poll: string[];
+  profile: Profile;
 }
 
 /** What generated code imports: the runtime entry that holds exactly what it calls (runtime/compiled.ts). */
@@ -73,7 +81,7 @@ export const DEFAULT_RUNTIME_SPECIFIER = "async-machine/runtime/compiled";
 /** Always excluded, whatever the user's `exclude` says. */
 export const BUILTIN_EXCLUDE: readonly string[] = ["**/node_modules/**", "**/*.d.ts"];
 
-const OPTION_NAMES = ["include", "exclude", "strict", "runtime", "runtimeSpecifier", "report", "poll"] as const;
+const OPTION_NAMES = ["include", "exclude", "strict", "runtime", "runtimeSpecifier", "report", "poll", "profile"] as const;
 /** Keys ts-patch itself reads from a plugin entry; they may reach the plugin and are not ours to judge. */
 const TS_PATCH_KEYS = new Set(["transform", "after", "afterDeclarations", "name", "type", "transformProgram", "import", "tsConfig", "resolvePathAliases"]);
 const RUNTIMES = ["import", "require"] as const;
@@ -144,8 +152,14 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
     else problems.push(`"report" must be one of "summary", "verbose", "silent", got ${describe(opts.report)}`);
   }
 
+  let profile: Profile = DEFAULT_PROFILE;
+  if (opts.profile !== undefined) {
+    if (isProfile(opts.profile)) profile = opts.profile;
+    else problems.push(`"profile" must be one of ${PROFILES.map((p) => `"${p}"`).join(", ")}, got ${describe(opts.profile)}`);
+  }
+
   if (problems.length > 0) throw new PluginConfigError(problems);
-  return { include, exclude: [...BUILTIN_EXCLUDE, ...(exclude ?? [])], strict, runtime, runtimeSpecifier, report, poll };
+  return { include, exclude: [...BUILTIN_EXCLUDE, ...(exclude ?? [])], strict, runtime, runtimeSpecifier, report, poll, profile };
 }
 
 function globList(opts: Record<string, unknown>, key: "include" | "exclude" | "poll", problems: string[]): string[] | undefined {

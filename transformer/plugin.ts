@@ -20,6 +20,7 @@ import type * as ts from "typescript";
 import type { SkippedFunction } from "./api";
 import { createFileFilter, createModeOf, defaultRuntimeFor, PluginConfigError, resolvePluginOptions, toProjectPath, type ResolvedPluginOptions } from "./config";
 import { transformSourceFile } from "./transform-file";
+import { transformCached } from "./file-cache";
 import { assertSupportedTypeScript } from "./typescript-version";
 
 /** The extras ts-patch 4 passes to a "program" transformer (see ts-patch's plugin-types.d.ts). */
@@ -99,13 +100,16 @@ export default function asyncMachinePlugin(program: ts.Program, pluginConfig: un
     let result;
     try {
       // TypeScript emits every file strict unless `alwaysStrict` is false (its `ts` transform).
-      result = transformSourceFile(tsApi, sourceFile, context, {
+      const fileOptions = {
         runtime,
         runtimeSpecifier: options.runtimeSpecifier,
         fileId: rel,
         alwaysStrict: compilerOptions.alwaysStrict !== false,
         mode: modeOf(sourceFile.fileName),
-      });
+        profile: options.profile,
+      };
+      // An unchanged file emitted again (--watch, -b) is not transformed again (file-cache.ts).
+      result = transformCached(sourceFile, fileOptions, () => transformSourceFile(tsApi, sourceFile, context, fileOptions));
     } catch (error) {
       stats.failed.push(rel);
       addDiagnostic({
@@ -314,7 +318,16 @@ function checkBuildInfoStamp(tsApi: typeof ts, compilerOptions: ts.CompilerOptio
     // Only what changes the emitted JavaScript: not `strict` or `report`.
     options: crypto
       .createHash("sha256")
-      .update(JSON.stringify([options.include, options.exclude, options.runtime, options.runtimeSpecifier, ...(options.poll.length > 0 ? [options.poll] : [])]))
+      .update(
+        JSON.stringify([
+          options.include,
+          options.exclude,
+          options.runtime,
+          options.runtimeSpecifier,
+          ...(options.poll.length > 0 ? [options.poll] : []),
+          ...(options.profile !== "development" ? [options.profile] : []),
+        ]),
+      )
       .digest("hex")
       .slice(0, 16),
   });

@@ -21,8 +21,10 @@ import { analyzeScopes, type Scopes } from "./analyze/scopes";
 import { NameManager } from "./names";
 import type { RuntimeMode, SkippedFunction } from "./api";
 import type { FunctionMode } from "./function-mode";
+import type { Profile } from "./profile";
 import { hasAsyncFunction, isAsyncFunction, isPrologueDirective } from "./syntax";
 import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
+import { DEFAULT_PROFILE } from "./profile";
 import { describeMachine, type MachineDescription } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
@@ -48,6 +50,8 @@ export interface FileTransformOptions {
   alwaysStrict?: boolean;
   /** The file's mode (function-mode.ts). Default promise. */
   mode?: FunctionMode;
+  /** profile.ts; default development. */
+  profile?: Profile;
 }
 
 export interface FileTransformResult {
@@ -69,14 +73,21 @@ export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { 
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */
-export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: string, alwaysStrict = false, fileMode: FunctionMode = "promise"): FilePlan {
+export function planFile(
+  tsApi: typeof ts,
+  sourceFile: ts.SourceFile,
+  fileName: string,
+  alwaysStrict = false,
+  fileMode: FunctionMode = "promise",
+  profile: Profile = DEFAULT_PROFILE,
+): FilePlan {
   const T = tsApi;
   if (!hasAsyncFunction(T, sourceFile)) return { edits: [], prelude: [], runtime: "$am", skipped: [], compiled: 0, machines: [] };
   const scopes = analyzeScopes(T, sourceFile, alwaysStrict);
-  const names = new NameManager(scopes.allNames);
-  const runtime = names.claim("$am");
+  const names = new NameManager(scopes.allNames, /*reuseAcrossFunctions*/ profile === "production");
+  const runtime = names.claimForFile("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
-  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode }, plan);
+  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode, profile }, plan);
 
   // Outermost first, in source order; iterative (the file may nest deeper than the stack allows).
   const work: ts.Node[] = [sourceFile];
@@ -101,7 +112,8 @@ export function planFile(tsApi: typeof ts, sourceFile: ts.SourceFile, fileName: 
     T.forEachChild(node, collect);
     while (children.length > 0) work.push(children.pop()!);
   }
-  attachMachineInfo(T, sourceFile, fileName, scopes, plan);
+  // The production profile drops what only inspection reads (profile.ts).
+  if (profile !== "production") attachMachineInfo(T, sourceFile, fileName, scopes, plan);
   return plan;
 }
 
@@ -120,6 +132,7 @@ function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: st
     const facts = scopes.facts.get(m.node) ?? { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false };
     const info = buildMachineInfo(report, { file, duplicateName: count.get(report.name)! > 1, facts, isArrow: T.isArrowFunction(m.node) });
     const old = m.result.machine.stateEnum;
+    if (old === undefined) continue;
     const decl = (old as ts.VariableStatement).declarationList.declarations[0];
     const call = decl.initializer as ts.CallExpression;
     const updated = F.updateVariableStatement(
@@ -175,7 +188,7 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
  * as too deep (like `transform()`).
  */
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
-  const plan = planFile(tsApi, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode);
+  const plan = planFile(tsApi, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode, options.profile);
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   try {
     return { sourceFile: applyEdits(tsApi, sourceFile, context, options, plan), skipped: plan.skipped, compiled: plan.compiled };

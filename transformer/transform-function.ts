@@ -22,9 +22,11 @@ import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } f
 import { areSimple, parametersOf } from "./lower/parameters";
 import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
 import { emitWrapper } from "./emit/wrapper";
+import { shareTemporaryNames } from "./emit/profile-names";
 import { isDecorated } from "./syntax";
 import type { NameManager } from "./names";
 import { functionMode, type FunctionMode } from "./function-mode";
+import type { Profile } from "./profile";
 
 export interface FunctionContext {
   tsApi: typeof ts;
@@ -45,6 +47,8 @@ export interface FunctionContext {
   ) => ts.Node | undefined;
   /** The file's mode (function-mode.ts); a function's own tag overrides it. Default promise. */
   fileMode?: FunctionMode;
+  /** profile.ts; default development. */
+  profile?: Profile;
 }
 
 export type FunctionResult =
@@ -119,12 +123,24 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
 }
 
 export function transformFunction(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
+  // The names this machine declares for itself are given back when it is done (names.ts).
+  ctx.names.enterFunction();
+  try {
+    return transformFunctionIn(fn, ctx);
+  } finally {
+    ctx.names.leaveFunction();
+  }
+}
+
+function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContext): FunctionResult {
   const T = ctx.tsApi;
   const code = checkSupported(T, fn, ctx.scopes);
   if (code) return { kind: "skipped", node: fn, code };
   const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names));
   if ("skipped" in lowered) return lowered.skipped;
-  const liveness = computeLiveness(toFlowGraph(lowered.cfg));
+  const flow = toFlowGraph(lowered.cfg);
+  const liveness = computeLiveness(flow);
+  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness);
   const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   const framed = framedParameters(T, fn, ctx);
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
@@ -165,10 +181,15 @@ function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcr
   return computeStateLayout(liveAcross, captured, preferred);
 }
 
-/** `f$resume` and `f$State`, clash-free, from the function's readable name. */
+/**
+ * `f$resume` and `f$State`, clash-free, from the function's readable name; declared beside the
+ * function (or at the top of the file), so never given back. The production profile has no
+ * state enum (profile.ts).
+ */
 function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  return { runtime: ctx.runtime, resume: ctx.names.claim(`${base}$resume`), states: ctx.names.claim(`${base}$State`) };
+  const resume = ctx.names.claimForFile(`${base}$resume`);
+  return { runtime: ctx.runtime, resume, states: ctx.profile === "production" ? undefined : ctx.names.claimForFile(`${base}$State`) };
 }
 
 /** The state enum and the resume function. */
@@ -195,6 +216,7 @@ function emitMachineOf(
     isArrow: ctx.tsApi.isArrowFunction(fn),
     paramsInFrame: framed?.length,
     poll,
+    production: ctx.profile === "production",
   });
 }
 

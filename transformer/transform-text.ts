@@ -47,7 +47,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
       diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
     return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
-  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode);
+  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   const edits: TextEdit[] = [];
@@ -110,7 +110,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
         : runtimeImport(ts, runtime, plan.runtime, options.runtimeSpecifier ?? DEFAULT_RUNTIME_SPECIFIER)
             .map(print)
             .join("\n") + "\n";
-    const prelude = head + plan.prelude.map(print).join("\n") + "\n";
+    const prelude = head + (plan.prelude.length > 0 ? plan.prelude.map(print).join("\n") + "\n" : "");
     // A `#!` line stays first (the engine accepts it only there), then any directive prologue.
     let at = shebangEnd(sourceText);
     for (const st of sourceFile.statements) {

@@ -204,5 +204,6 @@ main().catch((error) => {
   const config = (outDir, plugins) => JSON.stringify({ compilerOptions: { ...base, outDir, ...(plugins ? { plugins } : {}) }, include: ["src/**/*.ts"] }, null, 2);
   writeFileSync(join(dir, "tsconfig.plain.json"), config("out-plain"));
   writeFileSync(join(dir, "tsconfig.plugin.json"), config("out-plugin", [{ transform: "async-machine/plugin" }]));
+  writeFileSync(join(dir, "tsconfig.plugin-production.json"), config("out-plugin-production", [{ transform: "async-machine/plugin", profile: "production" }]));
   return { files: mains.length + 3, asyncFunctions: count };
 }

@@ -100,7 +100,8 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
 
 /** `main (/abs/src/main.ts:7:3)`, or `file:line:column` alone for an anonymous function, as V8 writes them. */
 function asyncFrameText(m: Machine, d: FunctionDescription, state: number, frame: AsyncFrame): string {
-  if (d.file === undefined || frame.location === undefined) return `${frame.function} (state ${frame.state})`;
+  // A machine compiled in the production profile has no state names or locations to give.
+  if (d.file === undefined || frame.location === undefined) return `${frame.function} (${d.source === "production" ? `profile "production": no location` : `state ${frame.state}`})`;
   const shown = shownFrameOf(m.resume);
   const at = d.awaits[state];
   // The file as this program's frames show it when they show the machine's source (source maps

@@ -6,12 +6,14 @@
  *
  * In:  a Machine (its `resume`, `names` and frame length).
  * Out: a FunctionDescription — from `MachineInfo` when the transformer passed one to `states`
- *      (`source: "info"`), else derived from the resume function's code (`source: "code"`;
- *      see machine-info.ts for the conventions it reads).
+ *      (`source: "info"`); for code compiled in the production profile, which keeps neither,
+ *      only the resume function's name (`source: "production"`, see PRODUCTION_NOTE); else
+ *      derived from the resume function's code (`source: "code"`; see machine-info.ts for the
+ *      conventions it reads).
  *
  * Invariant: read only by dumps, traces and snapshots, never by running machines.
  */
-import { machineInfoOf, type Machine, type Resume, type StateEnum } from "../machine";
+import { machineInfoOf, PRODUCTION_BUILD, type Machine, type MachineStates, type Resume } from "../machine";
 import { fnv1a64 } from "./hash";
 import { slotNamesOf } from "./machine-info";
 
@@ -20,7 +22,7 @@ export interface FunctionDescription {
   readonly id: string;
   /** `MachineInfo.hash` (layout hash), or a hash of the resume function's code, state names and frame size. */
   readonly hash: string;
-  readonly source: "info" | "code";
+  readonly source: "info" | "code" | "production";
   readonly name: string;
   readonly file: string | undefined;
   readonly stateNames: readonly string[];
@@ -34,8 +36,12 @@ export interface FunctionDescription {
   /** Machine fields code after the first await may read. */
   readonly uses: { readonly this: boolean; readonly arguments: boolean; readonly super: boolean; readonly outerArguments: boolean; readonly newTarget: boolean };
   readonly resume: Resume;
-  readonly names: StateEnum | undefined;
+  readonly names: MachineStates;
 }
+
+/** What dumps, traces and snapshots say about a machine compiled in the production profile. */
+export const PRODUCTION_NOTE =
+  'compiled with profile "production", which keeps no state names, await locations or variable names; build with profile "development" (the default) to inspect it';
 
 const cache = new WeakMap<Resume, FunctionDescription>();
 
@@ -61,14 +67,15 @@ export function awaitLocation(d: FunctionDescription, state: number): string | u
   return d.file !== undefined ? `${d.file}:${place}` : `line ${place}`;
 }
 
-function enumNames(names: StateEnum | undefined): string[] {
+function enumNames(names: MachineStates): string[] {
   const out: string[] = [];
-  if (names === undefined) return out;
+  if (names === undefined || names === PRODUCTION_BUILD) return out;
   for (let i = 0; typeof names[i] === "string"; i++) out.push(names[i] as string);
   return out;
 }
 
-function describe(resume: Resume, names: StateEnum | undefined, frameSize: number): FunctionDescription {
+function describe(resume: Resume, names: MachineStates, frameSize: number): FunctionDescription {
+  if (names === PRODUCTION_BUILD) return describeProduction(resume, frameSize);
   const stateNames = enumNames(names);
   const info = machineInfoOf(names);
   if (info !== undefined) {
@@ -107,7 +114,27 @@ function describe(resume: Resume, names: StateEnum | undefined, frameSize: numbe
  *     the only code that runs before the first await: machine fields read only there are not
  *     needed to resume (parameters are bound on entry, before any await).
  */
-function describeFromCode(resume: Resume, names: StateEnum | undefined, stateNames: string[], frameSize: number): FunctionDescription {
+/** A machine compiled in the production profile: its resume function's name, and nothing else to go by. */
+function describeProduction(resume: Resume, frameSize: number): FunctionDescription {
+  const name = resume.name.replace(/\$resume(_\d+)?$/, "") || "<anonymous>";
+  return {
+    id: name,
+    hash: "",
+    source: "production",
+    name,
+    file: undefined,
+    stateNames: [],
+    frameSize,
+    awaits: [],
+    slots: [],
+    captures: [],
+    uses: { this: false, arguments: false, super: false, outerArguments: false, newTarget: false },
+    resume,
+    names: PRODUCTION_BUILD,
+  };
+}
+
+function describeFromCode(resume: Resume, names: MachineStates, stateNames: string[], frameSize: number): FunctionDescription {
   const code = Function.prototype.toString.call(resume);
   const m = /^[^(]*\(\s*([\w$]+)/.exec(code)?.[1] ?? "$m";
   const q = m.replace(/\$/g, "\\$");

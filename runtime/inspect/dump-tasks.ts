@@ -27,7 +27,7 @@
  */
 import { Machine } from "../machine";
 import { PollMachine } from "../poll/poll-machine";
-import { awaitLocation, describeMachine, stateNameOf } from "./describe-machine";
+import { awaitLocation, describeMachine, PRODUCTION_NOTE, stateNameOf } from "./describe-machine";
 import { DEFAULT_PREVIEW_LENGTH, formatValue } from "./format-value";
 import { isTaskTracking, machineOfPromise, trackedMachines } from "./tracking";
 import { dumpTaskTree, taskTreeLines, type TaskTreeNode } from "./task-tree";
@@ -60,6 +60,8 @@ export interface TaskFrame {
   readonly awaitingMachine: Machine | undefined;
   /** A poll-mode machine being cancelled (running its `finally` blocks). */
   readonly cancelling: boolean;
+  /** Compiled in the production profile: no state names, locations or variable names to show (PRODUCTION_NOTE). */
+  readonly production: boolean;
 }
 
 export interface AsyncStack {
@@ -136,6 +138,7 @@ export function describeFrame(m: Machine, awaitingMachine: Machine | undefined, 
     awaiting: formatValue(m.awaiting, max),
     awaitingMachine,
     cancelling: (m as unknown) instanceof PollMachine && (m as unknown as PollMachine).isCancelling,
+    production: d.source === "production",
   };
 }
 
@@ -153,6 +156,7 @@ export function formatTasks(stacks: readonly AsyncStack[] = dumpTasks(), tree: r
       );
       const inner = k > 0 && stack.frames[k - 1].machine === f.awaitingMachine ? `#${k - 1} ${stack.frames[k - 1].function}` : f.awaiting;
       lines.push(`       awaiting: ${inner}`);
+      if (f.production) lines.push(`       (${PRODUCTION_NOTE})`);
       if (f.live.length > 0) lines.push(`       live: ${f.live.map((v) => `${v.name} = ${v.value}`).join(", ")}`);
       if (f.captured.length > 0) lines.push(`       captured: ${f.captured.map((v) => `${v.name} = ${v.value}`).join(", ")}`);
     });

@@ -31,7 +31,7 @@
  * functions and other functions are refused without being called.
  */
 import { FutureMachine, Machine, ReservedState } from "../machine";
-import { describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
+import { describeMachine, PRODUCTION_NOTE, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { InspectError } from "./errors";
 import { setProbeHook } from "./hooks";
 import { computeIntegrity, verifyIntegrity, type HmacKey, type Integrity } from "./integrity";
@@ -116,6 +116,7 @@ export function snapshot(target: Machine | Promise<unknown>, options: SnapshotOp
     );
   }
   const d = describeMachine(m);
+  if (d.source === "production") throw new InspectError(`snapshot: ${d.name} was ${PRODUCTION_NOTE}; a snapshot needs its layout.`);
   const stateName = stateNameOf(d, m.s);
   const where = `state ${stateName} of ${d.name}`;
   if (m.s < 3) {
@@ -197,7 +198,9 @@ function probe(fn: Function): FunctionDescription {
     setProbeHook(undefined);
   }
   if (machine === undefined) throw new InspectError(`registerFunctions: ${label} returned without starting a machine; it is not a compiled async function.`);
-  return describeMachine(machine);
+  const d = describeMachine(machine);
+  if (d.source === "production") throw new InspectError(`registerFunctions: ${label} was ${PRODUCTION_NOTE}; it cannot be restored from a snapshot.`);
+  return d;
 }
 
 export function restore(data: MachineSnapshot, outcome: Outcome, options: RestoreOptions = {}): Promise<unknown> {

@@ -71,7 +71,7 @@
 import type { Context } from "../context";
 import { cancelOrDrop } from "../combinators/cleanup";
 import type { Future } from "../future";
-import { machineInfoOf, newFrame, type StateEnum, type SuperAccessor } from "../machine";
+import { machineInfoOf, newFrame, type MachineStates, type StateEnum, type SuperAccessor } from "../machine";
 import { PENDING, type Poll } from "../poll";
 import { Task } from "../task";
 import type { Waker } from "../waker";
@@ -164,7 +164,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   declare o: ArrayLike<unknown> | undefined;
   declare n: unknown;
   declare r: unknown;
-  declare readonly names: StateEnum | undefined;
+  declare readonly names: MachineStates;
   declare readonly resume: PollResume;
   /** What the machine awaits while suspended (for dumps); the future being polled for `Wait.Future`. */
   declare awaiting: unknown;
@@ -184,7 +184,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   constructor(
     resume: PollResume,
     frame: unknown[],
-    names: StateEnum | undefined,
+    names: MachineStates,
     thisArg: unknown,
     args: ArrayLike<unknown> | undefined,
     home: SuperAccessor | undefined,
@@ -197,7 +197,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     this.t = thisArg;
     this.a = args;
     this.r = undefined;
-    (this as { names: StateEnum | undefined }).names = names;
+    (this as { names: MachineStates }).names = names;
     (this as { resume: PollResume }).resume = resume;
     this.awaiting = undefined;
     this.wait = Wait.None;
@@ -235,7 +235,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** The state's name, e.g. `AwaitReadFile_L12`. */
   get stateName(): string {
-    const name = this.names?.[this.s];
+    // (PRODUCTION_BUILD, `0`, has no names: `0[s]` is undefined.)
+    const name = (this.names as StateEnum | undefined)?.[this.s];
     return typeof name === "string" ? name : `State${this.s}`;
   }
 
@@ -723,7 +724,7 @@ export function setPollStartHook(hook: ((m: PollMachine) => void) | undefined): 
 export function pollStart(
   resume: PollResume,
   frameSize: number,
-  names: StateEnum | undefined,
+  names: MachineStates,
   thisArg: unknown,
   args?: ArrayLike<unknown>,
   home?: SuperAccessor,
@@ -738,7 +739,7 @@ export function pollStart(
 /** `pollStart` with the parameters already in the frame (the same arguments as `startWithFrame`). */
 export function pollStartWithFrame(
   resume: PollResume,
-  names: StateEnum | undefined,
+  names: MachineStates,
   thisArg: unknown,
   frame: unknown[],
   home?: SuperAccessor,

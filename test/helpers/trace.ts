@@ -32,6 +32,7 @@ import * as util from "node:util";
 import * as vm from "node:vm";
 import { transform } from "../../transformer/index";
 import type { TransformResult } from "../../transformer/index";
+import type { Profile } from "../../transformer/profile";
 import { arm, disarm } from "./watchdog";
 
 /** Microtask ticks the harness logs, starting right before `main()` is called. */
@@ -351,9 +352,9 @@ export async function runNative(src: string, fileName: string): Promise<RunResul
   return { ...(await runProgram(js, fileName)), js };
 }
 
-/** Runs the fixture after `transform(..., { runtime: "inline" })`. */
-export async function runCompiled(src: string, fileName: string): Promise<CompiledRunResult> {
-  const result = transform(src, { fileName, runtime: "inline" });
+/** Runs the fixture after `transform(..., { runtime: "inline", profile })` (default: the development profile). */
+export async function runCompiled(src: string, fileName: string, profile?: Profile): Promise<CompiledRunResult> {
+  const result = transform(src, { fileName, runtime: "inline", profile });
   const js = transpileScript(result.code, fileName);
   return { ...(await runProgram(js, fileName)), js, result };
 }

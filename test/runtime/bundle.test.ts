@@ -45,10 +45,10 @@ const INSPECTION_MARKERS = ["async-machine/snapshot@1", "registerFunctions", "en
 /** Strings only the executor and combinators hold. */
 const EXECUTOR_MARKERS = ["select() of no futures", "unknown scheduling policy"];
 
-function compile(source: string, name: string, native = false): string {
+function compile(source: string, name: string, native = false, profile: "development" | "production" = "development"): string {
   let code = source;
   if (!native) {
-    const result = transform(source, { fileName: `${name}.ts`, runtime: "import" });
+    const result = transform(source, { fileName: `${name}.ts`, runtime: "import", profile });
     expect(result.compiled).toBeGreaterThan(0);
     code = result.code;
   }
@@ -79,6 +79,17 @@ describe("the runtime in a bundle", () => {
     console.log(`[bundle] promise-mode program: runtime ${cost.minified} B minified, ${cost.gzip} B gzip -9`);
     for (const marker of [...INSPECTION_MARKERS, ...EXECUTOR_MARKERS]) expect(cost.code).not.toContain(marker);
     expect(cost.gzip).toBeLessThanOrEqual(2048);
+  }, 60_000);
+
+  test("in the production profile, the program carries no inspection data either: no state enum, no MachineInfo", async () => {
+    const cost = await runtimeCost(compile(PROGRAM, "promise-mode-production", false, "production"));
+    const development = await runtimeCost(compile(PROGRAM, "promise-mode-development", false, "development"));
+    console.log(`[bundle] promise-mode program, profile production: runtime ${cost.minified} B minified, ${cost.gzip} B gzip -9`);
+    for (const marker of [...INSPECTION_MARKERS, ...EXECUTOR_MARKERS]) expect(cost.code).not.toContain(marker);
+    // What the development profile writes for dumps and snapshots: state names, the machine's id and layout hash.
+    for (const marker of ["AwaitLoad_L", "Unresumed", "promise-mode-development.ts#total"]) expect(development.code).toContain(marker);
+    for (const marker of ["AwaitLoad_L", "Unresumed", "#total", "hash:"]) expect(cost.code).not.toContain(marker);
+    expect(cost.code.length).toBeLessThan(development.code.length);
   }, 60_000);
 
   test("the bundled runtime (the ES-module build, private names shortened) runs the program as native code does", async () => {

@@ -1,7 +1,7 @@
 /**
  * The bundler and test-runner plugins (vite, rollup, rolldown, esbuild, webpack, rspack; vitest
  * through vite), built once with unplugin so every bundler runs the same `transform()` with the
- * same options as the tsc plugin (include/exclude/strict/runtime/runtimeSpecifier/report/poll).
+ * same options as the tsc plugin (include/exclude/strict/runtime/runtimeSpecifier/report/poll/profile).
  *
  * The plugin runs before the bundler's own TypeScript/JSX handling (`enforce: "pre"`), so it sees
  * the original text and its source map leads back to it; files in which nothing is compiled are
@@ -35,7 +35,13 @@ export const unpluginFactory: UnpluginFactory<PluginOptions | undefined> = (raw)
     transform(code, id) {
       const file = fileOf(id);
       const shown = path.relative(root, file).split(path.sep).join("/");
-      const result = transform(code, { fileName: shown, runtime: options.runtime ?? "import", runtimeSpecifier: options.runtimeSpecifier, mode: modeOf(file) });
+      const result = transform(code, {
+        fileName: shown,
+        runtime: options.runtime ?? "import",
+        runtimeSpecifier: options.runtimeSpecifier,
+        mode: modeOf(file),
+        profile: options.profile,
+      });
       report.file(shown, result.compiled, result.skipped);
       if (options.strict && result.skipped.length > 0) {
         this.error(result.skipped.map((s) => `${s.fileName}:${s.line}:${s.column} async function ${s.name} left native (strict): ${s.reason}`).join("\n"));

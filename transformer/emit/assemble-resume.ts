@@ -24,7 +24,8 @@ import { clearPendingGoto, gotoStatements } from "./jumps";
 import { cancelCheck } from "./poll-mode";
 
 export interface AssembledMachine {
-  stateEnum: ts.Statement;
+  /** Undefined in the production profile (profile.ts). */
+  stateEnum: ts.Statement | undefined;
   resume: ts.FunctionDeclaration;
 }
 
@@ -94,7 +95,8 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
   const fn = cx.input.fn;
   const variableStatement = (name: string, init: ts.Expression, flags: ts.NodeFlags): ts.Statement =>
     F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, init)], flags));
-  const registers = cx.locals.filter((l) => l.storage === LocalStorage.Register).map((l) => F.createVariableDeclaration(l.name));
+  // (Temporaries may share a name in the production profile: emit/profile-names.ts.)
+  const registers = [...new Set(cx.locals.filter((l) => l.storage === LocalStorage.Register).map((l) => l.name))].map((name) => F.createVariableDeclaration(name));
   const resumeBody: ts.Statement[] = [];
   // The body keeps its strictness wherever the resume function is placed (a class method's
   // resume sits outside the class; a function may be strict by its own directive) — said
@@ -113,8 +115,10 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
   T.setEmitFlags(resume, T.EmitFlags.None);
   markOwnNames(cx, resume);
 
+  const states = cx.input.machineNames.states;
+  if (states === undefined) return { stateEnum: undefined, resume }; // the production profile
   const stateList = F.createArrayLiteralExpression(cx.flow.stateNames.map((s) => F.createStringLiteral(s)));
-  const stateEnum = variableStatement(cx.input.machineNames.states, F.createCallExpression(runtimeMember(cx, "states"), undefined, [stateList]), T.NodeFlags.None);
+  const stateEnum = variableStatement(states, F.createCallExpression(runtimeMember(cx, "states"), undefined, [stateList]), T.NodeFlags.None);
   return { stateEnum, resume };
 }
 

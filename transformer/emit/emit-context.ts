@@ -20,7 +20,8 @@ export interface MachineNames {
   /** The runtime namespace identifier (`$am`). */
   runtime: string;
   resume: string;
-  states: string;
+  /** The state enum's variable; undefined in the production profile, which has none (profile.ts). */
+  states: string | undefined;
 }
 
 /** Rewrites a nested async function met inside kept code (see FunctionContext.transformNested). */
@@ -51,6 +52,8 @@ export interface EmitInput {
   paramsInFrame: number | undefined;
   /** Poll mode (emit/poll-mode.ts): a `catch` lets a cancellation through. */
   poll?: boolean;
+  /** The production profile (profile.ts): no comments naming states and slots. */
+  production?: boolean;
 }
 
 /** The identifiers the resume function declares for itself. */
@@ -146,17 +149,17 @@ export function frame(cx: EmitContext): ts.Expression {
 
 /** `$f[offset] /* comment *\/` */
 export function frameSlot(cx: EmitContext, offset: number, comment: string): ts.Expression {
-  return cx.T.addSyntheticTrailingComment(
-    cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)),
-    cx.SK.MultiLineCommentTrivia,
-    ` ${comment} `,
-    /*hasTrailingNewLine*/ false,
-  );
+  return withComment(cx, cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)), comment);
 }
 
 /** `n /* comment *\/` */
 export function commented(cx: EmitContext, n: number, comment: string): ts.Expression {
-  return cx.T.addSyntheticTrailingComment(cx.F.createNumericLiteral(n), cx.SK.MultiLineCommentTrivia, ` ${comment} `, /*hasTrailingNewLine*/ false);
+  return withComment(cx, cx.F.createNumericLiteral(n), comment);
+}
+
+/** `node /* comment *\/`; in the production profile, `node` alone. */
+export function withComment<N extends ts.Node>(cx: EmitContext, node: N, comment: string): N {
+  return cx.input.production ? node : cx.T.addSyntheticTrailingComment(node, cx.SK.MultiLineCommentTrivia, ` ${comment} `, /*hasTrailingNewLine*/ false);
 }
 
 /** `name = value;` */

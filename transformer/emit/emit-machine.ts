@@ -46,8 +46,8 @@ import { assembleResume } from "./assemble-resume";
 export type { EmitInput, MachineNames } from "./emit-context";
 
 export interface EmittedMachine {
-  /** `var f$State = $am.states([...])` — module level. */
-  stateEnum: ts.Statement;
+  /** `var f$State = $am.states([...])` — module level; undefined in the production profile (profile.ts). */
+  stateEnum: ts.Statement | undefined;
   /** `function f$resume($m, $v, $t) { … }` */
   resume: ts.FunctionDeclaration;
   /** The frame's length (the layout's `frameSize`, which the wrapper is given directly: emit/wrapper.ts). */

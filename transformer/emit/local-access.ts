@@ -7,7 +7,7 @@
 import type * as ts from "typescript";
 import { LocalStorage, type LocalId } from "../lower/cfg";
 import { localOf as loweredLocalOf } from "../lower/lowered-function";
-import { machineMember, runtimeMember, type EmitContext } from "./emit-context";
+import { machineMember, runtimeMember, withComment, type EmitContext } from "./emit-context";
 
 /** The local an identifier of the original function (or a temporary the lowering made) names. */
 export function localOf(cx: EmitContext, id: ts.Identifier): LocalId | undefined {
@@ -22,12 +22,7 @@ export function access(cx: EmitContext, local: LocalId): ts.Expression {
     case LocalStorage.Register:
       return F.createIdentifier(l.name);
     case LocalStorage.Captured:
-      return T.addSyntheticTrailingComment(
-        F.createElementAccessExpression(machineMember(cx, "c"), F.createNumericLiteral(cx.layout.captureOf.get(local)!)),
-        SK.MultiLineCommentTrivia,
-        ` ${l.sourceName} `,
-        /*hasTrailingNewLine*/ false,
-      );
+      return withComment(cx, F.createElementAccessExpression(machineMember(cx, "c"), F.createNumericLiteral(cx.layout.captureOf.get(local)!)), l.sourceName);
     case LocalStorage.Argument: {
       // (i < passed ? m.a : m.p.values)[i]: mapped to arguments[i] only if the call passed it.
       const i = l.argumentIndex!;

@@ -38,7 +38,7 @@ export function emitWrapper(
   fn: ts.FunctionLikeDeclaration,
   ctx: WrapperContext,
   resume: string,
-  states: string,
+  states: string | undefined,
   frameSize: number,
   framed: boolean,
   poll: boolean,
@@ -56,7 +56,7 @@ function buildWrapper(
   fn: ts.FunctionLikeDeclaration,
   ctx: WrapperContext,
   resume: string,
-  states: string,
+  states: string | undefined,
   frameSize: number,
   framed: boolean,
   poll: boolean,
@@ -93,18 +93,20 @@ function buildWrapper(
       args = F.createIdentifier("arguments");
     }
   }
+  // No state enum (the production profile): `0`, which the runtime reads as "built in production profile".
+  const stateEnum = states === undefined ? F.createNumericLiteral(0) : F.createIdentifier(states);
   if (fn.asteriskToken)
     return generatorWrapper(
       T,
       fn,
       ctx,
       wrapperParams,
-      [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), F.createIdentifier(states), F.createThis(), args],
+      [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), stateEnum, F.createThis(), args],
       framed,
     );
   const startArgs: ts.Expression[] = framed
-    ? [F.createIdentifier(resume), F.createIdentifier(states), F.createThis(), args]
-    : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), F.createIdentifier(states), F.createThis(), args];
+    ? [F.createIdentifier(resume), stateEnum, F.createThis(), args]
+    : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), stateEnum, F.createThis(), args];
   if (facts?.usesSuper) {
     // (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's.
     const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];

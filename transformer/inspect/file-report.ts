@@ -15,6 +15,7 @@ import { planFile } from "../transform-file";
 import { parseErrorsOf, scriptKindOf } from "../syntax";
 import { buildMachineReport, type FunctionReport } from "./machine-report";
 import type { NotCompiledCode } from "../not-compiled";
+import type { Profile } from "../profile";
 
 export interface SkippedReport {
   readonly name: string;
@@ -37,6 +38,8 @@ export interface FileReport {
   readonly version: 1;
   /** The file as named by the caller (the CLI passes the path as typed, with `/` separators). */
   readonly file: string;
+  /** Present (`"production"`) only when inspected with `--profile production`: the code `--expand` shows has no state enum. */
+  readonly profile?: "production";
   readonly functions: readonly FileFunctionReport[];
   readonly skipped: readonly SkippedReport[];
   /** Syntax errors (`line:column message`); a file with errors is still planned, but may be wrong. */
@@ -50,12 +53,14 @@ export interface InspectOptions {
   readonly alwaysStrict?: boolean;
   /** The file's mode (see TransformOptions.mode). */
   readonly mode?: "promise" | "poll";
+  /** The build profile (see TransformOptions.profile): what `--expand` prints. The layout is the same in both. */
+  readonly profile?: Profile;
 }
 
 export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: string, options: InspectOptions = {}): FileReport {
   const T = tsApi;
   const sourceFile = T.createSourceFile(fileName, sourceText, T.ScriptTarget.Latest, /*setParentNodes*/ true, scriptKindOf(T, fileName));
-  const plan = planFile(T, sourceFile, fileName, options.alwaysStrict, options.mode);
+  const plan = planFile(T, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile);
   const printer = T.createPrinter({ newLine: T.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(T.EmitHint.Unspecified, node, sourceFile);
 
@@ -63,7 +68,10 @@ export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: st
   const functions = machines.map((m): FileFunctionReport => {
     const report = { ...buildMachineReport(T, sourceFile, m), mode: m.result.mode };
     if (!options.expand) return report;
-    const code = [m.result.machine.stateEnum, m.result.machine.resume, m.result.wrapper].map(print).join("\n");
+    const code = [m.result.machine.stateEnum, m.result.machine.resume, m.result.wrapper]
+      .filter((n) => n !== undefined)
+      .map(print)
+      .join("\n");
     return { ...report, code };
   });
   const skipped = [...plan.skipped]
@@ -73,5 +81,5 @@ export function inspectSource(tsApi: typeof ts, sourceText: string, fileName: st
     const pos = sourceFile.getLineAndCharacterOfPosition(d.start);
     return `${pos.line + 1}:${pos.character + 1} ${T.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });
-  return { version: 1, file: fileName, functions, skipped, syntaxErrors };
+  return { version: 1, file: fileName, ...(options.profile === "production" ? { profile: "production" as const } : {}), functions, skipped, syntaxErrors };
 }
