@@ -14,6 +14,7 @@ import { namingStatements } from "./emit/frame-name";
 import { seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
 import type { Profile } from "./profile";
+import { isAsyncFunction } from "./syntax";
 import { checkSupported, functionName, transformFunction, type FunctionContext, type FunctionResult } from "./transform-function";
 
 export type CompiledFunction = Extract<FunctionResult, { kind: "compiled" }>;
@@ -142,6 +143,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
       collected.skipped.length = before.skipped;
       while (settled.length > before.settled) settledSet.delete(settled.pop()!);
       skip(fn, result.node, result.code, result.detail);
+      if (result.code === "too-deep") settleInside(fn);
       return result;
     }
     collected.compiled++;
@@ -149,6 +151,24 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     if (result.machine.stateEnum !== undefined) collected.prelude.push(result.machine.stateEnum);
     collected.machines.push({ result, node: fn });
     return result;
+  }
+
+  /**
+   * A function too deep to compile: every async function inside it is left native and reported
+   * too, once. Trying each of them again (as a nested machine met by an outer emit, or as a
+   * root) would overflow again, one level shallower each time: work that grows far faster than
+   * the nesting. Iterative: the function is as deep as the stack allows.
+   */
+  function settleInside(fn: ts.FunctionLikeDeclaration): void {
+    const work: ts.Node[] = [];
+    T.forEachChild(fn, (c) => void work.push(c));
+    for (let node = work.pop(); node !== undefined; node = work.pop()) {
+      if (isAsyncFunction(T, node) && !settledSet.has(node)) {
+        settle(node);
+        skip(node, node, "too-deep", "inside an async function too deep to compile");
+      }
+      T.forEachChild(node, (c) => void work.push(c));
+    }
   }
 
   const ctx: FunctionContext = {

@@ -102,11 +102,13 @@ export function planFile(
         compiler.skip(node, node, placement.code);
       } else {
         const result = compiler.compile(node);
-        // A skipped function's nested async functions may still be compiled on their own.
+        // A skipped function's nested async functions may still be compiled on their own;
+        // those of one too deep to compile were left native with it (compile-functions.ts).
         if (result.kind === "compiled") {
           plan.edits.push(...placementEdits(T, runtime, node, { wrapper: result.wrapper, resume: result.machine.resume }, placement));
           continue;
         }
+        if (result.code === "too-deep") continue;
       }
     }
     T.forEachChild(node, collect);
