@@ -6,7 +6,7 @@
  *      statement, add the state enums and the runtime import at the top — applied either to the
  *      node tree (the tsc plugin: original nodes stay where they were, so tsc's own transforms
  *      and its checker-backed import elision still see them) or to the text (the library:
- *      magic-string keeps every untouched byte and maps it exactly).
+ *      text-edits.ts keeps every untouched byte and maps it exactly).
  *
  * For each async function, outermost first:
  *

@@ -11,27 +11,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { PROGRAM, WITH_EXECUTOR } from "./bundle-programs.mjs";
 
 const require = createRequire(import.meta.url);
-
-const PROGRAM = `
-async function load(id: number): Promise<number> {
-  await null;
-  return id * 2;
-}
-export async function total(ids: number[]): Promise<number> {
-  let sum = 0;
-  for (const id of ids) sum += await load(id);
-  return sum;
-}
-`;
-const WITH_EXECUTOR = `
-import { Executor, fromPromise, join, select, sleep } from "async-machine/runtime";
-${PROGRAM}
-export function both(): Promise<unknown> {
-  return new Executor().run(select([join([fromPromise(total([1, 2])), sleep(1)]), sleep(1000)]));
-}
-`;
 
 export const BUNDLE_TARGETS = { promiseRuntimeGzip: 2048, executorRuntimeGzip: 5 * 1024, exampleGzipRatio: 2 };
 

@@ -15,30 +15,11 @@ import { build } from "esbuild";
 import * as ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { transform } from "../../transformer/index";
+import { PROGRAM, WITH_EXECUTOR } from "../../bench/lib/bundle-programs.mjs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** Inside the checkout, so `async-machine/runtime` resolves through node_modules to this package (dist/). */
 const WORK = path.join(ROOT, ".vitest-tmp", "bundle");
-
-const PROGRAM = `
-async function load(id: number): Promise<number> {
-  await null;
-  return id * 2;
-}
-export async function total(ids: number[]): Promise<number> {
-  let sum = 0;
-  for (const id of ids) sum += await load(id);
-  return sum;
-}
-`;
-
-const WITH_EXECUTOR = `
-import { Executor, fromPromise, join, select, sleep } from "async-machine/runtime";
-${PROGRAM}
-export function both(): Promise<unknown> {
-  return new Executor().run(select([join([fromPromise(total([1, 2])), sleep(1)]), sleep(1000)]));
-}
-`;
 
 /** Strings only the inspection modules hold (they survive minification). */
 const INSPECTION_MARKERS = ["async-machine/snapshot@1", "registerFunctions", "enableTaskTracking", "InspectError"];
