@@ -121,19 +121,24 @@ export function lastWriteOf(cx: EmitContext, node: ts.Statement): LocalId | unde
   return local;
 }
 
-/** Does `node` read the parameters (`$am_args`, the frame when parameters are passed in it)? */
-export function readsArguments(cx: EmitContext, node: ts.Node): boolean {
-  return cx.T.isIdentifier(node) ? node.text === "$am_args" : cx.T.forEachChild(node, (c) => readsArguments(cx, c)) === true;
+/** Is `node` the lowering's placeholder for the arguments the wrapper passed (lower/runtime-refs.ts)? */
+function isArgumentsRef(cx: EmitContext, node: ts.Node): boolean {
+  return cx.T.isIdentifier(node) && cx.lowered.runtimeRefs.get(node)?.kind === "args";
 }
 
-/** `x = $am_args[i]` (a parameter read from the frame) with `x` kept at offset `i`: x's local. */
+/** Does `node` read the parameters (the arguments placeholder: the frame when parameters are passed in it)? */
+export function readsArguments(cx: EmitContext, node: ts.Node): boolean {
+  return isArgumentsRef(cx, node) || cx.T.forEachChild(node, (c) => readsArguments(cx, c)) === true;
+}
+
+/** `x = args[i]` (a parameter read from the frame) with `x` kept at offset `i`: x's local. */
 export function frameLoadOf(cx: EmitContext, node: ts.Statement): LocalId | undefined {
   const { T, SK } = cx;
   if (cx.input.paramsInFrame === undefined || !T.isExpressionStatement(node)) return undefined;
   const e = node.expression;
   if (!T.isBinaryExpression(e) || e.operatorToken.kind !== SK.EqualsToken || !T.isIdentifier(e.left)) return undefined;
   const r = e.right;
-  if (!T.isElementAccessExpression(r) || !T.isIdentifier(r.expression) || r.expression.text !== "$am_args" || !T.isNumericLiteral(r.argumentExpression)) return undefined;
+  if (!T.isElementAccessExpression(r) || !isArgumentsRef(cx, r.expression) || !T.isNumericLiteral(r.argumentExpression)) return undefined;
   const local = localOf(cx, e.left);
   return local !== undefined && cx.layout.offsetOf.get(local) === Number(r.argumentExpression.text) ? local : undefined;
 }

@@ -4,7 +4,7 @@
  *
  *   - locals by their storage (local-access.ts), reads of a binding in its dead zone checked;
  *   - `this`, `arguments`, `new.target`, `super.x` through the machine (`$m.t`, `$m.a`, `$m.h`…);
- *   - the lowering's placeholders (`$am_args`, `$am_machine`, `$am_TDZ`, `$am_<helper>`);
+ *   - the lowering's placeholders for the machine and the runtime (lower/runtime-refs.ts);
  *   - declarations of moved bindings as assignments (declaration-lists.ts), checked writes
  *     (checked-writes.ts), jumps that leave a kept statement as machine jumps (jumps.ts);
  *   - nested functions and classes: their references to captured locals, and an environment
@@ -16,9 +16,10 @@ import type * as ts from "typescript";
 import type { Binding } from "../analyze/scopes";
 import { skipOuterExpressions } from "../analyze/contains-await";
 import { LocalStorage, type LocalId } from "../lower/cfg";
-import { Unsupported } from "../not-compiled";
+import { internalError, Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
 import { compoundToBinary } from "../lower/operators";
+import { isRuntimePlaceholder, type RuntimeRef } from "../lower/runtime-refs";
 import { isAsyncFunction } from "../syntax";
 import { frame, machineMember, runtimeMember, type EmitContext } from "./emit-context";
 import { access, localOf, read } from "./local-access";
@@ -74,14 +75,10 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
   const { T, F, scopes } = cx;
   if (node === cx.lowered.resumeValue) return F.createIdentifier(cx.own.value);
+  const ref = cx.lowered.runtimeRefs.get(node);
+  if (ref) return resolveRuntimeRef(cx, ref);
+  if (isRuntimePlaceholder(node)) internalError(node, `a placeholder (${node.text}) that is not among the function's runtime references reached emit`);
   const text = node.text;
-  if (text.startsWith("$am_") && !scopes.refs.has(node) && !cx.lowered.tempOfIdentifier.has(node)) {
-    if (text === "$am_args") return cx.input.paramsInFrame !== undefined ? frame(cx) : machineMember(cx, "a");
-    if (text === "$am_machine") return F.createIdentifier(cx.own.machine);
-    if (text === "$am_isThrow") return F.createIdentifier(cx.own.isThrow);
-    if (text === "$am_TDZ") return runtimeMember(cx, "TDZ");
-    return runtimeMember(cx, text.slice("$am_".length));
-  }
   if (isOwnNameOfDeclaration(cx, node)) return node;
   const local = localOf(cx, node);
   if (local !== undefined) {
@@ -92,6 +89,22 @@ function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boo
   if (text === "arguments" && !inFunction && !scopes.refs.has(node) && !scopes.decls.has(node) && isArgumentsReference(cx, node))
     return machineMember(cx, cx.input.isArrow ? "o" : "a");
   return node;
+}
+
+/** What a placeholder of the lowering stands for (lower/runtime-refs.ts). */
+function resolveRuntimeRef(cx: EmitContext, ref: RuntimeRef): ts.Expression {
+  switch (ref.kind) {
+    case "args":
+      return cx.input.paramsInFrame !== undefined ? frame(cx) : machineMember(cx, "a");
+    case "machine":
+      return cx.F.createIdentifier(cx.own.machine);
+    case "isThrow":
+      return cx.F.createIdentifier(cx.own.isThrow);
+    case "tdz":
+      return runtimeMember(cx, "TDZ");
+    case "helper":
+      return runtimeMember(cx, ref.name);
+  }
 }
 
 /** `this`, `new.target` and `super` of the compiled function, reached through the machine (outside nested functions only). */

@@ -87,5 +87,6 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     jumpRewrites: cx.jumpRewrites,
     hoistedFunctions: cx.hoistedFunctions,
     envFields: b.envFields,
+    runtimeRefs: b.runtimeRefs,
   };
 }

@@ -13,6 +13,7 @@ import type { Binding, Scopes } from "../analyze/scopes";
 import { skipOuterExpressions } from "../analyze/contains-await";
 import type { NameManager } from "../names";
 import { localOf } from "./lowered-function";
+import { createRuntimeRef, type RuntimeHelperName, type RuntimeRef } from "./runtime-refs";
 import { StateNames, shortSource } from "./state-names";
 import {
   LocalKind,
@@ -46,6 +47,8 @@ export class CfgBuilder {
   readonly tempOfIdentifier = new Map<ts.Identifier, LocalId>();
   /** Environment records: holder local → the locals stored in it. */
   readonly envFields = new Map<LocalId, LocalId[]>();
+  /** Placeholders for the machine and the runtime in ops, and what each stands for (runtime-refs.ts). */
+  readonly runtimeRefs = new Map<ts.Identifier, RuntimeRef>();
   /** Stand-in for the value the machine was resumed with (`v` of the resume function). */
   readonly resumeValue: ts.Identifier;
   private readonly stateNames: StateNames;
@@ -143,7 +146,15 @@ export class CfgBuilder {
     return this.locals[local].tdz ? this.tdzMarker() : this.F.createVoidZero();
   }
   tdzMarker(): ts.Expression {
-    return this.F.createIdentifier("$am_TDZ");
+    return this.runtimeRef({ kind: "tdz" });
+  }
+  /** A placeholder emit replaces by what `ref` names (runtime-refs.ts). */
+  runtimeRef(ref: RuntimeRef): ts.Identifier {
+    return createRuntimeRef(this.F, this.runtimeRefs, ref);
+  }
+  /** The runtime's `name` (`$am.name`). */
+  runtimeHelper(name: RuntimeHelperName): ts.Identifier {
+    return this.runtimeRef({ kind: "helper", name });
   }
 
   /** Locals an op reads: every identifier in it that names a machine local or a temporary. */
@@ -234,9 +245,9 @@ export class CfgBuilder {
     }
     return [];
   }
-  /** A call of a runtime helper (a placeholder emit resolves to the runtime namespace). */
-  runtimeCall(name: string, args: ts.Expression[]): ts.Expression {
-    return this.F.createCallExpression(this.F.createIdentifier(`$am_${name}`), undefined, args);
+  /** A call of a runtime helper (`$am.name(…args)`). */
+  runtimeCall(name: RuntimeHelperName, args: ts.Expression[]): ts.Expression {
+    return this.F.createCallExpression(this.runtimeHelper(name), undefined, args);
   }
   /** A new exception region inside the current one. */
   newRegion(kind: RegionKind, handler: BlockId, completion: LocalId, value: LocalId | undefined): RegionId {

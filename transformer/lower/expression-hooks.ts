@@ -63,7 +63,7 @@ export function createLowerExpression(cx: Lowering): (expr: ts.Expression) => ts
       const l = b.localOf(x);
       return l !== undefined && l === b.localOf(y);
     },
-    runtime: (name) => F.createIdentifier(`$am_${name}`),
+    runtime: (name) => b.runtimeHelper(name),
     unsupported(node, code, detail): never {
       throw new Unsupported(node, code, detail);
     },

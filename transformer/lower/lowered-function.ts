@@ -5,6 +5,7 @@
 import type * as ts from "typescript";
 import type { Binding, Scopes } from "../analyze/scopes";
 import type { BlockId, Cfg, LocalId } from "./cfg";
+import type { RuntimeRef } from "./runtime-refs";
 
 export interface LoweredFunction {
   readonly cfg: Cfg;
@@ -20,6 +21,8 @@ export interface LoweredFunction {
   readonly hoistedFunctions: ReadonlySet<ts.Node>;
   /** Environment records: holder local → the locals stored in it. */
   readonly envFields: ReadonlyMap<LocalId, LocalId[]>;
+  /** The placeholders in ops for the machine and the runtime, and what each stands for (runtime-refs.ts). */
+  readonly runtimeRefs: ReadonlyMap<ts.Identifier, RuntimeRef>;
 }
 
 /** The machine local an identifier stands for: a temporary's stand-in, or a binding that became a local. */

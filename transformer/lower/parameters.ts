@@ -1,6 +1,6 @@
 /**
  * The parameters of the function being lowered, bound at the machine's entry: from the
- * arguments the wrapper passed (`$am_args`), defaults left to right, or — for sloppy code with
+ * arguments the wrapper passed (a placeholder: runtime-refs.ts), defaults left to right, or — for sloppy code with
  * simple parameters that reads `arguments` — aliased to the mapped arguments object.
  */
 import type * as ts from "typescript";
@@ -23,7 +23,7 @@ export function areSimple(T: typeof ts, params: readonly ts.ParameterDeclaration
 /** Declares the function's scope and binds its parameters (an error here rejects the promise, as native). */
 export function lowerParameters(cx: Lowering): void {
   const { T, F, b, fn, scopes } = cx;
-  const argumentsId = F.createIdentifier("$am_args");
+  const argumentsId = b.runtimeRef({ kind: "args" });
   const params = parametersOf(T, fn);
   // In sloppy code a function with simple parameters has a mapped `arguments`: writing a
   // parameter writes `arguments[i]` and back — for the parameters the call passed. Those live
@@ -38,7 +38,7 @@ export function lowerParameters(cx: Lowering): void {
         b.locals[local].argumentIndex = i;
       });
       b.emitOp(
-        F.createExpressionStatement(F.createAssignment(F.createPropertyAccessExpression(F.createIdentifier("$am_machine"), "p"), b.runtimeCall("parameterStore", [argumentsId]))),
+        F.createExpressionStatement(F.createAssignment(F.createPropertyAccessExpression(b.runtimeRef({ kind: "machine" }), "p"), b.runtimeCall("parameterStore", [argumentsId]))),
       );
       return;
     }

@@ -1,7 +1,7 @@
 /**
  * Bindings of exploded scopes become locals of the machine (cfg.ts `Local`): where each is
  * stored (register, captured slot, environment record), and whether it needs a dead zone
- * (`$am_TDZ`) because it may be read before its declaration runs.
+ * (the runtime's dead-zone marker) because it may be read before its declaration runs.
  */
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";

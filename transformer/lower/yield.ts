@@ -22,7 +22,7 @@ export function suspendYield(cx: Lowering, operand: ts.Expression, node: ts.Yiel
   const resumed = b.suspendOn(operand, node);
   const returning = b.newBlock();
   const next = b.newBlock();
-  b.branchTo(F.createStrictEquality(F.createIdentifier("$am_isThrow"), F.createNumericLiteral(RETURN_COMPLETION)), returning.id, next.id);
+  b.branchTo(F.createStrictEquality(b.runtimeRef({ kind: "isThrow" }), F.createNumericLiteral(RETURN_COMPLETION)), returning.id, next.id);
   b.mark(returning);
   returnWith(cx, resumed);
   b.mark(next);

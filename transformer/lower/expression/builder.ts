@@ -4,6 +4,7 @@
  */
 import type * as ts from "typescript";
 import type { NotCompiledCode } from "../../not-compiled";
+import type { RuntimeHelperName } from "../runtime-refs";
 
 export interface ExpressionBuilder {
   tsApi: typeof ts;
@@ -26,7 +27,7 @@ export interface ExpressionBuilder {
   /** Same binding? (for "does a later operand write this local") */
   sameLocal(a: ts.Identifier, b: ts.Identifier): boolean;
   /** A runtime helper (`$am.name`). */
-  runtime(name: string): ts.Expression;
+  runtime(name: RuntimeHelperName): ts.Expression;
   /** Leaves the function native, for `code` (not-compiled.ts). */
   unsupported(node: ts.Node, code: NotCompiledCode, detail?: string): never;
   /** A broken invariant: an internal error, not a reason. */
