@@ -8,8 +8,9 @@
  *     class C { static { $am.asyncMethods(this.prototype, "m"); } m() { return $am.start(…); } }
  *     $am.asyncMethods({ m() { return $am.start(…); } }, "m")
  *
- * A method under a computed key (its key is only known while the class or literal is built) or
- * a private instance method (reachable only through an instance) keeps Function.prototype.
+ * A private instance method, reachable only through an instance, is shaped by a private field
+ * (see classMethodShape). A method under a computed key (its key is only known while the class
+ * or literal is built) keeps Function.prototype.
  */
 import type * as ts from "typescript";
 
@@ -22,18 +23,33 @@ function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLitera
   return undefined;
 }
 
+/** `#m$shape`, or `#m$shape_2`…: a private name no member of the class declares. */
+function shapeFieldName(T: typeof ts, method: ts.MethodDeclaration, methodName: ts.PrivateIdentifier): string {
+  const members = T.isClassLike(method.parent) ? method.parent.members : [];
+  const taken = new Set(members.flatMap((m) => (m.name && T.isPrivateIdentifier(m.name) ? [m.name.text] : [])));
+  let name = `${methodName.text}$shape`;
+  for (let i = 2; taken.has(name); i++) name = `${methodName.text}$shape_${i}`;
+  return name;
+}
+
 const isStatic = (T: typeof ts, m: ts.MethodDeclaration): boolean => m.modifiers?.some((x) => x.kind === T.SyntaxKind.StaticKeyword) === true;
 
-/** `static { $am.asyncMethods(this.prototype, "m"); }` for a compiled class method (undefined: none can be given). */
-export function classMethodShape(T: typeof ts, runtime: string, method: ts.MethodDeclaration): ts.ClassStaticBlockDeclaration | undefined {
+/**
+ * `static { $am.asyncMethods(this.prototype, "m"); }` for a compiled class method (undefined: none
+ * can be given). A private instance method is reachable only through an instance: a private field
+ * of its own, first of the instance fields, shapes it when the first instance is initialized —
+ * before any code can read `this.#m` — `#m$shape = $am.asyncFunction(this.#m);` (the same function
+ * for every instance: shaped once, the field holds it).
+ */
+export function classMethodShape(T: typeof ts, runtime: string, method: ts.MethodDeclaration): ts.ClassStaticBlockDeclaration | ts.PropertyDeclaration | undefined {
   const F = T.factory;
   const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
   let call: ts.Expression | undefined;
   if (T.isPrivateIdentifier(method.name)) {
-    if (isStatic(T, method))
-      call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction"), undefined, [
-        F.createPropertyAccessExpression(F.createThis(), method.name.text),
-      ]);
+    call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction"), undefined, [
+      F.createPropertyAccessExpression(F.createThis(), method.name.text),
+    ]);
+    if (!isStatic(T, method)) return F.createPropertyDeclaration(undefined, shapeFieldName(T, method, method.name), undefined, undefined, call);
   } else {
     const key = literalKey(T, method);
     if (key) call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, key]);
