@@ -20,6 +20,8 @@ export const NOT_COMPILED = {
     "an async generator whose `finally` block contains a `yield`, a `return` or a `break`/`continue` out of the `finally` is not compiled yet (that could start a second completion while one is pending); move that code out of the `finally`",
   "async-method-named-constructor":
     'a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async ["constructor"]()`, to compile it',
+  "async-method-key-outside-statement":
+    "an async method under a computed key whose class or object literal is not inside a statement of its function (a concise arrow body, a parameter default, a class field initializer, another member's key) is not compiled yet: its key is kept for the async-function shape in a variable declared before such a statement; give the arrow a block body or build the object in a statement",
   "too-deep": "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); split it into smaller functions",
   "direct-eval": "direct `eval` can reach any local, so the function stays native; call `(0, eval)(…)` (indirect) if it need not see locals",
   "with-statement": "a `with` statement makes bindings dynamic, so the function stays native; read the object's properties explicitly instead",

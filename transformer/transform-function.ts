@@ -22,6 +22,7 @@ import { handlerEdge, LocalStorage, successorEdges, terminatorUses, type Cfg } f
 import { areSimple, parametersOf } from "./lower/parameters";
 import { emitMachine, type EmittedMachine, type MachineNames } from "./emit/emit-machine";
 import { emitWrapper } from "./emit/wrapper";
+import { hasComputedKey, keyHolderStatement } from "./emit/method-shape";
 import { shareTemporaryNames } from "./emit/profile-names";
 import { isDecorated } from "./syntax";
 import type { NameManager } from "./names";
@@ -105,6 +106,8 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
     if (fn.body && finallyStartsCompletion(T, fn.body)) return "async-generator-finally-completion";
   }
   if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
+  // Its key is kept for the shape in a variable of the function that builds its class or literal.
+  if (!fn.asteriskToken && hasComputedKey(T, fn) && keyHolderStatement(T, fn.parent) === undefined) return "async-method-key-outside-statement";
   if (!fn.body) return internalError(fn, "an async function without a body reached the compiler");
   if (facts?.usesDirectEval) return "direct-eval";
   if (facts?.usesWith) return "with-statement";

@@ -88,6 +88,8 @@ export interface EmitUsage {
   envBound: number;
   /** Declarations nested machines need at the top of this resume function. */
   readonly hoisted: ts.Statement[];
+  /** Per nested function of kept code being rewritten (innermost last): the key holders its body declares (method-shape.ts). */
+  readonly keyHolders: string[][];
 }
 
 export interface EmitContext {
@@ -123,7 +125,7 @@ export function createEmitContext(input: EmitInput): EmitContext {
     scopes: input.scopes,
     own: { machine, value, isThrow, label, error, loop, pendingGoto, frame },
     flow: planControlFlow(cfg),
-    usage: { pendingGoto: false, pendingJumps: 0, backJumps: 0, labelUpdates: new Set(), frame: false, envBound: 0, hoisted: [] },
+    usage: { pendingGoto: false, pendingJumps: 0, backJumps: 0, labelUpdates: new Set(), frame: false, envBound: 0, hoisted: [], keyHolders: [] },
   };
 }
 

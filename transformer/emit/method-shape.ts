@@ -9,10 +9,20 @@
  *     $am.asyncMethods({ m() { return $am.start(…); } }, "m")
  *
  * A private instance method, reachable only through an instance, is shaped by a private field
- * (see classMethodShape). A method under a computed key (its key is only known while the class
- * or literal is built) keeps Function.prototype.
+ * (see classMethodShape). A method under a computed key: its key, known only while the class or
+ * literal is built, is kept in a variable of the function that builds it (`var $key;` before the
+ * statement, or a `let` of the resume function), written as the key is evaluated:
+ *
+ *     $am.asyncMethods({ [$key = $am.toPropertyKey(k)]() { return $am.start(…); } }, $key)
+ *
+ * (the key converted once, as natively: the definition's own conversion of a primitive is not
+ * observable). One variable per activation of that function, so a recursive evaluation of the
+ * same literal has its own. Where no statement of the same function holds the class or literal
+ * (a concise arrow body, a parameter default, a field initializer), the method stays native
+ * (`keyHolderStatement`, checked before lowering).
  */
 import type * as ts from "typescript";
+import { internalError } from "../not-compiled";
 
 /** The key of `method` as a literal, when it is known without evaluating anything. */
 function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLiteral | ts.NumericLiteral | undefined {
@@ -41,7 +51,12 @@ const isStatic = (T: typeof ts, m: ts.MethodDeclaration): boolean => m.modifiers
  * before any code can read `this.#m` — `#m$shape = $am.asyncFunction(this.#m);` (the same function
  * for every instance: shaped once, the field holds it).
  */
-export function classMethodShape(T: typeof ts, runtime: string, method: ts.MethodDeclaration): ts.ClassStaticBlockDeclaration | ts.PropertyDeclaration | undefined {
+export function classMethodShape(
+  T: typeof ts,
+  runtime: string,
+  method: ts.MethodDeclaration,
+  computedKey?: ts.Expression,
+): ts.ClassStaticBlockDeclaration | ts.PropertyDeclaration | undefined {
   const F = T.factory;
   const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
   let call: ts.Expression | undefined;
@@ -51,7 +66,7 @@ export function classMethodShape(T: typeof ts, runtime: string, method: ts.Metho
     ]);
     if (!isStatic(T, method)) return F.createPropertyDeclaration(undefined, shapeFieldName(T, method, method.name), undefined, undefined, call);
   } else {
-    const key = literalKey(T, method);
+    const key = literalKey(T, method) ?? computedKey;
     if (key) call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, key]);
   }
   return call && F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(call)], /*multiLine*/ false));
@@ -69,28 +84,90 @@ export function shapedObjectLiteral(T: typeof ts, runtime: string, literal: ts.E
   return F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [literal, ...keys]);
 }
 
+/** Where the computed keys of compiled methods are kept while their class or literal is built (see the header). */
+export interface KeyHolders {
+  /** A new variable, declared where the class or literal `container` is evaluated. */
+  declare(container: ts.Node): string;
+}
+
+/** `[holder = $am.toPropertyKey(key)]() {…}`: the method (a compiled wrapper) writing its key to `holder`. */
+export function withKeyHolder(T: typeof ts, runtime: string, method: ts.MethodDeclaration, holder: string): ts.MethodDeclaration {
+  const F = T.factory;
+  const name = method.name as ts.ComputedPropertyName;
+  const key = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "toPropertyKey"), undefined, [name.expression]);
+  const held = F.updateComputedPropertyName(name, F.createAssignment(F.createIdentifier(holder), key));
+  return F.updateMethodDeclaration(method, method.modifiers, method.asteriskToken, held, method.questionToken, method.typeParameters, method.parameters, method.type, method.body);
+}
+
+/**
+ * The statement of a statement list, in the same function as `container` (a class or object
+ * literal), before which a variable for its computed keys can be declared: undefined when a
+ * function boundary, a parameter or a field initializer comes first (their code runs in an
+ * activation of its own, or before the body's variables exist).
+ */
+export function keyHolderStatement(T: typeof ts, container: ts.Node): ts.Statement | undefined {
+  let node = container;
+  for (let p = node.parent; p !== undefined; node = p, p = p.parent) {
+    if ((T.isBlock(p) || T.isSourceFile(p) || T.isModuleBlock(p) || T.isCaseOrDefaultClause(p)) && p.statements.includes(node as ts.Statement)) return node as ts.Statement;
+    if (T.isFunctionLike(p) || T.isParameter(p) || T.isPropertyDeclaration(p) || T.isClassStaticBlockDeclaration(p) || T.isDecorator(p)) return undefined;
+  }
+  return undefined;
+}
+
+/** Does `method` need a key holder (a compiled async method under a computed key)? */
+export function hasComputedKey(T: typeof ts, method: ts.Node): method is ts.MethodDeclaration & { name: ts.ComputedPropertyName } {
+  return T.isMethodDeclaration(method) && T.isComputedPropertyName(method.name);
+}
+
 /**
  * A class or object literal of kept code whose members were rewritten (`rewritten`, member for
  * member the same as `original`'s): the compiled async methods among them — async in `original`,
- * no longer in `rewritten` — get the shape.
+ * no longer in `rewritten` — get the shape; those under a computed key write it to a holder.
  */
-export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts.Node, rewritten: ts.Node): ts.Node {
+export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts.Node, rewritten: ts.Node, holders: KeyHolders): ts.Node {
   const F = T.factory;
   const isAsync = (m: ts.Node): boolean => T.canHaveModifiers(m) && T.getModifiers(m)?.some((x) => x.kind === T.SyntaxKind.AsyncKeyword) === true;
-  const compiledOf = (before: readonly ts.Node[], after: readonly ts.Node[]): ts.MethodDeclaration[] =>
-    before.length !== after.length
-      ? []
-      : before.filter((m, i): m is ts.MethodDeclaration => T.isMethodDeclaration(m) && !m.asteriskToken && isAsync(m) && T.isMethodDeclaration(after[i]) && !isAsync(after[i]));
+  const isCompiled = (before: ts.Node, after: ts.Node): before is ts.MethodDeclaration =>
+    T.isMethodDeclaration(before) && !before.asteriskToken && isAsync(before) && T.isMethodDeclaration(after) && !isAsync(after);
+  /** The rewritten members (computed keys held) and the key of each compiled method that can be shaped. */
+  const shapeMembers = <M extends ts.Node>(before: readonly M[], after: readonly M[]): { members: M[]; compiled: Array<[ts.MethodDeclaration, ts.Expression | undefined]> } => {
+    const members = [...after];
+    const compiled: Array<[ts.MethodDeclaration, ts.Expression | undefined]> = [];
+    if (before.length !== after.length) return { members, compiled };
+    before.forEach((m, i) => {
+      if (!isCompiled(m, after[i])) return;
+      if (!hasComputedKey(T, m)) return void compiled.push([m, undefined]);
+      const holder = holders.declare(original);
+      members[i] = withKeyHolder(T, runtime, after[i] as unknown as ts.MethodDeclaration, holder) as unknown as M;
+      compiled.push([m, F.createIdentifier(holder)]);
+    });
+    return { members, compiled };
+  };
   if (T.isObjectLiteralExpression(original) && T.isObjectLiteralExpression(rewritten)) {
-    return shapedObjectLiteral(T, runtime, rewritten, objectMethodKeys(T, compiledOf(original.properties, rewritten.properties)));
+    const { members, compiled } = shapeMembers(original.properties, rewritten.properties);
+    const keys = compiled.flatMap(([m, key]) => key ?? literalKey(T, m) ?? []);
+    return shapedObjectLiteral(T, runtime, compiled.some(([, key]) => key) ? F.updateObjectLiteralExpression(rewritten, members) : rewritten, keys);
   }
   if (T.isClassLike(original) && (T.isClassExpression(rewritten) || T.isClassDeclaration(rewritten))) {
-    const blocks = compiledOf(original.members, rewritten.members).flatMap((m) => classMethodShape(T, runtime, m) ?? []);
+    const shaped = shapeMembers(original.members, rewritten.members);
+    const blocks = shaped.compiled.flatMap(([m, key]) => classMethodShape(T, runtime, m, key) ?? []);
     if (blocks.length === 0) return rewritten;
-    const members = [...blocks, ...rewritten.members];
+    const members = [...blocks, ...shaped.members];
     return T.isClassDeclaration(rewritten)
       ? F.updateClassDeclaration(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members)
       : F.updateClassExpression(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members);
   }
   return rewritten;
+}
+
+/** `var a, b;` as the first statement of `fn`'s body after its directives: the key holders of its literals. */
+export function declareKeyHolders(T: typeof ts, fn: ts.Node, holders: readonly string[]): ts.Node {
+  const F = T.factory;
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (body === undefined || !T.isBlock(body)) return internalError(fn, "a key holder for a function without a block body");
+  let directives = 0;
+  while (directives < body.statements.length && T.isExpressionStatement(body.statements[directives]) && T.isStringLiteral((body.statements[directives] as ts.ExpressionStatement).expression)) directives++;
+  const declaration = F.createVariableStatement(undefined, F.createVariableDeclarationList(holders.map((h) => F.createVariableDeclaration(h))));
+  const statements = [...body.statements.slice(0, directives), declaration, ...body.statements.slice(directives)];
+  return T.visitEachChild(fn, (c) => (c === body ? F.updateBlock(body, statements) : c), undefined);
 }

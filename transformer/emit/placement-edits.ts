@@ -8,7 +8,9 @@
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
-import { classMethodShape, objectMethodKeys } from "./method-shape";
+import { classMethodShape, hasComputedKey, keyHolderStatement, objectMethodKeys, withKeyHolder } from "./method-shape";
+import type { NameManager } from "../names";
+import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
 import { firstStatementOf, type Placement } from "./resume-placement";
 
@@ -21,18 +23,42 @@ export type Edit =
   /** A compiled method's key: the object literal is wrapped in `$am.asyncMethods(literal, key…)` (method-shape.ts). */
   | { kind: "async-method-key"; literal: ts.ObjectLiteralExpression; key: ts.Expression };
 
-export function placementEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, placement: Exclude<Placement, { kind: "native" }>): Edit[] {
-  return [...functionEdits(T, runtime, fn, compiled, placement), ...methodShapeEdits(T, runtime, fn)];
+export function placementEdits(
+  T: typeof ts,
+  runtime: string,
+  fn: ts.FunctionLikeDeclaration,
+  compiled: CompiledPair,
+  placement: Exclude<Placement, { kind: "native" }>,
+  names: NameManager,
+): Edit[] {
+  const held = keyHolderEdits(T, runtime, fn, compiled, names);
+  return [...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...methodShapeEdits(T, runtime, fn, held?.key), ...(held?.edits ?? [])];
 }
 
-/** A compiled method shaped like a native async method, by its class or object literal. */
-function methodShapeEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration): Edit[] {
+/**
+ * A method under a computed key writes its key to a variable declared before the statement that
+ * holds its class or literal (method-shape.ts): `var $key;` there, the wrapper under
+ * `[$key = $am.toPropertyKey(k)]`.
+ */
+function keyHolderEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, names: NameManager) {
+  if (!hasComputedKey(T, fn) || !T.isMethodDeclaration(compiled.wrapper)) return undefined;
+  const F = T.factory;
+  const statement = keyHolderStatement(T, fn.parent);
+  if (statement === undefined) return internalError(fn, "an async method under a computed key with no statement to hold its key was compiled");
+  const holder = names.claimForFile("$key");
+  const declaration = F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(holder)]));
+  const edits: Edit[] = [{ kind: "insert-before", statement, statements: [declaration] }];
+  return { compiled: { ...compiled, wrapper: withKeyHolder(T, runtime, compiled.wrapper, holder) }, key: F.createIdentifier(holder), edits };
+}
+
+/** A compiled method shaped like a native async method, by its class or object literal (`computedKey`: its key's holder). */
+function methodShapeEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, computedKey: ts.Expression | undefined): Edit[] {
   if (!T.isMethodDeclaration(fn)) return [];
   if (T.isClassLike(fn.parent)) {
-    const member = classMethodShape(T, runtime, fn);
+    const member = classMethodShape(T, runtime, fn, computedKey);
     return member ? [{ kind: "add-member", classNode: fn.parent, member }] : [];
   }
-  const key = T.isObjectLiteralExpression(fn.parent) ? objectMethodKeys(T, [fn])[0] : undefined;
+  const key = T.isObjectLiteralExpression(fn.parent) ? (objectMethodKeys(T, [fn])[0] ?? computedKey) : undefined;
   return key && T.isObjectLiteralExpression(fn.parent) ? [{ kind: "async-method-key", literal: fn.parent, key }] : [];
 }
 

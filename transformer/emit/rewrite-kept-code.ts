@@ -26,7 +26,7 @@ import { access, localOf, read } from "./local-access";
 import { checkedWrite, deleteOfIdentifier, isWriteTarget, markTargets, writeToOwnName, type Visit } from "./checked-writes";
 import { bindsLocal, convertDeclarationList, toAssignmentTarget } from "./declaration-lists";
 import { emitJump } from "./jumps";
-import { withAsyncMethodShape } from "./method-shape";
+import { declareKeyHolders, withAsyncMethodShape, type KeyHolders } from "./method-shape";
 
 /** A node of kept code, rewritten for the resume function (see the header). */
 export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, writeTargets: Set<ts.Node> = new Set()): ts.Node {
@@ -69,7 +69,28 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
   }
   const out = T.visitEachChild(node, visit, undefined);
   // Its compiled async methods get the async-function shape once the literal is built.
-  return T.isObjectLiteralExpression(node) ? withAsyncMethodShape(T, cx.input.machineNames.runtime, node, out) : out;
+  return T.isObjectLiteralExpression(node) ? withAsyncMethodShape(T, cx.input.machineNames.runtime, node, out, keyHolders(cx)) : out;
+}
+
+/**
+ * Key holders (method-shape.ts) of the function whose code is being rewritten: a `let` of the
+ * resume function for the compiled function's own code, a `var` of the nested function of kept
+ * code the literal is in (one per activation of either).
+ */
+function keyHolders(cx: EmitContext): KeyHolders {
+  return {
+    declare() {
+      const frames = cx.usage.keyHolders;
+      if (frames.length > 0) {
+        const name = cx.input.names.claimForFile("$key");
+        frames[frames.length - 1].push(name);
+        return name;
+      }
+      const name = cx.input.names.claim("$key");
+      cx.usage.hoisted.push(cx.F.createVariableStatement(undefined, cx.F.createVariableDeclarationList([cx.F.createVariableDeclaration(name)], cx.T.NodeFlags.Let)));
+      return name;
+    },
+  };
 }
 
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
@@ -265,7 +286,12 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
     }
     return rewrite(cx, c, innerIsFunction);
   };
-  const inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined)) as ts.Expression;
+  // A function's body declares the key holders of the literals in it.
+  const isFunction = T.isFunctionLike(node);
+  if (isFunction) cx.usage.keyHolders.push([]);
+  let inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined), keyHolders(cx)) as ts.Expression;
+  const held = isFunction ? cx.usage.keyHolders.pop()! : [];
+  if (held.length > 0) inner = declareKeyHolders(T, inner, held) as ts.Expression;
   if (holders.size === 0) return inner;
   cx.usage.envBound--;
   const params = [...holders].map((h) => F.createParameterDeclaration(undefined, undefined, locals[h].name));
