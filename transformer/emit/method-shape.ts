@@ -86,8 +86,8 @@ export function shapedObjectLiteral(T: typeof ts, runtime: string, literal: ts.E
 
 /** Where the computed keys of compiled methods are kept while their class or literal is built (see the header). */
 export interface KeyHolders {
-  /** A new variable, declared where the class or literal `container` is evaluated. */
-  declare(container: ts.Node): string;
+  /** A new variable, declared in the function whose code builds the class or literal being shaped. */
+  declare(): string;
 }
 
 /** `[holder = $am.toPropertyKey(key)]() {…}`: the method (a compiled wrapper) writing its key to `holder`. */
@@ -137,7 +137,7 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
     before.forEach((m, i) => {
       if (!isCompiled(m, after[i])) return;
       if (!hasComputedKey(T, m)) return void compiled.push([m, undefined]);
-      const holder = holders.declare(original);
+      const holder = holders.declare();
       members[i] = withKeyHolder(T, runtime, after[i] as unknown as ts.MethodDeclaration, holder) as unknown as M;
       compiled.push([m, F.createIdentifier(holder)]);
     });
