@@ -6,7 +6,8 @@
  * cancellable: a promise (a function compiled in promise mode, or left native) cannot be
  * cancelled, so it is refused with a `TypeError` naming the way out (`fromPromise`).
  */
-import { notAFuture, type Future } from "./future";
+import type { Future } from "./future";
+import { notAFuture } from "./into-future";
 
 const where = "asFuture (is the function compiled in poll mode?)";
 

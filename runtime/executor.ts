@@ -29,7 +29,8 @@
  *     const ex = new Executor({ policy: "random", seed: 7 });
  *     const value = await ex.run(someFuture);
  */
-import { intoFuture, type FutureLike } from "./future";
+import type { FutureLike } from "./future";
+import { intoFuture } from "./into-future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import type { ReadyQueue } from "./ready-queue";
 import { DEFAULT_TASK_BUDGET } from "./poll/budget";

@@ -38,7 +38,7 @@ export { asFuture } from "./as-future";
 export { PENDING, isPending, isReady } from "./poll";
 export type { Poll, Pending } from "./poll";
 export type { Future, FutureLike, Output } from "./future";
-export { intoFuture } from "./future";
+export { intoFuture } from "./into-future";
 export { noopWaker } from "./waker";
 export type { Waker } from "./waker";
 export { Context } from "./context";

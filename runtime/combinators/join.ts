@@ -15,7 +15,8 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, intoFutures, type Future, type FutureLike, type Output } from "../future";
+import { dropFuture, type Future, type FutureLike, type Output } from "../future";
+import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";

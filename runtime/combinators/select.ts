@@ -16,7 +16,8 @@
  * Example (a timeout): `const { index } = await run(select([work, sleep(100)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, intoFutures, type Future, type FutureLike, type Output } from "../future";
+import { dropFuture, type Future, type FutureLike, type Output } from "../future";
+import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";

@@ -7,7 +7,8 @@
  * Example: `await run(timeout(fetchAll(urls), 5_000))` (a poll-mode `fetchAll` really stops).
  */
 import type { Context } from "../context";
-import { intoFuture, type Future, type FutureLike } from "../future";
+import type { Future, FutureLike } from "../future";
+import { intoFuture } from "../into-future";
 import { SleepFuture } from "../leaf/timer";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";

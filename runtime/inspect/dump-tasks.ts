@@ -27,53 +27,17 @@
  */
 import { Machine } from "../machine";
 import { PollMachine } from "../poll/poll-machine";
-import { awaitLocation, describeMachine, PRODUCTION_NOTE, stateNameOf } from "./describe-machine";
-import { DEFAULT_PREVIEW_LENGTH, formatValue } from "./format-value";
+import { PRODUCTION_NOTE } from "./describe-machine";
+import { DEFAULT_PREVIEW_LENGTH } from "./format-value";
 import { isTaskTracking, machineOfPromise, trackedMachines } from "./tracking";
+import { describeFrame, type DumpOptions, type TaskFrame } from "./task-frame";
 import { dumpTaskTree, taskTreeLines, type TaskTreeNode } from "./task-tree";
-
-export interface LiveValue {
-  /** Variable name (`$name`: a compiler temporary), or `f[<offset>]` when the layout is unknown. */
-  readonly name: string;
-  readonly offset: number;
-  /** One-line preview (format-value.ts). */
-  readonly value: string;
-}
-
-export interface TaskFrame {
-  readonly machine: Machine;
-  /** The function's readable name. */
-  readonly function: string;
-  readonly state: number;
-  readonly stateName: string;
-  /** `file:line:column` of the await, or `line N` when only the state name tells. */
-  readonly location: string | undefined;
-  /** Source text of the awaited expression, when the transformer provided it. */
-  readonly awaitedText: string | undefined;
-  /** Frame values live at this state. */
-  readonly live: readonly LiveValue[];
-  /** Values of captured variables (shared with closures). */
-  readonly captured: readonly LiveValue[];
-  /** Preview of the awaited value. */
-  readonly awaiting: string;
-  /** The machine whose promise this one awaits, if it is a compiled machine. */
-  readonly awaitingMachine: Machine | undefined;
-  /** A poll-mode machine being cancelled (running its `finally` blocks). */
-  readonly cancelling: boolean;
-  /** Compiled in the production profile: no state names, locations or variable names to show (PRODUCTION_NOTE). */
-  readonly production: boolean;
-}
 
 export interface AsyncStack {
   /** Innermost (the machine that awaits something that is not a tracked machine) first. */
   readonly frames: readonly TaskFrame[];
   /** The machines await each other in a circle: none of them can ever resume. */
   readonly cycle: boolean;
-}
-
-export interface DumpOptions {
-  /** Length budget of each value preview (default 80). */
-  readonly maxValueLength?: number;
 }
 
 export function dumpTasks(options: DumpOptions = {}): AsyncStack[] {
@@ -115,31 +79,6 @@ export function dumpTasks(options: DumpOptions = {}): AsyncStack[] {
   for (const m of suspended) if (!awaited.has(m)) stacks.push(chain(m));
   for (const m of suspended) if (!visited.has(m)) stacks.push(chain(m));
   return stacks;
-}
-
-export function describeFrame(m: Machine, awaitingMachine: Machine | undefined, max: number): TaskFrame {
-  const d = describeMachine(m);
-  const slots = d.slots[m.s];
-  const live: LiveValue[] = [];
-  for (let offset = 0; offset < m.f.length; offset++) {
-    const name = slots ? slots[offset] : m.f[offset] !== undefined ? `f[${offset}]` : null;
-    if (name !== null && name !== undefined) live.push({ name, offset, value: formatValue(m.f[offset], max) });
-  }
-  const captured = (m.c ?? []).map((value, offset) => ({ name: d.captures[offset] ?? `c[${offset}]`, offset, value: formatValue(value, max) }));
-  return {
-    machine: m,
-    function: d.name,
-    state: m.s,
-    stateName: stateNameOf(d, m.s),
-    location: awaitLocation(d, m.s),
-    awaitedText: d.awaits[m.s]?.awaited,
-    live,
-    captured,
-    awaiting: formatValue(m.awaiting, max),
-    awaitingMachine,
-    cancelling: (m as unknown) instanceof PollMachine && (m as unknown as PollMachine).isCancelling,
-    production: d.source === "production",
-  };
 }
 
 /** The dump as text (see the module header), followed by the task tree (task-tree.ts) when tasks are tracked. */

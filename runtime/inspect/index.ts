@@ -5,6 +5,7 @@
  *     tracking.ts        enableTaskTracking / disableTaskTracking (WeakRef registry)
  *     dump-tasks.ts      dumpTasks, formatTasks (async stacks of suspended machines)
  *     task-tree.ts       dumpTaskTree, formatTaskTree (tasks under their spawner, scope → children)
+ *     task-frame.ts      one suspended machine as both of them show it
  *     async-trace.ts     enableAsyncStackTraces, asyncStackOf
  *     snapshot.ts        snapshot, restore, registerFunctions
  *     serialize.ts       the value encoding snapshots use (decoding treats data as untrusted)
@@ -15,7 +16,8 @@
  */
 export { enableTaskTracking, disableTaskTracking, isTaskTracking, trackedMachines, machineOfPromise, trackedTasks, parentTaskOf } from "./tracking";
 export { dumpTasks, formatTasks } from "./dump-tasks";
-export type { AsyncStack, TaskFrame, LiveValue, DumpOptions } from "./dump-tasks";
+export type { AsyncStack } from "./dump-tasks";
+export type { TaskFrame, LiveValue, DumpOptions } from "./task-frame";
 export { dumpTaskTree, formatTaskTree } from "./task-tree";
 export type { TaskTreeNode, TaskNode, ScopeNode } from "./task-tree";
 export { enableAsyncStackTraces, disableAsyncStackTraces, asyncStackOf } from "./async-trace";
