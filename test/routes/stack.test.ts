@@ -47,7 +47,7 @@ function build(route: Route, mode: "native" | "compiled"): string {
   expect(built.status).toBe(0);
   if (mode === "compiled") {
     const compiled = node([path.join(repo, "dist/cli/main.js"), "compile", outDir]);
-    expect(compiled.stderr).toMatch(/8 async functions compiled in 3 of 3 files, 0 left native/);
+    expect(compiled.stderr).toMatch(/9 async functions compiled in 3 of 3 files, 0 left native/);
     expect(compiled.status).toBe(0);
   }
   return path.join(outDir, "trace/main.js");
@@ -91,16 +91,19 @@ function runBoth(route: Route, sourceMaps: boolean): { native: Run; compiled: Ru
   test("the native build ran native functions and the compiled build compiled ones", () => {
     expect(runs.native.compiled).toBe(false);
     expect(runs.compiled.compiled).toBe(true);
-    expect(runs.native.stacks).toHaveLength(2);
+    expect(runs.native.stacks).toHaveLength(3);
   });
 
-  test("the runtime frames left out are the driver's, after the frame of the function that threw", () => {
+  test("the runtime frames left out are the driver's, after the frames of the resumed function and what it called", () => {
     for (const stack of runs.compiled.stacks) {
       const lines = stack.split("\n");
       const runtime = lines.flatMap((l, i) => (isRuntimeFrame(l) ? [i] : []));
       expect(runtime.length).toBeGreaterThan(0);
-      // Right after the first frame (the function that threw), before any `at async` frame.
-      expect(runtime).toEqual(runtime.map((_, k) => 2 + k));
+      // One run of frames (no runtime frame between the program's own: a call through `super`
+      // leaves none), after the frame that threw and its callers, then only `at async` frames.
+      expect(runtime[0]).toBeGreaterThanOrEqual(2);
+      expect(runtime).toEqual(runtime.map((_, k) => runtime[0] + k));
+      expect(lines.slice(runtime[runtime.length - 1] + 1).every((l) => l.startsWith("    at async "))).toBe(true);
     }
   });
   return runs;
@@ -116,10 +119,23 @@ describe.each(["esbuild", "tsc7"] as const)("%s, with source maps", (route) => {
       expect(lines.slice(1).every((l) => path.isAbsolute(fileOf(l) ?? "") && fileOf(l)!.endsWith(".ts"))).toBe(true);
       expect(lines.filter((l) => l.startsWith("    at async ")).length).toBeGreaterThan(0);
       const own = runs.compiled.stacks[i].split("\n").filter((l) => !isRuntimeFrame(l));
-      expect(own.join("\n")).toBe(stack);
+      expect(own.map((l, k) => (route === "esbuild" ? namedAsNative(l, lines[k]) : l)).join("\n")).toBe(stack);
     }
   });
 });
+
+/**
+ * The one difference of a bundle (README, "Stack traces"): a method the compiled code calls through
+ * the runtime's Reflect.apply (`super.m(…)`, a call whose arguments await) is named `reflectApply`
+ * there: esbuild renames the runtime's export in the bundle and records its name at the call, and
+ * Node's source-map support names a frame by its caller's mapping when the callee's has no name.
+ * That frame is compared without its name; its file, line and column still must be native's.
+ */
+function namedAsNative(line: string, native: string | undefined): string {
+  const renamed = /^    at reflectApply (\(.*\))$/.exec(line);
+  const nativeFrame = native === undefined ? null : /^    at (\S+) (\(.*\))$/.exec(native);
+  return renamed !== null && nativeFrame !== null && renamed[1] === nativeFrame[2] ? native! : line;
+}
 
 describe("tsc7, without source maps", () => {
   const runs = runBoth("tsc7", false);

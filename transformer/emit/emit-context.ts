@@ -88,6 +88,8 @@ export interface EmitUsage {
   envBound: number;
   /** Declarations nested machines need at the top of this resume function. */
   readonly hoisted: ts.Statement[];
+  /** The register a `super.m(args)` in kept code holds the method in (`$super`), once one is emitted. */
+  superMethod?: string;
 }
 
 export interface EmitContext {
