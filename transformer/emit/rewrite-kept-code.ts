@@ -19,7 +19,7 @@ import { LocalStorage, type LocalId } from "../lower/cfg";
 import { Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
 import { compoundToBinary } from "../lower/operators";
-import { isAsyncFunction } from "../syntax";
+import { callPosition, isAsyncFunction } from "../syntax";
 import { frame, machineMember, runtimeMember, type EmitContext } from "./emit-context";
 import { access, localOf, read } from "./local-access";
 import { checkedWrite, deleteOfIdentifier, isWriteTarget, markTargets, writeToOwnName, type Visit } from "./checked-writes";
@@ -138,9 +138,8 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
     const list = F.createCallExpression(runtimeMember(cx, "callArgs"), undefined, [F.createIdentifier(method), F.createStringLiteral(text), F.createArrayLiteralExpression(args)]);
     const call = F.createCallExpression(runtimeMember(cx, "reflectApply"), undefined, [F.createIdentifier(method), m("t"), list]);
-    // A frame in the method reads the call's position as V8 gives it: the method's name (`super.m(`), or the `(` after `super[k]`.
-    const at = T.isPropertyAccessExpression(callee) ? callee.name.getStart() : node.arguments.pos - 1;
-    T.setSourceMapRange(call, { pos: at, end: node.end });
+    // The caller's frame reads the call's position as V8 gives it: the method's name (`super.m(`), or the `(` after `super[k]`.
+    T.setSourceMapRange(call, { pos: callPosition(T, node), end: node.end });
     return F.createParenthesizedExpression(F.createCommaListExpression([F.createAssignment(F.createIdentifier(method), read), call]));
   }
   return undefined;

@@ -1,5 +1,5 @@
-// The stack traces of errors that leave async functions (one thrown by a method that a compiled
-// method calls through `super` after its await), printed as JSON: the stack test
+// The stack traces of errors that leave async functions (thrown by methods that a compiled method
+// calls through `super` after its await, and with an awaited argument), printed as JSON: the stack test
 // (test/routes/stack.test.ts) builds this file with and without the transform and compares them.
 import { enableAsyncStackTraces } from "async-machine/runtime";
 import { check } from "../src/store";
@@ -22,6 +22,10 @@ class FileStore extends Names {
     await null;
     return super.check(name.trim());
   }
+
+  async reread(name: string): Promise<string> {
+    return this.check(await Promise.resolve(name));
+  }
 }
 
 async function open(store: FileStore, name: string): Promise<string> {
@@ -36,7 +40,8 @@ const load = async (name: string): Promise<string> => {
 async function main(which: number): Promise<void> {
   if (which === 0) await check(5);
   else if (which === 1) await load("a/b");
-  else await new FileStore().checked("c/d");
+  else if (which === 2) await new FileStore().checked("c/d");
+  else await new FileStore().reread("e/f");
 }
 
 // Compiled functions get `at async …` frames from the runtime when enabled (native ones need nothing).
@@ -47,4 +52,5 @@ main(0)
   .catch(stackOf)
   .then(() => main(1).catch(stackOf))
   .then(() => main(2).catch(stackOf))
+  .then(() => main(3).catch(stackOf))
   .then(() => console.log(JSON.stringify({ compiled: !/^async\b/.test(Function.prototype.toString.call(main)), stacks })));
