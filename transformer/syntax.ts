@@ -123,3 +123,18 @@ export function forEachDescendant(T: typeof ts, node: ts.Node, visit: (n: ts.Nod
     if (visit(n)) T.forEachChild(n, collect);
   }
 }
+
+/**
+ * Where V8 places a call in a stack frame (the caller's line and column): the name of a member
+ * callee (`o.m(`, `o?.m(`), a plain name's start (`f(`), else the `(` of the arguments (`o[k](`,
+ * `(o.m)(`, `(0, f)(`); a tagged template at its template, `new` at its start. Generated code that
+ * replaces a call maps from here, so the caller's frame reads native's column.
+ */
+export function callPosition(T: typeof ts, node: ts.CallExpression | ts.NewExpression | ts.TaggedTemplateExpression): number {
+  if (T.isTaggedTemplateExpression(node)) return node.template.getStart();
+  if (T.isNewExpression(node) || node.arguments === undefined) return node.getStart();
+  const callee = node.expression;
+  if (T.isPropertyAccessExpression(callee)) return callee.name.getStart();
+  if (T.isIdentifier(callee) || callee.kind === T.SyntaxKind.SuperKeyword) return callee.getStart();
+  return node.arguments.pos - 1;
+}

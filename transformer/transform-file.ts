@@ -33,6 +33,7 @@ import { shapedObjectLiteral } from "./emit/method-shape";
 import { createFunctionCompiler, isStackOverflow, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
 import { notCompiledMessage } from "./not-compiled";
 import { functionName } from "./transform-function";
+import type { OriginalPositionOf } from "./input-map-positions";
 
 export type { Edit } from "./emit/placement-edits";
 export type { CompiledMachineInfo } from "./compile-functions";
@@ -80,6 +81,7 @@ export function planFile(
   alwaysStrict = false,
   fileMode: FunctionMode = "promise",
   profile: Profile = DEFAULT_PROFILE,
+  originalPositionOf?: OriginalPositionOf,
 ): FilePlan {
   const T = tsApi;
   if (!hasAsyncFunction(T, sourceFile)) return { edits: [], prelude: [], runtime: "$am", skipped: [], compiled: 0, machines: [] };
@@ -115,7 +117,7 @@ export function planFile(
     while (children.length > 0) work.push(children.pop()!);
   }
   // The production profile drops what only inspection reads (profile.ts).
-  if (profile !== "production") attachMachineInfo(T, sourceFile, fileName, scopes, plan);
+  if (profile !== "production") attachMachineInfo(T, sourceFile, fileName, scopes, plan, originalPositionOf);
   return plan;
 }
 
@@ -124,7 +126,7 @@ export function planFile(
  * what task dumps, async stack traces and snapshots print and check at run time
  * (runtime/inspect). Ids are `file#name`, with `@line` when a name repeats in the file.
  */
-function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan): void {
+function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan, originalPositionOf: OriginalPositionOf | undefined): void {
   const F = T.factory;
   const file = fileName.replace(/\\/g, "/");
   const reports = plan.machines.map((m) => ({ m, report: describeCompiled(T, sourceFile, m) }));
@@ -132,7 +134,7 @@ function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: st
   for (const { report } of reports) count.set(report.name, (count.get(report.name) ?? 0) + 1);
   for (const { m, report } of reports) {
     const facts = scopes.facts.get(m.node) ?? { usesThis: false, usesArguments: false, usesSuper: false, usesNewTarget: false };
-    const info = buildMachineInfo(report, { file, duplicateName: count.get(report.name)! > 1, facts, isArrow: T.isArrowFunction(m.node) });
+    const info = buildMachineInfo(report, { file, duplicateName: count.get(report.name)! > 1, facts, isArrow: T.isArrowFunction(m.node), originalPositionOf });
     const old = m.result.machine.stateEnum;
     if (old === undefined) continue;
     const decl = (old as ts.VariableStatement).declarationList.declarations[0];

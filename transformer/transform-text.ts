@@ -23,6 +23,7 @@ import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
 import { isStackOverflow } from "./compile-functions";
 import { notCompiledMessage } from "./not-compiled";
 import { functionName } from "./transform-function";
+import { originalPositionsOf } from "./input-map-positions";
 
 export function transform(sourceText: string, options: TransformOptions): TransformResult {
   assertSupportedTypeScript(ts);
@@ -47,7 +48,8 @@ export function transform(sourceText: string, options: TransformOptions): Transf
       diagnostics.push({ fileName, line: 1, column: 1, message: `the engine rejects this file (${syntaxError}); it is left unchanged`, category: "error" });
     return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
-  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile);
+  const originalPositionOf = options.inputSourceMap === undefined ? undefined : originalPositionsOf(options.inputSourceMap);
+  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile, originalPositionOf);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   const edits: TextEdit[] = [];

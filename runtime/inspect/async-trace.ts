@@ -101,22 +101,37 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
 /** `main (/abs/src/main.ts:7:3)`, or `file:line:column` alone for an anonymous function, as V8 writes them. */
 function asyncFrameText(m: Machine, d: FunctionDescription, state: number, frame: AsyncFrame): string {
   // A machine compiled in the production profile has no state names or locations to give.
-  if (d.file === undefined || frame.location === undefined) return `${frame.function} (${d.source === "production" ? `profile "production": no location` : `state ${frame.state}`})`;
+  if (d.file === undefined || frame.location === undefined)
+    return `${frame.function} (${d.source === "production" ? `profile "production": no location` : `state ${frame.state}`})`;
   const shown = shownFrameOf(m.resume);
   const at = d.awaits[state];
-  // The file as this program's frames show it when they show the machine's source (source maps
-  // on), else as the transformer named it: the line and column are the source's.
-  const mapped = shown !== undefined && sameFile(shown.file, d.file) ? shown : undefined;
-  const where = at?.column !== undefined && mapped !== undefined ? `${mapped.file}:${at.line}:${at.column}` : frame.location;
-  // The frame's own name (what V8 prints for the function, frame-name.ts) when the frame is the source's.
-  const name = mapped !== undefined ? mapped.name : frame.function;
+  // The position in the file this program's frames show for the machine, as they write it: the
+  // file the transformer read (a .ts through a bundler's source map; the .js itself for
+  // `async-machine compile` with source maps off), or the original file the input's source
+  // map leads to (`compile` with source maps on). Else the file as the transformer named it.
+  const original = at?.original;
+  const position =
+    shown === undefined || at?.column === undefined
+      ? undefined
+      : sameFile(shown.file, d.file)
+        ? `${at.line}:${at.column}`
+        : original !== undefined && sameFile(shown.file, original.file)
+          ? `${original.line}:${original.column}`
+          : undefined;
+  // The frame's own name (what V8 prints for the function, frame-name.ts) when the file is the frame's.
+  const name = position !== undefined ? shown!.name : frame.function;
+  const where = position !== undefined ? `${shown!.file}:${position}` : frame.location;
   return name === "" ? where : `${name} (${where})`;
 }
 
-/** Is `shown` (an absolute path or file: URL) the file the transformer named `file` (project-relative)? */
+/**
+ * Is `shown` (an absolute path or file: URL) the file the transformer named `file` (project-relative), or that a
+ * source map names `file` (relative to the map: its leading `../` and `./` are dropped, and a `file:` URL compared whole)?
+ */
 function sameFile(shown: string, file: string): boolean {
   const path = shown.replace(/\\/g, "/");
-  return path === file || path.endsWith(`/${file.replace(/^\.\//, "")}`);
+  const named = file.replace(/\\/g, "/").replace(/^file:\/\//, "");
+  return path === named || path.endsWith(`/${named.replace(/^(\.\.?\/)+/, "")}`);
 }
 
 /**

@@ -28,7 +28,16 @@ export interface FunctionDescription {
   readonly stateNames: readonly string[];
   readonly frameSize: number;
   /** Per state number: where its await is (line, and column and text when known). */
-  readonly awaits: ReadonlyArray<{ readonly line: number; readonly column?: number; readonly awaited?: string } | undefined>;
+  readonly awaits: ReadonlyArray<
+    | {
+        readonly line: number;
+        readonly column?: number;
+        readonly awaited?: string;
+        /** Where the input's source map leads the await, for a file compiled after another compiler (`MachineInfo.original`). */
+        readonly original?: { readonly file: string; readonly line: number; readonly column: number };
+      }
+    | undefined
+  >;
   /** Per state number: variable name by frame offset (`null`: unused in that state). */
   readonly slots: ReadonlyArray<ReadonlyArray<string | null> | undefined>;
   /** Captured variables by offset. */
@@ -81,7 +90,10 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
   if (info !== undefined) {
     const awaits: FunctionDescription["awaits"][number][] = [];
     const slots: Array<ReadonlyArray<string | null> | undefined> = [];
-    info.awaits.forEach(([line, column, awaited], i) => (awaits[i + 3] = { line, column, awaited }));
+    info.awaits.forEach(([line, column, awaited], i) => {
+      const original = info.original?.[i];
+      awaits[i + 3] = original ? { line, column, awaited, original: { file: original[0], line: original[1], column: original[2] } } : { line, column, awaited };
+    });
     slotNamesOf(info, frameSize).forEach((s, i) => (slots[i + 3] = s));
     return {
       id: info.id,

@@ -38,6 +38,13 @@ export interface MachineInfo {
   /** Per suspend state, index `state - 3`: 1-based line and column of the `await`, and the awaited text. */
   readonly awaits: ReadonlyArray<readonly [line: number, column: number, awaited: string]>;
   /**
+   * Only for a file that was itself generated (compiled with an input source map, as
+   * `async-machine compile` does after tsc): per suspend state, where that map leads its
+   * `await` — the original file as the map names it, 1-based line and column — or null where it
+   * leads nowhere. An `at async` frame reads it when the program's frames show the original file.
+   */
+  readonly original?: ReadonlyArray<readonly [file: string, line: number, column: number] | null>;
+  /**
    * Per suspend state, index `state - 3`, which variable sits at each frame offset (temporaries
    * start with `$`). Version 2: the offsets whose variable differs from the state before's (the
    * first state's from an empty frame), as flat pairs `[offset, name or null (unused), …]` —

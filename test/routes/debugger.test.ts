@@ -8,7 +8,10 @@
  * checked: the function's header (native slides the breakpoint into the body, to line 3; the
  * compiled function's wrapper maps to nothing, so the client slides it to the same line),
  * declarations (`let total = 0` becomes `total = 0`), the loop head (its init and test are
- * rebuilt), the compound assignment around the await, and `return total`.
+ * rebuilt), the compound assignment around the await, `return total`, and the closing `}`:
+ * native V8 has no code there after a final `return` and pauses at that return's end instead
+ * (line 8); in a variant whose body runs to its end (`ends-without-return`), it pauses on the `}`
+ * each time the function finishes.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -16,17 +19,21 @@ import { expect, test } from "vitest";
 
 type Outcome = { value?: number; compiled?: boolean; paused?: { line: number; generatedLine: number }[]; unmapped?: number };
 
-function pausedAt(line: number, mode: "compiled" | "native"): Outcome {
-  const r = spawnSync(process.execPath, [path.join(__dirname, "debugger/breakpoint.cjs"), String(line), mode], { encoding: "utf8", timeout: 60_000 });
+function pausedAt(line: number, mode: "compiled" | "native", variant = ""): Outcome {
+  const r = spawnSync(process.execPath, [path.join(__dirname, "debugger/breakpoint.cjs"), String(line), mode, variant], { encoding: "utf8", timeout: 60_000 });
   expect(r.stderr).toBe("");
   return JSON.parse(r.stdout);
 }
 
-test.each([2, 3, 4, 5, 6, 7, 8])(
-  "a breakpoint on original line %i inside a compiled function pauses where and as often as native",
-  (line) => {
-    const native = pausedAt(line, "native");
-    const compiled = pausedAt(line, "compiled");
+test.each([
+  ...[2, 3, 4, 5, 6, 7, 8, 9].map((line) => ({ line, variant: "", body: "ends in a return" })),
+  { line: 8, variant: "ends-without-return", body: "runs to its end" },
+  { line: 9, variant: "ends-without-return", body: "runs to its end" },
+])(
+  "a breakpoint on original line $line inside a compiled function ($body) pauses where and as often as native",
+  ({ line, variant }) => {
+    const native = pausedAt(line, "native", variant);
+    const compiled = pausedAt(line, "compiled", variant);
     expect(native).toMatchObject({ value: 8, compiled: false });
     expect(compiled).toMatchObject({ value: 8, compiled: true });
     expect(native.paused!.length).toBeGreaterThan(0);

@@ -97,6 +97,7 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
     F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(name, undefined, undefined, init)], flags));
   // (Temporaries may share a name in the production profile: emit/profile-names.ts.)
   const registers = [...new Set(cx.locals.filter((l) => l.storage === LocalStorage.Register).map((l) => l.name))].map((name) => F.createVariableDeclaration(name));
+  if (usage.superMethod !== undefined) registers.push(F.createVariableDeclaration(usage.superMethod));
   const resumeBody: ts.Statement[] = [];
   // The body keeps its strictness wherever the resume function is placed (a class method's
   // resume sits outside the class; a function may be strict by its own directive) — said
@@ -133,6 +134,7 @@ function markOwnNames(cx: EmitContext, root: ts.Node): void {
   const { T, SK } = cx;
   const own = new Set(Object.values(cx.own));
   for (const l of cx.locals) if (l.storage === LocalStorage.Register) own.add(l.name);
+  if (cx.usage.superMethod !== undefined) own.add(cx.usage.superMethod);
   // (setEmitFlags replaces the flags; the node's own are read where the API keeps them.)
   const mark = (n: ts.Node): void => void T.setEmitFlags(n, ((n as { emitNode?: { flags?: number } }).emitNode?.flags ?? 0) | T.EmitFlags.NoSubstitution);
   const synthesized = (n: ts.Node): boolean => n.pos === -1;

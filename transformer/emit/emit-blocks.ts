@@ -13,7 +13,7 @@ import { Completion, SuspendKind, TerminatorKind, suspendResumingAt, type Block,
 import { assignTo, commented, frameSlot, machineMember, type EmitContext } from "./emit-context";
 import { access, assignLocal } from "./local-access";
 import { rewrite } from "./rewrite-kept-code";
-import { clearPendingGoto, gotoStatements, setLabel } from "./jumps";
+import { clearPendingGoto, gotoStatements, lastStatementOfBody, returnStatement, setLabel } from "./jumps";
 import type { FrameSlots } from "./slot-plan";
 import { fieldsOfState } from "../layout/state-layout";
 
@@ -95,7 +95,7 @@ function emitTerminatorCode(cx: EmitContext, slots: FrameSlots, block: Block, ne
     case TerminatorKind.Branch:
       return [F.createIfStatement(v(term.test), F.createBlock(jumpTo(cx, slots, term.then, undefined, block)), undefined), ...jumpTo(cx, slots, term.else, next, block)];
     case TerminatorKind.Return:
-      return [F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, term.value ? [v(term.value)] : []))];
+      return [returnStatement(cx, term.value ? v(term.value) : undefined, term.source !== undefined && term.source === lastStatementOfBody(cx))];
     case TerminatorKind.Throw:
       return [F.createThrowStatement(v(term.value))];
     case TerminatorKind.Suspend:

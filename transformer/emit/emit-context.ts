@@ -90,6 +90,8 @@ export interface EmitUsage {
   readonly hoisted: ts.Statement[];
   /** Per nested function of kept code being rewritten (innermost last): the key holders its body declares (method-shape.ts). */
   readonly keyHolders: string[][];
+  /** The register a `super.m(args)` in kept code holds the method in (`$super`), once one is emitted. */
+  superMethod?: string;
 }
 
 export interface EmitContext {

@@ -49,7 +49,8 @@ export function clearPendingGoto(cx: EmitContext): ts.Statement {
 export function emitJump(cx: EmitContext, j: JumpRewrite, visit: Visit): ts.Statement {
   const { F } = cx;
   if (j.kind === "return") {
-    return F.createReturnStatement(F.createCallExpression(machineMember(cx, "ret"), undefined, j.value ? [visit(j.value) as ts.Expression] : []));
+    const last = lastStatementOfBody(cx);
+    return returnStatement(cx, j.value ? (visit(j.value) as ts.Expression) : undefined, last !== undefined && cx.lowered.jumpRewrites.get(last) === j);
   }
   const stmts = j.assigns.map(([local, v]) => assignLocal(cx, local, typeof v === "number" ? F.createNumericLiteral(v) : (visit(v) as ts.Expression)));
   // Every jump out of a kept statement goes through `$g`: one through a kept finally must, and
@@ -58,4 +59,29 @@ export function emitJump(cx: EmitContext, j: JumpRewrite, visit: Visit): ts.Stat
   cx.usage.pendingJumps++;
   const pending = assignTo(cx, cx.own.pendingGoto, F.createNumericLiteral(cx.flow.label(cx.flow.forward(j.target))));
   return F.createBlock([...stmts, pending, F.createContinueStatement(cx.own.loop)], /*multiLine*/ false);
+}
+
+/**
+ * `return $m.ret(value)`. For the `return` that ends the function's body (`ends`), the call's
+ * source-map range reaches over the function's closing `}`, which a breakpoint there then finds.
+ * Native V8 puts no code on a `}` after a final `return` and resolves a breakpoint there to the
+ * return's last break position (its end); in the generated code that position is just after
+ * the call, mapped to the same return, so the breakpoint pauses where and when native's does.
+ * (The end of a body that is reached maps the machine's final `return $m.ret()` to the `}`:
+ * lower/build-cfg.ts.)
+ */
+export function returnStatement(cx: EmitContext, value: ts.Expression | undefined, ends: boolean): ts.Statement {
+  const { F, T } = cx;
+  const call = F.createCallExpression(machineMember(cx, "ret"), undefined, value ? [value] : []);
+  const body = cx.input.fn.body;
+  if (ends && body !== undefined) T.setSourceMapRange(call, { pos: lastStatementOfBody(cx)!.pos, end: body.end });
+  return F.createReturnStatement(call);
+}
+
+/** The last statement of the function's body, when it is a `return` (a block body's). */
+export function lastStatementOfBody(cx: EmitContext): ts.ReturnStatement | undefined {
+  const body = cx.input.fn.body;
+  if (body === undefined || !cx.T.isBlock(body)) return undefined;
+  const last = body.statements[body.statements.length - 1];
+  return last !== undefined && cx.T.isReturnStatement(last) ? last : undefined;
 }

@@ -16,6 +16,7 @@
  */
 import type * as ts from "typescript";
 import type { MachineInfo } from "../../runtime/inspect/machine-info";
+import type { OriginalPositionOf } from "../input-map-positions";
 import { displayName, type MachineDescription } from "./machine-description";
 
 export interface MachineInfoOptions {
@@ -26,6 +27,8 @@ export interface MachineInfoOptions {
   /** The function's scope facts (analyze/scopes.ts). */
   readonly facts: { readonly usesThis: boolean; readonly usesArguments: boolean; readonly usesSuper: boolean; readonly usesNewTarget: boolean };
   readonly isArrow: boolean;
+  /** Where the input's source map leads a position of the text, when the text was itself generated. */
+  readonly originalPositionOf?: OriginalPositionOf;
 }
 
 export function buildMachineInfo(report: MachineDescription, options: MachineInfoOptions): MachineInfo {
@@ -38,6 +41,7 @@ export function buildMachineInfo(report: MachineDescription, options: MachineInf
     file: options.file,
     line: report.line,
     awaits: suspends.map((s) => [s.line!, s.column!, s.awaited ?? ""] as const),
+    ...(options.originalPositionOf && { original: suspends.map((s) => options.originalPositionOf!(s.line!, s.column!) ?? null) }),
     slots: slotChanges(suspends),
     captures: report.captures.map((c) => c.name),
     uses: {

@@ -20,7 +20,7 @@ import { internalError, Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
 import { compoundToBinary } from "../lower/operators";
 import { isRuntimePlaceholder, type RuntimeRef } from "../lower/runtime-refs";
-import { isAsyncFunction } from "../syntax";
+import { callPosition, isAsyncFunction } from "../syntax";
 import { frame, machineMember, runtimeMember, type EmitContext } from "./emit-context";
 import { access, localOf, read } from "./local-access";
 import { checkedWrite, deleteOfIdentifier, isWriteTarget, markTargets, writeToOwnName, type Visit } from "./checked-writes";
@@ -156,14 +156,25 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
   if (T.isCallExpression(node) && isSuperMember(node.expression)) {
     // super.m(args) calls the parent's method with this = the method's this; `super.m?.(args)`
     // short-circuits (arguments unevaluated) when the method is null or undefined.
-    // The plain call goes through the runtime's `call` (Reflect.apply taken at load): neither an
-    // own `call` of the method nor a patched Function.prototype.call is consulted, as natively.
     const callee = node.expression;
-    const args = node.arguments.map((a) => visit(a) as ts.Expression);
-    if (node.questionDotToken)
+    if (node.questionDotToken) {
+      const args = node.arguments.map((a) => visit(a) as ts.Expression);
       return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, [m("t"), ...args]);
+    }
+    // The plain call: ($super = $m.h("m"), $am.reflectApply($super, $m.t, $am.callArgs($super, "(intermediate value).m", [args]))).
+    // The method is read once, before the arguments, as natively; Reflect.apply (taken at load)
+    // consults no own `call` of the method nor a patched Function.prototype.call and leaves no
+    // frame, and `callArgs` checks the method after the arguments, with native's message.
+    // (Nothing runs between the write of `$super` and its two reads: one name serves every call.)
+    const method = (cx.usage.superMethod ??= cx.input.names.claim("$super"));
+    const read = visit(callee) as ts.Expression;
+    const args = node.arguments.map((a) => visit(a) as ts.Expression);
     const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
-    return F.createCallExpression(runtimeMember(cx, "call"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text), ...args]);
+    const list = F.createCallExpression(runtimeMember(cx, "callArgs"), undefined, [F.createIdentifier(method), F.createStringLiteral(text), F.createArrayLiteralExpression(args)]);
+    const call = F.createCallExpression(runtimeMember(cx, "reflectApply"), undefined, [F.createIdentifier(method), m("t"), list]);
+    // The caller's frame reads the call's position as V8 gives it: the method's name (`super.m(`), or the `(` after `super[k]`.
+    T.setSourceMapRange(call, { pos: callPosition(T, node), end: node.end });
+    return F.createParenthesizedExpression(F.createCommaListExpression([F.createAssignment(F.createIdentifier(method), read), call]));
   }
   return undefined;
 }

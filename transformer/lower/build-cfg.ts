@@ -75,7 +75,8 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
   const body = fn.body!;
   if (tsApi.isBlock(body)) {
     cx.lowerStatements(body.statements);
-    b.terminate({ kind: TerminatorKind.Return, value: undefined, uses: new Set() });
+    // Falling off the end maps to the closing `}`, where native V8 pauses at the end of a body.
+    b.terminate({ kind: TerminatorKind.Return, value: undefined, uses: new Set(), source: { pos: body.end - 1, end: body.end } });
   } else {
     lowerReturn(cx, body);
   }

@@ -9,7 +9,7 @@ const path = require("node:path");
 const { eachMapping, originalPositionFor, TraceMap } = require("@jridgewell/trace-mapping");
 const { transform } = require("../../../dist/transformer");
 
-const source = [
+const lines = [
   "async function g(n) { return n; }", // 1
   "async function work(n) {", // 2
   "  let total = 0;", // 3
@@ -20,12 +20,26 @@ const source = [
   "  return total;", // 8
   "}", // 9
   "module.exports = { work, g };", // 10
-].join("\n");
+];
 const line = Number(process.argv[2]);
+// `ends-without-return`: line 8 is `module.exports.total = total;`, so `work` runs to its closing `}`.
+if (process.argv[4] === "ends-without-return") lines[7] = "  module.exports.total = total;";
+const source = lines.join("\n");
 // `native`: the same source run as it is (the referee), its breakpoint set at the line's start.
 const native = process.argv[3] === "native";
 const result = native
-  ? { code: source, map: { version: 3, sources: ["work.js"], names: [], mappings: source.split("\n").map((_, i) => (i === 0 ? "AAAA" : "AACA")).join(";") } }
+  ? {
+      code: source,
+      map: {
+        version: 3,
+        sources: ["work.js"],
+        names: [],
+        mappings: source
+          .split("\n")
+          .map((_, i) => (i === 0 ? "AAAA" : "AACA"))
+          .join(";"),
+      },
+    }
   : transform(source, { fileName: "work.js", runtime: "require", runtimeSpecifier: require.resolve("../../../dist/runtime") });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "async-machine-debug-"));
 const file = path.join(dir, "work.js");
@@ -56,8 +70,10 @@ session.on("Debugger.paused", ({ params }) => {
 session.post("Debugger.enable", () => {
   session.post("Debugger.setBreakpointByUrl", { url: require("node:url").pathToFileURL(file).href, lineNumber: at.line - 1, columnNumber: at.column }, (error) => {
     if (error) throw error;
-    const { work } = require(file);
-    work(3).then((value) => {
+    const loaded = require(file);
+    const { work } = loaded;
+    work(3).then((returned) => {
+      const value = returned ?? loaded.total;
       session.post("Debugger.disable");
       fs.rmSync(dir, { recursive: true, force: true });
       console.log(JSON.stringify({ value, compiled: !/^async\b/.test(String(work)), paused }));

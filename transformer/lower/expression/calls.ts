@@ -6,6 +6,7 @@
  */
 import type * as ts from "typescript";
 import { skipOuterExpressions } from "../../analyze/contains-await";
+import { callPosition } from "../../syntax";
 import type { ExpressionLowering } from "./builder";
 import { sequence, sequenceElements, spill, stable } from "./operands";
 
@@ -153,12 +154,19 @@ export function lowerCall(cx: ExpressionLowering, e: ts.CallExpression): ts.Expr
  * its own: a stack trace taken inside the callee goes straight to the caller, as native's does.
  * The callee is named twice, so it is held in a temporary unless it is a plain name.
  */
-function checkedCall(cx: ExpressionLowering, fn: ts.Expression, thisArg: ts.Expression, text: string, args: readonly ts.Expression[], at: ts.Node): ts.Expression {
+function checkedCall(
+  cx: ExpressionLowering,
+  fn: ts.Expression,
+  thisArg: ts.Expression,
+  text: string,
+  args: readonly ts.Expression[],
+  at: ts.CallExpression | ts.TaggedTemplateExpression,
+): ts.Expression {
   const { T, F, b } = cx;
   const callee = T.isIdentifier(fn) ? fn : b.toTemp(fn, "callee");
   const list = F.createCallExpression(b.runtime("callArgs"), undefined, [callee, F.createStringLiteral(text), F.createArrayLiteralExpression([...args])]);
-  // Maps to the call, so a stack frame there reads the user's line and column.
-  return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectApply"), undefined, [callee, thisArg, list]), at);
+  // Maps to the call as V8 places it (the method's name in `o.m(…)`), so a stack frame there reads native's line and column.
+  return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectApply"), undefined, [callee, thisArg, list]), { pos: callPosition(T, at), end: at.end });
 }
 /** A callee with an await inside keeps its member form, so `this` is still its object. */
 export function lowerCallee(cx: ExpressionLowering, callee: ts.Expression): ts.Expression {
@@ -180,7 +188,11 @@ export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expres
   const lowered = sequenceElements(cx, args);
   // As a call (checkedCall): checked after the arguments, then Reflect.construct (no frame of its own).
   const once = T.isIdentifier(target) ? target : b.toTemp(target, "constructor");
-  const list = F.createCallExpression(b.runtime("constructArgs"), undefined, [once, F.createStringLiteral(calleeText(cx, e.expression)), F.createArrayLiteralExpression([...lowered])]);
+  const list = F.createCallExpression(b.runtime("constructArgs"), undefined, [
+    once,
+    F.createStringLiteral(calleeText(cx, e.expression)),
+    F.createArrayLiteralExpression([...lowered]),
+  ]);
   return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectConstruct"), undefined, [once, list]), e);
 }
 
