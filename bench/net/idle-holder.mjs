@@ -3,8 +3,13 @@
 // the server from one loopback source address (`--local-address`, e.g. 127.0.0.2) when the
 // driver asks, and keeps them open until told to close. bench/net/load.mjs starts several when
 // one process's file-descriptor limit cannot hold every idle connection, each from its own source
-// address: a source address has only the ephemeral port range (32768-60999 here, about 28 000
-// ports) to connect from, so 100 000 connections to one server port need at least four.
+// address, as a source address has at most 65 535 ports to connect from (and 100 000
+// connections to one server port need at least two).
+//
+// Each connection is bound to its own port, chosen in order from FIRST_PORT up (a port in use on
+// that address is skipped), not left to the kernel: a kernel-chosen port is searched for across
+// the whole ephemeral range on every bind, which took most of a holder's time (all of it system
+// time) once a few thousand of the address's ports were taken.
 //
 // The driver asks for connections a step at a time and waits until the server holds them before
 // the next step: a cluster primary accepts every connection the kernel has completed and queues
@@ -19,22 +24,38 @@
 //                                         the address's ports) and exits
 import { once } from "node:events";
 import * as net from "node:net";
+import { HOLDER_FIRST_PORT } from "./fd-plan.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const port = Number(opt("port"));
-const localAddress = opt("local-address", undefined);
+const localAddress = opt("local-address", "127.0.0.2");
 const echo = args.includes("--echo");
 
+const FIRST_PORT = HOLDER_FIRST_PORT;
 const sockets = [];
 let echoed = 0;
+let nextPort = FIRST_PORT;
+
+/** A connection from the next free port of `localAddress` (ports in use there are skipped). */
+async function connect() {
+  for (;;) {
+    if (nextPort > 65_535) throw new Error(`no port left on ${localAddress}`);
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress, localPort: nextPort++, noDelay: true });
+    try {
+      await once(socket, "connect");
+      return socket;
+    } catch (error) {
+      if (error.code !== "EADDRINUSE") throw error;
+    }
+  }
+}
 
 async function open(id) {
-  const socket = net.connect({ port, host: "127.0.0.1", localAddress, noDelay: true });
+  const socket = await connect();
   sockets.push(socket);
-  await once(socket, "connect");
   if (echo) {
-    const line = `hello ${localAddress ?? "127.0.0.1"} ${id}\n`;
+    const line = `hello ${localAddress} ${id}\n`;
     socket.write(line);
     let text = "";
     for await (const chunk of socket.iterator({ destroyOnReturn: false })) {

@@ -248,6 +248,8 @@ function checkFdLimit() {
     );
     process.exit(2);
   }
-  console.error(`bench/net/load.mjs: file descriptors: ${processes}; the busiest process needs ${needed}; soft limit ${soft} (Node raises it to the hard limit at start), hard ${hard}`);
+  console.error(
+    `bench/net/load.mjs: file descriptors: ${processes}; the busiest process needs ${needed}; soft limit ${soft} (Node raises it to the hard limit at start), hard ${hard}`,
+  );
   return { soft, hard, needed };
 }
