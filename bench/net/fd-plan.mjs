@@ -11,9 +11,9 @@
 export const FD_SLACK = 200;
 /**
  * Cluster round-robin hands each connection to the next worker that is free, not strictly in
- * turn: on a loaded machine a worker gets more than its even share (1.2x with a few hundred
- * connections; 1.25x of 100 000 over 8 workers, the least-served one 0.6x). Each worker is sized
- * for this factor over its share.
+ * turn: on a loaded machine some workers get more than their even share (up to
+ * 1.27x of it in runs here, over 8 workers; 1.2x with a few hundred connections over 2). Each
+ * worker is sized for this factor over its share.
  */
 export const WORKER_SHARE_SLACK = 1.5;
 

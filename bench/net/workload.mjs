@@ -145,7 +145,7 @@ export function netMarkdown(net) {
   const head = ["idle connections", "server", "requests/s", "p50 ms", "p99 ms", "heap B/conn", "RSS B/conn"];
   const rows = [];
   for (const level of net.levels) {
-    const count = `${fmt(level.idle)} ${levelNote(level, net)}`;
+    const count = [fmt(level.idle), levelNote(level, net)].filter(Boolean).join(" ");
     for (const s of SERVERS) {
       const v = level.servers[s.id];
       const cells =
