@@ -148,7 +148,7 @@ async function closeEverything() {
 // the server must hold every idle connection (a server that loses some, e.g. to its idle timeout, which
 // must outlast the run, fails the run); asked while they are being opened, to report progress
 const held = (s) => `${s.connections}${s.workers ? ` (per worker: ${s.workers.map((w) => w.connections).join(", ")})` : ""}`;
-for (let reported = openStarted; ; ) {
+for (let reported = openStarted; ;) {
   const s = await ask("count");
   if (openError) {
     await closeEverything();
