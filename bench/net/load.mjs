@@ -13,8 +13,8 @@
 //    (bench/net/cluster-server.mjs, node:cluster, round-robin); heap and RSS per connection are
 //    the sum over the workers of (after − before) ÷ connections.
 //  - `--holders=M` (M > 0): the idle connections are opened by M client processes
-//    (bench/net/idle-holder.mjs), holder i from source address 127.0.0.(2+i): each source
-//    address has its own ephemeral port range. The flood's clients stay in this process.
+//    (bench/net/idle-holder.mjs), holder i from source address 127.0.0.(2+i): one address has
+//    at most 65 535 ports to connect from. The flood's clients stay in this process.
 //  - `--echo-idle`: each idle connection first sends a line and waits for its echo (with
 //    holders only; a check that every connection is served, used by the tests).
 //
