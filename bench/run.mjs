@@ -2,7 +2,7 @@
 // npm run bench: async-machine side by side with native async/await and the downlevel peers.
 //
 //   node bench/run.mjs [--quick] [--only=A1,C,E,F,BUNDLE] [--samples=N] [--no-callgrind] [--no-profile]
-//                      [--update-readme] [--out=DIR]
+//                      [--update-readme] [--out=DIR] [--net-levels=10000,19000,100000]
 //
 // Builds every workload (bench/workloads/*.ts) in every variant (bench/lib/variants.mjs), runs
 // them interleaved (round-robin, a fresh process per sample), and reports medians with min/max
@@ -12,7 +12,8 @@
 // 2000 async functions with tspc + the plugin (both profiles) vs plain tsc and TypeScript's own downlevels; BUNDLE
 // measures the runtime's share of a minified bundle and the example app bundled. Writes results.json, results.md
 // and one SVG chart per workload to bench/results/ (bench/work/results-quick/ for --quick).
-// NET runs a line-echo server, native vs poll mode, under idle connections and a flood (bench/net/).
+// NET runs a line-echo server, native vs poll mode, under idle connections and a flood (bench/net/);
+// `--net-levels=` picks its counts of idle connections (default: 10 000, one process's most, 100 000).
 // SCALING (results.json `scaling`): transform ms and output bytes per input KB at 1x/10x/100x input,
 // beside ts.transpileModule (bench/lib/scaling.mjs); `--only=SCALING` runs it alone (under a minute).
 import { spawn, spawnSync } from "node:child_process";
@@ -37,7 +38,7 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 for (const a of args) {
-  if (!/^--(quick|no-callgrind|no-profile|update-readme|help|only=.*|samples=.*|out=.*)$/.test(a)) {
+  if (!/^--(quick|no-callgrind|no-profile|update-readme|help|only=.*|samples=.*|out=.*|net-levels=[0-9,]+)$/.test(a)) {
     console.error(`bench/run.mjs: unknown argument ${a} (see the header of bench/run.mjs)`);
     process.exit(2);
   }
@@ -752,7 +753,8 @@ if (selected("BUNDLE")) {
 // ---------------------------------------------------------------------------------------------
 // NET: a line-echo server, native async/await vs poll mode, on loopback (bench/net/workload.mjs)
 if (selected("NET")) {
-  results.workloads.NET = runNet({ quick: QUICK, samples: Math.min(SAMPLES, 3), progress });
+  const levels = opt("net-levels")?.split(",").filter(Boolean).map(Number);
+  results.workloads.NET = runNet({ quick: QUICK, samples: Math.min(SAMPLES, 3), progress, levels });
   phaseDone("net");
   progressDone(`net: ${results.workloads.NET.levels.length} levels done (${elapsed()})`);
 }

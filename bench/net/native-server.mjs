@@ -6,6 +6,7 @@
 //
 //   node --expose-gc bench/net/native-server.mjs      → sends { port } once listening
 //   message "stats"    → replies { heapUsed, rss, connections } after a full GC
+//   message "count"    → replies { connections } (no GC: cheap enough to ask while connections arrive)
 //   message "shutdown" / SIGINT / the driver gone → stops accepting, closes every connection, exits with no handle
 import { once } from "node:events";
 import * as net from "node:net";
@@ -44,7 +45,8 @@ function shutdown() {
 process.on("SIGINT", shutdown);
 process.on("disconnect", shutdown); // the driver is gone
 process.on("message", (message) => {
-  if (message === "stats") {
+  if (message === "count") process.send({ connections: sockets.size });
+  else if (message === "stats") {
     globalThis.gc?.();
     const { heapUsed, rss } = process.memoryUsage();
     process.send({ heapUsed, rss, connections: sockets.size });

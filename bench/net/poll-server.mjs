@@ -5,6 +5,7 @@
 //
 //   node --expose-gc bench/net/poll-server.mjs     → sends { port } once listening
 //   message "stats"    → replies { heapUsed, rss, connections } after a full GC
+//   message "count"    → replies { connections } (no GC: cheap enough to ask while connections arrive)
 //   message "shutdown" / SIGINT / the driver gone → cancels every connection (each finally closes its socket), exits
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,7 +25,8 @@ const stop = new AbortController();
 const listener = await run(listen({ port: 0, host: "127.0.0.1", backlog: 4096, noDelay: true }));
 process.send?.({ port: listener.port });
 process.on("message", (message) => {
-  if (message === "stats") {
+  if (message === "count") process.send({ connections: stats.open });
+  else if (message === "stats") {
     globalThis.gc?.();
     const { heapUsed, rss } = process.memoryUsage();
     process.send({ heapUsed, rss, connections: stats.open });

@@ -1,18 +1,22 @@
 // Workload NET for bench/run.mjs (`npm run bench -- --only=NET`): the line-echo server written
 // with native async/await on `net` (native-server.mjs) vs the same server compiled in poll mode
 // (poll-echo.mjs, loaded by poll-server.mjs), each driven by load.mjs on loopback. For each count
-// of idle connections (10 000 and 100 000, or the most the file-descriptor limit allows), in
-// interleaved rounds: heap and RSS bytes per idle connection, then a message flood with the idle
-// connections still open — requests (lines) per second and p50/p99 round-trip latency.
+// of idle connections, in interleaved rounds: heap and RSS bytes per idle connection, then a
+// message flood with the idle connections still open — requests (lines) per second and p50/p99
+// round-trip latency.
 //
-// File descriptors: every idle connection costs one in the server and one in the driver (two
-// processes, each under its own limit). Each load run starts through `sh -c 'ulimit -n <hard>'`,
-// raising the soft limit to the hard one; a count above what the hard limit allows is measured
-// at the largest count that fits instead, and the result says so (`fdLimit`, `capped`).
+// Levels: 10 000; the most one process holds under the hard file-descriptor limit (19 000 with
+// a limit of 20 000); and 100 000. Every idle connection costs one descriptor in the server and
+// one in its client. A level that does not fit in one process is run with the same server
+// program as cluster workers sharing the port and the idle connections opened by holder
+// processes from several loopback source addresses (load.mjs --workers/--holders, chosen by
+// fd-plan.mjs), the same for both servers; such a level runs one round (`multiRounds`), each of
+// its runs taking minutes. `levels` in the call (run.mjs --net-levels=) chooses other counts.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { barChart, COLORS } from "../lib/svg.mjs";
+import { FD_SLACK, planProcesses } from "./fd-plan.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(dirname(here));
@@ -35,13 +39,15 @@ function hardFdLimit() {
   return text === "unlimited" ? Infinity : Number(text);
 }
 
-/** One load.mjs run with the soft fd limit raised to the hard one; its JSON, or { error }. */
-function loadRun(server, idle, { clients, seconds, pipeline }) {
-  const args = [join(here, "load.mjs"), `--server=${join(here, server.file)}`, `--idle=${idle}`, `--clients=${clients}`, `--seconds=${seconds}`, `--pipeline=${pipeline}`];
-  const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
-  // the servers' idle timeout (NET_IDLE_MS) outlasts the run: opening 19 000 connections on a busy machine can take a minute
-  const env = { ...process.env, NET_IDLE_MS: "900000" };
-  const r = spawnSync("/bin/sh", ["-c", script, process.execPath, ...args], { encoding: "utf8", env, timeout: 300_000, killSignal: "SIGKILL" });
+/** One load.mjs run; its JSON, or { error }. */
+function loadRun(server, level, { clients, seconds, pipeline }) {
+  const args = [join(here, "load.mjs"), `--server=${join(here, server.file)}`, `--idle=${level.idle}`, `--clients=${clients}`, `--seconds=${seconds}`, `--pipeline=${pipeline}`];
+  if (level.workers > 1) args.push(`--workers=${level.workers}`, `--holders=${level.holders}`);
+  // the servers' idle timeout (NET_IDLE_MS) outlasts the run: opening 100 000 connections on a busy machine takes minutes
+  const env = { ...process.env, NET_IDLE_MS: "3600000" };
+  // load.mjs bounds its own opening (120 s + 5 ms per connection); this bounds the rest
+  const timeout = 300_000 + 5 * level.idle;
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", env, timeout, killSignal: "SIGTERM" });
   if (r.error || r.status !== 0) return { error: (r.error?.message ?? (r.stderr.trim().split("\n").slice(-3).join(" | ") || `exit ${r.status ?? r.signal}`)).slice(0, 300) };
   try {
     return JSON.parse(r.stdout.trim().split("\n").pop());
@@ -50,32 +56,51 @@ function loadRun(server, idle, { clients, seconds, pipeline }) {
   }
 }
 
-/** Builds the example server (poll mode, through the tsc plugin); throws with tspc's output on failure. */
+/** How a level is run, in words (for the progress line, results.json and the table). */
+function describeLevel(level) {
+  if (level.workers === 1) return "one server process; the driver holds the idle connections";
+  const last = 2 + level.holders - 1;
+  return (
+    `server: ${level.workers} cluster workers sharing the port (round-robin); idle connections: ${level.holders} client processes ` +
+    `from 127.0.0.2–127.0.0.${last} (one source address each); flood: the driver, from 127.0.0.1`
+  );
+}
+
 /** Compiles bench/net/poll-echo.mjs in poll mode into bench/net/build/ (what poll-server.mjs loads). */
-function buildPollServer() {
+export function buildPollServer() {
   const cli = join(root, "dist", "cli", "main.js");
   const args = [cli, "compile", join(here, "poll-echo.mjs"), "--poll", "**", "--out-dir", join(here, "build"), "--strict"];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd: here });
   if (r.status !== 0) throw new Error(`compiling bench/net/poll-echo.mjs failed:\n${r.stdout}${r.stderr}`);
 }
 
-/** Runs the workload; `progress(text)` reports each run. The `workloads.NET` entry of results.json. */
-export function runNet({ quick, samples, progress }) {
+/**
+ * Runs the workload; `progress(text)` reports each run; `levels` overrides the counts of idle
+ * connections. The `workloads.NET` entry of results.json.
+ */
+export function runNet({ quick, samples, progress, levels: askedLevels }) {
   buildPollServer();
   const fdLimit = hardFdLimit();
   const load = { clients: 64, seconds: quick ? 2 : 5, pipeline: 16 };
-  const fits = Math.floor((fdLimit - load.clients - 200) / 1000) * 1000; // per process: idle + flood + stdio, IPC, listener
-  const wanted = quick ? [1_000, 5_000] : [10_000, 100_000];
-  const levels = wanted.map((n) => ({ requested: n, idle: Math.min(n, fits), capped: n > fits }));
+  const singleMax = Math.floor((fdLimit - load.clients - FD_SLACK) / 1000) * 1000; // the most one process holds, in thousands
+  const wanted = askedLevels ?? (quick ? [1_000, 5_000] : [...new Set([10_000, Math.min(singleMax, 100_000), 100_000])]);
   const rounds = quick ? 1 : samples;
+  const multiRounds = 1;
+  const levels = wanted.map((idle) => {
+    const level = { idle, ...planProcesses({ idle, clients: load.clients, hardLimit: fdLimit }) };
+    const singleProcessMost = level.workers === 1 && idle === singleMax;
+    return { ...level, singleProcessMost, rounds: level.workers > 1 ? Math.min(rounds, multiRounds) : rounds, how: describeLevel(level) };
+  });
   const runs = levels.map(() => Object.fromEntries(SERVERS.map((s) => [s.id, []])));
+  const total = levels.reduce((n, level) => n + level.rounds * SERVERS.length, 0);
   let done = 0;
   for (let round = 0; round < rounds; round++) {
     levels.forEach((level, li) => {
+      if (round >= level.rounds) return;
       const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
       for (const server of order) {
-        progress(`[net ${++done}/${rounds * levels.length * SERVERS.length}] round ${round + 1}/${rounds} · ${level.idle} idle · ${server.id}`);
-        runs[li][server.id].push(loadRun(server, level.idle, load));
+        progress(`[net ${++done}/${total}] round ${round + 1}/${level.rounds} · ${level.idle} idle (${level.how}) · ${server.id}`);
+        runs[li][server.id].push(loadRun(server, level, load));
       }
     });
   }
@@ -120,7 +145,7 @@ export function netMarkdown(net) {
   const head = ["idle connections", "server", "requests/s", "p50 ms", "p99 ms", "heap B/conn", "RSS B/conn"];
   const rows = [];
   for (const level of net.levels) {
-    const count = `${fmt(level.idle)}${level.capped ? ` (${fmt(level.requested)} asked; fd limit ${fmt(net.fdLimit)})` : ""}`;
+    const count = [fmt(level.idle), levelNote(level, net)].filter(Boolean).join(" ");
     for (const s of SERVERS) {
       const v = level.servers[s.id];
       const cells =
@@ -135,24 +160,31 @@ export function netMarkdown(net) {
   const table = [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);
   const met = (ok) => (ok === undefined ? "—" : ok ? "met" : "**missed**");
   const t = net.targets;
+  const ratioCells = (key, ok) => net.levels.map((level) => `${fmtRatio(level.ratios[key])} ${met(level.ratios[key] === undefined ? undefined : ok(level.ratios[key]))}`);
   const targets = [
-    [`| target | measured (${fmt(net.levels[0].idle)} idle) | |`, "|---|---|---|"],
-    [
-      `| throughput ≥ ${t.throughputRatio}x native | ${fmtRatio(net.throughputRatio)} | ${met(net.throughputRatio === undefined ? undefined : net.throughputRatio >= t.throughputRatio)} |`,
-    ],
-    [
-      `| bytes per idle connection (heap) ≤ ${t.bytesPerConnRatio}x native | ${fmtRatio(net.bytesPerConnRatio)} | ${met(net.bytesPerConnRatio === undefined ? undefined : net.bytesPerConnRatio <= t.bytesPerConnRatio)} |`,
-    ],
-    [`| p99 latency no worse than native (≤ 1x) | ${fmtRatio(net.p99Ratio)} | ${met(net.p99Ratio === undefined ? undefined : net.p99Ratio <= 1)} |`],
-  ].flat();
+    `| target | ${net.levels.map((level) => `${fmt(level.idle)} idle`).join(" | ")} |`,
+    `|---|${net.levels.map(() => "---").join("|")}|`,
+    `| throughput ≥ ${t.throughputRatio}x native | ${ratioCells("requestsPerSecond", (r) => r >= t.throughputRatio).join(" | ")} |`,
+    `| bytes per idle connection (heap) ≤ ${t.bytesPerConnRatio}x native | ${ratioCells("heapBytesPerConn", (r) => r <= t.bytesPerConnRatio).join(" | ")} |`,
+    `| p99 latency no worse than native (≤ 1x) | ${ratioCells("p99Ms", (r) => r <= 1).join(" | ")} |`,
+  ];
+  const multi = net.levels.filter((level) => level.workers > 1);
+  const how = multi.map((level) => `At ${fmt(level.idle)} idle connections (${level.rounds === 1 ? "one round" : `${level.rounds} rounds`}): ${level.how}.`);
   const l = net.load;
   return [
     `NET (loopback; medians of ${l.rounds} interleaved rounds, each server a fresh process; flood: ${l.clients} clients each writing ${l.pipeline} lines at once and waiting for their echoes, for ${l.seconds} s, with the idle connections open; ratios: median over rounds of poll ÷ native of the same round):`,
     "",
     ...table,
     "",
+    ...how.flatMap((line) => [line, ""]),
     ...targets,
   ];
+}
+
+/** The count column's note: how the level was run. */
+function levelNote(level, net) {
+  if (level.workers > 1) return `(${level.workers} server processes, ${level.holders} client processes)`;
+  return level.singleProcessMost ? `(one process's most, fd limit ${fmt(net.fdLimit)})` : "";
 }
 
 /** The chart: requests per second, p99, and heap bytes per idle connection, per level. */
