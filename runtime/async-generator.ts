@@ -29,7 +29,7 @@
  * only await and throw; the compiler leaves native the async generators whose `finally` blocks
  * could start another completion (a `yield`, `return` or jump out of a `finally`).
  */
-import { Machine, newFrame, type Resume, type StateEnum } from "./machine";
+import { Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
 import { ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectDefineProperty, TypeErrorCtor } from "./primordials";
 
 /** What a resume function returns for each kind of suspension (`await` returns undefined, the end `true`). */
@@ -53,8 +53,8 @@ const AsyncGeneratorPrototype: object = (AsyncGeneratorFunctionPrototype as { pr
 export class GeneratorMachine extends Machine {
   // An explicit constructor: the implicit one of a derived class spreads its arguments, which
   // runs `Array.prototype[Symbol.iterator]` (user code may replace it).
-  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined) {
-    super(resume, frame, names, thisArg, args, undefined, undefined);
+  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined) {
+    super(resume, frame, names, thisArg, args, home, undefined);
   }
   /** `return $m.yield(x)`: the driver yields `x` (awaiting it first, as `yield` does). */
   yield(value: unknown): Suspension {
@@ -163,12 +163,20 @@ function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, u
 /**
  * `startGenerator(self, f$resume, f$State, this, [a, b…])` — plain parameters passed in the frame
  * (see `startWithFrame`); `self` is the compiled function (its `prototype` is read at the call).
+ * A method that uses `super` passes its super accessor last (`home`).
  */
-export function startGenerator(self: Function, resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[]): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined), self);
+export function startGenerator(
+  self: Function,
+  resume: Resume,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  frame: unknown[],
+  home?: SuperAccessor,
+): AsyncGenerator<unknown, unknown, unknown> {
+  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined, home), self);
 }
 
-/** `startGeneratorWithArguments(self, f$resume, frameSize, f$State, this, arguments)` (see `start`). */
+/** `startGeneratorWithArguments(self, f$resume, frameSize, f$State, this, arguments[, home])` (see `start`). */
 export function startGeneratorWithArguments(
   self: Function,
   resume: Resume,
@@ -176,8 +184,9 @@ export function startGeneratorWithArguments(
   names: StateEnum | undefined,
   thisArg: unknown,
   args?: ArrayLike<unknown>,
+  home?: SuperAccessor,
 ): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args), self);
+  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args, home), self);
 }
 
 /**

@@ -8,7 +8,9 @@
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
-import { classMethodShape, objectMethodKeys } from "./method-shape";
+import { classGeneratorMethodShape, classMethodShape, objectGeneratorMethodKeys, objectMethodKeys, replacedLater, withCapturedKey } from "./method-shape";
+import { generatorSelf } from "./wrapper";
+import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
 import { firstStatementOf, type Placement } from "./resume-placement";
 
@@ -22,7 +24,33 @@ export type Edit =
   | { kind: "async-method-key"; literal: ts.ObjectLiteralExpression; key: ts.Expression };
 
 export function placementEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, compiled: CompiledPair, placement: Exclude<Placement, { kind: "native" }>): Edit[] {
+  if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
+    const self = generatorSelf.get(compiled.wrapper);
+    if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");
+    const wrapper = withCapturedKey(T, runtime, compiled.wrapper as ts.MethodDeclaration, self);
+    return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement)];
+  }
   return [...functionEdits(T, runtime, fn, compiled, placement), ...methodShapeEdits(T, runtime, fn)];
+}
+
+/**
+ * An async generator method's `$self` binding, declared beside its class or object literal, and
+ * what sets it once that is built (method-shape.ts).
+ */
+function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement): Edit[] {
+  const F = T.factory;
+  const declared: Edit = {
+    kind: "insert-before",
+    statement,
+    statements: [F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(self)], T.NodeFlags.Let))],
+  };
+  if (replacedLater(T, fn)) return [declared]; // unreachable once built: nothing to shape
+  if (T.isClassLike(fn.parent)) {
+    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self) }];
+  }
+  if (!T.isObjectLiteralExpression(fn.parent)) return internalError(fn, "an async generator method outside a class or object literal");
+  const literal = fn.parent;
+  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
 }
 
 /** A compiled method shaped like a native async method, by its class or object literal. */
