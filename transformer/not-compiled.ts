@@ -13,7 +13,6 @@ import type * as ts from "typescript";
 /** Code → message. Codes are kebab-case and never change meaning; add new ones at the end of their group. */
 export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
-  "async-generator-default-export": "an `export default async function*` declaration is not compiled yet; declare the generator, then `export default` its name",
   "async-generator-finally-completion":
     "an async generator whose `finally` block contains a `yield`, a `return` or a `break`/`continue` out of the `finally` is not compiled yet (that could start a second completion while one is pending); move that code out of the `finally`",
   "async-method-named-constructor":

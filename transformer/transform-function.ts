@@ -100,7 +100,6 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   const T = tsApi;
   const facts = scopes.facts.get(fn);
   if (fn.asteriskToken) {
-    if (T.isFunctionDeclaration(fn) && (!fn.name || fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword))) return "async-generator-default-export";
     if (fn.body && finallyStartsCompletion(T, fn.body)) return "async-generator-finally-completion";
   }
   if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";

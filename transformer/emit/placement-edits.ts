@@ -97,7 +97,9 @@ function functionEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclara
 /** The function replaced where it stands, its resume beside it. */
 function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, wrapper: ts.FunctionLikeDeclaration, list: ts.Node): Edit[] {
   const F = T.factory;
-  if (T.isFunctionDeclaration(fn) && fn.name) {
+  // `export default async function* () {}`: its wrapper has a name of its own (wrapper.ts), swapped like any other.
+  const name = T.isFunctionDeclaration(fn) ? (fn.name ?? (fn.asteriskToken && T.isFunctionDeclaration(wrapper) ? wrapper.name : undefined)) : undefined;
+  if (T.isFunctionDeclaration(fn) && name) {
     // The declaration keeps hoisting; the first statement of its scope swaps in the
     // async-function-shaped wrapper before any code of the scope can see the binding.
     // The assigned name stands for the declaration's own, so that TypeScript's CommonJS
@@ -107,7 +109,7 @@ function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclarati
     const edits: Edit[] = [{ kind: "replace", node: fn, replacement: wrapper }];
     const first = firstStatementOf(T, list);
     const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
-    const binding = isDefault ? F.createIdentifier(fn.name.text) : T.setOriginalNode(F.createIdentifier(fn.name.text), fn.name);
+    const binding = isDefault ? F.createIdentifier(name.text) : T.setOriginalNode(F.createIdentifier(name.text), name);
     if (first)
       edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
     return edits;

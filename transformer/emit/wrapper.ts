@@ -210,7 +210,12 @@ function generatorWrapper(
 ): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const isMethod = T.isMethodDeclaration(fn);
-  const self = isMethod ? ctx.names.claimForFile(`${methodBaseName(T, fn)}$self`) : ctx.names.claim("$self");
+  // `export default async function*`: the declaration reads itself through its own binding (its
+  // live export, swapped for the shaped function by the first statement; see besideEdits), given
+  // a name when it has none.
+  const isDefaultExport = T.isFunctionDeclaration(fn) && fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
+  const ownName = T.isFunctionDeclaration(fn) ? (fn.name ?? (isDefaultExport ? F.createIdentifier(ctx.names.claimForFile("default$generator")) : undefined)) : undefined;
+  const self = isMethod ? ctx.names.claimForFile(`${methodBaseName(T, fn)}$self`) : isDefaultExport && ownName ? ownName.text : ctx.names.claim("$self");
   // No parameters and no arguments object: nothing to pass.
   if (!framed && T.isVoidExpression(args[args.length - 1])) args = args.slice(0, -1);
   if (isMethod && ctx.scopes.facts.get(fn)?.usesSuper) {
@@ -222,7 +227,7 @@ function generatorWrapper(
   const body = F.createBlock([F.createReturnStatement(start)], false);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== T.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
   const wrapper = T.isFunctionDeclaration(fn)
-    ? F.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
+    ? F.updateFunctionDeclaration(fn, modifiers, undefined, ownName, fn.typeParameters, params, fn.type, body)
     : T.isFunctionExpression(fn)
       ? F.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
       : T.isMethodDeclaration(fn)
