@@ -25,9 +25,11 @@
  *
  * The value of a return completion is never seen by the driver (a `finally` cannot read it): the
  * driver runs the machine's `finally` blocks inside its own `finally` and lets the completion
- * go on when the machine is done with it. That is exact while the machine's `finally` blocks
- * only await and throw; the compiler leaves native the async generators whose `finally` blocks
- * could start another completion (a `yield`, `return` or jump out of a `finally`).
+ * go on when the machine is done with it. A `return x` or a `break`/`continue` out of one of
+ * those blocks ends the completion: the driver drops it (a `continue` out of its own `finally`)
+ * and does what the machine reported next — the new `return x`, or the body going on. A `yield`
+ * there would suspend with the completion still pending, which the driver cannot keep while it
+ * yields elsewhere: the compiler leaves native the async generators with a `yield` in a `finally`.
  */
 import { Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
 import { ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectDefineProperty, TypeErrorCtor } from "./primordials";
@@ -92,8 +94,12 @@ function step(m: Machine, value: unknown, mode: boolean | 2): unknown {
 async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unknown> {
   let value: unknown = undefined;
   let mode: boolean | 2 = false;
-  for (;;) {
-    const result = step(m, value, mode);
+  // What the machine reported last while running its finally blocks for a return completion,
+  // when that ended the completion (see below): taken up here instead of stepping the machine.
+  let carried: unknown = NOTHING;
+  outer: for (;;) {
+    const result = carried !== NOTHING ? carried : step(m, value, mode);
+    carried = NOTHING;
     if (result === true /* DONE */) {
       m.finish(1 /* ReservedState.Returned */, undefined);
       return; // the end of the body or `return;`: no await, as native
@@ -123,14 +129,24 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
     } finally {
       if (!settled) {
         // A return completion (a `return()` from outside, or `return x` once x is awaited):
-        // the machine's finally blocks run here, where the completion waits for them; when the
-        // machine ends (`ret(RETURNING)`), this block ends and the completion goes on.
+        // the machine's finally blocks run here, where the completion waits for them, awaiting
+        // as they await; when the machine ends (`ret(RETURNING)`), this block ends and the
+        // completion goes on. (The loop is here, not in a function: an await must be the
+        // driver's own, or it would cost ticks native code does not.)
         value = RETURNING;
         mode = 2;
         for (;;) {
           const after = step(m, value, mode);
-          if (after === true /* DONE */) break;
-          if (after !== undefined) throw new TypeErrorCtor("internal error: an async generator suspended other than by await while returning");
+          if (after === true /* DONE */ && m.r === RETURNING) break;
+          if (after !== undefined) {
+            // The machine's finally blocks ended the completion themselves: a `return x` in one
+            // of them (a new completion, which the loop above performs), or a `break` or
+            // `continue` out of one (the body goes on: a suspension, or its end). The pending
+            // completion is dropped, and what the machine reported is done next. (A `yield` in
+            // a `finally` block is not compiled: transform-function.ts.)
+            carried = after;
+            continue outer;
+          }
           try {
             value = await m.awaiting;
             mode = false;
@@ -144,6 +160,9 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
     }
   }
 }
+
+/** No carried suspension. */
+const NOTHING: unknown = /* @__PURE__ */ ObjectFreeze({ __proto__: null });
 
 /** The object a call returns: the driver, with the function's `prototype` (or the intrinsic one). */
 function generatorObject(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {

@@ -14,7 +14,7 @@ import type * as ts from "typescript";
 export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
   "async-generator-finally-completion":
-    "an async generator whose `finally` block contains a `yield`, a `return` or a `break`/`continue` out of the `finally` is not compiled yet (that could start a second completion while one is pending); move that code out of the `finally`",
+    "an async generator whose `finally` block contains a `yield` is not compiled yet (a `return()` running that block would suspend with its completion pending); move the `yield` out of the `finally`",
   "async-method-named-constructor":
     'a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async ["constructor"]()`, to compile it',
   "too-deep": "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); split it into smaller functions",

@@ -276,25 +276,20 @@ function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Fun
 }
 
 /**
- * Does a `finally` block of the generator's body hold a `yield`, a `return`, or a `break` or
- * `continue` that leaves it? Each could start a completion while the `finally` runs for a
- * `return()` (runtime/async-generator.ts runs a machine's finally blocks inside its own).
+ * Does a `finally` block of the generator's body hold a `yield` (or `yield*`)? While the block
+ * runs for a `return()`, that would suspend the generator with the return completion pending,
+ * which the driver cannot keep (runtime/async-generator.ts runs a machine's finally blocks inside
+ * its own). A `return` or a jump out of a `finally` ends that completion: the driver follows.
  */
 function finallyStartsCompletion(T: typeof ts, body: ts.Node): boolean {
-  const startsCompletion = (n: ts.Node, loops: number, switches: number): boolean => {
+  const yields = (n: ts.Node): boolean => {
     if (T.isFunctionLike(n) || T.isClassLike(n)) return false; // a nested function's, a class's own code
-    if (T.isYieldExpression(n) || T.isReturnStatement(n)) return true;
-    if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
-      if (n.label) return true;
-      return T.isBreakStatement(n) ? loops + switches === 0 : loops === 0;
-    }
-    const inLoop = loops + (T.isIterationStatement(n, false) ? 1 : 0);
-    const inSwitch = switches + (T.isSwitchStatement(n) ? 1 : 0);
-    return T.forEachChild(n, (c) => (startsCompletion(c, inLoop, inSwitch) ? true : undefined)) === true;
+    if (T.isYieldExpression(n)) return true;
+    return T.forEachChild(n, (c) => (yields(c) ? true : undefined)) === true;
   };
   const visit = (n: ts.Node): boolean => {
     if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
-    if (T.isTryStatement(n) && n.finallyBlock && startsCompletion(n.finallyBlock, 0, 0)) return true;
+    if (T.isTryStatement(n) && n.finallyBlock && yields(n.finallyBlock)) return true;
     return T.forEachChild(n, (c) => (visit(c) ? true : undefined)) === true;
   };
   return visit(body);
