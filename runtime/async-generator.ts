@@ -28,8 +28,10 @@
  * go on when the machine is done with it. A `return x` or a `break`/`continue` out of one of
  * those blocks ends the completion: the driver drops it (a `continue` out of its own `finally`)
  * and does what the machine reported next — the new `return x`, or the body going on. A `yield`
- * there would suspend with the completion still pending, which the driver cannot keep while it
- * yields elsewhere: the compiler leaves native the async generators with a `yield` in a `finally`.
+ * there suspends with the completion pending, inside the driver's `finally`; a second return
+ * completion at that `yield` runs the finally blocks around it in a `finally` nested in that one.
+ * The nesting stops there: the compiler leaves native the generators in which those blocks could
+ * yield again with a completion pending (transform-function.ts, finallyYieldsTooDeep).
  */
 import { Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
 import { ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectDefineProperty, TypeErrorCtor } from "./primordials";
@@ -138,12 +140,49 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
         for (;;) {
           const after = step(m, value, mode);
           if (after === true /* DONE */ && m.r === RETURNING) break;
+          if (after === Suspension.Yield || after === Suspension.YieldStar) {
+            // A `yield` in a finally block: the generator suspends here, the completion pending.
+            let resumed = false;
+            try {
+              value = after === Suspension.Yield ? yield m.awaiting : yield* m.awaiting as AsyncIterable<unknown>;
+              mode = false;
+              resumed = true;
+            } catch (error) {
+              value = error;
+              mode = true;
+              resumed = true;
+            } finally {
+              if (!resumed) {
+                // A second return completion, at that `yield`: the finally blocks around it run
+                // as above, but none of them yields (the compiler leaves such generators
+                // native: transform-function.ts), so it ends here or is ended by them.
+                value = RETURNING;
+                mode = 2;
+                for (;;) {
+                  const last = step(m, value, mode);
+                  if (last === true /* DONE */ && m.r === RETURNING) break;
+                  if (last !== undefined) {
+                    carried = last;
+                    continue outer;
+                  }
+                  try {
+                    value = await m.awaiting;
+                    mode = false;
+                  } catch (error) {
+                    value = error;
+                    mode = true;
+                  }
+                }
+                m.finish(1 /* ReservedState.Returned */, undefined);
+              }
+            }
+            continue;
+          }
           if (after !== undefined) {
             // The machine's finally blocks ended the completion themselves: a `return x` in one
             // of them (a new completion, which the loop above performs), or a `break` or
             // `continue` out of one (the body goes on: a suspension, or its end). The pending
-            // completion is dropped, and what the machine reported is done next. (A `yield` in
-            // a `finally` block is not compiled: transform-function.ts.)
+            // completion is dropped, and what the machine reported is done next.
             carried = after;
             continue outer;
           }

@@ -14,7 +14,7 @@ import type * as ts from "typescript";
 export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
   "async-generator-finally-completion":
-    "an async generator whose `finally` block contains a `yield` is not compiled yet (a `return()` running that block would suspend with its completion pending); move the `yield` out of the `finally`",
+    "an async generator in which a `yield` could run while two return completions are pending (a `yield` in a `finally` block, or anywhere after a `break`/`continue` out of one, inside the `try` of another `finally` block that yields) is not compiled yet; move the inner `yield` out of the `finally`",
   "async-method-named-constructor":
     'a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async ["constructor"]()`, to compile it',
   "too-deep": "the function nests deeper than the compiler's stack allows (its walks recurse over the syntax); split it into smaller functions",

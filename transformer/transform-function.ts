@@ -100,7 +100,7 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   const T = tsApi;
   const facts = scopes.facts.get(fn);
   if (fn.asteriskToken) {
-    if (fn.body && finallyStartsCompletion(T, fn.body)) return "async-generator-finally-completion";
+    if (fn.body && finallyYieldsTooDeep(T, fn.body)) return "async-generator-finally-completion";
   }
   if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
   if (!fn.body) return internalError(fn, "an async function without a body reached the compiler");
@@ -276,21 +276,53 @@ function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Fun
 }
 
 /**
- * Does a `finally` block of the generator's body hold a `yield` (or `yield*`)? While the block
- * runs for a `return()`, that would suspend the generator with the return completion pending,
- * which the driver cannot keep (runtime/async-generator.ts runs a machine's finally blocks inside
- * its own). A `return` or a jump out of a `finally` ends that completion: the driver follows.
+ * Could a `yield` run with two return completions pending? runtime/async-generator.ts runs a
+ * machine's finally blocks for a `return()` inside its own `finally`; a `yield` there suspends
+ * with that completion pending, and a second `return()` at it runs the finally blocks around that
+ * `yield` in a `finally` nested once more — where none may yield again. A `yield` can run while a
+ * completion is pending when it is in a `finally` block, or anywhere once a `break`/`continue`
+ * out of a `finally` can end a completion and let the body go on. Such a `yield` must have no
+ * finally block around it (one whose `try` or `catch` holds it) that yields.
  */
-function finallyStartsCompletion(T: typeof ts, body: ts.Node): boolean {
-  const yields = (n: ts.Node): boolean => {
+function finallyYieldsTooDeep(T: typeof ts, body: ts.Node): boolean {
+  const yieldsIn = (n: ts.Node): boolean => {
     if (T.isFunctionLike(n) || T.isClassLike(n)) return false; // a nested function's, a class's own code
     if (T.isYieldExpression(n)) return true;
-    return T.forEachChild(n, (c) => (yields(c) ? true : undefined)) === true;
+    return T.forEachChild(n, (c) => (yieldsIn(c) ? true : undefined)) === true;
   };
-  const visit = (n: ts.Node): boolean => {
+  /** Each `yield`: is it in a `finally` block, does a yielding finally block run after a return at it. */
+  const yields: { inFinally: boolean; guardedByYieldingFinally: boolean }[] = [];
+  let jumpsOutOfFinally = false;
+  const walk = (n: ts.Node, inFinally: boolean, guarded: boolean): void => {
+    if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+    if (T.isYieldExpression(n)) yields.push({ inFinally, guardedByYieldingFinally: guarded });
+    if (T.isTryStatement(n)) {
+      const guards = guarded || (n.finallyBlock !== undefined && yieldsIn(n.finallyBlock));
+      walk(n.tryBlock, inFinally, guards);
+      if (n.catchClause) walk(n.catchClause, inFinally, guards);
+      if (n.finallyBlock) {
+        if (leavesBlock(T, n.finallyBlock)) jumpsOutOfFinally = true;
+        walk(n.finallyBlock, true, guarded);
+      }
+      return;
+    }
+    T.forEachChild(n, (c) => walk(c, inFinally, guarded));
+  };
+  walk(body, false, false);
+  return yields.some((y) => (y.inFinally || jumpsOutOfFinally) && y.guardedByYieldingFinally);
+}
+
+/** Does a `break` or `continue` in `block` (not in a nested function) leave it? */
+function leavesBlock(T: typeof ts, block: ts.Node): boolean {
+  const leaves = (n: ts.Node, loops: number, switches: number): boolean => {
     if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
-    if (T.isTryStatement(n) && n.finallyBlock && yields(n.finallyBlock)) return true;
-    return T.forEachChild(n, (c) => (visit(c) ? true : undefined)) === true;
+    if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
+      if (n.label) return true;
+      return T.isBreakStatement(n) ? loops + switches === 0 : loops === 0;
+    }
+    const inLoop = loops + (T.isIterationStatement(n, false) ? 1 : 0);
+    const inSwitch = switches + (T.isSwitchStatement(n) ? 1 : 0);
+    return T.forEachChild(n, (c) => (leaves(c, inLoop, inSwitch) ? true : undefined)) === true;
   };
-  return visit(body);
+  return leaves(block, 0, 0);
 }
