@@ -49,7 +49,7 @@ export const NOT_COMPILED = {
   "nested-method-inner-binding":
     "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach); move the class out of that scope",
   "async-generator-method-repeated":
-    "an async generator method in a class or object literal evaluated more than once per run of the statements around it (a concise arrow's body, a loop without a block, a parameter default) is not compiled yet (the compiled method reads itself from a variable declared beside those statements); put the class or literal in a block of its own, e.g. give the arrow a block body",
+    "an async generator method in a class or object literal evaluated more than once per run of the statements around it (a concise arrow's body, a loop without a block, a parameter default, a class field's initializer) is not compiled yet (the compiled method reads itself from a variable declared beside those statements); put the class or literal in a block of its own, e.g. give the arrow a block body",
   "async-generator-method-spread":
     "an async generator method followed by a spread (`...x`) in its object literal is not compiled yet (the spread may replace it under the same key before it is given its shape); put the spread first",
   "async-generator-method-nested":

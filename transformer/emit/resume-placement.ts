@@ -132,12 +132,14 @@ function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListP
 
 /**
  * Can `node` be evaluated more than once per evaluation of `statement`, the statement of the
- * nearest list that holds it (a function, a loop without a block, a static block between them)?
- * Then a variable declared beside `statement` would be shared by those evaluations.
+ * nearest list that holds it (a function, a loop without a block, a static block, a class field's
+ * initializer between them)? Then a variable declared beside `statement` would be shared by those
+ * evaluations.
  */
 function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statement): boolean {
   for (let n: ts.Node = node; n !== statement; n = n.parent) {
     if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) return true;
+    if (T.isPropertyDeclaration(n) && n.initializer !== undefined && isInside(node, n.initializer)) return true;
   }
   return false;
 }
