@@ -25,11 +25,15 @@
  *
  * The value of a return completion is never seen by the driver (a `finally` cannot read it): the
  * driver runs the machine's `finally` blocks inside its own `finally` and lets the completion
- * go on when the machine is done with it. That is exact while the machine's `finally` blocks
- * only await and throw; the compiler leaves native the async generators whose `finally` blocks
- * could start another completion (a `yield`, `return` or jump out of a `finally`).
+ * go on when the machine is done with it. A `return x` or a `break`/`continue` out of one of
+ * those blocks ends the completion: the driver drops it (a `continue` out of its own `finally`)
+ * and does what the machine reported next — the new `return x`, or the body going on. A `yield`
+ * there suspends with the completion pending, inside the driver's `finally`; a second return
+ * completion at that `yield` runs the finally blocks around it in a `finally` nested in that one.
+ * The nesting stops there: the compiler leaves native the generators in which those blocks could
+ * yield again with a completion pending (transform-function.ts, finallyYieldsTooDeep).
  */
-import { Machine, newFrame, type Resume, type StateEnum } from "./machine";
+import { Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
 import { ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectDefineProperty, TypeErrorCtor } from "./primordials";
 
 /** What a resume function returns for each kind of suspension (`await` returns undefined, the end `true`). */
@@ -53,8 +57,8 @@ const AsyncGeneratorPrototype: object = (AsyncGeneratorFunctionPrototype as { pr
 export class GeneratorMachine extends Machine {
   // An explicit constructor: the implicit one of a derived class spreads its arguments, which
   // runs `Array.prototype[Symbol.iterator]` (user code may replace it).
-  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined) {
-    super(resume, frame, names, thisArg, args, undefined, undefined);
+  constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined) {
+    super(resume, frame, names, thisArg, args, home, undefined);
   }
   /** `return $m.yield(x)`: the driver yields `x` (awaiting it first, as `yield` does). */
   yield(value: unknown): Suspension {
@@ -92,8 +96,12 @@ function step(m: Machine, value: unknown, mode: boolean | 2): unknown {
 async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unknown> {
   let value: unknown = undefined;
   let mode: boolean | 2 = false;
-  for (;;) {
-    const result = step(m, value, mode);
+  // What the machine reported last while running its finally blocks for a return completion,
+  // when that ended the completion (see below): taken up here instead of stepping the machine.
+  let carried: unknown = NOTHING;
+  outer: for (;;) {
+    const result = carried !== NOTHING ? carried : step(m, value, mode);
+    carried = NOTHING;
     if (result === true /* DONE */) {
       m.finish(1 /* ReservedState.Returned */, undefined);
       return; // the end of the body or `return;`: no await, as native
@@ -123,14 +131,61 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
     } finally {
       if (!settled) {
         // A return completion (a `return()` from outside, or `return x` once x is awaited):
-        // the machine's finally blocks run here, where the completion waits for them; when the
-        // machine ends (`ret(RETURNING)`), this block ends and the completion goes on.
+        // the machine's finally blocks run here, where the completion waits for them, awaiting
+        // as they await; when the machine ends (`ret(RETURNING)`), this block ends and the
+        // completion goes on. (The loop is here, not in a function: an await must be the
+        // driver's own, or it would cost ticks native code does not.)
         value = RETURNING;
         mode = 2;
         for (;;) {
           const after = step(m, value, mode);
-          if (after === true /* DONE */) break;
-          if (after !== undefined) throw new TypeErrorCtor("internal error: an async generator suspended other than by await while returning");
+          if (after === true /* DONE */ && m.r === RETURNING) break;
+          if (after === Suspension.Yield || after === Suspension.YieldStar) {
+            // A `yield` in a finally block: the generator suspends here, the completion pending.
+            let resumed = false;
+            try {
+              value = after === Suspension.Yield ? yield m.awaiting : yield* m.awaiting as AsyncIterable<unknown>;
+              mode = false;
+              resumed = true;
+            } catch (error) {
+              value = error;
+              mode = true;
+              resumed = true;
+            } finally {
+              if (!resumed) {
+                // A second return completion, at that `yield`: the finally blocks around it run
+                // as above, but none of them yields (the compiler leaves such generators
+                // native: transform-function.ts), so it ends here or is ended by them.
+                value = RETURNING;
+                mode = 2;
+                for (;;) {
+                  const last = step(m, value, mode);
+                  if (last === true /* DONE */ && m.r === RETURNING) break;
+                  if (last !== undefined) {
+                    carried = last;
+                    continue outer;
+                  }
+                  try {
+                    value = await m.awaiting;
+                    mode = false;
+                  } catch (error) {
+                    value = error;
+                    mode = true;
+                  }
+                }
+                m.finish(1 /* ReservedState.Returned */, undefined);
+              }
+            }
+            continue;
+          }
+          if (after !== undefined) {
+            // The machine's finally blocks ended the completion themselves: a `return x` in one
+            // of them (a new completion, which the loop above performs), or a `break` or
+            // `continue` out of one (the body goes on: a suspension, or its end). The pending
+            // completion is dropped, and what the machine reported is done next.
+            carried = after;
+            continue outer;
+          }
           try {
             value = await m.awaiting;
             mode = false;
@@ -144,6 +199,9 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
     }
   }
 }
+
+/** No carried suspension. */
+const NOTHING: unknown = /* @__PURE__ */ ObjectFreeze({ __proto__: null });
 
 /** The object a call returns: the driver, with the function's `prototype` (or the intrinsic one). */
 function generatorObject(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
@@ -163,12 +221,20 @@ function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, u
 /**
  * `startGenerator(self, f$resume, f$State, this, [a, b…])` — plain parameters passed in the frame
  * (see `startWithFrame`); `self` is the compiled function (its `prototype` is read at the call).
+ * A method that uses `super` passes its super accessor last (`home`).
  */
-export function startGenerator(self: Function, resume: Resume, names: StateEnum | undefined, thisArg: unknown, frame: unknown[]): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined), self);
+export function startGenerator(
+  self: Function,
+  resume: Resume,
+  names: StateEnum | undefined,
+  thisArg: unknown,
+  frame: unknown[],
+  home?: SuperAccessor,
+): AsyncGenerator<unknown, unknown, unknown> {
+  return started(new GeneratorMachine(resume, frame, names, thisArg, undefined, home), self);
 }
 
-/** `startGeneratorWithArguments(self, f$resume, frameSize, f$State, this, arguments)` (see `start`). */
+/** `startGeneratorWithArguments(self, f$resume, frameSize, f$State, this, arguments[, home])` (see `start`). */
 export function startGeneratorWithArguments(
   self: Function,
   resume: Resume,
@@ -176,8 +242,9 @@ export function startGeneratorWithArguments(
   names: StateEnum | undefined,
   thisArg: unknown,
   args?: ArrayLike<unknown>,
+  home?: SuperAccessor,
 ): AsyncGenerator<unknown, unknown, unknown> {
-  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args), self);
+  return started(new GeneratorMachine(resume, newFrame(frameSize), names, thisArg, args, home), self);
 }
 
 /**

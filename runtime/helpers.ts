@@ -353,11 +353,19 @@ export function named(resume: Function, name: string): void {
  * so `@@toStringTag` is "AsyncFunction"), once, right after the object literal or class that
  * defines them is created: `object[key]` for each key, read from its own data property (a later
  * accessor of the same name has replaced the method: nothing to do). Returns `object`.
+ *
+ * A key followed by a function is an async generator method's: the method is handed to that
+ * function instead (`($f) => g$self = $am.asyncGeneratorFunction($f)`, which shapes it and keeps
+ * it where its wrapper reads itself; transformer/emit/method-shape.ts).
  */
-export function asyncMethods<O extends object>(object: O, ...keys: PropertyKey[]): O {
+export function asyncMethods<O extends object>(object: O, ...keys: (PropertyKey | ((method: Function) => unknown))[]): O {
   for (let i = 0; i < keys.length; i++) {
-    const method = ReflectGetOwnPropertyDescriptor(object, keys[i])?.value;
-    if (typeof method === "function") ObjectSetPrototypeOf(method, AsyncFunctionPrototype);
+    const method = ReflectGetOwnPropertyDescriptor(object, keys[i] as PropertyKey)?.value;
+    const take = keys[i + 1];
+    if (typeof take === "function") {
+      i++;
+      if (typeof method === "function") take(method);
+    } else if (typeof method === "function") ObjectSetPrototypeOf(method, AsyncFunctionPrototype);
   }
   return object;
 }

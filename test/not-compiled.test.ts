@@ -73,14 +73,4 @@ describe("reasons a function stays native", () => {
     vm.runInNewContext(r.code, context);
     expect(await context.result).toEqual([42, 1, 7]);
   });
-
-  it("an `export default async function*` (no script can hold it, so no fixture) is reported; a named one declared apart compiles", () => {
-    for (const src of ["export default async function* g() { yield 1; }\n", "export default async function* () { yield 1; }\n"]) {
-      const r = transform(src, { fileName: "x.ts" });
-      expect(r.skipped.map((s) => s.code)).toEqual(["async-generator-default-export"]);
-      expect(r.code).toBe(src);
-    }
-    const r = transform("async function* g() { yield 1; }\nexport default g;\n", { fileName: "x.ts" });
-    expect([r.compiled, r.skipped]).toEqual([1, []]);
-  });
 });

@@ -193,6 +193,11 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         skip(node, node, code);
         return undefined;
       }
+      // Its wrapper would read itself from a variable beside its class, across the outer machine's awaits.
+      if (T.isMethodDeclaration(node) && node.asteriskToken) {
+        skip(node, node, "async-generator-method-nested");
+        return undefined;
+      }
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
         skip(node, node, "nested-method-private-names");
         return undefined;

@@ -13,11 +13,8 @@ import type * as ts from "typescript";
 /** Code → message. Codes are kebab-case and never change meaning; add new ones at the end of their group. */
 export const NOT_COMPILED = {
   // Decided from the scope analysis, before lowering (transform-function.ts checkSupported).
-  "async-generator-method":
-    "an async generator method is not compiled yet (its generator objects inherit from the method's own `prototype`, which the compiled method cannot reach when called); it stays a native async generator method",
-  "async-generator-default-export": "an `export default async function*` declaration is not compiled yet; declare the generator, then `export default` its name",
   "async-generator-finally-completion":
-    "an async generator whose `finally` block contains a `yield`, a `return` or a `break`/`continue` out of the `finally` is not compiled yet (that could start a second completion while one is pending); move that code out of the `finally`",
+    "an async generator in which a `yield` could run while two return completions are pending (a `yield` in a `finally` block, or anywhere after a `break`/`continue` out of one, inside the `try` of another `finally` block that yields) is not compiled yet; move the inner `yield` out of the `finally`",
   "async-method-named-constructor":
     'a static async method named `constructor` is not compiled yet (TypeScript parses it as a constructor); write its key computed, `static async ["constructor"]()`, to compile it',
   "async-method-key-outside-statement":
@@ -53,6 +50,12 @@ export const NOT_COMPILED = {
     "an async method that uses `#private` names, in a class inside a compiled async function, is not compiled yet; move the class out of the async function",
   "nested-method-inner-binding":
     "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach); move the class out of that scope",
+  "async-generator-method-repeated":
+    "an async generator method in a class or object literal evaluated more than once per run of the statements around it (a concise arrow's body, a loop without a block, a parameter default, a class field's initializer) is not compiled yet (the compiled method reads itself from a variable declared beside those statements); put the class or literal in a block of its own, e.g. give the arrow a block body",
+  "async-generator-method-spread":
+    "an async generator method followed by a spread (`...x`) in its object literal is not compiled yet (the spread may replace it under the same key before it is given its shape); put the spread first",
+  "async-generator-method-nested":
+    "an async generator method in a class or object literal inside a compiled async function is not compiled yet; move the class or literal out of the async function",
 
   // Decided by the lowering (lower/) and the emit of kept code (emit/rewrite-kept-code.ts).
   "await-in-statement": "`await` in this kind of statement is not compiled yet; move the `await` into a statement of its own",

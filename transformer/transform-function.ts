@@ -101,9 +101,7 @@ export function checkSupported(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration,
   const T = tsApi;
   const facts = scopes.facts.get(fn);
   if (fn.asteriskToken) {
-    if (T.isMethodDeclaration(fn)) return "async-generator-method";
-    if (T.isFunctionDeclaration(fn) && (!fn.name || fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword))) return "async-generator-default-export";
-    if (fn.body && finallyStartsCompletion(T, fn.body)) return "async-generator-finally-completion";
+    if (fn.body && finallyYieldsTooDeep(T, fn.body)) return "async-generator-finally-completion";
   }
   if (T.isConstructorDeclaration(fn)) return "async-method-named-constructor";
   // Its key is kept for the shape in a variable of the function that builds its class or literal.
@@ -281,26 +279,53 @@ function framedParameters(T: typeof ts, fn: ts.FunctionLikeDeclaration, ctx: Fun
 }
 
 /**
- * Does a `finally` block of the generator's body hold a `yield`, a `return`, or a `break` or
- * `continue` that leaves it? Each could start a completion while the `finally` runs for a
- * `return()` (runtime/async-generator.ts runs a machine's finally blocks inside its own).
+ * Could a `yield` run with two return completions pending? runtime/async-generator.ts runs a
+ * machine's finally blocks for a `return()` inside its own `finally`; a `yield` there suspends
+ * with that completion pending, and a second `return()` at it runs the finally blocks around that
+ * `yield` in a `finally` nested once more — where none may yield again. A `yield` can run while a
+ * completion is pending when it is in a `finally` block, or anywhere once a `break`/`continue`
+ * out of a `finally` can end a completion and let the body go on. Such a `yield` must have no
+ * finally block around it (one whose `try` or `catch` holds it) that yields.
  */
-function finallyStartsCompletion(T: typeof ts, body: ts.Node): boolean {
-  const startsCompletion = (n: ts.Node, loops: number, switches: number): boolean => {
+function finallyYieldsTooDeep(T: typeof ts, body: ts.Node): boolean {
+  const yieldsIn = (n: ts.Node): boolean => {
     if (T.isFunctionLike(n) || T.isClassLike(n)) return false; // a nested function's, a class's own code
-    if (T.isYieldExpression(n) || T.isReturnStatement(n)) return true;
+    if (T.isYieldExpression(n)) return true;
+    return T.forEachChild(n, (c) => (yieldsIn(c) ? true : undefined)) === true;
+  };
+  /** Each `yield`: is it in a `finally` block, does a yielding finally block run after a return at it. */
+  const yields: { inFinally: boolean; guardedByYieldingFinally: boolean }[] = [];
+  let jumpsOutOfFinally = false;
+  const walk = (n: ts.Node, inFinally: boolean, guarded: boolean): void => {
+    if (T.isFunctionLike(n) || T.isClassLike(n)) return;
+    if (T.isYieldExpression(n)) yields.push({ inFinally, guardedByYieldingFinally: guarded });
+    if (T.isTryStatement(n)) {
+      const guards = guarded || (n.finallyBlock !== undefined && yieldsIn(n.finallyBlock));
+      walk(n.tryBlock, inFinally, guards);
+      if (n.catchClause) walk(n.catchClause, inFinally, guards);
+      if (n.finallyBlock) {
+        if (leavesBlock(T, n.finallyBlock)) jumpsOutOfFinally = true;
+        walk(n.finallyBlock, true, guarded);
+      }
+      return;
+    }
+    T.forEachChild(n, (c) => walk(c, inFinally, guarded));
+  };
+  walk(body, false, false);
+  return yields.some((y) => (y.inFinally || jumpsOutOfFinally) && y.guardedByYieldingFinally);
+}
+
+/** Does a `break` or `continue` in `block` (not in a nested function) leave it? */
+function leavesBlock(T: typeof ts, block: ts.Node): boolean {
+  const leaves = (n: ts.Node, loops: number, switches: number): boolean => {
+    if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
     if (T.isBreakStatement(n) || T.isContinueStatement(n)) {
       if (n.label) return true;
       return T.isBreakStatement(n) ? loops + switches === 0 : loops === 0;
     }
     const inLoop = loops + (T.isIterationStatement(n, false) ? 1 : 0);
     const inSwitch = switches + (T.isSwitchStatement(n) ? 1 : 0);
-    return T.forEachChild(n, (c) => (startsCompletion(c, inLoop, inSwitch) ? true : undefined)) === true;
+    return T.forEachChild(n, (c) => (leaves(c, inLoop, inSwitch) ? true : undefined)) === true;
   };
-  const visit = (n: ts.Node): boolean => {
-    if (T.isFunctionLike(n) || T.isClassLike(n)) return false;
-    if (T.isTryStatement(n) && n.finallyBlock && startsCompletion(n.finallyBlock, 0, 0)) return true;
-    return T.forEachChild(n, (c) => (visit(c) ? true : undefined)) === true;
-  };
-  return visit(body);
+  return leaves(block, 0, 0);
 }

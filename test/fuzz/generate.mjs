@@ -54,9 +54,10 @@
 // also `yield` (values, awaited promises, `yield*` of arrays; the value sent back is logged),
 // consumed by `main` through compiled helpers: `for await` to the end (collect), `for await`
 // with an early `break` (take: return() runs the generator's finally blocks) or by hand with
-// next(v), return() or throw() (feed). Their `finally` blocks hold no yield, return or jump out
-// (the compiler leaves those native). Off by default, so the seeds of the other modes keep
-// their programs.
+// next(v), return() or throw() (feed). They are declarations, object literal methods or class
+// methods (`this`, `super`, `#p`). Their `finally` blocks return and jump out but hold no yield
+// (which, with a jump out of a finally, could leave the generator native). Off by default, so the
+// seeds of the other modes keep their programs.
 //
 // `--exclude` kinds besides the table keys, to look past bugs: classpriv (a class declared
 // in a function with a private name; fixed by e686f04), superopt (`super.bm?.(…)`), protoshort (`{ __proto__ }`
@@ -681,7 +682,8 @@ class Gen {
     const canBreak = ctx.jumps.some((j) => j.breakable);
     const labels = ctx.jumps.filter((j) => j.label);
     const nest = depth > 0;
-    const noJumps = ctx.inGen && ctx.inFinally;
+    // A yield in an async generator's finally block could leave it native (two completions pending).
+    const noJumps = false;
     const table = {
       decl: 5,
       assign: mutable.length > 0 ? 3 : 0,
@@ -698,7 +700,6 @@ class Gen {
       switch: nest ? 1.2 : 0,
       try: nest ? 2.5 : 0,
       throw: ctx.inTry ? 1 : 0.2,
-      // An async generator's finally blocks start no completion of their own (see --agen above).
       return: noJumps ? 0 : 0.4,
       break: canBreak && !noJumps ? 1.2 : 0,
       continue: inLoop && !noJumps ? 1 : 0,
@@ -1188,6 +1189,8 @@ class Gen {
   fn(index, callees) {
     const r = this.r;
     const kind = r.weighted({ decl: 4, arrow: 2, method: 2, classMethod: 2, ...(this.opts.agen ? { agen: 3 } : {}) });
+    // an async generator is a declaration, an object literal method or a class method
+    const shape = kind === "agen" ? r.weighted({ decl: 2, method: 1, classMethod: 1 }) : kind;
     const name = `f${index}`;
     const params = ["a", "b"].slice(0, r.int(0, 2));
     const ctx = {
@@ -1196,14 +1199,14 @@ class Gen {
       awaitOK: true,
       inLoopBody: false,
       hasArguments: kind !== "arrow",
-      hasThis: kind === "method" || kind === "classMethod",
-      hasSuper: kind === "classMethod",
+      hasThis: shape === "method" || shape === "classMethod",
+      hasSuper: shape === "classMethod",
       callees,
       pendingLabel: null,
       hasCl: false,
       inTry: false,
       inSwitchCase: false,
-      hasPrivate: kind === "classMethod",
+      hasPrivate: shape === "classMethod",
       hasProto: false,
       inGen: kind === "agen",
       inFinally: false,
@@ -1225,8 +1228,8 @@ class Gen {
     if (ctx.hasProto) body.unshift({ k: "raw", text: `const __proto__ = { inh: ${index} };` });
     if (wrapFinally) body.push({ k: "try", body: core, param: null, handler: null, fin: [{ k: "raw", text: `log("${name} cl", cl.map((g) => g()));` }] });
     else body.push(...core);
-    const call = kind === "decl" || kind === "arrow" || kind === "agen" ? name : kind === "method" ? `o${index}.${name}` : `c${index}.${name}`;
-    return { k: "fn", kind, name, index, params, body, call };
+    const call = shape === "decl" || shape === "arrow" ? name : shape === "method" ? `o${index}.${name}` : `c${index}.${name}`;
+    return { k: "fn", kind, shape, name, index, params, body, call };
   }
 
   program() {
@@ -1523,6 +1526,9 @@ function printFn(f) {
     case "decl":
       return `async function ${f.name}(${params}) ${body}`;
     case "agen":
+      if (f.shape === "method") return `const o${f.index} = {\n  v: ${f.index + 10},\n  async *${f.name}(${params}) ${indent(body)},\n};`;
+      if (f.shape === "classMethod")
+        return `class C${f.index} extends Base {\n  #p = ${f.index};\n  constructor() {\n    super();\n    this.v = ${f.index + 20};\n  }\n  async *${f.name}(${params}) ${indent(body)}\n}\nconst c${f.index} = new C${f.index}();`;
       return `async function* ${f.name}(${params}) ${body}`;
     case "arrow":
       return `const ${f.name} = async (${params}) => ${body};`;

@@ -51,7 +51,8 @@ export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, orig
 export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration): ts.Expression {
   const F = T.factory;
   const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
-  const name = own ?? inferredName(T, original);
+  // An anonymous `export default` declaration is named "default".
+  const name = own ?? (T.isFunctionDeclaration(original) ? "default" : inferredName(T, original));
   const self = generatorSelf.get(wrapper);
   if (self !== undefined) {
     // (($self) => $self = $am.asyncGeneratorFunction({ "g"(a) { return $am.startGenerator($self, …); } }["g"]))()

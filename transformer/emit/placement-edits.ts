@@ -8,8 +8,9 @@
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
-import { classMethodShape, hasComputedKey, keyHolderStatement, objectMethodKeys, withKeyHolder } from "./method-shape";
+import { classGeneratorMethodShape, classMethodShape, hasComputedKey, keyHolderStatement, objectGeneratorMethodKeys, objectMethodKeys, replacedLater, withCapturedKey, withKeyHolder } from "./method-shape";
 import type { NameManager } from "../names";
+import { generatorSelf } from "./wrapper";
 import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
 import { firstStatementOf, type Placement } from "./resume-placement";
@@ -31,8 +32,34 @@ export function placementEdits(
   placement: Exclude<Placement, { kind: "native" }>,
   names: NameManager,
 ): Edit[] {
+  if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
+    const self = generatorSelf.get(compiled.wrapper);
+    if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");
+    const wrapper = withCapturedKey(T, runtime, compiled.wrapper as ts.MethodDeclaration, self);
+    return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement)];
+  }
   const held = keyHolderEdits(T, runtime, fn, compiled, names);
   return [...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...methodShapeEdits(T, runtime, fn, held?.key), ...(held?.edits ?? [])];
+}
+
+/**
+ * An async generator method's `$self` binding, declared beside its class or object literal, and
+ * what sets it once that is built (method-shape.ts).
+ */
+function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement): Edit[] {
+  const F = T.factory;
+  const declared: Edit = {
+    kind: "insert-before",
+    statement,
+    statements: [F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(self)], T.NodeFlags.Let))],
+  };
+  if (replacedLater(T, fn)) return [declared]; // unreachable once built: nothing to shape
+  if (T.isClassLike(fn.parent)) {
+    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self) }];
+  }
+  if (!T.isObjectLiteralExpression(fn.parent)) return internalError(fn, "an async generator method outside a class or object literal");
+  const literal = fn.parent;
+  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
 }
 
 /**
@@ -95,7 +122,9 @@ function functionEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclara
 /** The function replaced where it stands, its resume beside it. */
 function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, wrapper: ts.FunctionLikeDeclaration, list: ts.Node): Edit[] {
   const F = T.factory;
-  if (T.isFunctionDeclaration(fn) && fn.name) {
+  // `export default async function* () {}`: its wrapper has a name of its own (wrapper.ts), swapped like any other.
+  const name = T.isFunctionDeclaration(fn) ? (fn.name ?? (fn.asteriskToken && T.isFunctionDeclaration(wrapper) ? wrapper.name : undefined)) : undefined;
+  if (T.isFunctionDeclaration(fn) && name) {
     // The declaration keeps hoisting; the first statement of its scope swaps in the
     // async-function-shaped wrapper before any code of the scope can see the binding.
     // The assigned name stands for the declaration's own, so that TypeScript's CommonJS
@@ -105,7 +134,7 @@ function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclarati
     const edits: Edit[] = [{ kind: "replace", node: fn, replacement: wrapper }];
     const first = firstStatementOf(T, list);
     const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
-    const binding = isDefault ? F.createIdentifier(fn.name.text) : T.setOriginalNode(F.createIdentifier(fn.name.text), fn.name);
+    const binding = isDefault ? F.createIdentifier(name.text) : T.setOriginalNode(F.createIdentifier(name.text), name);
     if (first)
       edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
     return edits;

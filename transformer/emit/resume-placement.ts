@@ -36,7 +36,7 @@ export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDec
   const beside = at !== undefined && canPlaceIn(T, scopes, fn, at.list);
   const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
   const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
-  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass });
+  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass }) ?? whyNotPlaceableGenerator(T, fn, at);
   if (notHere !== undefined) return { kind: "native", code: notHere };
   if (inClass) return { kind: "in-class", at: at!, cls: cls! };
   if (T.isMethodDeclaration(fn) && !beside) {
@@ -123,14 +123,37 @@ function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListP
   if (T.isFunctionDeclaration(fn) && !fits.beside) return "declaration-not-placeable";
   if (!fits.inClass) return undefined;
   const cls = fn.parent as ts.ClassLikeDeclaration;
-  for (let n: ts.Node = cls; n !== at!.statement; n = n.parent) {
-    if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) {
-      return "class-scope-repeated-class";
-    }
-  }
+  if (evaluatedRepeatedly(T, cls, at!.statement)) return "class-scope-repeated-class";
   // TypeScript's ES decorators run their initializers in static blocks placed before ours.
   const decorated = (n: ts.Node): boolean => T.canHaveDecorators(n) && T.getDecorators(n) !== undefined;
   if (decorated(cls) || cls.members.some(decorated)) return "class-scope-decorated-class";
+  return undefined;
+}
+
+/**
+ * Can `node` be evaluated more than once per evaluation of `statement`, the statement of the
+ * nearest list that holds it (a function, a loop without a block, a static block, a class field's
+ * initializer between them)? Then a variable declared beside `statement` would be shared by those
+ * evaluations.
+ */
+function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statement): boolean {
+  for (let n: ts.Node = node; n !== statement; n = n.parent) {
+    if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) return true;
+    if (T.isPropertyDeclaration(n) && n.initializer !== undefined && isInside(node, n.initializer)) return true;
+  }
+  return false;
+}
+
+/**
+ * Why an async generator method cannot be compiled where it stands: its wrapper reads itself
+ * from a variable declared beside its class or object literal (emit/method-shape.ts), which must
+ * belong to one evaluation of it, and be set from the built method.
+ */
+function whyNotPlaceableGenerator(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
+  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined) return undefined;
+  if (evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-generator-method-repeated";
+  // A spread after it may bring a method of another object under the same key.
+  if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p))) return "async-generator-method-spread";
   return undefined;
 }
 

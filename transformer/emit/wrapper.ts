@@ -107,27 +107,7 @@ function buildWrapper(
   const startArgs: ts.Expression[] = framed
     ? [F.createIdentifier(resume), stateEnum, F.createThis(), args]
     : [F.createIdentifier(resume), F.createNumericLiteral(frameSize), stateEnum, F.createThis(), args];
-  if (facts?.usesSuper) {
-    // (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's.
-    const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
-    const superKey = (): ts.Expression => F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k));
-    startArgs.push(
-      F.createArrowFunction(
-        undefined,
-        undefined,
-        [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)),
-        undefined,
-        undefined,
-        F.createConditionalExpression(
-          F.createIdentifier(set),
-          undefined,
-          F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))),
-          undefined,
-          superKey(),
-        ),
-      ),
-    );
-  }
+  if (facts?.usesSuper) startArgs.push(superAccessor(T, ctx));
   // An arrow's `arguments` and `new.target` are the enclosing function's: its wrapper passes them.
   const lexical: ts.Expression[] = [];
   if (isArrow && facts?.usesNewTarget) lexical.push(F.createMetaProperty(SK.NewKeyword, F.createIdentifier("target")));
@@ -191,14 +171,34 @@ function buildWrapper(
   }
 }
 
-/** The name of the binding a compiled async generator's wrapper reads itself from (function-values.ts binds it). */
+/** (key, value, isSet) => isSet ? (super[key] = value) : super[key] — the home object stays the method's. */
+function superAccessor(T: typeof ts, ctx: WrapperContext): ts.ArrowFunction {
+  const F = T.factory;
+  const [k, v, set] = [ctx.names.claim("$key"), ctx.names.claim("$value"), ctx.names.claim("$isSet")];
+  const superKey = (): ts.Expression => F.createElementAccessExpression(F.createSuper(), F.createIdentifier(k));
+  return F.createArrowFunction(
+    undefined,
+    undefined,
+    [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)),
+    undefined,
+    undefined,
+    F.createConditionalExpression(F.createIdentifier(set), undefined, F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))), undefined, superKey()),
+  );
+}
+
+/**
+ * The name of the binding a compiled async generator's wrapper reads itself from: bound where the
+ * wrapper becomes a value (function-values.ts), or, for a method, declared beside its class or
+ * object literal and set once that is built (method-shape.ts).
+ */
 export const generatorSelf = new WeakMap<ts.Node, string>();
 
 /**
  * [source]  async function* g(a) { … }
  * [wrapper] function g(a) { return $am.startGenerator($self, g$resume, g$State, this, [a]); }
  * `$self` is the function itself (its `prototype` is read at each call), bound where the
- * wrapper becomes a value (function-values.ts).
+ * wrapper becomes a value (function-values.ts). A method stays a method (`m$self`, declared
+ * beside its class or literal; a method that uses `super` passes its super accessor last).
  */
 function generatorWrapper(
   T: typeof ts,
@@ -209,18 +209,38 @@ function generatorWrapper(
   framed: boolean,
 ): ts.FunctionLikeDeclaration {
   const F = T.factory;
-  const self = ctx.names.claim("$self");
+  const isMethod = T.isMethodDeclaration(fn);
+  // `export default async function*`: the declaration reads itself through its own binding (its
+  // live export, swapped for the shaped function by the first statement; see besideEdits), given
+  // a name when it has none.
+  const isDefaultExport = T.isFunctionDeclaration(fn) && fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
+  const ownName = T.isFunctionDeclaration(fn) ? (fn.name ?? (isDefaultExport ? F.createIdentifier(ctx.names.claimForFile("default$generator")) : undefined)) : undefined;
+  const self = isMethod ? ctx.names.claimForFile(`${methodBaseName(T, fn)}$self`) : isDefaultExport && ownName ? ownName.text : ctx.names.claim("$self");
   // No parameters and no arguments object: nothing to pass.
   if (!framed && T.isVoidExpression(args[args.length - 1])) args = args.slice(0, -1);
+  if (isMethod && ctx.scopes.facts.get(fn)?.usesSuper) {
+    if (!framed && args.length === 4) args = [...args, F.createVoidZero()];
+    args = [...args, superAccessor(T, ctx)];
+  }
   const startName = framed ? "startGenerator" : "startGeneratorWithArguments";
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startName), undefined, [F.createIdentifier(self), ...args]);
   const body = F.createBlock([F.createReturnStatement(start)], false);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== T.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
   const wrapper = T.isFunctionDeclaration(fn)
-    ? F.updateFunctionDeclaration(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
+    ? F.updateFunctionDeclaration(fn, modifiers, undefined, ownName, fn.typeParameters, params, fn.type, body)
     : T.isFunctionExpression(fn)
       ? F.updateFunctionExpression(fn, modifiers, undefined, fn.name, fn.typeParameters, params, fn.type, body)
-      : internalError(fn, "an async generator that is neither a function declaration nor a function expression reached the wrapper");
+      : T.isMethodDeclaration(fn)
+        ? F.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, params, fn.type, body)
+        : internalError(fn, "an async generator that is neither a function nor a method reached the wrapper");
   generatorSelf.set(wrapper, self);
   return wrapper;
+}
+
+/** `m`, `Class_m`, `computed`: the readable base of a method's `$self` name. */
+function methodBaseName(T: typeof ts, method: ts.MethodDeclaration): string {
+  const key = method.name;
+  const own = T.isIdentifier(key) || T.isPrivateIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) ? key.text : "computed";
+  const cls = T.isClassLike(method.parent) ? method.parent.name?.text : undefined;
+  return `${cls ? cls + "_" : ""}${own}`.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "method";
 }
