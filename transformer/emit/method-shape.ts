@@ -166,7 +166,12 @@ export function declareKeyHolders(T: typeof ts, fn: ts.Node, holders: readonly s
   const body = (fn as ts.FunctionLikeDeclaration).body;
   if (body === undefined || !T.isBlock(body)) return internalError(fn, "a key holder for a function without a block body");
   let directives = 0;
-  while (directives < body.statements.length && T.isExpressionStatement(body.statements[directives]) && T.isStringLiteral((body.statements[directives] as ts.ExpressionStatement).expression)) directives++;
+  while (
+    directives < body.statements.length &&
+    T.isExpressionStatement(body.statements[directives]) &&
+    T.isStringLiteral((body.statements[directives] as ts.ExpressionStatement).expression)
+  )
+    directives++;
   const declaration = F.createVariableStatement(undefined, F.createVariableDeclarationList(holders.map((h) => F.createVariableDeclaration(h))));
   const statements = [...body.statements.slice(0, directives), declaration, ...body.statements.slice(directives)];
   return T.visitEachChild(fn, (c) => (c === body ? F.updateBlock(body, statements) : c), undefined);
@@ -193,7 +198,14 @@ function keepSelf(T: typeof ts, runtime: string, self: string): ts.ArrowFunction
   const F = T.factory;
   const param = runtime === "$method" ? "$method_" : "$method";
   const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [F.createIdentifier(param)]);
-  return F.createArrowFunction(undefined, undefined, [F.createParameterDeclaration(undefined, undefined, param)], undefined, undefined, F.createAssignment(F.createIdentifier(self), shaped));
+  return F.createArrowFunction(
+    undefined,
+    undefined,
+    [F.createParameterDeclaration(undefined, undefined, param)],
+    undefined,
+    undefined,
+    F.createAssignment(F.createIdentifier(self), shaped),
+  );
 }
 
 /** The key `asyncMethods` reads a generator method by: its literal key, or the binding its computed key was captured into. */
@@ -221,7 +233,11 @@ export function classGeneratorMethodShape(T: typeof ts, runtime: string, method:
     call = F.createAssignment(F.createIdentifier(self), shaped);
   } else {
     const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
-    call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, generatorKey(T, method, self)!, keepSelf(T, runtime, self)]);
+    call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [
+      holder,
+      generatorKey(T, method, self)!,
+      keepSelf(T, runtime, self),
+    ]);
   }
   return F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(call)], /*multiLine*/ false));
 }
@@ -237,7 +253,17 @@ export function withCapturedKey(T: typeof ts, runtime: string, wrapper: ts.Metho
   if (!T.isComputedPropertyName(wrapper.name)) return wrapper;
   const key = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "toPropertyKey"), undefined, [wrapper.name.expression]);
   const name = F.createComputedPropertyName(F.createAssignment(F.createIdentifier(self), key));
-  return F.updateMethodDeclaration(wrapper, wrapper.modifiers, wrapper.asteriskToken, name, wrapper.questionToken, wrapper.typeParameters, wrapper.parameters, wrapper.type, wrapper.body);
+  return F.updateMethodDeclaration(
+    wrapper,
+    wrapper.modifiers,
+    wrapper.asteriskToken,
+    name,
+    wrapper.questionToken,
+    wrapper.typeParameters,
+    wrapper.parameters,
+    wrapper.type,
+    wrapper.body,
+  );
 }
 
 /**

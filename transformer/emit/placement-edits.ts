@@ -8,7 +8,17 @@
  */
 import type * as ts from "typescript";
 import { asyncWrapper, iife, type CompiledPair } from "./function-values";
-import { classGeneratorMethodShape, classMethodShape, hasComputedKey, keyHolderStatement, objectGeneratorMethodKeys, objectMethodKeys, replacedLater, withCapturedKey, withKeyHolder } from "./method-shape";
+import {
+  classGeneratorMethodShape,
+  classMethodShape,
+  hasComputedKey,
+  keyHolderStatement,
+  objectGeneratorMethodKeys,
+  objectMethodKeys,
+  replacedLater,
+  withCapturedKey,
+  withKeyHolder,
+} from "./method-shape";
 import type { NameManager } from "../names";
 import { generatorSelf } from "./wrapper";
 import { internalError } from "../not-compiled";
