@@ -99,6 +99,17 @@ describe("transform() with profile production", () => {
     expect(await run(code)).toEqual([(((((1 * 7 + 10) % 97) * 7 + 20) % 97) * 7 + 30) % 97, 40, 50, 60]);
   });
 
+  test("a resume function prints on one line per case (a nested switch: one per its cases)", () => {
+    const code = compile("production");
+    const resume = code.slice(code.indexOf("function first$resume("), code.indexOf("\n}", code.indexOf("function first$resume(")) + 2);
+    // The header, the dispatch and the try on the first line; each case one line of its own.
+    expect(resume).toMatch(/^function first\$resume\(\$m, \$v, \$t\) \{ let [^\n]*\$mc: for \(;;\) \{ try \{ switch \(\$l\) \{\n/);
+    expect(resume).toMatch(/\n {4}case 0: \{ [^\n]*return \$m\.await\(\$v\); \}\n/);
+    for (const line of resume.split("\n")) expect(line).toMatch(/^ {0,8}[^ ]/);
+    // Development keeps one statement per line.
+    expect(compile("development")).toMatch(/\n {16}case 0 \/\* Unresumed \*\/:\n {20}/);
+  });
+
   test("is smaller", () => {
     expect(compile("production").length).toBeLessThan(compile("development").length * 0.8);
   });
