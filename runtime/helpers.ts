@@ -329,12 +329,13 @@ const AsyncFunctionPrototype: object = ObjectGetPrototypeOf(async function () {}
 
 /**
  * Makes a compiled function's wrapper look like the async function it replaces: prototype
- * %AsyncFunction.prototype%, and the name it would have had (arrows lose inference when wrapped
- * in this call).
+ * %AsyncFunction.prototype%. Given its resume function, also names that (`named`) as the wrapper
+ * is named: one call where a declaration's wrapper is swapped in, not a second statement beside
+ * it. (The wrapper has its name already: a method's key, or a property's for an arrow.)
  */
-export function asyncFunction<F extends Function>(fn: F, name?: string): F {
+export function asyncFunction<F extends Function>(fn: F, resume?: Function): F {
   ObjectSetPrototypeOf(fn, AsyncFunctionPrototype);
-  if (name !== undefined) named(fn, name);
+  if (resume !== undefined) named(resume, fn.name);
   return fn;
 }
 

@@ -8,7 +8,7 @@
  * emits. With `reuseAcrossFunctions`, such names are claimed inside `enterFunction()` …
  * `leaveFunction()` and given back at the end, so the next machine that is not nested in this
  * one gets the same names (`$m`, `$v`, `$operand`…) rather than `$m_17`: the same text again
- * and again, which gzip compresses far better (the production profile, profile.ts). A machine
+ * and again, which gzip compresses far better (both profiles, profile.ts). A machine
  * nested in another is compiled while the outer one's names are still claimed, so its names
  * never shadow one the outer machine's code uses. Names that outlive the function (the resume
  * function and state enum declared beside it: `f$resume`, `f$State`) are claimed with

@@ -8,8 +8,11 @@
  *  - `"production"`: none of that. The wrapper passes `0` where the state enum would go
  *    (runtime/machine.ts `PRODUCTION_STATES`), so the runtime's inspection tools can say the
  *    function was built in production profile instead of guessing; the resume function carries
- *    no comments; sibling machines reuse the same short names for their own variables
- *    (names.ts), which gzip compresses far better than names made unique across the file.
+ *    no comments; temporaries never live together share one name (emit/profile-names.ts);
+ *    the resume function prints on as few lines as the printer allows (emit/single-line.ts).
+ *
+ * In both, sibling machines reuse the same short names for their own variables (names.ts),
+ * which gzip compresses far better than names made unique across the file.
  *
  * The machine itself — states, frame layout, control flow, every trace — is the same in both.
  * Development is the default because it is the safe one: a build that drops what dumps and

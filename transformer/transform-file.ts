@@ -86,7 +86,7 @@ export function planFile(
   const T = tsApi;
   if (!hasAsyncFunction(T, sourceFile)) return { edits: [], prelude: [], runtime: "$am", skipped: [], compiled: 0, machines: [] };
   const scopes = analyzeScopes(T, sourceFile, alwaysStrict);
-  const names = new NameManager(scopes.allNames, /*reuseAcrossFunctions*/ profile === "production");
+  const names = new NameManager(scopes.allNames, /*reuseAcrossFunctions*/ true);
   const runtime = names.claimForFile("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
   const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode, profile }, plan);

@@ -64,13 +64,13 @@ describe("transform() with profile production", () => {
     expect(code).toContain("$am.startWithFrame(first$resume, 0, this, [n, gate])");
   });
 
-  test("sibling machines share their own names; a nested machine gets its own", () => {
-    const code = compile("production");
-    expect(code).toContain("function first$resume($m, $v, $t)");
-    expect(code).toContain("function second$resume($m, $v, $t)");
-    expect(code).toContain("function inner$resume($m_1, $v_1, $t_1)");
-    // The development profile keeps every name unique in the file.
-    expect(compile("development")).toContain("function second$resume($m_1, $v_1, $t_1)");
+  test("sibling machines share their own names; a nested machine gets its own (both profiles)", () => {
+    for (const profile of ["production", "development"] as const) {
+      const code = compile(profile);
+      expect(code).toContain("function first$resume($m, $v, $t)");
+      expect(code).toContain("function second$resume($m, $v, $t)");
+      expect(code).toContain("function inner$resume($m_1, $v_1, $t_1)");
+    }
   });
 
   test("a name the source uses is still never taken", () => {
@@ -97,6 +97,17 @@ describe("transform() with profile production", () => {
     const run = async (js: string) => load(js).spill(f);
     expect(await run(code)).toEqual(await run(dev));
     expect(await run(code)).toEqual([(((((1 * 7 + 10) % 97) * 7 + 20) % 97) * 7 + 30) % 97, 40, 50, 60]);
+  });
+
+  test("a resume function prints on one line per case (a nested switch: one per its cases)", () => {
+    const code = compile("production");
+    const resume = code.slice(code.indexOf("function first$resume("), code.indexOf("\n}", code.indexOf("function first$resume(")) + 2);
+    // The header, the dispatch and the try on the first line; each case one line of its own.
+    expect(resume).toMatch(/^function first\$resume\(\$m, \$v, \$t\) \{ let [^\n]*\$mc: for \(;;\) \{ try \{ switch \(\$l\) \{\n/);
+    expect(resume).toMatch(/\n {4}case 0: \{ [^\n]*return \$m\.await\(\$v\); \}\n/);
+    for (const line of resume.split("\n")) expect(line).toMatch(/^ {0,8}[^ ]/);
+    // Development keeps one statement per line.
+    expect(compile("development")).toMatch(/\n {16}case 0 \/\* Unresumed \*\/:\n {20}/);
   });
 
   test("is smaller", () => {

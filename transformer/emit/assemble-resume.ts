@@ -22,6 +22,7 @@ import { assignTo, machineMember, runtimeMember, type EmitContext } from "./emit
 import { assignLocal } from "./local-access";
 import { clearPendingGoto, gotoStatements } from "./jumps";
 import { cancelCheck } from "./poll-mode";
+import { printOnFewLines } from "./single-line";
 
 export interface AssembledMachine {
   /** Undefined in the production profile (profile.ts). */
@@ -112,9 +113,10 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
   resumeBody.push(...dispatch);
 
   const params = [own.machine, own.value, own.isThrow].map((n) => F.createParameterDeclaration(undefined, undefined, n));
-  const resume = F.createFunctionDeclaration(undefined, undefined, cx.input.machineNames.resume, undefined, params, undefined, F.createBlock(resumeBody, /*multiLine*/ true));
+  let resume = F.createFunctionDeclaration(undefined, undefined, cx.input.machineNames.resume, undefined, params, undefined, F.createBlock(resumeBody, /*multiLine*/ true));
   T.setEmitFlags(resume, T.EmitFlags.None);
   markOwnNames(cx, resume);
+  if (cx.input.production) resume = printOnFewLines(T, resume);
 
   const states = cx.input.machineNames.states;
   if (states === undefined) return { stateEnum: undefined, resume }; // the production profile

@@ -168,20 +168,30 @@ function emitSuspend(
     if (local !== undefined) stmts.push(storeStatement(cx, local, offset));
     else stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
   }
-  stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), commented(cx, term.point, cx.flow.stateNames[term.point]))));
+  // (The state's name is at its case: `case 3 /* AwaitRead_L3 */:`.)
+  stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), F.createNumericLiteral(term.point))));
   const kind = cx.cfg.suspends.find((s) => s.state === term.point)!.kind;
   stmts.push(F.createReturnStatement(F.createCallExpression(machineMember(cx, SUSPEND_METHOD[kind]), undefined, [F.createIdentifier(cx.own.value)])));
   return stmts;
 }
 
-/** `x = $f[offset] /* x *\/;` */
+/**
+ * `x = $f[offset] /* x *\/;` — the comment kept: the runtime's inspection reads a load's comment
+ * for the variable's name where a machine carries no MachineInfo (runtime/inspect/describe-machine.ts).
+ */
 function loadStatement(cx: EmitContext, local: LocalId, offset: number): ts.Statement {
   const l = cx.locals[local];
   return assignTo(cx, l.name, frameSlot(cx, offset, l.sourceName));
 }
 
-/** `$f[offset] /* x *\/ = x;` */
+/** `$f[offset] = x;` (`$f[offset] /* y *\/ = x_1;` where the register's name is not the variable's) */
 function storeStatement(cx: EmitContext, local: LocalId, offset: number): ts.Statement {
   const l = cx.locals[local];
-  return cx.F.createExpressionStatement(cx.F.createAssignment(frameSlot(cx, offset, l.sourceName), cx.F.createIdentifier(l.name)));
+  return cx.F.createExpressionStatement(cx.F.createAssignment(slotOf(cx, l, offset), cx.F.createIdentifier(l.name)));
+}
+
+/** The slot of `l`, named in a comment unless the register beside it says it (`acc`, `acc_1`, `$callee_2` for "callee"). */
+function slotOf(cx: EmitContext, l: EmitContext["locals"][number], offset: number): ts.Expression {
+  const bare = l.name.replace(/^\$/, "");
+  return bare === l.sourceName || bare.replace(/_\d+$/, "") === l.sourceName ? frameSlot(cx, offset) : frameSlot(cx, offset, l.sourceName);
 }

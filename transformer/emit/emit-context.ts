@@ -151,9 +151,10 @@ export function frame(cx: EmitContext): ts.Expression {
   return cx.F.createIdentifier(cx.own.frame);
 }
 
-/** `$f[offset] /* comment *\/` */
-export function frameSlot(cx: EmitContext, offset: number, comment: string): ts.Expression {
-  return withComment(cx, cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset)), comment);
+/** `$f[offset] /* comment *\/` (no comment: `$f[offset]`) */
+export function frameSlot(cx: EmitContext, offset: number, comment?: string): ts.Expression {
+  const slot = cx.F.createElementAccessExpression(frame(cx), cx.F.createNumericLiteral(offset));
+  return comment === undefined ? slot : withComment(cx, slot, comment);
 }
 
 /** `n /* comment *\/` */

@@ -45,10 +45,13 @@ export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, orig
  * %AsyncFunction.prototype% (so `constructor` is AsyncFunction and `@@toStringTag` says so),
  * and a function expression or declaration becomes a method, which — like an async
  * function — has no `prototype`, cannot be constructed and has no own `caller`/`arguments`.
- * An anonymous function keeps the name it would have been given where it stands.
- *     $am.asyncFunction({ "f"(a) { return $am.start(…); } }["f"])      $am.asyncFunction((a) => …, "arrow")
+ * An anonymous function keeps the name it would have been given where it stands: the key of
+ * the method, or of a property holding the arrow (an arrow passed to a call is given none).
+ * With `nameResume`, the same call gives that resume function the wrapper's name (frame-name.ts).
+ *     $am.asyncFunction({ f(a) { return $am.start(…); } }.f)      $am.asyncFunction({ arrow: (a) => … }.arrow)
+ *     $am.asyncFunction({ f(a) { return $am.start(f$resume, …); } }.f, f$resume)
  */
-export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration): ts.Expression {
+export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration, nameResume?: string): ts.Expression {
   const F = T.factory;
   const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
   // An anonymous `export default` declaration is named "default".
@@ -73,13 +76,30 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     return F.createCallExpression(F.createParenthesizedExpression(bind), undefined, []);
   }
   const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");
+  const naming = nameResume !== undefined ? [F.createIdentifier(nameResume)] : [];
   if (T.isArrowFunction(wrapper)) {
-    return F.createCallExpression(asyncFunction, undefined, name !== undefined ? [wrapper, F.createStringLiteral(name)] : [wrapper]);
+    if (!name) return F.createCallExpression(asyncFunction, undefined, [wrapper, ...naming]);
+    // `__proto__: v` would set the prototype; a computed key names the arrow like any other.
+    const key = name === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral(name)) : propertyKey(T, name);
+    return F.createCallExpression(asyncFunction, undefined, [heldBy(T, F.createPropertyAssignment(key, wrapper), name), ...naming]);
   }
-  const key = F.createStringLiteral(name ?? "");
-  const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
-  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
-  return F.createCallExpression(asyncFunction, undefined, [F.createElementAccessExpression(holder, F.createStringLiteral(name ?? ""))]);
+  const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, propertyKey(T, name ?? ""), undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
+  return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method, name ?? ""), ...naming]);
+}
+
+/** An identifier name (reserved words included: `{ default() {} }.default` is fine); ASCII only, the rest quoted. */
+const isPlainName = (name: string): boolean => /^[A-Za-z_$][\w$]*$/.test(name);
+
+/** `name` as a property key: `f`, or `"a b"` where it is no identifier. */
+function propertyKey(T: typeof ts, name: string): ts.PropertyName {
+  return isPlainName(name) ? T.factory.createIdentifier(name) : T.factory.createStringLiteral(name);
+}
+
+/** `({ member }).name` (or `["name"]`): the member's value, named by its key where it is defined. */
+function heldBy(T: typeof ts, member: ts.ObjectLiteralElementLike, name: string): ts.Expression {
+  const F = T.factory;
+  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([member]));
+  return isPlainName(name) ? F.createPropertyAccessExpression(holder, name) : F.createElementAccessExpression(holder, F.createStringLiteral(name));
 }
 
 /** The name an anonymous function gets from where it stands (NamedEvaluation). */

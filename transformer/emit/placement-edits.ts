@@ -119,18 +119,32 @@ function functionEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclara
       ];
     }
     case "beside": {
-      // The resume function is hoisted in its list: it is named by the list's first statement.
+      // The resume function is hoisted in its list: it is named by the list's first statement —
+      // a declaration's by the statement there that swaps its wrapper in (besideEdits).
       const first = firstStatementOf(T, placement.at.list);
-      const named: Edit[] = first ? [{ kind: "insert-before", statement: first, statements: naming(T, runtime, fn, resume) }] : [];
-      return [{ kind: "insert-before", statement: placement.at.statement, statements: [resume] }, ...named, ...besideEdits(T, runtime, fn, wrapper, placement.at.list)];
+      const named: Edit[] = first && !swapsDeclaration(T, fn) ? [{ kind: "insert-before", statement: first, statements: naming(T, runtime, fn, resume) }] : [];
+      return [
+        { kind: "insert-before", statement: placement.at.statement, statements: [resume] },
+        ...named,
+        ...besideEdits(T, runtime, fn, wrapper, placement.at.list, resume.name!.text),
+      ];
     }
     case "iife":
       return [{ kind: "replace", node: fn, replacement: iife(T, runtime, compiled, fn, naming(T, runtime, fn, resume)) }];
   }
 }
 
+/**
+ * A named function declaration (not a generator): the first statement of its scope swaps in
+ * the async-function-shaped wrapper, and the same call names the resume function, whose frame
+ * name is the declaration's own (frame-name.ts).
+ */
+function swapsDeclaration(T: typeof ts, fn: ts.FunctionLikeDeclaration): boolean {
+  return T.isFunctionDeclaration(fn) && fn.name !== undefined && !fn.asteriskToken;
+}
+
 /** The function replaced where it stands, its resume beside it. */
-function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, wrapper: ts.FunctionLikeDeclaration, list: ts.Node): Edit[] {
+function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclaration, wrapper: ts.FunctionLikeDeclaration, list: ts.Node, resume: string): Edit[] {
   const F = T.factory;
   // `export default async function* () {}`: its wrapper has a name of its own (wrapper.ts), swapped like any other.
   const name = T.isFunctionDeclaration(fn) ? (fn.name ?? (fn.asteriskToken && T.isFunctionDeclaration(wrapper) ? wrapper.name : undefined)) : undefined;
@@ -146,7 +160,11 @@ function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclarati
     const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
     const binding = isDefault ? F.createIdentifier(name.text) : T.setOriginalNode(F.createIdentifier(name.text), name);
     if (first)
-      edits.push({ kind: "insert-before", statement: first, statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn)))] });
+      edits.push({
+        kind: "insert-before",
+        statement: first,
+        statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn, swapsDeclaration(T, fn) ? resume : undefined)))],
+      });
     return edits;
   }
   // (A function declaration without a name is `export default async function () {}`: it
