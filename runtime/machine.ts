@@ -237,46 +237,45 @@ export type CompletionListener = (m: Machine) => void;
 type PollListener = CompletionListener & { waker?: Waker };
 
 export class Machine {
-  // Fields are declared, not initialized: the constructor assigns the ones every machine has,
-  // in one order, so all machines share one hidden class and creating one is a few stores
-  // (class-field initializers would [[Define]] each property, measurably slower per call).
-  // The rarely used ones (the super accessor, outer arguments and new.target of the few functions
-  // that need them; the resolving functions and tick reaction of a machine that waited on a
-  // primitive first; listeners, pollWaker, rejectionObserved) stay absent until needed: a
-  // machine is smaller and quicker to make when it does not carry them.
+  // Every field is a class field: an own data property from construction, created (defined, not
+  // assigned) before the constructor runs, so no assignment of the runtime or the generated code
+  // ever reaches a setter user code put on `Object.prototype` (`set s(v) {}` would swallow the
+  // state and loop the dispatch forever), and no read of an unset field reaches a getter there.
+  // One field order for all machines: one hidden class, and the accesses of the driver and the
+  // generated code stay monomorphic.
 
   /** The state: `Unresumed`, a suspend state, `Returned` or `Panicked`. */
-  declare s: number;
+  s: number = ReservedState.Unresumed;
   /** The frame: live values by offset. */
-  declare f: unknown[];
+  f: unknown[];
   /** Locals closures capture, by offset; set by the generated code, kept after completion. */
-  declare c: unknown[] | undefined;
+  c: unknown[] | undefined;
   /** `this` of the call (for arrows: of the enclosing function). */
-  declare t: unknown;
+  t: unknown;
   /** The call's arguments (for arrows: the enclosing function's, when the body uses them). */
-  declare a: ArrayLike<unknown> | undefined;
+  a: ArrayLike<unknown> | undefined;
   /** For methods that use `super`: `(key, value, isSet) => …super[key]…`, created by the method's wrapper. */
-  declare h: SuperAccessor | undefined;
+  h: SuperAccessor | undefined;
   /** For async arrows that read `arguments`: the enclosing function's arguments object. */
-  declare o: ArrayLike<unknown> | undefined;
+  o: ArrayLike<unknown> | undefined;
   /** For async arrows that read `new.target`: the enclosing function's. */
-  declare n: unknown;
+  n: unknown;
   /** The return value staged by `ret`, or the error after a panic. */
-  declare r: unknown;
+  r: unknown;
   /** The state enum (names), for dumps; may be undefined if the machine started before it was defined. */
-  declare readonly names: MachineStates;
-  declare readonly resume: Resume;
+  readonly names: MachineStates;
+  readonly resume: Resume;
   /** The machine's promise (its driver's), once it runs. */
-  declare promise: Promise<unknown>;
+  promise!: Promise<unknown>;
   /** The value this machine waits on, while suspended (for dumps and snapshots). */
-  declare awaiting: unknown;
+  awaiting: unknown;
   /** The resolving functions of `promise`, when the machine made it (it first waited on a primitive). */
-  declare resolveFn: ResolveFn | undefined;
-  declare rejectFn: RejectFn | undefined;
+  resolveFn: ResolveFn | undefined;
+  rejectFn: RejectFn | undefined;
   /** The reaction that resumes the machine after a tick (`await` of a primitive), made once. */
-  declare private tick: (() => void) | undefined;
+  private tick: (() => void) | undefined;
   /** Completion listeners (`FutureMachine.onComplete`), told by `finish`. */
-  declare protected listeners: CompletionListener[] | undefined;
+  protected listeners: CompletionListener[] | undefined;
 
   constructor(
     resume: Resume,
@@ -288,19 +287,15 @@ export class Machine {
     outerArguments: ArrayLike<unknown> | undefined,
     newTarget?: unknown,
   ) {
-    this.s = ReservedState.Unresumed;
+    // (the fields above are created first, in their order, `undefined` unless given a value)
     this.f = frame;
-    this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    if (home !== undefined) this.h = home;
-    if (outerArguments !== undefined) this.o = outerArguments;
-    if (newTarget !== undefined) this.n = newTarget;
-    this.r = undefined;
-    (this as { names: MachineStates }).names = names;
-    (this as { resume: Resume }).resume = resume;
-    this.promise = undefined!;
-    this.awaiting = undefined;
+    this.h = home;
+    this.o = outerArguments;
+    this.n = newTarget;
+    this.names = names;
+    this.resume = resume;
   }
 
   /**
@@ -410,9 +405,9 @@ export class Machine {
  */
 export class FutureMachine extends Machine implements Future<unknown> {
   /** The last waker `poll` registered (each distinct waker is registered once). */
-  declare private pollWaker: Waker | undefined;
+  private pollWaker: Waker | undefined = undefined;
   /** A poller has taken over the error of a panic, so `promise` is marked handled (see `poll`). */
-  declare private rejectionObserved: boolean | undefined;
+  private rejectionObserved: boolean | undefined = undefined;
 
   /** Calls `listener` once the machine has completed (at once if it already has). */
   onComplete(listener: CompletionListener): void {
@@ -452,7 +447,8 @@ export class FutureMachine extends Machine implements Future<unknown> {
         if (m.s === ReservedState.Panicked) (m as FutureMachine).observeRejection();
         waker.wake();
       };
-      listener.waker = waker;
+      // Defined, not assigned: a function's `waker` would be a [[Set]] up to `Object.prototype`.
+      ReflectDefineProperty(listener, "waker", { __proto__: null, value: waker } as PropertyDescriptor);
       this.onComplete(listener);
     }
     return PENDING;

@@ -77,6 +77,18 @@ export const WeakMapPrototypeSet: <K extends object, V>(map: WeakMap<K, V>, key:
 export const TypeErrorCtor = TypeError;
 export const ReferenceErrorCtor = ReferenceError;
 
+const ArrayFrom = Array.from;
+/**
+ * A new packed array of `length` elements `undefined`: `Array.from` of a null-prototype
+ * array-like (ArrayCreate and CreateDataProperty), so no setter on `Array.prototype` is reached
+ * and no method user code can replace is read. Stores into it then meet own properties only.
+ * (`new Array(n)` is holey: a store into a hole is a [[Set]] that walks the prototype chain, so
+ * is `fill`.)
+ */
+export function newArray<T>(length: number): T[] {
+  return ArrayFrom({ __proto__: null, length } as unknown as ArrayLike<T>);
+}
+
 /**
  * Appends `value` to an array the runtime owns, as CreateDataProperty does: an own data property
  * at index `length`, whatever `Array.prototype` holds (a setter on `Array.prototype[0]` is never
