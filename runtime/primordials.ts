@@ -29,6 +29,8 @@ function uncurryMethod(ctor: { prototype: object }, name: string): never {
 
 /** `FunctionPrototypeCall(f, self, …args)`: calls `f` with `this` = `self`, without reading `f.call`. */
 export const FunctionPrototypeCall: (fn: unknown, self: unknown, ...args: unknown[]) => unknown = uncurryThis(FunctionPrototypeCallIntrinsic as never) as never;
+/** `FunctionPrototypeBindTo(f, self)`: `f.bind(self)` through the built-in, without reading `f.bind`. */
+export const FunctionPrototypeBindTo: (fn: unknown, self: unknown) => unknown = uncurryThis(FunctionPrototypeBind as never) as never;
 export const FunctionPrototypeToString: (fn: unknown) => string = /* @__PURE__ */ uncurryMethod(Function, "toString");
 
 export const ReflectApply = Reflect.apply;

@@ -559,6 +559,30 @@ const SCENARIOS: Scenario[] = [
       }`,
   },
   {
+    name: "Function.prototype.call patched and an own `call` on the parent's method: super.m?.() in a compiled method",
+    src: `
+      class Base {
+        m(x) { log("Base.m", this.tag, x); return { x }; }
+      }
+      Base.prototype.m.call = () => { log("own call used"); return { x: "own" }; };
+      Base.prototype.notCallable = 5;
+      class Derived extends Base {
+        constructor() { super(); this.tag = "derived"; }
+        async run() {
+          await 0;
+          log("optional", super.m?.(1).x, super.missing?.(log("not evaluated")).x);
+          try { super.notCallable?.(log("argument evaluated first")); } catch (e) { log("caught", e.constructor.name, e.message); }
+          await 0;
+          return super.m?.(2).x;
+        }
+      }
+      async function main() {
+        const realCall = Function.prototype.call;
+        Function.prototype.call = function () { log("Function.prototype.call used"); return realCall.apply(this, arguments); };
+        try { log("result", await new Derived().run()); } finally { Function.prototype.call = realCall; }
+      }`,
+  },
+  {
     name: "destructuring an awaited null: the error message names the source as V8 does",
     src: `
       async function main() {

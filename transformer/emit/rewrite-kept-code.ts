@@ -126,9 +126,11 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     // own `call` of the method nor a patched Function.prototype.call is consulted, as natively.
     const callee = node.expression;
     const args = node.arguments.map((a) => visit(a) as ts.Expression);
-    if (node.questionDotToken)
-      return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, [m("t"), ...args]);
     const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
+    if (node.questionDotToken) {
+      const bound = F.createCallExpression(runtimeMember(cx, "superCallee"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text)]);
+      return F.createCallChain(bound, F.createToken(SK.QuestionDotToken), undefined, args);
+    }
     return F.createCallExpression(runtimeMember(cx, "call"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text), ...args]);
   }
   return undefined;
