@@ -113,8 +113,8 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
  * `ownKeys` and `getPrototypeOf` before the first key, a `getOwnPropertyDescriptor` as each key
  * is reached), and which keys deleted meanwhile are skipped are all native's, because it is
  * native. `forInNext` resumes it through `%GeneratorPrototype%.next` taken at load. (A machine
- * suspended inside such a loop holds the generator, so it cannot be snapshotted there: the
- * snapshot names the slot as not serializable.)
+ * suspended inside such a loop holds the generator, so it cannot be snapshotted there: snapshot
+ * refuses it with an InspectError saying so, runtime/inspect/serialize.ts.)
  */
 export function* forInStart(obj: unknown): Generator<string, void, void> {
   for (const key in obj as object) yield key;
