@@ -589,6 +589,19 @@ const SCENARIOS: Scenario[] = [
         try { const { a } = await null; log(a); } catch (e) { log("caught", e.message); }
       }`,
   },
+  {
+    name: "assignment destructuring of an awaited null or undefined: the error message names the source as V8 does, never a generated name",
+    src: `
+      async function main() {
+        let a, b;
+        try { ({ a } = await null); } catch (e) { log("caught", e.message); }
+        try { ({ "b": b, a } = await undefined); } catch (e) { log("caught", e.message); }
+        try { ({} = await null); } catch (e) { log("caught", e.message); }
+        try { ({ ...a } = await undefined); } catch (e) { log("caught", e.message); }
+        ({ a, b = 2 } = await { a: 1 });
+        log("assigned", a, b);
+      }`,
+  },
 ];
 
 /**
