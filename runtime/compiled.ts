@@ -34,6 +34,7 @@ export const constAssign = helpers.constAssign;
 export const assignChecked = helpers.assignChecked;
 export const call = helpers.call;
 export const callArgs = helpers.callArgs;
+export const superCallee = helpers.superCallee;
 export const constructArgs = helpers.constructArgs;
 export const reflectApply = helpers.reflectApply;
 export const reflectConstruct = helpers.reflectConstruct;

@@ -10,6 +10,7 @@
  */
 import {
   ArrayPrototypeSlice,
+  FunctionPrototypeBindTo,
   FunctionPrototypeCall,
   JSONStringify,
   ObjectCtor,
@@ -112,8 +113,8 @@ export function iteratorClose(record: IteratorRecord, isThrow: boolean): void {
  * `ownKeys` and `getPrototypeOf` before the first key, a `getOwnPropertyDescriptor` as each key
  * is reached), and which keys deleted meanwhile are skipped are all native's, because it is
  * native. `forInNext` resumes it through `%GeneratorPrototype%.next` taken at load. (A machine
- * suspended inside such a loop holds the generator, so it cannot be snapshotted there: the
- * snapshot names the slot as not serializable.)
+ * suspended inside such a loop holds the generator, so it cannot be snapshotted there: snapshot
+ * refuses it with an InspectError saying so, runtime/inspect/serialize.ts.)
  */
 export function* forInStart(obj: unknown): Generator<string, void, void> {
   for (const key in obj as object) yield key;
@@ -173,6 +174,24 @@ export function callArgs(fn: unknown, text: string, args: unknown[]): unknown[] 
 export function call(fn: unknown, thisArg: unknown, text: string, ...args: unknown[]): unknown {
   if (typeof fn !== "function") throw new TypeErrorCtor(`${text} is not a function`);
   return ReflectApply(fn, thisArg, args);
+}
+
+/**
+ * `super.m?.(args)` in kept code: `$am.superCallee($m.h("m"), $m.t, text)?.(args)`. Undefined when
+ * the method is null or undefined (the chain short-circuits, its arguments unevaluated, as
+ * natively); otherwise the method bound to `thisArg` by the built-in `bind` taken at load, so
+ * neither an own `call` of the method nor a patched Function.prototype.call is consulted. A
+ * method that is not callable fails when called — after its arguments, as native — with
+ * native's message, `text` naming it.
+ */
+export function superCallee(fn: unknown, thisArg: unknown, text: string): ((...args: unknown[]) => unknown) | undefined {
+  if (fn === null || fn === undefined) return undefined;
+  if (typeof fn !== "function") {
+    return () => {
+      throw new TypeErrorCtor(`${text} is not a function`);
+    };
+  }
+  return FunctionPrototypeBindTo(fn, thisArg) as (...args: unknown[]) => unknown;
 }
 
 /** Reflect.apply and Reflect.construct as they were at load, for generated code (no frame of their own). */

@@ -29,6 +29,8 @@ function uncurryMethod(ctor: { prototype: object }, name: string): never {
 
 /** `FunctionPrototypeCall(f, self, …args)`: calls `f` with `this` = `self`, without reading `f.call`. */
 export const FunctionPrototypeCall: (fn: unknown, self: unknown, ...args: unknown[]) => unknown = uncurryThis(FunctionPrototypeCallIntrinsic as never) as never;
+/** `FunctionPrototypeBindTo(f, self)`: `f.bind(self)` through the built-in, without reading `f.bind`. */
+export const FunctionPrototypeBindTo: (fn: unknown, self: unknown) => unknown = uncurryThis(FunctionPrototypeBind as never) as never;
 export const FunctionPrototypeToString: (fn: unknown) => string = /* @__PURE__ */ uncurryMethod(Function, "toString");
 
 export const ReflectApply = Reflect.apply;
@@ -76,6 +78,18 @@ export const WeakMapPrototypeSet: <K extends object, V>(map: WeakMap<K, V>, key:
 
 export const TypeErrorCtor = TypeError;
 export const ReferenceErrorCtor = ReferenceError;
+
+const ArrayFrom = Array.from;
+/**
+ * A new packed array of `length` elements `undefined`: `Array.from` of a null-prototype
+ * array-like (ArrayCreate and CreateDataProperty), so no setter on `Array.prototype` is reached
+ * and no method user code can replace is read. Stores into it then meet own properties only.
+ * (`new Array(n)` is holey: a store into a hole is a [[Set]] that walks the prototype chain, so
+ * is `fill`.)
+ */
+export function newArray<T>(length: number): T[] {
+  return ArrayFrom({ __proto__: null, length } as unknown as ArrayLike<T>);
+}
 
 /**
  * Appends `value` to an array the runtime owns, as CreateDataProperty does: an own data property

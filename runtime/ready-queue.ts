@@ -13,6 +13,7 @@
  * The interface is p-queue's `Queue` shape (`enqueue`, `dequeue`, `size`), so tests and
  * policies can inject their own order.
  */
+import { newArray } from "./primordials";
 
 export interface ReadyQueue<T> {
   /** Adds an item at the back (or wherever the policy keeps it). */
@@ -36,7 +37,7 @@ export class RingQueue<T> implements ReadyQueue<T> {
   constructor(initialCapacity = 16) {
     let capacity = 1;
     while (capacity < initialCapacity) capacity *= 2;
-    this.buffer = new Array<T | undefined>(capacity).fill(undefined);
+    this.buffer = newArray<T | undefined>(capacity);
     this.mask = capacity - 1;
   }
 
@@ -78,7 +79,7 @@ export class RingQueue<T> implements ReadyQueue<T> {
 
   private grow(): void {
     const old = this.buffer;
-    const next = new Array<T | undefined>(old.length * 2).fill(undefined);
+    const next = newArray<T | undefined>(old.length * 2);
     for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) & this.mask];
     this.buffer = next;
     this.mask = next.length - 1;

@@ -28,7 +28,7 @@
  * is refused with `MalformedData` naming the path.
  */
 import { mapPairs, setItems } from "./builtins";
-import { TDZ } from "../helpers";
+import { forInStart, TDZ } from "../helpers";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -129,6 +129,14 @@ function errorClassName(error: Error): string {
   return "Error";
 }
 
+/**
+ * What a machine suspended inside an exploded `for…in` holds: the engine's own enumeration of the
+ * object (helpers.ts, forInStart), which visits keys as the object is when each is reached
+ * (deleted keys skipped, added ones not visited). Its position cannot be read out or rebuilt.
+ */
+const FOR_IN_KEYS =
+  "the keys of a for…in loop the machine is suspended in (the engine enumerates the object as it changes and its position cannot be saved; snapshot the machine at an await outside the loop)";
+
 /** Throws NotSerializable for values no encoding covers; returns the children to visit. */
 function children(value: object, path: string): Array<[unknown, string]> {
   if (Array.isArray(value)) {
@@ -171,6 +179,7 @@ function children(value: object, path: string): Array<[unknown, string]> {
   }
   if (value instanceof ArrayBuffer) return exact(value, path, []);
   const proto = Object.getPrototypeOf(value);
+  if (proto === forInStart.prototype) throw new NotSerializable(path, FOR_IN_KEYS);
   if (proto !== Object.prototype && proto !== null) {
     const name = ctorName(value);
     if (value instanceof Promise) throw new NotSerializable(path, "a Promise");

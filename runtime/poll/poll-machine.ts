@@ -152,34 +152,34 @@ const enum Settled {
 }
 
 export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
-  // Declared, assigned in the constructor in one order: one hidden class (see machine.ts); the
-  // fields only some functions use come last, so that every machine has the others at the same
-  // offsets and the driver's accesses stay monomorphic.
-  declare s: number;
-  declare f: unknown[];
-  declare c: unknown[] | undefined;
-  declare t: unknown;
-  declare a: ArrayLike<unknown> | undefined;
-  declare h: SuperAccessor | undefined;
-  declare o: ArrayLike<unknown> | undefined;
-  declare n: unknown;
-  declare r: unknown;
-  declare readonly names: MachineStates;
-  declare readonly resume: PollResume;
+  // Every field a class field (own data properties from construction, as in machine.ts: no
+  // setter or getter user code puts on `Object.prototype` is ever reached), in one order: one
+  // hidden class, so the driver's accesses stay monomorphic.
+  s: number = Reserved.Unresumed;
+  f: unknown[];
+  c: unknown[] | undefined;
+  t: unknown;
+  a: ArrayLike<unknown> | undefined;
+  h: SuperAccessor | undefined;
+  o: ArrayLike<unknown> | undefined;
+  n: unknown;
+  r: unknown;
+  readonly names: MachineStates;
+  readonly resume: PollResume;
   /** What the machine awaits while suspended (for dumps); the future being polled for `Wait.Future`. */
-  declare awaiting: unknown;
-  declare private wait: Wait;
-  declare private flags: number;
+  awaiting: unknown;
+  private wait: Wait = Wait.None;
+  private flags: number = 0;
   /** The waker of the first poll: the one poller allowed while unfinished, so the one a settled promise wait wakes. */
-  declare private owner: Waker | undefined;
+  private owner: Waker | undefined;
   /** A promise wait's outcome, or the value a forced yield resumes with. */
-  declare private held: unknown;
+  private held: unknown;
   /** Identifies the current promise wait; bumped to detach it (cancellation). */
-  declare private ticket: number;
-  /** The task `then` spawned, if any (absent until then: most machines are awaited, not then-ed). */
-  declare private task: Task<unknown> | undefined;
-  /** An error thrown by an awaited child while it was being cancelled (surfaces at the end; absent until then). */
-  declare private cleanupError: { error: unknown } | undefined;
+  private ticket: number = 0;
+  /** The task `then` spawned, if any (most machines are awaited, not then-ed). */
+  private task: Task<unknown> | undefined;
+  /** An error thrown by an awaited child while it was being cancelled (surfaces at the end). */
+  private cleanupError: { error: unknown } | undefined;
 
   constructor(
     resume: PollResume,
@@ -191,24 +191,15 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     outerArguments: ArrayLike<unknown> | undefined,
     newTarget: unknown,
   ) {
-    this.s = Reserved.Unresumed;
+    // (the fields above are created first, in their order, `undefined` unless given a value)
     this.f = frame;
-    this.c = undefined;
     this.t = thisArg;
     this.a = args;
-    this.r = undefined;
-    (this as { names: MachineStates }).names = names;
-    (this as { resume: PollResume }).resume = resume;
-    this.awaiting = undefined;
-    this.wait = Wait.None;
-    this.flags = 0;
-    this.owner = undefined;
-    this.held = undefined;
-    this.ticket = 0;
-    // As in machine.ts: the rarely used ones stay absent unless the function needs them.
-    if (home !== undefined) this.h = home;
-    if (outerArguments !== undefined) this.o = outerArguments;
-    if (newTarget !== undefined) this.n = newTarget;
+    this.h = home;
+    this.o = outerArguments;
+    this.n = newTarget;
+    this.names = names;
+    this.resume = resume;
   }
 
   /** Suspends on `value`; the generated code writes `return m.await(x)`. */

@@ -144,6 +144,36 @@ describe("snapshot", () => {
     await running;
   });
 
+  test("a machine suspended inside a for…in loop is refused, saying why; outside the loop it is not", async () => {
+    const mod = load(
+      compileModule(
+        `
+const gates: Array<(v: unknown) => void> = [];
+export function open(): void { gates.shift()!(undefined); }
+export async function keys(o: object) {
+  const seen: string[] = [];
+  await new Promise((r) => gates.push(r));
+  for (const k in o) { seen.push(k); await new Promise((r) => gates.push(r)); }
+  return seen;
+}`,
+        "keys.ts",
+        RUNTIME_ENTRY,
+      ),
+    );
+    const running = mod.keys({ a: 1, b: 2 });
+    await settle();
+    expect(snapshot(running).stateName).toBe("AwaitPromise_L6");
+    mod.open();
+    await settle();
+    expect(() => snapshot(running)).toThrow(
+      /cannot serialize '\$keys', live at state AwaitPromise_L7 of keys: it holds the keys of a for…in loop the machine is suspended in \(the engine enumerates the object as it changes/,
+    );
+    mod.open();
+    await settle();
+    mod.open();
+    expect(await running).toEqual(["a", "b"]);
+  });
+
   test("`this` is saved when code after the await reads it, and refused by name when it cannot be", async () => {
     const mod = load(compileModule(COUNTER, "counter.ts", RUNTIME_ENTRY));
     const never = new Promise<number>(() => {});

@@ -25,6 +25,7 @@ const COMPILED = [
   "named",
   "call",
   "callArgs",
+  "superCallee",
   "checkTdz",
   "checkedTarget",
   "constAssign",

@@ -12,7 +12,11 @@
  * of a user-visible array, …) are listed in KNOWN with the reason; each runs as `it.fails`, so
  * the entry must go once the generated code is fixed.
  */
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCompiled, runNative } from "../helpers/trace";
 
 interface Scenario {
@@ -555,10 +559,47 @@ const SCENARIOS: Scenario[] = [
       }`,
   },
   {
+    name: "Function.prototype.call patched and an own `call` on the parent's method: super.m?.() in a compiled method",
+    src: `
+      class Base {
+        m(x) { log("Base.m", this.tag, x); return { x }; }
+      }
+      Base.prototype.m.call = () => { log("own call used"); return { x: "own" }; };
+      Base.prototype.notCallable = 5;
+      class Derived extends Base {
+        constructor() { super(); this.tag = "derived"; }
+        async run() {
+          await 0;
+          log("optional", super.m?.(1).x, super.missing?.(log("not evaluated")).x);
+          try { super.notCallable?.(log("argument evaluated first")); } catch (e) { log("caught", e.constructor.name, e.message); }
+          await 0;
+          return super.m?.(2).x;
+        }
+      }
+      async function main() {
+        const realCall = Function.prototype.call;
+        Function.prototype.call = function () { log("Function.prototype.call used"); return realCall.apply(this, arguments); };
+        try { log("result", await new Derived().run()); } finally { Function.prototype.call = realCall; }
+      }`,
+  },
+  {
     name: "destructuring an awaited null: the error message names the source as V8 does",
     src: `
       async function main() {
         try { const { a } = await null; log(a); } catch (e) { log("caught", e.message); }
+      }`,
+  },
+  {
+    name: "assignment destructuring of an awaited null or undefined: the error message names the source as V8 does, never a generated name",
+    src: `
+      async function main() {
+        let a, b;
+        try { ({ a } = await null); } catch (e) { log("caught", e.message); }
+        try { ({ "b": b, a } = await undefined); } catch (e) { log("caught", e.message); }
+        try { ({} = await null); } catch (e) { log("caught", e.message); }
+        try { ({ ...a } = await undefined); } catch (e) { log("caught", e.message); }
+        ({ a, b = 2 } = await { a: 1 });
+        log("assigned", a, b);
       }`,
   },
 ];
@@ -586,4 +627,123 @@ describe("patched intrinsics: compiled traces equal native", () => {
   it("every known difference names a scenario that exists", () => {
     for (const name of Object.keys(KNOWN)) expect(SCENARIOS.map((s) => s.name)).toContain(name);
   });
+});
+
+/**
+ * Accessors on `Object.prototype` named like the fields of the runtime's machines. Native code
+ * never consults them; a machine whose field were assigned (not created) would hand the value to
+ * the setter and read `undefined` back: a state that never advances is a synchronous infinite
+ * loop. These scenarios run in a child process (./child/run-scenarios.cjs), so a hang fails them
+ * by name instead of killing the test process.
+ */
+const MACHINE_FIELDS = ["s", "f", "c", "t", "a", "h", "o", "n", "r", "names", "resume", "promise", "awaiting", "resolveFn", "rejectFn", "tick", "listeners"];
+const POLL_MACHINE_FIELDS = ["s", "f", "c", "t", "a", "h", "o", "n", "r", "names", "resume", "awaiting", "wait", "flags", "owner", "held", "ticket", "task", "cleanupError"];
+
+/** A program that meets every kind of machine field while `Object.prototype[field]` is an accessor that logs. */
+function accessorProgram(field: string, generators: boolean): string {
+  const key = JSON.stringify(field);
+  return `
+    Object.defineProperty(Object.prototype, ${key}, {
+      get() { log("read of Object.prototype." + ${key}); return undefined; },
+      set(v) { log("write to Object.prototype." + ${key}); },
+      configurable: true,
+    });
+    class Base { greet() { return "base"; } }
+    class Derived extends Base { async greet() { const x = await 1; return super.greet() + x; } }
+    function Outer() { this.result = (async () => { await 0; return [arguments.length, new.target === Outer]; })(); }
+    async function add(x) { await null; return x + 1; }
+    async function firstOnPrimitive() { const a = await 1; const b = await Promise.resolve(2); return a + b; }
+    async function firstOnPromise() { const a = await Promise.resolve(3); const b = await 4; return a + b; }
+    async function fails() { await 0; throw new Error("boom"); }
+    async function returnsThenable() { return { then(r) { r("thenable"); } }; }
+    ${generators ? "async function* gen() { yield await 1; yield 2; }" : ""}
+    async function main() {
+      try {
+        log("add", await add(1));
+        log("primitive first", await firstOnPrimitive());
+        log("promise first", await firstOnPromise());
+        log("super", await new Derived().greet());
+        log("outer", await new Outer(1, 2).result);
+        ${generators ? 'for await (const v of gen()) log("yielded", v);' : ""}
+        try { await fails(); } catch (e) { log("caught", e.message); }
+        log("thenable", await returnsThenable());
+      } finally {
+        delete Object.prototype[${key}];
+      }
+    }`;
+}
+
+interface ChildScenario {
+  name: string;
+  src: string;
+  mode: "promise" | "poll";
+}
+interface ChildRun {
+  outcome: string;
+  trace: string[];
+}
+interface Finished {
+  finished: string;
+  compiledFunctions: number;
+  native: ChildRun;
+  compiled: ChildRun;
+}
+
+const ACCESSOR_SCENARIOS: ChildScenario[] = [
+  ...MACHINE_FIELDS.map((field) => ({ name: `promise mode: an accessor Object.prototype.${field}`, src: accessorProgram(field, true), mode: "promise" as const })),
+  ...POLL_MACHINE_FIELDS.map((field) => ({ name: `poll mode: an accessor Object.prototype.${field}`, src: accessorProgram(field, false), mode: "poll" as const })),
+];
+
+describe("accessors on Object.prototype named like machine fields: compiled traces equal native", () => {
+  const finished = new Map<string, Finished>();
+  /** Why a scenario has no result: the child died running it (or time ran out before it ran). */
+  const missing = new Map<string, string>();
+
+  beforeAll(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "am-accessors-"));
+    const list = path.join(dir, "scenarios.json");
+    const root = path.join(__dirname, "..", "..");
+    const deadline = Date.now() + 240_000;
+    let remaining = ACCESSOR_SCENARIOS;
+    // A child that dies (a hang its watchdog ended) is replaced by one that runs the scenarios
+    // after the one it died in: every scenario gets its own verdict.
+    while (remaining.length > 0 && Date.now() < deadline) {
+      fs.writeFileSync(list, JSON.stringify(remaining));
+      const r = spawnSync(process.execPath, ["-r", path.join(root, "test", "inspect", "child", "register-ts.cjs"), path.join(__dirname, "child", "run-scenarios.cjs"), list], {
+        encoding: "utf8",
+        timeout: Math.max(deadline - Date.now(), 1000),
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      let running: string | undefined;
+      for (const line of r.stdout.split("\n")) {
+        if (line === "") continue;
+        const event = JSON.parse(line) as { started: string } | Finished;
+        if ("started" in event) running = event.started;
+        else {
+          finished.set(event.finished, event);
+          running = undefined;
+        }
+      }
+      if (running !== undefined) {
+        const why = `status ${r.status}, signal ${r.signal}${r.error ? `, ${r.error.message}` : ""}; stderr: ${r.stderr.slice(-1000)}`;
+        missing.set(running, `the child process running it ended (${why})`);
+      } else if (r.status !== 0) {
+        throw new Error(`the scenario runner failed between scenarios: status ${r.status}, signal ${r.signal}; stderr: ${r.stderr.slice(-2000)}`);
+      }
+      remaining = remaining.filter(({ name }) => !finished.has(name) && !missing.has(name));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const { name } of remaining) missing.set(name, "not run: the time for the child processes ran out");
+  }, 300_000);
+
+  for (const { name } of ACCESSOR_SCENARIOS) {
+    it(name, () => {
+      const run = finished.get(name);
+      if (run === undefined) expect.fail(`${name} did not finish: ${missing.get(name)}`);
+      expect(run.compiledFunctions).toBeGreaterThan(0);
+      expect(run.native.outcome).toBe("resolved");
+      expect(run.compiled.outcome).toBe(run.native.outcome);
+      expect(run.compiled.trace).toEqual(run.native.trace);
+    });
+  }
 });

@@ -157,9 +157,11 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     // super.m(args) calls the parent's method with this = the method's this; `super.m?.(args)`
     // short-circuits (arguments unevaluated) when the method is null or undefined.
     const callee = node.expression;
+    const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
     if (node.questionDotToken) {
       const args = node.arguments.map((a) => visit(a) as ts.Expression);
-      return F.createCallChain(F.createPropertyAccessChain(visit(callee) as ts.Expression, F.createToken(SK.QuestionDotToken), "call"), undefined, undefined, [m("t"), ...args]);
+      const bound = F.createCallExpression(runtimeMember(cx, "superCallee"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text)]);
+      return F.createCallChain(bound, F.createToken(SK.QuestionDotToken), undefined, args);
     }
     // The plain call: ($super = $m.h("m"), $am.reflectApply($super, $m.t, $am.callArgs($super, "(intermediate value).m", [args]))).
     // The method is read once, before the arguments, as natively; Reflect.apply (taken at load)
@@ -169,7 +171,6 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     const method = (cx.usage.superMethod ??= cx.input.names.claim("$super"));
     const read = visit(callee) as ts.Expression;
     const args = node.arguments.map((a) => visit(a) as ts.Expression);
-    const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
     const list = F.createCallExpression(runtimeMember(cx, "callArgs"), undefined, [F.createIdentifier(method), F.createStringLiteral(text), F.createArrayLiteralExpression(args)]);
     const call = F.createCallExpression(runtimeMember(cx, "reflectApply"), undefined, [F.createIdentifier(method), m("t"), list]);
     // The caller's frame reads the call's position as V8 gives it: the method's name (`super.m(`), or the `(` after `super[k]`.

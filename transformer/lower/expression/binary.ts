@@ -63,7 +63,16 @@ export function lowerAssignment(cx: ExpressionLowering, e: ts.BinaryExpression):
       if (op !== SK.EqualsToken) b.unsupported(left, "invalid-assignment-pattern");
       return b.destructureAssignment(left, cx.lower(e.right));
     }
-    return F.updateBinaryExpression(e, e.left, e.operatorToken, cx.lower(e.right));
+    const right = cx.lower(e.right);
+    // V8 names an awaited source '(intermediate value)'; destructured natively, the resume
+    // value's own name would be the one in the message (as patterns.ts does for declarations).
+    if (T.isObjectLiteralExpression(left) && T.isAwaitExpression(skipOuterExpressions(T, e.right))) {
+      const first = left.properties[0];
+      const key = first === undefined || T.isSpreadAssignment(first) ? undefined : first.name;
+      const keyText = key !== undefined && (T.isIdentifier(key) || T.isStringLiteral(key)) ? key.text : "";
+      b.emitEffect(F.createCallExpression(b.runtime("requireDestructurable"), undefined, [right, F.createStringLiteral(keyText), F.createStringLiteral("(intermediate value)")]));
+    }
+    return F.updateBinaryExpression(e, e.left, e.operatorToken, right);
   }
   let target: ts.Expression;
   if (T.isIdentifier(left)) target = left;
