@@ -65,6 +65,7 @@ const COMPILED = [
   "pollStart",
   "pollStartWithFrame",
   "CANCEL",
+  "inPlace",
 ];
 
 /** The API for programs. */
