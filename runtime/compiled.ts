@@ -68,10 +68,12 @@ export const forInNext = helpers.forInNext;
 export const restArguments = helpers.restArguments;
 export type { IteratorRecord } from "./helpers";
 // Poll mode: the start helpers of a poll-mode function (the same arguments as start /
-// startWithFrame) and the cancellation signal its catch dispatch compares with.
+// startWithFrame), the cancellation signal its catch dispatch compares with, and the test of an
+// await that continues in place (`if ($am.inPlace($v)) …`, emit/poll-mode.ts).
 export const pollStart = pollMachine.pollStart;
 export const pollStartWithFrame = pollMachine.pollStartWithFrame;
 export const CANCEL = cancel.CANCEL;
+export const inPlace = pollMachine.inPlace;
 
 // Marked pure, with arguments free of effects: under an ES-module build (`module` undefined) the
 // call does nothing, and a bundler drops it and fast-exports.ts with it.

@@ -32,7 +32,8 @@
  * is the value, as native.
  *
  * Every continuation that did not wait spends one unit of the task's cooperative budget
- * (budget.ts); when it is spent the machine keeps the value, wakes its own task and returns
+ * (budget.ts; a loop's await of a primitive continues in the generated code itself, which
+ * spends its unit through `inPlace`); when it is spent the machine keeps the value, wakes its own task and returns
  * PENDING: a chain of ready awaits neither grows the stack nor starves other tasks.
  *
  * Cancellation (`cancel()`, see cancel.ts for the model): the next poll starts it. A machine
@@ -305,30 +306,24 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /**
    * Steps the machine from `value` until it finishes or waits on something not ready. A loop:
-   * a ready await continues in the next iteration, on the same stack. The budget is counted in
-   * a local and written back before anything else can spend it (a child's loop) and on exit.
+   * a ready await continues in the next iteration, on the same stack. The budget is spent in
+   * `coopBudget.left` itself: the generated code spends it too (its in-place continuations).
    */
   private run(cx: Context, value: unknown, isThrow: boolean): Poll<T> {
     const resume = this.resume;
-    let left = coopBudget.left;
     for (;;) {
       let result: unknown;
       try {
         result = resume(this, value, isThrow);
       } catch (error) {
-        coopBudget.left = left;
         return this.fail(error);
       }
-      if (result === true) {
-        coopBudget.left = left;
-        return this.complete(cx);
-      }
+      if (result === true) return this.complete(cx);
       const x = this.awaiting;
       isThrow = false;
       if ((typeof x !== "object" && typeof x !== "function") || x === null) {
         value = x; // (`awaiting` keeps the primitive until the next await: it holds nothing alive)
       } else {
-        coopBudget.left = left;
         if (x instanceof PollMachine) {
           try {
             if (x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0) {
@@ -373,10 +368,8 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
           value = x;
         }
         this.awaiting = undefined;
-        left = coopBudget.left;
       }
-      if (--left <= 0) {
-        coopBudget.left = left;
+      if (--coopBudget.left <= 0) {
         return this.yieldWith(cx, value, isThrow);
       }
     }
@@ -709,6 +702,16 @@ var onStart: ((m: PollMachine) => void) | undefined = undefined;
 /** Installs (or, with undefined, removes) the hook called with each new poll-mode machine; runtime/inspect only. */
 export function setPollStartHook(hook: ((m: PollMachine) => void) | undefined): void {
   onStart = hook;
+}
+
+/**
+ * Whether the generated code may continue in place after `await value` (`if ($am.inPlace($v))`): `value` is
+ * a primitive — what the driver would continue with at once, reading nothing of it — and the
+ * task's budget has a unit left for the continuation (spent here, as the driver spends one).
+ * Otherwise the code suspends as usual and the driver decides (and yields when the budget is spent).
+ */
+export function inPlace(value: unknown): boolean {
+  return ((typeof value !== "object" && typeof value !== "function") || value === null) && --coopBudget.left > 0;
 }
 
 /** Starts a poll-mode call: binds the machine and runs none of it (the same arguments as `start`). */

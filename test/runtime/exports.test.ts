@@ -66,6 +66,7 @@ const COMPILED = [
   "pollStart",
   "pollStartWithFrame",
   "CANCEL",
+  "inPlace",
 ];
 
 /** The API for programs. */

@@ -24,6 +24,10 @@
  * passes no other suspend; an added store makes its local clean and every other local at that
  * offset dirty.
  *
+ * A resume block may also be entered in place (`inPlace`, poll mode: an await of a value already
+ * there continues without suspending, skipping the suspend's stores and the resume's loads): its
+ * suspend's edge then meets it too, so its set is its fields less what was dirty at the suspend.
+ *
  * On top of it, two placements that move frame traffic off the hot path of loops:
  * `placeEarlyStores` (store a local where it is written outside the loop, not at the loop's
  * await) and `deferLoads` (load a field where cold code reads it, not at the loop's resume).
@@ -60,20 +64,21 @@ export interface SlotBlock {
   readonly handler?: { readonly block: number; readonly defs: LocalSet };
 }
 
-export function computeCleanSlots(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>): ReadonlyArray<ReadonlySet<number>> {
-  return cleanSets(blocks, starts).cleanOut;
+export function computeCleanSlots(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, inPlace?: ReadonlySet<number>): ReadonlyArray<ReadonlySet<number>> {
+  return cleanSets(blocks, starts, inPlace).cleanOut;
 }
 
 /** The clean sets at each block's start (empty where unreached) and end. */
 function cleanSets(
   blocks: readonly SlotBlock[],
   starts: ReadonlyMap<number, LocalSet>,
+  inPlace: ReadonlySet<number> | undefined,
 ): { cleanIn: ReadonlyArray<ReadonlySet<number>>; cleanOut: ReadonlyArray<ReadonlySet<number>> } {
   // undefined = not reached yet (the top of the lattice: everything clean).
   const cleanIn: Array<Set<number> | undefined> = blocks.map((_, b) => (starts.has(b) ? new Set(starts.get(b)) : undefined));
   const cleanOut: Array<Set<number>> = blocks.map(() => new Set());
   const meet = (to: number, from: ReadonlySet<number>, defs: LocalSet | undefined): boolean => {
-    if (starts.has(to)) return false; // entered from the frame: its set is fixed
+    if (starts.has(to) && inPlace?.has(to) !== true) return false; // entered from the frame only: its set is fixed
     const incoming = defs === undefined ? from : new Set([...from].filter((x) => !defs.has(x)));
     const current = cleanIn[to];
     if (current === undefined) {
@@ -163,16 +168,17 @@ export interface SlotPlan {
  * value reaches a hot suspend keeping the local (not overwritten or dropped at another suspend
  * first) get a store, and none inside a kept statement that can jump out of it (an op with exits).
  *
- * `offsetOf`: the frame offset of each local kept anywhere. Returns the stores and the clean
- * sets computed with them.
+ * `offsetOf`: the frame offset of each local kept anywhere; `inPlace`: the resume blocks also
+ * entered in place (see the header). Returns the stores and the clean sets computed with them.
  */
 export function placeEarlyStores(
   blocks: readonly SlotBlock[],
   starts: ReadonlyMap<number, LocalSet>,
   suspends: readonly SuspendSlots[],
   offsetOf: ReadonlyMap<number, number>,
+  inPlace?: ReadonlySet<number>,
 ): SlotPlan {
-  const initialSets = cleanSets(blocks, starts);
+  const initialSets = cleanSets(blocks, starts, inPlace);
   const initial = initialSets.cleanOut;
   const cyclic = cyclesOf(blocks);
   const hot = suspends.filter((s) => cyclic.has(s.block));
@@ -288,7 +294,7 @@ export function placeEarlyStores(
       });
     });
     if (!placed) continue;
-    const sets = cleanSets(withStores(trial), starts);
+    const sets = cleanSets(withStores(trial), starts, inPlace);
     const dirty = dirtyPairs(sets.cleanOut);
     if (dirty < bestDirty) {
       chosen.clear();
@@ -370,9 +376,9 @@ function segmentOf(blocks: readonly SlotBlock[], resume: number, suspendAt: Read
   return segment;
 }
 
-/** `blocksInCycles`, computed once per block list (placeEarlyStores and deferLoads both ask). */
+/** `blocksInCycles`, computed once per block list (placeEarlyStores, deferLoads and the slot plan ask). */
 const cycleCache = new WeakMap<readonly SlotBlock[], Set<number>>();
-function cyclesOf(blocks: readonly SlotBlock[]): Set<number> {
+export function cyclesOf(blocks: readonly SlotBlock[]): Set<number> {
   let out = cycleCache.get(blocks);
   if (out === undefined) cycleCache.set(blocks, (out = blocksInCycles(blocks)));
   return out;

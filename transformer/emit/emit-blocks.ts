@@ -16,9 +16,13 @@ import { rewrite } from "./rewrite-kept-code";
 import { clearPendingGoto, gotoStatements, lastStatementOfBody, returnStatement, setLabel } from "./jumps";
 import type { FrameSlots } from "./slot-plan";
 import { fieldsOfState } from "../layout/state-layout";
+import { inPlaceContinuation, inPlaceEntry } from "./poll-mode";
 
-/** The `case` of one block: for a resume block, the loads of its state and the delivery of the awaited outcome first. */
-export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.CaseClause {
+/**
+ * The `case` of one block: for a resume block, the loads of its state and the delivery of the
+ * awaited outcome first (and, for one also entered in place, a second `case` after them).
+ */
+export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next: BlockId | undefined): ts.CaseClause[] {
   const { F, cfg, layout, flow } = cx;
   const stmts: ts.Statement[] = [];
   const suspend = suspendResumingAt(cfg, block.id);
@@ -40,10 +44,16 @@ export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next:
       ),
     );
   }
-  emitBlockCode(cx, slots, block, next, stmts);
   const label = flow.label(block.id);
   const name = label < flow.stateNames.length ? flow.stateNames[label] : undefined;
-  return F.createCaseClause(name ? commented(cx, label, name) : F.createNumericLiteral(label), stmts);
+  const caseLabel = name ? commented(cx, label, name) : F.createNumericLiteral(label);
+  if (slots.inPlace.has(block.id)) {
+    const code: ts.Statement[] = [];
+    emitBlockCode(cx, slots, block, next, code);
+    return [F.createCaseClause(caseLabel, stmts), inPlaceEntry(cx, block, code)];
+  }
+  emitBlockCode(cx, slots, block, next, stmts);
+  return [F.createCaseClause(caseLabel, stmts)];
 }
 
 /** A block's code: its operations, then its terminator (jumps to inlined blocks emit them). `next`: the case emitted next. */
@@ -157,6 +167,11 @@ function emitSuspend(
   const { F, layout } = cx;
   const stmts: ts.Statement[] = [assignTo(cx, cx.own.value, v(term.awaited))];
   const fields = fieldsOfState(layout, term.point)!;
+  if (slots.inPlace.has(term.resume)) {
+    // Continuing in place: the resume's loads of fields whose locals may not hold them (poll-mode.ts).
+    const loads = slots.inPlaceLoads.get(term.resume)!.map((local) => loadStatement(cx, local, cx.layout.offsetOf.get(local)!));
+    stmts.push(inPlaceContinuation(cx, term.resume, loads));
+  }
   const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
   const stale = slots.stale.get(term.point)!;
   const clean = slots.clean[block.id];

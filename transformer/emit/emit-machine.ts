@@ -61,7 +61,7 @@ export function emitMachine(input: EmitInput): EmittedMachine {
   const slots = planFrameSlots(cx);
   // The cases, in switch order; each knows the case after it (a goto to it falls through).
   const order = cx.flow.caseOrder;
-  const clauses = order.map((block, i) => emitCase(cx, slots, block, order[i + 1]?.id));
+  const clauses = order.flatMap((block, i) => emitCase(cx, slots, block, order[i + 1]?.id));
   // The dispatch around them, as emitting the cases turned out to need it.
   const { stateEnum, resume } = assembleResume(cx, clauses);
   return { stateEnum, resume, frameSize: input.layout.frameSize, stateNames: [...cx.flow.stateNames] };

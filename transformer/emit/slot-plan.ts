@@ -8,12 +8,14 @@
  *   - `deferred` / `loads`: fields a loop's resume leaves in the frame for the cold blocks that
  *     read them, and fields any resume leaves there because its code does not read them
  *     (`deferLoads`);
- *   - `stale`: per suspend state, the dead offsets it clears.
+ *   - `stale`: per suspend state, the dead offsets it clears;
+ *   - `inPlace`: the resume blocks of a poll-mode loop's awaits, also entered in place when the
+ *     awaited value is already there (emit/poll-mode.ts): the clean sets take that edge in.
  *
  * In:  the emit context (Cfg, layout, how identifiers map to locals). Out: a FrameSlots.
  */
-import { deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
-import { TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
+import { cyclesOf, deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
+import { SuspendKind, TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
 import { fieldsOfState } from "../layout/state-layout";
 import type { EmitContext } from "./emit-context";
 import { frameLoadOf, lastWriteOf, readsArguments, writesOf } from "./frame-writes";
@@ -28,6 +30,10 @@ export interface FrameSlots {
   readonly loads: ReadonlyMap<BlockId, readonly LocalId[]>;
   /** Per suspend state, the frame offsets it clears (`$f[i] = void 0`). */
   readonly stale: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Resume blocks also entered in place, from their suspend (poll mode)… */
+  readonly inPlace: ReadonlySet<BlockId>;
+  /** …and the fields each such entry loads from their slots (see `unheldLocals`). */
+  readonly inPlaceLoads: ReadonlyMap<BlockId, readonly LocalId[]>;
 }
 
 export function planFrameSlots(cx: EmitContext): FrameSlots {
@@ -37,9 +43,104 @@ export function planFrameSlots(cx: EmitContext): FrameSlots {
   const fieldsOf = (state: number): Set<LocalId> => new Set(fieldsOfState(layout, state)!.map(([l]) => l));
   for (const sp of cfg.suspends) starts.set(sp.resume, fieldsOf(sp.state));
   const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state), resume: sp.resume }));
-  const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf);
+  const inPlace = inPlaceResumes(cx, blocks);
+  const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf, inPlace);
   const { deferred, loads } = deferLoads(blocks, starts, suspends, plan);
-  return { clean: plan.clean, stores: plan.stores, deferred, loads, stale: staleOffsets(cx, plan.stores) };
+  const inPlaceLoads = unheldLocals(cx, blocks, inPlace, deferred, loads);
+  // A field to load must be clean at the suspend (its slot holds it). It always is — a path that
+  // left it in the frame made the suspend store it, or its resume would not have deferred it —
+  // but should that ever fail, the await simply does not continue in place (the plan made with
+  // the edge holds without it: it only has more paths).
+  for (const sp of cx.cfg.suspends) {
+    if (inPlace.has(sp.resume) && !inPlaceLoads.get(sp.resume)!.every((l) => plan.clean[sp.block].has(l))) {
+      inPlace.delete(sp.resume);
+      inPlaceLoads.delete(sp.resume);
+    }
+  }
+  return { clean: plan.clean, stores: plan.stores, deferred, loads, stale: staleOffsets(cx, plan.stores), inPlace, inPlaceLoads };
+}
+
+/**
+ * For each in-place resume, the fields its resume loads whose locals may not hold their values
+ * at its suspend: forward, union at joins, the locals that may still be only in the frame —
+ * those a resume left there (`deferred`), until an op surely writes them or a block loads them.
+ * The entry holds every local (its parameter loads come first); an in-place entry holds every
+ * field its resume loads (what was unheld is loaded there).
+ */
+function unheldLocals(
+  cx: EmitContext,
+  blocks: readonly SlotBlock[],
+  inPlace: ReadonlySet<BlockId>,
+  deferred: ReadonlyMap<BlockId, ReadonlySet<LocalId>>,
+  coldLoads: ReadonlyMap<BlockId, readonly LocalId[]>,
+): Map<BlockId, LocalId[]> {
+  const { cfg, layout } = cx;
+  const out = new Map<BlockId, LocalId[]>();
+  if (inPlace.size === 0) return out;
+  const unheldIn: Array<Set<LocalId> | undefined> = cfg.blocks.map(() => undefined);
+  const loadedAt = new Map<BlockId, ReadonlySet<LocalId>>();
+  const work: BlockId[] = [];
+  const queued = new Set<BlockId>();
+  const meet = (to: BlockId, from: Iterable<LocalId>, defs?: ReadonlySet<LocalId>): void => {
+    let current = unheldIn[to];
+    let changed = false;
+    if (current === undefined) {
+      current = unheldIn[to] = new Set();
+      changed = true;
+    }
+    for (const l of from) {
+      if (defs?.has(l) || current.has(l)) continue;
+      current.add(l);
+      changed = true;
+    }
+    if (changed && !queued.has(to)) {
+      queued.add(to);
+      work.push(to);
+    }
+  };
+  meet(cfg.entry, []);
+  for (const sp of cfg.suspends) {
+    const left = deferred.get(sp.resume) ?? new Set<LocalId>();
+    loadedAt.set(sp.resume, new Set(fieldsOfState(layout, sp.state)!.map(([l]) => l).filter((l) => !left.has(l))));
+    meet(sp.resume, left);
+  }
+  while (work.length > 0) {
+    const b = work.shift()!;
+    queued.delete(b);
+    const unheld = new Set(unheldIn[b]);
+    for (const l of coldLoads.get(b) ?? []) unheld.delete(l);
+    const slot = blocks[b];
+    if (slot.handler) meet(slot.handler.block, unheld, slot.handler.defs);
+    cfg.blocks[b].ops.forEach((op, i) => {
+      for (const e of op.exits) meet(e.block, unheld, e.defs);
+      for (const d of op.defs) unheld.delete(d);
+      for (const l of slot.ops[i].loads ?? []) unheld.delete(l);
+    });
+    const term = cfg.blocks[b].term;
+    if (term.kind === TerminatorKind.Suspend) {
+      if (!inPlace.has(term.resume)) continue;
+      const loaded = loadedAt.get(term.resume)!;
+      out.set(term.resume, [...loaded].filter((l) => unheld.has(l)));
+      meet(term.resume, [...unheld].filter((l) => !loaded.has(l)));
+      continue;
+    }
+    for (const e of slot.successors) meet(e.block, unheld, e.defs);
+  }
+  for (const r of inPlace) if (!out.has(r)) out.set(r, []);
+  return out;
+}
+
+/**
+ * The awaits a poll-mode machine may continue past in place: those in a loop (where a run of
+ * ready values is common and every suspend saved counts). Elsewhere the driver continues as fast
+ * once, and the resume function keeps its straight `switch` without a dispatch loop.
+ */
+function inPlaceResumes(cx: EmitContext, blocks: readonly SlotBlock[]): Set<BlockId> {
+  const out = new Set<BlockId>();
+  if (!cx.input.poll) return out;
+  const cyclic = cyclesOf(blocks);
+  for (const sp of cx.cfg.suspends) if (sp.kind === SuspendKind.Await && cyclic.has(sp.block)) out.add(sp.resume);
+  return out;
 }
 
 /** A block as the slot analyses see it: what each op writes, loads and may jump to. */
