@@ -27,7 +27,7 @@ import type { Waker } from "./waker";
 export class Channel<T> implements Future<T | undefined> {
   private readonly queue = new RingQueue<T>(8);
   /** The receiver's waker while it waits on an empty queue. */
-  private waiting: Waker | undefined = undefined;
+  private waiting: Waker | undefined;
   private closed = false;
 
   /** Queues `value` and wakes the waiting receiver. Throws after `close()`. */

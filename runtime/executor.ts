@@ -32,14 +32,13 @@
 import type { FutureLike } from "./future";
 import { intoFuture } from "./into-future";
 import { createReadyQueue, type SchedulingPolicy } from "./policy";
+import { PromisePrototypeThen, PromiseResolve } from "./primordials";
 import type { ReadyQueue } from "./ready-queue";
 import { DEFAULT_TASK_BUDGET } from "./poll/budget";
 import { setAmbientSpawner } from "./poll/ambient";
 import { Task, type Scheduler } from "./task";
 
-const NativePromise = Promise;
-const promiseThen = Promise.prototype.then;
-const RESOLVED: Promise<void> = NativePromise.resolve();
+const RESOLVED = PromiseResolve(undefined);
 
 export interface ExecutorOptions {
   /**
@@ -130,7 +129,7 @@ export class Executor implements Scheduler {
       this.drainPending = true;
       // Poll mode takes the drain when the wake comes from the job settling a promise wait (that
       // job runs it: one tick per wait); otherwise it runs in a promise job of its own.
-      if (drainTaker === undefined || !drainTaker(this.drain)) promiseThen.call(RESOLVED, this.drain);
+      if (drainTaker === undefined || !drainTaker(this.drain)) PromisePrototypeThen(RESOLVED, this.drain);
     }
   }
 

@@ -30,7 +30,7 @@ function uncurryMethod(ctor: { prototype: object }, name: string): never {
 /** `FunctionPrototypeCall(f, self, …args)`: calls `f` with `this` = `self`, without reading `f.call`. */
 export const FunctionPrototypeCall: (fn: unknown, self: unknown, ...args: unknown[]) => unknown = uncurryThis(FunctionPrototypeCallIntrinsic as never) as never;
 /** `FunctionPrototypeBindTo(f, self)`: `f.bind(self)` through the built-in, without reading `f.bind`. */
-export const FunctionPrototypeBindTo: (fn: unknown, self: unknown) => unknown = uncurryThis(FunctionPrototypeBind as never) as never;
+export const FunctionPrototypeBindTo: (fn: unknown, self: unknown) => unknown = /* @__PURE__ */ uncurryThis(FunctionPrototypeBind as never) as never;
 export const FunctionPrototypeToString: (fn: unknown) => string = /* @__PURE__ */ uncurryMethod(Function, "toString");
 
 export const ReflectApply = Reflect.apply;
@@ -62,6 +62,7 @@ export const PromisePrototypeThen: (
   onFulfilled?: ((value: unknown) => unknown) | undefined,
   onRejected?: (error: unknown) => unknown,
 ) => Promise<unknown> = /* @__PURE__ */ uncurryMethod(Promise, "then");
+export const PromisePrototypeFinally: (promise: Promise<unknown>, onFinally?: (() => void) | null) => Promise<unknown> = /* @__PURE__ */ uncurryMethod(Promise, "finally");
 const promiseResolve = uncurryThis(Promise.resolve as (this: PromiseConstructor, value: unknown) => Promise<unknown>);
 const promiseReject = uncurryThis(Promise.reject as (this: PromiseConstructor, error: unknown) => Promise<unknown>);
 /** `Promise.resolve(value)` of the built-in Promise. */

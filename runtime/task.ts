@@ -36,6 +36,7 @@ import { dropFuture, type Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import { beginPoll, DEFAULT_TASK_BUDGET, endPoll } from "./poll/budget";
 import { Cancelled, isCancellation } from "./poll/cancel";
+import { NativePromise, PromisePrototypeFinally, PromisePrototypeThen, PromiseReject, PromiseResolve } from "./primordials";
 import type { Waker } from "./waker";
 
 /**
@@ -75,10 +76,6 @@ export interface TaskOwner {
   childCompleted(task: Task<unknown>): void;
 }
 
-const promiseThen = Promise.prototype.then;
-const promiseFinally = Promise.prototype.finally;
-
-const NativePromise = Promise;
 let capturedResolve: (value: unknown) => void;
 let capturedReject: (reason: unknown) => void;
 function captureCapability(resolve: (value: unknown) => void, reject: (reason: unknown) => void) {
@@ -113,15 +110,15 @@ export class Task<T> implements Waker, Future<T> {
   /** Someone takes care of a failure (a scope, a join handle that was dropped): never report it as unhandled. */
   private observed = false;
   /** After completion: the value, or the error. */
-  private outcome: unknown = undefined;
+  private outcome: unknown;
   /** The join promise, created on first access to `promise` (or on an unobserved failure). */
-  private joinPromise: Promise<T> | undefined = undefined;
+  private joinPromise: Promise<T> | undefined;
   /** Its resolving functions while the task runs (one record, made with the promise: most tasks are never joined by a promise). */
-  private settleJoin: JoinSettlers | undefined = undefined;
+  private settleJoin: JoinSettlers | undefined;
   /** Wakers of futures (other tasks) polling this task as a join handle. */
-  private joiners: Waker[] | undefined = undefined;
+  private joiners: Waker[] | undefined;
   /** The scope that owns the task, if any. */
-  owner: TaskOwner | undefined = undefined;
+  owner: TaskOwner | undefined;
   /** Removes the abort listener of `spawn(future, { signal })`. */
   private detachSignal: (() => void) | undefined = undefined;
 
@@ -199,7 +196,7 @@ export class Task<T> implements Waker, Future<T> {
   get promise(): Promise<T> {
     if (this.joinPromise === undefined) {
       if (this.flags === COMPLETED) {
-        this.joinPromise = (this.failed ? NativePromise.reject(this.outcome) : NativePromise.resolve(this.outcome)) as Promise<T>;
+        this.joinPromise = (this.failed ? PromiseReject(this.outcome) : PromiseResolve(this.outcome)) as Promise<T>;
       } else {
         this.joinPromise = new NativePromise<unknown>(captureCapability) as Promise<T>;
         this.settleJoin = { resolve: capturedResolve, reject: capturedReject };
@@ -252,7 +249,7 @@ export class Task<T> implements Waker, Future<T> {
       this.wake();
     } else if ((this.flags & RUNNING) === 0) {
       dropFuture(future, this as Context);
-      this.complete(true, new Cancelled(`[async-machine] task ${this.id} was cancelled`));
+      this.complete(false, undefined);
     } else {
       this.wake(); // cancelled from inside its own poll: finished on the next run
     }
@@ -284,24 +281,23 @@ export class Task<T> implements Waker, Future<T> {
 
   /** A `Task` is awaitable: `await task` waits for its outcome (`task.promise`). */
   then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return promiseThen.call(this.promise, onFulfilled, onRejected) as Promise<R1 | R2>;
+    return PromisePrototypeThen(this.promise, onFulfilled as never, onRejected as never) as Promise<R1 | R2>;
   }
 
   catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return promiseThen.call(this.promise, undefined, onRejected) as Promise<T | R>;
+    return PromisePrototypeThen(this.promise, undefined, onRejected as never) as Promise<T | R>;
   }
 
   finally(onFinally?: (() => void) | null): Promise<T> {
-    return promiseFinally.call(this.promise, onFinally) as Promise<T>;
+    return PromisePrototypeFinally(this.promise, onFinally) as Promise<T>;
   }
 
   private complete(failed: boolean, outcome: unknown): void {
     if (this.flags === COMPLETED) return;
-    if (this.cancelRequested && failed && isCancellation(outcome) && !(outcome instanceof Cancelled)) {
-      outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
-    }
-    if (this.cancelRequested && !failed) {
-      // The future finished with a value while cancelling (a `finally` returned): still cancelled.
+    // A cancelled task ends as `Cancelled` when its future finished with a value (a `finally`
+    // returned; also how `cancel()` completes a future it could only drop) or failed with
+    // another cancellation.
+    if (this.cancelRequested && (!failed || (isCancellation(outcome) && !(outcome instanceof Cancelled)))) {
       failed = true;
       outcome = new Cancelled(`[async-machine] task ${this.id} was cancelled`);
     }
@@ -322,7 +318,7 @@ export class Task<T> implements Waker, Future<T> {
       else settleJoin.resolve(outcome);
     } else if (failed && joiners === undefined && !this.observed && this.owner === undefined && !(outcome instanceof Cancelled)) {
       // Nobody can observe this error yet: surface it as native code would surface it.
-      this.joinPromise = NativePromise.reject(outcome);
+      this.joinPromise = PromiseReject(outcome) as Promise<T>;
     }
     const owner = this.owner;
     if (owner !== undefined) owner.childCompleted(this as Task<unknown>);

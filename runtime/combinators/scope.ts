@@ -56,18 +56,18 @@ function toFuture<T>(value: unknown): Future<T> {
 
 export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwner {
   private body: ((s: Scope) => unknown) | undefined;
-  private bodyFuture: Future<T> | undefined = undefined;
+  private bodyFuture: Future<T> | undefined;
   private bodyDone = false;
-  private value: T | undefined = undefined;
+  private value: T | undefined;
   private readonly children = new Set<Task<unknown>>();
-  private failure: { error: unknown } | undefined = undefined;
+  private failure: { error: unknown } | undefined;
   private cancelled = false;
   /** Set once the scope stops: the body and the children are being cancelled. */
-  private cleanup: Cleanup | undefined = undefined;
+  private cleanup: Cleanup | undefined;
   private closed = false;
-  private waker: Waker | undefined = undefined;
-  private cx: Context | undefined = undefined;
-  private task: Task<T> | undefined = undefined;
+  private waker: Waker | undefined;
+  private cx: Context | undefined;
+  private task: Task<T> | undefined;
 
   constructor(body: (s: Scope) => unknown) {
     if (typeof body !== "function") throw new TypeError(`[async-machine] scope(body): body must be a function, got ${body === null ? "null" : typeof body}`);

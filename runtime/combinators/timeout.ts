@@ -30,10 +30,10 @@ export class TimeoutFuture<T> implements Future<T> {
   private readonly timer: SleepFuture;
   private readonly ms: number;
   /** The inner future being cancelled (time is up, or the timeout was cancelled). */
-  private cleanup: Cleanup | undefined = undefined;
+  private cleanup: Cleanup | undefined;
   private cancelled = false;
   /** The context the inner future is polled with (for its cancellation). */
-  private cx: Context | undefined = undefined;
+  private cx: Context | undefined;
 
   constructor(future: FutureLike<T>, ms: number) {
     this.inner = intoFuture(future, "timeout");

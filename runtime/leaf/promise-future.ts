@@ -17,11 +17,8 @@
 import type { Context } from "../context";
 import type { Future } from "../future";
 import { PENDING, type Poll } from "../poll";
+import { PromisePrototypeThen, PromiseResolve } from "../primordials";
 import type { Waker } from "../waker";
-
-const NativePromise = Promise;
-const promiseResolve = Promise.resolve;
-const promiseThen = Promise.prototype.then;
 
 /** Not yet polled: no handler attached. */
 const UNATTACHED = 0;
@@ -51,8 +48,8 @@ export class PromiseFuture<T> implements Future<T> {
     this.waker = cx.waker;
     if (state === UNATTACHED) {
       this.state = WAITING;
-      const promise = promiseResolve.call(NativePromise, this.source) as Promise<T>;
-      promiseThen.call(
+      const promise = PromiseResolve(this.source) as Promise<T>;
+      PromisePrototypeThen(
         promise,
         (value) => this.settle(FULFILLED, value),
         (reason) => this.settle(REJECTED, reason),
