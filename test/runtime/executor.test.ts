@@ -268,3 +268,23 @@ describe("executor", () => {
     expect(() => new Executor({ policy: "lifo" as never })).toThrow(/policy/);
   });
 });
+
+describe("built-ins the executor calls are the ones taken at load", () => {
+  test("a task's then/catch/finally, the executor's drain and fromPromise never read a patched Function.prototype.call", async () => {
+    const realCall = Function.prototype.call;
+    const calledThrough: string[] = [];
+    Function.prototype.call = function (this: (...args: unknown[]) => unknown, self: unknown, ...args: unknown[]) {
+      calledThrough.push(this.name);
+      return Reflect.apply(this, self, args);
+    } as typeof realCall;
+    let values: unknown[];
+    try {
+      const task = new Executor().spawn(fromPromise(Promise.resolve(1)));
+      values = [await task, await task.then((v) => (v as number) + 1), await task.catch(() => 0), await task.finally(() => undefined)];
+    } finally {
+      Function.prototype.call = realCall;
+    }
+    expect(values).toEqual([1, 2, 1, 1]);
+    expect(calledThrough.filter((name) => name === "then" || name === "finally" || name === "resolve")).toEqual([]);
+  });
+});
