@@ -14,7 +14,7 @@ import * as machine from "./machine";
 import * as helpers from "./helpers";
 import * as asyncIteration from "./async-iteration";
 import * as asyncGenerator from "./async-generator";
-import * as pollMachine from "./poll/poll-machine";
+import * as pollMachine from "./poll-machine";
 import * as cancel from "./poll/cancel";
 import { fastExports } from "./fast-exports";
 

@@ -193,7 +193,7 @@ function positiveInteger(name: string, value: unknown): number {
   return value;
 }
 
-/** Installed by poll mode (poll/poll-machine.ts) when it loads; a program without it pays nothing. */
+/** Installed by poll mode (poll-machine.ts) when it loads; a program without it pays nothing. */
 let drainTaker: ((drain: () => void) => boolean) | undefined;
 export function setDrainTaker(taker: (drain: () => void) => boolean): void {
   drainTaker = taker;

@@ -18,7 +18,7 @@
  */
 import { startWithFrame } from "./compiled";
 import { fastExports } from "./fast-exports";
-import * as pollMachine from "./poll/poll-machine";
+import * as pollMachine from "./poll-machine";
 import * as cancel from "./poll/cancel";
 
 // What generated code calls (also its own entry, async-machine/runtime/compiled), loaded first.
@@ -28,7 +28,7 @@ export * from "./compiled";
 // ./compiled).
 export const PollMachine = pollMachine.PollMachine;
 export type PollMachine<T = unknown> = pollMachine.PollMachine<T>;
-export type { PollResume } from "./poll/poll-machine";
+export type { PollResume } from "./poll-machine";
 export const Cancelled = cancel.Cancelled;
 export type Cancelled = cancel.Cancelled;
 export const isCancellation = cancel.isCancellation;

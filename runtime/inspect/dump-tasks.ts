@@ -26,7 +26,7 @@
  * Invariant: reading a dump runs no user code (format-value.ts) and changes no machine.
  */
 import { Machine } from "../machine";
-import { PollMachine } from "../poll/poll-machine";
+import { PollMachine } from "../poll-machine";
 import { PRODUCTION_NOTE } from "./describe-machine";
 import { DEFAULT_PREVIEW_LENGTH } from "./format-value";
 import { isTaskTracking, machineOfPromise, trackedMachines } from "./tracking";

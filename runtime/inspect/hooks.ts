@@ -9,7 +9,7 @@
  * so a probed call never reaches tracking nor runs any of the function's code.
  */
 import { setInspectHooks, type Machine } from "../machine";
-import { setPollStartHook, type PollMachine } from "../poll/poll-machine";
+import { setPollStartHook, type PollMachine } from "../poll-machine";
 import { setSpawnHook } from "../executor";
 import type { Task } from "../task";
 

@@ -6,7 +6,7 @@
  * Invariant: describing a frame runs no user code (format-value.ts) and changes no machine.
  */
 import type { Machine } from "../machine";
-import { PollMachine } from "../poll/poll-machine";
+import { PollMachine } from "../poll-machine";
 import { awaitLocation, describeMachine, stateNameOf } from "./describe-machine";
 import { formatValue } from "./format-value";
 

@@ -30,7 +30,7 @@
  */
 import { ScopeFuture } from "../combinators/scope";
 import type { Machine } from "../machine";
-import { PollMachine } from "../poll/poll-machine";
+import { PollMachine } from "../poll-machine";
 import { Task } from "../task";
 import { describeFrame, type DumpOptions, type TaskFrame } from "./task-frame";
 import { className, DEFAULT_PREVIEW_LENGTH, formatValue } from "./format-value";

@@ -1,5 +1,5 @@
 /**
- * Scenario: poll-mode machines (runtime/poll/poll-machine.ts) stepped by the executor — lazy
+ * Scenario: poll-mode machines (runtime/poll-machine.ts) stepped by the executor — lazy
  * start, ready awaits continuing in the same poll without growing the stack, the task budget
  * forcing a yield, promise and thenable awaits with native's lookups, and `then` so native code
  * can await a machine. The machines are in the compiler's shape (poll-shapes.ts); every value

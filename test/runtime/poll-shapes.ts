@@ -4,7 +4,7 @@
  * sources in the comments below, with two changes a poll-mode emit makes): the wrapper calls
  * `$am.pollStartWithFrame` instead of `$am.startWithFrame`, and every catch-dispatch case whose
  * handler is a `catch` first sends `$am.CANCEL` to the nearest enclosing `finally` (or rethrows
- * it when there is none) — see runtime/poll/poll-machine.ts. Nothing else differs.
+ * it when there is none) — see runtime/poll-machine.ts. Nothing else differs.
  *
  * Sources:
  *   count(n)       let sum = 0; for (let i = 0; i < n; i++) sum += await i; return sum;

@@ -69,17 +69,17 @@
  * otherwise leave one of them waiting forever), except after `then` spawned it: then it is a
  * task and other pollers join the task. A finished machine answers every poll with its outcome.
  */
-import type { Context } from "../context";
-import { cancelOrDrop } from "../combinators/cleanup";
-import type { Future } from "../future";
-import { machineInfoOf, newFrame, type MachineStates, type StateEnum, type SuperAccessor } from "../machine";
-import { PENDING, type Poll } from "../poll";
-import { Task } from "../task";
-import type { Waker } from "../waker";
-import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./budget";
-import { CANCEL, Cancelled, isCancellation } from "./cancel";
-import { spawnAmbient } from "./ambient";
-import { setDrainTaker } from "../executor";
+import type { Context } from "./context";
+import { cancelOrDrop } from "./combinators/cleanup";
+import type { Future } from "./future";
+import { machineInfoOf, newFrame, type MachineStates, type StateEnum, type SuperAccessor } from "./machine";
+import { PENDING, type Poll } from "./poll";
+import { Task } from "./task";
+import type { Waker } from "./waker";
+import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./poll/budget";
+import { CANCEL, Cancelled, isCancellation } from "./poll/cancel";
+import { spawnAmbient } from "./poll/ambient";
+import { setDrainTaker } from "./executor";
 
 const NativePromise = Promise;
 // Module-level aliases, read in the driver's loop: a load from another module's exports object
