@@ -22,7 +22,7 @@ export async function serve(listener, stop, idleMs) {
 }
 
 async function acceptAll(s, listener, idleMs) {
-  for (let conn; (conn = await listener.accept()) !== null; ) s.spawn(handle(conn, idleMs));
+  for (let conn; (conn = await listener.accept()) !== null;) s.spawn(handle(conn, idleMs));
 }
 
 async function handle(conn, idleMs) {
@@ -30,7 +30,7 @@ async function handle(conn, idleMs) {
   conn.setIdleTimeout(idleMs);
   try {
     let pending = "";
-    for (let chunk; (chunk = await conn.reader.readChunk()) !== null; ) {
+    for (let chunk; (chunk = await conn.reader.readChunk()) !== null;) {
       pending += chunk.toString("latin1");
       for (let nl; (nl = pending.indexOf("\n")) !== -1; pending = pending.slice(nl + 1)) {
         await conn.write(pending.slice(0, nl + 1));

@@ -352,7 +352,6 @@ function writerFinish(this: HeldWritable): void {
   this[WRITER]?.flushed();
 }
 
-
 /** A write (`NodeWriter.write`): Ready once the chunk is handed to the stream. */
 export class WriteFuture<C = Uint8Array | string> extends OnceFuture<void> {
   constructor(

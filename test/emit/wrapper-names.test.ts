@@ -31,8 +31,7 @@ function load(code: string): Exports {
   return module.exports as Exports;
 }
 
-const compiled = (profile: Profile): Exports =>
-  load(transform(SOURCE, { fileName: "names.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile }).code);
+const compiled = (profile: Profile): Exports => load(transform(SOURCE, { fileName: "names.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile }).code);
 
 /** What can be seen of each function: its name, its shape, and the frame a throw after an await shows. */
 async function observe(m: Exports): Promise<unknown[]> {

@@ -41,6 +41,9 @@ export function namingStatements(T: typeof ts, runtime: string, fn: ts.FunctionL
   const F = T.factory;
   const name = frameName(T, fn);
   if (name === undefined) return [];
-  const call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "named"), undefined, [F.createIdentifier(resume.name!.text), F.createStringLiteral(name)]);
+  const call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "named"), undefined, [
+    F.createIdentifier(resume.name!.text),
+    F.createStringLiteral(name),
+  ]);
   return [F.createExpressionStatement(call)];
 }

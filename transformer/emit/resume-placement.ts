@@ -153,7 +153,8 @@ function whyNotPlaceableGenerator(T: typeof ts, fn: ts.FunctionLikeDeclaration, 
   if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined) return undefined;
   if (evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-generator-method-repeated";
   // A spread after it may bring a method of another object under the same key.
-  if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p))) return "async-generator-method-spread";
+  if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p)))
+    return "async-generator-method-spread";
   return undefined;
 }
 

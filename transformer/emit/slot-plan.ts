@@ -101,7 +101,14 @@ function unheldLocals(
   meet(cfg.entry, []);
   for (const sp of cfg.suspends) {
     const left = deferred.get(sp.resume) ?? new Set<LocalId>();
-    loadedAt.set(sp.resume, new Set(fieldsOfState(layout, sp.state)!.map(([l]) => l).filter((l) => !left.has(l))));
+    loadedAt.set(
+      sp.resume,
+      new Set(
+        fieldsOfState(layout, sp.state)!
+          .map(([l]) => l)
+          .filter((l) => !left.has(l)),
+      ),
+    );
     meet(sp.resume, left);
   }
   while (work.length > 0) {
@@ -120,8 +127,14 @@ function unheldLocals(
     if (term.kind === TerminatorKind.Suspend) {
       if (!inPlace.has(term.resume)) continue;
       const loaded = loadedAt.get(term.resume)!;
-      out.set(term.resume, [...loaded].filter((l) => unheld.has(l)));
-      meet(term.resume, [...unheld].filter((l) => !loaded.has(l)));
+      out.set(
+        term.resume,
+        [...loaded].filter((l) => unheld.has(l)),
+      );
+      meet(
+        term.resume,
+        [...unheld].filter((l) => !loaded.has(l)),
+      );
       continue;
     }
     for (const e of slot.successors) meet(e.block, unheld, e.defs);

@@ -182,7 +182,13 @@ function superAccessor(T: typeof ts, ctx: WrapperContext): ts.ArrowFunction {
     [k, v, set].map((n) => F.createParameterDeclaration(undefined, undefined, n)),
     undefined,
     undefined,
-    F.createConditionalExpression(F.createIdentifier(set), undefined, F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))), undefined, superKey()),
+    F.createConditionalExpression(
+      F.createIdentifier(set),
+      undefined,
+      F.createParenthesizedExpression(F.createAssignment(superKey(), F.createIdentifier(v))),
+      undefined,
+      superKey(),
+    ),
   );
 }
 
