@@ -187,6 +187,13 @@ function levelNote(level, net) {
   return level.singleProcessMost ? `(one process's most, fd limit ${fmt(net.fdLimit)})` : "";
 }
 
+/** `3 rounds`, or `3 rounds (100,000 idle: one round)` where a level ran fewer rounds than the load's. */
+function roundsText(net) {
+  const fewer = net.levels.filter((level) => level.rounds !== undefined && level.rounds !== net.load.rounds);
+  const each = fewer.map((level) => `${fmt(level.idle)} idle: ${level.rounds === 1 ? "one round" : `${level.rounds} rounds`}`);
+  return `${net.load.rounds} rounds${each.length ? ` (${each.join("; ")})` : ""}`;
+}
+
 /** The chart: requests per second, p99, and heap bytes per idle connection, per level. */
 export function netChart(net, subtitle) {
   const bar = (metric, text) => (level) =>
@@ -220,6 +227,6 @@ export function netChart(net, subtitle) {
         rows: net.levels.flatMap(bar("heapBytesPerConn", withRatio("B", 0))),
       },
     ],
-    footer: [`Bars: median; whiskers: min–max over ${net.load.rounds} rounds. Ratios in parentheses: poll ÷ native. fd hard limit ${net.fdLimit ?? "unlimited"}.`],
+    footer: [`Bars: median; whiskers: min–max over ${roundsText(net)}. Ratios in parentheses: poll ÷ native. fd hard limit ${net.fdLimit ?? "unlimited"}.`],
   });
 }
