@@ -19,7 +19,8 @@
 import type * as ts from "typescript";
 import { LocalKind, LocalStorage, ReservedState, type Cfg, type LocalId } from "../lower/cfg";
 import type { StateLayout } from "../layout/state-layout";
-import { layoutHash } from "./layout-hash";
+import { fieldsOfState } from "../layout/state-layout";
+import { layoutHash } from "../../runtime/inspect/layout-hash";
 
 export type StateKind = "unresumed" | "suspend" | "returned" | "panicked";
 
@@ -69,7 +70,23 @@ export interface MachineDescription {
   readonly capturedSize: number;
   readonly captures: ReadonlyArray<{ readonly name: string; readonly offset: number }>;
   readonly states: readonly StateReport[];
-  /** Layout hash (layout-hash.ts). */
+  /** Layout hash (runtime/inspect/layout-hash.ts), the one the runtime derives from the MachineInfo. */
+  readonly hash: string;
+}
+
+/** What the emitted MachineInfo is made from: no per-state lists, only per-state changes. */
+export interface MachineSummary {
+  readonly name: string;
+  readonly line: number;
+  /** Per suspend state, in state order: 1-based line and column of the await, its text. */
+  readonly awaits: ReadonlyArray<readonly [line: number, column: number, awaited: string]>;
+  /** Captured variables by offset. */
+  readonly captures: readonly string[];
+  /** Per suspend state, the frame offsets whose variable differs from the state before's: `[offset, name | null, …]`. */
+  readonly slots: ReadonlyArray<ReadonlyArray<number | string | null>>;
+  /** Per suspend state, the environment fields live across it; undefined when no state has any. */
+  readonly env?: ReadonlyArray<readonly string[]>;
+  /** Layout hash (runtime/inspect/layout-hash.ts). */
   readonly hash: string;
 }
 
@@ -121,9 +138,76 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
     return { index, name, kind: "suspend", line: suspend.line, column: suspend.column, awaited: suspend.awaitedText, live: fields.map(displayName), fields, size };
   });
 
-  const captures = [...layout.captureOf].map(([id, offset]) => ({ name: cfg.locals[id].sourceName, offset })).sort((a, b) => a.offset - b.offset);
-  const description = { name: parts.name, line: start.line + 1, column: start.character + 1, frameSize: layout.frameSize, capturedSize: layout.capturedSize, captures, states };
-  return { ...description, hash: layoutHash(description) };
+  const captures = capturesOf(parts);
+  const { hash } = summarizeLayout(parts);
+  return { name: parts.name, line: start.line + 1, column: start.character + 1, frameSize: layout.frameSize, capturedSize: layout.capturedSize, captures, states, hash };
+}
+
+/** The summary the emitted MachineInfo is built from: linear in the awaits and the frame changes. */
+export function summarizeMachine(sourceFile: ts.SourceFile, node: ts.FunctionLikeDeclaration, parts: MachineParts): MachineSummary {
+  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  const suspendOf = new Map(parts.cfg.suspends.map((s) => [s.state, s]));
+  const awaits: Array<readonly [number, number, string]> = [];
+  for (let index = FIRST_SUSPEND; index < parts.stateNames.length; index++) {
+    const s = suspendOf.get(index)!;
+    awaits.push([s.line, s.column, s.awaitedText ?? ""]);
+  }
+  return { name: parts.name, line: start.line + 1, awaits, ...summarizeLayout(parts) };
+}
+
+/** The first suspend state's index (after Unresumed, Returned, Panicked). */
+const FIRST_SUSPEND = 3;
+
+function capturesOf({ cfg, layout }: MachineParts): Array<{ name: string; offset: number }> {
+  return [...layout.captureOf].map(([id, offset]) => ({ name: cfg.locals[id].sourceName, offset })).sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * Each suspend state's frame as changes from the state before (the first from an empty frame),
+ * the environment fields per state when there are any, the captures, and the layout hash of
+ * those (as the runtime derives it from the MachineInfo that spells them).
+ */
+function summarizeLayout(parts: MachineParts): Pick<MachineSummary, "captures" | "slots" | "env" | "hash"> {
+  const { cfg, layout, stateNames } = parts;
+  const captures = capturesOf(parts).map((c) => c.name);
+  const slots: Array<Array<number | string | null>> = [];
+  let previous: Array<string | undefined> = [];
+  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
+    const current: Array<string | undefined> = [];
+    const changes: Array<[number, string | null]> = [];
+    for (const [local, offset] of fieldsOfState(layout, index) ?? []) {
+      const name = displayName({ name: cfg.locals[local].sourceName, temp: cfg.locals[local].kind === LocalKind.Temp });
+      current[offset] = name;
+      if (previous[offset] !== name) changes.push([offset, name]);
+    }
+    previous.forEach((name, offset) => {
+      if (name !== undefined && current[offset] === undefined) changes.push([offset, null]);
+    });
+    previous = current;
+    slots.push(changes.sort((a, b) => a[0] - b[0]).flat());
+  }
+  const env = environmentFields(parts);
+  return { captures, slots, ...(env && { env }), hash: layoutHash({ stateNames, captures, slots, env }) };
+}
+
+/**
+ * Per suspend state, the live locals kept neither in the frame nor in the captures but as fields
+ * of an environment record; undefined when the function has no such local (the common case: the
+ * live sets are then not read at all).
+ */
+function environmentFields({ cfg, layout, liveAcross, stateNames }: MachineParts): string[][] | undefined {
+  if (!cfg.locals.some((l) => l.storage === LocalStorage.Env)) return undefined;
+  const liveOf = new Map(liveAcross.map((l) => [l.state, l.live]));
+  const out: string[][] = [];
+  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
+    const names: string[] = [];
+    for (const id of liveOf.get(index) ?? []) {
+      const l = cfg.locals[id];
+      if (l.storage === LocalStorage.Env && !layout.captureOf.has(id) && !layout.offsetOf.has(id)) names.push(displayName({ name: l.sourceName, temp: l.kind === LocalKind.Temp }));
+    }
+    out.push(names.sort());
+  }
+  return out.some((names) => names.length > 0) ? out : undefined;
 }
 
 /** The binding names a function's parameters declare, in order (patterns flattened). */
