@@ -19,7 +19,7 @@
 import type * as ts from "typescript";
 import { LocalKind, LocalStorage, ReservedState, type Cfg, type LocalId } from "../lower/cfg";
 import type { StateLayout } from "../layout/state-layout";
-import { fieldsOfState } from "../layout/state-layout";
+import { positionOfState } from "../layout/state-layout";
 import { layoutHash } from "../../runtime/inspect/layout-hash";
 
 export type StateKind = "unresumed" | "suspend" | "returned" | "panicked";
@@ -168,26 +168,55 @@ function capturesOf({ cfg, layout }: MachineParts): Array<{ name: string; offset
  * those (as the runtime derives it from the MachineInfo that spells them).
  */
 function summarizeLayout(parts: MachineParts): Pick<MachineSummary, "captures" | "slots" | "env" | "hash"> {
-  const { cfg, layout, stateNames } = parts;
+  const { stateNames } = parts;
   const captures = capturesOf(parts).map((c) => c.name);
-  const slots: Array<Array<number | string | null>> = [];
-  let previous: Array<string | undefined> = [];
-  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
-    const current: Array<string | undefined> = [];
-    const changes: Array<[number, string | null]> = [];
-    for (const [local, offset] of fieldsOfState(layout, index) ?? []) {
-      const name = displayName({ name: cfg.locals[local].sourceName, temp: cfg.locals[local].kind === LocalKind.Temp });
-      current[offset] = name;
-      if (previous[offset] !== name) changes.push([offset, name]);
-    }
-    previous.forEach((name, offset) => {
-      if (name !== undefined && current[offset] === undefined) changes.push([offset, null]);
-    });
-    previous = current;
-    slots.push(changes.sort((a, b) => a[0] - b[0]).flat());
-  }
+  const slots = frameChanges(parts);
   const env = environmentFields(parts);
   return { captures, slots, ...(env && { env }), hash: layoutHash({ stateNames, captures, slots, env }) };
+}
+
+/**
+ * Per suspend state (in state order), the offsets whose variable differs from the state before's:
+ * `[offset, name | null, …]` by offset. Read from the live intervals: a local enters its offset
+ * where one of its runs begins and leaves it after the run ends, so the work is one step per run
+ * (layout/state-layout.ts), not one per variable per state.
+ */
+function frameChanges({ cfg, layout, stateNames }: MachineParts): Array<Array<number | string | null>> {
+  const positions = layout.states.length;
+  const positionOf = (index: number): number => positionOfState(layout, index);
+  // Per position: the [offset, local] pairs that start there, the offsets whose holder stops after it.
+  const enters: Array<Array<readonly [number, number]>> = Array.from({ length: positions }, () => []);
+  const leaves: number[][] = Array.from({ length: positions + 1 }, () => []);
+  for (const [local, runs] of layout.runsOf) {
+    const offset = layout.offsetOf.get(local)!;
+    for (let i = 0; i < runs.length; i += 2) {
+      enters[runs[i]].push([offset, local]);
+      leaves[runs[i + 1] + 1].push(offset);
+    }
+  }
+  const nameAt: Array<string | null> = new Array(layout.frameSize).fill(null);
+  const slots: Array<Array<number | string | null>> = [];
+  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
+    const p = positionOf(index);
+    if (p < 0) {
+      slots.push([]);
+      continue;
+    }
+    const before = new Map<number, string | null>();
+    for (const offset of leaves[p]) {
+      if (!before.has(offset)) before.set(offset, nameAt[offset]);
+      nameAt[offset] = null;
+    }
+    for (const [offset, local] of enters[p]) {
+      if (!before.has(offset)) before.set(offset, nameAt[offset]);
+      const l = cfg.locals[local];
+      nameAt[offset] = displayName({ name: l.sourceName, temp: l.kind === LocalKind.Temp });
+    }
+    const changes: Array<[number, string | null]> = [];
+    for (const [offset, name] of before) if (nameAt[offset] !== name) changes.push([offset, nameAt[offset]]);
+    slots.push(changes.sort((a, b) => a[0] - b[0]).flat());
+  }
+  return slots;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface StateLayout {
   readonly states: readonly StateFields[];
   /** Per frame offset, the state positions at which some local holds it. */
   readonly occupied: readonly Runs[];
+  /** Per local with a frame offset, the state positions it is kept across (its live intervals). */
+  readonly runsOf: ReadonlyMap<number, Runs>;
   readonly frameSize: number;
   readonly capturedSize: number;
 }
@@ -99,7 +101,7 @@ export function computeStateLayout(
     }
     return { state, fields: fields.sort((a, b) => a[1] - b[1]) };
   });
-  return { offsetOf, captureOf, states, occupied, frameSize: size, capturedSize: captured.length };
+  return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length };
 }
 
 /** Do two run lists share a position? (A walk of both, in order.) */
