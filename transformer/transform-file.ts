@@ -25,7 +25,7 @@ import type { Profile } from "./profile";
 import { hasAsyncFunction, isAsyncFunction, isPrologueDirective } from "./syntax";
 import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
 import { DEFAULT_PROFILE } from "./profile";
-import { describeMachine, type MachineDescription } from "./emit/machine-description";
+import { describeMachine, summarizeMachine, type MachineDescription, type MachineParts, type MachineSummary } from "./emit/machine-description";
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
 import { placementEdits, type Edit } from "./emit/placement-edits";
@@ -69,8 +69,16 @@ export interface FilePlan extends CollectedFunctions {
 
 /** The description of a compiled machine (emit/machine-description.ts): what its MachineInfo and `inspect` are made from. */
 export function describeCompiled(tsApi: typeof ts, sourceFile: ts.SourceFile, { result, node }: CompiledMachineInfo): MachineDescription {
-  const parts = { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveAcross: result.liveAcross, stateNames: result.machine.stateNames };
-  return describeMachine(tsApi, sourceFile, node, parts);
+  return describeMachine(tsApi, sourceFile, node, machineParts(result));
+}
+
+/** The summary of a compiled machine its emitted MachineInfo is built from (linear in its awaits and frame changes). */
+export function summarizeCompiled(sourceFile: ts.SourceFile, { result, node }: CompiledMachineInfo): MachineSummary {
+  return summarizeMachine(sourceFile, node, machineParts(result));
+}
+
+function machineParts(result: CompiledMachineInfo["result"]): MachineParts {
+  return { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveAcross: result.liveAcross, stateNames: result.machine.stateNames };
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */
@@ -122,14 +130,14 @@ export function planFile(
 }
 
 /**
- * Gives each state enum its `MachineInfo` (`$am.states([...], { id, hash, awaits, slots… })`):
+ * Gives each state enum its `MachineInfo` (`$am.states([...], { id, awaits, slots… })`):
  * what task dumps, async stack traces and snapshots print and check at run time
  * (runtime/inspect). Ids are `file#name`, with `@line` when a name repeats in the file.
  */
 function attachMachineInfo(T: typeof ts, sourceFile: ts.SourceFile, fileName: string, scopes: Scopes, plan: FilePlan, originalPositionOf: OriginalPositionOf | undefined): void {
   const F = T.factory;
   const file = fileName.replace(/\\/g, "/");
-  const reports = plan.machines.map((m) => ({ m, report: describeCompiled(T, sourceFile, m) }));
+  const reports = plan.machines.map((m) => ({ m, report: summarizeCompiled(sourceFile, m) }));
   const count = new Map<string, number>();
   for (const { report } of reports) count.set(report.name, (count.get(report.name) ?? 0) + 1);
   for (const { m, report } of reports) {

@@ -15,12 +15,13 @@
  */
 import { machineInfoOf, PRODUCTION_BUILD, type Machine, type MachineStates, type Resume } from "../machine";
 import { fnv1a64 } from "./hash";
+import { layoutHash } from "./layout-hash";
 import { slotNamesOf } from "./machine-info";
 
 export interface FunctionDescription {
   /** Stable id: `MachineInfo.id`, or the function name derived from the resume function's name. */
   readonly id: string;
-  /** `MachineInfo.hash` (layout hash), or a hash of the resume function's code, state names and frame size. */
+  /** The layout hash (from `MachineInfo`, layout-hash.ts), or a hash of the resume function's code, state names and frame size. */
   readonly hash: string;
   readonly source: "info" | "code" | "production";
   readonly name: string;
@@ -97,7 +98,7 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
     slotNamesOf(info, frameSize).forEach((s, i) => (slots[i + 3] = s));
     return {
       id: info.id,
-      hash: info.hash,
+      hash: info.hash ?? layoutHash({ stateNames, captures: info.captures, slots: info.slots, env: info.env }),
       source: "info",
       name: info.name,
       file: info.file,

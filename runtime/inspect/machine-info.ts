@@ -1,13 +1,14 @@
 /**
  * What the runtime knows about a compiled function, beyond its state names: where its awaits
- * are, which variable sits at each frame offset, a stable id and a layout hash. Task dumps,
+ * are, which variable sits at each frame offset, a stable id, and from those a layout hash. Task dumps,
  * async stack traces and snapshots read it through `describeMachine` (describe-machine.ts).
  *
  * Two sources, one shape:
  *  1. `MachineInfo`, the second argument of the state enum, which the transformer emits for
  *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 2, id: "src/a.ts#f", … })`.
  *     `transformer/emit/machine-info.ts` builds it from the layout the transformer computed,
- *     so ids are stable across processes and the hash changes exactly when the layout does.
+ *     so ids are stable across processes; the layout hash is derived from it (layout-hash.ts),
+ *     so it changes exactly when the layout does.
  *  2. For code compiled before the transformer emitted it (or a hand-built machine whose enum
  *     has none), a fallback derived once per resume function from its own source text: the
  *     generated code writes `$f[0] /* name *\/ = x;` (`$f` is `$m.f`) before each `$m.s = 3 /* State *\/;`
@@ -27,8 +28,12 @@ export interface MachineInfo {
    * with the same name.
    */
   readonly id: string;
-  /** Layout hash (16 hex digits, transformer/emit/layout-hash.ts): state names, fields, captures, sizes. */
-  readonly hash: string;
+  /**
+   * Layout hash (16 hex digits). Emitted by older compilers only (`layout/1`); today's output
+   * leaves it out and the runtime derives it from this info and the state names (`layout/2`,
+   * layout-hash.ts) when a dump, trace or snapshot first describes the machine.
+   */
+  readonly hash?: string;
   /** Readable name (`Class.method`, `<anonymous>`). */
   readonly name: string;
   /** The source file, as in `id`. */
@@ -54,6 +59,11 @@ export interface MachineInfo {
   readonly slots: ReadonlyArray<ReadonlyArray<string | number | null>>;
   /** Captured variables by offset in `m.c`. */
   readonly captures: readonly string[];
+  /**
+   * Only when some state has them: per suspend state, index `state - 3`, the fields of
+   * per-iteration environment records live across its await (their records sit in frame slots).
+   */
+  readonly env?: ReadonlyArray<readonly string[]>;
   /**
    * Whether code after the first await may read `this` (`m.t`), the arguments object (`m.a`),
    * `super` (`m.h`), an enclosing function's `arguments` (`m.o`) or `new.target` (`m.n`).

@@ -1,7 +1,7 @@
 // Liveness and layout are plain data: tested here without a TypeScript Program.
 import { describe, expect, test } from "vitest";
 import { computeLiveness, type FlowBlock } from "../../transformer/analyze/liveness";
-import { computeStateLayout } from "../../transformer/layout/state-layout";
+import { computeStateLayout, holdsOffsetAt, runsMeet } from "../../transformer/layout/state-layout";
 
 const op = (uses: number[], defs: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []) => ({ uses: new Set(uses), defs: new Set(defs), exits });
 const block = (ops: ReturnType<typeof op>[], successors: number[], termUses: number[] = [], handler?: { block: number; defs: number[] }): FlowBlock => ({
@@ -117,5 +117,42 @@ describe("computeStateLayout: preferred offsets", () => {
     );
     expect(layout.offsetOf.get(1)).not.toBe(layout.offsetOf.get(2));
     expect(layout.frameSize).toBe(2);
+  });
+});
+
+describe("computeStateLayout: live intervals", () => {
+  test("each offset's occupied states are runs of positions; a hole lets another local share the offset", () => {
+    // local 1 across states 3, 4 and 6 (not 5); local 2 across 5 only; local 3 across all four
+    const layout = computeStateLayout(
+      [
+        { state: 3, live: new Set([1, 3]) },
+        { state: 4, live: new Set([1, 3]) },
+        { state: 5, live: new Set([2, 3]) },
+        { state: 6, live: new Set([3, 1]) },
+      ],
+      [],
+    );
+    expect(layout.offsetOf.get(1)).toBe(0);
+    expect(layout.offsetOf.get(3)).toBe(1);
+    expect(layout.offsetOf.get(2)).toBe(0); // in local 1's hole
+    expect(layout.occupied).toEqual([[0, 3], [0, 3]]);
+    expect([0, 1, 2, 3].map((p) => holdsOffsetAt(layout, 0, p))).toEqual([true, true, true, true]);
+    expect(holdsOffsetAt(layout, 2, 0)).toBe(false);
+  });
+
+  test("runs meet only where they share a position", () => {
+    expect(runsMeet([0, 1, 5, 6], [2, 4])).toBe(false);
+    expect(runsMeet([0, 1, 5, 6], [2, 5])).toBe(true);
+    expect(runsMeet([], [0, 9])).toBe(false);
+  });
+
+  test("h(await g(0), …, await g(n-1)): one run per value, however many awaits keep it", () => {
+    // State k keeps the k values awaited before it: n²/2 (local, state) pairs, n runs.
+    const n = 200;
+    const liveAcross = Array.from({ length: n }, (_, k) => ({ state: 3 + k, live: new Set(Array.from({ length: k }, (_, i) => i)) }));
+    const layout = computeStateLayout(liveAcross, []);
+    expect(layout.frameSize).toBe(n - 1);
+    expect(layout.occupied.every((runs) => runs.length === 2)).toBe(true);
+    expect(layout.occupied[5]).toEqual([6, n - 1]);
   });
 });

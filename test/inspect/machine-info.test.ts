@@ -10,12 +10,12 @@ import { analyzeScopes } from "../../transformer/analyze/scopes";
 import { transform } from "../../transformer/index";
 import { inspectSource } from "../../transformer/inspect/file-report";
 import { buildMachineInfo, machineInfoLiteral } from "../../transformer/emit/machine-info";
-import { buildMachineReport } from "../../transformer/inspect/machine-report";
-import { planFile } from "../../transformer/transform-file";
+import { planFile, summarizeCompiled } from "../../transformer/transform-file";
 import * as runtime from "../../runtime/index";
 import { disableTaskTracking, dumpTasks, enableTaskTracking, snapshot } from "../../runtime/inspect/index";
 import { slotNamesOf, type MachineInfo } from "../../runtime/inspect/machine-info";
 import { fnv1a64 } from "../../runtime/inspect/hash";
+import { layoutHash, type HashedLayout } from "../../runtime/inspect/layout-hash";
 import { deferred, settle, transpile } from "./support";
 
 const SOURCE = `export async function ship(orderId: string, gate: Promise<number>) {
@@ -35,7 +35,7 @@ function infos(source: string, file: string): Map<string, MachineInfo> {
   const scopes = analyzeScopes(ts, sf);
   const out = new Map<string, MachineInfo>();
   for (const m of plan.machines) {
-    const report = buildMachineReport(ts, sf, m);
+    const report = summarizeCompiled(sf, m);
     const facts = scopes.facts.get(m.node)!;
     out.set(m.result.name, buildMachineInfo(report, { file, duplicateName: false, facts, isArrow: ts.isArrowFunction(m.node) }));
   }
@@ -65,7 +65,9 @@ describe("MachineInfo", () => {
   test("is built from the layout: id, layout hash, await positions, slot names, uses", () => {
     const info = infos(SOURCE, "src/ship.ts").get("ship")!;
     const report = inspectSource(ts, SOURCE, "src/ship.ts").functions[0];
-    expect(info).toMatchObject({ v: 2, id: "src/ship.ts#ship", hash: report.hash, name: "ship", file: "src/ship.ts", line: 1, captures: [] });
+    expect(info).toMatchObject({ v: 2, id: "src/ship.ts#ship", name: "ship", file: "src/ship.ts", line: 1, captures: [] });
+    // No hash in the info: the runtime derives the one `inspect` prints.
+    expect(info.hash).toBeUndefined();
     expect(info.awaits).toEqual([[4, 20, "gate"]]);
     expect(
       slotNamesOf(info, report.frameSize)[0]
@@ -97,6 +99,64 @@ describe("MachineInfo", () => {
     expect(() => snapshot(running)).toThrow(/cannot serialize 'gate', live at state AwaitGate_L4 of ship: it holds a Promise/);
     gate.resolve(1);
     expect(await running).toBe("order A7");
+  });
+});
+
+describe("layout hash (layout/2)", () => {
+  test("the runtime derives from the emitted MachineInfo the hash `inspect` prints, and a snapshot records it", async () => {
+    const mod = loadWithInfo(SOURCE, "src/ship.ts");
+    const printed = inspectSource(ts, SOURCE, "src/ship.ts").functions[0].hash;
+    expect(printed).toMatch(/^[0-9a-f]{16}$/);
+    enableTaskTracking();
+    const gate = deferred<number>();
+    const running = mod.ship("A7", gate.promise);
+    await settle();
+    expect(dumpTasks()[0].frames[0]).toBeDefined();
+    const code = transform(SOURCE, { fileName: "src/ship.ts", runtime: "require" }).code;
+    expect(code).not.toContain(printed);
+    expect(code).not.toMatch(/hash:/);
+    // (ship's frame holds a promise, so it cannot be snapshotted; a function that holds plain data can.)
+    gate.resolve(1);
+    await running;
+    const PLAIN = `let gate: Promise<void> = Promise.resolve();\nexport function hold(p: Promise<void>) { gate = p; }\nexport async function count(n: number) { let total = 0; for (let i = 0; i < n; i++) { await gate; total += i; } return total; }\n`;
+    const counter = loadWithInfo(PLAIN, "src/count.ts");
+    const release = deferred<void>();
+    counter.hold(release.promise);
+    const counting = counter.count(3);
+    await settle();
+    expect(snapshot(counting).function.hash).toBe(inspectSource(ts, PLAIN, "src/count.ts").functions[0].hash);
+    release.resolve();
+    expect(await counting).toBe(3);
+  });
+
+  const base: HashedLayout = {
+    stateNames: ["Unresumed", "Returned", "Panicked", "AwaitA_L2", "AwaitB_L3", "AwaitC_L4"],
+    captures: ["log"],
+    slots: [[0, "a"], [1, "$t"], [0, null, 2, "b"]],
+  };
+  test("changes with any state's frame, the state names, the captures and environment fields", () => {
+    const h = layoutHash(base);
+    expect(layoutHash({ ...base })).toBe(h);
+    const variants: HashedLayout[] = [
+      { ...base, slots: [[0, "a"], [1, "t"], [0, null, 2, "b"]] }, // a temporary became a variable, at the middle state only
+      { ...base, slots: [[0, "a"], [1, "$t"], [0, null, 1, "b"]] }, // b at another offset
+      { ...base, slots: [[0, "a"], [1, "$t"], [2, "b"]] }, // a still kept at the last state
+      { ...base, slots: [[0, "a"], [1, "$t", 2, "b"], [0, null]] }, // b kept one state earlier
+      { ...base, stateNames: base.stateNames.map((n) => n.replace("L3", "L4")) },
+      { ...base, captures: [] },
+      { ...base, env: [[], ["x"], []] },
+    ];
+    const hashes = variants.map(layoutHash);
+    for (const v of hashes) expect(v).not.toBe(h);
+    expect(new Set(hashes).size).toBe(variants.length);
+  });
+  test("its text grows with the changes, not with states × frame size", () => {
+    // h(await g(0), …, await g(n-1)): state k keeps k values, but names only the one it adds.
+    const slotsOf = (n: number) => Array.from({ length: n }, (_, k) => (k === 0 ? [] : [k - 1, `$arg${k - 1}`]));
+    const namesOf = (n: number) => ["Unresumed", "Returned", "Panicked", ...Array.from({ length: n }, (_, k) => `Await_L${k + 2}`)];
+    const size = (n: number) => JSON.stringify([namesOf(n), slotsOf(n)]).length;
+    expect(size(400) / size(100)).toBeLessThan(4.5);
+    expect(layoutHash({ stateNames: namesOf(100), captures: [], slots: slotsOf(100) })).toMatch(/^[0-9a-f]{16}$/);
   });
 });
 

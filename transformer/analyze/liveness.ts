@@ -48,12 +48,15 @@ export interface Liveness {
 
 export function computeLiveness(blocks: readonly FlowBlock[]): Liveness {
   const liveIn: Set<number>[] = blocks.map(() => new Set<number>());
+  // Each block's set is built in one scratch set and copied (in the same order) only when it
+  // changed: the last round, which only confirms the fixed point, allocates nothing.
+  const live = new Set<number>();
   let changed = true;
   while (changed) {
     changed = false;
     for (let b = blocks.length - 1; b >= 0; b--) {
       const block = blocks[b];
-      const live = new Set<number>();
+      live.clear();
       for (const edge of block.successors) for (const x of liveIn[edge.block]) if (!edge.defs?.has(x)) live.add(x);
       for (const u of block.termUses) live.add(u);
       for (let i = block.ops.length - 1; i >= 0; i--) {
@@ -65,12 +68,17 @@ export function computeLiveness(blocks: readonly FlowBlock[]): Liveness {
       if (block.handler) {
         for (const x of liveIn[block.handler.block]) if (!block.handler.defs.has(x)) live.add(x);
       }
-      const before = liveIn[b];
-      if (live.size !== before.size || [...live].some((x) => !before.has(x))) {
-        liveIn[b] = live;
+      if (!sameSet(live, liveIn[b])) {
+        liveIn[b] = new Set(live);
         changed = true;
       }
     }
   }
   return { liveIn };
+}
+
+function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }

@@ -19,7 +19,8 @@
 import type * as ts from "typescript";
 import { LocalKind, LocalStorage, ReservedState, type Cfg, type LocalId } from "../lower/cfg";
 import type { StateLayout } from "../layout/state-layout";
-import { layoutHash } from "./layout-hash";
+import { positionOfState } from "../layout/state-layout";
+import { layoutHash } from "../../runtime/inspect/layout-hash";
 
 export type StateKind = "unresumed" | "suspend" | "returned" | "panicked";
 
@@ -69,7 +70,23 @@ export interface MachineDescription {
   readonly capturedSize: number;
   readonly captures: ReadonlyArray<{ readonly name: string; readonly offset: number }>;
   readonly states: readonly StateReport[];
-  /** Layout hash (layout-hash.ts). */
+  /** Layout hash (runtime/inspect/layout-hash.ts), the one the runtime derives from the MachineInfo. */
+  readonly hash: string;
+}
+
+/** What the emitted MachineInfo is made from: no per-state lists, only per-state changes. */
+export interface MachineSummary {
+  readonly name: string;
+  readonly line: number;
+  /** Per suspend state, in state order: 1-based line and column of the await, its text. */
+  readonly awaits: ReadonlyArray<readonly [line: number, column: number, awaited: string]>;
+  /** Captured variables by offset. */
+  readonly captures: readonly string[];
+  /** Per suspend state, the frame offsets whose variable differs from the state before's: `[offset, name | null, …]`. */
+  readonly slots: ReadonlyArray<ReadonlyArray<number | string | null>>;
+  /** Per suspend state, the environment fields live across it; undefined when no state has any. */
+  readonly env?: ReadonlyArray<readonly string[]>;
+  /** Layout hash (runtime/inspect/layout-hash.ts). */
   readonly hash: string;
 }
 
@@ -121,9 +138,105 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
     return { index, name, kind: "suspend", line: suspend.line, column: suspend.column, awaited: suspend.awaitedText, live: fields.map(displayName), fields, size };
   });
 
-  const captures = [...layout.captureOf].map(([id, offset]) => ({ name: cfg.locals[id].sourceName, offset })).sort((a, b) => a.offset - b.offset);
-  const description = { name: parts.name, line: start.line + 1, column: start.character + 1, frameSize: layout.frameSize, capturedSize: layout.capturedSize, captures, states };
-  return { ...description, hash: layoutHash(description) };
+  const captures = capturesOf(parts);
+  const { hash } = summarizeLayout(parts);
+  return { name: parts.name, line: start.line + 1, column: start.character + 1, frameSize: layout.frameSize, capturedSize: layout.capturedSize, captures, states, hash };
+}
+
+/** The summary the emitted MachineInfo is built from: linear in the awaits and the frame changes. */
+export function summarizeMachine(sourceFile: ts.SourceFile, node: ts.FunctionLikeDeclaration, parts: MachineParts): MachineSummary {
+  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  const suspendOf = new Map(parts.cfg.suspends.map((s) => [s.state, s]));
+  const awaits: Array<readonly [number, number, string]> = [];
+  for (let index = FIRST_SUSPEND; index < parts.stateNames.length; index++) {
+    const s = suspendOf.get(index)!;
+    awaits.push([s.line, s.column, s.awaitedText ?? ""]);
+  }
+  return { name: parts.name, line: start.line + 1, awaits, ...summarizeLayout(parts) };
+}
+
+/** The first suspend state's index (after Unresumed, Returned, Panicked). */
+const FIRST_SUSPEND = 3;
+
+function capturesOf({ cfg, layout }: MachineParts): Array<{ name: string; offset: number }> {
+  return [...layout.captureOf].map(([id, offset]) => ({ name: cfg.locals[id].sourceName, offset })).sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * Each suspend state's frame as changes from the state before (the first from an empty frame),
+ * the environment fields per state when there are any, the captures, and the layout hash of
+ * those (as the runtime derives it from the MachineInfo that spells them).
+ */
+function summarizeLayout(parts: MachineParts): Pick<MachineSummary, "captures" | "slots" | "env" | "hash"> {
+  const { stateNames } = parts;
+  const captures = capturesOf(parts).map((c) => c.name);
+  const slots = frameChanges(parts);
+  const env = environmentFields(parts);
+  return { captures, slots, ...(env && { env }), hash: layoutHash({ stateNames, captures, slots, env }) };
+}
+
+/**
+ * Per suspend state (in state order), the offsets whose variable differs from the state before's:
+ * `[offset, name | null, …]` by offset. Read from the live intervals: a local enters its offset
+ * where one of its runs begins and leaves it after the run ends, so the work is one step per run
+ * (layout/state-layout.ts), not one per variable per state.
+ */
+function frameChanges({ cfg, layout, stateNames }: MachineParts): Array<Array<number | string | null>> {
+  const positions = layout.states.length;
+  const positionOf = (index: number): number => positionOfState(layout, index);
+  // Per position: the [offset, local] pairs that start there, the offsets whose holder stops after it.
+  const enters: Array<Array<readonly [number, number]>> = Array.from({ length: positions }, () => []);
+  const leaves: number[][] = Array.from({ length: positions + 1 }, () => []);
+  for (const [local, runs] of layout.runsOf) {
+    const offset = layout.offsetOf.get(local)!;
+    for (let i = 0; i < runs.length; i += 2) {
+      enters[runs[i]].push([offset, local]);
+      leaves[runs[i + 1] + 1].push(offset);
+    }
+  }
+  const nameAt: Array<string | null> = new Array(layout.frameSize).fill(null);
+  const slots: Array<Array<number | string | null>> = [];
+  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
+    const p = positionOf(index);
+    if (p < 0) {
+      slots.push([]);
+      continue;
+    }
+    const before = new Map<number, string | null>();
+    for (const offset of leaves[p]) {
+      if (!before.has(offset)) before.set(offset, nameAt[offset]);
+      nameAt[offset] = null;
+    }
+    for (const [offset, local] of enters[p]) {
+      if (!before.has(offset)) before.set(offset, nameAt[offset]);
+      const l = cfg.locals[local];
+      nameAt[offset] = displayName({ name: l.sourceName, temp: l.kind === LocalKind.Temp });
+    }
+    const changes: Array<[number, string | null]> = [];
+    for (const [offset, name] of before) if (nameAt[offset] !== name) changes.push([offset, nameAt[offset]]);
+    slots.push(changes.sort((a, b) => a[0] - b[0]).flat());
+  }
+  return slots;
+}
+
+/**
+ * Per suspend state, the live locals kept neither in the frame nor in the captures but as fields
+ * of an environment record; undefined when the function has no such local (the common case: the
+ * live sets are then not read at all).
+ */
+function environmentFields({ cfg, layout, liveAcross, stateNames }: MachineParts): string[][] | undefined {
+  if (!cfg.locals.some((l) => l.storage === LocalStorage.Env)) return undefined;
+  const liveOf = new Map(liveAcross.map((l) => [l.state, l.live]));
+  const out: string[][] = [];
+  for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
+    const names: string[] = [];
+    for (const id of liveOf.get(index) ?? []) {
+      const l = cfg.locals[id];
+      if (l.storage === LocalStorage.Env && !layout.captureOf.has(id) && !layout.offsetOf.has(id)) names.push(displayName({ name: l.sourceName, temp: l.kind === LocalKind.Temp }));
+    }
+    out.push(names.sort());
+  }
+  return out.some((names) => names.length > 0) ? out : undefined;
 }
 
 /** The binding names a function's parameters declare, in order (patterns flattened). */

@@ -1,23 +1,24 @@
 /**
  * Builds the `MachineInfo` of a compiled function (runtime/inspect/machine-info.ts): the data a
- * task dump, an async stack trace and a snapshot need at run time, meant to be emitted as the
- * second argument of the state enum:
+ * task dump, an async stack trace and a snapshot need at run time, emitted as the second
+ * argument of the state enum:
  *
  *     var approve$State = $am.states(["Unresumed", …], { v: 2, id: "src/orders.ts#approve", … });
  *
  * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
- * In:  a MachineDescription (machine-description.ts), the file id (project-relative, `/`-separated), the
+ * In:  a MachineSummary (machine-description.ts), the file id (project-relative, `/`-separated), the
  *      function's scope facts.
  * Out: plain data, JSON-compatible, and the object literal node that spells it.
  *
- * Invariant: `info.hash` is `report.hash` — what `inspect --format json` prints is what a
- * snapshot records, so a refused restore can be explained with  the CLI.
+ * Invariant: the info carries no hash; the runtime derives the layout hash from it
+ * (runtime/inspect/layout-hash.ts) and gets `summary.hash`, what `inspect --format json` prints —
+ * so a refused restore can be explained with the CLI.
  */
 import type * as ts from "typescript";
 import type { MachineInfo } from "../../runtime/inspect/machine-info";
 import type { OriginalPositionOf } from "../input-map-positions";
-import { displayName, type MachineDescription } from "./machine-description";
+import type { MachineSummary } from "./machine-description";
 
 export interface MachineInfoOptions {
   /** Project-relative file name with `/` separators. */
@@ -31,19 +32,18 @@ export interface MachineInfoOptions {
   readonly originalPositionOf?: OriginalPositionOf;
 }
 
-export function buildMachineInfo(report: MachineDescription, options: MachineInfoOptions): MachineInfo {
-  const suspends = report.states.filter((s) => s.kind === "suspend");
+export function buildMachineInfo(summary: MachineSummary, options: MachineInfoOptions): MachineInfo {
   return {
     v: 2,
-    id: `${options.file}#${report.name}${options.duplicateName ? `@${report.line}` : ""}`,
-    hash: report.hash,
-    name: report.name,
+    id: `${options.file}#${summary.name}${options.duplicateName ? `@${summary.line}` : ""}`,
+    name: summary.name,
     file: options.file,
-    line: report.line,
-    awaits: suspends.map((s) => [s.line!, s.column!, s.awaited ?? ""] as const),
-    ...(options.originalPositionOf && { original: suspends.map((s) => options.originalPositionOf!(s.line!, s.column!) ?? null) }),
-    slots: slotChanges(suspends),
-    captures: report.captures.map((c) => c.name),
+    line: summary.line,
+    awaits: summary.awaits,
+    ...(options.originalPositionOf && { original: summary.awaits.map(([line, column]) => options.originalPositionOf!(line, column) ?? null) }),
+    slots: summary.slots,
+    captures: summary.captures,
+    ...(summary.env && { env: summary.env }),
     uses: {
       this: options.facts.usesThis,
       arguments: options.facts.usesArguments && !options.isArrow,
@@ -52,25 +52,6 @@ export function buildMachineInfo(report: MachineDescription, options: MachineInf
       newTarget: options.facts.usesNewTarget && options.isArrow,
     },
   };
-}
-
-/**
- * Each suspend state's frame names as the offsets that differ from the state before it (the
- * first from an empty frame): `[offset, name | null, …]`. A value kept across many awaits is
- * named once, where it starts being kept, not at every state — the data grows with the
- * changes, not with states × frame size.
- */
-function slotChanges(suspends: MachineDescription["states"]): Array<Array<number | string | null>> {
-  let previous = new Map<number, string>();
-  return suspends.map((s) => {
-    const names = new Map<number, string>();
-    for (const f of s.fields) if (f.storage === "frame") names.set(f.offset, displayName(f));
-    const changes: Array<[number, string | null]> = [];
-    for (const [offset, name] of names) if (previous.get(offset) !== name) changes.push([offset, name]);
-    for (const offset of previous.keys()) if (!names.has(offset)) changes.push([offset, null]);
-    previous = names;
-    return changes.sort((a, b) => a[0] - b[0]).flat();
-  });
 }
 
 /** The object literal that spells `value` (plain JSON data only). */

@@ -16,7 +16,7 @@
  */
 import { cyclesOf, deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
 import { SuspendKind, TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
-import { fieldsOfState } from "../layout/state-layout";
+import { fieldsOfState, holdsOffsetAt, positionOfState } from "../layout/state-layout";
 import type { EmitContext } from "./emit-context";
 import { frameLoadOf, lastWriteOf, readsArguments, writesOf } from "./frame-writes";
 
@@ -28,7 +28,7 @@ export interface FrameSlots {
   readonly deferred: ReadonlyMap<BlockId, ReadonlySet<LocalId>>;
   /** Per block, the locals it loads from their slots at its start. */
   readonly loads: ReadonlyMap<BlockId, readonly LocalId[]>;
-  /** Per suspend state, the frame offsets it clears (`$f[i] = void 0`). */
+  /** Per suspend state, the frame offsets it clears (`$f[i] = void 0`): dead there, maybe filled before. */
   readonly stale: ReadonlyMap<number, ReadonlySet<number>>;
   /** Resume blocks also entered in place, from their suspend (poll mode)… */
   readonly inPlace: ReadonlySet<BlockId>;
@@ -40,9 +40,10 @@ export function planFrameSlots(cx: EmitContext): FrameSlots {
   const { cfg, layout } = cx;
   const blocks = cfg.blocks.map((b) => slotBlock(cx, b));
   const starts = new Map<BlockId, Set<LocalId>>([[cfg.entry, new Set()]]);
-  const fieldsOf = (state: number): Set<LocalId> => new Set(fieldsOfState(layout, state)!.map(([l]) => l));
-  for (const sp of cfg.suspends) starts.set(sp.resume, fieldsOf(sp.state));
-  const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: fieldsOf(sp.state), resume: sp.resume }));
+  // (One set per state, read by both: the resume starts with what its suspend kept.)
+  const kept = new Map(cfg.suspends.map((sp) => [sp.state, new Set(fieldsOfState(layout, sp.state)!.map(([l]) => l))]));
+  for (const sp of cfg.suspends) starts.set(sp.resume, kept.get(sp.state)!);
+  const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: kept.get(sp.state)!, resume: sp.resume }));
   const inPlace = inPlaceResumes(cx, blocks);
   const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf, inPlace);
   const { deferred, loads } = deferLoads(blocks, starts, suspends, plan);
@@ -199,20 +200,31 @@ function upwardReads(b: Block): Set<LocalId> {
 /**
  * Dead slots to clear at each suspend: every suspend clears what it does not keep, so what can
  * still be in the frame when the machine reaches suspend k is only what the suspends it can come
- * from (directly, with no suspend between) kept. Those offsets, minus k's own fields, are
+ * from (directly, with no suspend between) kept. Those offsets, less k's own fields, are
  * cleared — nothing dead stays reachable, and no store is spent on a slot already empty.
+ *
+ * Only the offsets that change are visited where a resume runs straight to the next state's
+ * suspend: those whose live interval ends at the state (layout/state-layout.ts) — the output and
+ * the work grow with the changes, not with states × frame size.
  */
 function staleOffsets(cx: EmitContext, stores: FrameSlots["stores"]): Map<number, Set<number>> {
   const { cfg, layout } = cx;
   const stale = new Map<number, Set<number>>();
-  const fieldsOf = (state: number): number[] => fieldsOfState(layout, state)?.map(([, o]) => o) ?? [];
   for (const sp of cfg.suspends) stale.set(sp.state, new Set());
+  // Per state position, the offsets no longer held at the next position.
+  const endsAt: number[][] = layout.states.map(() => []);
+  layout.occupied.forEach((runs, offset) => {
+    for (let i = 1; i < runs.length; i += 2) endsAt[runs[i]].push(offset);
+  });
   // Parameters passed in the frame fill its first offsets before the first suspend.
   const params = Array.from({ length: cx.input.paramsInFrame ?? 0 }, (_, i) => i);
-  const starts: Array<[BlockId, number[]]> = [[cfg.entry, params], ...cfg.suspends.map((sp): [BlockId, number[]] => [sp.resume, fieldsOf(sp.state)])];
+  const fieldOffsets = (state: number): number[] => fieldsOfState(layout, state)?.map(([, o]) => o) ?? [];
+  // Each start: its block, the state position it resumes (-1: none), the offsets it may have filled.
+  const starts: Array<[BlockId, number, () => number[]]> = [[cfg.entry, -1, () => params]];
+  for (const sp of cfg.suspends) starts.push([sp.resume, positionOfState(layout, sp.state), () => fieldOffsets(sp.state)]);
   // A store moved to where a local is written fills its slot from there on.
-  for (const [block, at] of stores) starts.push([block, [...at.values()].flat().map((l) => layout.offsetOf.get(l)!)]);
-  for (const [start, kept] of starts) {
+  for (const [block, at] of stores) starts.push([block, -1, () => [...at.values()].flat().map((l) => layout.offsetOf.get(l)!)]);
+  for (const [start, position, kept] of starts) {
     const seen = new Set<BlockId>();
     const work = [start];
     while (work.length) {
@@ -221,7 +233,10 @@ function staleOffsets(cx: EmitContext, stores: FrameSlots["stores"]): Map<number
       seen.add(id);
       const b = cfg.blocks[id];
       if (b.term.kind === TerminatorKind.Suspend) {
-        for (const o of kept) stale.get(b.term.point)!.add(o);
+        const target = stale.get(b.term.point)!;
+        const at = positionOfState(layout, b.term.point);
+        if (position >= 0 && at === position + 1) for (const o of endsAt[position]) target.add(o);
+        else for (const o of kept()) if (!holdsOffsetAt(layout, o, at)) target.add(o);
         continue;
       }
       work.push(...successors(b.term));

@@ -2,7 +2,8 @@
  * Assigns frame offsets: where each value lives while the machine is suspended.
  *
  * In:  for each suspend state the locals live across it; the locals that closures capture.
- * Out: an offset per stored local, the fields of each state (local → offset), the frame size.
+ * Out: an offset per stored local, the fields of each state (local → offset), each offset's live
+ *      intervals (the runs of states at which it holds a value), the frame size.
  *
  * Like rustc's coroutine layout, two locals may share an offset when no state holds both
  * (their live ranges never overlap across an await).
@@ -22,12 +23,23 @@ export interface StateFields {
   readonly fields: ReadonlyArray<readonly [number, number]>;
 }
 
+/**
+ * Live intervals: a sorted list of disjoint runs of state positions (indexes in the layout's
+ * `states`), flat `[first, last, first, last, …]`, both ends included. A value kept across a run
+ * of consecutive awaits is one run however many awaits that is.
+ */
+export type Runs = readonly number[];
+
 export interface StateLayout {
   /** Frame offset of every local live across some await. */
   readonly offsetOf: ReadonlyMap<number, number>;
   /** Offset in the captures array of every captured local. */
   readonly captureOf: ReadonlyMap<number, number>;
   readonly states: readonly StateFields[];
+  /** Per frame offset, the state positions at which some local holds it. */
+  readonly occupied: readonly Runs[];
+  /** Per local with a frame offset, the state positions it is kept across (its live intervals). */
+  readonly runsOf: ReadonlyMap<number, Runs>;
   readonly frameSize: number;
   readonly capturedSize: number;
 }
@@ -36,6 +48,11 @@ export interface StateLayout {
  * `preferred`: offsets to give locals when nothing conflicts — a parameter passed in the frame
  * keeps the offset it arrives at, so while it is not assigned no suspend stores it again
  * (analyze/clean-slots.ts). Preferred locals are placed first.
+ *
+ * Greedy colouring of the interference graph, each local (in order of first appearance) at the
+ * lowest offset whose occupied states it does not meet. Locals and offsets are compared by their
+ * live intervals (`Runs`), so a value kept across many awaits costs one comparison, not one per
+ * await.
  */
 export function computeStateLayout(
   liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>,
@@ -46,56 +63,101 @@ export function computeStateLayout(
   const captureOf = new Map<number, number>();
   captured.forEach((local, i) => captureOf.set(local, i));
 
-  // Which states each local is live across, in order of first appearance.
-  const statesOf = new Map<number, Set<number>>();
-  for (const { state, live } of liveAcross) {
+  // Each local's live intervals over state positions, in order of first appearance.
+  const runsOf = new Map<number, number[]>();
+  liveAcross.forEach(({ live }, position) => {
     for (const local of live) {
       if (captureOf.has(local)) continue;
-      let s = statesOf.get(local);
-      if (!s) statesOf.set(local, (s = new Set()));
-      s.add(state);
+      const runs = runsOf.get(local);
+      if (runs === undefined) runsOf.set(local, [position, position]);
+      else if (runs[runs.length - 1] === position - 1) runs[runs.length - 1] = position;
+      else runs.push(position, position);
     }
-  }
-  // Greedy colouring of the interference graph: locals conflict when some state holds both.
-  const used: Array<Set<number>> = []; // per offset (relative to base): states using it
+  });
+  const occupied: number[][] = []; // per offset
   let size = 0;
-  const conflicts = (offset: number, states: ReadonlySet<number>): boolean => {
-    const taken = used[offset];
-    if (taken === undefined) return false;
-    for (const s of states) if (taken.has(s)) return true;
-    return false;
+  const place = (local: number, offset: number, runs: Runs): void => {
+    while (occupied.length <= offset) occupied.push([]);
+    occupied[offset] = mergeRuns(occupied[offset], runs);
+    offsetOf.set(local, offset);
+    size = Math.max(size, offset + 1);
   };
   for (const [local, offset] of preferred) {
-    const states = statesOf.get(local);
-    if (states === undefined || conflicts(offset, states)) continue;
-    while (used.length <= offset) used.push(new Set());
-    for (const s of states) used[offset].add(s);
-    offsetOf.set(local, offset);
-    size = Math.max(size, offset + 1);
+    const runs = runsOf.get(local);
+    if (runs === undefined || (offset < occupied.length && runsMeet(occupied[offset], runs))) continue;
+    place(local, offset, runs);
   }
-  for (const [local, states] of statesOf) {
+  for (const [local, runs] of runsOf) {
     if (offsetOf.has(local)) continue;
     let offset = 0;
-    while (offset < used.length && conflicts(offset, states)) offset++;
-    if (offset === used.length) used.push(new Set());
-    for (const s of states) used[offset].add(s);
-    offsetOf.set(local, offset);
-    size = Math.max(size, offset + 1);
+    while (offset < occupied.length && runsMeet(occupied[offset], runs)) offset++;
+    place(local, offset, runs);
   }
-  const states = liveAcross.map(({ state, live }) => ({
-    state,
-    fields: [...live]
-      .filter((l) => offsetOf.has(l))
-      .map((l) => [l, offsetOf.get(l)!] as const)
-      .sort((a, b) => a[1] - b[1]),
-  }));
-  return { offsetOf, captureOf, states, frameSize: size, capturedSize: captured.length };
+  const states = liveAcross.map(({ state, live }) => {
+    const fields: Array<readonly [number, number]> = [];
+    for (const l of live) {
+      const offset = offsetOf.get(l);
+      if (offset !== undefined) fields.push([l, offset]);
+    }
+    return { state, fields: fields.sort((a, b) => a[1] - b[1]) };
+  });
+  return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length };
 }
+
+/** Do two run lists share a position? (A walk of both, in order.) */
+export function runsMeet(a: Runs, b: Runs): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i + 1] < b[j]) i += 2;
+    else if (b[j + 1] < a[i]) j += 2;
+    else return true;
+  }
+  return false;
+}
+
+/** The union of two run lists that do not meet, in order. */
+function mergeRuns(a: Runs, b: Runs): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const fromA = j >= b.length || (i < a.length && a[i] < b[j]);
+    const first = fromA ? a[i] : b[j];
+    const last = fromA ? a[i + 1] : b[j + 1];
+    if (fromA) i += 2;
+    else j += 2;
+    if (out.length > 0 && out[out.length - 1] === first - 1) out[out.length - 1] = last;
+    else out.push(first, last);
+  }
+  return out;
+}
+
+/** Does some local hold `offset` at the state at `position` (its index in `layout.states`)? A binary search of the offset's runs. */
+export function holdsOffsetAt(layout: StateLayout, offset: number, position: number): boolean {
+  const runs = layout.occupied[offset];
+  if (runs === undefined) return false;
+  let lo = 0;
+  let hi = runs.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[2 * mid + 1] < position) lo = mid + 1;
+    else if (runs[2 * mid] > position) hi = mid - 1;
+    else return true;
+  }
+  return false;
+}
+
+/** The position of `state` in `layout.states` (-1 for a state not in the layout), through an index built once per layout. */
+export function positionOfState(layout: StateLayout, state: number): number {
+  let index = positionIndex.get(layout);
+  if (index === undefined) positionIndex.set(layout, (index = new Map(layout.states.map((s, i) => [s.state, i]))));
+  return index.get(state) ?? -1;
+}
+const positionIndex = new WeakMap<StateLayout, Map<number, number>>();
 
 /** The fields of `state` (undefined for a state not in the layout), through an index built once per layout. */
 export function fieldsOfState(layout: StateLayout, state: number): StateFields["fields"] | undefined {
-  let index = stateIndex.get(layout);
-  if (index === undefined) stateIndex.set(layout, (index = new Map(layout.states.map((s) => [s.state, s.fields]))));
-  return index.get(state);
+  const position = positionOfState(layout, state);
+  return position < 0 ? undefined : layout.states[position].fields;
 }
-const stateIndex = new WeakMap<StateLayout, Map<number, StateFields["fields"]>>();
