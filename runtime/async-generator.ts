@@ -211,8 +211,8 @@ function generatorObject(m: GeneratorMachine, self: Function): AsyncGenerator<un
   return generator;
 }
 
-/** Runs the machine to its `Start` suspend (parameters, which may throw from the call). */
-function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
+/** Runs the machine to its `Start` suspend (parameters, which may throw from the call); the generator object. */
+export function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
   const result = step(m, undefined, false);
   if (result !== undefined) throw new TypeErrorCtor("internal error: an async generator's machine did not stop at Start");
   return generatorObject(m, self);

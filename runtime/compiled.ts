@@ -16,6 +16,7 @@ import * as asyncIteration from "./async-iteration";
 import * as asyncGenerator from "./async-generator";
 import * as pollMachine from "./poll-machine";
 import * as cancel from "./poll/cancel";
+import * as pollGenerator from "./poll-generator";
 import { fastExports } from "./fast-exports";
 
 // Exported as plain values, not re-exported: a CommonJS re-export is a getter, and `$am.start(…)`
@@ -74,6 +75,10 @@ export const pollStart = pollMachine.pollStart;
 export const pollStartWithFrame = pollMachine.pollStartWithFrame;
 export const CANCEL = cancel.CANCEL;
 export const inPlace = pollMachine.inPlace;
+// A poll-mode async generator's wrapper, and a poll-mode `for await` step (poll-generator.ts).
+export const pollStartGenerator = pollGenerator.pollStartGenerator;
+export const pollStartGeneratorWithArguments = pollGenerator.pollStartGeneratorWithArguments;
+export const asyncIteratorNextPoll = pollGenerator.asyncIteratorNextPoll;
 
 // Marked pure, with arguments free of effects: under an ES-module build (`module` undefined) the
 // call does nothing, and a bundler drops it and fast-exports.ts with it.

@@ -7,7 +7,7 @@
  * microtask ticker must be native's, except for the fixtures test/poll/fixture-differences.ts
  * lists with the documented reason (and what is still checked for them). And every fixture runs
  * compiled in the production profile (no state enums, no comments, names shared by sibling
- * machines: transformer/profile.ts), whose trace must be native's too.
+ * machines: transformer/profile.ts), whose trace must be native's too, in both modes.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -121,21 +121,27 @@ describe.each(cases.map((c) => [c.rel.replace(/^fixtures\//, ""), c] as const))(
     expect(compiled.outcome).toBe(outcome);
   });
 
-  it("poll-mode trace equals native trace (ticks aside)", async () => {
+  /** Poll mode's trace (in `profile`) against native's, ticks aside, or as the known difference says. */
+  async function expectPollTraceAsNative(profile: "development" | "production"): Promise<void> {
     const native = await nativeOf();
-    const poll = await runCompiledPoll(src, fileName);
+    const poll = await runCompiledPoll(src, fileName, profile);
     const expected = withoutTicks(native.trace);
     const got = withoutTicks(poll.trace);
     const known = POLL_DIFFERENCES[name];
-    expect(poll.outcome, `${fileName}: poll-mode outcome`).toBe(native.outcome);
+    const where = profile === "production" ? "production-profile poll-mode" : "poll-mode";
+    expect(poll.outcome, `${fileName}: ${where} outcome`).toBe(native.outcome);
     if (known === undefined) {
       const at = firstDifference(got, expected);
-      expect(got, `${fileName}: poll-mode trace differs from native at line ${at + 1} (ticks aside)`).toEqual(expected);
+      expect(got, `${fileName}: ${where} trace differs from native at line ${at + 1} (ticks aside)`).toEqual(expected);
       return;
     }
-    expect(got, `${fileName}: listed as "${known}" in test/poll/fixture-differences.ts but now matches native: remove it from the list`).not.toEqual(expected);
-    if (known === "order") expect([...got].sort(), `${fileName}: poll mode may reorder lines across tasks, not change them`).toEqual([...expected].sort());
-  });
+    expect(got, `${fileName}: listed as "${known}" in test/poll/fixture-differences.ts but now matches native (${where}): remove it from the list`).not.toEqual(expected);
+    if (known === "order") expect([...got].sort(), `${fileName}: poll mode may reorder lines across tasks, not change them (${where})`).toEqual([...expected].sort());
+  }
+
+  it("poll-mode trace equals native trace (ticks aside)", () => expectPollTraceAsNative("development"));
+
+  it("production-profile poll-mode trace equals native trace (ticks aside)", () => expectPollTraceAsNative("production"));
 
   it("leaves native only what it must", () => {
     const { skipped } = transform(src, { fileName, runtime: "inline" });

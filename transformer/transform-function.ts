@@ -137,7 +137,8 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   const T = ctx.tsApi;
   const code = checkSupported(T, fn, ctx.scopes);
   if (code) return { kind: "skipped", node: fn, code };
-  const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names));
+  const mode = functionMode(T, fn, ctx.fileMode ?? "promise");
+  const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names, mode === "poll"));
   if ("skipped" in lowered) return lowered.skipped;
   const flow = toFlowGraph(lowered.cfg);
   const liveness = computeLiveness(flow);
@@ -147,9 +148,9 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
   const name = functionName(T, fn);
   const machineNames = claimMachineNames(name, ctx);
-  // An async generator runs in a native generator that drives it (runtime/async-generator.ts):
-  // promise-mode semantics, in a poll-mode file too.
-  const mode = fn.asteriskToken ? "promise" : functionMode(T, fn, ctx.fileMode ?? "promise");
+  // An async generator runs in a native generator that drives it (runtime/async-generator.ts);
+  // in poll mode its awaits can be cancelled, its catch blocks let a cancellation through, and its
+  // wrapper starts it with `pollStartGenerator` (runtime/poll-generator.ts).
   const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed, mode === "poll"));
   if ("skipped" in machine) return machine.skipped;
   const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined, mode === "poll");

@@ -91,8 +91,8 @@ async function memoryMode(mod) {
   for (let i = 0; i < n; i++) tasks[i] = mod.task(i, gate);
   await settle();
   await settle();
-  // A variant whose tasks start on an executor that yields to the host between batches says
-  // when every task has reached its await (bench/poll/e.js).
+  // A variant whose tasks start on an executor that yields to the host between batches may
+  // export `started()`, resolved when every task has reached its await.
   if (typeof mod.started === "function") await mod.started();
   gc();
   gc();

@@ -20,11 +20,12 @@ import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";
+import { SpawnOnThen } from "./spawn-on-then";
 import { WakeSet } from "./wake-set";
 
 export type JoinOutput<F extends readonly FutureLike<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
 
-export class JoinFuture<T extends unknown[]> implements Future<T> {
+export class JoinFuture<T extends unknown[]> extends SpawnOnThen<T> implements Future<T> {
   /** Children not yet Ready; a Ready child's slot is cleared so its future can be collected. */
   private readonly children: (Future<unknown> | undefined)[];
   private readonly results: unknown[];
@@ -37,6 +38,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
   private cancelled = false;
 
   constructor(futures: readonly FutureLike<unknown>[]) {
+    super();
     this.children = intoFutures(futures, "join");
     this.results = new Array(futures.length).fill(undefined);
     this.remaining = futures.length;

@@ -8,12 +8,14 @@
 import type { Context } from "../context";
 import type { Future, FutureLike, Output } from "../future";
 import { PENDING, type Poll } from "../poll";
+import { SpawnOnThen } from "./spawn-on-then";
 import { SelectFuture } from "./select";
 
-export class RaceFuture<T> implements Future<T> {
+export class RaceFuture<T> extends SpawnOnThen<T> implements Future<T> {
   private readonly select: SelectFuture<T>;
 
   constructor(futures: readonly FutureLike<T>[]) {
+    super();
     this.select = new SelectFuture(futures);
   }
 

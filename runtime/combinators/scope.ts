@@ -34,9 +34,8 @@ import { Cancelled, isCancellation } from "../poll/cancel";
 import type { Task, TaskOwner } from "../task";
 import { noopWaker, type Waker } from "../waker";
 import { Cleanup } from "./cleanup";
+import { SpawnOnThen } from "./spawn-on-then";
 
-const promiseThen = Promise.prototype.then;
-const promiseFinally = Promise.prototype.finally;
 const PROBE = new Context(noopWaker);
 
 /** What the body receives. */
@@ -54,7 +53,7 @@ function toFuture<T>(value: unknown): Future<T> {
   return ready(value as T);
 }
 
-export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwner {
+export class ScopeFuture<T> extends SpawnOnThen<T> implements Future<T>, Scope, TaskOwner {
   private body: ((s: Scope) => unknown) | undefined;
   private bodyFuture: Future<T> | undefined;
   private bodyDone = false;
@@ -67,9 +66,9 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
   private closed = false;
   private waker: Waker | undefined;
   private cx: Context | undefined;
-  private task: Task<T> | undefined;
 
   constructor(body: (s: Scope) => unknown) {
+    super();
     if (typeof body !== "function") throw new TypeError(`[async-machine] scope(body): body must be a function, got ${body === null ? "null" : typeof body}`);
     this.body = body;
   }
@@ -185,22 +184,6 @@ export class ScopeFuture<T> implements Future<T>, PromiseLike<T>, Scope, TaskOwn
     void cx;
     this.cancel();
     this.cleanup?.drop();
-  }
-
-  private joinTask(): Task<T> {
-    return (this.task ??= currentExecutor().spawn(this));
-  }
-
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return promiseThen.call(this.joinTask().promise, onFulfilled, onRejected) as Promise<R1 | R2>;
-  }
-
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return promiseFinally.call(this.joinTask().promise, onFinally) as Promise<T>;
   }
 }
 

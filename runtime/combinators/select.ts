@@ -21,6 +21,7 @@ import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";
+import { SpawnOnThen } from "./spawn-on-then";
 import { WakeSet } from "./wake-set";
 
 /** What `select` returns: which child won, and its value. */
@@ -29,7 +30,7 @@ export interface Selected<T> {
   value: T;
 }
 
-export class SelectFuture<T> implements Future<Selected<T>> {
+export class SelectFuture<T> extends SpawnOnThen<Selected<T>> implements Future<Selected<T>> {
   /** The children until one is Ready (or the select is cancelled); then empty. */
   private children: readonly Future<T>[];
   private readonly wakes: WakeSet;
@@ -41,6 +42,7 @@ export class SelectFuture<T> implements Future<Selected<T>> {
   private cancelled = false;
 
   constructor(futures: readonly FutureLike<T>[]) {
+    super();
     this.children = intoFutures(futures, "select");
     if (futures.length === 0) throw new RangeError("[async-machine] select() of no futures would never complete");
     this.wakes = new WakeSet(futures.length);

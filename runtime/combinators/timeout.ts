@@ -13,6 +13,7 @@ import { SleepFuture } from "../leaf/timer";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
 import { Cleanup } from "./cleanup";
+import { SpawnOnThen } from "./spawn-on-then";
 
 /** What `timeout` throws when the time is up. */
 export class TimeoutError extends Error {
@@ -25,7 +26,7 @@ export class TimeoutError extends Error {
 }
 Object.defineProperty(TimeoutError.prototype, "name", { value: "TimeoutError", writable: true, configurable: true });
 
-export class TimeoutFuture<T> implements Future<T> {
+export class TimeoutFuture<T> extends SpawnOnThen<T> implements Future<T> {
   private readonly inner: Future<T>;
   private readonly timer: SleepFuture;
   private readonly ms: number;
@@ -36,6 +37,7 @@ export class TimeoutFuture<T> implements Future<T> {
   private cx: Context | undefined;
 
   constructor(future: FutureLike<T>, ms: number) {
+    super();
     this.inner = intoFuture(future, "timeout");
     this.timer = new SleepFuture(ms);
     this.ms = ms;

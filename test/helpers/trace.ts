@@ -360,12 +360,12 @@ export async function runCompiled(src: string, fileName: string, profile?: Profi
 }
 
 /**
- * Runs the fixture compiled in poll mode (`transform(..., { runtime: "inline", mode: "poll" })`):
+ * Runs the fixture compiled in poll mode (`transform(..., { runtime: "inline", mode: "poll", profile })`):
  * `main()` returns a PollMachine, which the harness awaits (its first `then` spawns it on the
  * executor). Compare with `withoutTicks`: poll mode's tick counts are its documented difference.
  */
-export async function runCompiledPoll(src: string, fileName: string): Promise<CompiledRunResult> {
-  const result = transform(src, { fileName, runtime: "inline", mode: "poll" });
+export async function runCompiledPoll(src: string, fileName: string, profile?: Profile): Promise<CompiledRunResult> {
+  const result = transform(src, { fileName, runtime: "inline", mode: "poll", profile });
   const js = transpileScript(result.code, fileName);
   return { ...(await runProgram(js, fileName, { adoptThenable: true })), js, result };
 }

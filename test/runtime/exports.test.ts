@@ -67,6 +67,9 @@ const COMPILED = [
   "pollStartWithFrame",
   "CANCEL",
   "inPlace",
+  "pollStartGenerator",
+  "pollStartGeneratorWithArguments",
+  "asyncIteratorNextPoll",
 ];
 
 /** The API for programs. */

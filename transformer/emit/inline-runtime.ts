@@ -14,7 +14,7 @@ import type * as ts from "typescript";
 /** The modules compiled code calls; what they import is included too. */
 const ENTRY_MODULES = ["machine", "helpers", "async-iteration", "async-generator"];
 /** Poll mode adds the poll-mode machine, the cancellation signal and the executor (with spawn). */
-const POLL_ENTRY_MODULES = [...ENTRY_MODULES, "poll-machine", "poll/cancel", "executor", "task"];
+const POLL_ENTRY_MODULES = [...ENTRY_MODULES, "poll-machine", "poll-generator", "poll/cancel", "executor", "task"];
 let cached: string | undefined;
 let cachedPoll: string | undefined;
 

@@ -151,7 +151,7 @@ function unheldLocals(
  */
 function inPlaceResumes(cx: EmitContext, blocks: readonly SlotBlock[]): Set<BlockId> {
   const out = new Set<BlockId>();
-  if (!cx.input.poll) return out;
+  if (!cx.input.poll || cx.input.fn.asteriskToken) return out; // a generator's awaits are its native driver's
   const cyclic = cyclesOf(blocks);
   for (const sp of cx.cfg.suspends) if (sp.kind === SuspendKind.Await && cyclic.has(sp.block)) out.add(sp.resume);
   return out;

@@ -103,6 +103,7 @@ function buildWrapper(
       wrapperParams,
       [F.createIdentifier(resume), ...(framed ? [] : [F.createNumericLiteral(frameSize)]), stateEnum, F.createThis(), args],
       framed,
+      poll,
     );
   const startArgs: ts.Expression[] = framed
     ? [F.createIdentifier(resume), stateEnum, F.createThis(), args]
@@ -213,6 +214,7 @@ function generatorWrapper(
   params: ts.ParameterDeclaration[],
   args: ts.Expression[],
   framed: boolean,
+  poll: boolean,
 ): ts.FunctionLikeDeclaration {
   const F = T.factory;
   const isMethod = T.isMethodDeclaration(fn);
@@ -228,7 +230,7 @@ function generatorWrapper(
     if (!framed && args.length === 4) args = [...args, F.createVoidZero()];
     args = [...args, superAccessor(T, ctx)];
   }
-  const startName = framed ? "startGenerator" : "startGeneratorWithArguments";
+  const startName = poll ? (framed ? "pollStartGenerator" : "pollStartGeneratorWithArguments") : framed ? "startGenerator" : "startGeneratorWithArguments";
   const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startName), undefined, [F.createIdentifier(self), ...args]);
   const body = F.createBlock([F.createReturnStatement(start)], false);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== T.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;

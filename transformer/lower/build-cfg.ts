@@ -42,7 +42,7 @@ import { lowerStatement } from "./statements";
 
 export type { JumpRewrite, LoweredFunction } from "./lowered-function";
 
-export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes, names: NameManager): LoweredFunction {
+export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scopes: Scopes, names: NameManager, poll = false): LoweredFunction {
   const file = fn.getSourceFile();
   const b = new CfgBuilder(tsApi, scopes, names, file);
   const cx: Lowering = {
@@ -60,6 +60,7 @@ export function buildCfg(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration, scope
     finallyByCompletion: new Map(),
     jumpRewrites: new Map(),
     hoistedFunctions: new Set(),
+    poll,
     lowerStatement: (node) => lowerStatement(cx, node),
     lowerStatements: (statements) => {
       for (const s of statements) lowerStatement(cx, s);

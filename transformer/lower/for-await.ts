@@ -15,7 +15,8 @@ import { declareScope } from "./scope-locals";
 /**
  * [source]  for await (const x of xs) body
  * [lowered] $it = getAsyncIterator(xs);
- *           head: .suspend asyncIteratorNext($it) → step;
+ *           head: .suspend asyncIteratorNext($it) → step;   (poll mode: asyncIteratorNextPoll, a future of
+ *                 the step over a poll-mode generator, which cancelling the consumer drops)
  *           step: $step = resumed; branch asyncIteratorDone($step) ? exit : next;
  *           next: $value = $step.value; goto body;
  *           body [region: close]: x = $value; …; goto head;
@@ -38,7 +39,7 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
   b.goto(head);
   b.mark(head);
   const resumed = b.suspendAt(
-    b.runtimeCall("asyncIteratorNext", [b.identifierFor(iter)]),
+    b.runtimeCall(cx.poll ? "asyncIteratorNextPoll" : "asyncIteratorNext", [b.identifierFor(iter)]),
     node.awaitModifier!,
     F.createIdentifier("next"),
     `${node.expression.getText(cx.file)}.next()`,

@@ -61,6 +61,8 @@ export interface Lowering {
   readonly jumpRewrites: Map<ts.Node, JumpRewrite>;
   /** Function declarations hoisted to their scope's entry as assignments. */
   readonly hoistedFunctions: Set<ts.Node>;
+  /** Poll mode: a `for await` steps through `asyncIteratorNextPoll` (runtime/poll-generator.ts). */
+  readonly poll: boolean;
   lowerStatement(node: ts.Statement): void;
   lowerStatements(statements: readonly ts.Statement[]): void;
   /** Lowers an expression that may hold awaits (linearize-expression.ts); returns what computes the rest. */

@@ -1,0 +1,169 @@
+/**
+ * Scenario: poll-mode async generators (runtime/poll-generator.ts). Consumed by `for await` —
+ * from a poll-mode function or from native code — they give native's values, errors and order
+ * (the same module run natively is the referee). Dropped — the consuming task cancelled while the
+ * generator's body awaits, or while it is suspended at a `yield` — their `finally` blocks run
+ * exactly once (after the awaited child's own), `catch` blocks do not run, and no timer is left.
+ */
+import { describe, expect, test } from "vitest";
+import { Cancelled, spawn } from "../../runtime/index";
+import { loadModule, loadNativeModule, macrotasks } from "./support";
+
+const REFEREE = `
+async function double(x) { await null; return x * 2; }
+export async function* numbers(log, n) {
+  try {
+    for (let i = 0; i < n; i++) {
+      log("before " + i);
+      await null;
+      const v = await double(await Promise.resolve(i * 5)); // a poll-mode call, awaited in the generator
+      yield v;
+      log("after " + i);
+    }
+    return "end";
+  } catch (e) { log("caught " + e.message); throw e; }
+  finally { log("numbers finally"); }
+}
+export async function* failing(log) {
+  yield 1;
+  await null;
+  throw new Error("gen failed");
+}
+export async function consume(log, n) {
+  let sum = 0;
+  for await (const v of numbers(log, n)) { log("got " + v); sum += v; if (v === 20) break; }
+  try { for await (const v of failing(log)) log("failing got " + v); }
+  catch (e) { log("consumer caught " + e.message); }
+  return sum;
+}
+`;
+
+const DROPPED = `
+import { sleep } from "async-machine/runtime";
+export async function child(log) {
+  try { await sleep(60000); log("child woke"); } finally { log("child finally"); }
+}
+export async function* slow(log, awaitChild) {
+  try {
+    try {
+      yield 1;
+      log("waiting");
+      if (awaitChild) await child(log); else await sleep(60000);
+      log("never after wait");
+      yield 2;
+    } catch (e) { log("generator catch"); }
+    finally { log("inner finally"); await null; log("inner finally end"); }
+  } finally { log("outer finally"); }
+}
+export async function consumer(log, awaitChild, slowBody) {
+  try {
+    for await (const v of slow(log, awaitChild)) {
+      log("got " + v);
+      if (slowBody) await sleep(60000);
+    }
+  } catch (e) { log("consumer catch"); }
+  finally { log("consumer finally"); }
+}
+`;
+
+interface Referee {
+  numbers(log: (s: string) => void, n: number): AsyncGenerator<number, string>;
+  consume(log: (s: string) => void, n: number): Promise<number>;
+}
+interface Dropped {
+  consumer(log: (s: string) => void, awaitChild: boolean, slowBody: boolean): Promise<void>;
+}
+
+/** Counts the 60 s host timers started while `body` runs, and which of them are cleared. */
+async function watchingTimers(body: (started: NodeJS.Timeout[], cleared: Set<unknown>) => Promise<void>): Promise<void> {
+  const started: NodeJS.Timeout[] = [];
+  const cleared = new Set<unknown>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  globalThis.setTimeout = ((fn: () => void, delay?: number) => {
+    const t = realSet(fn, delay);
+    if (delay === 60_000) started.push(t);
+    return t;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((t: NodeJS.Timeout) => {
+    cleared.add(t);
+    realClear(t);
+  }) as typeof clearTimeout;
+  try {
+    await body(started, cleared);
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+}
+
+describe("poll-mode async generators, run to completion: as native", () => {
+  const poll = loadModule<Referee>(REFEREE);
+  const native = loadNativeModule<Referee>(REFEREE);
+
+  test("a poll-mode for await over them (break, a throwing generator): native's trace and result", async () => {
+    const expected: string[] = [];
+    const got: string[] = [];
+    expect(await poll.consume((s) => got.push(s), 5)).toBe(await native.consume((s) => expected.push(s), 5));
+    expect(got).toEqual(expected);
+    expect(got).toContain("numbers finally");
+  });
+
+  test("native for await, next(), return() over a poll-mode generator: as over the native one", async () => {
+    const run = async (m: Referee): Promise<string[]> => {
+      const log: string[] = [];
+      for await (const v of m.numbers((s) => log.push(s), 2)) log.push(`v ${v}`);
+      const g = m.numbers((s) => log.push(s), 3);
+      log.push(JSON.stringify(await g.next()), JSON.stringify(await g.return("early")), JSON.stringify(await g.next()));
+      log.push(Object.prototype.toString.call(g));
+      return log;
+    };
+    expect(await run(poll)).toEqual(await run(native));
+  });
+});
+
+describe("poll-mode async generators, dropped", () => {
+  const m = loadModule<Dropped>(DROPPED);
+
+  /** Spawns the consumer, waits until `ready` is in the log, cancels it; the log. */
+  async function cancelWhen(ready: string, awaitChild: boolean, slowBody: boolean, started: NodeJS.Timeout[]): Promise<string[]> {
+    const log: string[] = [];
+    const task = spawn(m.consumer((s) => log.push(s), awaitChild, slowBody));
+    for (let i = 0; i < 200 && !(log.includes(ready) && started.length > 0); i++) await macrotasks(1);
+    expect(log).toContain(ready);
+    task.cancel();
+    await expect(task).rejects.toBeInstanceOf(Cancelled);
+    return log;
+  }
+
+  test("at an await in the body: the generator's finally blocks run once, its catch does not, then the consumer's finally; no timer left", async () => {
+    await watchingTimers(async (started, cleared) => {
+      const log = await cancelWhen("waiting", false, false, started);
+      expect(log).toEqual(["got 1", "waiting", "inner finally", "inner finally end", "outer finally", "consumer finally"]);
+      expect(started).toHaveLength(1);
+      expect(cleared.has(started[0])).toBe(true);
+      await macrotasks(3);
+      expect(log).toHaveLength(6);
+    });
+  });
+
+  test("at an await of a poll-mode call: that call is cancelled first (its finally), then the generator's", async () => {
+    await watchingTimers(async (started, cleared) => {
+      const log = await cancelWhen("waiting", true, false, started);
+      expect(log).toEqual(["got 1", "waiting", "child finally", "inner finally", "inner finally end", "outer finally", "consumer finally"]);
+      expect(started).toHaveLength(1);
+      expect(cleared.has(started[0])).toBe(true);
+    });
+  });
+
+  test("at a yield (the consumer's body awaits): for await calls return(), the generator's finally blocks run once", async () => {
+    await watchingTimers(async (started, cleared) => {
+      const log = await cancelWhen("got 1", false, true, started);
+      expect(log).toEqual(["got 1", "inner finally", "inner finally end", "outer finally", "consumer finally"]);
+      expect(started).toHaveLength(1);
+      expect(cleared.has(started[0])).toBe(true);
+      await macrotasks(3);
+      expect(log).toHaveLength(5);
+    });
+  });
+});
