@@ -196,7 +196,14 @@ const WORKLOADS = [
     ops: (n) => n,
     pollTarget: 0.5,
   },
-  { id: "E", file: "e", mode: "memory", pollTarget: 0.5, title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
+  {
+    id: "E",
+    file: "e",
+    mode: "memory",
+    pollTarget: 0.5,
+    title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`,
+    tasks: QUICK ? 20_000 : 100_000,
+  },
 ];
 const CALLGRIND = {
   // warm-up long enough that tier-up (compiled synchronously under --single-threaded) is over
