@@ -23,7 +23,12 @@ export const VARIANTS = [
   { id: "babel-regenerator", label: "Babel async-to-generator + regenerator", kind: "peer" },
   { id: "async-to-promises", label: "babel-plugin-transform-async-to-promises", kind: "peer" },
   { id: "async-machine", label: "async-machine (promise mode)", kind: "ours" },
-  { id: "poll", label: 'async-machine poll mode (compiled: transform(src, { mode: "poll" }); the driver\'s await spawns it on the default executor)', kind: "ours" },
+  {
+    id: "poll",
+    label:
+      'async-machine poll mode (compiled: transform(src, { mode: "poll" }); the driver\'s await spawns it on the default executor; B1, E and S from their <file>.poll.ts forms, which spawn what a lazy call cannot start)',
+    kind: "ours",
+  },
   { id: "handwritten", label: "hand-written state machine (reference)", kind: "reference" },
   {
     id: "floor",
