@@ -95,6 +95,7 @@ const WORKLOADS = [
     ops: (n) => n,
     target: 0.8,
     peers: true,
+    pollTarget: 0.1,
   },
   {
     id: "A2",
@@ -109,6 +110,7 @@ const WORKLOADS = [
     ops: (n) => n,
     target: 0.8,
     peers: true,
+    pollTarget: 1.0,
   },
   {
     id: "B1",
@@ -122,6 +124,7 @@ const WORKLOADS = [
     op: "round trip",
     ops: (n) => n,
     target: 1.0,
+    pollTarget: 0.5,
   },
   {
     id: "B2",
@@ -149,6 +152,7 @@ const WORKLOADS = [
     ops: fibCalls,
     target: 1.2,
     peers: true,
+    pollTarget: 0.25,
   },
   {
     id: "D",
@@ -163,6 +167,7 @@ const WORKLOADS = [
     ops: (n) => n,
     target: 0.8,
     peers: true,
+    pollTarget: 0.2,
   },
   {
     id: "G",
@@ -189,8 +194,16 @@ const WORKLOADS = [
     reps: 3,
     op: "task",
     ops: (n) => n,
+    pollTarget: 0.5,
   },
-  { id: "E", file: "e", mode: "memory", title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`, tasks: QUICK ? 20_000 : 100_000 },
+  {
+    id: "E",
+    file: "e",
+    mode: "memory",
+    pollTarget: 0.5,
+    title: `E: memory of ${QUICK ? "20 000" : "100 000"} suspended tasks, each with a dead 10 KiB local`,
+    tasks: QUICK ? 20_000 : 100_000,
+  },
 ];
 const CALLGRIND = {
   // warm-up long enough that tier-up (compiled synchronously under --single-threaded) is over
@@ -930,6 +943,33 @@ for (const w of timeWorkloads) {
       });
     }
   }
+}
+// Poll mode's targets (ratio to native, judged on time; callgrind instructions beside it).
+for (const w of timeWorkloads) {
+  const r = W[w.id].variants.poll;
+  if (!r || w.pollTarget === undefined) continue;
+  const cg = W[w.id].callgrind?.variants?.poll?.ratio;
+  T.push({
+    id: `${w.id}-poll`,
+    text: `${w.id}: poll mode at most ${w.pollTarget}x native time`,
+    measured: r.ratio === undefined ? `no result${ourStatus(r)}` : `${r.ratio.toFixed(2)}x${cg !== undefined ? ` (instructions ${cg.toFixed(2)}x)` : ""}${ourStatus(r)}`,
+    value: r.ratio,
+    limit: w.pollTarget,
+    met: r.ratio !== undefined && r.status === "ok" && r.ratio <= w.pollTarget,
+  });
+}
+if (W.E?.variants.poll?.median !== undefined && W.E.variants.native?.median) {
+  const r = W.E.variants.poll;
+  const ratio = r.median / W.E.variants.native.median;
+  const limit = memWorkloads.find((w) => w.id === "E")?.pollTarget ?? 0.5;
+  T.push({
+    id: "E-poll-bytes",
+    text: `E: poll mode at most ${limit}x native's bytes per suspended task`,
+    measured: `${Math.round(r.median)} B vs native ${Math.round(W.E.variants.native.median)} B (${ratio.toFixed(2)}x)${ourStatus(r)}`,
+    value: ratio,
+    limit,
+    met: r.status === "ok" && ratio <= limit,
+  });
 }
 if (W.E) {
   const r = ours("E");

@@ -144,6 +144,12 @@ const enum Flag {
    * when the wait does. Excludes a further run of the body.
    */
   Adopting = 16,
+  /**
+   * The outcome of a promise wait is being delivered (`settleInto` is on the stack, in
+   * `deliver`): a promise the machine awaits meanwhile is handed to that activation
+   * (`handoff`), which awaits it next, instead of starting an activation of its own.
+   */
+  Delivering = 32,
 }
 
 /** How a promise wait settled (`settle`'s argument). */
@@ -383,10 +389,19 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     return Pending;
   }
 
-  /** Waits on a native promise: one native `await` (settleInto) that wakes the poller once. */
+  /**
+   * Waits on a native promise: one native `await` (settleInto) that wakes the poller once. A
+   * machine that awaits a promise while the outcome of its previous one is being delivered (a
+   * loop of promise awaits, each resumed in the job that settles the last) hands it to that
+   * activation: no activation, promise or closure per await beyond the native await's own.
+   */
   private waitOnPromise(promise: Promise<unknown>): void {
     this.wait = Wait.Promise;
-    void settleInto(this, ++this.ticket, promise);
+    const ticket = ++this.ticket;
+    if ((this.flags & Flag.Delivering) !== 0 && handoff === undefined) {
+      handoff = promise;
+      handoffTicket = ticket;
+    } else void settleInto(this, ticket, promise);
   }
 
   /**
@@ -418,6 +433,11 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
       (value: unknown) => this.settle(ticket, Settled.Fulfilled, value),
       (error: unknown) => this.settle(ticket, Settled.Rejected, error),
     );
+  }
+
+  /** Marks (or unmarks) the delivery of a promise wait's outcome in progress (`deliver`). */
+  delivering(on: boolean): void {
+    this.flags = on ? this.flags | Flag.Delivering : this.flags & ~Flag.Delivering;
   }
 
   /** A promise wait settled. Ignored if the wait was detached (the ticket moved on). */
@@ -656,33 +676,64 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
 /**
  * Awaits `promise` natively (the engine's lookups, exactly) and hands the outcome to the
- * machine. Kept to the await alone: a suspended async function keeps every register it has, and
- * there is one of these per machine waiting on a promise.
+ * machine; then, while the machine handed it its next promise during the delivery
+ * (`waitOnPromise`), awaits that one too. Kept to the await alone: a suspended async function
+ * keeps every register it has, and there is one of these per machine waiting on a promise.
  */
 async function settleInto(m: PollMachine, ticket: number, promise: unknown): Promise<void> {
-  try {
-    // eslint-disable-next-line no-var
-    var value = await promise;
-  } catch (error) {
-    deliver(m, ticket, Settled.Rejected, error);
-    return;
+  for (;;) {
+    let settled: number = Settled.Fulfilled;
+    try {
+      // eslint-disable-next-line no-var
+      var outcome = await promise;
+    } catch (error) {
+      outcome = error;
+      settled = Settled.Rejected;
+    }
+    promise = deliver(m, ticket, settled, outcome);
+    if (promise === undefined) return;
+    ticket = handoffTicket;
   }
-  deliver(m, ticket, Settled.Fulfilled, value);
 }
 
-/** The outcome of a promise wait reaches the machine; the drain its wake asks for runs in this job (budget.ts settleJob). */
-function deliver(m: PollMachine, ticket: number, settled: number, outcome: unknown): void {
-  settleJob.active = true;
+/** A promise the delivering machine awaited during its delivery, and its wait's ticket (at most one: another gets its own activation). */
+// eslint-disable-next-line no-var
+var handoff: unknown = undefined;
+// eslint-disable-next-line no-var
+var handoffTicket = 0;
+
+/**
+ * The outcome of a promise wait reaches the machine; the drain its wake asks for runs in this
+ * job (budget.ts settleJob). Returns the promise the machine awaited meanwhile, if it handed one over.
+ */
+function deliver(m: PollMachine, ticket: number, settled: number, outcome: unknown): unknown {
+  let delivered = false;
+  m.delivering(true);
   try {
-    m.settle(ticket, settled, outcome);
+    settleJob.active = true;
+    try {
+      m.settle(ticket, settled, outcome);
+    } finally {
+      settleJob.active = false;
+    }
+    const drain = settleJob.pending;
+    if (drain !== undefined) {
+      settleJob.pending = undefined;
+      drain();
+    }
+    delivered = true;
   } finally {
-    settleJob.active = false;
+    m.delivering(false);
+    // (a drain that threw leaves this activation: a handed-over promise gets one of its own)
+    if (!delivered && handoff !== undefined) {
+      const next = handoff;
+      handoff = undefined;
+      void settleInto(m, handoffTicket, next);
+    }
   }
-  const drain = settleJob.pending;
-  if (drain !== undefined) {
-    settleJob.pending = undefined;
-    drain();
-  }
+  const next = handoff;
+  handoff = undefined;
+  return next;
 }
 
 // While a promise wait settles (deliver), the drain its wake asks for is kept and run in this job.
