@@ -72,6 +72,8 @@ export interface FileFacts {
   fileMode?: FunctionMode;
   /** profile.ts; default development. */
   profile?: Profile;
+  /** TypeScript's emit transforms the output next (emit/emit-context.ts); default true. */
+  tscTransformsOutput?: boolean;
 }
 
 /**
@@ -178,6 +180,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     runtime: file.runtime,
     fileMode: file.fileMode,
     profile: file.profile,
+    tscTransformsOutput: file.tscTransformsOutput,
     transformNested(node, rewriteOuter, hoist, isOuterLocal) {
       // A function with no place in the source is a copy the emit of a nested machine made of a
       // function it left native (already reported): it stays as it is.

@@ -41,6 +41,41 @@ interface PrinterInternals {
 const HOST = { getCurrentDirectory: () => "/", getCanonicalFileName: (f: string) => f };
 
 export function printMapped(tsApi: typeof ts, node: ts.Node, sourceFile: ts.SourceFile, expected: string): MappedText | undefined {
+  const printed = printInFile(tsApi, node, sourceFile);
+  if (printed === undefined) return undefined;
+  const { lines, indent, generator } = printed;
+  const want = expected.split("\n");
+  const at = findLines(lines, want, indent);
+  if (at === undefined) return undefined;
+  return { text: expected, segments: segmentsOf(generator, want, at, indent) };
+}
+
+/**
+ * A statement printed once, with its mappings: the text is the file copy's output itself (the
+ * statement is its only one; the copy's statement list has no position, so the file's detached
+ * comments are not printed, and a file starting with `#!` is left to `printMapped`). Undefined
+ * when the node is not a statement or the internals are missing: print it with `printMapped`.
+ */
+export function printStatementMapped(tsApi: typeof ts, node: ts.Node, sourceFile: ts.SourceFile): MappedText | undefined {
+  if (!tsApi.isStatement(node) || sourceFile.text.startsWith("#!")) return undefined;
+  const printed = printInFile(tsApi, node, sourceFile);
+  if (printed === undefined) return undefined;
+  const { lines, generator } = printed;
+  // The output is the statement's lines and the newline that ends the file.
+  if (lines.length < 2 || lines[lines.length - 1] !== "") return undefined;
+  const want = lines.slice(0, -1);
+  return { text: want.join("\n"), segments: segmentsOf(generator, want, { line: 0, column: 0 }, 0) };
+}
+
+interface Printed {
+  lines: string[];
+  /** Columns the node's lines after the first are indented by in `lines` (a class member's 4). */
+  indent: number;
+  generator: { toJSON(): { mappings: string } };
+}
+
+/** `node` printed as the only statement of a copy of the file (a class member inside a class), with a source map. */
+function printInFile(tsApi: typeof ts, node: ts.Node, sourceFile: ts.SourceFile): Printed | undefined {
   const internals = tsApi as unknown as Partial<TsInternals>;
   if (typeof internals.createTextWriter !== "function" || typeof internals.createSourceMapGenerator !== "function") return undefined;
   const f = tsApi.factory;
@@ -60,10 +95,11 @@ export function printMapped(tsApi: typeof ts, node: ts.Node, sourceFile: ts.Sour
   const writer = internals.createTextWriter("\n");
   const generator = internals.createSourceMapGenerator(HOST, "out.js", "", "/", {});
   (printer as unknown as PrinterInternals).writeFile(f.updateSourceFile(sourceFile, [wrapper]), writer, generator);
-  const lines = writer.getText().split("\n");
-  const want = expected.split("\n");
-  const at = findLines(lines, want, indent);
-  if (at === undefined) return undefined;
+  return { lines: writer.getText().split("\n"), indent, generator };
+}
+
+/** The segments of the generator's map inside `want`, found at `at` of the printed lines, relative to the text's start. */
+function segmentsOf(generator: Printed["generator"], want: readonly string[], at: { line: number; column: number }, indent: number): Segment[] {
   const decoded = decode(generator.toJSON().mappings);
   const segments: Segment[] = [];
   for (let i = 0; i < want.length; i++) {
@@ -75,7 +111,7 @@ export function printMapped(tsApi: typeof ts, node: ts.Node, sourceFile: ts.Sour
       segments.push([i, seg[0] - shift, seg[2]!, seg[3]!]);
     }
   }
-  return { text: expected, segments };
+  return segments;
 }
 
 /** Where `want` sits in `lines`: its first line anywhere in a line, the rest at `indent` columns. */

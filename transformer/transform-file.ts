@@ -90,6 +90,7 @@ export function planFile(
   fileMode: FunctionMode = "promise",
   profile: Profile = DEFAULT_PROFILE,
   originalPositionOf?: OriginalPositionOf,
+  tscTransformsOutput = true,
 ): FilePlan {
   const T = tsApi;
   if (!hasAsyncFunction(T, sourceFile)) return { edits: [], prelude: [], runtime: "$am", skipped: [], compiled: 0, machines: [] };
@@ -97,7 +98,7 @@ export function planFile(
   const names = new NameManager(scopes.allNames, /*reuseAcrossFunctions*/ true);
   const runtime = names.claimForFile("$am");
   const plan: FilePlan = { edits: [], prelude: [], runtime, skipped: [], compiled: 0, machines: [] };
-  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode, profile }, plan);
+  const compiler = createFunctionCompiler({ tsApi: T, sourceFile, fileName, scopes, names, runtime, fileMode, profile, tscTransformsOutput }, plan);
 
   // Outermost first, in source order; iterative (the file may nest deeper than the stack allows).
   const work: ts.Node[] = [sourceFile];

@@ -50,6 +50,8 @@ export interface FunctionContext {
   fileMode?: FunctionMode;
   /** profile.ts; default development. */
   profile?: Profile;
+  /** TypeScript's emit transforms the output next (emit-context.ts); default true. */
+  tscTransformsOutput?: boolean;
 }
 
 export type FunctionResult =
@@ -219,6 +221,7 @@ function emitMachineOf(
     paramsInFrame: framed?.length,
     poll,
     production: ctx.profile === "production",
+    tscTransformsOutput: ctx.tscTransformsOutput,
   });
 }
 

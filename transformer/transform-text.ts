@@ -15,7 +15,7 @@ import * as vm from "node:vm";
 import type { TransformOptions, TransformResult } from "./api";
 import { planFile, runtimeImport } from "./transform-file";
 import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
-import { printMapped } from "./print-mapped";
+import { printMapped, printStatementMapped } from "./print-mapped";
 import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
 import { assertSupportedTypeScript } from "./typescript-version";
@@ -49,13 +49,16 @@ export function transform(sourceText: string, options: TransformOptions): Transf
     return { code: sourceText, map: sourceMap(fileName, sourceText, applyEdits(sourceText, []).mappings, options), diagnostics, skipped: [], compiled: 0 };
   }
   const originalPositionOf = options.inputSourceMap === undefined ? undefined : originalPositionsOf(options.inputSourceMap);
-  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile, originalPositionOf);
+  const plan = planFile(ts, sourceFile, fileName, options.alwaysStrict, options.mode, options.profile, originalPositionOf, /*tscTransformsOutput*/ false);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   const edits: TextEdit[] = [];
   const methodKeys = new Map<ts.Node, ts.Expression[]>();
   try {
     const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
+      // A statement's mapped print is its text too; other nodes are found in theirs by their text.
+      const once = printStatementMapped(ts, node, sourceFile);
+      if (once !== undefined) return once;
       const text = print(node);
       return printMapped(ts, node, sourceFile, text) ?? { text };
     };

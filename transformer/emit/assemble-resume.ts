@@ -115,7 +115,7 @@ function finish(cx: EmitContext, dispatch: ts.Statement[], loops: boolean): Asse
   const params = [own.machine, own.value, own.isThrow].map((n) => F.createParameterDeclaration(undefined, undefined, n));
   let resume = F.createFunctionDeclaration(undefined, undefined, cx.input.machineNames.resume, undefined, params, undefined, F.createBlock(resumeBody, /*multiLine*/ true));
   T.setEmitFlags(resume, T.EmitFlags.None);
-  markOwnNames(cx, resume);
+  if (cx.input.tscTransformsOutput !== false) markOwnNames(cx, resume);
   if (cx.input.production) resume = printOnFewLines(T, resume);
 
   const states = cx.input.machineNames.states;

@@ -54,6 +54,12 @@ export interface EmitInput {
   poll?: boolean;
   /** The production profile (profile.ts): no comments naming states and slots. */
   production?: boolean;
+  /**
+   * TypeScript's emit transforms the output next (the tsc plugin): the resume function's own
+   * identifiers are marked as never substituted (assemble-resume.ts). False when it is printed
+   * as it is (`transform()`). Default true.
+   */
+  tscTransformsOutput?: boolean;
 }
 
 /** The identifiers the resume function declares for itself. */
