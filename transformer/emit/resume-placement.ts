@@ -33,6 +33,8 @@ export type Placement =
 
 export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration): Placement {
   const at = nearestList(T, fn);
+  // A value where it stands, like a function expression (function-values.ts generatorMethodProperty).
+  if (becomesGeneratorProperty(T, scopes, fn)) return at !== undefined && canPlaceIn(T, scopes, fn, at.list) ? { kind: "beside", at } : { kind: "iife" };
   const beside = at !== undefined && canPlaceIn(T, scopes, fn, at.list);
   const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
   const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
@@ -43,6 +45,19 @@ export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDec
     return { kind: "native", code: "method-not-placeable" };
   }
   return beside ? { kind: "beside", at: at! } : { kind: "iife" };
+}
+
+/**
+ * Is `fn` an async generator method of an object literal that does not use `super`, under a key
+ * that is a name, a string, a number or computed? Its home object is not observable: it becomes
+ * a property holding its shaped wrapper, which finds itself without any binding beside the literal
+ * (function-values.ts generatorMethodProperty).
+ */
+export function becomesGeneratorProperty(T: typeof ts, scopes: Scopes, fn: ts.Node): boolean {
+  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || !T.isObjectLiteralExpression(fn.parent)) return false;
+  if (scopes.facts.get(T.getOriginalNode(fn))?.usesSuper !== false) return false;
+  const name = fn.name;
+  return T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isComputedPropertyName(name);
 }
 
 /** The first statement of a statement list after its directive prologue. */
