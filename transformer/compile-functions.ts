@@ -11,6 +11,7 @@ import type { SkippedFunction } from "./api";
 import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
 import { generatorMethodProperty, iife, withResume } from "./emit/function-values";
 import { namingStatements } from "./emit/frame-name";
+import { classSelfOf } from "./emit/method-shape";
 import { becomesGeneratorProperty, seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
 import type { Profile } from "./profile";
@@ -207,7 +208,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         return rewriteOuter(property);
       }
       // Its wrapper would read itself from a variable beside its class, across the outer machine's awaits.
-      if (T.isMethodDeclaration(node) && node.asteriskToken) {
+      if (T.isMethodDeclaration(node) && node.asteriskToken && classSelfOf(T, scopes, node) === undefined) {
         skip(node, node, "async-generator-method-nested");
         return undefined;
       }

@@ -11,6 +11,7 @@ import { asyncWrapper, generatorMethodProperty, iife, withResume, type CompiledP
 import type { Scopes } from "../analyze/scopes";
 import {
   classGeneratorMethodShape,
+  classSelfMembers,
   classMethodShape,
   hasComputedKey,
   keyHolderStatement,
@@ -21,7 +22,7 @@ import {
   withKeyHolder,
 } from "./method-shape";
 import type { NameManager } from "../names";
-import { generatorSelf } from "./wrapper";
+import { generatorClassSelf, generatorSelf } from "./wrapper";
 import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
 import { becomesGeneratorProperty, firstStatementOf, type Placement } from "./resume-placement";
@@ -46,6 +47,15 @@ export function placementEdits(
   prelude: ts.Statement[],
 ): Edit[] {
   if (becomesGeneratorProperty(T, scopes, fn)) return generatorPropertyEdits(T, runtime, fn as ts.MethodDeclaration, compiled, placement, declareFileVar(names, prelude, T));
+  const classSelf = generatorClassSelf.get(compiled.wrapper);
+  if (classSelf !== undefined) {
+    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf).map((member): Edit => ({
+      kind: "add-member",
+      classNode: fn.parent as ts.ClassLikeDeclaration,
+      member,
+    }));
+    return [...members, ...functionEdits(T, runtime, fn, compiled, placement)];
+  }
   if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
     const self = generatorSelf.get(compiled.wrapper);
     if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");

@@ -14,6 +14,7 @@ import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
 import { forEachDescendant } from "../syntax";
+import { classSelfOf } from "./method-shape";
 
 /** A statement list and the statement of it that holds a function. */
 export interface ListPosition {
@@ -38,7 +39,7 @@ export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDec
   const beside = at !== undefined && canPlaceIn(T, scopes, fn, at.list);
   const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
   const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
-  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass }) ?? whyNotPlaceableGenerator(T, fn, at);
+  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass }) ?? whyNotPlaceableGenerator(T, scopes, fn, at);
   if (notHere !== undefined) return { kind: "native", code: notHere };
   if (inClass) return { kind: "in-class", at: at!, cls: cls! };
   if (T.isMethodDeclaration(fn) && !beside) {
@@ -164,8 +165,8 @@ function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statemen
  * from a variable declared beside its class or object literal (emit/method-shape.ts), which must
  * belong to one evaluation of it, and be set from the built method.
  */
-function whyNotPlaceableGenerator(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
-  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined) return undefined;
+function whyNotPlaceableGenerator(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
+  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined || classSelfOf(T, scopes, fn) !== undefined) return undefined;
   if (evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-generator-method-repeated";
   // A spread after it may bring a method of another object under the same key.
   if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p)))
