@@ -320,22 +320,38 @@ export function classSelfOf(T: typeof ts, scopes: Scopes, method: ts.Node): Clas
   const className = cls.name?.text;
   if (className === undefined || (T.canHaveDecorators(cls) && T.getDecorators(cls) !== undefined)) return undefined;
   if (cls.members.some((m) => T.canHaveDecorators(m) && T.getDecorators(m) !== undefined)) return undefined;
-  const key = method.name;
-  const known =
-    T.isIdentifier(key) ||
-    T.isStringLiteral(key) ||
-    T.isNumericLiteral(key) ||
-    (T.isPrivateIdentifier(key) && isStatic(T, method)) ||
-    wellKnownSymbol(T, scopes, key) !== undefined;
-  if (!known) return undefined;
+  if (!hasKnownKey(T, scopes, method)) return undefined;
   // The wrapper's parameters must not hide the class's name.
   if (method.parameters.some((p) => boundNames(T, p.name).some((n) => n.text === className))) return undefined;
+  return { className, field: selfFieldsOf(T, scopes, cls).get(method)! };
+}
+
+function hasKnownKey(T: typeof ts, scopes: Scopes, method: ts.MethodDeclaration): boolean {
+  const key = method.name;
+  return (
+    T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || (T.isPrivateIdentifier(key) && isStatic(T, method)) || wellKnownSymbol(T, scopes, key) !== undefined
+  );
+}
+
+/** The private field of each async generator method of `cls` under a known key: `#m$self`, distinct from every private name of the class and from each other. */
+const selfFields = new WeakMap<ts.Node, Map<ts.Node, string>>();
+function selfFieldsOf(T: typeof ts, scopes: Scopes, cls: ts.ClassLikeDeclaration): Map<ts.Node, string> {
+  let fields = selfFields.get(cls);
+  if (fields !== undefined) return fields;
+  fields = new Map();
   const taken = new Set(cls.members.flatMap((m) => (m.name && T.isPrivateIdentifier(m.name) ? [m.name.text] : [])));
-  const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? wellKnownSymbol(T, scopes, key)! : (key as ts.Identifier).text;
-  const base = `#${own.replace(/[^A-Za-z0-9_$]/g, "_")}$self`;
-  let field = base;
-  for (let i = 2; taken.has(field); i++) field = `${base}_${i}`;
-  return { className, field };
+  for (const m of cls.members) {
+    if (!T.isMethodDeclaration(m) || !m.asteriskToken || !hasKnownKey(T, scopes, m)) continue;
+    const key = m.name;
+    const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? wellKnownSymbol(T, scopes, key)! : (key as ts.Identifier).text;
+    const base = `#${own.replace(/[^A-Za-z0-9_$]/g, "_")}$self`;
+    let field = base;
+    for (let i = 2; taken.has(field); i++) field = `${base}_${i}`;
+    taken.add(field);
+    fields.set(m, field);
+  }
+  selfFields.set(cls, fields);
+  return fields;
 }
 
 /** `asyncIterator` for `[Symbol.asyncIterator]` when `Symbol` is the global (no binding of the file), else undefined. */

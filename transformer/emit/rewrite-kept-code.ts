@@ -33,6 +33,12 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
   const { T, F, SK } = cx;
   const visit = (n: ts.Node): ts.Node => rewrite(cx, n, inFunction, writeTargets);
   if (T.isIdentifier(node)) return rewriteIdentifier(cx, node, inFunction, writeTargets);
+  if (isLetNameThenBlock(cx, node)) {
+    // `for (…) let⏎{}` in sloppy code is `let;` (a name) then an empty block; TypeScript reads
+    // a declaration there (not allowed in that place). In a case's statement list it would be
+    // one: the name is written as an expression of its own.
+    return F.createExpressionStatement(F.createParenthesizedExpression(rewriteIdentifier(cx, F.createIdentifier("let"), inFunction, writeTargets) as ts.Expression));
+  }
   if (T.isDeleteExpression(node)) {
     const deleted = deleteOfIdentifier(cx, node, inFunction);
     if (deleted) return deleted;
@@ -91,6 +97,16 @@ function keyHolders(cx: EmitContext): KeyHolders {
       return name;
     },
   };
+}
+
+/** `let⏎{}` where a statement list cannot hold it: a loop's, `if`'s or label's statement (see rewrite). */
+function isLetNameThenBlock(cx: EmitContext, node: ts.Node): boolean {
+  const { T } = cx;
+  if (!T.isVariableStatement(node) || !(node.declarationList.flags & T.NodeFlags.Let)) return false;
+  const [only, ...more] = node.declarationList.declarations;
+  if (more.length > 0 || only.initializer !== undefined || !T.isObjectBindingPattern(only.name) || only.name.elements.length > 0) return false;
+  const p = T.getOriginalNode(node).parent;
+  return p !== undefined && (T.isIterationStatement(p, /*lookInLabeledStatements*/ false) || T.isIfStatement(p) || T.isLabeledStatement(p));
 }
 
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
