@@ -33,7 +33,7 @@
  * The nesting stops there: the compiler leaves native the generators in which those blocks could
  * yield again with a completion pending (transform-function.ts, finallyYieldsTooDeep).
  */
-import { Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
+import { announceStart, Machine, newFrame, type Resume, type StateEnum, type SuperAccessor } from "./machine";
 import { ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectDefineProperty, TypeErrorCtor } from "./primordials";
 
 /** What a resume function returns for each kind of suspension (`await` returns undefined, the end `true`). */
@@ -93,9 +93,7 @@ function step(m: Machine, value: unknown, mode: boolean | 2): unknown {
  * `return` of the body is performed here, at the same point, so each costs the ticks native
  * code costs and the request queue is the engine's.
  */
-async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unknown> {
-  let value: unknown = undefined;
-  let mode: boolean | 2 = false;
+async function* drive(m: GeneratorMachine, value: unknown = undefined, mode: boolean | 2 = false): AsyncGenerator<unknown, unknown, unknown> {
   // What the machine reported last while running its finally blocks for a return completion,
   // when that ended the completion (see below): taken up here instead of stepping the machine.
   let carried: unknown = NOTHING;
@@ -204,15 +202,28 @@ async function* drive(m: GeneratorMachine): AsyncGenerator<unknown, unknown, unk
 const NOTHING: unknown = /* @__PURE__ */ ObjectFreeze({ __proto__: null });
 
 /** The object a call returns: the driver, with the function's `prototype` (or the intrinsic one). */
-function generatorObject(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
-  const generator = drive(m);
-  const proto = (self as { prototype?: unknown }).prototype;
+function generatorObject(m: GeneratorMachine, self: Function | undefined, value?: unknown, mode?: boolean): AsyncGenerator<unknown, unknown, unknown> {
+  const generator = drive(m, value, mode);
+  const proto = (self as { prototype?: unknown } | undefined)?.prototype;
   ObjectSetPrototypeOf(generator, (typeof proto === "object" && proto !== null) || typeof proto === "function" ? (proto as object) : AsyncGeneratorPrototype);
+  // What inspection finds the machine by (task dumps, `snapshot(generator)`), as a function's promise.
+  m.promise = generator as unknown as Promise<unknown>;
   return generator;
+}
+
+/**
+ * A machine restored from a snapshot (inspect/snapshot.ts) at one of its suspensions — a `yield`
+ * or an `await` — as a new generator object: its first `next()` resumes that suspension with
+ * `value` (`isThrow`: thrown there), as the original's resumption would have; the value that
+ * `next()` passes is ignored, as a new generator's first `next()` value is.
+ */
+export function restoredGenerator(m: GeneratorMachine, value: unknown, isThrow: boolean): AsyncGenerator<unknown, unknown, unknown> {
+  return generatorObject(m, undefined, value, isThrow);
 }
 
 /** Runs the machine to its `Start` suspend (parameters, which may throw from the call); the generator object. */
 export function started(m: GeneratorMachine, self: Function): AsyncGenerator<unknown, unknown, unknown> {
+  announceStart(m);
   const result = step(m, undefined, false);
   if (result !== undefined) throw new TypeErrorCtor("internal error: an async generator's machine did not stop at Start");
   return generatorObject(m, self);

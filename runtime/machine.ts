@@ -230,6 +230,11 @@ export function setInspectHooks(hooks: InspectHooks): InspectHooks {
   return previous;
 }
 
+/** Tells the inspect hooks of a machine started elsewhere (an async generator's: async-generator.ts), before its first step. */
+export function announceStart(m: Machine): void {
+  if (onStart !== undefined) onStart(m);
+}
+
 /** Listener for completion, used by the executor and by machines awaiting machines. */
 export type CompletionListener = (m: Machine) => void;
 

@@ -9,9 +9,10 @@ import type * as ts from "typescript";
 import type { Scopes } from "./analyze/scopes";
 import type { SkippedFunction } from "./api";
 import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
-import { iife } from "./emit/function-values";
+import { generatorMethodProperty, iife, withResume } from "./emit/function-values";
 import { namingStatements } from "./emit/frame-name";
-import { seesOnlyFromTop } from "./emit/resume-placement";
+import { classSelfOf } from "./emit/method-shape";
+import { becomesGeneratorProperty, seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
 import type { Profile } from "./profile";
 import { isAsyncFunction } from "./syntax";
@@ -196,8 +197,21 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         skip(node, node, code);
         return undefined;
       }
+      if (becomesGeneratorProperty(T, scopes, node)) {
+        // A value where it stands, created with its resume function (function-values.ts generatorMethodProperty).
+        const result = compile(node);
+        if (result.kind !== "compiled") return undefined;
+        const naming = namingStatements(T, file.runtime, node, result.machine.resume);
+        let key: string | undefined;
+        if (T.isComputedPropertyName((node as ts.MethodDeclaration).name)) {
+          key = file.names.claimForFile("$key");
+          collected.prelude.push(T.factory.createVariableStatement(undefined, T.factory.createVariableDeclarationList([T.factory.createVariableDeclaration(key)])));
+        }
+        const property = generatorMethodProperty(T, file.runtime, result.wrapper as ts.MethodDeclaration, key, (shaped) => withResume(T, result.machine.resume, naming, shaped));
+        return rewriteOuter(property);
+      }
       // Its wrapper would read itself from a variable beside its class, across the outer machine's awaits.
-      if (T.isMethodDeclaration(node) && node.asteriskToken) {
+      if (T.isMethodDeclaration(node) && node.asteriskToken && classSelfOf(T, scopes, node) === undefined) {
         skip(node, node, "async-generator-method-nested");
         return undefined;
       }

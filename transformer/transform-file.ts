@@ -116,7 +116,7 @@ export function planFile(
         // A skipped function's nested async functions may still be compiled on their own;
         // those of one too deep to compile were left native with it (compile-functions.ts).
         if (result.kind === "compiled") {
-          plan.edits.push(...placementEdits(T, runtime, node, { wrapper: result.wrapper, resume: result.machine.resume }, placement, names));
+          plan.edits.push(...placementEdits(T, runtime, node, { wrapper: result.wrapper, resume: result.machine.resume }, placement, names, scopes, plan.prelude));
           continue;
         }
         if (result.code === "too-deep") continue;

@@ -30,13 +30,14 @@
  * before the machine's first step, so none of its code runs (see hooks.ts). Native async
  * functions and other functions are refused without being called.
  */
-import { FutureMachine, Machine, ReservedState } from "../machine";
+import { FutureMachine, Machine, ReservedState, type StateEnum } from "../machine";
 import { describeMachine, PRODUCTION_NOTE, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { InspectError } from "./errors";
 import { setProbeHook } from "./hooks";
 import { computeIntegrity, verifyIntegrity, type HmacKey, type Integrity } from "./integrity";
 import { Decoder, Encoder, MalformedData, NotSerializable, type Json } from "./serialize";
 import { machineOfPromise, track } from "./tracking";
+import { GeneratorMachine, restoredGenerator } from "../async-generator";
 
 export const SNAPSHOT_FORMAT = "async-machine/snapshot@1";
 
@@ -183,7 +184,7 @@ function probe(fn: Function): FunctionDescription {
     throw new InspectError(
       `registerFunctions: ${label} is a native async function (not compiled by async-machine), so it has no machine to restore. Check that its file is built through the plugin.`,
     );
-  if (!/[\w$]\.start(?:WithFrame)?\(\s*[\w$]+\s*,/.test(code))
+  if (!/[\w$]\.start(?:WithFrame|Generator|GeneratorWithArguments)?\(\s*[\w$.#]+\s*,/.test(code))
     throw new InspectError(`registerFunctions: ${label} is not a compiled async function (its body does not start a machine).`);
   let machine: Machine | undefined;
   setProbeHook((m) => {
@@ -238,12 +239,25 @@ export function restore(data: MachineSnapshot, outcome: Outcome, options: Restor
 
   const { frame, captures, thisArg, args, outer, newTarget } = decodeSlots(data, new Decoder(new Map(ownEntries(options.references, "restore"))));
 
+  if (isGeneratorDescription(d)) {
+    // An async generator's machine (its `Start` state marks it): a new generator object resumes it.
+    const g = new GeneratorMachine(d.resume, frame, d.names as StateEnum | undefined, thisArg, args, /*home*/ undefined);
+    g.s = data.state;
+    g.c = captures;
+    track(g);
+    return restoredGenerator(g, "value" in outcome ? outcome.value : outcome.error, !("value" in outcome)) as unknown as Promise<unknown>;
+  }
   const m = new FutureMachine(d.resume, frame, d.names, thisArg, args, /*home*/ undefined, outer, newTarget);
   m.s = data.state;
   m.c = captures;
   track(m);
   // Resumes the await the snapshot was taken at, with the given outcome awaited natively.
   return m.run(outcome);
+}
+
+/** Is it an async generator's machine? Only theirs have a `Start` state (first of the suspends). */
+function isGeneratorDescription(d: FunctionDescription): boolean {
+  return d.stateNames[ReservedState.FirstSuspend] === "Start";
 }
 
 /** The slots' values, decoded; data the format does not allow is refused naming its path. */

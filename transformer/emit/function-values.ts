@@ -22,11 +22,21 @@ export interface CompiledPair {
  * keeps the name it would have been given (`{ "arrow": wrapper }.arrow`).
  */
 export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration, naming: readonly ts.Statement[]): ts.Expression {
-  const F = T.factory;
   if (T.isMethodDeclaration(compiled.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
-  const statements: ts.Statement[] = [compiled.resume, ...naming];
-  let value = asyncWrapper(T, runtime, compiled.wrapper, original);
-  if (T.isFunctionExpression(original) && original.name) {
+  return withResume(T, compiled.resume, naming, asyncWrapper(T, runtime, compiled.wrapper, original), original);
+}
+
+/** `(() => { function f$resume(…) {…} …naming; return value; })()`: a value created together with its resume function. */
+export function withResume(
+  T: typeof ts,
+  resume: ts.FunctionDeclaration,
+  naming: readonly ts.Statement[],
+  value: ts.Expression,
+  original?: ts.FunctionLikeDeclaration,
+): ts.Expression {
+  const F = T.factory;
+  const statements: ts.Statement[] = [resume, ...naming];
+  if (original && T.isFunctionExpression(original) && original.name) {
     statements.push(
       F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)),
     );
@@ -85,6 +95,65 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
   }
   const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, propertyKey(T, name ?? ""), undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
   return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method, name ?? ""), ...naming]);
+}
+
+/**
+ * An async generator method of an object literal that does not use `super` (its home object is
+ * unobservable then) becomes a property of the literal whose value is its wrapper, made a value
+ * the way a function expression's is, where the method was defined:
+ *
+ *     m: (($self) => $self = $am.asyncGeneratorFunction(({ m(a) { return $am.startGenerator($self, …); } }).m))()
+ *     [$key = $am.toPropertyKey(k)]: (($self) => $self = $am.asyncGeneratorFunction(({ [$key](a) { … } })[$key]))()
+ *
+ * The same property natively (writable, enumerable, configurable: a method is defined as a data
+ * property) holding the same function: named by its key, no constructor, shaped as it is made,
+ * and `$self` bound per evaluation of the literal — so a literal made again and again (a concise
+ * arrow's body, a loop), a spread after the method that replaces it, or an enclosing compiled
+ * async function need nothing else. The key of a computed name is converted once, into a
+ * variable of the file (`keyHolder`): nothing runs between its write and its reads.
+ * `value` wraps the shaped wrapper (the IIFE that also creates the resume function, when it
+ * cannot be placed beside).
+ */
+export function generatorMethodProperty(
+  T: typeof ts,
+  runtime: string,
+  wrapper: ts.MethodDeclaration,
+  keyHolder: string | undefined,
+  value: (shaped: ts.Expression) => ts.Expression = (shaped) => shaped,
+): ts.PropertyAssignment {
+  const F = T.factory;
+  const self = generatorSelf.get(wrapper);
+  if (self === undefined) throw new Error("internal: an async generator method's wrapper has no $self binding");
+  const name = wrapper.name;
+  let outerKey: ts.PropertyName;
+  let innerKey: ts.PropertyName;
+  let read: ts.Expression;
+  if (T.isComputedPropertyName(name)) {
+    if (keyHolder === undefined) throw new Error("internal: a computed generator method key without a holder");
+    const converted = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "toPropertyKey"), undefined, [name.expression]);
+    outerKey = F.updateComputedPropertyName(name, F.createAssignment(F.createIdentifier(keyHolder), converted));
+    innerKey = F.createComputedPropertyName(F.createIdentifier(keyHolder));
+    read = F.createIdentifier(keyHolder);
+  } else {
+    const text = (name as ts.Identifier | ts.StringLiteral | ts.NumericLiteral).text;
+    // `__proto__: v` would set the prototype: the key is written computed.
+    outerKey = text === "__proto__" && !T.isNumericLiteral(name) ? F.createComputedPropertyName(F.createStringLiteral(text)) : name;
+    innerKey = name;
+    read = T.isNumericLiteral(name) ? F.createNumericLiteral(name.text) : F.createStringLiteral(text);
+  }
+  const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, innerKey, undefined, undefined, wrapper.parameters, undefined, wrapper.body as ts.Block));
+  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
+  const member = T.isIdentifier(name) && isPlainName(name.text) ? F.createPropertyAccessExpression(holder, name.text) : F.createElementAccessExpression(holder, read);
+  const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [member]);
+  const bind = F.createArrowFunction(
+    undefined,
+    undefined,
+    [F.createParameterDeclaration(undefined, undefined, self)],
+    undefined,
+    undefined,
+    F.createAssignment(F.createIdentifier(self), shaped),
+  );
+  return F.createPropertyAssignment(outerKey, value(F.createCallExpression(F.createParenthesizedExpression(bind), undefined, [])));
 }
 
 /** An identifier name (reserved words included: `{ default() {} }.default` is fine); ASCII only, the rest quoted. */

@@ -23,6 +23,8 @@
  */
 import type * as ts from "typescript";
 import { internalError } from "../not-compiled";
+import type { Scopes } from "../analyze/scopes";
+import { boundNames } from "../syntax";
 
 /** The key of `method` as a literal, when it is known without evaluating anything. */
 function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLiteral | ts.NumericLiteral | undefined {
@@ -124,7 +126,7 @@ export function hasComputedKey(T: typeof ts, method: ts.Node): method is ts.Meth
  * member the same as `original`'s): the compiled async methods among them — async in `original`,
  * no longer in `rewritten` — get the shape; those under a computed key write it to a holder.
  */
-export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts.Node, rewritten: ts.Node, holders: KeyHolders): ts.Node {
+export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts.Node, rewritten: ts.Node, holders: KeyHolders, scopes?: Scopes): ts.Node {
   const F = T.factory;
   const isAsync = (m: ts.Node): boolean => T.canHaveModifiers(m) && T.getModifiers(m)?.some((x) => x.kind === T.SyntaxKind.AsyncKeyword) === true;
   const isCompiled = (before: ts.Node, after: ts.Node): before is ts.MethodDeclaration =>
@@ -150,7 +152,14 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
   }
   if (T.isClassLike(original) && (T.isClassExpression(rewritten) || T.isClassDeclaration(rewritten))) {
     const shaped = shapeMembers(original.members, rewritten.members);
-    const blocks = shaped.compiled.flatMap(([m, key]) => classMethodShape(T, runtime, m, key) ?? []);
+    const blocks: ts.ClassElement[] = shaped.compiled.flatMap(([m, key]) => classMethodShape(T, runtime, m, key) ?? []);
+    // Compiled async generator methods that read themselves from a field of the class.
+    if (scopes !== undefined && original.members.length === rewritten.members.length) {
+      original.members.forEach((m, i) => {
+        const self = T.isMethodDeclaration(m) && isAsync(m) && !isAsync(rewritten.members[i]) ? classSelfOf(T, scopes, m) : undefined;
+        if (self) blocks.push(...classSelfMembers(T, runtime, m as ts.MethodDeclaration, self));
+      });
+    }
     if (blocks.length === 0) return rewritten;
     const members = [...blocks, ...shaped.members];
     return T.isClassDeclaration(rewritten)
@@ -283,4 +292,127 @@ export function replacedLater(T: typeof ts, method: ts.MethodDeclaration): boole
     if (inClass && (T.getModifiers(m as ts.MethodDeclaration)?.some((x) => x.kind === T.SyntaxKind.StaticKeyword) === true) !== isStatic(T, method)) return false;
     return text((m as { name?: ts.Node }).name) === key.text;
   });
+}
+
+/**
+ * A class's async generator method that reads itself from a private static field of its class,
+ * through the class's own name — one field per evaluation of the class, so a class made again
+ * and again (a concise arrow's body, a loop) or inside a compiled async function needs nothing
+ * beside it:
+ *
+ *     class C { static #m$self; static { $am.asyncMethods(this.prototype, "m", ($method) => this.#m$self = $am.asyncGeneratorFunction($method)); }
+ *               m() { return $am.startGenerator(C.#m$self, …); } }
+ *
+ * For a class with a name of its own (the binding inside it never changes), not decorated (a
+ * class decorator may replace the class that name binds), under a key known without evaluating
+ * user code again: a name, a string, a number, a well-known symbol (`Symbol.asyncIterator`, the
+ * global `Symbol` not shadowed), or a static `#m`. Otherwise the method keeps the variable beside
+ * its class (classGeneratorMethodShape).
+ */
+export interface ClassSelf {
+  className: string;
+  field: string;
+}
+
+export function classSelfOf(T: typeof ts, scopes: Scopes, method: ts.Node): ClassSelf | undefined {
+  if (!T.isMethodDeclaration(method) || !method.asteriskToken || !T.isClassLike(method.parent)) return undefined;
+  const cls = method.parent;
+  const className = cls.name?.text;
+  if (className === undefined || (T.canHaveDecorators(cls) && T.getDecorators(cls) !== undefined)) return undefined;
+  if (cls.members.some((m) => T.canHaveDecorators(m) && T.getDecorators(m) !== undefined)) return undefined;
+  if (!hasKnownKey(T, scopes, method)) return undefined;
+  // The wrapper's parameters must not hide the class's name.
+  if (method.parameters.some((p) => boundNames(T, p.name).some((n) => n.text === className))) return undefined;
+  return { className, field: selfFieldsOf(T, scopes, cls).get(method)! };
+}
+
+function hasKnownKey(T: typeof ts, scopes: Scopes, method: ts.MethodDeclaration): boolean {
+  const key = method.name;
+  return (
+    T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || (T.isPrivateIdentifier(key) && isStatic(T, method)) || wellKnownSymbol(T, scopes, key) !== undefined
+  );
+}
+
+/** The private field of each async generator method of `cls` under a known key: `#m$self`, distinct from every private name of the class and from each other. */
+const selfFields = new WeakMap<ts.Node, Map<ts.Node, string>>();
+function selfFieldsOf(T: typeof ts, scopes: Scopes, cls: ts.ClassLikeDeclaration): Map<ts.Node, string> {
+  let fields = selfFields.get(cls);
+  if (fields !== undefined) return fields;
+  fields = new Map();
+  const taken = new Set(cls.members.flatMap((m) => (m.name && T.isPrivateIdentifier(m.name) ? [m.name.text] : [])));
+  for (const m of cls.members) {
+    if (!T.isMethodDeclaration(m) || !m.asteriskToken || !hasKnownKey(T, scopes, m)) continue;
+    const key = m.name;
+    const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? wellKnownSymbol(T, scopes, key)! : (key as ts.Identifier).text;
+    const base = `#${own.replace(/[^A-Za-z0-9_$]/g, "_")}$self`;
+    let field = base;
+    for (let i = 2; taken.has(field); i++) field = `${base}_${i}`;
+    taken.add(field);
+    fields.set(m, field);
+  }
+  selfFields.set(cls, fields);
+  return fields;
+}
+
+/** `asyncIterator` for `[Symbol.asyncIterator]` when `Symbol` is the global (no binding of the file), else undefined. */
+function wellKnownSymbol(T: typeof ts, scopes: Scopes, key: ts.PropertyName): string | undefined {
+  if (!T.isComputedPropertyName(key)) return undefined;
+  const e = key.expression;
+  if (!T.isPropertyAccessExpression(e) || !T.isIdentifier(e.expression) || e.expression.text !== "Symbol" || scopes.refs.has(e.expression)) return undefined;
+  const names = [
+    "asyncIterator",
+    "iterator",
+    "hasInstance",
+    "isConcatSpreadable",
+    "match",
+    "matchAll",
+    "replace",
+    "search",
+    "species",
+    "split",
+    "toPrimitive",
+    "toStringTag",
+    "unscopables",
+  ];
+  return T.isIdentifier(e.name) && names.includes(e.name.text) ? e.name.text : undefined;
+}
+
+/** `C.#m$self`: what the wrapper of a method with a class self reads itself from. */
+export function classSelfReference(T: typeof ts, self: ClassSelf): ts.Expression {
+  return T.factory.createPropertyAccessExpression(T.factory.createIdentifier(self.className), T.factory.createPrivateIdentifier(self.field));
+}
+
+/**
+ * The members that declare and set a method's class self, first in the class (before any static
+ * code can call it): `static #m$self;` and the static block that shapes the built method into it
+ * — none when a later member replaces it under the same key (nothing can reach it then).
+ */
+export function classSelfMembers(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: ClassSelf): ts.ClassElement[] {
+  const F = T.factory;
+  const staticModifier = [F.createModifier(T.SyntaxKind.StaticKeyword)];
+  const field = F.createPropertyDeclaration(staticModifier, F.createPrivateIdentifier(self.field), undefined, undefined, undefined);
+  if (replacedLater(T, method)) return [field];
+  const own = F.createPropertyAccessExpression(F.createThis(), F.createPrivateIdentifier(self.field));
+  const shape = (value: ts.Expression): ts.Expression =>
+    F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [value]);
+  let set: ts.Expression;
+  if (T.isPrivateIdentifier(method.name)) {
+    set = F.createAssignment(own, shape(F.createPropertyAccessExpression(F.createThis(), method.name.text)));
+  } else {
+    const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
+    const symbol = (n: ts.PropertyName): ts.Expression =>
+      F.createPropertyAccessExpression(F.createIdentifier("Symbol"), ((n as ts.ComputedPropertyName).expression as ts.PropertyAccessExpression).name.text);
+    const key = T.isComputedPropertyName(method.name) ? symbol(method.name) : literalKey(T, method)!;
+    const param = runtime === "$method" ? "$method_" : "$method";
+    const keep = F.createArrowFunction(
+      undefined,
+      undefined,
+      [F.createParameterDeclaration(undefined, undefined, param)],
+      undefined,
+      undefined,
+      F.createAssignment(own, shape(F.createIdentifier(param))),
+    );
+    set = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, key, keep]);
+  }
+  return [field, F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(set)], /*multiLine*/ false))];
 }

@@ -7,9 +7,11 @@
  * once per definition, before anything can call it.
  */
 import type * as ts from "typescript";
-import { asyncWrapper, iife, type CompiledPair } from "./function-values";
+import { asyncWrapper, generatorMethodProperty, iife, withResume, type CompiledPair } from "./function-values";
+import type { Scopes } from "../analyze/scopes";
 import {
   classGeneratorMethodShape,
+  classSelfMembers,
   classMethodShape,
   hasComputedKey,
   keyHolderStatement,
@@ -20,10 +22,10 @@ import {
   withKeyHolder,
 } from "./method-shape";
 import type { NameManager } from "../names";
-import { generatorSelf } from "./wrapper";
+import { generatorClassSelf, generatorSelf } from "./wrapper";
 import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
-import { firstStatementOf, type Placement } from "./resume-placement";
+import { becomesGeneratorProperty, firstStatementOf, type Placement } from "./resume-placement";
 
 /** One change to the file. */
 export type Edit =
@@ -41,7 +43,19 @@ export function placementEdits(
   compiled: CompiledPair,
   placement: Exclude<Placement, { kind: "native" }>,
   names: NameManager,
+  scopes: Scopes,
+  prelude: ts.Statement[],
 ): Edit[] {
+  if (becomesGeneratorProperty(T, scopes, fn)) return generatorPropertyEdits(T, runtime, fn as ts.MethodDeclaration, compiled, placement, declareFileVar(names, prelude, T));
+  const classSelf = generatorClassSelf.get(compiled.wrapper);
+  if (classSelf !== undefined) {
+    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf).map((member): Edit => ({
+      kind: "add-member",
+      classNode: fn.parent as ts.ClassLikeDeclaration,
+      member,
+    }));
+    return [...members, ...functionEdits(T, runtime, fn, compiled, placement)];
+  }
   if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
     const self = generatorSelf.get(compiled.wrapper);
     if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");
@@ -50,6 +64,43 @@ export function placementEdits(
   }
   const held = keyHolderEdits(T, runtime, fn, compiled, names);
   return [...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...methodShapeEdits(T, runtime, fn, held?.key), ...(held?.edits ?? [])];
+}
+
+/** A new variable of the file (`var $key;` in the prelude, before any code of the file runs). */
+function declareFileVar(names: NameManager, prelude: ts.Statement[], T: typeof ts): () => string {
+  return () => {
+    const name = names.claimForFile("$key");
+    prelude.push(T.factory.createVariableStatement(undefined, T.factory.createVariableDeclarationList([T.factory.createVariableDeclaration(name)])));
+    return name;
+  };
+}
+
+/**
+ * An object literal's async generator method without `super`, replaced by a property holding its
+ * shaped wrapper (function-values.ts generatorMethodProperty); its resume function beside the
+ * statement, or created with the value where it cannot be placed there.
+ */
+function generatorPropertyEdits(
+  T: typeof ts,
+  runtime: string,
+  fn: ts.MethodDeclaration,
+  compiled: CompiledPair,
+  placement: Exclude<Placement, { kind: "native" }>,
+  declareKey: () => string,
+): Edit[] {
+  const { wrapper, resume } = compiled;
+  if (!T.isMethodDeclaration(wrapper)) return internalError(fn, "an async generator method's wrapper is not a method");
+  const key = T.isComputedPropertyName(fn.name) ? declareKey() : undefined;
+  if (placement.kind !== "beside") {
+    const property = generatorMethodProperty(T, runtime, wrapper, key, (shaped) => withResume(T, resume, naming(T, runtime, fn, resume), shaped));
+    return [{ kind: "replace", node: fn, replacement: property }];
+  }
+  const first = firstStatementOf(T, placement.at.list);
+  return [
+    { kind: "insert-before", statement: placement.at.statement, statements: [resume] },
+    ...(first ? [{ kind: "insert-before" as const, statement: first, statements: naming(T, runtime, fn, resume) }] : []),
+    { kind: "replace", node: fn, replacement: generatorMethodProperty(T, runtime, wrapper, key) },
+  ];
 }
 
 /**

@@ -14,6 +14,7 @@ import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
 import { forEachDescendant } from "../syntax";
+import { classSelfOf } from "./method-shape";
 
 /** A statement list and the statement of it that holds a function. */
 export interface ListPosition {
@@ -33,16 +34,31 @@ export type Placement =
 
 export function placeResume(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration): Placement {
   const at = nearestList(T, fn);
+  // A value where it stands, like a function expression (function-values.ts generatorMethodProperty).
+  if (becomesGeneratorProperty(T, scopes, fn)) return at !== undefined && canPlaceIn(T, scopes, fn, at.list) ? { kind: "beside", at } : { kind: "iife" };
   const beside = at !== undefined && canPlaceIn(T, scopes, fn, at.list);
   const cls = T.isMethodDeclaration(fn) && T.isClassLike(fn.parent) ? fn.parent : undefined;
   const inClass = !beside && at !== undefined && cls !== undefined && canPlaceIn(T, scopes, fn, at.list, cls);
-  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass }) ?? whyNotPlaceableGenerator(T, fn, at);
+  const notHere = whyNotPlaceable(T, fn, at, { beside, inClass }) ?? whyNotPlaceableGenerator(T, scopes, fn, at);
   if (notHere !== undefined) return { kind: "native", code: notHere };
   if (inClass) return { kind: "in-class", at: at!, cls: cls! };
   if (T.isMethodDeclaration(fn) && !beside) {
     return { kind: "native", code: "method-not-placeable" };
   }
   return beside ? { kind: "beside", at: at! } : { kind: "iife" };
+}
+
+/**
+ * Is `fn` an async generator method of an object literal that does not use `super`, under a key
+ * that is a name, a string, a number or computed? Its home object is not observable: it becomes
+ * a property holding its shaped wrapper, which finds itself without any binding beside the literal
+ * (function-values.ts generatorMethodProperty).
+ */
+export function becomesGeneratorProperty(T: typeof ts, scopes: Scopes, fn: ts.Node): boolean {
+  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || !T.isObjectLiteralExpression(fn.parent)) return false;
+  if (scopes.facts.get(T.getOriginalNode(fn))?.usesSuper !== false) return false;
+  const name = fn.name;
+  return T.isIdentifier(name) || T.isStringLiteral(name) || T.isNumericLiteral(name) || T.isComputedPropertyName(name);
 }
 
 /** The first statement of a statement list after its directive prologue. */
@@ -149,8 +165,8 @@ function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statemen
  * from a variable declared beside its class or object literal (emit/method-shape.ts), which must
  * belong to one evaluation of it, and be set from the built method.
  */
-function whyNotPlaceableGenerator(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
-  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined) return undefined;
+function whyNotPlaceableGenerator(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
+  if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined || classSelfOf(T, scopes, fn) !== undefined) return undefined;
   if (evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-generator-method-repeated";
   // A spread after it may bring a method of another object under the same key.
   if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p)))

@@ -33,6 +33,12 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
   const { T, F, SK } = cx;
   const visit = (n: ts.Node): ts.Node => rewrite(cx, n, inFunction, writeTargets);
   if (T.isIdentifier(node)) return rewriteIdentifier(cx, node, inFunction, writeTargets);
+  if (isLetNameThenBlock(cx, node)) {
+    // `for (…) let⏎{}` in sloppy code is `let;` (a name) then an empty block; TypeScript reads
+    // a declaration there (not allowed in that place). In a case's statement list it would be
+    // one: the name is written as an expression of its own.
+    return F.createExpressionStatement(F.createParenthesizedExpression(rewriteIdentifier(cx, F.createIdentifier("let"), inFunction, writeTargets) as ts.Expression));
+  }
   if (T.isDeleteExpression(node)) {
     const deleted = deleteOfIdentifier(cx, node, inFunction);
     if (deleted) return deleted;
@@ -91,6 +97,16 @@ function keyHolders(cx: EmitContext): KeyHolders {
       return name;
     },
   };
+}
+
+/** `let⏎{}` where a statement list cannot hold it: a loop's, `if`'s or label's statement (see rewrite). */
+function isLetNameThenBlock(cx: EmitContext, node: ts.Node): boolean {
+  const { T } = cx;
+  if (!T.isVariableStatement(node) || !(node.declarationList.flags & T.NodeFlags.Let)) return false;
+  const [only, ...more] = node.declarationList.declarations;
+  if (more.length > 0 || only.initializer !== undefined || !T.isObjectBindingPattern(only.name) || only.name.elements.length > 0) return false;
+  const p = T.getOriginalNode(node).parent;
+  return p !== undefined && (T.isIterationStatement(p, /*lookInLabeledStatements*/ false) || T.isIfStatement(p) || T.isLabeledStatement(p));
 }
 
 function rewriteIdentifier(cx: EmitContext, node: ts.Identifier, inFunction: boolean, writeTargets: Set<ts.Node>): ts.Node {
@@ -216,22 +232,23 @@ function rewriteMovedStatement(cx: EmitContext, node: ts.Node, visit: Visit): ts
 }
 
 /** Functions, classes and object literals with methods: kept as closures, nested async functions compiled. */
+/** A nested async function compiled (its wrapper, rewritten for the outer code), or undefined: left native, and reported. */
+function compileNested(cx: EmitContext, fn: ts.FunctionLikeDeclaration, outerInFunction: boolean): ts.Node | undefined {
+  if (!isAsyncFunction(cx.T, fn)) return undefined;
+  const isOuterLocal = (b: Binding): boolean => cx.lowered.localOfBinding.has(b);
+  return cx.input.transformNested(
+    fn,
+    (n) => rewrite(cx, n, outerInFunction),
+    (st) => void cx.usage.hoisted.push(st),
+    isOuterLocal,
+  );
+}
+
 function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.Node | undefined {
   const { T, F, SK } = cx;
-  const compileNested = (fn: ts.FunctionLikeDeclaration, outerInFunction: boolean): ts.Node | undefined => {
-    // Async generators too: they stay native, and transformNested reports them.
-    if (!isAsyncFunction(T, fn)) return undefined;
-    const isOuterLocal = (b: Binding): boolean => cx.lowered.localOfBinding.has(b);
-    return cx.input.transformNested(
-      fn,
-      (n) => rewrite(cx, n, outerInFunction),
-      (st) => void cx.usage.hoisted.push(st),
-      isOuterLocal,
-    );
-  };
   if (T.isFunctionDeclaration(node) && cx.lowered.hoistedFunctions.has(node)) {
     // A hoisted declaration, used as the value of `g = …`.
-    const replaced = compileNested(node, /*outerInFunction*/ false);
+    const replaced = compileNested(cx, node, /*outerInFunction*/ false);
     if (replaced) return replaced;
     const expr = F.createFunctionExpression(
       node.modifiers?.filter((x) => x.kind === SK.AsyncKeyword) as ts.Modifier[] | undefined,
@@ -260,7 +277,7 @@ function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.
     return closure(cx, node, node, inFunction);
   }
   if (T.isFunctionLike(node) || T.isClassLike(node)) {
-    const replaced = T.isFunctionLike(node) ? compileNested(node as ts.FunctionLikeDeclaration, inFunction) : undefined;
+    const replaced = T.isFunctionLike(node) ? compileNested(cx, node as ts.FunctionLikeDeclaration, inFunction) : undefined;
     if (replaced) return replaced;
     return closure(cx, node, node, inFunction || !T.isArrowFunction(node), inFunction);
   }
@@ -292,6 +309,9 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
       if (T.isHeritageClause(c)) return rewrite(cx, c, outerInFunction);
       const name = (c as ts.NamedDeclaration).name;
       if (name && T.isComputedPropertyName(name)) {
+        // A nested async method under a computed key: compiled (its key rewritten with it), or reported.
+        const compiled = T.isMethodDeclaration(c) ? compileNested(cx, c, outerInFunction) : undefined;
+        if (compiled) return compiled;
         const key = F.updateComputedPropertyName(name, rewrite(cx, name.expression, outerInFunction) as ts.Expression);
         return T.visitEachChild(c, (x) => (x === name ? key : rewrite(cx, x, /*inFunction*/ true)), undefined);
       }
@@ -301,7 +321,7 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
   // A function's body declares the key holders of the literals in it.
   const isFunction = T.isFunctionLike(node);
   if (isFunction) cx.usage.keyHolders.push([]);
-  let inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined), keyHolders(cx)) as ts.Expression;
+  let inner = withAsyncMethodShape(T, cx.input.machineNames.runtime, node, T.visitEachChild(node, visitChild, undefined), keyHolders(cx), cx.scopes) as ts.Expression;
   const held = isFunction ? cx.usage.keyHolders.pop()! : [];
   if (held.length > 0) inner = declareKeyHolders(T, inner, held) as ts.Expression;
   if (holders.size === 0) return inner;

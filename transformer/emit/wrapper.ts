@@ -13,6 +13,7 @@ import { startFunctionName } from "./poll-mode";
 import type { NameManager } from "../names";
 import { internalError } from "../not-compiled";
 import { isDecorated } from "../syntax";
+import { classSelfOf, classSelfReference, type ClassSelf } from "./method-shape";
 
 /** What the wrapper needs of its file. */
 export interface WrapperContext {
@@ -200,6 +201,9 @@ function superAccessor(T: typeof ts, ctx: WrapperContext): ts.ArrowFunction {
  */
 export const generatorSelf = new WeakMap<ts.Node, string>();
 
+/** The private static field of its class a compiled async generator method reads itself from (method-shape.ts classSelfOf). */
+export const generatorClassSelf = new WeakMap<ts.Node, ClassSelf>();
+
 /**
  * [source]  async function* g(a) { … }
  * [wrapper] function g(a) { return $am.startGenerator($self, g$resume, g$State, this, [a]); }
@@ -223,6 +227,7 @@ function generatorWrapper(
   // a name when it has none.
   const isDefaultExport = T.isFunctionDeclaration(fn) && fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
   const ownName = T.isFunctionDeclaration(fn) ? (fn.name ?? (isDefaultExport ? F.createIdentifier(ctx.names.claimForFile("default$generator")) : undefined)) : undefined;
+  const classSelf = classSelfOf(T, ctx.scopes, fn);
   const self = isMethod ? ctx.names.claimForFile(`${methodBaseName(T, fn)}$self`) : isDefaultExport && ownName ? ownName.text : ctx.names.claim("$self");
   // No parameters and no arguments object: nothing to pass.
   if (!framed && T.isVoidExpression(args[args.length - 1])) args = args.slice(0, -1);
@@ -231,7 +236,10 @@ function generatorWrapper(
     args = [...args, superAccessor(T, ctx)];
   }
   const startName = poll ? (framed ? "pollStartGenerator" : "pollStartGeneratorWithArguments") : framed ? "startGenerator" : "startGeneratorWithArguments";
-  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startName), undefined, [F.createIdentifier(self), ...args]);
+  const start = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(ctx.runtime), startName), undefined, [
+    classSelf ? classSelfReference(T, classSelf) : F.createIdentifier(self),
+    ...args,
+  ]);
   const body = F.createBlock([F.createReturnStatement(start)], false);
   const modifiers = fn.modifiers?.filter((m) => m.kind !== T.SyntaxKind.AsyncKeyword) as ts.Modifier[] | undefined;
   const wrapper = T.isFunctionDeclaration(fn)
@@ -241,7 +249,8 @@ function generatorWrapper(
       : T.isMethodDeclaration(fn)
         ? F.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, params, fn.type, body)
         : internalError(fn, "an async generator that is neither a function nor a method reached the wrapper");
-  generatorSelf.set(wrapper, self);
+  if (classSelf) generatorClassSelf.set(wrapper, classSelf);
+  else generatorSelf.set(wrapper, self);
   return wrapper;
 }
 
