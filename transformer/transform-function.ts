@@ -141,7 +141,7 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   if ("skipped" in lowered) return lowered.skipped;
   const flow = toFlowGraph(lowered.cfg);
   const liveness = computeLiveness(flow);
-  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness);
+  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness, ctx.names);
   const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   const framed = framedParameters(T, fn, ctx);
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);

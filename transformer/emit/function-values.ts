@@ -48,8 +48,8 @@ export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, orig
  * An anonymous function keeps the name it would have been given where it stands: the key of
  * the method, or of a property holding the arrow (an arrow passed to a call is given none).
  * With `nameResume`, the same call gives that resume function the wrapper's name (frame-name.ts).
- *     $am.asyncFunction({ f(a) { return $am.start(…); } }.f)      $am.asyncFunction({ arrow: (a) => … }.arrow)
- *     $am.asyncFunction({ f(a) { return $am.start(f$resume, …); } }.f, f$resume)
+ *     $am.asyncFunction({ f(a) { return $am.start(…); } })      $am.asyncFunction({ arrow: (a) => … })
+ *     $am.asyncFunction({ f(a) { return $am.start(f$resume, …); } }, f$resume)
  */
 export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration, nameResume?: string): ts.Expression {
   const F = T.factory;
@@ -81,10 +81,10 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     if (!name) return F.createCallExpression(asyncFunction, undefined, [wrapper, ...naming]);
     // `__proto__: v` would set the prototype; a computed key names the arrow like any other.
     const key = name === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral(name)) : propertyKey(T, name);
-    return F.createCallExpression(asyncFunction, undefined, [heldBy(T, F.createPropertyAssignment(key, wrapper), name), ...naming]);
+    return F.createCallExpression(asyncFunction, undefined, [heldBy(T, F.createPropertyAssignment(key, wrapper)), ...naming]);
   }
   const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, propertyKey(T, name ?? ""), undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
-  return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method, name ?? ""), ...naming]);
+  return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method), ...naming]);
 }
 
 /** An identifier name (reserved words included: `{ default() {} }.default` is fine); ASCII only, the rest quoted. */
@@ -95,11 +95,12 @@ function propertyKey(T: typeof ts, name: string): ts.PropertyName {
   return isPlainName(name) ? T.factory.createIdentifier(name) : T.factory.createStringLiteral(name);
 }
 
-/** `({ member }).name` (or `["name"]`): the member's value, named by its key where it is defined. */
-function heldBy(T: typeof ts, member: ts.ObjectLiteralElementLike, name: string): ts.Expression {
-  const F = T.factory;
-  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([member]));
-  return isPlainName(name) ? F.createPropertyAccessExpression(holder, name) : F.createElementAccessExpression(holder, F.createStringLiteral(name));
+/**
+ * `{ member }`: the member's value, named by its key where it is defined; `$am.asyncFunction`
+ * takes the object's one property (runtime/helpers.ts), so the name is not spelt again.
+ */
+function heldBy(T: typeof ts, member: ts.ObjectLiteralElementLike): ts.Expression {
+  return T.factory.createObjectLiteralExpression([member]);
 }
 
 /** The name an anonymous function gets from where it stands (NamedEvaluation). */

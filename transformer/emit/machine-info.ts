@@ -3,7 +3,11 @@
  * task dump, an async stack trace and a snapshot need at run time, meant to be emitted as the
  * second argument of the state enum:
  *
- *     var approve$State = $am.states(["Unresumed", …], { v: 2, id: "src/orders.ts#approve", … });
+ *     var approve$State = $am.states(["Unresumed", …], { v: 3, hash: "…", name: "approve", file: "src/orders.ts", … });
+ *
+ * What the runtime can rebuild is left out (format version 3, runtime/inspect/machine-info.ts):
+ * the id when it is `file#name`, the captures when there are none, and `uses` but for the
+ * facts that hold — most machines read neither `this` nor `arguments` after an await.
  *
  * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
@@ -33,9 +37,17 @@ export interface MachineInfoOptions {
 
 export function buildMachineInfo(report: MachineDescription, options: MachineInfoOptions): MachineInfo {
   const suspends = report.states.filter((s) => s.kind === "suspend");
+  const uses = {
+    this: options.facts.usesThis,
+    arguments: options.facts.usesArguments && !options.isArrow,
+    super: options.facts.usesSuper,
+    outerArguments: options.facts.usesArguments && options.isArrow,
+    newTarget: options.facts.usesNewTarget && options.isArrow,
+  };
+  const used = Object.fromEntries(Object.entries(uses).filter(([, holds]) => holds));
   return {
-    v: 2,
-    id: `${options.file}#${report.name}${options.duplicateName ? `@${report.line}` : ""}`,
+    v: 3,
+    ...(options.duplicateName && { id: `${options.file}#${report.name}@${report.line}` }),
     hash: report.hash,
     name: report.name,
     file: options.file,
@@ -43,14 +55,8 @@ export function buildMachineInfo(report: MachineDescription, options: MachineInf
     awaits: suspends.map((s) => [s.line!, s.column!, s.awaited ?? ""] as const),
     ...(options.originalPositionOf && { original: suspends.map((s) => options.originalPositionOf!(s.line!, s.column!) ?? null) }),
     slots: slotChanges(suspends),
-    captures: report.captures.map((c) => c.name),
-    uses: {
-      this: options.facts.usesThis,
-      arguments: options.facts.usesArguments && !options.isArrow,
-      super: options.facts.usesSuper,
-      outerArguments: options.facts.usesArguments && options.isArrow,
-      newTarget: options.facts.usesNewTarget && options.isArrow,
-    },
+    ...(report.captures.length > 0 && { captures: report.captures.map((c) => c.name) }),
+    ...(Object.keys(used).length > 0 && { uses: used }),
   };
 }
 
