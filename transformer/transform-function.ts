@@ -50,6 +50,12 @@ export interface FunctionContext {
   fileMode?: FunctionMode;
   /** profile.ts; default development. */
   profile?: Profile;
+  /**
+   * Nested functions whose resume function is created with their wrapper in an IIFE
+   * (compile-functions.ts): its name need only be free there, and is given back when the
+   * function is done, so sibling machines reuse it.
+   */
+  resumeInIife?: ReadonlySet<ts.Node>;
 }
 
 export type FunctionResult =
@@ -146,7 +152,7 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   const framed = framedParameters(T, fn, ctx);
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
   const name = functionName(T, fn);
-  const machineNames = claimMachineNames(name, ctx);
+  const machineNames = claimMachineNames(name, ctx, ctx.resumeInIife?.has(fn) === true);
   // An async generator runs in a native generator that drives it (runtime/async-generator.ts):
   // promise-mode semantics, in a poll-mode file too.
   const mode = fn.asteriskToken ? "promise" : functionMode(T, fn, ctx.fileMode ?? "promise");
@@ -184,12 +190,13 @@ function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcr
 
 /**
  * `f$resume` and `f$State`, clash-free, from the function's readable name; declared beside the
- * function (or at the top of the file), so never given back. The production profile has no
- * state enum (profile.ts).
+ * function (or at the top of the file), so never given back — but a resume function created in
+ * an IIFE with its wrapper (`inIife`), whose name is seen only there. The production profile has
+ * no state enum (profile.ts).
  */
-function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
+function claimMachineNames(name: string, ctx: FunctionContext, inIife: boolean): MachineNames {
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  const resume = ctx.names.claimForFile(`${base}$resume`);
+  const resume = inIife ? ctx.names.claim(`${base}$resume`) : ctx.names.claimForFile(`${base}$resume`);
   return { runtime: ctx.runtime, resume, states: ctx.profile === "production" ? undefined : ctx.names.claimForFile(`${base}$State`) };
 }
 

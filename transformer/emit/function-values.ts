@@ -7,6 +7,7 @@
  *      it would have been given), the runtime namespace identifier. Out: an expression.
  */
 import type * as ts from "typescript";
+import { frameName } from "./frame-name";
 import { generatorSelf, unmapped } from "./wrapper";
 
 /** What a compiled function brings: the function that replaces the original, and its resume function. */
@@ -24,8 +25,11 @@ export interface CompiledPair {
 export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration, naming: readonly ts.Statement[]): ts.Expression {
   const F = T.factory;
   if (T.isMethodDeclaration(compiled.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
-  const statements: ts.Statement[] = [compiled.resume, ...naming];
-  let value = asyncWrapper(T, runtime, compiled.wrapper, original);
+  // Where the frame name is the wrapper's own name, `$am.asyncFunction(wrapper, f$resume)` gives
+  // it to the resume function (not an async generator's wrapper: its shaping names nothing).
+  const fold = naming.length === 1 && generatorSelf.get(compiled.wrapper) === undefined && frameName(T, original) === (wrapperNameOf(T, original) ?? "");
+  const statements: ts.Statement[] = [compiled.resume, ...(fold ? [] : naming)];
+  let value = asyncWrapper(T, runtime, compiled.wrapper, original, fold ? compiled.resume.name!.text : undefined);
   if (T.isFunctionExpression(original) && original.name) {
     statements.push(
       F.createVariableStatement(undefined, F.createVariableDeclarationList([F.createVariableDeclaration(original.name.text, undefined, undefined, value)], T.NodeFlags.Const)),
@@ -53,9 +57,7 @@ export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, orig
  */
 export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration, nameResume?: string): ts.Expression {
   const F = T.factory;
-  const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
-  // An anonymous `export default` declaration is named "default".
-  const name = own ?? (T.isFunctionDeclaration(original) ? "default" : inferredName(T, original));
+  const name = wrapperNameOf(T, original);
   const self = generatorSelf.get(wrapper);
   if (self !== undefined) {
     // (($self) => $self = $am.asyncGeneratorFunction({ "g"(a) { return $am.startGenerator($self, …); } }["g"]))()
@@ -85,6 +87,13 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
   }
   const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, propertyKey(T, name ?? ""), undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
   return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method), ...naming]);
+}
+
+/** The name the wrapper of `original` has where it stands (undefined: an arrow passed to a call, named ""). */
+function wrapperNameOf(T: typeof ts, original: ts.FunctionLikeDeclaration): string | undefined {
+  const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
+  // An anonymous `export default` declaration is named "default".
+  return own ?? (T.isFunctionDeclaration(original) ? "default" : inferredName(T, original));
 }
 
 /** An identifier name (reserved words included: `{ default() {} }.default` is fine); ASCII only, the rest quoted. */
