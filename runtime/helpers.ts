@@ -351,8 +351,14 @@ const AsyncFunctionPrototype: object = ObjectGetPrototypeOf(async function () {}
  * %AsyncFunction.prototype%. Given its resume function, also names that (`named`) as the wrapper
  * is named: one call where a declaration's wrapper is swapped in, not a second statement beside
  * it. (The wrapper has its name already: a method's key, or a property's for an arrow.)
+ *
+ * The wrapper comes as a function, or held by an object literal that defines it under its name
+ * (`{ f(a) { … } }`, `{ arrow: (a) => … }`): the object's one own property, which for-in visits
+ * first — the generated code need not spell the name a second time to read it.
  */
-export function asyncFunction<F extends Function>(fn: F, resume?: Function): F {
+export function asyncFunction<F extends Function>(wrapper: F | { readonly [name: string]: F }, resume?: Function): F {
+  const fn = wrapper as F;
+  if (typeof wrapper !== "function") for (const key in wrapper) return asyncFunction(wrapper[key], resume);
   ObjectSetPrototypeOf(fn, AsyncFunctionPrototype);
   if (resume !== undefined) named(resume, fn.name);
   return fn;

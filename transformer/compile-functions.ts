@@ -174,8 +174,10 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
     }
   }
 
+  const resumeInIife = new Set<ts.Node>();
   const ctx: FunctionContext = {
     tsApi: T,
+    resumeInIife,
     scopes,
     names: file.names,
     runtime: file.runtime,
@@ -223,6 +225,7 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         skip(node, node, "nested-method-inner-binding");
         return undefined;
       }
+      if (!T.isMethodDeclaration(node)) resumeInIife.add(node);
       const result = compile(node);
       if (result.kind !== "compiled") return undefined;
       if (T.isMethodDeclaration(node)) {

@@ -52,6 +52,12 @@ export interface FunctionContext {
   profile?: Profile;
   /** TypeScript's emit transforms the output next (emit-context.ts); default true. */
   tscTransformsOutput?: boolean;
+  /**
+   * Nested functions whose resume function is created with their wrapper in an IIFE
+   * (compile-functions.ts): its name need only be free there, and is given back when the
+   * function is done, so sibling machines reuse it.
+   */
+  resumeInIife?: ReadonlySet<ts.Node>;
 }
 
 export type FunctionResult =
@@ -144,12 +150,12 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   if ("skipped" in lowered) return lowered.skipped;
   const flow = toFlowGraph(lowered.cfg);
   const liveness = computeLiveness(flow);
-  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness);
+  if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness, ctx.names);
   const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
   const framed = framedParameters(T, fn, ctx);
   const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
   const name = functionName(T, fn);
-  const machineNames = claimMachineNames(name, ctx);
+  const machineNames = claimMachineNames(name, ctx, ctx.resumeInIife?.has(fn) === true);
   // An async generator runs in a native generator that drives it (runtime/async-generator.ts);
   // in poll mode its awaits can be cancelled, its catch blocks let a cancellation through, and its
   // wrapper starts it with `pollStartGenerator` (runtime/poll-generator.ts).
@@ -187,12 +193,13 @@ function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcr
 
 /**
  * `f$resume` and `f$State`, clash-free, from the function's readable name; declared beside the
- * function (or at the top of the file), so never given back. The production profile has no
- * state enum (profile.ts).
+ * function (or at the top of the file), so never given back — but a resume function created in
+ * an IIFE with its wrapper (`inIife`), whose name is seen only there. The production profile has
+ * no state enum (profile.ts).
  */
-function claimMachineNames(name: string, ctx: FunctionContext): MachineNames {
+function claimMachineNames(name: string, ctx: FunctionContext, inIife: boolean): MachineNames {
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  const resume = ctx.names.claimForFile(`${base}$resume`);
+  const resume = inIife ? ctx.names.claim(`${base}$resume`) : ctx.names.claimForFile(`${base}$resume`);
   return { runtime: ctx.runtime, resume, states: ctx.profile === "production" ? undefined : ctx.names.claimForFile(`${base}$State`) };
 }
 

@@ -16,7 +16,7 @@
 import { machineInfoOf, PRODUCTION_BUILD, type Machine, type MachineStates, type Resume } from "../machine";
 import { fnv1a64 } from "./hash";
 import { layoutHash } from "./layout-hash";
-import { slotNamesOf } from "./machine-info";
+import { capturesOf, machineIdOf, slotNamesOf, usesOf } from "./machine-info";
 
 export interface FunctionDescription {
   /** Stable id: `MachineInfo.id`, or the function name derived from the resume function's name. */
@@ -97,8 +97,8 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
     });
     slotNamesOf(info, frameSize).forEach((s, i) => (slots[i + 3] = s));
     return {
-      id: info.id,
-      hash: info.hash ?? layoutHash({ stateNames, captures: info.captures, slots: info.slots, env: info.env }),
+      id: machineIdOf(info),
+      hash: info.hash ?? layoutHash({ stateNames, captures: capturesOf(info), slots: info.slots, env: info.env }),
       source: "info",
       name: info.name,
       file: info.file,
@@ -106,8 +106,8 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
       frameSize,
       awaits,
       slots,
-      captures: info.captures,
-      uses: info.uses,
+      captures: capturesOf(info),
+      uses: usesOf(info),
       resume,
       names,
     };
@@ -118,7 +118,8 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
 /**
  * The fallback: read the generated code's own annotations.
  *   - a state's case starts by loading every slot it keeps (code of that age did; today's loads
- *     only what the resume reads, and always carries MachineInfo): `order = $f[0] /* order *\/;`, where
+ *     only what the resume reads, and always carries MachineInfo): `order_1 = $f[0] /* order *\/;`,
+ *     or `order = $f[0];` where the register is named for the variable, where
  *     `const $f = $m.f;` opens the function (older code wrote `$m.f[0]`)
  *     (a `$`-named left side is a temporary; a suspend may skip storing a slot that still holds
  *     its value, so the stores before `$m.s = 3` are not a complete list);
@@ -158,7 +159,8 @@ function describeFromCode(resume: Resume, names: MachineStates, stateNames: stri
   // The frame is read once into a local (`const $f = $m.f;`); code from before that read `$m.f[0]`.
   const frameLocal = new RegExp(`^\\s*const ([\\w$]+) = ${q}\\.f;`, "m").exec(code)?.[1];
   const frameRef = frameLocal === undefined ? `${q}\\.f` : `(?:${q}\\.f|${frameLocal.replace(/\$/g, "\\$")})`;
-  const loadSlot = new RegExp(`^\\s*([\\w$]+) = ${frameRef}\\[(\\d+)\\] /\\* (.+?) \\*/;`);
+  // (A load whose register is named for the variable carries no comment: `acc = $f[0];`.)
+  const loadSlot = new RegExp(`^\\s*([\\w$]+) = ${frameRef}\\[(\\d+)\\](?: /\\* (.+?) \\*/)?;`);
   lines.forEach((line, i) => {
     const c = resumeCase.exec(line);
     if (!c || Number(c[1]) < 3) return;
@@ -167,7 +169,7 @@ function describeFromCode(resume: Resume, names: MachineStates, stateNames: stri
       const l = loadSlot.exec(lines[j]);
       if (!l) break;
       const [, target, offset, comment] = l;
-      names[Number(offset)] = target.startsWith("$") && !comment.startsWith("$") ? `$${comment}` : comment;
+      names[Number(offset)] = comment === undefined ? target : target.startsWith("$") && !comment.startsWith("$") ? `$${comment}` : comment;
     }
     slots[Number(c[1])] = names;
   });

@@ -5,7 +5,7 @@
  *
  * Two sources, one shape:
  *  1. `MachineInfo`, the second argument of the state enum, which the transformer emits for
- *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 2, id: "src/a.ts#f", … })`.
+ *     every machine: `var f$State = $am.states(["Unresumed", …], { v: 3, name: "f", file: "src/a.ts", … })`.
  *     `transformer/emit/machine-info.ts` builds it from the layout the transformer computed,
  *     so ids are stable across processes; the layout hash is derived from it (layout-hash.ts),
  *     so it changes exactly when the layout does.
@@ -18,16 +18,24 @@
  * Invariant: nothing here is read on the hot path — only by dumps, traces and snapshots.
  */
 
-/** The second argument of `states(names, info)` (format version 2; version 1 is still read). */
+/**
+ * The second argument of `states(names, info)` (format version 3; versions 1 and 2 are still
+ * read). Read it through `machineIdOf`, `capturesOf` and `usesOf`, which fill in what version 3
+ * leaves out.
+ */
 export interface MachineInfo {
-  /** Format version: 2 names slots by changes (`slots` below), 1 by full lists. */
-  readonly v: 1 | 2;
+  /**
+   * Format version: 3 leaves out what the reader can rebuild (`id` when it is `file#name`,
+   * empty `captures`, `uses` that do not hold); 2 and 3 name slots by changes (`slots`
+   * below), 1 by full lists.
+   */
+  readonly v: 1 | 2 | 3;
   /**
    * Stable function id: `<file>#<name>`, the file relative to the project root with `/`
    * separators (`src/orders.ts#approveOrder`); `#<name>@<line>` when a file has two functions
-   * with the same name.
+   * with the same name. Left out (version 3) when it is `<file>#<name>`.
    */
-  readonly id: string;
+  readonly id?: string;
   /**
    * Layout hash (16 hex digits). Emitted by older compilers only (`layout/1`); today's output
    * leaves it out and the runtime derives it from this info and the state names (`layout/2`,
@@ -57,8 +65,8 @@ export interface MachineInfo {
    * list, name by offset, `null` for a slot the state does not use. `slotNamesOf` decodes both.
    */
   readonly slots: ReadonlyArray<ReadonlyArray<string | number | null>>;
-  /** Captured variables by offset in `m.c`. */
-  readonly captures: readonly string[];
+  /** Captured variables by offset in `m.c`. Left out (version 3) when there are none. */
+  readonly captures?: readonly string[];
   /**
    * Only when some state has them: per suspend state, index `state - 3`, the fields of
    * per-iteration environment records live across its await (their records sit in frame slots).
@@ -67,8 +75,40 @@ export interface MachineInfo {
   /**
    * Whether code after the first await may read `this` (`m.t`), the arguments object (`m.a`),
    * `super` (`m.h`), an enclosing function's `arguments` (`m.o`) or `new.target` (`m.n`).
+   * Version 3 lists only the facts that hold, and leaves `uses` out when none does.
    */
-  readonly uses: { readonly this: boolean; readonly arguments: boolean; readonly super: boolean; readonly outerArguments: boolean; readonly newTarget: boolean };
+  readonly uses?: Partial<MachineUses>;
+}
+
+/** What a machine's code after its first await may read from the machine (MachineInfo.uses). */
+export interface MachineUses {
+  readonly this: boolean;
+  readonly arguments: boolean;
+  readonly super: boolean;
+  readonly outerArguments: boolean;
+  readonly newTarget: boolean;
+}
+
+/** The function's stable id (MachineInfo.id): `file#name` where the info leaves it out. */
+export function machineIdOf(info: MachineInfo): string {
+  return info.id ?? `${info.file}#${info.name}`;
+}
+
+/** Captured variables by offset in `m.c` (none where the info leaves them out). */
+export function capturesOf(info: MachineInfo): readonly string[] {
+  return info.captures ?? [];
+}
+
+/** Every fact of MachineInfo.uses, false where the info leaves it out. */
+export function usesOf(info: MachineInfo): MachineUses {
+  const u = info.uses;
+  return {
+    this: u?.this === true,
+    arguments: u?.arguments === true,
+    super: u?.super === true,
+    outerArguments: u?.outerArguments === true,
+    newTarget: u?.newTarget === true,
+  };
 }
 
 /** Per suspend state (index `state - 3`), the variable name at each frame offset, `null` where unused. */

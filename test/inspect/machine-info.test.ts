@@ -13,7 +13,8 @@ import { buildMachineInfo, machineInfoLiteral } from "../../transformer/emit/mac
 import { planFile, summarizeCompiled } from "../../transformer/transform-file";
 import * as runtime from "../../runtime/index";
 import { disableTaskTracking, dumpTasks, enableTaskTracking, snapshot } from "../../runtime/inspect/index";
-import { slotNamesOf, type MachineInfo } from "../../runtime/inspect/machine-info";
+import { capturesOf, machineIdOf, slotNamesOf, usesOf, type MachineInfo } from "../../runtime/inspect/machine-info";
+import { describeMachine } from "../../runtime/inspect/describe-machine";
 import { fnv1a64 } from "../../runtime/inspect/hash";
 import { layoutHash, type HashedLayout } from "../../runtime/inspect/layout-hash";
 import { deferred, settle, transpile } from "./support";
@@ -65,16 +66,43 @@ describe("MachineInfo", () => {
   test("is built from the layout: id, layout hash, await positions, slot names, uses", () => {
     const info = infos(SOURCE, "src/ship.ts").get("ship")!;
     const report = inspectSource(ts, SOURCE, "src/ship.ts").functions[0];
-    expect(info).toMatchObject({ v: 2, id: "src/ship.ts#ship", name: "ship", file: "src/ship.ts", line: 1, captures: [] });
+    expect(info).toMatchObject({ v: 3, name: "ship", file: "src/ship.ts", line: 1 });
     // No hash in the info: the runtime derives the one `inspect` prints.
     expect(info.hash).toBeUndefined();
+    // What the reader rebuilds is left out: the id `file#name`, no captures, no facts that hold.
+    expect(Object.keys(info)).not.toContain("id");
+    expect(Object.keys(info)).not.toContain("captures");
+    expect(Object.keys(info)).not.toContain("uses");
+    expect(machineIdOf(info)).toBe("src/ship.ts#ship");
+    expect(capturesOf(info)).toEqual([]);
     expect(info.awaits).toEqual([[4, 20, "gate"]]);
     expect(
       slotNamesOf(info, report.frameSize)[0]
         .filter((s) => s !== null)
         .sort(),
     ).toEqual(["$iterator", "gate", "label"]);
-    expect(info.uses).toEqual({ this: false, arguments: false, super: false, outerArguments: false, newTarget: false });
+    expect(usesOf(info)).toEqual({ this: false, arguments: false, super: false, outerArguments: false, newTarget: false });
+  });
+
+  test("spells the id, captures and uses where the reader could not rebuild them", () => {
+    const src = `export class Cart {
+  total = 0;
+  async add(n: number, p: Promise<number>) { let seen = 0; const log = () => seen; this.total += n * (await p); seen++; return log() + this.total; }
+}
+export async function twice(p: Promise<number>) { return await p; }
+`;
+    const cart = infos(src, "src/cart.ts").get("Cart.add")!;
+    expect(cart.uses).toEqual({ this: true });
+    expect(usesOf(cart)).toEqual({ this: true, arguments: false, super: false, outerArguments: false, newTarget: false });
+    expect(cart.captures).toEqual(["seen"]);
+    const sf = ts.createSourceFile("src/cart.ts", src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const plan = planFile(ts, sf, "src/cart.ts");
+    const twice = plan.machines.find((m) => m.result.name === "twice")!;
+    const report = summarizeCompiled(sf, twice);
+    const facts = analyzeScopes(ts, sf).facts.get(twice.node)!;
+    const duplicate = buildMachineInfo(report, { file: "src/cart.ts", duplicateName: true, facts, isArrow: false });
+    expect(duplicate.id).toBe(`src/cart.ts#twice@${report.line}`);
+    expect(machineIdOf(duplicate)).toBe(`src/cart.ts#twice@${report.line}`);
   });
 
   test("the layout hash changes with the layout, not with code between awaits", () => {
@@ -92,6 +120,11 @@ describe("MachineInfo", () => {
     const running = mod.ship("A7", gate.promise);
     await settle();
     const [frame] = dumpTasks()[0].frames;
+    // The id and uses the info leaves out are filled in where dumps and snapshots read them.
+    const described = describeMachine(frame.machine);
+    expect(described.id).toBe("src/ship.ts#ship");
+    expect(described.captures).toEqual([]);
+    expect(described.uses).toEqual({ this: false, arguments: false, super: false, outerArguments: false, newTarget: false });
     expect(frame.location).toBe("src/ship.ts:4:20");
     expect(frame.awaitedText).toBe("gate");
     expect(frame.live.map((v) => v.name).sort()).toEqual(["$iterator", "gate", "label"]);

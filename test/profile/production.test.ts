@@ -73,6 +73,28 @@ describe("transform() with profile production", () => {
     }
   });
 
+  test("resume functions created in an IIFE with their wrapper reuse one name; the wrapper names them (both profiles)", async () => {
+    const src = `export async function both(xs: number[]) {
+  const a = await Promise.all(xs.map(async (x) => (await x) + 1));
+  const b = await Promise.all(xs.map(async (x) => (await x) * 2));
+  const c = await Promise.all(xs.map(async (x) => { await x; return new Error("at " + x).stack!.split("\\n")[1]; }));
+  return [a, b, c];
+}`;
+    for (const profile of ["production", "development"] as const) {
+      const code = transform(src, { fileName: "both.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile }).code;
+      expect(code.match(/function anonymous_\$resume\(/g)).toHaveLength(3);
+      expect(code).not.toContain("anonymous_$resume_1");
+      expect(code).not.toContain("$am.named(");
+      const [a, b, c] = await load(code).both([1, 2]);
+      expect([a, b]).toEqual([
+        [2, 3],
+        [2, 4],
+      ]);
+      // The arrows' frames are anonymous, as native ones are: the resume function is named "".
+      for (const frame of c) expect(frame).not.toMatch(/\$resume/);
+    }
+  });
+
   test("a name the source uses is still never taken", () => {
     const src = `const $m = 1; async function a() { await 1; return $m; } async function b() { await 2; return $m; }`;
     const code = transform(src, { fileName: "x.ts", profile: "production" }).code;
@@ -91,8 +113,9 @@ describe("transform() with profile production", () => {
     const code = transform(src, { fileName: "spill.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile: "production" }).code;
     const dev = transform(src, { fileName: "spill.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile: "development" }).code;
     expect(dev).toContain("$operand_2");
-    // The three sums' operands share one name, the array's first elements (live together) two.
-    expect(code).toContain("let f, sum, $operand, $operand_4;");
+    // The three sums' operands share one name, the array's first elements (live together) two;
+    // shared names are short.
+    expect(code).toContain("let f, sum, $o, $o_1;");
     const f = async (x: number) => x * 10;
     const run = async (js: string) => load(js).spill(f);
     expect(await run(code)).toEqual(await run(dev));

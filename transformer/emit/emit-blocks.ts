@@ -191,12 +191,15 @@ function emitSuspend(
 }
 
 /**
- * `x = $f[offset] /* x *\/;` — the comment kept: the runtime's inspection reads a load's comment
- * for the variable's name where a machine carries no MachineInfo (runtime/inspect/describe-machine.ts).
+ * `x_1 = $f[offset] /* x *\/;`, or `x = $f[offset];` where the register says the variable's
+ * name (`x`, `$operand` for "operand"): the runtime's inspection reads the comment, or else
+ * the register, for the variable's name where a machine carries no MachineInfo
+ * (runtime/inspect/describe-machine.ts).
  */
 function loadStatement(cx: EmitContext, local: LocalId, offset: number): ts.Statement {
   const l = cx.locals[local];
-  return assignTo(cx, l.name, frameSlot(cx, offset, l.sourceName));
+  const named = l.name === l.sourceName || l.name === `$${l.sourceName}`;
+  return assignTo(cx, l.name, named ? frameSlot(cx, offset) : frameSlot(cx, offset, l.sourceName));
 }
 
 /** `$f[offset] = x;` (`$f[offset] /* y *\/ = x_1;` where the register's name is not the variable's) */

@@ -7,6 +7,7 @@
  *      it would have been given), the runtime namespace identifier. Out: an expression.
  */
 import type * as ts from "typescript";
+import { frameName } from "./frame-name";
 import { generatorSelf, unmapped } from "./wrapper";
 
 /** What a compiled function brings: the function that replaces the original, and its resume function. */
@@ -23,7 +24,11 @@ export interface CompiledPair {
  */
 export function iife(T: typeof ts, runtime: string, compiled: CompiledPair, original: ts.FunctionLikeDeclaration, naming: readonly ts.Statement[]): ts.Expression {
   if (T.isMethodDeclaration(compiled.wrapper)) throw new Error("internal: a method cannot be created in an IIFE");
-  return withResume(T, compiled.resume, naming, asyncWrapper(T, runtime, compiled.wrapper, original), original);
+  // Where the frame name is the wrapper's own name, `$am.asyncFunction(wrapper, f$resume)` gives
+  // it to the resume function (not an async generator's wrapper: its shaping names nothing).
+  const fold = naming.length === 1 && generatorSelf.get(compiled.wrapper) === undefined && frameName(T, original) === (wrapperNameOf(T, original) ?? "");
+  const value = asyncWrapper(T, runtime, compiled.wrapper, original, fold ? compiled.resume.name!.text : undefined);
+  return withResume(T, compiled.resume, fold ? [] : naming, value, original);
 }
 
 /** `(() => { function f$resume(…) {…} …naming; return value; })()`: a value created together with its resume function. */
@@ -58,14 +63,12 @@ export function withResume(
  * An anonymous function keeps the name it would have been given where it stands: the key of
  * the method, or of a property holding the arrow (an arrow passed to a call is given none).
  * With `nameResume`, the same call gives that resume function the wrapper's name (frame-name.ts).
- *     $am.asyncFunction({ f(a) { return $am.start(…); } }.f)      $am.asyncFunction({ arrow: (a) => … }.arrow)
- *     $am.asyncFunction({ f(a) { return $am.start(f$resume, …); } }.f, f$resume)
+ *     $am.asyncFunction({ f(a) { return $am.start(…); } })      $am.asyncFunction({ arrow: (a) => … })
+ *     $am.asyncFunction({ f(a) { return $am.start(f$resume, …); } }, f$resume)
  */
 export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.FunctionLikeDeclaration, original: ts.FunctionLikeDeclaration, nameResume?: string): ts.Expression {
   const F = T.factory;
-  const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
-  // An anonymous `export default` declaration is named "default".
-  const name = own ?? (T.isFunctionDeclaration(original) ? "default" : inferredName(T, original));
+  const name = wrapperNameOf(T, original);
   const self = generatorSelf.get(wrapper);
   if (self !== undefined) {
     // (($self) => $self = $am.asyncGeneratorFunction({ "g"(a) { return $am.startGenerator($self, …); } }["g"]))()
@@ -91,10 +94,17 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     if (!name) return F.createCallExpression(asyncFunction, undefined, [wrapper, ...naming]);
     // `__proto__: v` would set the prototype; a computed key names the arrow like any other.
     const key = name === "__proto__" ? F.createComputedPropertyName(F.createStringLiteral(name)) : propertyKey(T, name);
-    return F.createCallExpression(asyncFunction, undefined, [heldBy(T, F.createPropertyAssignment(key, wrapper), name), ...naming]);
+    return F.createCallExpression(asyncFunction, undefined, [heldBy(T, F.createPropertyAssignment(key, wrapper)), ...naming]);
   }
   const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, propertyKey(T, name ?? ""), undefined, undefined, wrapper.parameters, undefined, wrapper.body!));
-  return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method, name ?? ""), ...naming]);
+  return F.createCallExpression(asyncFunction, undefined, [heldBy(T, method), ...naming]);
+}
+
+/** The name the wrapper of `original` has where it stands (undefined: an arrow passed to a call, named ""). */
+function wrapperNameOf(T: typeof ts, original: ts.FunctionLikeDeclaration): string | undefined {
+  const own = original.name && T.isIdentifier(original.name) ? original.name.text : undefined;
+  // An anonymous `export default` declaration is named "default".
+  return own ?? (T.isFunctionDeclaration(original) ? "default" : inferredName(T, original));
 }
 
 /**
@@ -164,11 +174,12 @@ function propertyKey(T: typeof ts, name: string): ts.PropertyName {
   return isPlainName(name) ? T.factory.createIdentifier(name) : T.factory.createStringLiteral(name);
 }
 
-/** `({ member }).name` (or `["name"]`): the member's value, named by its key where it is defined. */
-function heldBy(T: typeof ts, member: ts.ObjectLiteralElementLike, name: string): ts.Expression {
-  const F = T.factory;
-  const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([member]));
-  return isPlainName(name) ? F.createPropertyAccessExpression(holder, name) : F.createElementAccessExpression(holder, F.createStringLiteral(name));
+/**
+ * `{ member }`: the member's value, named by its key where it is defined; `$am.asyncFunction`
+ * takes the object's one property (runtime/helpers.ts), so the name is not spelt again.
+ */
+function heldBy(T: typeof ts, member: ts.ObjectLiteralElementLike): ts.Expression {
+  return T.factory.createObjectLiteralExpression([member]);
 }
 
 /** The name an anonymous function gets from where it stands (NamedEvaluation). */

@@ -3,7 +3,11 @@
  * task dump, an async stack trace and a snapshot need at run time, emitted as the second
  * argument of the state enum:
  *
- *     var approve$State = $am.states(["Unresumed", …], { v: 2, id: "src/orders.ts#approve", … });
+ *     var approve$State = $am.states(["Unresumed", …], { v: 3, name: "approve", file: "src/orders.ts", … });
+ *
+ * What the runtime can rebuild is left out (format version 3, runtime/inspect/machine-info.ts):
+ * the id when it is `file#name`, the captures when there are none, and `uses` but for the
+ * facts that hold — most machines read neither `this` nor `arguments` after an await.
  *
  * Wired in transform-file.ts (`attachMachineInfo`): every compiled function's state enum carries it.
  *
@@ -33,24 +37,26 @@ export interface MachineInfoOptions {
 }
 
 export function buildMachineInfo(summary: MachineSummary, options: MachineInfoOptions): MachineInfo {
+  const uses = {
+    this: options.facts.usesThis,
+    arguments: options.facts.usesArguments && !options.isArrow,
+    super: options.facts.usesSuper,
+    outerArguments: options.facts.usesArguments && options.isArrow,
+    newTarget: options.facts.usesNewTarget && options.isArrow,
+  };
+  const used = Object.fromEntries(Object.entries(uses).filter(([, holds]) => holds));
   return {
-    v: 2,
-    id: `${options.file}#${summary.name}${options.duplicateName ? `@${summary.line}` : ""}`,
+    v: 3,
+    ...(options.duplicateName && { id: `${options.file}#${summary.name}@${summary.line}` }),
     name: summary.name,
     file: options.file,
     line: summary.line,
     awaits: summary.awaits,
     ...(options.originalPositionOf && { original: summary.awaits.map(([line, column]) => options.originalPositionOf!(line, column) ?? null) }),
     slots: summary.slots,
-    captures: summary.captures,
+    ...(summary.captures.length > 0 && { captures: summary.captures }),
     ...(summary.env && { env: summary.env }),
-    uses: {
-      this: options.facts.usesThis,
-      arguments: options.facts.usesArguments && !options.isArrow,
-      super: options.facts.usesSuper,
-      outerArguments: options.facts.usesArguments && options.isArrow,
-      newTarget: options.facts.usesNewTarget && options.isArrow,
-    },
+    ...(Object.keys(used).length > 0 && { uses: used }),
   };
 }
 

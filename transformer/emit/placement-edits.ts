@@ -206,20 +206,43 @@ function besideEdits(T: typeof ts, runtime: string, fn: ts.FunctionLikeDeclarati
     // transform updates the exports of it too (`exports.f = f = …`) — not for `export
     // default function f`, which that transform would export again as `f`: there
     // `exports.default` keeps the plain wrapper (an ES module's live binding is swapped).
-    const edits: Edit[] = [{ kind: "replace", node: fn, replacement: wrapper }];
     const first = firstStatementOf(T, list);
     const isDefault = fn.modifiers?.some((m) => m.kind === T.SyntaxKind.DefaultKeyword) === true;
     const binding = isDefault ? F.createIdentifier(name.text) : T.setOriginalNode(F.createIdentifier(name.text), name);
-    if (first)
-      edits.push({
-        kind: "insert-before",
-        statement: first,
-        statements: [F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn, swapsDeclaration(T, fn) ? resume : undefined)))],
-      });
-    return edits;
+    if (!first) return [{ kind: "replace", node: fn, replacement: wrapper }];
+    const swap = F.createExpressionStatement(F.createAssignment(binding, asyncWrapper(T, runtime, wrapper, fn, swapsDeclaration(T, fn) ? resume : undefined)));
+    // The declaration moves up beside the swap, which spells the same parameters and body
+    // (gzip then stores it as one back-reference); hoisting makes the move unobservable where
+    // the declaration is the only one of its name in a module's or function's top-level list.
+    if (!isDefault && movableDeclaration(T, fn, list)) {
+      return [
+        { kind: "replace", node: fn, replacement: F.createNotEmittedStatement(fn) },
+        { kind: "insert-before", statement: first, statements: [swap, wrapper as ts.FunctionDeclaration] },
+      ];
+    }
+    return [
+      { kind: "replace", node: fn, replacement: wrapper },
+      { kind: "insert-before", statement: first, statements: [swap] },
+    ];
   }
   // (A function declaration without a name is `export default async function () {}`: it
   // keeps its export and hoisting as a plain function; there is no binding to swap.)
   if (T.isFunctionDeclaration(fn) || T.isMethodDeclaration(fn)) return [{ kind: "replace", node: fn, replacement: wrapper }];
   return [{ kind: "replace", node: fn, replacement: asyncWrapper(T, runtime, wrapper, fn) }];
+}
+
+/**
+ * Can the wrapper declaration of `fn` stand at the top of `list` instead of where `fn` stood?
+ * Function declarations are hoisted: in a module's (or script's) or a function body's list the
+ * binding holds the function from the list's start whatever its position, so only another
+ * declaration of the same name (which of the two wins depends on their order; overload
+ * signatures must precede their implementation) makes the position matter. In a block, sloppy
+ * code would also copy the binding to the function's scope where the declaration stands
+ * (Annex B): such lists keep it in place.
+ */
+function movableDeclaration(T: typeof ts, fn: ts.FunctionDeclaration, list: ts.Node): boolean {
+  const isBody = T.isSourceFile(list) || (T.isBlock(list) && T.isFunctionLike(list.parent));
+  if (!isBody || fn.name === undefined) return false;
+  const name = fn.name.text;
+  return (list as ts.SourceFile | ts.Block).statements.every((st) => st === fn || !T.isFunctionDeclaration(st) || st.name?.text !== name);
 }

@@ -10,14 +10,18 @@
  * them by name after their last use the flow graph sees), and temporaries live on entry (they
  * rely on starting `undefined`).
  *
- * In: the lowered function's flow graph and liveness. Out: `Local.name` of the shared
- * temporaries rewritten (plain data: nothing is emitted yet). The resume function declares
- * each register name once (assemble-resume.ts).
+ * The shared names are also short (`$o`, `$cv`): a temporary's long name (`$operand`,
+ * `$completionValue`) is for a reader of development output.
+ *
+ * In: the lowered function's flow graph and liveness, the file's names (to claim the short
+ * ones). Out: `Local.name` of the shared temporaries rewritten (plain data: nothing is emitted
+ * yet). The resume function declares each register name once (assemble-resume.ts).
  */
 import type { FlowBlock, Liveness } from "../analyze/liveness";
 import { LocalKind, LocalStorage, type Cfg, type LocalId } from "../lower/cfg";
+import type { NameManager } from "../names";
 
-export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], liveness: Liveness): void {
+export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], liveness: Liveness, names: NameManager): void {
   const locals = cfg.locals;
   const envHolders = new Set<LocalId>();
   for (const l of locals) if (l.env !== undefined) envHolders.add(l.env);
@@ -104,4 +108,23 @@ export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], livene
     locals[id].name = group.name;
     group.members.push(id);
   }
+  // Each shared name, shortened to its kind's initials (`$completionValue` → `$cv`): the long
+  // names say what a temporary holds to a reader of development output; in production only the
+  // bytes count. Claimed like any generated name, so none clashes with the file's.
+  for (const [kind, list] of groups) {
+    for (const group of list) {
+      const short = names.claim(initialsOf(kind));
+      for (const id of group.members) locals[id].name = short;
+    }
+  }
+}
+
+/** The resume function's own names (emit-context.ts), claimed after this runs: kept for it. */
+const OWN_NAMES = new Set(["$m", "$v", "$t", "$l", "$f", "$e", "$g", "$mc", "$w"]);
+
+/** `$completionValue` → `$cv`, `$operand` → `$o`: `$`, the first letter, each capital's (`$er` for `$error`: `$e` is the resume's). */
+function initialsOf(kind: string): string {
+  const word = kind.replace(/^\$/, "");
+  const initials = `$${word.charAt(0)}${word.slice(1).replace(/[^A-Z]/g, "")}`.toLowerCase();
+  return OWN_NAMES.has(initials) ? `$${word.slice(0, 2).toLowerCase()}` : initials;
 }
