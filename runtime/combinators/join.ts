@@ -19,6 +19,7 @@ import { dropFuture, type Future, type FutureLike, type Output } from "../future
 import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
+import { newArray } from "../primordials";
 import { Cleanup } from "./cleanup";
 import { WakeSet } from "./wake-set";
 
@@ -38,7 +39,7 @@ export class JoinFuture<T extends unknown[]> implements Future<T> {
 
   constructor(futures: readonly FutureLike<unknown>[]) {
     this.children = intoFutures(futures, "join");
-    this.results = new Array(futures.length).fill(undefined);
+    this.results = newArray(futures.length);
     this.remaining = futures.length;
     this.wakes = new WakeSet(futures.length);
   }
