@@ -48,6 +48,7 @@ export const requireDestructurable = helpers.requireDestructurable;
 export const toPropertyKey = helpers.toPropertyKey;
 export const objectRest = helpers.objectRest;
 export const spilled = helpers.spilled;
+export const spreadable = helpers.spreadable;
 export const checkedTarget = helpers.checkedTarget;
 export const destructuringIterator = helpers.destructuringIterator;
 export const destructuringStep = helpers.destructuringStep;

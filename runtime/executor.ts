@@ -35,7 +35,6 @@ import { createReadyQueue, type SchedulingPolicy } from "./policy";
 import { PromisePrototypeThen, PromiseResolve } from "./primordials";
 import type { ReadyQueue } from "./ready-queue";
 import { DEFAULT_TASK_BUDGET } from "./poll/budget";
-import { setAmbientSpawner } from "./poll/ambient";
 import { Task, type Scheduler } from "./task";
 
 const RESOLVED = PromiseResolve(undefined);
@@ -234,8 +233,6 @@ export function currentExecutor(): Executor {
 export function spawn<T>(future: FutureLike<T>, options?: SpawnOptions): Task<T> {
   return currentExecutor().spawn(future, options);
 }
-
-setAmbientSpawner((future) => currentExecutor().spawn(future));
 
 /**
  * Drives `future` to completion on `executor` (default: the global one) and returns a promise of

@@ -240,6 +240,32 @@ export function spilled(values: readonly unknown[]): Iterable<unknown> {
 }
 
 /**
+ * `[...$am.spreadable(v, text, form)]`: the operand of a spread the lowering took apart, checked
+ * as the engine checks it and failing with the engine's message, which the operand as rewritten
+ * (`$v`, a temporary) would not give: `form` 0 an array literal's spread (`text is not
+ * iterable`, `text` the source as V8 prints it); 1 a call's only spread, its last argument;
+ * 2 any other spread argument (V8 names the value by its type there). Its @@iterator is read
+ * once, here, and called when the spread iterates.
+ */
+export function spreadable(value: unknown, text: string, form: 0 | 1 | 2): Iterable<unknown> {
+  const method = value === null || value === undefined ? undefined : (value as { [Symbol.iterator]: unknown })[Symbol.iterator];
+  if (typeof method !== "function") {
+    const v = typeof value === "string" ? `"${value}"` : StringCtor(value);
+    const type = value === null ? "object null" : typeof value === "number" || typeof value === "boolean" || typeof value === "string" ? `${typeof value} ${v}` : typeof value;
+    throw new TypeErrorCtor(
+      form === 0
+        ? `${text} is not iterable`
+        : form === 2
+          ? `${type} is not iterable (cannot read property Symbol(Symbol.iterator))`
+          : value === null || value === undefined
+            ? `${text} is not iterable (cannot read property ${v})`
+            : "Spread syntax requires ...iterable[Symbol.iterator] to be a function",
+    );
+  }
+  return { [Symbol.iterator]: () => FunctionPrototypeCall(method, value) as Iterator<unknown> };
+}
+
+/**
  * `[$am.checkedTarget(set).v] = …`: a destructuring target for a binding that may be in its
  * dead zone, or a const: the write goes through `set`, which checks first.
  */

@@ -6,6 +6,7 @@
  */
 import type { Future, FutureLike } from "./future";
 import { PromiseFuture } from "./leaf/promise-future";
+import { newArray } from "./primordials";
 
 /**
  * `value` as a future, once per spawn / join / select (never per poll), as Rust's `IntoFuture`:
@@ -26,7 +27,9 @@ export function intoFuture<T>(value: FutureLike<T>, where: string): Future<T> {
 /** `intoFuture` of each element of an array (checked once, up front); a new array. */
 export function intoFutures<T>(futures: readonly FutureLike<T>[], where: string): Future<T>[] {
   if (!Array.isArray(futures)) throw new TypeError(`[async-machine] ${where}(futures): expected an array of futures, got ${futures === null ? "null" : typeof futures}.`);
-  return futures.map((future, i) => intoFuture(future, `${where}(futures): futures[${i}]`));
+  const result = newArray<Future<T>>(futures.length);
+  for (let i = 0; i < result.length; i++) result[i] = intoFuture(futures[i], `${where}(futures): futures[${i}]`);
+  return result;
 }
 
 /** The `TypeError` for a `value` given where a future is expected. */

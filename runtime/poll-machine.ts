@@ -78,8 +78,7 @@ import { Task } from "./task";
 import type { Waker } from "./waker";
 import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./poll/budget";
 import { CANCEL, Cancelled, isCancellation } from "./poll/cancel";
-import { spawnAmbient } from "./poll/ambient";
-import { setDrainTaker } from "./executor";
+import { setDrainTaker, spawn } from "./executor";
 
 const NativePromise = Promise;
 // Module-level aliases, read in the driver's loop: a load from another module's exports object
@@ -648,7 +647,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
     if (task === undefined) {
       if (this.owner !== undefined && !this.isFinished)
         throw new TypeError(`[async-machine] ${this.describe()} is already being awaited by a task; \`then\` cannot run it a second time.`);
-      task = this.task = spawnAmbient(this);
+      task = this.task = spawn(this);
       this.owner = task as unknown as Waker;
     }
     return task;

@@ -36,7 +36,7 @@ import { dropFuture, type Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import { beginPoll, DEFAULT_TASK_BUDGET, endPoll } from "./poll/budget";
 import { Cancelled, isCancellation } from "./poll/cancel";
-import { NativePromise, PromisePrototypeFinally, PromisePrototypeThen, PromiseReject, PromiseResolve } from "./primordials";
+import { appendItem, NativePromise, PromisePrototypeFinally, PromisePrototypeThen, PromiseReject, PromiseResolve } from "./primordials";
 import type { Waker } from "./waker";
 
 /**
@@ -211,8 +211,9 @@ export class Task<T> implements Waker, Future<T> {
       if (this.failed) throw this.outcome;
       return this.outcome as T;
     }
+    // By hand, not includes/push: user code may have replaced them (primordials.ts).
     const joiners = (this.joiners ??= []);
-    if (!joiners.includes(cx.waker)) joiners.push(cx.waker);
+    if (indexOfWaker(joiners, cx.waker) < 0) appendItem(joiners, cx.waker);
     return PENDING;
   }
 
@@ -227,8 +228,10 @@ export class Task<T> implements Waker, Future<T> {
     this.observed = true;
     const joiners = this.joiners;
     if (joiners === undefined) return;
-    const i = joiners.indexOf(cx.waker);
-    if (i !== -1) joiners.splice(i, 1);
+    const i = indexOfWaker(joiners, cx.waker);
+    if (i < 0) return;
+    for (let k = i + 1; k < joiners.length; k++) joiners[k - 1] = joiners[k];
+    joiners.length--;
   }
 
   /** Marks a failure as taken care of (a scope surfaces its children's errors itself). */
@@ -340,4 +343,9 @@ function wakeAll(wakers: Waker[]): void {
     }
   }
   if (failure !== undefined) throw failure.error;
+}
+
+function indexOfWaker(wakers: readonly Waker[], waker: Waker): number {
+  for (let i = 0; i < wakers.length; i++) if (wakers[i] === waker) return i;
+  return -1;
 }

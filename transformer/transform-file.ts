@@ -32,6 +32,7 @@ import { placementEdits, type Edit } from "./emit/placement-edits";
 import { shapedObjectLiteral } from "./emit/method-shape";
 import { createFunctionCompiler, isStackOverflow, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
 import { notCompiledMessage } from "./not-compiled";
+import { deepestAncestry, printWithHeadroom, PRINT_CHECK_DEPTH } from "./printer-depth";
 import { functionName } from "./transform-function";
 import type { OriginalPositionOf } from "./input-map-positions";
 
@@ -197,14 +198,18 @@ export function runtimeImport(tsApi: typeof ts, mode: RuntimeMode, name: string,
  * Node-level entry for the tsc plugin: the edits applied to the tree. Only the nodes on the way
  * from the file to an edited node are rebuilt; every other subtree is kept as it is without being
  * walked, so syntax nested deep beside the compiled functions costs nothing. Where the way itself
- * is deeper than the stack allows, the file is left unchanged and each of its machines reported
- * as too deep (like `transform()`).
+ * is deeper than the stack allows, or the output too deep for TypeScript's printer
+ * (printer-depth.ts), the file is left unchanged and each of its machines reported as too deep
+ * (like `transform()`).
  */
 export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.TransformationContext, options: FileTransformOptions): FileTransformResult {
   const plan = planFile(tsApi, sourceFile, options.fileId ?? sourceFile.fileName, options.alwaysStrict, options.mode, options.profile);
   if (plan.compiled === 0) return { sourceFile, skipped: plan.skipped, compiled: 0 };
   try {
-    return { sourceFile: applyEdits(tsApi, sourceFile, context, options, plan), skipped: plan.skipped, compiled: plan.compiled };
+    const edited = applyEdits(tsApi, sourceFile, context, options, plan);
+    // Near the deepest syntax tsc prints, the compiled output may be too deep for tsc's printer.
+    if (deepestAncestry(plan.edits.map(editTarget)) >= PRINT_CHECK_DEPTH) printWithHeadroom(tsApi, edited);
+    return { sourceFile: edited, skipped: plan.skipped, compiled: plan.compiled };
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     const fileName = options.fileId ?? sourceFile.fileName;
@@ -216,11 +221,16 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
   }
 }
 
+/** The node of the source an edit changes. */
+function editTarget(e: Edit): ts.Node {
+  return e.kind === "replace" ? e.node : e.kind === "insert-before" ? e.statement : e.kind === "add-member" ? e.classNode : e.literal;
+}
+
 /** Every node that contains an edited node (the nodes a rewrite must rebuild), found by walking up from each. */
 function waysToEdits(sourceFile: ts.SourceFile, edits: readonly Edit[]): Set<ts.Node> {
   const on = new Set<ts.Node>();
   for (const e of edits) {
-    const target = e.kind === "replace" ? e.node : e.kind === "insert-before" ? e.statement : e.kind === "add-member" ? e.classNode : e.literal;
+    const target = editTarget(e);
     for (let n: ts.Node | undefined = target; n !== undefined && !on.has(n); n = n.parent) on.add(n);
   }
   on.add(sourceFile);

@@ -21,6 +21,7 @@ import type { Context } from "../context";
 import { dropFuture, type Future } from "../future";
 import { PENDING } from "../poll";
 import { isCancellation } from "../poll/cancel";
+import { appendItem } from "../primordials";
 import { Task } from "../task";
 
 type Cancellable = Future<unknown> & { cancel(): void };
@@ -50,8 +51,8 @@ export class Cleanup {
   /** Cancels `future` (polled with `cx`), or drops it if it cannot clean up by itself. */
   add(future: Future<unknown>, cx: Context): void {
     if (cancelOrDrop(future, cx)) {
-      this.futures.push(future);
-      this.contexts.push(cx);
+      appendItem(this.futures, future);
+      appendItem(this.contexts, cx);
     }
   }
 

@@ -19,6 +19,7 @@ import { dropFuture, type Future, type FutureLike, type Output } from "../future
 import { intoFutures } from "../into-future";
 import { PENDING, type Poll } from "../poll";
 import { Cancelled } from "../poll/cancel";
+import { newArray } from "../primordials";
 import { Cleanup } from "./cleanup";
 import { SpawnOnThen } from "./spawn-on-then";
 import { WakeSet } from "./wake-set";
@@ -40,7 +41,7 @@ export class JoinFuture<T extends unknown[]> extends SpawnOnThen<T> implements F
   constructor(futures: readonly FutureLike<unknown>[]) {
     super();
     this.children = intoFutures(futures, "join");
-    this.results = new Array(futures.length).fill(undefined);
+    this.results = newArray(futures.length);
     this.remaining = futures.length;
     this.wakes = new WakeSet(futures.length);
   }

@@ -16,6 +16,7 @@
  * has not polled it since).
  */
 import { Context } from "../context";
+import { appendItem, newArray } from "../primordials";
 import type { Waker } from "../waker";
 
 class ChildWaker implements Waker {
@@ -40,12 +41,14 @@ export class WakeSet {
   private readonly listed: Uint8Array;
 
   constructor(count: number) {
-    this.contexts = new Array<Context>(count);
-    this.woken = new Array<number>(count);
-    this.listed = new Uint8Array(count).fill(1);
+    // Packed arrays, written by index (a hole would send the store to a setter on Array.prototype).
+    this.contexts = newArray<Context>(count);
+    this.woken = newArray<number>(count);
+    this.listed = new Uint8Array(count);
     for (let i = 0; i < count; i++) {
       this.contexts[i] = new Context(new ChildWaker(this, i));
       this.woken[i] = i;
+      this.listed[i] = 1;
     }
   }
 
@@ -53,7 +56,7 @@ export class WakeSet {
   wakeChild(index: number): void {
     if (this.listed[index] === 1) return;
     this.listed[index] = 1;
-    this.woken.push(index);
+    appendItem(this.woken, index);
     this.parent?.wake();
   }
 

@@ -23,7 +23,7 @@ function serveConnection(conn: TcpStream, name: string, idleMs: number, log: Ser
       const buffer = Buffer.alloc(256);
       let pending = "";
       for (;;) {
-        const { index, value } = (yield select<unknown>([conn.read(buffer), heapSleep(idleMs)])) as Selected<number>;
+        const { index, value } = (yield select([conn.read(buffer), heapSleep(idleMs)])) as Selected<number>;
         if (index === 1) return "idle";
         if (value === 0) return "end";
         pending += buffer.toString("utf8", 0, value);
@@ -44,10 +44,10 @@ function serve(executor: Executor, listener: TcpListener, signal: AbortSignal, i
     let accepted = 0;
     try {
       for (;;) {
-        const { index, value } = (yield select<unknown>([listener.accept(), aborted(signal)])) as Selected<TcpStream | null>;
+        const { index, value } = (yield select([listener.accept(), aborted(signal)])) as Selected<TcpStream | null>;
         if (index === 1 || value === null) return accepted;
         const name = `conn${accepted++}`;
-        outcomes.push(executor.spawn(select<unknown>([serveConnection(value, name, idleMs(name), log), aborted(signal)])).promise);
+        outcomes.push(executor.spawn(select([serveConnection(value, name, idleMs(name), log), aborted(signal)])).promise);
       }
     } finally {
       listener.close();

@@ -30,7 +30,7 @@ describe("signals", () => {
   test("a select that finished first drops aborted(signal): its listener is removed", async () => {
     const controller = new AbortController();
     const work = new ManualFuture<string>();
-    const raced = new Executor().run(select<unknown>([work, aborted(controller.signal)]));
+    const raced = new Executor().run(select([work, aborted(controller.signal)]));
     await new Promise((resolve) => setImmediate(resolve));
     expect(abortListeners(controller.signal)).toBe(1);
     work.complete("done");

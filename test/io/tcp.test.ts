@@ -231,7 +231,7 @@ describe("tcp", () => {
         finallyRan = true;
       }
     });
-    const raced = executor.run(select<unknown>([writer, cancel]));
+    const raced = executor.run(select([writer, cancel]));
     const client = await rawClient(listener.port);
     client.pause();
     for (let i = 0; i < 200 && !(conn !== undefined && conn.writer.slot.owner !== undefined); i++) await turns(2);

@@ -99,7 +99,7 @@ describe("timer heap", () => {
 
   test("a timeout that lost a select is taken out of the heap", async () => {
     const heap = new TimerHeap();
-    const result = await new Executor().run(select<unknown>([heap.sleep(10), heap.sleep(60_000)]));
+    const result = await new Executor().run(select([heap.sleep(10), heap.sleep(60_000)]));
     expect(result).toEqual({ index: 0, value: undefined });
     expect(heap.size).toBe(0);
   });

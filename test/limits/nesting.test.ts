@@ -65,10 +65,10 @@ const PRINTER_HEADROOM = 32;
  * Interpreter only (`--jitless`) and a fixed `--stack-size`: frame sizes come from bytecode alone,
  * so the probe and the emit share one stack budget whatever the load.
  */
-function pluginAtDepth(headroom: number): { accepted: number; depth: number; js?: string; codes?: number[]; thrown?: string } {
+function pluginAtDepth(headroom: number, strict = false): { accepted: number; depth: number; js?: string; codes?: number[]; messages?: string[]; thrown?: string } {
   const child = path.join(__dirname, "child", "plugin-depth.cjs");
   const registerTs = path.join(__dirname, "..", "inspect", "child", "register-ts.cjs");
-  const args = ["--jitless", "--stack-size=984", "-r", registerTs, child, String(headroom), "3000"];
+  const args = ["--jitless", "--stack-size=984", "-r", registerTs, child, String(headroom), "3000", ...(strict ? ["strict"] : [])];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 150_000, maxBuffer: 64 << 20, env: { ...process.env, NODE_OPTIONS: "" } });
   if (r.status !== 0) throw new Error(`plugin-depth child exited ${r.status} ${r.signal ?? ""}: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -121,10 +121,9 @@ describe("nesting limits", () => {
     expect(beside.js).toContain("$am.start");
     // A compiled function inside an ordinary one as many blocks deep as transpileModule accepts:
     // compiled, or (where the tree rewrite cannot follow) the file left native — not a failed build.
-    // Known limit: within a few levels of the deepest transpileModule accepts, TypeScript's own
-    // printer can overflow on the compiled output (its frames per level differ from the input's
-    // by a little) and the plugin does not yet leave such a function native. The check keeps 32
-    // levels of headroom for the printer until the plugin measures that budget itself.
+    // Within a few dozen levels of the deepest transpileModule accepts, TypeScript's own printer
+    // can overflow on the compiled output (its frames per level differ from the input's); the
+    // plugin checks its output by printing it first (transformer/printer-depth.ts) — the next test.
     // Probe and emit run in one child on the interpreter alone and a fixed stack (see
     // child/plugin-depth.cjs): in this process, optimized frames appearing or not between the two
     // moved the printer's limit by more than the headroom on a busy machine.
@@ -134,6 +133,17 @@ describe("nesting limits", () => {
     expect(outcome.depth).toBe(outcome.accepted - PRINTER_HEADROOM);
     expect(outcome.codes).toEqual([]);
     expect(outcome.js).toMatch(/async \(\) =>|\$am\.start/);
+  }, 180_000);
+
+  it("the tsc plugin at the deepest transpileModule accepts: the output too deep for TypeScript's printer is not returned; the function is left native, reported too-deep", () => {
+    const outcome = pluginAtDepth(0, /*strict*/ true);
+    expect(outcome.accepted).toBeLessThan(3_000);
+    expect(outcome.thrown).toBeUndefined();
+    expect(outcome.depth).toBe(outcome.accepted);
+    expect(outcome.messages).toHaveLength(1);
+    expect(outcome.messages![0]).toContain("[too-deep]");
+    expect(outcome.js).toMatch(/async \(\) =>/);
+    expect(outcome.js).not.toContain("$am.start");
   }, 180_000);
 
   it("a file without async functions passes through untouched, however deep", () => {

@@ -6,7 +6,7 @@
 import * as ts from "typescript";
 import asyncMachinePlugin from "../../transformer/plugin";
 
-export function pluginEmit(code: string): { js: string; diagnostics: ts.Diagnostic[] } {
+export function pluginEmit(code: string, strict = false): { js: string; diagnostics: ts.Diagnostic[] } {
   const fileName = "/deep/input.ts";
   const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, noLib: true, types: [], noResolve: true };
   const host = ts.createCompilerHost(options);
@@ -19,7 +19,7 @@ export function pluginEmit(code: string): { js: string; diagnostics: ts.Diagnost
   };
   const program = ts.createProgram([fileName], options, host);
   const diagnostics: ts.Diagnostic[] = [];
-  const before = asyncMachinePlugin(program, { report: "silent" }, { ts, addDiagnostic: (d) => diagnostics.push(d) });
+  const before = asyncMachinePlugin(program, { report: "silent", strict }, { ts, addDiagnostic: (d) => diagnostics.push(d) });
   program.emit(undefined, undefined, undefined, false, { before: [before] });
   return { js, diagnostics };
 }

@@ -46,6 +46,7 @@ const COMPILED = [
   "requireDestructurable",
   "restArguments",
   "spilled",
+  "spreadable",
   "start",
   "startMachine",
   "startWithFrame",

@@ -747,3 +747,117 @@ describe("accessors on Object.prototype named like machine fields: compiled trac
     });
   }
 });
+
+/**
+ * The poll-mode runtime itself (tasks, `join`, `select`, their cleanup), driven by hand with
+ * user code's patches in place: `Promise.all`/`Promise.race` consult no `Array.prototype`
+ * method and no setter on `Array.prototype[0]`, so the combinators and join handles must not
+ * either. Each patch logs and then behaves as the built-in (a setter that logs defines the
+ * element as a plain store would), so what is compared is exactly which of them the runtime
+ * reached — none — and the values it produced. Everything runs synchronously between patching
+ * and restoring, so nothing else sees the patches.
+ */
+describe("patched intrinsics: the poll-mode runtime consults none of them", () => {
+  const ArrayProto = Array.prototype as unknown as Record<string, unknown>;
+  /** Appends to an array of the test's own without a [[Set]] (which would meet the patched setter). */
+  const append = (list: string[], line: string): void => {
+    Reflect.defineProperty(list, list.length, { value: line, writable: true, enumerable: true, configurable: true });
+  };
+  /** Replaces `Array.prototype[name]` by a wrapper that logs; returns the restore. */
+  const logMethod = (log: string[], name: string) => () => {
+    const original = ArrayProto[name] as (...args: unknown[]) => unknown;
+    ArrayProto[name] = function (this: unknown, ...args: unknown[]) {
+      append(log, `Array.prototype.${name}`);
+      return Reflect.apply(original, this, args);
+    };
+    return () => {
+      ArrayProto[name] = original;
+    };
+  };
+  const PATCHES: Record<string, (log: string[]) => () => () => void> = {
+    "Array.prototype.push": (log) => logMethod(log, "push"),
+    "Array.prototype.includes": (log) => logMethod(log, "includes"),
+    "Array.prototype.indexOf": (log) => logMethod(log, "indexOf"),
+    "Array.prototype.splice": (log) => logMethod(log, "splice"),
+    "Array.prototype.map": (log) => logMethod(log, "map"),
+    "Array.prototype.fill": (log) => logMethod(log, "fill"),
+    "a setter on Array.prototype[0]": (log) => () => {
+      Object.defineProperty(Array.prototype, 0, {
+        configurable: true,
+        get: () => undefined,
+        set(this: object, value: unknown) {
+          append(log, "Array.prototype[0] setter");
+          Reflect.defineProperty(this, 0, { value, writable: true, enumerable: true, configurable: true });
+        },
+      });
+      return () => {
+        delete (Array.prototype as unknown as Record<number, unknown>)[0];
+      };
+    },
+  };
+
+  /** join / select / a task's join handle, polled by hand; what they gave, as one string per step. */
+  function exercise(rt: typeof import("../../runtime/index")): string {
+    const steps: string[] = [];
+    const step = (s: string): void => append(steps, s);
+    let wakes = 0;
+    const cx = new rt.Context({ wake: () => void wakes++ });
+    // join: the first child waits for a wake, the second is ready at once.
+    let release: (() => void) | undefined;
+    let released = false;
+    const first = rt.pollFn((c) => {
+      if (released) return "a";
+      release = () => ((released = true), c.waker.wake());
+      return rt.PENDING;
+    });
+    const joined = rt.join([first, rt.ready("b")]);
+    step(`join: ${String(joined.poll(cx) === rt.PENDING)}`);
+    release!();
+    step(`join woke its parent: ${wakes}; then ${JSON.stringify(joined.poll(cx))}`);
+    // join whose second child throws: the first, still pending and cancellable, is cancelled and awaited.
+    let cancelled = 0;
+    const cancellable = Object.assign(
+      rt.pollFn(() => (cancelled > 0 ? "cleaned" : rt.PENDING)),
+      { cancel: () => void cancelled++ },
+    );
+    const failing = rt.pollFn(() => {
+      throw new Error("boom");
+    });
+    try {
+      rt.join([cancellable, failing]).poll(cx);
+      step("failing join: no error");
+    } catch (e) {
+      step(`failing join: ${(e as Error).message}, cancelled ${cancelled}`);
+    }
+    // select: the ready one wins.
+    step(`select: ${JSON.stringify(rt.select([rt.pollFn(() => rt.PENDING), rt.ready("s")]).poll(cx))}`);
+    // A task's join handle, polled twice by the same waker, then dropped by it.
+    const executor = new rt.Executor();
+    let finish = false;
+    const task = executor.spawn(rt.pollFn(() => (finish ? "done" : rt.PENDING)));
+    const taskCx = new rt.Context({ wake: () => step("task joiner woken") });
+    step(`task: ${String(task.poll(taskCx) === rt.PENDING)} ${String(task.poll(taskCx) === rt.PENDING)}`);
+    task.drop(taskCx);
+    const keptCx = new rt.Context({ wake: () => step("kept joiner woken") });
+    task.poll(keptCx);
+    finish = true;
+    return steps.join("\n");
+  }
+
+  for (const [what, patch] of Object.entries(PATCHES)) {
+    it(`${what}: join, select, a failing join's cleanup and a task's join handle`, async () => {
+      const rt = await import("../../runtime/index");
+      const expected = exercise(rt);
+      const log: string[] = [];
+      const restore = patch(log)();
+      let patched: string;
+      try {
+        patched = exercise(rt);
+      } finally {
+        restore();
+      }
+      expect(patched).toBe(expected);
+      expect(log).toEqual([]);
+    });
+  }
+});

@@ -18,6 +18,7 @@ import { skipOuterExpressions } from "../analyze/contains-await";
 import { LocalStorage, type LocalId } from "../lower/cfg";
 import { internalError, Unsupported } from "../not-compiled";
 import { shorthandKey } from "../lower/linearize-expression";
+import { calleeText } from "../lower/expression/source-text";
 import { compoundToBinary } from "../lower/operators";
 import { isRuntimePlaceholder, type RuntimeRef } from "../lower/runtime-refs";
 import { callPosition, isAsyncFunction } from "../syntax";
@@ -173,7 +174,7 @@ function rewriteMachineReference(cx: EmitContext, node: ts.Node, visit: Visit): 
     // super.m(args) calls the parent's method with this = the method's this; `super.m?.(args)`
     // short-circuits (arguments unevaluated) when the method is null or undefined.
     const callee = node.expression;
-    const text = T.isPropertyAccessExpression(callee) ? `(intermediate value).${callee.name.text}` : "(intermediate value)";
+    const text = calleeText(T, callee);
     if (node.questionDotToken) {
       const args = node.arguments.map((a) => visit(a) as ts.Expression);
       const bound = F.createCallExpression(runtimeMember(cx, "superCallee"), undefined, [visit(callee) as ts.Expression, m("t"), F.createStringLiteral(text)]);

@@ -100,7 +100,7 @@ function lowerExpression(cx: ExpressionLowering, expr: ts.Expression): ts.Expres
     );
   }
   if (T.isTaggedTemplateExpression(e)) return lowerTaggedTemplate(cx, e);
-  if (T.isArrayLiteralExpression(e)) return F.updateArrayLiteralExpression(e, sequenceElements(cx, e.elements));
+  if (T.isArrayLiteralExpression(e)) return F.updateArrayLiteralExpression(e, sequenceElements(cx, e.elements, "array"));
   if (T.isObjectLiteralExpression(e)) return lowerObjectLiteral(cx, e);
   if (T.isSpreadElement(e)) return F.updateSpreadElement(e, cx.lower(e.expression));
   if (T.isClassExpression(e)) return lowerClass(cx, e);

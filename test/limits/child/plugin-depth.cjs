@@ -1,7 +1,7 @@
 // Run by test/limits/nesting.test.ts with `node --jitless --stack-size=N -r register-ts.cjs`:
 // finds the deepest block nesting around a compiled function that ts.transpileModule accepts,
-// then gives the tsc plugin that depth minus the headroom (argv[2]) and prints what it wrote as
-// JSON. Interpreter only, on a fixed stack: every frame's size is fixed by its bytecode, so the
+// then gives the tsc plugin that depth minus the headroom (argv[2]; argv[4] "strict": with the
+// strict option) and prints what it wrote as JSON. Interpreter only, on a fixed stack: every frame's size is fixed by its bytecode, so the
 // probe and the plugin's emit see the same stack budget however busy the machine is (no
 // optimized frames appearing, or not yet, between the two).
 const ts = require("typescript");
@@ -9,6 +9,7 @@ const { pluginEmit } = require("../plugin-emit.ts");
 
 const headroom = Number(process.argv[2]);
 const cap = Number(process.argv[3]);
+const strict = process.argv[4] === "strict"; // functions left native become diagnostics (their reasons)
 const around = (n) => `export function g(x: number) { ${"{ ".repeat(n)}const f = async () => { await 0; return x; }; ${"} ".repeat(n)} }\n`;
 
 function transpiles(code) {
@@ -31,8 +32,8 @@ while (lo < hi) {
 const depth = lo - headroom;
 let outcome;
 try {
-  const { js, diagnostics } = pluginEmit(around(depth));
-  outcome = { js, codes: diagnostics.map((d) => d.code) };
+  const { js, diagnostics } = pluginEmit(around(depth), strict);
+  outcome = { js, codes: diagnostics.map((d) => d.code), messages: diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")) };
 } catch (e) {
   outcome = { thrown: String(e) };
 }

@@ -9,6 +9,7 @@ import { skipOuterExpressions } from "../../analyze/contains-await";
 import { callPosition } from "../../syntax";
 import type { ExpressionLowering } from "./builder";
 import { sequence, sequenceElements, spill, stable } from "./operands";
+import { calleeText } from "./source-text";
 
 export function isOptionalChain(cx: ExpressionLowering, e: ts.Expression): e is ts.PropertyAccessExpression | ts.ElementAccessExpression | ts.CallExpression {
   const { T } = cx;
@@ -22,8 +23,8 @@ export function isOptionalChain(cx: ExpressionLowering, e: ts.Expression): e is 
  *                 $chain = $am.reflectApply($callee, $this, $am.callArgs($callee, "a.b.m", [$resume]));  done: $chain
  * Each `?.` up to the last link that awaits becomes a branch: one that finds null or undefined
  * ends the whole chain with undefined, so nothing after it — awaits included — runs. The links
- * after the last await are rebuilt as a chain of their own on the value reached (`$v?.m()`
- * keeps its `?.` and its receiver).
+ * after the last await and the last call are rebuilt as a chain of their own on the value
+ * reached (`$v?.p.q` keeps its `?.`).
  *
  * `as`: "value" reads the chain; "delete" deletes its last reference (true when it
  * short-circuits); "callee" splits it into the function and `this` a call uses (`(a?.m)(…)`
@@ -54,8 +55,10 @@ export function lowerOptionalChain(
   const linkAwaits = (n: Link): boolean => (T.isPropertyAccessExpression(n) ? false : T.isElementAccessExpression(n) ? cx.has(n.argumentExpression) : n.arguments.some(cx.has));
   // Links up to `split` are taken apart; those after it are rebuilt as they are.
   let split = as === "callee" ? links.length - 1 : -1;
+  // A call is taken apart too (a checked call): rebuilt on the value reached, a failing one
+  // would name the temporary (`$v?.()`: "$v is not a function"), not `(intermediate value)`.
   links.forEach((n, i) => {
-    if (linkAwaits(n)) split = Math.max(split, i);
+    if (linkAwaits(n) || T.isCallExpression(n)) split = Math.max(split, i);
   });
   const needsThis = (i: number): boolean => (i + 1 <= split && T.isCallExpression(links[i + 1])) || (i === split && as === "callee");
   // What a short-circuit gives: created at the first branch, assigned at the end.
@@ -90,8 +93,8 @@ export function lowerOptionalChain(
       cur = F.createElementAccessExpression(cur, cx.lower(n.argumentExpression));
     } else {
       const fn = n.arguments.some(cx.has) && cur !== held ? b.toTemp(cur, "callee") : cur;
-      const args = sequenceElements(cx, n.arguments);
-      cur = checkedCall(cx, fn, thisArg, calleeText(cx, n.expression), args, n);
+      const args = sequenceElements(cx, n.arguments, "arguments");
+      cur = checkedCall(cx, fn, thisArg, calleeText(T, n.expression), args, n);
       thisArg = F.createVoidZero();
     }
   }
@@ -143,8 +146,8 @@ export function lowerCall(cx: ExpressionLowering, e: ts.CallExpression): ts.Expr
   // checkSupported leaves every function that calls `eval` by that name native.
   if (T.isIdentifier(e.expression) && e.expression.text === "eval") b.internalError(e, "direct `eval` reached the lowering");
   const { fn, thisArg } = calleeAndThis(cx, e.expression, e.arguments);
-  const args = sequenceElements(cx, e.arguments);
-  return checkedCall(cx, fn, thisArg, calleeText(cx, e.expression), args, e);
+  const args = sequenceElements(cx, e.arguments, "arguments");
+  return checkedCall(cx, fn, thisArg, calleeText(T, e.expression), args, e);
 }
 
 /**
@@ -185,12 +188,12 @@ export function lowerNew(cx: ExpressionLowering, e: ts.NewExpression): ts.Expres
   const args = e.arguments ?? F.createNodeArray<ts.Expression>();
   const ctor = cx.lower(e.expression);
   const target = stable(cx, ctor, args) ? ctor : spill(cx, ctor, "constructor");
-  const lowered = sequenceElements(cx, args);
+  const lowered = sequenceElements(cx, args, "arguments");
   // As a call (checkedCall): checked after the arguments, then Reflect.construct (no frame of its own).
   const once = T.isIdentifier(target) ? target : b.toTemp(target, "constructor");
   const list = F.createCallExpression(b.runtime("constructArgs"), undefined, [
     once,
-    F.createStringLiteral(calleeText(cx, e.expression)),
+    F.createStringLiteral(calleeText(T, e.expression)),
     F.createArrayLiteralExpression([...lowered]),
   ]);
   return T.setSourceMapRange(F.createCallExpression(b.runtime("reflectConstruct"), undefined, [once, list]), e);
@@ -221,21 +224,5 @@ export function lowerTaggedTemplate(cx: ExpressionLowering, e: ts.TaggedTemplate
           template.templateSpans.map((s) => F.createTemplateSpan(F.createNumericLiteral(0), s.literal)),
         ),
   );
-  return checkedCall(cx, fn, thisArg, calleeText(cx, e.tag), [strings, ...sequence(cx, subs)], e);
-}
-/** What V8 prints for a callee that is not a function (`o.m is not a function`). */
-export function calleeText(cx: ExpressionLowering, callee: ts.Expression): string {
-  const { T, SK } = cx;
-  const c = skipOuterExpressions(T, callee);
-  const simple = (n: ts.Expression): string | undefined => {
-    if (T.isIdentifier(n)) return n.text;
-    if (n.kind === SK.ThisKeyword) return "this";
-    if (n.kind === SK.SuperKeyword) return "super";
-    if (T.isPropertyAccessExpression(n)) {
-      const base = simple(n.expression);
-      return base === undefined ? undefined : `${base}.${n.name.text}`;
-    }
-    return undefined;
-  };
-  return simple(c) ?? (T.isPropertyAccessExpression(c) ? `(intermediate value).${c.name.text}` : "(intermediate value)");
+  return checkedCall(cx, fn, thisArg, calleeText(T, e.tag), [strings, ...sequence(cx, subs)], e);
 }

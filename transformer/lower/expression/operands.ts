@@ -8,6 +8,7 @@ import type * as ts from "typescript";
 import { skipOuterExpressions } from "../../analyze/contains-await";
 import type { ExpressionLowering } from "./builder";
 import { isAnonymousDefinition, namedDefinition } from "./named-evaluation";
+import { calleeText } from "./source-text";
 
 /** Index of the last of `nodes` that holds an await, -1 if none: those before it are evaluated first and may be spilled. */
 export function lastAwaiting(cx: ExpressionLowering, nodes: readonly ts.Node[]): number {
@@ -53,15 +54,27 @@ export function laterWrites(cx: ExpressionLowering, operands: readonly ts.Node[]
 /**
  * Elements of an array literal or call arguments: a spread before an await is copied out then,
  * and spread again through `$am.spilled` (not iterated a second time).
+ *
+ * A spread's operand goes through `$am.spreadable` where the engine's message would otherwise
+ * differ: in an array literal, an operand that awaits (V8 names an await `(intermediate value)`,
+ * not `$v`, and a call by its callee, not `$am.reflectApply`); in arguments, every spread (V8 words a failed call spread by its place in the list,
+ * which the array the arguments are gathered in does not keep).
  */
-export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.Expression[]): ts.Expression[] {
+export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.Expression[], of: "array" | "arguments"): ts.Expression[] {
   const { T, F, b } = cx;
   const last = lastAwaiting(cx, elements);
   const later = laterWrites(cx, elements, last);
+  const spreads = elements.filter((el) => T.isSpreadElement(el)).length;
+  const checked = (el: ts.SpreadElement, i: number, inner: ts.Expression): ts.Expression => {
+    if (of === "array" && !cx.has(el.expression)) return inner;
+    const form = of === "array" ? 0 : spreads === 1 && i === elements.length - 1 ? 1 : 2;
+    const args = [inner, F.createStringLiteral(spreadText(cx, el.expression, of)), F.createNumericLiteral(form)];
+    return F.createCallExpression(b.runtime("spreadable"), undefined, args);
+  };
   return elements.map((el, i) => {
-    if (i > last) return el;
+    if (i > last) return T.isSpreadElement(el) && of === "arguments" ? F.updateSpreadElement(el, checked(el, i, el.expression)) : el;
     if (T.isSpreadElement(el)) {
-      const inner = cx.lower(el.expression);
+      const inner = checked(el, i, cx.lower(el.expression));
       if (i === last) return F.updateSpreadElement(el, inner);
       const values = b.toTemp(F.createArrayLiteralExpression([F.createSpreadElement(inner)]), "spread");
       return F.updateSpreadElement(el, F.createCallExpression(b.runtime("spilled"), undefined, [values]));
@@ -71,6 +84,18 @@ export function sequenceElements(cx: ExpressionLowering, elements: readonly ts.E
     if (i === last) return lowered;
     return stable(cx, lowered, later(i)) ? lowered : spill(cx, lowered, "operand");
   });
+}
+
+/**
+ * What V8 names a spread's operand by: a call by its callee (`f is not a function or its return
+ * value` in an array literal, `f(...)` in arguments).
+ */
+function spreadText(cx: ExpressionLowering, e: ts.Expression, of: "array" | "arguments"): string {
+  const { T } = cx;
+  const x = skipOuterExpressions(T, e);
+  if (!T.isCallExpression(x)) return calleeText(T, x);
+  const callee = calleeText(T, x.expression);
+  return of === "array" ? `${callee} is not a function or its return value` : `${callee}(...)`;
 }
 
 /**
