@@ -5,8 +5,9 @@
 // the build. (Preact's build does the same with its mangle.json.)
 //
 // Which names: found by the type checker, not listed by hand. A name is renamed only if every
-// place a property of that name is declared or used in runtime/ resolves to a `private` member
-// of a runtime class; one public use anywhere (an interface member, an object literal, a
+// place a property of that name is declared or used in runtime/ resolves to a `private` (or
+// `protected`: the runtime's classes are not made to be subclassed outside it) member of a
+// runtime class; one public use anywhere (an interface member, an object literal, a
 // property of a built-in or of a user's object), a string equal to it, or an access the checker
 // cannot resolve keeps it. The CommonJS build (what Node loads, and what the test suite runs)
 // keeps every name; a private name is not part of the API, so nothing outside the runtime sees
@@ -33,7 +34,7 @@ export function privateNames(sourceRoot) {
   const checker = program.getTypeChecker();
   const isPrivateMember = (decl) =>
     (ts.isPropertyDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isGetAccessorDeclaration(decl) || ts.isSetAccessorDeclaration(decl)) &&
-    ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Private &&
+    ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) &&
     ts.isIdentifier(decl.name);
   const candidates = new Map(); // name → uses
   const unsafe = new Set();

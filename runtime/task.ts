@@ -36,7 +36,8 @@ import { dropFuture, type Future } from "./future";
 import { PENDING, type Poll } from "./poll";
 import { beginPoll, DEFAULT_TASK_BUDGET, endPoll } from "./poll/budget";
 import { Cancelled, isCancellation } from "./poll/cancel";
-import { appendItem, NativePromise, PromisePrototypeFinally, PromisePrototypeThen, PromiseReject, PromiseResolve } from "./primordials";
+import { appendItem, NativePromise, PromiseReject, PromiseResolve } from "./primordials";
+import { PromiseLikeOf } from "./promise-like";
 import type { Waker } from "./waker";
 
 /**
@@ -91,7 +92,8 @@ interface JoinSettlers {
 
 let nextTaskId = 1;
 
-export class Task<T> implements Waker, Future<T> {
+/** A `Task` is awaitable: `await task` waits for its outcome (`task.promise`; `then` from promise-like.ts). */
+export class Task<T> extends PromiseLikeOf<T> implements Waker, Future<T> {
   /** Unique per process, in spawn order: for dumps, reports and deterministic-order tests. */
   readonly id: number = nextTaskId++;
   /** How many times the executor has polled this task's future. */
@@ -124,6 +126,7 @@ export class Task<T> implements Waker, Future<T> {
 
   /** Use `Executor.spawn`; the new task is SCHEDULED and the caller must enqueue it. */
   constructor(future: Future<T>, scheduler: Scheduler) {
+    super();
     this.future = future;
     this.scheduler = scheduler;
     this.waker = this;
@@ -280,19 +283,6 @@ export class Task<T> implements Waker, Future<T> {
     };
     signal.addEventListener("abort", onAbort, { once: true });
     this.detachSignal = () => signal.removeEventListener("abort", onAbort);
-  }
-
-  /** A `Task` is awaitable: `await task` waits for its outcome (`task.promise`). */
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return PromisePrototypeThen(this.promise, onFulfilled as never, onRejected as never) as Promise<R1 | R2>;
-  }
-
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return PromisePrototypeThen(this.promise, undefined, onRejected as never) as Promise<T | R>;
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return PromisePrototypeFinally(this.promise, onFinally) as Promise<T>;
   }
 
   private complete(failed: boolean, outcome: unknown): void {

@@ -15,39 +15,31 @@
  * Example: `const [a, b] = await run(join([fromPromise(pa), sleep(10)]));`
  */
 import type { Context } from "../context";
-import { dropFuture, type Future, type FutureLike, type Output } from "../future";
-import { intoFutures } from "../into-future";
+import type { Future, FutureLike, Output } from "../future";
 import { PENDING, type Poll } from "../poll";
-import { Cancelled } from "../poll/cancel";
 import { newArray } from "../primordials";
-import { Cleanup } from "./cleanup";
-import { SpawnOnThen } from "./spawn-on-then";
-import { WakeSet } from "./wake-set";
+import { ChildFutures } from "./child-futures";
 
 export type JoinOutput<F extends readonly FutureLike<unknown>[]> = { -readonly [K in keyof F]: Output<F[K]> };
 
-export class JoinFuture<T extends unknown[]> extends SpawnOnThen<T> implements Future<T> {
-  /** Children not yet Ready; a Ready child's slot is cleared so its future can be collected. */
-  private readonly children: (Future<unknown> | undefined)[];
+export class JoinFuture<T extends unknown[]> extends ChildFutures<T> implements Future<T> {
+  /** Values by input index. */
   private readonly results: unknown[];
+  /** Children not yet Ready. */
   private remaining: number;
-  private readonly wakes: WakeSet;
-  /** Set when a child threw: the join is over (once the others have been cancelled). */
-  private failure: { error: unknown } | undefined;
-  /** Set once the join gives up on its remaining children (a failure, or `cancel()`). */
-  private cleanup: Cleanup | undefined;
-  private cancelled = false;
 
   constructor(futures: readonly FutureLike<unknown>[]) {
-    super();
-    this.children = intoFutures(futures, "join");
+    super(futures, "join");
     this.results = newArray(futures.length);
     this.remaining = futures.length;
-    this.wakes = new WakeSet(futures.length);
+  }
+
+  protected get settled(): boolean {
+    return this.remaining === 0;
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.cleanup !== undefined) return this.finishCleanup(cx);
+    if (this.cleanup !== undefined) return this.cleanedUp(cx) ? (this.results as T) : PENDING;
     if (this.remaining === 0) return this.results as T;
     const wakes = this.wakes;
     wakes.parent = cx.waker;
@@ -63,7 +55,7 @@ export class JoinFuture<T extends unknown[]> extends SpawnOnThen<T> implements F
         this.failure = { error };
         this.children[i] = undefined;
         this.cancelRest();
-        return this.finishCleanup(cx);
+        return this.cleanedUp(cx) ? (this.results as T) : PENDING;
       }
       if (poll !== PENDING) {
         this.results[i] = poll;
@@ -75,54 +67,8 @@ export class JoinFuture<T extends unknown[]> extends SpawnOnThen<T> implements F
     wakes.parent = undefined; // late wakes of finished children no longer reach our task
     return this.results as T;
   }
-
-  /** Cancels the join: every child not yet Ready is cancelled; the next polls wait for them, then throw `Cancelled`. */
-  cancel(): void {
-    if (this.cleanup !== undefined || this.remaining === 0) return;
-    this.cancelled = true;
-    this.cancelRest();
-    this.wakes.parent?.wake();
-  }
-
-  private cancelRest(): void {
-    const cleanup = (this.cleanup = new Cleanup());
-    const children = this.children;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (child === undefined) continue;
-      children[i] = undefined;
-      cleanup.add(child, this.wakes.contexts[i]);
-    }
-  }
-
-  /** Waits for the cancelled children, then throws: the failure, else a cleanup error, else `Cancelled`. */
-  private finishCleanup(cx: Context): Poll<T> {
-    const cleanup = this.cleanup!;
-    this.wakes.parent = cx.waker;
-    this.wakes.takeWoken(); // every child left is polled below: unlist them so their next wake reaches us
-    if (!cleanup.poll()) return PENDING;
-    this.wakes.parent = undefined;
-    if (this.failure !== undefined) throw this.failure.error;
-    if (cleanup.error !== undefined) throw cleanup.error.error;
-    if (this.cancelled) throw new Cancelled("[async-machine] join was cancelled");
-    return this.results as T;
-  }
-
-  /** Drops the children not yet Ready (the join will not be polled again). */
-  drop(_cx?: Context): void {
-    const children = this.children;
-    const contexts = this.wakes.contexts;
-    this.wakes.parent = undefined;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      children[i] = undefined;
-      dropFuture(child, contexts[i]);
-    }
-    this.cleanup?.drop();
-  }
 }
 
-/** A future of every future's value, in input order. */
 export function join<const F extends readonly FutureLike<unknown>[]>(futures: F): JoinFuture<JoinOutput<F>> {
   return new JoinFuture<JoinOutput<F>>(futures);
 }

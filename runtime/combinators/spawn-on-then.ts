@@ -8,32 +8,19 @@
  * then-ed must not be polled elsewhere afterwards (its task polls it), as a future given to
  * `spawn`.
  *
- * The methods are `Task`'s, word for word, over a `promise` that spawns: a minified bundle
- * holding both pays for them nearly once.
+ * `then`, `catch` and `finally` are `Task`'s (promise-like.ts), over a `promise` that spawns.
  */
 import { currentExecutor } from "../executor";
 import type { Future } from "../future";
-import { PromisePrototypeFinally, PromisePrototypeThen } from "../primordials";
+import { PromiseLikeOf } from "../promise-like";
 import type { Task } from "../task";
 
-export abstract class SpawnOnThen<T> implements PromiseLike<T> {
+export abstract class SpawnOnThen<T> extends PromiseLikeOf<T> {
   /** The task the first `then` spawned (no field until then: most combinators are polled, not then-ed). */
   declare private spawned: Task<T> | undefined;
 
   /** A native promise of the future's outcome: its task's join promise (the task spawned on first use). */
   get promise(): Promise<T> {
     return (this.spawned ??= currentExecutor().spawn(this as unknown as Future<T>)).promise;
-  }
-
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
-    return PromisePrototypeThen(this.promise, onFulfilled as never, onRejected as never) as Promise<R1 | R2>;
-  }
-
-  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return PromisePrototypeThen(this.promise, undefined, onRejected as never) as Promise<T | R>;
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    return PromisePrototypeFinally(this.promise, onFinally) as Promise<T>;
   }
 }
