@@ -623,7 +623,7 @@ export function renderReport(results, { definitions, relOut, timing = "" }) {
     ...(scalingTable ? ["", scalingNote, "", mdTable(scalingTable.head, scalingTable.body)] : []),
     ...(bRows.length ? ["", mdTable(BUNDLE_HEAD, bRows)] : []),
     "",
-    "Targets (issue 5; async-machine in promise mode):",
+    "Targets (async-machine in promise mode):",
     "",
     mdTable(
       ["target", "measured", ""],
