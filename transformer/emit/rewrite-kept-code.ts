@@ -270,7 +270,8 @@ function rewriteNested(cx: EmitContext, node: ts.Node, inFunction: boolean): ts.
       node.heritageClauses,
       node.members,
     );
-    return closure(cx, node, expr, /*innerIsFunction*/ true);
+    // Its heritage and computed keys run here, outside any nested function.
+    return closure(cx, node, expr, /*innerIsFunction*/ true, /*outerInFunction*/ false);
   }
   // An object literal whose methods or accessors see a per-iteration record is wrapped as a
   // whole (a method cannot be wrapped by itself).
@@ -317,6 +318,9 @@ function closure(cx: EmitContext, original: ts.Node, node: ts.Node, innerIsFunct
         return T.visitEachChild(c, (x) => (x === name ? key : rewrite(cx, x, /*inFunction*/ true)), undefined);
       }
     }
+    // A method's or accessor's computed key is evaluated where the method is defined, not in
+    // it: `this` and `arguments` there are the enclosing function's.
+    if (isFunction && c === (node as ts.NamedDeclaration).name && T.isComputedPropertyName(c)) return rewrite(cx, c, outerInFunction);
     return rewrite(cx, c, innerIsFunction);
   };
   // A function's body declares the key holders of the literals in it.
