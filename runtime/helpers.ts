@@ -60,10 +60,14 @@ export interface IteratorRecord {
   next: (...args: unknown[]) => unknown;
 }
 
-export function getIterator(obj: unknown): IteratorRecord {
+/**
+ * `text`: the source as V8 prints it where V8 names it (`(intermediate value)`, `xs`, `o.xs`,
+ * `f is not a function or its return value`); without it, V8's wording by the value's type.
+ */
+export function getIterator(obj: unknown, text?: string): IteratorRecord {
   const method = (obj as { [Symbol.iterator]?: unknown } | null | undefined)?.[Symbol.iterator];
   if (typeof method !== "function") {
-    throw new TypeErrorCtor(`${describe(obj)} is not iterable`);
+    throw new TypeErrorCtor(text === undefined ? `${describeNonCallable(obj)} is not iterable (cannot read property Symbol(Symbol.iterator))` : `${text} is not iterable`);
   }
   const iterator = FunctionPrototypeCall(method, obj) as Iterator<unknown>;
   if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
@@ -127,7 +131,7 @@ export function forInNext(keys: Generator<string, void, void>): string | undefin
   return GeneratorPrototypeNext(keys).value as string | undefined;
 }
 
-/** How V8 names a value that was called but is not callable (`number 1 is not a function`). */
+/** How V8 names a value by its type (`number 1 is not a function`, `object null is not iterable …`). */
 function describeNonCallable(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value === null) return "object null";
@@ -140,13 +144,6 @@ function describeNonCallable(value: unknown): string {
     default:
       return typeof value;
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSONStringify(value);
-  if (typeof value === "function") return value.name ? `function ${value.name}` : "function";
-  if (typeof value === "object" && value !== null) return "object";
-  return StringCtor(value);
 }
 
 /** The rest parameter `...rest` starting at `index`. */
@@ -250,15 +247,13 @@ export function spilled(values: readonly unknown[]): Iterable<unknown> {
 export function spreadable(value: unknown, text: string, form: 0 | 1 | 2): Iterable<unknown> {
   const method = value === null || value === undefined ? undefined : (value as { [Symbol.iterator]: unknown })[Symbol.iterator];
   if (typeof method !== "function") {
-    const v = typeof value === "string" ? `"${value}"` : StringCtor(value);
-    const type = value === null ? "object null" : typeof value === "number" || typeof value === "boolean" || typeof value === "string" ? `${typeof value} ${v}` : typeof value;
     throw new TypeErrorCtor(
       form === 0
         ? `${text} is not iterable`
         : form === 2
-          ? `${type} is not iterable (cannot read property Symbol(Symbol.iterator))`
+          ? `${describeNonCallable(value)} is not iterable (cannot read property Symbol(Symbol.iterator))`
           : value === null || value === undefined
-            ? `${text} is not iterable (cannot read property ${v})`
+            ? `${text} is not iterable (cannot read property ${StringCtor(value)})`
             : "Spread syntax requires ...iterable[Symbol.iterator] to be a function",
     );
   }
@@ -337,8 +332,8 @@ export interface DestructuringRecord extends IteratorRecord {
   value: unknown;
 }
 
-export function destructuringIterator(obj: unknown): DestructuringRecord {
-  return { ...getIterator(obj), done: false, value: undefined };
+export function destructuringIterator(obj: unknown, text?: string): DestructuringRecord {
+  return { ...getIterator(obj, text), done: false, value: undefined };
 }
 
 /**

@@ -9,6 +9,7 @@ import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { Completion, RegionKind, type BlockId } from "./cfg";
 import { endFinally, innermostFinally } from "./jumps";
 import type { FinallyInfo, IteratorScope, Lowering } from "./lowering";
+import { iterableText } from "./expression/source-text";
 import { bindPattern, lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
 import { Unsupported } from "../not-compiled";
@@ -185,7 +186,8 @@ export function lowerForOf(cx: Lowering, node: ts.ForOfStatement, labels: string
   const step = b.newTemp("step");
   headDeadZone(cx, node);
   const iterable = cx.lowerExpression(node.expression);
-  b.emitAssign(iter, b.runtimeCall("getIterator", [iterable]));
+  const text = iterableText(T, node.expression, "loop");
+  b.emitAssign(iter, b.runtimeCall("getIterator", text === undefined ? [iterable] : [iterable, F.createStringLiteral(text)]));
   const head = b.newBlock();
   const exit = b.newBlock();
   const close = b.newBlock();

@@ -7,6 +7,7 @@ import type * as ts from "typescript";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
 import { RegionKind, TerminatorKind, type LocalId } from "./cfg";
 import { isAnonymousDefinition, namedDefinition } from "./expression/named-evaluation";
+import { iterableText } from "./expression/source-text";
 import type { Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
 import { internalError, Unsupported } from "../not-compiled";
@@ -31,14 +32,18 @@ export function lowerVariableList(cx: Lowering, list: ts.VariableDeclarationList
       continue;
     }
     const value = lowerToResumeValue(cx, d.initializer);
-    bindPattern(cx, d.name, value);
+    bindPattern(cx, d.name, value, d.initializer);
   }
   b.source = outer;
 }
 const INTERMEDIATE_VALUE = "(intermediate value)";
 
-/** Assigns `value` to a binding name or pattern whose identifiers are machine locals. */
-export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expression): void {
+/**
+ * Assigns `value` to a binding name or pattern whose identifiers are machine locals; `source`,
+ * a declaration's initializer as written, names the value in V8's message when an array
+ * pattern's value is not iterable.
+ */
+export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expression, source?: ts.Expression): void {
   const { T, F, b } = cx;
   if (T.isIdentifier(name)) {
     const local = b.localOf(name);
@@ -49,7 +54,14 @@ export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expres
   const v = skipOuterExpressions(T, value);
   // V8 names the source of a failed destructuring by its text; an awaited value is '(intermediate value)'.
   const sourceName = v === b.resumeValue ? INTERMEDIATE_VALUE : T.isIdentifier(v) && !b.tempOfIdentifier.has(v) ? v.text : "";
-  if (containsAwait(T, name)) return destructure(cx, name, value, sourceName);
+  const arrayText = source && T.isArrayBindingPattern(name) ? iterableText(T, source, "declaration") : undefined;
+  if (containsAwait(T, name)) return destructureTarget(cx, fromBindingName(T, name), value, sourceName, arrayText);
+  if (arrayText === INTERMEDIATE_VALUE) {
+    // Destructured natively, an assignment: V8 would name the value by its type.
+    const checked = b.runtimeCall("spreadable", [value, F.createStringLiteral(arrayText), F.createNumericLiteral(0)]);
+    b.emitOp(F.createExpressionStatement(F.createAssignment(patternToAssignmentTarget(T, name), checked)), []);
+    return;
+  }
   if (sourceName === INTERMEDIATE_VALUE && T.isObjectBindingPattern(name)) {
     // Destructured natively, the resume value's own name would be the one in the message.
     const first = name.elements[0];
@@ -180,13 +192,10 @@ function prepareReference(cx: Lowering, target: PatternTarget): (value: ts.Expre
  *           branch $prop === undefined ? dflt : bind;  dflt: $prop = await d();  bind: a = $prop;
  *           $key = await k(); b = $value[$key]; rest = $am.objectRest($value, ["a", $key])
  */
-function destructure(cx: Lowering, name: ts.BindingName, value: ts.Expression, sourceName = ""): void {
-  destructureTarget(cx, fromBindingName(cx.T, name), value, sourceName);
-}
-function destructureTarget(cx: Lowering, target: PatternTarget, value: ts.Expression, sourceName: string): void {
+function destructureTarget(cx: Lowering, target: PatternTarget, value: ts.Expression, sourceName: string, arrayText?: string): void {
   const { T, F, b } = cx;
   if (target.kind === "binding" || target.kind === "reference") return prepareReference(cx, target)(value);
-  if (target.kind === "array") return destructureArray(cx, target, value);
+  if (target.kind === "array") return destructureArray(cx, target, value, arrayText);
   const source = b.identifierFor(b.newTemp("value"));
   b.emitAssign(b.tempOfIdentifier.get(source)!, value);
   const firstKey = target.elements[0]?.key;
@@ -271,11 +280,11 @@ function patternToAssignmentTarget(T: typeof ts, name: ts.BindingName): ts.Expre
  * An exception from a default or a nested binding closes the iterator; one from `next()`
  * itself marks it done first (no close), as IteratorBindingInitialization does.
  */
-function destructureArray(cx: Lowering, pattern: Extract<PatternTarget, { kind: "array" }>, value: ts.Expression): void {
+function destructureArray(cx: Lowering, pattern: Extract<PatternTarget, { kind: "array" }>, value: ts.Expression, text?: string): void {
   const { F, b } = cx;
   const iter = b.newTemp("iterator");
   const error = b.newTemp("error");
-  b.emitAssign(iter, b.runtimeCall("destructuringIterator", [value]));
+  b.emitAssign(iter, b.runtimeCall("destructuringIterator", text === undefined ? [value] : [value, F.createStringLiteral(text)]));
   const close = b.newBlock();
   const outerRegion = b.region;
   b.region = b.newRegion(RegionKind.Catch, close.id, error, undefined);
