@@ -15,7 +15,16 @@ const [configPath, outDir, profilePath] = process.argv.slice(2);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const t0 = now();
-const parsed = ts.getParsedCommandLineOfConfigFile(path.resolve(configPath), { outDir: path.resolve(outDir) }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n")); } });
+const parsed = ts.getParsedCommandLineOfConfigFile(
+  path.resolve(configPath),
+  { outDir: path.resolve(outDir) },
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  },
+);
 const options = { ...parsed.options, outDir: path.resolve(outDir) };
 delete options.plugins;
 const program = ts.createProgram({ rootNames: parsed.fileNames, options });

@@ -135,7 +135,10 @@ describe("computeStateLayout: live intervals", () => {
     expect(layout.offsetOf.get(1)).toBe(0);
     expect(layout.offsetOf.get(3)).toBe(1);
     expect(layout.offsetOf.get(2)).toBe(0); // in local 1's hole
-    expect(layout.occupied).toEqual([[0, 3], [0, 3]]);
+    expect(layout.occupied).toEqual([
+      [0, 3],
+      [0, 3],
+    ]);
     expect([0, 1, 2, 3].map((p) => holdsOffsetAt(layout, 0, p))).toEqual([true, true, true, true]);
     expect(holdsOffsetAt(layout, 2, 0)).toBe(false);
   });

@@ -165,16 +165,48 @@ describe("layout hash (layout/2)", () => {
   const base: HashedLayout = {
     stateNames: ["Unresumed", "Returned", "Panicked", "AwaitA_L2", "AwaitB_L3", "AwaitC_L4"],
     captures: ["log"],
-    slots: [[0, "a"], [1, "$t"], [0, null, 2, "b"]],
+    slots: [
+      [0, "a"],
+      [1, "$t"],
+      [0, null, 2, "b"],
+    ],
   };
   test("changes with any state's frame, the state names, the captures and environment fields", () => {
     const h = layoutHash(base);
     expect(layoutHash({ ...base })).toBe(h);
     const variants: HashedLayout[] = [
-      { ...base, slots: [[0, "a"], [1, "t"], [0, null, 2, "b"]] }, // a temporary became a variable, at the middle state only
-      { ...base, slots: [[0, "a"], [1, "$t"], [0, null, 1, "b"]] }, // b at another offset
-      { ...base, slots: [[0, "a"], [1, "$t"], [2, "b"]] }, // a still kept at the last state
-      { ...base, slots: [[0, "a"], [1, "$t", 2, "b"], [0, null]] }, // b kept one state earlier
+      {
+        ...base,
+        slots: [
+          [0, "a"],
+          [1, "t"],
+          [0, null, 2, "b"],
+        ],
+      }, // a temporary became a variable, at the middle state only
+      {
+        ...base,
+        slots: [
+          [0, "a"],
+          [1, "$t"],
+          [0, null, 1, "b"],
+        ],
+      }, // b at another offset
+      {
+        ...base,
+        slots: [
+          [0, "a"],
+          [1, "$t"],
+          [2, "b"],
+        ],
+      }, // a still kept at the last state
+      {
+        ...base,
+        slots: [
+          [0, "a"],
+          [1, "$t", 2, "b"],
+          [0, null],
+        ],
+      }, // b kept one state earlier
       { ...base, stateNames: base.stateNames.map((n) => n.replace("L3", "L4")) },
       { ...base, captures: [] },
       { ...base, env: [[], ["x"], []] },
