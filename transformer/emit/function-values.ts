@@ -75,18 +75,7 @@ export function asyncWrapper(T: typeof ts, runtime: string, wrapper: ts.Function
     const key = F.createStringLiteral(name ?? "");
     const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, key, undefined, undefined, wrapper.parameters, undefined, wrapper.body as ts.Block));
     const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
-    const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [
-      F.createElementAccessExpression(holder, F.createStringLiteral(name ?? "")),
-    ]);
-    const bind = F.createArrowFunction(
-      undefined,
-      undefined,
-      [F.createParameterDeclaration(undefined, undefined, self)],
-      undefined,
-      undefined,
-      F.createAssignment(F.createIdentifier(self), shaped),
-    );
-    return F.createCallExpression(F.createParenthesizedExpression(bind), undefined, []);
+    return shapedSelf(T, runtime, self, F.createElementAccessExpression(holder, F.createStringLiteral(name ?? "")));
   }
   const asyncFunction = F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncFunction");
   const naming = nameResume !== undefined ? [F.createIdentifier(nameResume)] : [];
@@ -154,6 +143,12 @@ export function generatorMethodProperty(
   const method = unmapped(T, F.createMethodDeclaration(undefined, undefined, innerKey, undefined, undefined, wrapper.parameters, undefined, wrapper.body as ts.Block));
   const holder = F.createParenthesizedExpression(F.createObjectLiteralExpression([method]));
   const member = T.isIdentifier(name) && isPlainName(name.text) ? F.createPropertyAccessExpression(holder, name.text) : F.createElementAccessExpression(holder, read);
+  return F.createPropertyAssignment(outerKey, value(shapedSelf(T, runtime, self, member)));
+}
+
+/** `(($self) => $self = $am.asyncGeneratorFunction(member))()`: the method shaped, and bound to `$self` per evaluation. */
+function shapedSelf(T: typeof ts, runtime: string, self: string, member: ts.Expression): ts.Expression {
+  const F = T.factory;
   const shaped = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [member]);
   const bind = F.createArrowFunction(
     undefined,
@@ -163,7 +158,7 @@ export function generatorMethodProperty(
     undefined,
     F.createAssignment(F.createIdentifier(self), shaped),
   );
-  return F.createPropertyAssignment(outerKey, value(F.createCallExpression(F.createParenthesizedExpression(bind), undefined, [])));
+  return F.createCallExpression(F.createParenthesizedExpression(bind), undefined, []);
 }
 
 /** An identifier name (reserved words included: `{ default() {} }.default` is fine); ASCII only, the rest quoted. */
