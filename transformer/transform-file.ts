@@ -79,7 +79,7 @@ export function summarizeCompiled(sourceFile: ts.SourceFile, { result, node }: C
 }
 
 function machineParts(result: CompiledMachineInfo["result"]): MachineParts {
-  return { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveAcross: result.liveAcross, stateNames: result.machine.stateNames };
+  return { name: result.name, cfg: result.lowered.cfg, layout: result.layout, liveRuns: result.liveRuns, stateNames: result.machine.stateNames };
 }
 
 /** Plans the rewrite of a file: analysis and lowering of every async function. */

@@ -4,7 +4,7 @@
  *
  *     checkSupported      → why the function must stay native, if it must
  *     buildCfg            → blocks, suspend points, locals (lower/build-cfg.ts)
- *     computeLiveness     → locals live across each suspend point (analyze/liveness.ts)
+ *     computeLiveness     → the live intervals of locals over the suspend points (analyze/liveness.ts)
  *     layoutFrame         → frame offsets per state (layout/state-layout.ts)
  *     emitMachine         → state enum + resume function (emit/emit-machine.ts)
  *     emitWrapper         → the function that replaces the original and starts the machine (emit/wrapper.ts)
@@ -14,7 +14,7 @@
  */
 import type * as ts from "typescript";
 import { BindingKind, type Binding, type Scopes } from "./analyze/scopes";
-import { computeLiveness, type FlowBlock, type Liveness } from "./analyze/liveness";
+import { computeLiveness, type FlowBlock, type Liveness, type Runs } from "./analyze/liveness";
 import { computeStateLayout, type StateLayout } from "./layout/state-layout";
 import { buildCfg, type LoweredFunction } from "./lower/build-cfg";
 import { internalError, Unsupported, type NotCompiledCode } from "./not-compiled";
@@ -69,8 +69,8 @@ export type FunctionResult =
       machine: EmittedMachine;
       /** The Cfg and how source bindings became locals. */
       lowered: LoweredFunction;
-      /** For each suspend state, the locals live across it. */
-      liveAcross: LiveAcross[];
+      /** Per local live across some suspend, its runs of suspend positions (`lowered.cfg.suspends` order). */
+      liveRuns: ReadonlyMap<number, Runs>;
       /** Frame offsets per state and for captured locals. */
       layout: StateLayout;
       /** Readable name (`Class.method`, `<anonymous>`). */
@@ -79,11 +79,6 @@ export type FunctionResult =
       mode: FunctionMode;
     }
   | { kind: "skipped"; node: ts.Node; code: NotCompiledCode; detail?: string };
-
-export interface LiveAcross {
-  state: number;
-  live: ReadonlySet<number>;
-}
 
 /** The function's name as a person would say it (`Class.method`, `<anonymous>`…). */
 export function functionName(tsApi: typeof ts, fn: ts.FunctionLikeDeclaration): string {
@@ -149,11 +144,14 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   const lowered = leftNativeIfUnsupported(() => buildCfg(T, fn, ctx.scopes, ctx.names, mode === "poll"));
   if ("skipped" in lowered) return lowered.skipped;
   const flow = toFlowGraph(lowered.cfg);
-  const liveness = computeLiveness(flow);
+  const liveness = computeLiveness(
+    flow,
+    lowered.cfg.suspends.map((s) => s.resume),
+  );
   if (ctx.profile === "production") shareTemporaryNames(lowered.cfg, flow, liveness, ctx.names);
-  const liveAcross = lowered.cfg.suspends.map((s) => ({ state: s.state, live: liveness.liveIn[s.resume] }));
+  const liveRuns = liveness.liveRuns;
   const framed = framedParameters(T, fn, ctx);
-  const layout = layoutFrame(T, lowered, liveAcross, framed, ctx);
+  const layout = layoutFrame(T, lowered, liveRuns, framed, ctx);
   const name = functionName(T, fn);
   const machineNames = claimMachineNames(name, ctx, ctx.resumeInIife?.has(fn) === true);
   // An async generator runs in a native generator that drives it (runtime/async-generator.ts);
@@ -162,7 +160,7 @@ function transformFunctionIn(fn: ts.FunctionLikeDeclaration, ctx: FunctionContex
   const machine = leftNativeIfUnsupported(() => emitMachineOf(fn, ctx, lowered, liveness, layout, machineNames, framed, mode === "poll"));
   if ("skipped" in machine) return machine.skipped;
   const wrapper = emitWrapper(T, fn, ctx, machineNames.resume, machineNames.states, layout.frameSize, framed !== undefined, mode === "poll");
-  return { kind: "compiled", wrapper, machine, lowered, liveAcross, layout, name, mode };
+  return { kind: "compiled", wrapper, machine, lowered, liveRuns, layout, name, mode };
 }
 
 /** Runs a stage; input it cannot compile (`Unsupported`) becomes a skipped result. */
@@ -179,7 +177,7 @@ function leftNativeIfUnsupported<R extends object>(stage: () => R): R | { skippe
  * Where each kept local lives in the frame. Parameters passed in the frame keep the offsets
  * they arrive at, when nothing conflicts.
  */
-function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcross[], framed: ts.ParameterDeclaration[] | undefined, ctx: FunctionContext): StateLayout {
+function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveRuns: ReadonlyMap<number, Runs>, framed: ts.ParameterDeclaration[] | undefined, ctx: FunctionContext): StateLayout {
   const { cfg } = lowered;
   const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
   const preferred = new Map<number, number>();
@@ -188,7 +186,12 @@ function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveAcross: LiveAcr
     const local = binding && lowered.localOfBinding.get(binding);
     if (local !== undefined && cfg.locals[local].storage !== LocalStorage.Captured) preferred.set(local, i);
   });
-  return computeStateLayout(liveAcross, captured, preferred);
+  return computeStateLayout(
+    cfg.suspends.map((s) => s.state),
+    liveRuns,
+    captured,
+    preferred,
+  );
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import type * as ts from "typescript";
 import { LocalKind, LocalStorage, ReservedState, type Cfg, type LocalId } from "../lower/cfg";
+import type { Runs } from "../analyze/liveness";
 import type { StateLayout } from "../layout/state-layout";
 import { positionOfState } from "../layout/state-layout";
 import { layoutHash } from "../../runtime/inspect/layout-hash";
@@ -96,8 +97,8 @@ export interface MachineParts {
   readonly name: string;
   readonly cfg: Cfg;
   readonly layout: StateLayout;
-  /** For each suspend state, the locals live across it. */
-  readonly liveAcross: ReadonlyArray<{ readonly state: number; readonly live: ReadonlySet<number> }>;
+  /** Per local live across some suspend, its runs of positions (`cfg.suspends` order: analyze/liveness.ts). */
+  readonly liveRuns: ReadonlyMap<LocalId, Runs>;
   readonly stateNames: readonly string[];
 }
 
@@ -122,7 +123,7 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
   const byPlace = (a: LiveVariable, b: LiveVariable): number => storageOrder[a.storage] - storageOrder[b.storage] || a.offset - b.offset || a.name.localeCompare(b.name);
 
   const suspendOf = new Map(cfg.suspends.map((s) => [s.state, s]));
-  const liveOf = new Map(parts.liveAcross.map((l) => [l.state, l.live]));
+  const liveOf = liveAtStates(parts, () => true);
   const states = parts.stateNames.map((name, index): StateReport => {
     if (index === ReservedState.Unresumed) {
       const params = parameterNames(tsApi, node).map((p) => ({ name: p, temp: false, storage: "arguments" as const, offset: -1 }));
@@ -132,8 +133,7 @@ export function describeMachine(tsApi: typeof ts, sourceFile: ts.SourceFile, nod
       return { index, name, kind: index === ReservedState.Returned ? "returned" : "panicked", line: null, column: null, awaited: null, live: [], fields: [], size: 0 };
     }
     const suspend = suspendOf.get(index)!;
-    const live = liveOf.get(index) ?? new Set<number>();
-    const fields = [...live].map(variable).sort(byPlace);
+    const fields = (liveOf.get(index) ?? []).map(variable).sort(byPlace);
     const size = fields.filter((f) => f.storage === "frame").length;
     return { index, name, kind: "suspend", line: suspend.line, column: suspend.column, awaited: suspend.awaitedText, live: fields.map(displayName), fields, size };
   });
@@ -224,9 +224,10 @@ function frameChanges({ cfg, layout, stateNames }: MachineParts): Array<Array<nu
  * of an environment record; undefined when the function has no such local (the common case: the
  * live sets are then not read at all).
  */
-function environmentFields({ cfg, layout, liveAcross, stateNames }: MachineParts): string[][] | undefined {
+function environmentFields(parts: MachineParts): string[][] | undefined {
+  const { cfg, layout, stateNames } = parts;
   if (!cfg.locals.some((l) => l.storage === LocalStorage.Env)) return undefined;
-  const liveOf = new Map(liveAcross.map((l) => [l.state, l.live]));
+  const liveOf = liveAtStates(parts, (id) => cfg.locals[id].storage === LocalStorage.Env);
   const out: string[][] = [];
   for (let index = FIRST_SUSPEND; index < stateNames.length; index++) {
     const names: string[] = [];
@@ -237,6 +238,16 @@ function environmentFields({ cfg, layout, liveAcross, stateNames }: MachineParts
     out.push(names.sort());
   }
   return out.some((names) => names.length > 0) ? out : undefined;
+}
+
+/** Per suspend state, the locals `wanted` that are live across it (spelled out from their runs). */
+function liveAtStates({ cfg, liveRuns }: MachineParts, wanted: (id: LocalId) => boolean): Map<number, LocalId[]> {
+  const out = new Map<number, LocalId[]>(cfg.suspends.map((s) => [s.state, []]));
+  for (const [id, runs] of liveRuns) {
+    if (!wanted(id)) continue;
+    for (let i = 0; i < runs.length; i += 2) for (let p = runs[i]; p <= runs[i + 1]; p++) out.get(cfg.suspends[p].state)!.push(id);
+  }
+  return out;
 }
 
 /** The binding names a function's parameters declare, in order (patterns flattened). */

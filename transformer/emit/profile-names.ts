@@ -17,7 +17,7 @@
  * ones). Out: `Local.name` of the shared temporaries rewritten (plain data: nothing is emitted
  * yet). The resume function declares each register name once (assemble-resume.ts).
  */
-import type { FlowBlock, Liveness } from "../analyze/liveness";
+import { liveInSets, type FlowBlock, type Liveness } from "../analyze/liveness";
 import { LocalKind, LocalStorage, type Cfg, type LocalId } from "../lower/cfg";
 import type { NameManager } from "../names";
 
@@ -25,7 +25,8 @@ export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], livene
   const locals = cfg.locals;
   const envHolders = new Set<LocalId>();
   for (const l of locals) if (l.env !== undefined) envHolders.add(l.env);
-  const entryLive = liveness.liveIn[cfg.entry];
+  const liveIn = liveInSets(flow, liveness);
+  const entryLive = liveIn[cfg.entry];
   const shareable = (id: LocalId): boolean => {
     const l = locals[id];
     return l.kind === LocalKind.Temp && l.storage === LocalStorage.Register && !l.tdz && !envHolders.has(id) && !entryLive.has(id);
@@ -54,10 +55,10 @@ export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], livene
     // Live after the block (what an edge writes counts as live there); an exception may leave
     // from anywhere, so what the handler reads is live throughout.
     const always = new Set<LocalId>();
-    if (block.handler) addAll(always, liveness.liveIn[block.handler.block]);
+    if (block.handler) addAll(always, liveIn[block.handler.block]);
     const live = new Set<LocalId>(always);
     for (const edge of block.successors) {
-      addAll(live, liveness.liveIn[edge.block]);
+      addAll(live, liveIn[edge.block]);
       addAll(live, edge.defs);
     }
     addAll(live, block.termUses);
@@ -66,7 +67,7 @@ export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], livene
     for (let i = block.ops.length - 1; i >= 0; i--) {
       const op = block.ops[i];
       for (const e of op.exits) {
-        addAll(live, liveness.liveIn[e.block]);
+        addAll(live, liveIn[e.block]);
         addAll(live, e.defs);
       }
       // A definition conflicts with everything live after it (and with the op's other definitions).
@@ -88,7 +89,7 @@ export function shareTemporaryNames(cfg: Cfg, flow: readonly FlowBlock[], livene
       allConflict(live);
     }
     // Loaded together at the start of a resume block.
-    addAll(live, liveness.liveIn[b]);
+    addAll(live, liveIn[b]);
     for (const x of live) seen.add(x);
     allConflict(live);
   });

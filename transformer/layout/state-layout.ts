@@ -1,7 +1,8 @@
 /**
  * Assigns frame offsets: where each value lives while the machine is suspended.
  *
- * In:  for each suspend state the locals live across it; the locals that closures capture.
+ * In:  the suspend states in position order, each local's live intervals over those positions
+ *      (analyze/liveness.ts), the locals that closures capture.
  * Out: an offset per stored local, the fields of each state (local → offset), each offset's live
  *      intervals (the runs of states at which it holds a value), the frame size.
  *
@@ -17,18 +18,16 @@
  * and nothing else share offset 0: both states have size 1.
  */
 
+import type { Runs } from "../analyze/liveness";
+
 export interface StateFields {
   readonly state: number;
   /** [local, offset] pairs, in offset order. */
   readonly fields: ReadonlyArray<readonly [number, number]>;
 }
 
-/**
- * Live intervals: a sorted list of disjoint runs of state positions (indexes in the layout's
- * `states`), flat `[first, last, first, last, …]`, both ends included. A value kept across a run
- * of consecutive awaits is one run however many awaits that is.
- */
-export type Runs = readonly number[];
+/** Live intervals over state positions (indexes in the layout's `states`), as liveness gives them. */
+export type { Runs };
 
 export interface StateLayout {
   /** Frame offset of every local live across some await. */
@@ -49,31 +48,23 @@ export interface StateLayout {
  * keeps the offset it arrives at, so while it is not assigned no suspend stores it again
  * (analyze/clean-slots.ts). Preferred locals are placed first.
  *
- * Greedy colouring of the interference graph, each local (in order of first appearance) at the
- * lowest offset whose occupied states it does not meet. Locals and offsets are compared by their
- * live intervals (`Runs`), so a value kept across many awaits costs one comparison, not one per
- * await.
+ * Greedy colouring of the interference graph, each local (in the order `liveRuns` lists them:
+ * by first position, then local id) at the lowest offset whose occupied states it does not
+ * meet — for locals kept over one run each, the fewest offsets there can be. Locals and offsets
+ * are compared by their live intervals (`Runs`), so a value kept across many awaits costs one
+ * comparison, not one per await.
  */
 export function computeStateLayout(
-  liveAcross: ReadonlyArray<{ state: number; live: ReadonlySet<number> }>,
+  stateAt: readonly number[],
+  liveRuns: ReadonlyMap<number, Runs>,
   captured: readonly number[],
   preferred: ReadonlyMap<number, number> = new Map(),
 ): StateLayout {
   const offsetOf = new Map<number, number>();
   const captureOf = new Map<number, number>();
   captured.forEach((local, i) => captureOf.set(local, i));
-
-  // Each local's live intervals over state positions, in order of first appearance.
-  const runsOf = new Map<number, number[]>();
-  liveAcross.forEach(({ live }, position) => {
-    for (const local of live) {
-      if (captureOf.has(local)) continue;
-      const runs = runsOf.get(local);
-      if (runs === undefined) runsOf.set(local, [position, position]);
-      else if (runs[runs.length - 1] === position - 1) runs[runs.length - 1] = position;
-      else runs.push(position, position);
-    }
-  });
+  const runsOf = new Map<number, Runs>();
+  for (const [local, runs] of liveRuns) if (!captureOf.has(local)) runsOf.set(local, runs);
   const occupied: number[][] = []; // per offset
   let size = 0;
   const place = (local: number, offset: number, runs: Runs): void => {
@@ -93,14 +84,12 @@ export function computeStateLayout(
     while (offset < occupied.length && runsMeet(occupied[offset], runs)) offset++;
     place(local, offset, runs);
   }
-  const states = liveAcross.map(({ state, live }) => {
-    const fields: Array<readonly [number, number]> = [];
-    for (const l of live) {
-      const offset = offsetOf.get(l);
-      if (offset !== undefined) fields.push([l, offset]);
-    }
-    return { state, fields: fields.sort((a, b) => a[1] - b[1]) };
-  });
+  const fieldsAt: Array<Array<readonly [number, number]>> = stateAt.map(() => []);
+  for (const [local, runs] of runsOf) {
+    const offset = offsetOf.get(local)!;
+    for (let i = 0; i < runs.length; i += 2) for (let p = runs[i]; p <= runs[i + 1]; p++) fieldsAt[p].push([local, offset]);
+  }
+  const states = stateAt.map((state, p) => ({ state, fields: fieldsAt[p].sort((a, b) => a[1] - b[1]) }));
   return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length };
 }
 
