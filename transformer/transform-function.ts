@@ -177,7 +177,13 @@ function leftNativeIfUnsupported<R extends object>(stage: () => R): R | { skippe
  * Where each kept local lives in the frame. Parameters passed in the frame keep the offsets
  * they arrive at, when nothing conflicts.
  */
-function layoutFrame(T: typeof ts, lowered: LoweredFunction, liveRuns: ReadonlyMap<number, Runs>, framed: ts.ParameterDeclaration[] | undefined, ctx: FunctionContext): StateLayout {
+function layoutFrame(
+  T: typeof ts,
+  lowered: LoweredFunction,
+  liveRuns: ReadonlyMap<number, Runs>,
+  framed: ts.ParameterDeclaration[] | undefined,
+  ctx: FunctionContext,
+): StateLayout {
   const { cfg } = lowered;
   const captured = cfg.locals.filter((l) => l.storage === LocalStorage.Captured).map((l) => l.id);
   const preferred = new Map<number, number>();

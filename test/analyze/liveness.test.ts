@@ -187,7 +187,7 @@ describe("computeStateLayout: live intervals", () => {
 /** The classic equations, block by block to a fixed point: the reference the chains must agree with. */
 function referenceLiveIn(blocks: readonly FlowBlock[]): Set<number>[] {
   const liveIn = blocks.map(() => new Set<number>());
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let b = blocks.length - 1; b >= 0; b--) {
       const block = blocks[b];
@@ -201,7 +201,7 @@ function referenceLiveIn(blocks: readonly FlowBlock[]): Set<number>[] {
         block.ops[i].exits.forEach(addEdge);
       }
       if (block.handler) addEdge(block.handler);
-      if (live.size !== liveIn[b].size || [...live].some((x) => !liveIn[b].has(x))) (liveIn[b] = live), (changed = true);
+      if (live.size !== liveIn[b].size || [...live].some((x) => !liveIn[b].has(x))) ((liveIn[b] = live), (changed = true));
     }
   }
   return liveIn;
@@ -241,7 +241,10 @@ describe("computeLiveness: chains and runs", () => {
       const resumes = [...new Set(Array.from({ length: rand(blocks.length) }, () => rand(blocks.length)))];
       const expected = referenceLiveIn(blocks);
       const liveness = computeLiveness(blocks, resumes);
-      expect(liveInSets(blocks, liveness).map((s) => [...s].sort()), `round ${round}`).toEqual(expected.map((s) => [...s].sort()));
+      expect(
+        liveInSets(blocks, liveness).map((s) => [...s].sort()),
+        `round ${round}`,
+      ).toEqual(expected.map((s) => [...s].sort()));
       const expectedRuns = runsFrom(resumes.map((b) => ({ live: expected[b] })));
       expect([...liveness.liveRuns], `round ${round}`).toEqual([...expectedRuns]);
     }
@@ -283,14 +286,7 @@ describe("computeLiveness: chains and runs", () => {
 
   test("a loop's values live around the back edge: runs over the loop's awaits, a hole where a value is not yet written", () => {
     // 0: i = 0 → 1;  1: branch i < n → 2 | 5;  2: suspend → 3;  3: x = i; suspend → 4;  4: use x; i++ → 1;  5: return
-    const blocks = [
-      block([op([], [0])], [1]),
-      block([], [2, 5], [0, 1]),
-      block([], [3]),
-      block([op([0], [2])], [4]),
-      block([op([2, 0], [0])], [1]),
-      block([], []),
-    ];
+    const blocks = [block([op([], [0])], [1]), block([], [2, 5], [0, 1]), block([], [3]), block([op([0], [2])], [4]), block([op([2, 0], [0])], [1]), block([], [])];
     const { liveRuns } = computeLiveness(blocks, [3, 4]);
     expect(liveRuns.get(0)).toEqual([0, 1]);
     expect(liveRuns.get(1)).toEqual([0, 1]);

@@ -227,7 +227,7 @@ function runsAtPositions(
     const enteredAt = new Map<number, number>();
     const record = (local: number, from: number, to: number): void => {
       // Backward indices from..to (to exclusive) of `met`: forward, one run per stretch of consecutive positions.
-      for (let j = to - 1; j >= from; ) {
+      for (let j = to - 1; j >= from;) {
         const k = Math.max(from, runFrom[j]);
         let list = pieces.get(local);
         if (list === undefined) pieces.set(local, (list = []));
