@@ -1,5 +1,6 @@
 // The clean-slot analysis is plain data: tested here without a TypeScript Program.
 import { describe, expect, test } from "vitest";
+import { BasedSet } from "../../transformer/analyze/based-set";
 import { blocksInCycles, computeCleanSlots, deferLoads, placeEarlyStores, type SlotBlock, type SlotOp } from "../../transformer/analyze/clean-slots";
 
 const op = (writes: number[], loads: number[] = [], exits: Array<{ block: number; defs?: Set<number> }> = []): SlotOp => ({
@@ -13,7 +14,7 @@ const block = (ops: SlotOp[], successors: number[], termWrites: number[] = [], h
   successors: successors.map((b) => ({ block: b })),
   handler: handler && { block: handler.block, defs: new Set(handler.defs) },
 });
-const sorted = (s: ReadonlySet<number>): number[] => [...s].sort((a, b) => a - b);
+const sorted = (s: Iterable<number>): number[] => [...s].sort((a, b) => a - b);
 
 describe("computeCleanSlots", () => {
   // A loop `for (i = 0; i < n; i++) sum += await i` with n (local 1) a parameter in its slot:
@@ -394,4 +395,33 @@ describe("deferLoads", () => {
     // cleanIn: recompute through placeEarlyStores with no candidate offsets (no stores possible)
     return { ...placeEarlyStores(bs, starts, suspends, new Map()), clean };
   }
+});
+
+describe("BasedSet (clean sets kept as changes to a state's fields)", () => {
+  test("adds, deletes, copies and intersections agree with plain sets, on shared and different bases", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    const bases = [new Set([0, 1, 2, 3]), new Set([2, 3, 4, 5, 6]), undefined];
+    for (let round = 0; round < 500; round++) {
+      const base = bases[rand(3)];
+      const a = new BasedSet(base);
+      const plainA = new Set(base);
+      const b = new BasedSet(rand(2) === 0 ? base : bases[rand(3)]);
+      const plainB = new Set(b.base);
+      for (let i = 0; i < 12; i++) {
+        const [s, plain] = rand(2) === 0 ? [a, plainA] : [b, plainB];
+        const x = rand(9);
+        if (rand(2) === 0) (s.add(x), plain.add(x));
+        else (s.delete(x), plain.delete(x));
+      }
+      const copy = a.copy();
+      const before = sorted(plainA);
+      const changed = copy.retainOnly(b);
+      const expected = before.filter((x) => plainB.has(x));
+      expect(sorted(copy)).toEqual(expected);
+      expect(changed).toBe(expected.length !== before.length);
+      expect(sorted(a)).toEqual(before); // the copy is its own
+      for (let x = 0; x < 9; x++) expect(copy.has(x)).toBe(expected.includes(x));
+    }
+  });
 });

@@ -36,6 +36,7 @@
  * to) its slot and not assigned since — its slot holds its current value there.
  */
 
+import { BasedSet } from "./based-set";
 import type { FlowEdge, LocalSet } from "./liveness";
 
 export interface SlotOp {
@@ -64,35 +65,41 @@ export interface SlotBlock {
   readonly handler?: { readonly block: number; readonly defs: LocalSet };
 }
 
-export function computeCleanSlots(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, inPlace?: ReadonlySet<number>): ReadonlyArray<ReadonlySet<number>> {
+/** What is clean at a point: asked local by local, spelled out only for tests and joins. */
+export interface CleanSet extends Iterable<number> {
+  has(local: number): boolean;
+}
+
+export function computeCleanSlots(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, inPlace?: ReadonlySet<number>): ReadonlyArray<CleanSet> {
   return cleanSets(blocks, starts, inPlace).cleanOut;
 }
 
-/** The clean sets at each block's start (empty where unreached) and end. */
+/**
+ * The clean sets at each block's start (empty where unreached) and end. Each set is kept as its
+ * differences from the start set it came from (based-set.ts), so following a resume through
+ * blocks and edges costs what changes, not the state's whole frame.
+ */
 function cleanSets(
   blocks: readonly SlotBlock[],
   starts: ReadonlyMap<number, LocalSet>,
   inPlace: ReadonlySet<number> | undefined,
-): { cleanIn: ReadonlyArray<ReadonlySet<number>>; cleanOut: ReadonlyArray<ReadonlySet<number>> } {
+): { cleanIn: ReadonlyArray<CleanSet>; cleanOut: ReadonlyArray<CleanSet> } {
   // undefined = not reached yet (the top of the lattice: everything clean).
-  const cleanIn: Array<Set<number> | undefined> = blocks.map((_, b) => (starts.has(b) ? new Set(starts.get(b)) : undefined));
-  const cleanOut: Array<Set<number>> = blocks.map(() => new Set());
-  const meet = (to: number, from: ReadonlySet<number>, defs: LocalSet | undefined): boolean => {
+  const cleanIn: Array<BasedSet | undefined> = blocks.map((_, b) => (starts.has(b) ? new BasedSet(starts.get(b)) : undefined));
+  const cleanOut: Array<BasedSet> = blocks.map(() => new BasedSet(undefined));
+  const meet = (to: number, from: BasedSet, defs: LocalSet | undefined): boolean => {
     if (starts.has(to) && inPlace?.has(to) !== true) return false; // entered from the frame only: its set is fixed
-    const incoming = defs === undefined ? from : new Set([...from].filter((x) => !defs.has(x)));
+    let incoming = from;
+    if (defs !== undefined && defs.size > 0) {
+      incoming = from.copy();
+      for (const d of defs) incoming.delete(d);
+    }
     const current = cleanIn[to];
     if (current === undefined) {
-      cleanIn[to] = new Set(incoming);
+      cleanIn[to] = incoming === from ? from.copy() : incoming;
       return true;
     }
-    let changed = false;
-    for (const x of current) {
-      if (!incoming.has(x)) {
-        current.delete(x);
-        changed = true;
-      }
-    }
-    return changed;
+    return current.retainOnly(incoming);
   };
   const work: number[] = [...starts.keys()];
   const queued = new Set(work);
@@ -100,21 +107,21 @@ function cleanSets(
     const b = work.shift()!;
     queued.delete(b);
     const block = blocks[b];
-    const clean = new Set(cleanIn[b]);
-    const targets: Array<[number, ReadonlySet<number>, LocalSet | undefined]> = [];
+    const clean = cleanIn[b]!.copy();
+    const targets: Array<[number, BasedSet, LocalSet | undefined]> = [];
     // What is clean wherever an exception may leave the block: inside any op, after its writes
     // may have happened and before its loads and stores.
-    const whileThrowing = new Set(clean);
+    const whileThrowing = clean.copy();
     for (const op of block.ops) {
       for (const w of op.writes) if (w !== op.lastWrite) whileThrowing.delete(w);
-      for (const x of whileThrowing) if (!clean.has(x)) whileThrowing.delete(x);
+      whileThrowing.retainOnly(clean);
       for (const w of op.writes) clean.delete(w);
       if (op.loads) for (const l of op.loads) clean.add(l);
-      for (const exit of op.exits) targets.push([exit.block, new Set(clean), exit.defs]);
+      for (const exit of op.exits) targets.push([exit.block, clean.copy(), exit.defs]);
       if (op.clobbers) for (const c of op.clobbers) clean.delete(c);
       if (op.stores) for (const l of op.stores) clean.add(l);
     }
-    for (const x of whileThrowing) if (!clean.has(x)) whileThrowing.delete(x);
+    whileThrowing.retainOnly(clean);
     for (const w of block.termWrites) {
       clean.delete(w);
       whileThrowing.delete(w);
@@ -129,7 +136,8 @@ function cleanSets(
       }
     }
   }
-  return { cleanIn: cleanIn.map((x) => x ?? new Set<number>()), cleanOut };
+  const empty = new BasedSet(undefined);
+  return { cleanIn: cleanIn.map((x) => x ?? empty), cleanOut };
 }
 
 export interface SuspendSlots {
@@ -146,9 +154,9 @@ export type EarlyStores = ReadonlyMap<number, ReadonlyMap<number, readonly numbe
 
 export interface SlotPlan {
   /** Per block, the locals whose slots hold their values at its end… */
-  readonly clean: ReadonlyArray<ReadonlySet<number>>;
+  readonly clean: ReadonlyArray<CleanSet>;
   /** …and at its start. */
-  readonly cleanIn: ReadonlyArray<ReadonlySet<number>>;
+  readonly cleanIn: ReadonlyArray<CleanSet>;
   readonly stores: EarlyStores;
 }
 
@@ -182,7 +190,7 @@ export function placeEarlyStores(
   const initial = initialSets.cleanOut;
   const cyclic = cyclesOf(blocks);
   const hot = suspends.filter((s) => cyclic.has(s.block));
-  const dirtyPairs = (clean: ReadonlyArray<ReadonlySet<number>>): number => {
+  const dirtyPairs = (clean: ReadonlyArray<CleanSet>): number => {
     let n = 0;
     for (const s of hot) for (const l of s.kept) if (!clean[s.block].has(l)) n++;
     return n;

@@ -14,14 +14,14 @@
  *
  * In:  the emit context (Cfg, layout, how identifiers map to locals). Out: a FrameSlots.
  */
-import { cyclesOf, deferLoads, placeEarlyStores, type SlotBlock } from "../analyze/clean-slots";
+import { cyclesOf, deferLoads, placeEarlyStores, type CleanSet, type SlotBlock } from "../analyze/clean-slots";
 import { SuspendKind, TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
 import { fieldsOfState, holdsOffsetAt, positionOfState } from "../layout/state-layout";
 import type { EmitContext } from "./emit-context";
 import { frameLoadOf, lastWriteOf, readsArguments, writesOf } from "./frame-writes";
 
 export interface FrameSlots {
-  readonly clean: ReadonlyArray<ReadonlySet<LocalId>>;
+  readonly clean: ReadonlyArray<CleanSet>;
   /** Block → op index → the locals stored right after that op. */
   readonly stores: ReadonlyMap<BlockId, ReadonlyMap<number, readonly LocalId[]>>;
   /** Per resume block, the fields its resume does not load. */
