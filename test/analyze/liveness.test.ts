@@ -1,7 +1,7 @@
 // Liveness and layout are plain data: tested here without a TypeScript Program.
 import { describe, expect, test } from "vitest";
 import { computeLiveness, liveInSets, type FlowBlock, type Runs } from "../../transformer/analyze/liveness";
-import { computeStateLayout, holdsOffsetAt, runsMeet } from "../../transformer/layout/state-layout";
+import { computeStateLayout, fieldSetAt, fieldsOfState, holdsOffsetAt, keepsLocalAt, runsMeet } from "../../transformer/layout/state-layout";
 
 /** Live sets per state position as runs, in the order liveness lists them (first position, then local id). */
 function runsFrom(liveAcross: ReadonlyArray<{ live: ReadonlySet<number> }>): Map<number, Runs> {
@@ -92,7 +92,7 @@ describe("computeStateLayout", () => {
     expect(layout.offsetOf.get(2)).toBe(0); // never live together with 1: shares its offset
     expect(layout.offsetOf.get(3)).toBe(1);
     expect(layout.frameSize).toBe(2);
-    expect(layout.states.find((s) => s.state === 5)!.fields).toEqual([
+    expect(fieldsOfState(layout, 5)).toEqual([
       [1, 0],
       [3, 1],
     ]);
@@ -102,7 +102,7 @@ describe("computeStateLayout", () => {
     const layout = layoutOf([{ state: 3, live: new Set([1, 2]) }], [2]);
     expect(layout.captureOf.get(2)).toBe(0);
     expect(layout.capturedSize).toBe(1);
-    expect(layout.states[0].fields).toEqual([[1, 0]]);
+    expect(fieldsOfState(layout, 3)).toEqual([[1, 0]]);
     expect(layout.frameSize).toBe(1);
   });
 
@@ -291,5 +291,33 @@ describe("computeLiveness: chains and runs", () => {
     expect(liveRuns.get(0)).toEqual([0, 1]);
     expect(liveRuns.get(1)).toEqual([0, 1]);
     expect(liveRuns.get(2)).toEqual([1, 1]);
+  });
+});
+
+describe("a state's fields, asked local by local", () => {
+  test("fieldSetAt and keepsLocalAt agree with the spelled-out fields at every position", () => {
+    const liveAcross = [
+      { state: 3, live: new Set([1, 3]) },
+      { state: 4, live: new Set([1, 3]) },
+      { state: 5, live: new Set([2, 3]) },
+      { state: 6, live: new Set([3, 1, 4]) },
+    ];
+    // Asked first (the first state's fields are listed from the runs), then after every state's are spelled out.
+    const fresh = layoutOf(liveAcross, []);
+    expect([...fieldSetAt(fresh, 0)].sort()).toEqual([1, 3]);
+    liveAcross.forEach(({ state, live }, p) => {
+      const set = fieldSetAt(fresh, p);
+      for (let x = 0; x < 6; x++) {
+        expect(set.has(x)).toBe(live.has(x));
+        expect(keepsLocalAt(fresh, x, p)).toBe(live.has(x));
+      }
+      expect([...set].sort()).toEqual([...live].sort());
+      expect(set.size).toBe(live.size);
+      expect(
+        fieldsOfState(fresh, state)!
+          .map(([l]) => l)
+          .sort(),
+      ).toEqual([...live].sort());
+    });
   });
 });

@@ -316,7 +316,9 @@ export function placeEarlyStores(
 
 export interface DeferredLoads {
   /** Per resume block, the fields its resume does not load. */
-  readonly deferred: ReadonlyMap<number, ReadonlySet<number>>;
+  readonly deferred: ReadonlyMap<number, CleanSet>;
+  /** Per resume block, the fields its resume loads. */
+  readonly resumeLoads: ReadonlyMap<number, readonly number[]>;
   /** Per block, the locals it loads from their slots at its start. */
   readonly loads: ReadonlyMap<number, readonly number[]>;
 }
@@ -335,15 +337,27 @@ export interface DeferredLoads {
  * Outside loops only fields the segment does not read at all are left in the frame: a value
  * kept across many awaits (the earlier arguments of `h(await a, await b, …)`) is then loaded
  * once, by the code that reads it, instead of at every resume — the output stays linear in
- * the number of awaits.
+ * the number of awaits. There the work is linear too: what the segment reads and stores is
+ * looked up in the state's fields, not each field in what the segment reads.
+ *
+ * `stores`: per suspend block, the fields it stores (those not clean there); spelled out from
+ * `plan.clean` when not given.
  */
-export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<number, LocalSet>, suspends: readonly SuspendSlots[], plan: SlotPlan): DeferredLoads {
-  const deferred = new Map<number, Set<number>>();
+export function deferLoads(
+  blocks: readonly SlotBlock[],
+  starts: ReadonlyMap<number, LocalSet>,
+  suspends: readonly SuspendSlots[],
+  plan: SlotPlan,
+  stores?: ReadonlyMap<number, readonly number[]>,
+): DeferredLoads {
+  const deferred = new Map<number, CleanSet>();
+  const resumeLoads = new Map<number, number[]>();
   const loads = new Map<number, Set<number>>();
   const cyclic = cyclesOf(blocks);
   const normal = normallyReached(blocks, starts);
   const cold = (b: number): boolean => !cyclic.has(b) || !normal.has(b);
   const suspendAt = new Map(suspends.map((x) => [x.block, x]));
+  const storedAt = (u: SuspendSlots): Iterable<number> => stores?.get(u.block) ?? [...u.kept].filter((x) => !plan.clean[u.block].has(x));
   for (const s of suspends) {
     if (s.resume === undefined) continue;
     const hot = cyclic.has(s.block);
@@ -352,18 +366,32 @@ export function deferLoads(blocks: readonly SlotBlock[], starts: ReadonlyMap<num
     const stored = new Set<number>();
     for (const b of segmentOf(blocks, s.resume, suspendAt)) {
       const u = suspendAt.get(b);
-      if (u !== undefined) for (const x of u.kept) if (!plan.clean[b].has(x)) stored.add(x);
+      if (u !== undefined) for (const x of storedAt(u)) stored.add(x);
       for (const x of blocks[b].reads ?? []) (readers.get(x) ?? readers.set(x, []).get(x)!).push(b);
     }
+    if (!hot) {
+      const loaded = new Set<number>();
+      for (const x of stored) if (s.kept.has(x)) loaded.add(x);
+      for (const x of readers.keys()) if (s.kept.has(x)) loaded.add(x);
+      deferred.set(s.resume, new BasedSet(s.kept, loaded));
+      resumeLoads.set(s.resume, [...loaded]);
+      continue;
+    }
+    const left = new Set<number>();
+    const loaded: number[] = [];
     for (const x of s.kept) {
-      if (stored.has(x)) continue;
       const at = readers.get(x) ?? [];
-      if (at.length > 0 && (!hot || !at.every((b) => cold(b) && plan.cleanIn[b].has(x)))) continue;
-      (deferred.get(s.resume) ?? deferred.set(s.resume, new Set()).get(s.resume)!).add(x);
+      if (stored.has(x) || (at.length > 0 && !at.every((b) => cold(b) && plan.cleanIn[b].has(x)))) {
+        loaded.push(x);
+        continue;
+      }
+      left.add(x);
       for (const b of at) (loads.get(b) ?? loads.set(b, new Set()).get(b)!).add(x);
     }
+    if (left.size > 0) deferred.set(s.resume, left);
+    resumeLoads.set(s.resume, loaded);
   }
-  return { deferred, loads: new Map([...loads].map(([b, xs]) => [b, [...xs].sort((a, c) => a - c)])) };
+  return { deferred, resumeLoads, loads: new Map([...loads].map(([b, xs]) => [b, [...xs].sort((a, c) => a - c)])) };
 }
 
 /** The blocks a resume reaches before the next suspends (a suspend ends it, but an exception before it continues in the handler). */

@@ -15,7 +15,7 @@ import { access, assignLocal } from "./local-access";
 import { rewrite } from "./rewrite-kept-code";
 import { clearPendingGoto, gotoStatements, lastStatementOfBody, returnStatement, setLabel } from "./jumps";
 import type { FrameSlots } from "./slot-plan";
-import { fieldsOfState } from "../layout/state-layout";
+import { holdsOffsetAt, positionOfState } from "../layout/state-layout";
 import { inPlaceContinuation, inPlaceEntry } from "./poll-mode";
 
 /**
@@ -28,9 +28,9 @@ export function emitCase(cx: EmitContext, slots: FrameSlots, block: Block, next:
   const suspend = suspendResumingAt(cfg, block.id);
   if (suspend) {
     // Resume: take the live values back from the frame, then deliver the awaited outcome.
-    const fields = fieldsOfState(layout, suspend.state)!;
-    const deferred = slots.deferred.get(block.id);
-    for (const [local, offset] of fields) if (!deferred?.has(local)) stmts.push(loadStatement(cx, local, offset));
+    // (In offset order; the fields the resume leaves in the frame are not looked at.)
+    const loads = (slots.resumeLoads.get(block.id) ?? []).map((local) => [local, layout.offsetOf.get(local)!] as const);
+    for (const [local, offset] of loads.sort((a, b) => a[1] - b[1])) stmts.push(loadStatement(cx, local, offset));
     // A generator's yield, yield* and return also take a return completion (`$t === 2`, lower/yield.ts).
     const takesReturn = suspend.kind === SuspendKind.Yield || suspend.kind === SuspendKind.YieldStar || suspend.kind === SuspendKind.AwaitReturn;
     const isThrow = takesReturn ? F.createStrictEquality(F.createIdentifier(cx.own.isThrow), F.createTrue()) : F.createIdentifier(cx.own.isThrow);
@@ -109,7 +109,7 @@ function emitTerminatorCode(cx: EmitContext, slots: FrameSlots, block: Block, ne
     case TerminatorKind.Throw:
       return [F.createThrowStatement(v(term.value))];
     case TerminatorKind.Suspend:
-      return emitSuspend(cx, slots, block, term, v);
+      return emitSuspend(cx, slots, term, v);
     case TerminatorKind.EndFinally:
       return emitEndFinally(cx, slots, block, term, next);
   }
@@ -157,35 +157,26 @@ const SUSPEND_METHOD: Record<SuspendKind, string> = {
 };
 
 /** `$v = x; $f[i] = live…; $f[j] = void 0 (dead); $m.s = k; return $m.await($v);` (`$m.yield($v)`… in a generator) */
-function emitSuspend(
-  cx: EmitContext,
-  slots: FrameSlots,
-  block: Block,
-  term: Extract<Terminator, { kind: TerminatorKind.Suspend }>,
-  v: (e: ts.Node) => ts.Expression,
-): ts.Statement[] {
+function emitSuspend(cx: EmitContext, slots: FrameSlots, term: Extract<Terminator, { kind: TerminatorKind.Suspend }>, v: (e: ts.Node) => ts.Expression): ts.Statement[] {
   const { F, layout } = cx;
   const stmts: ts.Statement[] = [assignTo(cx, cx.own.value, v(term.awaited))];
-  const fields = fieldsOfState(layout, term.point)!;
   if (slots.inPlace.has(term.resume)) {
     // Continuing in place: the resume's loads of fields whose locals may not hold them (poll-mode.ts).
     const loads = slots.inPlaceLoads.get(term.resume)!.map((local) => loadStatement(cx, local, cx.layout.offsetOf.get(local)!));
     stmts.push(inPlaceContinuation(cx, term.resume, loads));
   }
-  const liveOffsets = new Map(fields.map(([local, offset]) => [offset, local]));
-  const stale = slots.stale.get(term.point)!;
-  const clean = slots.clean[block.id];
-  // In offset order: the live fields whose slots do not hold them yet, and the dead offsets to clear.
-  const offsets = [...liveOffsets.keys(), ...[...stale].filter((o) => !liveOffsets.has(o))].sort((a, b) => a - b);
-  for (const offset of offsets) {
-    const local = liveOffsets.get(offset);
-    if (local !== undefined && clean.has(local)) continue; // its slot still holds it
+  // In offset order: the live fields whose slots do not hold them yet (`storesAt`: the changes
+  // since the resume before, not the whole frame), and the dead offsets to clear.
+  const position = positionOfState(layout, term.point);
+  const writes: Array<readonly [number, LocalId | undefined]> = slots.storesAt.get(term.point)!.map((local) => [layout.offsetOf.get(local)!, local]);
+  for (const offset of slots.stale.get(term.point)!) if (!holdsOffsetAt(layout, offset, position)) writes.push([offset, undefined]);
+  for (const [offset, local] of writes.sort((a, b) => a[0] - b[0])) {
     if (local !== undefined) stmts.push(storeStatement(cx, local, offset));
     else stmts.push(F.createExpressionStatement(F.createAssignment(frameSlot(cx, offset, "dead"), F.createVoidZero())));
   }
   // (The state's name is at its case: `case 3 /* AwaitRead_L3 */:`.)
   stmts.push(F.createExpressionStatement(F.createAssignment(machineMember(cx, "s"), F.createNumericLiteral(term.point))));
-  const kind = cx.cfg.suspends.find((s) => s.state === term.point)!.kind;
+  const kind = cx.cfg.suspends[position].kind;
   stmts.push(F.createReturnStatement(F.createCallExpression(machineMember(cx, SUSPEND_METHOD[kind]), undefined, [F.createIdentifier(cx.own.value)])));
   return stmts;
 }

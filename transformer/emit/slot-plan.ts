@@ -7,7 +7,8 @@
  *     await can skip them (`placeEarlyStores`);
  *   - `deferred` / `loads`: fields a loop's resume leaves in the frame for the cold blocks that
  *     read them, and fields any resume leaves there because its code does not read them
- *     (`deferLoads`);
+ *     (`deferLoads`); `resumeLoads`: the fields each resume does load;
+ *   - `storesAt`: per suspend state, the fields its suspend stores (not clean there);
  *   - `stale`: per suspend state, the dead offsets it clears;
  *   - `inPlace`: the resume blocks of a poll-mode loop's awaits, also entered in place when the
  *     awaited value is already there (emit/poll-mode.ts): the clean sets take that edge in.
@@ -16,7 +17,8 @@
  */
 import { cyclesOf, deferLoads, placeEarlyStores, type CleanSet, type SlotBlock } from "../analyze/clean-slots";
 import { SuspendKind, TerminatorKind, handlerEdge, successorEdges, successors, terminatorUses, type Block, type BlockId, type LocalId } from "../lower/cfg";
-import { fieldsOfState, holdsOffsetAt, positionOfState } from "../layout/state-layout";
+import { BasedSet } from "../analyze/based-set";
+import { fieldSetAt, fieldsOfState, holdsOffsetAt, positionOfState } from "../layout/state-layout";
 import type { EmitContext } from "./emit-context";
 import { frameLoadOf, lastWriteOf, readsArguments, writesOf } from "./frame-writes";
 
@@ -24,8 +26,12 @@ export interface FrameSlots {
   readonly clean: ReadonlyArray<CleanSet>;
   /** Block → op index → the locals stored right after that op. */
   readonly stores: ReadonlyMap<BlockId, ReadonlyMap<number, readonly LocalId[]>>;
-  /** Per resume block, the fields its resume does not load. */
-  readonly deferred: ReadonlyMap<BlockId, ReadonlySet<LocalId>>;
+  /** Per resume block, the fields its resume does not load… */
+  readonly deferred: ReadonlyMap<BlockId, CleanSet>;
+  /** …and those it loads. */
+  readonly resumeLoads: ReadonlyMap<BlockId, readonly LocalId[]>;
+  /** Per suspend state, the fields its suspend stores: those whose slots do not hold them there. */
+  readonly storesAt: ReadonlyMap<number, readonly LocalId[]>;
   /** Per block, the locals it loads from their slots at its start. */
   readonly loads: ReadonlyMap<BlockId, readonly LocalId[]>;
   /** Per suspend state, the frame offsets it clears (`$f[i] = void 0`): dead there, maybe filled before. */
@@ -39,14 +45,16 @@ export interface FrameSlots {
 export function planFrameSlots(cx: EmitContext): FrameSlots {
   const { cfg, layout } = cx;
   const blocks = cfg.blocks.map((b) => slotBlock(cx, b));
-  const starts = new Map<BlockId, Set<LocalId>>([[cfg.entry, new Set()]]);
-  // (One set per state, read by both: the resume starts with what its suspend kept.)
-  const kept = new Map(cfg.suspends.map((sp) => [sp.state, new Set(fieldsOfState(layout, sp.state)!.map(([l]) => l))]));
+  const starts = new Map<BlockId, ReadonlySet<LocalId>>([[cfg.entry, new Set()]]);
+  // (One set per state, read by both: the resume starts with what its suspend kept. Each is
+  // asked local by local, never spelled out on the straight path: layout/state-layout.ts.)
+  const kept = new Map(cfg.suspends.map((sp, position) => [sp.state, fieldSetAt(layout, position)]));
   for (const sp of cfg.suspends) starts.set(sp.resume, kept.get(sp.state)!);
   const suspends = cfg.suspends.map((sp) => ({ block: sp.block, kept: kept.get(sp.state)!, resume: sp.resume }));
   const inPlace = inPlaceResumes(cx, blocks);
   const plan = placeEarlyStores(blocks, starts, suspends, layout.offsetOf, inPlace);
-  const { deferred, loads } = deferLoads(blocks, starts, suspends, plan);
+  const storesAt = dirtyFields(cx, plan.clean, kept);
+  const { deferred, resumeLoads, loads } = deferLoads(blocks, starts, suspends, plan, new Map(cfg.suspends.map((sp) => [sp.block, storesAt.get(sp.state)!])));
   const inPlaceLoads = unheldLocals(cx, blocks, inPlace, deferred, loads);
   // A field to load must be clean at the suspend (its slot holds it). It always is — a path that
   // left it in the frame made the suspend store it, or its resume would not have deferred it —
@@ -58,7 +66,36 @@ export function planFrameSlots(cx: EmitContext): FrameSlots {
       inPlaceLoads.delete(sp.resume);
     }
   }
-  return { clean: plan.clean, stores: plan.stores, deferred, loads, stale: staleOffsets(cx, plan.stores), inPlace, inPlaceLoads };
+  return { clean: plan.clean, stores: plan.stores, deferred, resumeLoads, storesAt, loads, stale: staleOffsets(cx, plan.stores), inPlace, inPlaceLoads };
+}
+
+/**
+ * Per suspend state, the fields its suspend stores: those not clean at its block's end. Where
+ * that clean set is the previous state's fields with changes (its resume runs straight to this
+ * suspend: analyze/based-set.ts), only the changes are looked at — the fields whose live
+ * interval begins at this state, and those the code since the resume wrote — one step per
+ * change, not one per field.
+ */
+function dirtyFields(cx: EmitContext, clean: ReadonlyArray<CleanSet>, kept: ReadonlyMap<number, ReadonlySet<LocalId>>): Map<number, LocalId[]> {
+  const { cfg, layout } = cx;
+  const beginsAt: LocalId[][] = layout.states.map(() => []);
+  for (const [local, runs] of layout.runsOf) for (let i = 0; i < runs.length; i += 2) beginsAt[runs[i]].push(local);
+  const out = new Map<number, LocalId[]>();
+  cfg.suspends.forEach((sp, position) => {
+    const at = clean[sp.block];
+    const fields = kept.get(sp.state)!;
+    const previous = position > 0 ? kept.get(cfg.suspends[position - 1].state) : undefined;
+    if (at instanceof BasedSet && previous !== undefined && at.base === previous) {
+      const dirty = [...at.minus].filter((x) => fields.has(x));
+      for (const x of beginsAt[position]) if (!at.plus.has(x)) dirty.push(x);
+      out.set(sp.state, dirty);
+    } else
+      out.set(
+        sp.state,
+        [...fields].filter((x) => !at.has(x)),
+      );
+  });
+  return out;
 }
 
 /**
@@ -72,7 +109,7 @@ function unheldLocals(
   cx: EmitContext,
   blocks: readonly SlotBlock[],
   inPlace: ReadonlySet<BlockId>,
-  deferred: ReadonlyMap<BlockId, ReadonlySet<LocalId>>,
+  deferred: ReadonlyMap<BlockId, CleanSet>,
   coldLoads: ReadonlyMap<BlockId, readonly LocalId[]>,
 ): Map<BlockId, LocalId[]> {
   const { cfg, layout } = cx;
@@ -101,7 +138,7 @@ function unheldLocals(
   };
   meet(cfg.entry, []);
   for (const sp of cfg.suspends) {
-    const left = deferred.get(sp.resume) ?? new Set<LocalId>();
+    const left: CleanSet = deferred.get(sp.resume) ?? new Set<LocalId>();
     loadedAt.set(
       sp.resume,
       new Set(

@@ -26,6 +26,11 @@ export interface StateFields {
   readonly fields: ReadonlyArray<readonly [number, number]>;
 }
 
+/** A suspend state of the layout, at its position in `states`. Its fields: `fieldsOfState`, `fieldSetAt`. */
+export interface LayoutState {
+  readonly state: number;
+}
+
 /** Live intervals over state positions (indexes in the layout's `states`), as liveness gives them. */
 export type { Runs };
 
@@ -34,7 +39,11 @@ export interface StateLayout {
   readonly offsetOf: ReadonlyMap<number, number>;
   /** Offset in the captures array of every captured local. */
   readonly captureOf: ReadonlyMap<number, number>;
-  readonly states: readonly StateFields[];
+  /**
+   * The suspend states in position order. Their fields are not spelled out here (states ×
+   * fields): read them from `runsOf`, or through `fieldsOfState` / `fieldSetAt`.
+   */
+  readonly states: readonly LayoutState[];
   /** Per frame offset, the state positions at which some local holds it. */
   readonly occupied: readonly Runs[];
   /** Per local with a frame offset, the state positions it is kept across (its live intervals). */
@@ -84,12 +93,7 @@ export function computeStateLayout(
     while (offset < occupied.length && runsMeet(occupied[offset], runs)) offset++;
     place(local, offset, runs);
   }
-  const fieldsAt: Array<Array<readonly [number, number]>> = stateAt.map(() => []);
-  for (const [local, runs] of runsOf) {
-    const offset = offsetOf.get(local)!;
-    for (let i = 0; i < runs.length; i += 2) for (let p = runs[i]; p <= runs[i + 1]; p++) fieldsAt[p].push([local, offset]);
-  }
-  const states = stateAt.map((state, p) => ({ state, fields: fieldsAt[p].sort((a, b) => a[1] - b[1]) }));
+  const states = stateAt.map((state) => ({ state }));
   return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length };
 }
 
@@ -125,7 +129,11 @@ function mergeRuns(a: Runs, b: Runs): number[] {
 /** Does some local hold `offset` at the state at `position` (its index in `layout.states`)? A binary search of the offset's runs. */
 export function holdsOffsetAt(layout: StateLayout, offset: number, position: number): boolean {
   const runs = layout.occupied[offset];
-  if (runs === undefined) return false;
+  return runs !== undefined && inRuns(runs, position);
+}
+
+/** Is `position` in one of `runs`? A binary search. */
+function inRuns(runs: Runs, position: number): boolean {
   let lo = 0;
   let hi = runs.length / 2 - 1;
   while (lo <= hi) {
@@ -145,8 +153,74 @@ export function positionOfState(layout: StateLayout, state: number): number {
 }
 const positionIndex = new WeakMap<StateLayout, Map<number, number>>();
 
-/** The fields of `state` (undefined for a state not in the layout), through an index built once per layout. */
+/**
+ * The fields of `state` (undefined for a state not in the layout). Spelled out for every state
+ * at the first call (states × fields: for code that needs a state's whole frame, not its changes).
+ */
 export function fieldsOfState(layout: StateLayout, state: number): StateFields["fields"] | undefined {
   const position = positionOfState(layout, state);
-  return position < 0 ? undefined : layout.states[position].fields;
+  if (position < 0) return undefined;
+  let table = fieldsTable.get(layout);
+  if (table === undefined) {
+    const fieldsAt: Array<Array<readonly [number, number]>> = layout.states.map(() => []);
+    for (const [local, runs] of layout.runsOf) {
+      const offset = layout.offsetOf.get(local)!;
+      for (let i = 0; i < runs.length; i += 2) for (let p = runs[i]; p <= runs[i + 1]; p++) fieldsAt[p].push([local, offset]);
+    }
+    for (const fields of fieldsAt) fields.sort((a, b) => a[1] - b[1]);
+    fieldsTable.set(layout, (table = fieldsAt));
+  }
+  return table[position];
+}
+const fieldsTable = new WeakMap<StateLayout, ReadonlyArray<StateFields["fields"]>>();
+
+/** Is `local` kept at the state at `position`? A binary search of its runs. */
+export function keepsLocalAt(layout: StateLayout, local: number, position: number): boolean {
+  const runs = layout.runsOf.get(local);
+  return runs !== undefined && inRuns(runs, position);
+}
+
+/**
+ * The locals kept at the state at `position`, as a set asked local by local (`keepsLocalAt`):
+ * made in one step; only listing it spells the fields out (`fieldsOfState`).
+ */
+export function fieldSetAt(layout: StateLayout, position: number): ReadonlySet<number> {
+  return new FieldSet(layout, position);
+}
+
+class FieldSet implements ReadonlySet<number> {
+  constructor(
+    private readonly layout: StateLayout,
+    private readonly position: number,
+  ) {}
+  private list(): number[] {
+    // The first state's fields all begin there: listed from the runs without the whole table.
+    if (this.position === 0 && !fieldsTable.has(this.layout)) {
+      const out: number[] = [];
+      for (const [local, runs] of this.layout.runsOf) if (runs[0] === 0) out.push(local);
+      return out;
+    }
+    return fieldsOfState(this.layout, this.layout.states[this.position].state)!.map(([l]) => l);
+  }
+  has(x: number): boolean {
+    return keepsLocalAt(this.layout, x, this.position);
+  }
+  get size(): number {
+    return this.list().length;
+  }
+  forEach(f: (value: number, key: number, set: ReadonlySet<number>) => void): void {
+    for (const x of this.list()) f(x, x, this);
+  }
+  [Symbol.iterator](): SetIterator<number> {
+    return new Set(this.list())[Symbol.iterator]();
+  }
+  values(): SetIterator<number> {
+    return this[Symbol.iterator]();
+  }
+  keys(): SetIterator<number> {
+    return this[Symbol.iterator]();
+  }
+  entries(): SetIterator<[number, number]> {
+    return new Set(this.list()).entries();
+  }
 }
