@@ -8,12 +8,16 @@
  * state's full frame, or a layout hash over every state's fields, makes
  * `h(await g(0), …, await g(n-1))` quadratic (the ratio nears 16). And in the middle: a layout
  * that keeps each value's states one by one rather than as live intervals, a MachineInfo or
- * layout hash that lists each state's full frame rather than its changes.
+ * layout hash that lists each state's full frame rather than its changes. And in the work the
+ * liveness analysis does (its own count of set steps, not time): one that keeps a live set per
+ * block or per state does n²/2 steps for `h(await g(0), …)`.
  */
 import * as ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { computeLiveness } from "../../transformer/analyze/liveness";
 import { transform } from "../../transformer/index";
 import { planFile, summarizeCompiled } from "../../transformer/transform-file";
+import { toFlowGraph } from "../../transformer/transform-function";
 
 const terms = (n: number, term: (i: number) => string, sep: string): string => Array.from({ length: n }, (_, i) => term(i)).join(sep);
 
@@ -93,6 +97,31 @@ describe("the layout and the machine's description grow linearly", () => {
       const large = middleSize(shape(FACTOR * SIZE));
       expect(small, name).toBeGreaterThan(0);
       expect(large / small, `${name}: ${small} at ${SIZE}, ${large} at ${FACTOR * SIZE}`).toBeLessThanOrEqual(MAX_RATIO);
+    });
+  }
+});
+
+/** The steps the liveness analysis takes for every machine of the file (analyze/liveness.ts `work`). */
+function livenessWork(source: string): number {
+  const sf = ts.createSourceFile("scale.ts", source, ts.ScriptTarget.Latest, /*setParentNodes*/ true, ts.ScriptKind.TS);
+  let work = 0;
+  for (const m of planFile(ts, sf, "scale.ts").machines) {
+    const { cfg } = m.result.lowered;
+    work += computeLiveness(
+      toFlowGraph(cfg),
+      cfg.suspends.map((s) => s.resume),
+    ).work;
+  }
+  return work;
+}
+
+describe("the liveness analysis's work grows linearly", () => {
+  for (const [name, shape] of Object.entries(axes)) {
+    it(`${name}: four times the input, about four times the steps`, () => {
+      const small = livenessWork(shape(SIZE));
+      const large = livenessWork(shape(FACTOR * SIZE));
+      expect(small, name).toBeGreaterThan(0);
+      expect(large / small, `${name}: ${small} steps at ${SIZE}, ${large} at ${FACTOR * SIZE}`).toBeLessThanOrEqual(MAX_RATIO);
     });
   }
 });
