@@ -3,8 +3,9 @@
  *
  * In:  the suspend states in position order, each local's live intervals over those positions
  *      (analyze/liveness.ts), the locals that closures capture.
- * Out: an offset per stored local, the fields of each state (local → offset), each offset's live
- *      intervals (the runs of states at which it holds a value), the frame size.
+ * Out: an offset per stored local, each offset's live intervals (the runs of states at which it
+ *      holds a value), the frame size. A state's fields are asked local by local from the runs
+ *      (`fieldSetAt`), or spelled out where code needs a whole frame (`fieldsOfState`).
  *
  * Like rustc's coroutine layout, two locals may share an offset when no state holds both
  * (their live ranges never overlap across an await).
