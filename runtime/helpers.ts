@@ -237,27 +237,45 @@ export function spilled(values: readonly unknown[]): Iterable<unknown> {
 }
 
 /**
- * `[...$am.spreadable(v, text, form)]`: the operand of a spread the lowering took apart, checked
- * as the engine checks it and failing with the engine's message, which the operand as rewritten
- * (`$v`, a temporary) would not give: `form` 0 an array literal's spread (`text is not
- * iterable`, `text` the source as V8 prints it); 1 a call's only spread, its last argument;
- * 2 any other spread argument (V8 names the value by its type there). Its @@iterator is read
- * once, here, and called when the spread iterates.
+ * `[...$am.spreadable(v, text, form)]`: the operand of a spread the lowering took apart (or the
+ * value of an array pattern), checked as the engine checks it and failing with the engine's
+ * message, which the operand as rewritten (`$v`, a temporary) would not give: `form` 0 an array
+ * literal's spread or a declaration's array pattern (`text is not iterable`, `text` the source as
+ * V8 prints it); 1 a call's only spread, its last argument; 2 any other spread argument (V8 names
+ * the value by its type there). Its @@iterator is read once, here, and called when the spread
+ * iterates.
+ *
+ * Nothing is allocated for that: the value and its method wait in two module variables, and the
+ * one `handOver` object's @@iterator takes them. The spread (or pattern) that consumes the result
+ * asks for its iterator right after this returns, before any user code can run, so no other
+ * call can come in between.
  */
 export function spreadable(value: unknown, text: string, form: 0 | 1 | 2): Iterable<unknown> {
   const method = value === null || value === undefined ? undefined : (value as { [Symbol.iterator]: unknown })[Symbol.iterator];
-  if (typeof method !== "function") {
-    throw new TypeErrorCtor(
-      form === 0
-        ? `${text} is not iterable`
-        : form === 2
-          ? `${describeNonCallable(value)} is not iterable (cannot read property Symbol(Symbol.iterator))`
-          : value === null || value === undefined
-            ? `${text} is not iterable (cannot read property ${StringCtor(value)})`
-            : "Spread syntax requires ...iterable[Symbol.iterator] to be a function",
-    );
-  }
-  return { [Symbol.iterator]: () => FunctionPrototypeCall(method, value) as Iterator<unknown> };
+  if (typeof method !== "function") throw new TypeErrorCtor(notSpreadableMessage(value, text, form));
+  pendingValue = value;
+  pendingMethod = method;
+  return handOver;
+}
+let pendingValue: unknown;
+let pendingMethod: unknown;
+/** The iterable `spreadable` returns: its @@iterator calls the method read there, on its value. */
+const handOver: Iterable<unknown> = /* @__PURE__ */ (() => ({ __proto__: null, [Symbol.iterator]: takeIterator }) as unknown as Iterable<unknown>)();
+function takeIterator(): Iterator<unknown> {
+  const value = pendingValue;
+  const method = pendingMethod;
+  // Dropped before the call: the handed-over value is not kept alive, and a spread inside the
+  // method (a nested `spreadable`) starts from nothing.
+  pendingValue = pendingMethod = undefined;
+  return FunctionPrototypeCall(method, value) as Iterator<unknown>;
+}
+/** V8's message for a spread (or an array pattern) of a value that is not iterable: see `spreadable`. */
+function notSpreadableMessage(value: unknown, text: string, form: 0 | 1 | 2): string {
+  if (form === 0) return `${text} is not iterable`;
+  if (form === 2) return `${describeNonCallable(value)} is not iterable (cannot read property Symbol(Symbol.iterator))`;
+  return value === null || value === undefined
+    ? `${text} is not iterable (cannot read property ${StringCtor(value)})`
+    : "Spread syntax requires ...iterable[Symbol.iterator] to be a function";
 }
 
 /**

@@ -6,7 +6,7 @@
 import type * as ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { planControlFlow } from "../../transformer/emit/control-flow";
-import { ReservedState, TerminatorKind, type Block, type Op, type Terminator } from "../../transformer/lower/cfg";
+import { ReservedState, SuspendKind, TerminatorKind, type Block, type Op, type SuspendPoint, type Terminator } from "../../transformer/lower/cfg";
 
 const NO_USES = new Set<number>();
 const EXPR = {} as ts.Expression;
@@ -32,7 +32,7 @@ describe("planControlFlow", () => {
     // b0: op; goto b1   b1: if (c) b2 else b3   b2: await → b4   b4: op; goto b1   b3: return
     const suspend: Terminator = { kind: TerminatorKind.Suspend, awaited: EXPR, uses: NO_USES, resume: 4, point: ReservedState.FirstSuspend };
     const blocks = [block(0, goto(1), [op()]), block(1, branch(2, 3)), block(2, suspend, [op()]), block(3, ret, [op()]), block(4, goto(1), [op()])];
-    const point = { state: ReservedState.FirstSuspend, name: "AwaitX_L2", block: 2, resume: 4, line: 2, column: 3, awaitedText: "x" };
+    const point: SuspendPoint = { state: ReservedState.FirstSuspend, kind: SuspendKind.Await, name: "AwaitX_L2", block: 2, resume: 4, line: 2, column: 3, awaitedText: "x" };
     const flow = planControlFlow({ entry: 0, blocks, locals: [], regions: [], suspends: [point] });
     expect([...flow.reachable].sort()).toEqual([0, 1, 2, 3, 4]);
     expect([...flow.inlined].sort()).toEqual([2, 3]);

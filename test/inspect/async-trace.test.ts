@@ -91,7 +91,7 @@ describe("async stack traces", () => {
       switch (m.s) {
         case 0:
           m.s = 3;
-          return m.await(m.a[0]);
+          return m.await(m.a![0]);
         case 3:
           if (isThrow) throw value;
           return m.ret(value);

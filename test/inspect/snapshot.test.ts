@@ -315,7 +315,7 @@ export async function keys(o: object) {
           m.f[0] = 40;
           m.f[1] = { at: 1 };
           m.s = 3;
-          return m.await(m.a[0]);
+          return m.await(m.a![0]);
         case 3:
           if (isThrow) throw value;
           return m.ret((m.f[0] as number) + (value as number) + (m.f[1] as { at: number }).at);

@@ -5,14 +5,23 @@
 import type * as ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { computeTransitions } from "../../transformer/inspect/transitions";
-import { RegionKind, TerminatorKind, type Block, type Cfg, type Op, type Terminator } from "../../transformer/lower/cfg";
+import { RegionKind, SuspendKind, TerminatorKind, type Block, type Cfg, type Op, type SuspendPoint, type Terminator } from "../../transformer/lower/cfg";
 
 const NO_USES = new Set<number>();
 const EXPR = {} as ts.Expression;
 const op = (): Op => ({ node: {} as ts.Statement, uses: NO_USES, defs: NO_USES, exits: [] });
 const block = (id: number, term: Terminator, ops: Op[] = [], region?: number): Block => ({ id, ops, term, region });
 const suspend = (resume: number, point: number): Terminator => ({ kind: TerminatorKind.Suspend, awaited: EXPR, uses: NO_USES, resume, point });
-const suspendPoint = (state: number, blockId: number, resume: number) => ({ state, name: `S${state}`, block: blockId, resume, line: 1, column: 1, awaitedText: "x" });
+const suspendPoint = (state: number, blockId: number, resume: number): SuspendPoint => ({
+  state,
+  kind: SuspendKind.Await,
+  name: `S${state}`,
+  block: blockId,
+  resume,
+  line: 1,
+  column: 1,
+  awaitedText: "x",
+});
 
 describe("computeTransitions", () => {
   test("a loop around one await: entry, back-edge, exit, and the rejection at resume", () => {

@@ -101,9 +101,13 @@ describe("Node streams", () => {
         return "ended";
       }),
     );
-    while (!ended) {
+    // (A function: the sink sets finishWrite again, which the loop's narrowing would not see.)
+    const finishPending = (): void => {
       finishWrite?.();
       finishWrite = undefined;
+    };
+    while (!ended) {
+      finishPending();
       await turns(1);
     }
     expect(await result).toBe("ended");

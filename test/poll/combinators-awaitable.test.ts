@@ -78,7 +78,7 @@ describe("combinators awaited from native code", () => {
     const [first, second] = await Promise.all([j.then((v) => v[0] + "!"), j.then((v) => v[0] + "?")]);
     expect([first, second]).toEqual(["a!", "a?"]);
     expect(log).toEqual(["a woke", "a finally"]);
-    expect(await join([poll.fail("no")]).catch((e: Error) => e.message)).toBe(await Promise.all([native.fail("no")]).catch((e: Error) => e.message));
+    expect(await join([poll.fail("no")]).catch((e) => (e as Error).message)).toBe(await Promise.all([native.fail("no")]).catch((e: Error) => e.message));
     let settled = 0;
     expect(await select([poll.add(1, 1)]).finally(() => settled++)).toEqual({ index: 0, value: 2 });
     expect(settled).toBe(1);

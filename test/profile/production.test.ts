@@ -85,7 +85,7 @@ describe("transform() with profile production", () => {
       expect(code.match(/function anonymous_\$resume\(/g)).toHaveLength(3);
       expect(code).not.toContain("anonymous_$resume_1");
       expect(code).not.toContain("$am.named(");
-      const [a, b, c] = await load(code).both([1, 2]);
+      const [a, b, c] = (await load(code).both([1, 2])) as [number[], number[], string[]];
       expect([a, b]).toEqual([
         [2, 3],
         [2, 4],

@@ -15,7 +15,7 @@
  * a compiled function resumed after an await is called by the runtime, whose frames follow its
  * own (`drive`, `Machine.step`, pointing into the package's files).
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -28,7 +28,7 @@ let work: string;
 type Run = { compiled: boolean; stacks: string[] };
 type Route = "esbuild" | "tsc7";
 
-function node(args: string[]): ReturnType<typeof spawnSync<string>> {
+function node(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, args, { cwd: repo, encoding: "utf8", timeout: TIMEOUT });
 }
 

@@ -51,6 +51,39 @@ export async function guarded(n: number) {
   return sum + caught;
 }
 
+// An iterable whose iterator and results are made once: iterating it allocates nothing, so what
+// a destructuring or spread of it allocates is the compiled code's own (natively: nothing).
+const steps = { value: 1, done: false };
+const finished = { value: undefined, done: true };
+let remaining = 0;
+const iterator = { next: () => (remaining-- > 0 ? steps : finished) };
+const pair = {
+  [Symbol.iterator]() {
+    remaining = 2;
+    return iterator;
+  },
+};
+function add(a: number, b: number, c: number) {
+  return a + b + c;
+}
+
+/** an array pattern of an awaited value ($am.spreadable checks it for V8's message) */
+export async function destructures(n: number) {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const [a, b] = await pair;
+    sum += (a + b) & 7;
+  }
+  return sum;
+}
+
+/** a spread argument of a call the await took apart (checked by $am.spreadable) */
+export async function spreads(n: number) {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += add(await i, ...pair) & 7;
+  return sum;
+}
+
 async function leaf(i: number) {
   return i + 1;
 }
@@ -63,7 +96,7 @@ export async function calls(n: number) {
 }
 `;
 
-const LOOPS = ["primitives", "promises", "guarded", "calls"] as const;
+const LOOPS = ["primitives", "promises", "guarded", "destructures", "spreads", "calls"] as const;
 type Loop = (typeof LOOPS)[number];
 const AWAITS = 100_000;
 
@@ -127,7 +160,7 @@ describe("allocation per await", () => {
     `bytes allocated per await (${AWAITS} awaits, sampled): reaction floor ${compiled.reactionFloor.bytesPerAwait.toFixed(1)}; ${LOOPS.map((l) => `${l} compiled ${compiled[l].bytesPerAwait.toFixed(1)} / native ${native[l].bytesPerAwait.toFixed(1)}`).join("; ")}`,
   );
 
-  test.each(["primitives", "promises", "guarded"] as const)("%s: a compiled await allocates no more than a native one", (loop) => {
+  test.each(["primitives", "promises", "guarded", "destructures", "spreads"] as const)("%s: a compiled await allocates no more than a native one", (loop) => {
     expect(compiled[loop].result).toBe(native[loop].result);
     // Sanity: the measurement sees the awaits at all (native allocates its promise reactions).
     expect(native[loop].bytesPerAwait).toBeGreaterThan(32);

@@ -15,14 +15,14 @@ function doubleResume(m: Machine, value: unknown, isThrow: boolean): unknown {
   switch (m.s) {
     case 0 /* Unresumed */:
       m.s = 3; /* Await_p */
-      return m.await(m.a[0]);
+      return m.await(m.a![0]);
     case 3 /* Await_p */:
       if (isThrow) throw value;
       return m.ret((value as number) * 2);
   }
 }
 
-function double(p: unknown): Machine {
+function double(p: unknown): ReturnType<typeof startMachine> {
   return startMachine(doubleResume, 0, DoubleState, undefined, [p]);
 }
 

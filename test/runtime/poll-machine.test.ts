@@ -149,7 +149,7 @@ describe("PromiseLike: native code can await a poll-mode call", () => {
   test("await, Promise.all and then spawn it on the ambient executor", async () => {
     expect(await fib(10)).toBe(55);
     expect(await Promise.all([fib(10), count(5)])).toEqual([55, 10]);
-    expect(await count(4).then((v: number) => v * 2)).toBe(12);
+    expect(await count(4).then((v) => (v as number) * 2)).toBe(12);
     const failing = catchOnly(() => {}, ready(1));
     expect(await failing.finally(() => {})).toBe(1);
   });

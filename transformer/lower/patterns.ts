@@ -56,8 +56,9 @@ export function bindPattern(cx: Lowering, name: ts.BindingName, value: ts.Expres
   const sourceName = v === b.resumeValue ? INTERMEDIATE_VALUE : T.isIdentifier(v) && !b.tempOfIdentifier.has(v) ? v.text : "";
   const arrayText = source && T.isArrayBindingPattern(name) ? iterableText(T, source, "declaration") : undefined;
   if (containsAwait(T, name)) return destructureTarget(cx, fromBindingName(T, name), value, sourceName, arrayText);
-  if (arrayText === INTERMEDIATE_VALUE) {
-    // Destructured natively, an assignment: V8 would name the value by its type.
+  if (arrayText !== undefined) {
+    // Destructured natively, an assignment: V8 would name the value by its type, not as the
+    // declaration does (`v is not iterable`), so the value is checked first.
     const checked = b.runtimeCall("spreadable", [value, F.createStringLiteral(arrayText), F.createNumericLiteral(0)]);
     b.emitOp(F.createExpressionStatement(F.createAssignment(patternToAssignmentTarget(T, name), checked)), []);
     return;
@@ -155,10 +156,14 @@ export function destructureAssignment(cx: Lowering, pattern: ts.Expression, valu
  * Evaluates an assignment target's reference now (its object and key, as native does before
  * reading the value); returns how to store into it later.
  */
-function prepareReference(cx: Lowering, target: PatternTarget): (value: ts.Expression) => void {
+function prepareReference(cx: Lowering, target: PatternTarget, initializer?: ts.Expression): (value: ts.Expression) => void {
   const { T, F, SK, b } = cx;
   if (target.kind === "binding") return (value) => bindPattern(cx, target.name, value);
-  if (target.kind !== "reference") return (value) => destructureTarget(cx, target, value, "");
+  if (target.kind !== "reference") {
+    // A nested array pattern with a default: V8 names its value by the default's text.
+    const arrayText = target.kind === "array" && initializer ? iterableText(T, initializer, "default") : undefined;
+    return (value) => destructureTarget(cx, target, value, "", arrayText);
+  }
   const e = target.expr;
   if (T.isIdentifier(e)) {
     return (value) => {
@@ -216,7 +221,7 @@ function destructureTarget(cx: Lowering, target: PatternTarget, value: ts.Expres
       key = b.identifierFor(k);
     } else key = T.isIdentifier(keyNode) || T.isPrivateIdentifier(keyNode) ? F.createStringLiteral(keyNode.text) : (keyNode as ts.Expression);
     seenKeys.push(key);
-    const store = prepareReference(cx, element.target);
+    const store = prepareReference(cx, element.target, element.initializer);
     const prop = b.newTemp("property");
     b.emitAssign(prop, F.createElementAccessExpression(source, key));
     if (element.initializer) applyDefault(cx, prop, element.initializer, element.target);
@@ -297,7 +302,7 @@ function destructureArray(cx: Lowering, pattern: Extract<PatternTarget, { kind: 
       continue;
     }
     // The target's reference is evaluated before the iterator steps (native order).
-    const store = prepareReference(cx, element.target!);
+    const store = prepareReference(cx, element.target!, element.initializer);
     if (element.rest) {
       store(b.runtimeCall("destructuringRest", [b.identifierFor(iter)]));
       continue;
