@@ -8,7 +8,8 @@
  *  - `"production"`: none of that. The wrapper passes `0` where the state enum would go
  *    (runtime/machine.ts `PRODUCTION_STATES`), so the runtime's inspection tools can say the
  *    function was built in production profile instead of guessing; the resume function carries
- *    no comments; temporaries never live together share one name (emit/profile-names.ts);
+ *    no comments; resume functions are named `$R`, `$R_1`… (the runtime names them for stack
+ *    frames); temporaries never live together share one name (emit/profile-names.ts);
  *    the resume function prints on as few lines as the printer allows (emit/single-line.ts).
  *
  * In both, sibling machines reuse the same short names for their own variables (names.ts),

@@ -204,13 +204,27 @@ function layoutFrame(
  * `f$resume` and `f$State`, clash-free, from the function's readable name; declared beside the
  * function (or at the top of the file), so never given back — but a resume function created in
  * an IIFE with its wrapper (`inIife`), whose name is seen only there. The production profile has
- * no state enum (profile.ts).
+ * no state enum, and names every resume function `$R`, `$R_1`… (profile.ts): the function's
+ * name in each of them would be text gzip meets only once per function, four times over (the
+ * resume's declaration, its wrapper, the wrapper's copy and the swap), and the runtime gives a
+ * resume function the name its stack frames show anyway (`$am.asyncFunction`, `$am.named`).
  */
 function claimMachineNames(name: string, ctx: FunctionContext, inIife: boolean): MachineNames {
+  const production = ctx.profile === "production";
   const base = name.replace(/[^A-Za-z0-9_$]/g, "_").replace(/^_+/, "") || "anonymous";
-  const resume = inIife ? ctx.names.claim(`${base}$resume`) : ctx.names.claimForFile(`${base}$resume`);
-  return { runtime: ctx.runtime, resume, states: ctx.profile === "production" ? undefined : ctx.names.claimForFile(`${base}$State`) };
+  const resumeBase = production ? (inIife ? PRODUCTION_IIFE_RESUME : PRODUCTION_RESUME) : `${base}$resume`;
+  const resume = inIife ? ctx.names.claim(resumeBase) : ctx.names.claimForFile(resumeBase);
+  return { runtime: ctx.runtime, resume, states: production ? undefined : ctx.names.claimForFile(`${base}$State`) };
 }
+
+/**
+ * The bases of resume functions' names in the production profile (upper case: the temporaries'
+ * short names are lower case). One created in an IIFE has a base of its own, so it is the same
+ * name in every IIFE (given back after each), not the next of the file's `$R_n`: its IIFE is then
+ * the same text wherever the same function is written again.
+ */
+const PRODUCTION_RESUME = "$R";
+const PRODUCTION_IIFE_RESUME = "$RL";
 
 /** The state enum and the resume function. */
 function emitMachineOf(

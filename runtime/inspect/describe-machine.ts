@@ -128,9 +128,12 @@ function describe(resume: Resume, names: MachineStates, frameSize: number): Func
  *     the only code that runs before the first await: machine fields read only there are not
  *     needed to resume (parameters are bound on entry, before any await).
  */
-/** A machine compiled in the production profile: its resume function's name, and nothing else to go by. */
+/**
+ * A machine compiled in the production profile: its resume function's name, and nothing else to
+ * go by (the function's, given at run time; `$R`, `$R_1`… where none was: a computed key).
+ */
 function describeProduction(resume: Resume, frameSize: number): FunctionDescription {
-  const name = resume.name.replace(/\$resume(_\d+)?$/, "") || "<anonymous>";
+  const name = resume.name.replace(/^\$R(_\d+)?$|\$resume(_\d+)?$/, "") || "<anonymous>";
   return {
     id: name,
     hash: "",

@@ -50,7 +50,7 @@ describe("wrapper and frame names", () => {
   test.each(["development", "production"] as const)("profile %s: as native's", async (profile) => {
     const code = transform(SOURCE, { fileName: "names.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile }).code;
     expect(code).not.toContain("async ");
-    expect(code).toContain("declared$resume);");
+    expect(code).toContain(profile === "production" ? "}, $R);" : "declared$resume);");
     const native = await observe(load(SOURCE));
     expect(native[0]).toEqual(["declared", true, false]);
     expect(native[2]).toEqual(["__proto__", true, false]);

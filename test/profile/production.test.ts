@@ -61,15 +61,43 @@ describe("transform() with profile production", () => {
     expect(code).not.toContain(".states(");
     expect(code).not.toContain("$State");
     expect(code).not.toContain("/*");
-    expect(code).toContain("$am.startWithFrame(first$resume, 0, this, [n, gate])");
+    expect(code).toContain("$am.startWithFrame($R, 0, this, [n, gate])");
+  });
+
+  test("resume functions are named $R, $R_1…, one created in an IIFE $RL; the runtime gives each its function's name", async () => {
+    const code = compile("production");
+    expect(code).not.toContain("$resume");
+    expect(code).toContain("function $R($m, $v, $t)");
+    expect(code).toContain("function $R_1($m, $v, $t)");
+    expect(code).toContain("function $RL($m_1, $v_1, $t_1)");
+    const gate = Promise.resolve(1);
+    const { first, second } = load(code);
+    expect([first.name, second.name]).toEqual(["first", "second"]);
+    const native = load(SOURCE);
+    expect(await first(2, gate)).toBe(await native.first(2, gate));
+    expect(await second(2, gate)).toBe(await native.second(2, gate));
+    // A frame of a resume function reads as the function's own.
+    const thrower = load(
+      transform(`export async function failing(gate: Promise<number>) { await gate; throw new Error("x"); }`, {
+        fileName: "t.ts",
+        runtime: "require",
+        runtimeSpecifier: "async-machine/runtime",
+        profile: "production",
+      }).code,
+    ).failing;
+    const error = (await thrower(gate).catch((e: Error) => e)) as Error;
+    expect(/\n\s+at (\S+) /.exec(error.stack ?? "")?.[1]).toBe("failing");
   });
 
   test("sibling machines share their own names; a nested machine gets its own (both profiles)", () => {
-    for (const profile of ["production", "development"] as const) {
+    for (const [profile, first, second, inner] of [
+      ["production", "$R", "$R_1", "$RL"],
+      ["development", "first$resume", "second$resume", "inner$resume"],
+    ] as const) {
       const code = compile(profile);
-      expect(code).toContain("function first$resume($m, $v, $t)");
-      expect(code).toContain("function second$resume($m, $v, $t)");
-      expect(code).toContain("function inner$resume($m_1, $v_1, $t_1)");
+      expect(code).toContain(`function ${first}($m, $v, $t)`);
+      expect(code).toContain(`function ${second}($m, $v, $t)`);
+      expect(code).toContain(`function ${inner}($m_1, $v_1, $t_1)`);
     }
   });
 
@@ -80,10 +108,13 @@ describe("transform() with profile production", () => {
   const c = await Promise.all(xs.map(async (x) => { await x; return new Error("at " + x).stack!.split("\\n")[1]; }));
   return [a, b, c];
 }`;
-    for (const profile of ["production", "development"] as const) {
+    for (const [profile, name] of [
+      ["production", "$RL"],
+      ["development", "anonymous_$resume"],
+    ] as const) {
       const code = transform(src, { fileName: "both.ts", runtime: "require", runtimeSpecifier: "async-machine/runtime", profile }).code;
-      expect(code.match(/function anonymous_\$resume\(/g)).toHaveLength(3);
-      expect(code).not.toContain("anonymous_$resume_1");
+      expect(code.split(`function ${name}(`)).toHaveLength(4);
+      expect(code).not.toContain(`${name}_1`);
       expect(code).not.toContain("$am.named(");
       const [a, b, c] = (await load(code).both([1, 2])) as [number[], number[], string[]];
       expect([a, b]).toEqual([
@@ -91,15 +122,17 @@ describe("transform() with profile production", () => {
         [2, 4],
       ]);
       // The arrows' frames are anonymous, as native ones are: the resume function is named "".
-      for (const frame of c) expect(frame).not.toMatch(/\$resume/);
+      for (const frame of c) expect(frame).not.toMatch(/\$resume|\$R/);
     }
   });
 
   test("a name the source uses is still never taken", () => {
     const src = `const $m = 1; async function a() { await 1; return $m; } async function b() { await 2; return $m; }`;
     const code = transform(src, { fileName: "x.ts", profile: "production" }).code;
-    expect(code).toContain("function a$resume($m_1, $v, $t)");
-    expect(code).toContain("function b$resume($m_1, $v, $t)");
+    expect(code).toContain("function $R($m_1, $v, $t)");
+    expect(code).toContain("function $R_1($m_1, $v, $t)");
+    const taken = `const $R = 1; async function a() { await 1; return $R; }`;
+    expect(transform(taken, { fileName: "x.ts", profile: "production" }).code).toContain("function $R_1($m, $v, $t)");
   });
 
   test("temporaries never live together share a name; those live together do not", async () => {
@@ -124,9 +157,9 @@ describe("transform() with profile production", () => {
 
   test("a resume function prints on one line per case (a nested switch: one per its cases)", () => {
     const code = compile("production");
-    const resume = code.slice(code.indexOf("function first$resume("), code.indexOf("\n}", code.indexOf("function first$resume(")) + 2);
+    const resume = code.slice(code.indexOf("function $R("), code.indexOf("\n}", code.indexOf("function $R(")) + 2);
     // The header, the dispatch and the try on the first line; each case one line of its own.
-    expect(resume).toMatch(/^function first\$resume\(\$m, \$v, \$t\) \{ let [^\n]*\$mc: for \(;;\) \{ try \{ switch \(\$l\) \{\n/);
+    expect(resume).toMatch(/^function \$R\(\$m, \$v, \$t\) \{ let [^\n]*\$mc: for \(;;\) \{ try \{ switch \(\$l\) \{\n/);
     expect(resume).toMatch(/\n {4}case 0: \{ [^\n]*return \$m\.await\(\$v\); \}\n/);
     for (const line of resume.split("\n")) expect(line).toMatch(/^ {0,8}[^ ]/);
     // Development keeps one statement per line.
@@ -159,7 +192,7 @@ describe("the option in every entry", () => {
     expect(runCli(["compile", "b.js"], io([]))).toBe(0);
     const a = fs.readFileSync(path.join(dir, "a.js"), "utf8");
     const b = fs.readFileSync(path.join(dir, "b.js"), "utf8");
-    expect(a).toContain("startWithFrame(f$resume, 0, this, [a])");
+    expect(a).toContain("startWithFrame($R, 0, this, [a])");
     expect(a).not.toContain(".states(");
     expect(b).toContain(".states([");
   });

@@ -9,6 +9,9 @@ import type * as ts from "typescript";
 const known = new WeakMap<ts.Node, boolean>();
 
 export function containsAwait(tsApi: typeof ts, node: ts.Node): boolean {
+  // An identifier, a literal, a keyword or punctuation: no children, and not worth an entry of
+  // the table (most nodes are such leaves, and every entry of a WeakMap is work for the GC).
+  if (node.kind <= tsApi.SyntaxKind.LastToken) return false;
   let answer = known.get(node);
   if (answer === undefined) known.set(node, (answer = search(tsApi, node)));
   return answer;

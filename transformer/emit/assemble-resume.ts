@@ -144,6 +144,8 @@ function markOwnNames(cx: EmitContext, root: ts.Node): void {
   /** `$m.s`, `$f[0]`, `x` (a register): what the resume function's own code reads and writes. */
   const isOwnPlace = (n: ts.Node): boolean => isOwn(n) || (synthesized(n) && (T.isPropertyAccessExpression(n) || T.isElementAccessExpression(n)) && isOwn(n.expression));
   const walk = (n: ts.Node): void => {
+    // A node as the parser made it holds only nodes the parser made: kept code left untouched.
+    if ((n.flags & T.NodeFlags.Synthesized) === 0) return;
     if (T.isIdentifier(n)) {
       if (isOwn(n)) mark(n);
       return;

@@ -32,6 +32,8 @@ import { declareKeyHolders, withAsyncMethodShape, type KeyHolders } from "./meth
 /** A node of kept code, rewritten for the resume function (see the header). */
 export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, writeTargets: Set<ts.Node> = new Set()): ts.Node {
   const { T, F, SK } = cx;
+  // A literal, punctuation or a keyword other than `this` and `super`: nothing below to rewrite.
+  if (node.kind <= SK.LastToken && node.kind !== SK.Identifier && node.kind !== SK.ThisKeyword && node.kind !== SK.SuperKeyword) return node;
   const visit = (n: ts.Node): ts.Node => rewrite(cx, n, inFunction, writeTargets);
   if (T.isIdentifier(node)) return rewriteIdentifier(cx, node, inFunction, writeTargets);
   if (isLetNameThenBlock(cx, node)) {
