@@ -18,7 +18,6 @@ import {
   objectGeneratorMethodKeys,
   objectMethodKeys,
   replacedLater,
-  withCapturedKey,
   withKeyHolder,
 } from "./method-shape";
 import type { NameManager } from "../names";
@@ -49,18 +48,23 @@ export function placementEdits(
   if (becomesGeneratorProperty(T, scopes, fn)) return generatorPropertyEdits(T, runtime, fn as ts.MethodDeclaration, compiled, placement, declareFileVar(names, prelude, T));
   const classSelf = generatorClassSelf.get(compiled.wrapper);
   if (classSelf !== undefined) {
-    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf).map((member): Edit => ({
+    const held = classSelf.holdsKey ? keyHolderEdits(T, runtime, fn, compiled, names) : undefined;
+    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf, held?.key).map((member): Edit => ({
       kind: "add-member",
       classNode: fn.parent as ts.ClassLikeDeclaration,
       member,
     }));
-    return [...members, ...functionEdits(T, runtime, fn, compiled, placement)];
+    return [...members, ...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...(held?.edits ?? [])];
   }
   if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
     const self = generatorSelf.get(compiled.wrapper);
     if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");
-    const wrapper = withCapturedKey(T, runtime, compiled.wrapper as ts.MethodDeclaration, self);
-    return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement)];
+    const held = keyHolderEdits(T, runtime, fn, compiled, names);
+    return [
+      ...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement),
+      ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement, held?.key),
+      ...(held?.edits ?? []),
+    ];
   }
   const held = keyHolderEdits(T, runtime, fn, compiled, names);
   return [...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...methodShapeEdits(T, runtime, fn, held?.key), ...(held?.edits ?? [])];
@@ -107,7 +111,7 @@ function generatorPropertyEdits(
  * An async generator method's `$self` binding, declared beside its class or object literal, and
  * what sets it once that is built (method-shape.ts).
  */
-function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement): Edit[] {
+function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement, heldKey: ts.Expression | undefined): Edit[] {
   const F = T.factory;
   const declared: Edit = {
     kind: "insert-before",
@@ -116,11 +120,11 @@ function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclar
   };
   if (replacedLater(T, fn)) return [declared]; // unreachable once built: nothing to shape
   if (T.isClassLike(fn.parent)) {
-    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self) }];
+    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self, heldKey) }];
   }
   if (!T.isObjectLiteralExpression(fn.parent)) return internalError(fn, "an async generator method outside a class or object literal");
   const literal = fn.parent;
-  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
+  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self, heldKey).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
 }
 
 /**

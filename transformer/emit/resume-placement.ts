@@ -14,7 +14,7 @@ import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
 import { forEachDescendant } from "../syntax";
-import { classSelfOf } from "./method-shape";
+import { classSelfOf, hasComputedKey, keyHolderStatement } from "./method-shape";
 
 /** A statement list and the statement of it that holds a function. */
 export interface ListPosition {
@@ -94,11 +94,14 @@ function scopeOfList(T: typeof ts, scopes: Scopes, list: ts.Node): Scope | undef
   return scopes.scopeOf.get(list);
 }
 
-/** Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) */
+/**
+ * Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) A method's
+ * computed key is not looked at: it stays in the wrapper, evaluated where the method is defined.
+ */
 function everyBindingRead(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, test: (b: Binding) => boolean): boolean {
   let ok = true;
   forEachDescendant(T, fn, (n) => {
-    if (!ok) return false;
+    if (!ok || (n === fn.name && T.isComputedPropertyName(n))) return false;
     if (!T.isIdentifier(n)) return true;
     const b = scopes.refs.get(n);
     if (b && !test(b)) ok = false;
@@ -171,6 +174,8 @@ function whyNotPlaceableGenerator(T: typeof ts, scopes: Scopes, fn: ts.FunctionL
   // A spread after it may bring a method of another object under the same key.
   if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p)))
     return "async-generator-method-spread";
+  // Its computed key is captured into a holder declared before such a statement (method-shape.ts).
+  if (hasComputedKey(T, fn) && keyHolderStatement(T, fn.parent) === undefined) return "async-method-key-outside-statement";
   return undefined;
 }
 
