@@ -430,3 +430,55 @@ export function classSelfMembers(T: typeof ts, runtime: string, method: ts.Metho
   }
   return [field, F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(set)], /*multiLine*/ false))];
 }
+
+/**
+ * A class expression or object literal evaluated more than once per run of the statement around
+ * it (a concise arrow's body, a loop without a block, a parameter default, a field initializer):
+ * the `$self` bindings (and key holders) of its async generator methods cannot be variables
+ * beside that statement, one for every evaluation. They are parameters of an arrow called where
+ * the class or literal stands, one activation per evaluation:
+ *
+ *     (($self, $key) => (class { [$key = $am.toPropertyKey(k)]() { … $self … } static { … } }))()
+ *
+ * The arrow keeps `this`, `arguments`, `super` and `new.target`; an anonymous class keeps the
+ * name it would have been given (`({ "A": class { … } })["A"]`). Not for code the arrow would
+ * change: a `yield` or `await` evaluated by the class or literal itself, a direct `eval`, or an
+ * anonymous class named by a computed key.
+ */
+export function canBindPerEvaluation(T: typeof ts, container: ts.Node): boolean {
+  if (T.isClassExpression(container) && container.name === undefined && isNamedByComputedKey(T, container)) return false;
+  let ok = true;
+  const visit = (n: ts.Node, inFunction: boolean): void => {
+    if (!ok) return;
+    if (T.isYieldExpression(n) || T.isAwaitExpression(n)) {
+      if (!inFunction) ok = false;
+    } else if (T.isCallExpression(n) && T.isIdentifier(n.expression) && n.expression.text === "eval") ok = false;
+    // A method's or accessor's computed key is evaluated by the class or literal; its body is not.
+    const own = T.isFunctionLike(n) || T.isClassStaticBlockDeclaration(n) || T.isPropertyDeclaration(n);
+    T.forEachChild(n, (c) => visit(c, inFunction || (own && c !== (n as ts.NamedDeclaration).name)));
+  };
+  visit(container, false);
+  return ok;
+}
+
+/** `{ [k]: class {} }`: an anonymous class named by a key known only at run time. */
+function isNamedByComputedKey(T: typeof ts, node: ts.Node): boolean {
+  let n = node;
+  while (n.parent && (T.isParenthesizedExpression(n.parent) || T.isAsExpression(n.parent) || T.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  return p !== undefined && (T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n && T.isComputedPropertyName(p.name);
+}
+
+/** `(($self, $key) => (expression))()`, an anonymous class keeping its name (`named`: see canBindPerEvaluation). */
+export function boundPerEvaluation(T: typeof ts, expression: ts.Expression, bindings: readonly string[], named: string | undefined): ts.Expression {
+  const F = T.factory;
+  let body: ts.Expression = expression;
+  if (named !== undefined) {
+    const key = F.createStringLiteral(named);
+    const holder = F.createObjectLiteralExpression([F.createPropertyAssignment(named === "__proto__" ? F.createComputedPropertyName(key) : key, expression)]);
+    body = F.createElementAccessExpression(F.createParenthesizedExpression(holder), F.createStringLiteral(named));
+  }
+  const params = bindings.map((b) => F.createParameterDeclaration(undefined, undefined, b));
+  const arrow = F.createArrowFunction(undefined, undefined, params, undefined, undefined, F.createParenthesizedExpression(body));
+  return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, []);
+}
