@@ -55,7 +55,7 @@ export const NOT_COMPILED = {
   "async-generator-method-spread":
     "an async generator method that uses `super`, followed by a spread (`...x`) in its object literal, is not compiled yet (the spread may replace it under the same key before it is given its shape); put the spread first",
   "async-generator-method-nested":
-    "an async generator method of an anonymous or decorated class or under a computed key (or an object literal's that uses `super`), inside a compiled async function, is not compiled yet; move the class or literal out of the async function",
+    "an async generator method of a decorated class declaration inside a compiled async function, or of a class expression or object literal there that itself evaluates a `yield` or a direct `eval` (or, anonymous, is named by a computed key), is not compiled yet (its class or literal is built by the outer machine's code, and an arrow around it binds its methods); move the class or literal out of the async function",
 
   // Decided by the lowering (lower/) and the emit of kept code (emit/rewrite-kept-code.ts).
   "await-in-statement": "`await` in this kind of statement is not compiled yet; move the `await` into a statement of its own",

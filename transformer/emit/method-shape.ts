@@ -25,6 +25,8 @@ import type * as ts from "typescript";
 import { internalError } from "../not-compiled";
 import type { Scopes } from "../analyze/scopes";
 import { boundNames } from "../syntax";
+import { generatorMethodSelf } from "./wrapper";
+import { inferredName } from "./function-values";
 
 /** The key of `method` as a literal, when it is known without evaluating anything. */
 function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLiteral | ts.NumericLiteral | undefined {
@@ -90,6 +92,8 @@ export function shapedObjectLiteral(T: typeof ts, runtime: string, literal: ts.E
 export interface KeyHolders {
   /** A new variable, declared in the function whose code builds the class or literal being shaped. */
   declare(): string;
+  /** A new name only (for a parameter of the arrow around the class or literal: boundPerEvaluation). */
+  claim(): string;
 }
 
 /** `[holder = $am.toPropertyKey(key)]() {…}`: the method (a compiled wrapper) writing its key to `holder`. */
@@ -145,14 +149,42 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
     });
     return { members, compiled };
   };
+  /**
+   * Compiled async generator methods reading themselves from a `$self` binding (not a class's
+   * field): that binding and their key holders, parameters of an arrow around the class or
+   * literal (boundPerEvaluation), the member writing its key there, and what shapes each.
+   */
+  const bindings: string[] = [];
+  const bindGenerators = <M extends ts.Node>(before: readonly M[], members: M[], shape: (m: ts.MethodDeclaration, self: string, key: ts.Expression | undefined) => void): void => {
+    if (before.length !== members.length) return;
+    before.forEach((m, i) => {
+      // (A literal's method without `super` became a property holding its own binding: function-values.ts.)
+      const self = T.isMethodDeclaration(m) && m.asteriskToken && T.isMethodDeclaration(members[i]) && !isAsync(members[i]) ? generatorMethodSelf.get(m) : undefined;
+      if (self === undefined) return;
+      bindings.push(self);
+      let key: ts.Expression | undefined;
+      if (hasComputedKey(T, m)) {
+        const holder = holders.claim();
+        bindings.push(holder);
+        members[i] = withKeyHolder(T, runtime, members[i] as unknown as ts.MethodDeclaration, holder) as unknown as M;
+        key = F.createIdentifier(holder);
+      }
+      if (!replacedLater(T, m as unknown as ts.MethodDeclaration)) shape(m as unknown as ts.MethodDeclaration, self, key);
+    });
+  };
+  const bound = (node: ts.Expression): ts.Expression =>
+    bindings.length === 0 ? node : boundPerEvaluation(T, node, bindings, T.isClassExpression(original) && !original.name ? inferredName(T, original) : undefined);
   if (T.isObjectLiteralExpression(original) && T.isObjectLiteralExpression(rewritten)) {
     const { members, compiled } = shapeMembers(original.properties, rewritten.properties);
     const keys = compiled.flatMap(([m, key]) => key ?? literalKey(T, m) ?? []);
-    return shapedObjectLiteral(T, runtime, compiled.some(([, key]) => key) ? F.updateObjectLiteralExpression(rewritten, members) : rewritten, keys);
+    bindGenerators(original.properties, members, (m, self, key) => keys.push(...objectGeneratorMethodKeys(T, runtime, m, self, key)));
+    const changed = compiled.some(([, key]) => key) || bindings.length > 0;
+    return bound(shapedObjectLiteral(T, runtime, changed ? F.updateObjectLiteralExpression(rewritten, members) : rewritten, keys));
   }
   if (T.isClassLike(original) && (T.isClassExpression(rewritten) || T.isClassDeclaration(rewritten))) {
     const shaped = shapeMembers(original.members, rewritten.members);
     const blocks: ts.ClassElement[] = shaped.compiled.flatMap(([m, key]) => classMethodShape(T, runtime, m, key) ?? []);
+    bindGenerators(original.members, shaped.members, (m, self, key) => blocks.push(classGeneratorMethodShape(T, runtime, m, self, key)));
     // Compiled async generator methods that read themselves from a field of the class.
     if (scopes !== undefined && original.members.length === rewritten.members.length) {
       original.members.forEach((m, i) => {
@@ -167,11 +199,13 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
         blocks.push(...classSelfMembers(T, runtime, m as ts.MethodDeclaration, self, heldKey));
       });
     }
-    if (blocks.length === 0) return rewritten;
+    if (blocks.length === 0 && bindings.length === 0) return rewritten;
     const members = [...blocks, ...shaped.members];
-    return T.isClassDeclaration(rewritten)
-      ? F.updateClassDeclaration(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members)
-      : F.updateClassExpression(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members);
+    if (T.isClassDeclaration(rewritten)) {
+      if (bindings.length > 0) return internalError(original, "a class declaration's generator methods bound per evaluation");
+      return F.updateClassDeclaration(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members);
+    }
+    return bound(F.updateClassExpression(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members));
   }
   return rewritten;
 }
