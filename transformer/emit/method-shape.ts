@@ -362,9 +362,7 @@ export function holdsComputedKey(T: typeof ts, method: ts.MethodDeclaration): bo
 
 function hasKnownKey(T: typeof ts, scopes: Scopes, method: ts.MethodDeclaration): boolean {
   const key = method.name;
-  return (
-    T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || T.isPrivateIdentifier(key) || wellKnownSymbol(T, scopes, key) !== undefined
-  );
+  return T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || T.isPrivateIdentifier(key) || wellKnownSymbol(T, scopes, key) !== undefined;
 }
 
 /** The private field of each async generator method of `cls` under a known key: `#m$self`, distinct from every private name of the class and from each other. */
@@ -377,11 +375,7 @@ function selfFieldsOf(T: typeof ts, scopes: Scopes, cls: ts.ClassLikeDeclaration
   for (const m of cls.members) {
     if (!T.isMethodDeclaration(m) || !m.asteriskToken || !(hasKnownKey(T, scopes, m) || holdsComputedKey(T, m))) continue;
     const key = m.name;
-    const own = T.isPrivateIdentifier(key)
-      ? key.text.slice(1)
-      : T.isComputedPropertyName(key)
-        ? (wellKnownSymbol(T, scopes, key) ?? "computed")
-        : (key as ts.Identifier).text;
+    const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? (wellKnownSymbol(T, scopes, key) ?? "computed") : (key as ts.Identifier).text;
     const base = `#${own.replace(/[^A-Za-z0-9_$]/g, "_")}$self`;
     // A private instance method's shaping field is named after it (classSelfMembers).
     let field = base;

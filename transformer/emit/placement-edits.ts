@@ -149,11 +149,7 @@ function boundGeneratorMethodEdits(
   const wrapper = holder !== undefined ? withKeyHolder(T, runtime, compiled.wrapper as ts.MethodDeclaration, holder) : compiled.wrapper;
   const key = holder !== undefined ? T.factory.createIdentifier(holder) : undefined;
   const shaping = generatorMethodEdits(T, runtime, fn, self, placement.at.statement, key).filter((e) => e.kind !== "insert-before");
-  return [
-    ...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement),
-    ...shaping,
-    { kind: "bind", container, names: holder !== undefined ? [self, holder] : [self] },
-  ];
+  return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...shaping, { kind: "bind", container, names: holder !== undefined ? [self, holder] : [self] }];
 }
 
 /**
