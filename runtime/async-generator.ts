@@ -59,7 +59,13 @@ export class GeneratorMachine extends Machine {
   // runs `Array.prototype[Symbol.iterator]` (user code may replace it).
   constructor(resume: Resume, frame: unknown[], names: StateEnum | undefined, thisArg: unknown, args: ArrayLike<unknown> | undefined, home: SuperAccessor | undefined) {
     super(resume, frame, names, thisArg, args, home, undefined);
+    this.returnPending = false;
   }
+  /**
+   * The machine runs its finally blocks for a return completion that waits in the driver (its
+   * value is never the machine's): a snapshot taken now could not carry it, so `snapshot` refuses.
+   */
+  returnPending: boolean;
   /** `return $m.yield(x)`: the driver yields `x` (awaiting it first, as `yield` does). */
   yield(value: unknown): Suspension {
     this.awaiting = value;
@@ -135,6 +141,7 @@ async function* drive(m: GeneratorMachine, value: unknown = undefined, mode: boo
         // driver's own, or it would cost ticks native code does not.)
         value = RETURNING;
         mode = 2;
+        m.returnPending = true;
         for (;;) {
           const after = step(m, value, mode);
           if (after === true /* DONE */ && m.r === RETURNING) break;
@@ -161,6 +168,7 @@ async function* drive(m: GeneratorMachine, value: unknown = undefined, mode: boo
                   if (last === true /* DONE */ && m.r === RETURNING) break;
                   if (last !== undefined) {
                     carried = last;
+                    m.returnPending = false;
                     continue outer;
                   }
                   try {
@@ -182,6 +190,7 @@ async function* drive(m: GeneratorMachine, value: unknown = undefined, mode: boo
             // `continue` out of one (the body goes on: a suspension, or its end). The pending
             // completion is dropped, and what the machine reported is done next.
             carried = after;
+            m.returnPending = false;
             continue outer;
           }
           try {

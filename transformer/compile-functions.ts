@@ -11,7 +11,7 @@ import type { SkippedFunction } from "./api";
 import { InternalError, notCompiledMessage, type NotCompiledCode } from "./not-compiled";
 import { generatorMethodProperty, iife, withResume } from "./emit/function-values";
 import { namingStatements } from "./emit/frame-name";
-import { classSelfOf } from "./emit/method-shape";
+import { canBindPerEvaluation, classSelfOf } from "./emit/method-shape";
 import { becomesGeneratorProperty, seesOnlyFromTop } from "./emit/resume-placement";
 import type { FunctionMode } from "./function-mode";
 import type { Profile } from "./profile";
@@ -212,10 +212,15 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         const property = generatorMethodProperty(T, file.runtime, result.wrapper as ts.MethodDeclaration, key, (shaped) => withResume(T, result.machine.resume, naming, shaped));
         return rewriteOuter(property);
       }
-      // Its wrapper would read itself from a variable beside its class, across the outer machine's awaits.
+      // Its wrapper reads itself from a parameter of an arrow around its class expression or
+      // literal (method-shape.ts withAsyncMethodShape), which must be able to hold them.
       if (T.isMethodDeclaration(node) && node.asteriskToken && classSelfOf(T, scopes, node) === undefined) {
-        skip(node, node, "async-generator-method-nested");
-        return undefined;
+        const container = node.parent;
+        const spreadAfter = T.isObjectLiteralExpression(container) && container.properties.slice(container.properties.indexOf(node) + 1).some((p) => T.isSpreadAssignment(p));
+        if (spreadAfter || !(T.isClassExpression(container) || T.isObjectLiteralExpression(container)) || !canBindPerEvaluation(T, container)) {
+          skip(node, node, spreadAfter ? "async-generator-method-spread" : "async-generator-method-nested");
+          return undefined;
+        }
       }
       if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
         skip(node, node, "nested-method-private-names");

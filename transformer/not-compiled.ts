@@ -51,11 +51,11 @@ export const NOT_COMPILED = {
   "nested-method-inner-binding":
     "an async method that reads a binding of a function, block or class nested in a compiled async function is not compiled yet (its resume function would sit at the top of the outer one, out of that binding's reach); move the class out of that scope",
   "async-generator-method-repeated":
-    "an async generator method of an anonymous or decorated class or under a computed key (or an object literal's that uses `super`), evaluated more than once per run of the statements around it (a concise arrow's body, a loop without a block, a parameter default, a class field's initializer), is not compiled yet (the compiled method reads itself from a variable declared beside those statements); put the class or literal in a block of its own, e.g. give the arrow a block body",
+    "an async generator method of an anonymous or decorated class, under a computed key, or an object literal's that uses `super`, made more than once per run of the statements around it (a concise arrow's body, a loop without a block, a parameter default, a class field's initializer), whose class or literal itself evaluates a `yield`, an `await` or a direct `eval` (or, anonymous, is named by a computed key), is not compiled yet (each evaluation's methods are bound by an arrow called where the class or literal stands, which cannot hold those); compute the key or value into a const first",
   "async-generator-method-spread":
     "an async generator method that uses `super`, followed by a spread (`...x`) in its object literal, is not compiled yet (the spread may replace it under the same key before it is given its shape); put the spread first",
   "async-generator-method-nested":
-    "an async generator method of an anonymous or decorated class or under a computed key (or an object literal's that uses `super`), inside a compiled async function, is not compiled yet; move the class or literal out of the async function",
+    "an async generator method of a decorated class declaration inside a compiled async function, or of a class expression or object literal there that itself evaluates a `yield` or a direct `eval` (or, anonymous, is named by a computed key), is not compiled yet (its class or literal is built by the outer machine's code, and an arrow around it binds its methods); move the class or literal out of the async function",
 
   // Decided by the lowering (lower/) and the emit of kept code (emit/rewrite-kept-code.ts).
   "await-in-statement": "`await` in this kind of statement is not compiled yet; move the `await` into a statement of its own",

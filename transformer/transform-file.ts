@@ -29,7 +29,8 @@ import { describeMachine, summarizeMachine, type MachineDescription, type Machin
 import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
 import { placementEdits, type Edit } from "./emit/placement-edits";
-import { shapedObjectLiteral } from "./emit/method-shape";
+import { boundPerEvaluation, shapedObjectLiteral } from "./emit/method-shape";
+import { inferredName } from "./emit/function-values";
 import { createFunctionCompiler, isStackOverflow, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
 import { notCompiledMessage } from "./not-compiled";
 import { deepestAncestry, printWithHeadroom, PRINT_CHECK_DEPTH } from "./printer-depth";
@@ -223,7 +224,7 @@ export function transformSourceFile(tsApi: typeof ts, sourceFile: ts.SourceFile,
 
 /** The node of the source an edit changes. */
 function editTarget(e: Edit): ts.Node {
-  return e.kind === "replace" ? e.node : e.kind === "insert-before" ? e.statement : e.kind === "add-member" ? e.classNode : e.literal;
+  return e.kind === "replace" ? e.node : e.kind === "insert-before" ? e.statement : e.kind === "add-member" ? e.classNode : e.kind === "bind" ? e.container : e.literal;
 }
 
 /** Every node that contains an edited node (the nodes a rewrite must rebuild), found by walking up from each. */
@@ -244,10 +245,12 @@ function applyEdits(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.Tra
   const inserts = new Map<ts.Node, ts.Statement[]>();
   const members = new Map<ts.Node, ts.ClassElement[]>();
   const methodKeys = new Map<ts.Node, ts.Expression[]>();
+  const bindings = new Map<ts.Node, string[]>();
   for (const e of plan.edits) {
     if (e.kind === "replace") replacements.set(e.node, e.replacement);
     else if (e.kind === "insert-before") inserts.set(e.statement, [...(inserts.get(e.statement) ?? []), ...e.statements]);
     else if (e.kind === "add-member") members.set(e.classNode, [...(members.get(e.classNode) ?? []), e.member]);
+    else if (e.kind === "bind") bindings.set(e.container, [...(bindings.get(e.container) ?? []), ...e.names]);
     else methodKeys.set(e.literal, [...(methodKeys.get(e.literal) ?? []), e.key]);
   }
   const visitStatements = (statements: ts.NodeArray<ts.Statement>): ts.Statement[] => {
@@ -260,7 +263,14 @@ function applyEdits(tsApi: typeof ts, sourceFile: ts.SourceFile, context: ts.Tra
     return out;
   };
   const onTheWay = waysToEdits(sourceFile, plan.edits);
+  // A class expression or literal evaluated again and again: its bindings around it (method-shape.ts boundPerEvaluation).
   const visit = (node: ts.Node): ts.Node => {
+    const bound = bindings.get(node);
+    if (bound === undefined) return visitEdited(node);
+    const named = T.isClassExpression(node) && node.name === undefined ? inferredName(T, node) : undefined;
+    return boundPerEvaluation(T, visitEdited(node) as ts.Expression, bound, named);
+  };
+  const visitEdited = (node: ts.Node): ts.Node => {
     const r = replacements.get(node);
     if (r) return r;
     if (!onTheWay.has(node)) return node;

@@ -18,6 +18,7 @@ import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
 import { printMapped, printStatementMapped } from "./print-mapped";
 import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
+import { inferredName } from "./emit/function-values";
 import { assertSupportedTypeScript } from "./typescript-version";
 import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
 import { isStackOverflow } from "./compile-functions";
@@ -54,6 +55,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
   const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, sourceFile);
   const edits: TextEdit[] = [];
   const methodKeys = new Map<ts.Node, ts.Expression[]>();
+  const bindings = new Map<ts.Node, string[]>();
   try {
     const mapped = (node: ts.Node): { text: string; segments?: TextEdit["segments"] } => {
       // A statement's mapped print is its text too; other nodes are found in theirs by their text.
@@ -80,7 +82,18 @@ export function transform(sourceText: string, options: TransformOptions): Transf
           text: "\n" + text + "\n",
           segments: segments?.map(([l, c, ol, oc]) => [l + 1, c, ol, oc]),
         });
-      } else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
+      } else if (edit.kind === "bind") bindings.set(edit.container, [...(bindings.get(edit.container) ?? []), ...edit.names]);
+      else methodKeys.set(edit.literal, [...(methodKeys.get(edit.literal) ?? []), edit.key]);
+    }
+    // A class expression or literal evaluated again and again: its bindings around it,
+    // `((a, b) => (…))()`, outside the shaping below (method-shape.ts boundPerEvaluation).
+    const ends: TextEdit[] = [];
+    for (const [container, names] of bindings) {
+      const at = container.getStart(sourceFile);
+      const named = ts.isClassExpression(container) && container.name === undefined ? inferredName(ts, container) : undefined;
+      const key = named === undefined ? "" : JSON.stringify(named);
+      edits.push({ start: at, end: at, rank: 0, text: `((${names.join(", ")}) => (${named === undefined ? "" : `({ ${named === "__proto__" ? `[${key}]` : key}: `}` });
+      ends.push({ start: container.end, end: container.end, rank: 0, text: `${named === undefined ? "" : ` })[${key}]`}))()` });
     }
     // An object literal with async methods is wrapped once: $am.asyncMethods({ … }, "m", …).
     for (const [literal, keys] of methodKeys) {
@@ -88,6 +101,7 @@ export function transform(sourceText: string, options: TransformOptions): Transf
       edits.push({ start: at, end: at, rank: 0, text: `${plan.runtime}.asyncMethods(` });
       edits.push({ start: literal.end, end: literal.end, rank: 0, text: `, ${keys.map(print).join(", ")})` });
     }
+    edits.push(...ends);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     // Generated code nests a few levels deeper than the code it replaces: near the printer's

@@ -125,6 +125,11 @@ export function snapshot(target: Machine | Promise<unknown>, options: SnapshotOp
     throw new InspectError(`snapshot: ${d.name} ${what}; only a machine suspended at an await can be snapshotted.`);
   }
   if (d.uses.super) throw new InspectError(`snapshot: ${where} reads \`super\` after its first await; the method's home object cannot be serialized.`);
+  if (m instanceof GeneratorMachine && m.returnPending) {
+    throw new InspectError(
+      `snapshot: ${where} is in a \`finally\` block run for a return completion (a \`return()\` from outside, or a \`return x\`); the completion waits in the generator object, not in the machine, and cannot be serialized. Snapshot the generator before that completion or after its finally blocks.`,
+    );
+  }
 
   const slotNames = d.slots[m.s];
   const frameNames = Array.from({ length: m.f.length }, (_, i) => slotNames?.[i] ?? (m.f[i] === undefined ? null : `f[${i}]`));

@@ -104,4 +104,44 @@ describe("snapshot and restore of async generators", () => {
     await expect(restored.next()).rejects.toThrow("stop");
     expect(await restored.next()).toEqual({ value: undefined, done: true });
   });
+
+  // The completion of a `return()` waits in the generator object while the finally blocks run: a
+  // snapshot there could not carry it (the restored generator would end with undefined, not "done").
+  const CLEANUP = `
+export async function* cleanup(gate: Promise<string>) {
+  try {
+    yield "body";
+  } finally {
+    yield "in finally";
+    yield await gate;
+  }
+  return "end";
+}
+`;
+
+  test("a snapshot in a finally block run for a return completion is refused, at a yield and at an await", async () => {
+    const mod = loadCompiled(CLEANUP, "cleanup.ts");
+    const gate = deferred<string>();
+    const g = mod.cleanup(gate.promise) as AsyncGenerator<unknown>;
+    expect(await g.next()).toEqual({ value: "body", done: false });
+    expect(await g.return("done")).toEqual({ value: "in finally", done: false });
+    expect(() => snapshot(g)).toThrow(/is in a `finally` block run for a return completion/);
+    const atGate = g.next();
+    await settle();
+    expect(() => snapshot(g)).toThrow(/is in a `finally` block run for a return completion/);
+    gate.resolve("gate");
+    expect(await atGate).toEqual({ value: "gate", done: false });
+    expect(await g.next()).toEqual({ value: "done", done: true });
+  });
+
+  test("a snapshot in a finally block reached without a pending completion is taken", async () => {
+    const mod = loadCompiled(CLEANUP, "cleanup.ts");
+    const gate = Promise.resolve("gate");
+    const g = mod.cleanup(gate) as AsyncGenerator<unknown>;
+    await g.next();
+    expect(await g.next()).toEqual({ value: "in finally", done: false });
+    const data = snapshot(g, { references: { gate } });
+    const restored = restore(data, { value: undefined }, { functions: [mod.cleanup], references: { gate } }) as unknown as AsyncGenerator<unknown>;
+    expect(await drain(restored)).toEqual(["gate", "end"]);
+  });
 });

@@ -25,6 +25,8 @@ import type * as ts from "typescript";
 import { internalError } from "../not-compiled";
 import type { Scopes } from "../analyze/scopes";
 import { boundNames } from "../syntax";
+import { generatorMethodSelf } from "./wrapper";
+import { inferredName } from "./function-values";
 
 /** The key of `method` as a literal, when it is known without evaluating anything. */
 function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLiteral | ts.NumericLiteral | undefined {
@@ -90,6 +92,8 @@ export function shapedObjectLiteral(T: typeof ts, runtime: string, literal: ts.E
 export interface KeyHolders {
   /** A new variable, declared in the function whose code builds the class or literal being shaped. */
   declare(): string;
+  /** A new name only (for a parameter of the arrow around the class or literal: boundPerEvaluation). */
+  claim(): string;
 }
 
 /** `[holder = $am.toPropertyKey(key)]() {…}`: the method (a compiled wrapper) writing its key to `holder`. */
@@ -145,26 +149,63 @@ export function withAsyncMethodShape(T: typeof ts, runtime: string, original: ts
     });
     return { members, compiled };
   };
+  /**
+   * Compiled async generator methods reading themselves from a `$self` binding (not a class's
+   * field): that binding and their key holders, parameters of an arrow around the class or
+   * literal (boundPerEvaluation), the member writing its key there, and what shapes each.
+   */
+  const bindings: string[] = [];
+  const bindGenerators = <M extends ts.Node>(before: readonly M[], members: M[], shape: (m: ts.MethodDeclaration, self: string, key: ts.Expression | undefined) => void): void => {
+    if (before.length !== members.length) return;
+    before.forEach((m, i) => {
+      // (A literal's method without `super` became a property holding its own binding: function-values.ts.)
+      const self = T.isMethodDeclaration(m) && m.asteriskToken && T.isMethodDeclaration(members[i]) && !isAsync(members[i]) ? generatorMethodSelf.get(m) : undefined;
+      if (self === undefined) return;
+      bindings.push(self);
+      let key: ts.Expression | undefined;
+      if (hasComputedKey(T, m)) {
+        const holder = holders.claim();
+        bindings.push(holder);
+        members[i] = withKeyHolder(T, runtime, members[i] as unknown as ts.MethodDeclaration, holder) as unknown as M;
+        key = F.createIdentifier(holder);
+      }
+      if (!replacedLater(T, m as unknown as ts.MethodDeclaration)) shape(m as unknown as ts.MethodDeclaration, self, key);
+    });
+  };
+  const bound = (node: ts.Expression): ts.Expression =>
+    bindings.length === 0 ? node : boundPerEvaluation(T, node, bindings, T.isClassExpression(original) && !original.name ? inferredName(T, original) : undefined);
   if (T.isObjectLiteralExpression(original) && T.isObjectLiteralExpression(rewritten)) {
     const { members, compiled } = shapeMembers(original.properties, rewritten.properties);
     const keys = compiled.flatMap(([m, key]) => key ?? literalKey(T, m) ?? []);
-    return shapedObjectLiteral(T, runtime, compiled.some(([, key]) => key) ? F.updateObjectLiteralExpression(rewritten, members) : rewritten, keys);
+    bindGenerators(original.properties, members, (m, self, key) => keys.push(...objectGeneratorMethodKeys(T, runtime, m, self, key)));
+    const changed = compiled.some(([, key]) => key) || bindings.length > 0;
+    return bound(shapedObjectLiteral(T, runtime, changed ? F.updateObjectLiteralExpression(rewritten, members) : rewritten, keys));
   }
   if (T.isClassLike(original) && (T.isClassExpression(rewritten) || T.isClassDeclaration(rewritten))) {
     const shaped = shapeMembers(original.members, rewritten.members);
     const blocks: ts.ClassElement[] = shaped.compiled.flatMap(([m, key]) => classMethodShape(T, runtime, m, key) ?? []);
+    bindGenerators(original.members, shaped.members, (m, self, key) => blocks.push(classGeneratorMethodShape(T, runtime, m, self, key)));
     // Compiled async generator methods that read themselves from a field of the class.
     if (scopes !== undefined && original.members.length === rewritten.members.length) {
       original.members.forEach((m, i) => {
         const self = T.isMethodDeclaration(m) && isAsync(m) && !isAsync(rewritten.members[i]) ? classSelfOf(T, scopes, m) : undefined;
-        if (self) blocks.push(...classSelfMembers(T, runtime, m as ts.MethodDeclaration, self));
+        if (!self) return;
+        let heldKey: ts.Expression | undefined;
+        if (self.holdsKey) {
+          const holder = holders.declare();
+          shaped.members[i] = withKeyHolder(T, runtime, rewritten.members[i] as ts.MethodDeclaration, holder);
+          heldKey = F.createIdentifier(holder);
+        }
+        blocks.push(...classSelfMembers(T, runtime, m as ts.MethodDeclaration, self, heldKey));
       });
     }
-    if (blocks.length === 0) return rewritten;
+    if (blocks.length === 0 && bindings.length === 0) return rewritten;
     const members = [...blocks, ...shaped.members];
-    return T.isClassDeclaration(rewritten)
-      ? F.updateClassDeclaration(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members)
-      : F.updateClassExpression(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members);
+    if (T.isClassDeclaration(rewritten)) {
+      if (bindings.length > 0) return internalError(original, "a class declaration's generator methods bound per evaluation");
+      return F.updateClassDeclaration(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members);
+    }
+    return bound(F.updateClassExpression(rewritten, rewritten.modifiers, rewritten.name, rewritten.typeParameters, rewritten.heritageClauses, members));
   }
   return rewritten;
 }
@@ -196,8 +237,8 @@ export function declareKeyHolders(T: typeof ts, fn: ts.Node, holders: readonly s
  *     class C { static { $am.asyncMethods(this.prototype, "m", ($method) => m$self = $am.asyncGeneratorFunction($method)); } m() { return $am.startGenerator(m$self, …); } }
  *     $am.asyncMethods({ m() { … } }, "m", ($method) => m$self = $am.asyncGeneratorFunction($method))
  *
- * A computed key is captured into the same binding while the class or literal is built
- * (`[m$self = $am.toPropertyKey(key)]`, one ToPropertyKey as native), a static `#m` is read in
+ * A computed key is captured into a key holder beside the statement while the class or literal is
+ * built (`[$key = $am.toPropertyKey(key)]`, one ToPropertyKey as native), a static `#m` is read in
  * the static block (`m$self = $am.asyncGeneratorFunction(this.#m)`), an instance `#m` by the
  * first construction (classGeneratorMethodShape).
  */
@@ -217,10 +258,10 @@ function keepSelf(T: typeof ts, runtime: string, self: string): ts.ArrowFunction
   );
 }
 
-/** The key `asyncMethods` reads a generator method by: its literal key, or the binding its computed key was captured into. */
-function generatorKey(T: typeof ts, method: ts.MethodDeclaration, self: string): ts.Expression | undefined {
-  if (T.isComputedPropertyName(method.name)) return T.factory.createIdentifier(self);
-  return literalKey(T, method);
+/** The key `asyncMethods` reads a generator method by: its literal key, or the holder its computed key was captured into. */
+function generatorKey(T: typeof ts, method: ts.MethodDeclaration, heldKey: ts.Expression | undefined): ts.Expression {
+  if (T.isComputedPropertyName(method.name)) return heldKey ?? internalError(method, "a computed generator method key without a holder");
+  return literalKey(T, method) ?? internalError(method, "a generator method without a literal key");
 }
 
 /**
@@ -229,7 +270,7 @@ function generatorKey(T: typeof ts, method: ts.MethodDeclaration, self: string):
  * field before any other, whose initializer shapes it at the first construction, before any code
  * can reach it: `#m$self = m$self ??= $am.asyncGeneratorFunction(this.#m);`.
  */
-export function classGeneratorMethodShape(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: string): ts.ClassElement {
+export function classGeneratorMethodShape(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: string, heldKey?: ts.Expression): ts.ClassElement {
   const F = T.factory;
   let call: ts.Expression;
   if (T.isPrivateIdentifier(method.name)) {
@@ -244,7 +285,7 @@ export function classGeneratorMethodShape(T: typeof ts, runtime: string, method:
     const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
     call = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [
       holder,
-      generatorKey(T, method, self)!,
+      generatorKey(T, method, heldKey),
       keepSelf(T, runtime, self),
     ]);
   }
@@ -252,27 +293,8 @@ export function classGeneratorMethodShape(T: typeof ts, runtime: string, method:
 }
 
 /** The arguments an object literal's `$am.asyncMethods(literal, …)` gets for a compiled async generator method: its key, then the function that keeps it. */
-export function objectGeneratorMethodKeys(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: string): ts.Expression[] {
-  return [generatorKey(T, method, self)!, keepSelf(T, runtime, self)];
-}
-
-/** The wrapper of a method under a computed key, its key captured into `self` first: `[m$self = $am.toPropertyKey(key)]() { … }`. */
-export function withCapturedKey(T: typeof ts, runtime: string, wrapper: ts.MethodDeclaration, self: string): ts.MethodDeclaration {
-  const F = T.factory;
-  if (!T.isComputedPropertyName(wrapper.name)) return wrapper;
-  const key = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "toPropertyKey"), undefined, [wrapper.name.expression]);
-  const name = F.createComputedPropertyName(F.createAssignment(F.createIdentifier(self), key));
-  return F.updateMethodDeclaration(
-    wrapper,
-    wrapper.modifiers,
-    wrapper.asteriskToken,
-    name,
-    wrapper.questionToken,
-    wrapper.typeParameters,
-    wrapper.parameters,
-    wrapper.type,
-    wrapper.body,
-  );
+export function objectGeneratorMethodKeys(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: string, heldKey?: ts.Expression): ts.Expression[] {
+  return [generatorKey(T, method, heldKey), keepSelf(T, runtime, self)];
 }
 
 /**
@@ -312,6 +334,8 @@ export function replacedLater(T: typeof ts, method: ts.MethodDeclaration): boole
 export interface ClassSelf {
   className: string;
   field: string;
+  /** Its computed key is captured into a key holder as the class is built (holdsComputedKey). */
+  holdsKey: boolean;
 }
 
 export function classSelfOf(T: typeof ts, scopes: Scopes, method: ts.Node): ClassSelf | undefined {
@@ -320,17 +344,25 @@ export function classSelfOf(T: typeof ts, scopes: Scopes, method: ts.Node): Clas
   const className = cls.name?.text;
   if (className === undefined || (T.canHaveDecorators(cls) && T.getDecorators(cls) !== undefined)) return undefined;
   if (cls.members.some((m) => T.canHaveDecorators(m) && T.getDecorators(m) !== undefined)) return undefined;
-  if (!hasKnownKey(T, scopes, method)) return undefined;
+  if (!hasKnownKey(T, scopes, method) && !holdsComputedKey(T, method)) return undefined;
   // The wrapper's parameters must not hide the class's name.
   if (method.parameters.some((p) => boundNames(T, p.name).some((n) => n.text === className))) return undefined;
-  return { className, field: selfFieldsOf(T, scopes, cls).get(method)! };
+  const holdsKey = T.isComputedPropertyName(method.name) && wellKnownSymbol(T, scopes, method.name) === undefined;
+  return { className, field: selfFieldsOf(T, scopes, cls).get(method)!, holdsKey };
+}
+
+/**
+ * Is `method` under a computed key that is evaluated once, as the class is built, into a key
+ * holder beside the statement that makes the class (`[$key = $am.toPropertyKey(k)]`, the same
+ * holder as an async method's): the static block reads it back from there.
+ */
+export function holdsComputedKey(T: typeof ts, method: ts.MethodDeclaration): boolean {
+  return T.isComputedPropertyName(method.name) && keyHolderStatement(T, method.parent) !== undefined;
 }
 
 function hasKnownKey(T: typeof ts, scopes: Scopes, method: ts.MethodDeclaration): boolean {
   const key = method.name;
-  return (
-    T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || (T.isPrivateIdentifier(key) && isStatic(T, method)) || wellKnownSymbol(T, scopes, key) !== undefined
-  );
+  return T.isIdentifier(key) || T.isStringLiteral(key) || T.isNumericLiteral(key) || T.isPrivateIdentifier(key) || wellKnownSymbol(T, scopes, key) !== undefined;
 }
 
 /** The private field of each async generator method of `cls` under a known key: `#m$self`, distinct from every private name of the class and from each other. */
@@ -341,13 +373,15 @@ function selfFieldsOf(T: typeof ts, scopes: Scopes, cls: ts.ClassLikeDeclaration
   fields = new Map();
   const taken = new Set(cls.members.flatMap((m) => (m.name && T.isPrivateIdentifier(m.name) ? [m.name.text] : [])));
   for (const m of cls.members) {
-    if (!T.isMethodDeclaration(m) || !m.asteriskToken || !hasKnownKey(T, scopes, m)) continue;
+    if (!T.isMethodDeclaration(m) || !m.asteriskToken || !(hasKnownKey(T, scopes, m) || holdsComputedKey(T, m))) continue;
     const key = m.name;
-    const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? wellKnownSymbol(T, scopes, key)! : (key as ts.Identifier).text;
+    const own = T.isPrivateIdentifier(key) ? key.text.slice(1) : T.isComputedPropertyName(key) ? (wellKnownSymbol(T, scopes, key) ?? "computed") : (key as ts.Identifier).text;
     const base = `#${own.replace(/[^A-Za-z0-9_$]/g, "_")}$self`;
+    // A private instance method's shaping field is named after it (classSelfMembers).
     let field = base;
-    for (let i = 2; taken.has(field); i++) field = `${base}_${i}`;
+    for (let i = 2; taken.has(field) || taken.has(`${field}_shape`); i++) field = `${base}_${i}`;
     taken.add(field);
+    taken.add(`${field}_shape`);
     fields.set(m, field);
   }
   selfFields.set(cls, fields);
@@ -387,7 +421,7 @@ export function classSelfReference(T: typeof ts, self: ClassSelf): ts.Expression
  * code can call it): `static #m$self;` and the static block that shapes the built method into it
  * — none when a later member replaces it under the same key (nothing can reach it then).
  */
-export function classSelfMembers(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: ClassSelf): ts.ClassElement[] {
+export function classSelfMembers(T: typeof ts, runtime: string, method: ts.MethodDeclaration, self: ClassSelf, heldKey?: ts.Expression): ts.ClassElement[] {
   const F = T.factory;
   const staticModifier = [F.createModifier(T.SyntaxKind.StaticKeyword)];
   const field = F.createPropertyDeclaration(staticModifier, F.createPrivateIdentifier(self.field), undefined, undefined, undefined);
@@ -396,13 +430,21 @@ export function classSelfMembers(T: typeof ts, runtime: string, method: ts.Metho
   const shape = (value: ts.Expression): ts.Expression =>
     F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncGeneratorFunction"), undefined, [value]);
   let set: ts.Expression;
+  if (T.isPrivateIdentifier(method.name) && !isStatic(T, method)) {
+    // Reachable only through an instance: the first instance's first field shapes it, before any
+    // code can reach `this.#m` (private methods are installed right before the fields):
+    // `#m$self_shape = C.#m$self ??= $am.asyncGeneratorFunction(this.#m);`.
+    const ownOfClass = classSelfReference(T, self);
+    const once = F.createBinaryExpression(ownOfClass, T.SyntaxKind.QuestionQuestionEqualsToken, shape(F.createPropertyAccessExpression(F.createThis(), method.name.text)));
+    return [field, F.createPropertyDeclaration(undefined, F.createPrivateIdentifier(`${self.field}_shape`), undefined, undefined, once)];
+  }
   if (T.isPrivateIdentifier(method.name)) {
     set = F.createAssignment(own, shape(F.createPropertyAccessExpression(F.createThis(), method.name.text)));
   } else {
     const holder = isStatic(T, method) ? F.createThis() : F.createPropertyAccessExpression(F.createThis(), "prototype");
     const symbol = (n: ts.PropertyName): ts.Expression =>
       F.createPropertyAccessExpression(F.createIdentifier("Symbol"), ((n as ts.ComputedPropertyName).expression as ts.PropertyAccessExpression).name.text);
-    const key = T.isComputedPropertyName(method.name) ? symbol(method.name) : literalKey(T, method)!;
+    const key = heldKey ?? (T.isComputedPropertyName(method.name) ? symbol(method.name) : literalKey(T, method)!);
     const param = runtime === "$method" ? "$method_" : "$method";
     const keep = F.createArrowFunction(
       undefined,
@@ -415,4 +457,56 @@ export function classSelfMembers(T: typeof ts, runtime: string, method: ts.Metho
     set = F.createCallExpression(F.createPropertyAccessExpression(F.createIdentifier(runtime), "asyncMethods"), undefined, [holder, key, keep]);
   }
   return [field, F.createClassStaticBlockDeclaration(F.createBlock([F.createExpressionStatement(set)], /*multiLine*/ false))];
+}
+
+/**
+ * A class expression or object literal evaluated more than once per run of the statement around
+ * it (a concise arrow's body, a loop without a block, a parameter default, a field initializer):
+ * the `$self` bindings (and key holders) of its async generator methods cannot be variables
+ * beside that statement, one for every evaluation. They are parameters of an arrow called where
+ * the class or literal stands, one activation per evaluation:
+ *
+ *     (($self, $key) => (class { [$key = $am.toPropertyKey(k)]() { … $self … } static { … } }))()
+ *
+ * The arrow keeps `this`, `arguments`, `super` and `new.target`; an anonymous class keeps the
+ * name it would have been given (`({ "A": class { … } })["A"]`). Not for code the arrow would
+ * change: a `yield` or `await` evaluated by the class or literal itself, a direct `eval`, or an
+ * anonymous class named by a computed key.
+ */
+export function canBindPerEvaluation(T: typeof ts, container: ts.Node): boolean {
+  if (T.isClassExpression(container) && container.name === undefined && isNamedByComputedKey(T, container)) return false;
+  let ok = true;
+  const visit = (n: ts.Node, inFunction: boolean): void => {
+    if (!ok) return;
+    if (T.isYieldExpression(n) || T.isAwaitExpression(n)) {
+      if (!inFunction) ok = false;
+    } else if (T.isCallExpression(n) && T.isIdentifier(n.expression) && n.expression.text === "eval") ok = false;
+    // A method's or accessor's computed key is evaluated by the class or literal; its body is not.
+    const own = T.isFunctionLike(n) || T.isClassStaticBlockDeclaration(n) || T.isPropertyDeclaration(n);
+    T.forEachChild(n, (c) => visit(c, inFunction || (own && c !== (n as ts.NamedDeclaration).name)));
+  };
+  visit(container, false);
+  return ok;
+}
+
+/** `{ [k]: class {} }`: an anonymous class named by a key known only at run time. */
+function isNamedByComputedKey(T: typeof ts, node: ts.Node): boolean {
+  let n = node;
+  while (n.parent && (T.isParenthesizedExpression(n.parent) || T.isAsExpression(n.parent) || T.isSatisfiesExpression(n.parent))) n = n.parent;
+  const p = n.parent;
+  return p !== undefined && (T.isPropertyAssignment(p) || T.isPropertyDeclaration(p)) && p.initializer === n && T.isComputedPropertyName(p.name);
+}
+
+/** `(($self, $key) => (expression))()`, an anonymous class keeping its name (`named`: see canBindPerEvaluation). */
+export function boundPerEvaluation(T: typeof ts, expression: ts.Expression, bindings: readonly string[], named: string | undefined): ts.Expression {
+  const F = T.factory;
+  let body: ts.Expression = expression;
+  if (named !== undefined) {
+    const key = F.createStringLiteral(named);
+    const holder = F.createObjectLiteralExpression([F.createPropertyAssignment(named === "__proto__" ? F.createComputedPropertyName(key) : key, expression)]);
+    body = F.createElementAccessExpression(F.createParenthesizedExpression(holder), F.createStringLiteral(named));
+  }
+  const params = bindings.map((b) => F.createParameterDeclaration(undefined, undefined, b));
+  const arrow = F.createArrowFunction(undefined, undefined, params, undefined, undefined, F.createParenthesizedExpression(body));
+  return F.createCallExpression(F.createParenthesizedExpression(arrow), undefined, []);
 }

@@ -18,14 +18,13 @@ import {
   objectGeneratorMethodKeys,
   objectMethodKeys,
   replacedLater,
-  withCapturedKey,
   withKeyHolder,
 } from "./method-shape";
 import type { NameManager } from "../names";
 import { generatorClassSelf, generatorSelf } from "./wrapper";
 import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
-import { becomesGeneratorProperty, firstStatementOf, type Placement } from "./resume-placement";
+import { becomesGeneratorProperty, evaluatedRepeatedly, firstStatementOf, type Placement } from "./resume-placement";
 
 /** One change to the file. */
 export type Edit =
@@ -34,7 +33,9 @@ export type Edit =
   /** A member added at the start of a class body (a static block defining a resume function, before any static code can call it). */
   | { kind: "add-member"; classNode: ts.ClassLikeDeclaration; member: ts.ClassElement }
   /** A compiled method's key: the object literal is wrapped in `$am.asyncMethods(literal, key…)` (method-shape.ts). */
-  | { kind: "async-method-key"; literal: ts.ObjectLiteralExpression; key: ts.Expression };
+  | { kind: "async-method-key"; literal: ts.ObjectLiteralExpression; key: ts.Expression }
+  /** Bindings of one evaluation of a class expression or literal: it is wrapped in `((a, b) => (…))()` (method-shape.ts boundPerEvaluation). */
+  | { kind: "bind"; container: ts.Expression; names: string[] };
 
 export function placementEdits(
   T: typeof ts,
@@ -49,18 +50,24 @@ export function placementEdits(
   if (becomesGeneratorProperty(T, scopes, fn)) return generatorPropertyEdits(T, runtime, fn as ts.MethodDeclaration, compiled, placement, declareFileVar(names, prelude, T));
   const classSelf = generatorClassSelf.get(compiled.wrapper);
   if (classSelf !== undefined) {
-    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf).map((member): Edit => ({
+    const held = classSelf.holdsKey ? keyHolderEdits(T, runtime, fn, compiled, names) : undefined;
+    const members = classSelfMembers(T, runtime, fn as ts.MethodDeclaration, classSelf, held?.key).map((member): Edit => ({
       kind: "add-member",
       classNode: fn.parent as ts.ClassLikeDeclaration,
       member,
     }));
-    return [...members, ...functionEdits(T, runtime, fn, compiled, placement)];
+    return [...members, ...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...(held?.edits ?? [])];
   }
   if (T.isMethodDeclaration(fn) && fn.asteriskToken && placement.kind !== "iife") {
     const self = generatorSelf.get(compiled.wrapper);
     if (self === undefined) return internalError(fn, "an async generator method's wrapper has no $self binding");
-    const wrapper = withCapturedKey(T, runtime, compiled.wrapper as ts.MethodDeclaration, self);
-    return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement)];
+    if (evaluatedRepeatedly(T, fn.parent, placement.at.statement)) return boundGeneratorMethodEdits(T, runtime, fn, compiled, placement, self, names);
+    const held = keyHolderEdits(T, runtime, fn, compiled, names);
+    return [
+      ...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement),
+      ...generatorMethodEdits(T, runtime, fn, self, placement.at.statement, held?.key),
+      ...(held?.edits ?? []),
+    ];
   }
   const held = keyHolderEdits(T, runtime, fn, compiled, names);
   return [...functionEdits(T, runtime, fn, held?.compiled ?? compiled, placement), ...methodShapeEdits(T, runtime, fn, held?.key), ...(held?.edits ?? [])];
@@ -107,7 +114,7 @@ function generatorPropertyEdits(
  * An async generator method's `$self` binding, declared beside its class or object literal, and
  * what sets it once that is built (method-shape.ts).
  */
-function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement): Edit[] {
+function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclaration, self: string, statement: ts.Statement, heldKey: ts.Expression | undefined): Edit[] {
   const F = T.factory;
   const declared: Edit = {
     kind: "insert-before",
@@ -116,11 +123,33 @@ function generatorMethodEdits(T: typeof ts, runtime: string, fn: ts.MethodDeclar
   };
   if (replacedLater(T, fn)) return [declared]; // unreachable once built: nothing to shape
   if (T.isClassLike(fn.parent)) {
-    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self) }];
+    return [declared, { kind: "add-member", classNode: fn.parent, member: classGeneratorMethodShape(T, runtime, fn, self, heldKey) }];
   }
   if (!T.isObjectLiteralExpression(fn.parent)) return internalError(fn, "an async generator method outside a class or object literal");
   const literal = fn.parent;
-  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
+  return [declared, ...objectGeneratorMethodKeys(T, runtime, fn, self, heldKey).map((key): Edit => ({ kind: "async-method-key", literal, key }))];
+}
+
+/**
+ * An async generator method of a class expression or literal evaluated more than once per run of
+ * the statement around it: its `$self` binding and key holder are parameters of an arrow called
+ * where the class or literal stands (method-shape.ts boundPerEvaluation), set as it is built.
+ */
+function boundGeneratorMethodEdits(
+  T: typeof ts,
+  runtime: string,
+  fn: ts.MethodDeclaration,
+  compiled: CompiledPair,
+  placement: Exclude<Placement, { kind: "native" | "iife" }>,
+  self: string,
+  names: NameManager,
+): Edit[] {
+  const container = fn.parent as ts.ClassExpression | ts.ObjectLiteralExpression;
+  const holder = hasComputedKey(T, fn) ? names.claimForFile("$key") : undefined;
+  const wrapper = holder !== undefined ? withKeyHolder(T, runtime, compiled.wrapper as ts.MethodDeclaration, holder) : compiled.wrapper;
+  const key = holder !== undefined ? T.factory.createIdentifier(holder) : undefined;
+  const shaping = generatorMethodEdits(T, runtime, fn, self, placement.at.statement, key).filter((e) => e.kind !== "insert-before");
+  return [...functionEdits(T, runtime, fn, { ...compiled, wrapper }, placement), ...shaping, { kind: "bind", container, names: holder !== undefined ? [self, holder] : [self] }];
 }
 
 /**

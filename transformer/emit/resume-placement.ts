@@ -14,7 +14,7 @@ import type { NotCompiledCode } from "../not-compiled";
 import { BindingKind, type Binding, type Scope, type Scopes } from "../analyze/scopes";
 import { isAsyncFunction, isPrologueDirective } from "../syntax";
 import { forEachDescendant } from "../syntax";
-import { classSelfOf } from "./method-shape";
+import { canBindPerEvaluation, classSelfOf, hasComputedKey, keyHolderStatement } from "./method-shape";
 
 /** A statement list and the statement of it that holds a function. */
 export interface ListPosition {
@@ -94,11 +94,14 @@ function scopeOfList(T: typeof ts, scopes: Scopes, list: ts.Node): Scope | undef
   return scopes.scopeOf.get(list);
 }
 
-/** Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) */
+/**
+ * Does every binding `fn` refers to pass `test`? (Stops at the first that does not.) A method's
+ * computed key is not looked at: it stays in the wrapper, evaluated where the method is defined.
+ */
 function everyBindingRead(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, test: (b: Binding) => boolean): boolean {
   let ok = true;
   forEachDescendant(T, fn, (n) => {
-    if (!ok) return false;
+    if (!ok || (n === fn.name && T.isComputedPropertyName(n))) return false;
     if (!T.isIdentifier(n)) return true;
     const b = scopes.refs.get(n);
     if (b && !test(b)) ok = false;
@@ -152,12 +155,17 @@ function whyNotPlaceable(T: typeof ts, fn: ts.FunctionLikeDeclaration, at: ListP
  * initializer between them)? Then a variable declared beside `statement` would be shared by those
  * evaluations.
  */
-function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statement): boolean {
-  for (let n: ts.Node = node; n !== statement; n = n.parent) {
+export function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statement): boolean {
+  let n: ts.Node = node;
+  for (; n !== statement; n = n.parent) {
     if (T.isFunctionLike(n) || T.isIterationStatement(n, /*lookInLabeledStatements*/ false) || T.isClassStaticBlockDeclaration(n)) return true;
     if (T.isPropertyDeclaration(n) && n.initializer !== undefined && isInside(node, n.initializer)) return true;
   }
-  return false;
+  // The statement itself a loop (its body without a block): all but its head's first part repeats.
+  while (T.isLabeledStatement(n)) n = n.statement;
+  if (!T.isIterationStatement(n, /*lookInLabeledStatements*/ false)) return false;
+  const once = T.isForStatement(n) ? n.initializer : T.isForInStatement(n) || T.isForOfStatement(n) ? n.expression : undefined;
+  return once === undefined || !isInside(node, once);
 }
 
 /**
@@ -167,10 +175,14 @@ function evaluatedRepeatedly(T: typeof ts, node: ts.Node, statement: ts.Statemen
  */
 function whyNotPlaceableGenerator(T: typeof ts, scopes: Scopes, fn: ts.FunctionLikeDeclaration, at: ListPosition | undefined): NotCompiledCode | undefined {
   if (!T.isMethodDeclaration(fn) || !fn.asteriskToken || at === undefined || classSelfOf(T, scopes, fn) !== undefined) return undefined;
-  if (evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-generator-method-repeated";
+  // Its bindings become parameters of an arrow around the class or literal (method-shape.ts boundPerEvaluation).
+  if (evaluatedRepeatedly(T, fn.parent, at.statement) && !(T.isClassExpression(fn.parent) || T.isObjectLiteralExpression(fn.parent) ? canBindPerEvaluation(T, fn.parent) : false))
+    return "async-generator-method-repeated";
   // A spread after it may bring a method of another object under the same key.
   if (T.isObjectLiteralExpression(fn.parent) && fn.parent.properties.slice(fn.parent.properties.indexOf(fn) + 1).some((p) => T.isSpreadAssignment(p)))
     return "async-generator-method-spread";
+  // Its computed key is captured into a holder declared before such a statement (method-shape.ts).
+  if (hasComputedKey(T, fn) && keyHolderStatement(T, fn.parent) === undefined && !evaluatedRepeatedly(T, fn.parent, at.statement)) return "async-method-key-outside-statement";
   return undefined;
 }
 

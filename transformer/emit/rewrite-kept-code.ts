@@ -88,6 +88,7 @@ export function rewrite(cx: EmitContext, node: ts.Node, inFunction: boolean, wri
  */
 function keyHolders(cx: EmitContext): KeyHolders {
   return {
+    claim: () => cx.input.names.claimForFile("$key"),
     declare() {
       const frames = cx.usage.keyHolders;
       if (frames.length > 0) {

@@ -201,6 +201,9 @@ function superAccessor(T: typeof ts, ctx: WrapperContext): ts.ArrowFunction {
  */
 export const generatorSelf = new WeakMap<ts.Node, string>();
 
+/** The same binding by the source method (for the class or literal of kept code around it: method-shape.ts withAsyncMethodShape). */
+export const generatorMethodSelf = new WeakMap<ts.Node, string>();
+
 /** The private static field of its class a compiled async generator method reads itself from (method-shape.ts classSelfOf). */
 export const generatorClassSelf = new WeakMap<ts.Node, ClassSelf>();
 
@@ -250,7 +253,10 @@ function generatorWrapper(
         ? F.updateMethodDeclaration(fn, modifiers, undefined, fn.name, fn.questionToken, fn.typeParameters, params, fn.type, body)
         : internalError(fn, "an async generator that is neither a function nor a method reached the wrapper");
   if (classSelf) generatorClassSelf.set(wrapper, classSelf);
-  else generatorSelf.set(wrapper, self);
+  else {
+    generatorSelf.set(wrapper, self);
+    if (isMethod) generatorMethodSelf.set(T.getOriginalNode(fn), self);
+  }
   return wrapper;
 }
 

@@ -10,7 +10,7 @@ import { Completion, RegionKind, type BlockId } from "./cfg";
 import { endFinally, innermostFinally } from "./jumps";
 import type { FinallyInfo, IteratorScope, Lowering } from "./lowering";
 import { iterableText } from "./expression/source-text";
-import { bindPattern, lowerVariableList } from "./patterns";
+import { bindPattern, destructureAssignment, lowerVariableList } from "./patterns";
 import { deadZone, declareScope } from "./scope-locals";
 import { Unsupported } from "../not-compiled";
 
@@ -135,8 +135,14 @@ export function bindLoopVariable(cx: Lowering, init: ts.ForInitializer, value: t
     bindPattern(cx, init.declarations[0].name, value);
     return;
   }
-  if (containsAwait(T, init)) throw new Unsupported(init, "await-in-for-in-of-target");
   const target = skipOuterExpressions(T, init);
+  if (containsAwait(T, init)) {
+    // An `await` (or a generator's `yield`) in a pattern: each iteration destructures the value
+    // as `pattern = value` would (ForIn/OfBodyEvaluation, DestructuringAssignmentEvaluation).
+    if (!T.isObjectLiteralExpression(target) && !T.isArrayLiteralExpression(target)) throw new Unsupported(init, "await-in-for-in-of-target");
+    destructureAssignment(cx, target, value);
+    return;
+  }
   const local = T.isIdentifier(target) ? b.localOf(target) : undefined;
   b.emitOp(F.createExpressionStatement(F.createAssignment(init as ts.Identifier, value)), local !== undefined ? b.defsIfRegister(local) : []);
 }

@@ -5,10 +5,11 @@
  */
 import type * as ts from "typescript";
 import { containsAwait, skipOuterExpressions } from "../analyze/contains-await";
-import { RegionKind, TerminatorKind, type LocalId } from "./cfg";
+import { Completion, RegionKind, TerminatorKind, type LocalId } from "./cfg";
+import { endFinally, innermostFinally } from "./jumps";
 import { isAnonymousDefinition, namedDefinition } from "./expression/named-evaluation";
 import { iterableText } from "./expression/source-text";
-import type { Lowering } from "./lowering";
+import type { FinallyInfo, Lowering } from "./lowering";
 import { lowerToResumeValue } from "./suspend";
 import { internalError, Unsupported } from "../not-compiled";
 
@@ -83,7 +84,19 @@ type PatternTarget =
   | { kind: "binding"; name: ts.Identifier }
   | { kind: "reference"; expr: ts.Expression }
   | { kind: "object"; elements: Array<{ key: ts.PropertyName | undefined; rest: boolean; target: PatternTarget; initializer: ts.Expression | undefined }> }
-  | { kind: "array"; elements: Array<{ omitted: boolean; rest: boolean; target: PatternTarget | undefined; initializer: ts.Expression | undefined }> };
+  | {
+      kind: "array";
+      elements: Array<{ omitted: boolean; rest: boolean; target: PatternTarget | undefined; initializer: ts.Expression | undefined }>;
+      /** It holds a `yield` (of an async generator), where a return completion can arrive. */
+      yields: boolean;
+    };
+
+/** Does `node` evaluate a `yield` itself (not in a function nested in it)? */
+function holdsYield(T: typeof ts, node: ts.Node): boolean {
+  if (T.isYieldExpression(node)) return true;
+  if (T.isFunctionLike(node) || T.isClassLike(node)) return false;
+  return T.forEachChild(node, (c) => holdsYield(T, c) || undefined) === true;
+}
 
 function fromBindingName(T: typeof ts, name: ts.BindingName): PatternTarget {
   if (T.isIdentifier(name)) return { kind: "binding", name };
@@ -105,6 +118,7 @@ function fromBindingName(T: typeof ts, name: ts.BindingName): PatternTarget {
         ? { omitted: true, rest: false, target: undefined, initializer: undefined }
         : { omitted: false, rest: !!e.dotDotDotToken, target: fromBindingName(T, e.name), initializer: e.initializer },
     ),
+    yields: holdsYield(T, name),
   };
 }
 /** `[a, o.p = 1, ...r] = …` / `({ a, b: o.q = 2, ...r } = …)` */
@@ -138,6 +152,7 @@ function fromAssignmentPattern(T: typeof ts, expr: ts.Expression): PatternTarget
           return { omitted: false, rest: false, target: fromAssignmentPattern(T, x.left), initializer: x.right };
         return { omitted: false, rest: false, target: fromAssignmentPattern(T, el), initializer: undefined };
       }),
+      yields: holdsYield(T, e),
     };
   }
   return { kind: "reference", expr: e };
@@ -288,11 +303,19 @@ function patternToAssignmentTarget(T: typeof ts, name: ts.BindingName): ts.Expre
 function destructureArray(cx: Lowering, pattern: Extract<PatternTarget, { kind: "array" }>, value: ts.Expression, text?: string): void {
   const { F, b } = cx;
   const iter = b.newTemp("iterator");
-  const error = b.newTemp("error");
   b.emitAssign(iter, b.runtimeCall("destructuringIterator", text === undefined ? [value] : [value, F.createStringLiteral(text)]));
   const close = b.newBlock();
   const outerRegion = b.region;
-  b.region = b.newRegion(RegionKind.Catch, close.id, error, undefined);
+  // A return completion at a `yield` in the pattern closes the iterator too: a finally of its own.
+  const fin: FinallyInfo | undefined = pattern.yields
+    ? { entry: close.id, completion: b.newTemp("completion"), value: b.newTemp("completionValue"), jumps: new Map(), outer: innermostFinally(cx) }
+    : undefined;
+  const error = fin === undefined ? b.newTemp("error") : fin.value;
+  if (fin !== undefined) {
+    cx.finallyByCompletion.set(fin.completion, fin);
+    cx.jumpStack.push({ kind: "finally", fin });
+    b.region = b.newRegion(RegionKind.Finally, close.id, fin.completion, fin.value);
+  } else b.region = b.newRegion(RegionKind.Catch, close.id, error, undefined);
   const body = b.newBlock();
   b.goto(body);
   b.mark(body);
@@ -316,8 +339,16 @@ function destructureArray(cx: Lowering, pattern: Extract<PatternTarget, { kind: 
   const after = b.newBlock();
   b.goto(after);
   b.mark(close);
-  b.emitOp(F.createExpressionStatement(b.runtimeCall("destructuringClose", [b.identifierFor(iter), F.createTrue()])));
-  b.terminate({ kind: TerminatorKind.Throw, value: b.identifierFor(error), uses: new Set([error]) });
+  if (fin !== undefined) {
+    // (IteratorClose: a return completion's close reports a throwing or non-object `return()`.)
+    cx.jumpStack.pop();
+    const isThrow = F.createStrictEquality(b.identifierFor(fin.completion), F.createNumericLiteral(Completion.Throw));
+    b.emitOp(F.createExpressionStatement(b.runtimeCall("destructuringClose", [b.identifierFor(iter), isThrow])));
+    b.current.term = endFinally(fin, after.id);
+  } else {
+    b.emitOp(F.createExpressionStatement(b.runtimeCall("destructuringClose", [b.identifierFor(iter), F.createTrue()])));
+    b.terminate({ kind: TerminatorKind.Throw, value: b.identifierFor(error), uses: new Set([error]) });
+  }
   b.mark(after);
   b.emitOp(F.createExpressionStatement(b.runtimeCall("destructuringClose", [b.identifierFor(iter), F.createFalse()])));
 }
