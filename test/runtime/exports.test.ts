@@ -70,7 +70,9 @@ const COMPILED = [
   "inPlace",
   "pollStartGenerator",
   "pollStartGeneratorWithArguments",
+  "getAsyncIteratorPoll",
   "asyncIteratorNextPoll",
+  "asyncIteratorReturnPoll",
 ];
 
 /** The API for programs. */
