@@ -81,6 +81,7 @@ export const pollStartGenerator = pollGenerator.pollStartGenerator;
 export const pollStartGeneratorWithArguments = pollGenerator.pollStartGeneratorWithArguments;
 export const getAsyncIteratorPoll = pollGenerator.getAsyncIteratorPoll;
 export const asyncIteratorNextPoll = pollGenerator.asyncIteratorNextPoll;
+export const asyncIteratorResultPoll = pollGenerator.asyncIteratorResultPoll;
 export const asyncIteratorReturnPoll = pollGenerator.asyncIteratorReturnPoll;
 
 // Marked pure, with arguments free of effects: under an ES-module build (`module` undefined) the

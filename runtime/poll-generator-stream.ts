@@ -93,6 +93,8 @@ const enum Wait {
   Resume = 5,
   /** The second step waits for the park to settle (see the module comment). */
   Park = 6,
+  /** The machine suspended on the object `m.awaiting` (`then` says how), not looked at yet (an eager step stopped there). */
+  Operand = 7,
 }
 
 /** What the awaited operand's outcome is for. */
@@ -123,6 +125,16 @@ export interface StreamMachine extends Machine {
   cancel(): boolean;
 }
 
+/**
+ * The iterator result a step is Ready with: the loop's own record (poll-generator.ts
+ * `PollIteratorRecord`), written at each step — `for await` reads `done` and `value` of it at
+ * once and keeps nothing — so that a step allocates nothing.
+ */
+export interface StepResult {
+  value: unknown;
+  done: boolean;
+}
+
 /** The value a return completion resumes the machine with (`$m.ret(RETURNING)` when its finally blocks are done). */
 const RETURNING: unknown = /* @__PURE__ */ ObjectFreeze({ __proto__: null });
 
@@ -136,15 +148,15 @@ export const intrinsicReturn: Function = /* @__PURE__ */ AsyncGeneratorPrototype
 const QUIET_PROTOTYPE = /* @__PURE__ */ Object.create(NativePromise.prototype, { constructor: { value: undefined } });
 const RESOLVED: Promise<void> = /* @__PURE__ */ Object.setPrototypeOf(NativePromise.resolve(), QUIET_PROTOTYPE);
 
-export class GeneratorStream implements Future<IteratorResult<unknown>> {
+export class GeneratorStream implements Future<StepResult> {
   readonly m: StreamMachine;
   /** The generator object (`drive`), for the hand-over. */
   readonly generator: object;
   /** The machine's own resume function (the machine's `resume` is swapped only inside `park`). */
   readonly resume: (m: Machine, value: unknown, mode: boolean | 2) => unknown;
   request: Request = Request.None;
-  /** The machine has been resumed for the step in flight. */
-  private started = false;
+  /** Where the step in flight writes its result (the consuming loop's record). */
+  record: StepResult | undefined = undefined;
   private wait: Wait = Wait.None;
   private then: Then = Then.Await;
   private flags = 0;
@@ -187,7 +199,7 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
   }
 
   /** A step of the consumer (`asyncIteratorNextPoll` / `asyncIteratorReturnPoll` set `request`). */
-  poll(cx: Context): Poll<IteratorResult<unknown>> {
+  poll(cx: Context): Poll<StepResult> {
     if (this.request === Request.None) throw new TypeError("[async-machine] a poll-mode async generator's step was polled after it ended");
     if (!coop.open) return this.pollOutsideTask(cx);
     this.owner = cx.waker;
@@ -195,8 +207,7 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
     let value: unknown;
     let isThrow = false;
     switch (this.wait) {
-      case Wait.None:
-        if (this.started) return PENDING; // (not reached: a started step always waits on something)
+      case Wait.None: // (a step that has begun always waits on something)
         return this.begin(cx);
       case Wait.Park:
         if ((this.flags & Flag.Parked) === 0) return PENDING;
@@ -224,8 +235,11 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
         const held = this.held;
         this.held = undefined;
         this.wait = Wait.None;
-        return this.run(cx, held, this.heldMode);
+        return this.run(cx, held, this.heldMode, true);
       }
+      case Wait.Operand:
+        this.wait = Wait.None;
+        return this.run(cx, undefined, false, false);
     }
     this.held = undefined;
     this.wait = Wait.None;
@@ -234,7 +248,7 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
   }
 
   /** A poll by hand, outside any task: this poll opens the budget window (as poll-machine.ts). */
-  private pollOutsideTask(cx: Context): Poll<IteratorResult<unknown>> {
+  private pollOutsideTask(cx: Context): Poll<StepResult> {
     coop.open = true;
     coop.left = DEFAULT_TASK_BUDGET;
     try {
@@ -244,52 +258,94 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
     }
   }
 
+  /**
+   * Runs a step just requested, at once, without a context (`asyncIteratorNextPoll`): as far as
+   * it goes without looking at an awaited object — to the step's result if every operand on the
+   * way is a primitive, else to the first object operand (`Wait.Operand`), which the consumer's
+   * poll, right after, takes up with its context. PENDING then.
+   */
+  eager(): Poll<StepResult> {
+    const m = this.m;
+    // The common case, kept short: a `next()` of a parked generator at a `yield`, which yields a primitive.
+    if ((this.flags & Flag.Parked) === 0 || this.request !== Request.Next || m.s < 3 /* finished, or not yet at Start */) return this.begin(undefined);
+    let result: unknown;
+    try {
+      result = this.resume(m, undefined, false);
+    } catch (error) {
+      return this.failed(error, false);
+    }
+    if (result === Reported.Yield) {
+      const x = m.awaiting;
+      if ((typeof x !== "object" && typeof x !== "function") || x === null) {
+        const record = this.record!;
+        record.value = x;
+        record.done = false;
+        this.request = Request.None;
+        return record;
+      }
+    }
+    if (result === true) return this.ended();
+    if (result === Reported.YieldStar) return this.handOver();
+    this.then = result === undefined ? Then.Await : (result as Then);
+    return this.run(undefined, undefined, false, false);
+  }
+
   /** Starts the step: resumes the machine from where it is (its `Start`, a `yield`), or answers for a finished one. */
-  private begin(cx: Context): Poll<IteratorResult<unknown>> {
-    if ((this.flags & Flag.Parked) === 0 && (this.flags & Flag.Entered) !== 0 && this.m.s !== this.m.startState) {
+  private begin(cx: Context | undefined): Poll<StepResult> {
+    const m = this.m;
+    const s = m.s;
+    if (s === 1 /* Returned */ || s === 2 /* Panicked */) return this.end(undefined, true);
+    if ((this.flags & (Flag.Parked | Flag.Entered)) === Flag.Entered && s !== m.startState) {
       // A later step before the park settled: wait for it (a native request queued meanwhile goes first).
       this.wait = Wait.Park;
       return PENDING;
     }
-    this.started = true;
-    const m = this.m;
-    const s = m.s;
-    if (s === 1 /* Returned */ || s === 2 /* Panicked */) return this.end({ value: undefined, done: true });
     if (this.request === Request.Return) {
       if (s === m.startState) {
         m.finish(1 /* Returned */, undefined);
-        return this.end({ value: undefined, done: true });
+        return this.end(undefined, true);
       }
       this.returning = undefined;
-      return this.run(cx, RETURNING, 2);
+      return this.run(cx, RETURNING, 2, true);
     }
-    return this.run(cx, undefined, false);
+    return this.run(cx, undefined, false, true);
   }
 
   /**
    * Steps the machine from (`value`, `mode`) until it yields, ends or waits on something not
    * ready. A loop: a ready await continues in the next iteration, on the same stack, spending
    * one unit of the task's budget (when it is spent: a forced yield, as poll-machine.ts).
+   * Without a context (an eager step) it stops at an object operand. `resumeFirst` false: the
+   * machine is already suspended on its operand (`Wait.Operand`).
    */
-  private run(cx: Context, value: unknown, mode: boolean | 2): Poll<IteratorResult<unknown>> {
+  private run(cx: Context | undefined, value: unknown, mode: boolean | 2, resumeFirst: boolean): Poll<StepResult> {
     const m = this.m;
     const resume = this.resume;
+    let then = this.then;
     for (;;) {
-      let result: unknown;
-      m.awaiting = undefined;
-      try {
-        result = resume(m, value, mode);
-      } catch (error) {
-        return this.failed(error, mode === true && error === value);
+      if (resumeFirst) {
+        let result: unknown;
+        try {
+          result = resume(m, value, mode);
+        } catch (error) {
+          return this.failed(error, mode === true && error === value);
+        }
+        if (result === true) return this.ended();
+        if (result === Reported.YieldStar) return this.handOver();
+        then = result === undefined ? Then.Await : (result as Then);
       }
-      if (result === true) return this.ended();
-      if (result === Reported.YieldStar) return this.handOver();
+      resumeFirst = true;
+      // (`awaiting` keeps a primitive operand until the next suspension: it holds nothing alive)
       const x = m.awaiting;
-      this.then = result === undefined ? Then.Await : (result as Then);
       let isThrow = false;
       if ((typeof x !== "object" && typeof x !== "function") || x === null) {
         value = x;
+      } else if (cx === undefined) {
+        this.then = then;
+        this.wait = Wait.Operand;
+        return PENDING;
       } else if (x instanceof NativePromise) {
+        this.then = then;
         this.waitOnPromise(x);
         return PENDING;
       } else if (typeof (x as { poll?: unknown }).poll === "function") {
@@ -300,26 +356,28 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
           isThrow = true;
         }
         if (value === PENDING) {
+          this.then = then;
           this.wait = Wait.Future;
           return PENDING;
         }
         m.awaiting = undefined;
       } else {
-        const then = (x as { then?: unknown }).then; // read once, as native
-        if (typeof then === "function") {
-          this.waitOnThenable(x, then);
+        const thenMethod = (x as { then?: unknown }).then; // read once, as native
+        if (typeof thenMethod === "function") {
+          this.then = then;
+          this.waitOnThenable(x, thenMethod);
           return PENDING;
         }
         value = x;
         m.awaiting = undefined;
       }
       // The operand's outcome is here: what it was for.
-      if (this.then === Then.Yield && !isThrow) {
-        if ((this.flags & Flag.Cancelling) === 0) return this.end({ value, done: false });
+      if (then === Then.Yield && !isThrow) {
+        if ((this.flags & Flag.Cancelling) === 0) return this.end(value, false);
         this.returning = undefined; // a `yield` while cancelling: resumed as by `return()`
         value = RETURNING;
         mode = 2;
-      } else if (this.then === Then.AwaitReturn && !isThrow) {
+      } else if (then === Then.AwaitReturn && !isThrow) {
         this.returning = value;
         value = RETURNING;
         mode = 2;
@@ -327,44 +385,46 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
       if (--coop.left <= 0) {
         this.held = value;
         this.heldMode = mode;
+        this.then = then;
         this.wait = Wait.Resume;
-        cx.waker.wake();
+        cx?.waker.wake(); // (an eager step: the consumer polls the stream next)
         return PENDING;
       }
     }
   }
 
   /** The outcome of a wait that did not settle inline. */
-  private outcome(cx: Context, value: unknown, isThrow: boolean): Poll<IteratorResult<unknown>> {
+  private outcome(cx: Context, value: unknown, isThrow: boolean): Poll<StepResult> {
     switch (this.then) {
       case Then.Yield:
-        if (isThrow) return this.run(cx, value, true);
-        if ((this.flags & Flag.Cancelling) === 0) return this.end({ value, done: false });
+        if (isThrow) return this.run(cx, value, true, true);
+        if ((this.flags & Flag.Cancelling) === 0) return this.end(value, false);
         this.returning = undefined;
-        return this.run(cx, RETURNING, 2);
+        return this.run(cx, RETURNING, 2, true);
       case Then.AwaitReturn:
-        if (isThrow) return this.run(cx, value, true);
+        if (isThrow) return this.run(cx, value, true, true);
         this.returning = value;
-        return this.run(cx, RETURNING, 2);
+        return this.run(cx, RETURNING, 2, true);
       case Then.Forward:
         if (isThrow) {
           this.endRequest();
           throw value === CANCEL ? new Cancelled("[async-machine] the async generator was cancelled") : value;
         }
-        return this.end(value as IteratorResult<unknown>);
+        this.endRequest();
+        return value as StepResult; // the native `next()` result
       default:
-        return this.run(cx, value, isThrow);
+        return this.run(cx, value, isThrow, true);
     }
   }
 
   /** The machine returned: the step is done (`{ value, done: true }`), or, while cancelling, cancelled. */
-  private ended(): Poll<IteratorResult<unknown>> {
+  private ended(): Poll<StepResult> {
     const m = this.m;
     if ((this.flags & Flag.Cancelling) !== 0) return this.finishCancelled();
     const value = m.r === RETURNING ? this.returning : undefined;
     this.returning = undefined;
     m.finish(1 /* Returned */, undefined);
-    return this.end({ value, done: true });
+    return this.end(value, true);
   }
 
   /** An error escaped the machine: the step throws it (`CANCEL` escaping a cancelling machine is its cancellation). */
@@ -384,17 +444,20 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
     throw error;
   }
 
-  private end(result: IteratorResult<unknown>): IteratorResult<unknown> {
+  /** The step's result, written into the loop's record. */
+  private end(value: unknown, done: boolean): StepResult {
+    const record = this.record!;
+    record.value = value;
+    record.done = done;
     this.endRequest();
-    return result;
+    return record;
   }
 
   /** The step is over: a native request waiting for it goes on. */
   private endRequest(): void {
     this.request = Request.None;
-    this.started = false;
     this.wait = Wait.None;
-    this.flags &= ~(Flag.CancelRequested | Flag.Cancelling | Flag.ChildCancelling);
+    if ((this.flags & (Flag.CancelRequested | Flag.Cancelling | Flag.ChildCancelling)) !== 0) this.flags &= ~(Flag.CancelRequested | Flag.Cancelling | Flag.ChildCancelling);
     const onIdle = this.onIdle;
     if (onIdle !== undefined) {
       this.onIdle = undefined;
@@ -407,7 +470,7 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
    * the native `next()` that resumes the park, whose `drive` then delegates to x (the machine's
    * resume function answers that once with the `yield*` it reported).
    */
-  private handOver(): Poll<IteratorResult<unknown>> {
+  private handOver(): Poll<StepResult> {
     const m = this.m;
     const operand = m.awaiting;
     m.route = Route.Native;
@@ -417,13 +480,8 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
       machine.awaiting = operand;
       return Reported.YieldStar;
     };
-    this.then = Then.Forward;
-    this.started = false; // (`takeOver` below must not wait for this step)
-    const request = this.request;
-    this.request = Request.None;
+    this.then = Then.Forward; // (`takeOver` does not wait for this step: it is this request)
     const promise = ReflectApply(intrinsicNext, this.generator, []) as Promise<unknown>;
-    this.request = request;
-    this.started = true;
     this.waitOnPromise(promise);
     return PENDING;
   }
@@ -482,7 +540,7 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
   }
 
   /** Starts or continues a cancellation. */
-  private driveCancel(cx: Context): Poll<IteratorResult<unknown>> {
+  private driveCancel(cx: Context): Poll<StepResult> {
     const m = this.m;
     if ((this.flags & Flag.CancelRequested) !== 0) {
       this.flags = (this.flags & ~Flag.CancelRequested) | Flag.Cancelling;
@@ -500,10 +558,9 @@ export class GeneratorStream implements Future<IteratorResult<unknown>> {
     }
     this.wait = Wait.None;
     m.awaiting = undefined;
-    this.started = true;
     const s = m.s;
     if (s === 1 /* Returned */ || s === 2 /* Panicked */ || s === m.startState) return this.finishCancelled();
-    return this.run(cx, CANCEL, true);
+    return this.run(cx, CANCEL, true, true);
   }
 
   /** Lets go of what the machine awaits: cancels a cancellable child, drops other futures, detaches promise waits. */

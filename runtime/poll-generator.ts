@@ -37,7 +37,7 @@ import { CANCEL, Cancelled, isCancellation } from "./poll/cancel";
 import { NativePromise, PromisePrototypeThen, WeakMapPrototypeGet, WeakMapPrototypeSet } from "./primordials";
 import type { Task } from "./task";
 import type { Waker } from "./waker";
-import { GeneratorStream, intrinsicNext, intrinsicReturn } from "./poll-generator-stream";
+import { GeneratorStream, intrinsicNext, intrinsicReturn, type StepResult } from "./poll-generator-stream";
 
 /** One `await` of a poll-mode generator's body, until it settles or is cancelled. */
 interface Wait {
@@ -178,11 +178,18 @@ function registered(m: PollGeneratorMachine, self: Function): AsyncGenerator<unk
   return generator;
 }
 
-/** The record a poll-mode `for await` holds: GetIterator's, and the stream of a poll-mode generator stepped by the intrinsic `next`. */
-export interface PollIteratorRecord extends IteratorRecord {
+/**
+ * The record a poll-mode `for await` holds: GetIterator's, the machine of a poll-mode generator
+ * and its stream (when the intrinsic `next` steps it); `value` and `done` are the result of the
+ * stream's last step (the loop reads them at once).
+ */
+export interface PollIteratorRecord extends IteratorRecord, StepResult {
   machine: PollGeneratorMachine | undefined;
   stream: GeneratorStream | undefined;
 }
+
+/** What `asyncIteratorNextPoll` returns for a step done at once: its result is the record (`asyncIteratorResultPoll`). A primitive: the loop continues in place. */
+const STEPPED: unique symbol = Symbol("async-machine.stepped");
 
 /** `$it = $am.getAsyncIteratorPoll(xs)`: GetIterator(xs, async), as `getAsyncIterator`, in poll mode. */
 export function getAsyncIteratorPoll(obj: unknown): PollIteratorRecord {
@@ -191,33 +198,39 @@ export function getAsyncIteratorPoll(obj: unknown): PollIteratorRecord {
   const m = WeakMapPrototypeGet(machines, iterator);
   let stream: GeneratorStream | undefined = undefined;
   if (m !== undefined && record.next === intrinsicNext && m.route !== 2 /* Native */) stream = m.stream ??= new GeneratorStream(m, iterator);
-  return { iterator: record.iterator, next: record.next, machine: m, stream };
+  return { iterator: record.iterator, next: record.next, machine: m, stream, value: undefined, done: false };
 }
 
 /**
  * A poll-mode `for await` step (`await $am.asyncIteratorNextPoll($it)`). Over a poll-mode
- * generator on the direct route, the step is its stream (a future that runs the machine when
- * polled); otherwise `next()` is called now, as native, and over a poll-mode generator the
- * result is a `NextFuture` (cancelling it drops the generator), over anything else the `next()`
- * promise as it is.
+ * generator on the direct route, the step runs at once as far as it can (the stream's `eager`):
+ * done, it returns `STEPPED` (its result in the record); stopped at an object operand, it
+ * returns the stream, a future the loop awaits. Otherwise `next()` is called now, as native, and
+ * over a poll-mode generator the result is a `NextFuture` (cancelling it drops the generator),
+ * over anything else the `next()` promise as it is.
  */
 export function asyncIteratorNextPoll(record: PollIteratorRecord): unknown {
   const stream = record.stream;
   if (stream !== undefined) {
     const route = stream.m.route;
-    if (route === 1 /* Direct */ && stream.request === 0 /* None */) {
-      stream.request = 1; // Next
-      return stream;
-    }
     if (route === 0 /* Fresh */) {
       const promise = stream.park();
-      if (promise === undefined) {
-        stream.request = 1; // Next
-        return stream;
-      }
-      return new NextFuture(promise, stream.m as PollGeneratorMachine);
-    }
+      if (promise !== undefined) return new NextFuture(promise, stream.m as PollGeneratorMachine);
+    } else if (route !== 1 /* Direct */ || stream.request !== 0 /* None */) return nativeStep(record);
+    stream.request = 1; // Next
+    stream.record = record;
+    return stream.eager() === PENDING ? stream : STEPPED;
   }
+  return nativeStep(record);
+}
+
+/** `for await`'s step result: the record after a step done at once (`STEPPED`), else the awaited result as it is. */
+export function asyncIteratorResultPoll(record: PollIteratorRecord, result: unknown): unknown {
+  return result === STEPPED ? record : result;
+}
+
+/** Native `next()`, as a `NextFuture` over a poll-mode generator. */
+function nativeStep(record: PollIteratorRecord): unknown {
   const result = asyncIteratorNext(record);
   const m = record.machine;
   return m === undefined ? result : new NextFuture(result as Promise<IteratorResult<unknown>>, m);
@@ -240,6 +253,7 @@ export function asyncIteratorReturnPoll(record: PollIteratorRecord, isThrow: boo
   }
   if (ret !== intrinsicReturn) return asyncIteratorReturnWith(record, ret, isThrow);
   stream.request = 2; // Return
+  stream.record = record;
   return stream;
 }
 

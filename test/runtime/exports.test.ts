@@ -72,6 +72,7 @@ const COMPILED = [
   "pollStartGeneratorWithArguments",
   "getAsyncIteratorPoll",
   "asyncIteratorNextPoll",
+  "asyncIteratorResultPoll",
   "asyncIteratorReturnPoll",
 ];
 

@@ -18,6 +18,8 @@ import { declareScope } from "./scope-locals";
  *           head: .suspend asyncIteratorNext($it) → step;   (poll mode: asyncIteratorNextPoll, over a
  *                 poll-mode generator a future that steps it, which cancelling the consumer drops)
  *           step: $step = resumed; branch asyncIteratorDone($step) ? exit : next;
+ *                 (poll mode: $step = asyncIteratorResultPoll($it, resumed): a step done at once
+ *                 resumes in place with a primitive, its result in $it)
  *           next: $value = $step.value; goto body;
  *           body [region: close]: x = $value; …; goto head;
  *           close: (see lowerAsyncClose) end-finally;  exit:
@@ -44,7 +46,7 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
     F.createIdentifier("next"),
     `${node.expression.getText(cx.file)}.next()`,
   );
-  b.emitAssign(step, resumed);
+  b.emitAssign(step, cx.poll ? b.runtimeCall("asyncIteratorResultPoll", [b.identifierFor(iter), resumed]) : resumed);
   b.branchTo(b.runtimeCall("asyncIteratorDone", [b.identifierFor(step)]), exit.id, next.id);
   b.mark(next);
   b.emitAssign(value, F.createPropertyAccessExpression(b.identifierFor(step), "value"));
