@@ -93,8 +93,6 @@ const enum Wait {
   Resume = 5,
   /** The second step waits for the park to settle (see the module comment). */
   Park = 6,
-  /** The machine suspended on the object `m.awaiting` (`then` says how), not looked at yet (an eager step stopped there). */
-  Operand = 7,
 }
 
 /** What the awaited operand's outcome is for. */
@@ -237,9 +235,6 @@ export class GeneratorStream implements Future<StepResult> {
         this.wait = Wait.None;
         return this.run(cx, held, this.heldMode, true);
       }
-      case Wait.Operand:
-        this.wait = Wait.None;
-        return this.run(cx, undefined, false, false);
     }
     this.held = undefined;
     this.wait = Wait.None;
@@ -259,10 +254,10 @@ export class GeneratorStream implements Future<StepResult> {
   }
 
   /**
-   * Runs a step just requested, at once, without a context (`asyncIteratorNextPoll`): as far as
-   * it goes without looking at an awaited object — to the step's result if every operand on the
-   * way is a primitive, else to the first object operand (`Wait.Operand`), which the consumer's
-   * poll, right after, takes up with its context. PENDING then.
+   * Runs a step just requested, at once, without a context (`asyncIteratorNextPoll`): to the
+   * step's result if nothing on the way has to wait, else to its first wait (PENDING), which the
+   * consumer's poll, right after, takes up with its context. The one thing that needs the
+   * context, polling an awaited future, is left to that poll: it is the future's first poll.
    */
   eager(): Poll<StepResult> {
     const m = this.m;
@@ -300,6 +295,7 @@ export class GeneratorStream implements Future<StepResult> {
       this.wait = Wait.Park;
       return PENDING;
     }
+    if (m.route === Route.Native) return this.forward(); // handed over while this step waited for the park
     if (this.request === Request.Return) {
       if (s === m.startState) {
         m.finish(1 /* Returned */, undefined);
@@ -315,8 +311,8 @@ export class GeneratorStream implements Future<StepResult> {
    * Steps the machine from (`value`, `mode`) until it yields, ends or waits on something not
    * ready. A loop: a ready await continues in the next iteration, on the same stack, spending
    * one unit of the task's budget (when it is spent: a forced yield, as poll-machine.ts).
-   * Without a context (an eager step) it stops at an object operand. `resumeFirst` false: the
-   * machine is already suspended on its operand (`Wait.Operand`).
+   * Without a context (an eager step) it stops at a future, whose first poll the consumer's poll
+   * makes. `resumeFirst` false: the machine has already reported its suspension (`then`).
    */
   private run(cx: Context | undefined, value: unknown, mode: boolean | 2, resumeFirst: boolean): Poll<StepResult> {
     const m = this.m;
@@ -340,15 +336,16 @@ export class GeneratorStream implements Future<StepResult> {
       let isThrow = false;
       if ((typeof x !== "object" && typeof x !== "function") || x === null) {
         value = x;
-      } else if (cx === undefined) {
-        this.then = then;
-        this.wait = Wait.Operand;
-        return PENDING;
       } else if (x instanceof NativePromise) {
         this.then = then;
         this.waitOnPromise(x);
         return PENDING;
       } else if (typeof (x as { poll?: unknown }).poll === "function") {
+        if (cx === undefined) {
+          this.then = then;
+          this.wait = Wait.Future; // polled first by the consumer's poll
+          return PENDING;
+        }
         try {
           value = (x as Future<unknown>).poll(cx);
         } catch (error) {
@@ -486,6 +483,13 @@ export class GeneratorStream implements Future<StepResult> {
     return PENDING;
   }
 
+  /** The step, requested before a hand-over and begun after it, is a native `next()`. */
+  private forward(): Poll<StepResult> {
+    this.then = Then.Forward;
+    this.waitOnPromise(ReflectApply(intrinsicNext, this.generator, []) as Promise<unknown>);
+    return PENDING;
+  }
+
   /** Waits on a native promise: one native `await` (`settleStream`) that wakes the consumer once. */
   private waitOnPromise(promise: Promise<unknown>): void {
     this.wait = Wait.Promise;
@@ -618,9 +622,9 @@ export class GeneratorStream implements Future<StepResult> {
 
   /** A request reached the parked `drive`: the native route takes over, once the step in flight (if any) is over. */
   private takeOver(kind: number, value: unknown): unknown {
-    this.m.route = Route.Native;
-    // (a step handed over by `handOver` is this very request: nothing to wait for)
-    if (this.request === Request.None || this.then === Then.Forward) return this.handOff(kind, value);
+    // A step handed over by `handOver` is this very request, and a step still waiting for the
+    // park has not begun (it goes native when it does, `begin`): neither is waited for.
+    if (this.request === Request.None || this.then === Then.Forward || this.wait === Wait.Park) return this.handOff(kind, value);
     return new NativePromise((resolve, reject) => {
       this.onIdle = () => {
         try {
@@ -640,6 +644,7 @@ export class GeneratorStream implements Future<StepResult> {
    */
   private handOff(kind: number, value: unknown): unknown {
     const m = this.m;
+    m.route = Route.Native;
     const s = m.s;
     if (s === 1 /* Returned */ || s === 2 /* Panicked */ || (s === m.startState && kind === Request.Return)) (m as { resume: unknown }).resume = endedResume;
     if (kind === 3) throw value;

@@ -228,3 +228,50 @@ describe("poll-mode async generators stepped by a poll-mode for await: a stream"
     });
   });
 });
+
+const SHARED = `
+export async function* ticks(log) {
+  try {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log("gen " + i);
+      yield i;
+    }
+  } finally { log("gen finally"); }
+}
+export async function loop(log, g) {
+  for await (const v of g) log("loop " + v);
+  log("loop done");
+}
+`;
+
+interface Shared {
+  ticks(log: (s: string) => void): AsyncGenerator<number>;
+  loop(log: (s: string) => void, g: AsyncGenerator<number>): Promise<void>;
+}
+
+describe("a poll-mode generator stepped by a poll-mode loop and by hand at once", () => {
+  /**
+   * The loop takes the first value; then `next()` by hand while the loop's second step awaits a
+   * timer. The generator's and the loop's lines, and what the hand gets, are compared (the hand's
+   * line against theirs is cross-task order, which is the executor's in poll mode).
+   */
+  async function trace(m: Shared, start: (p: Promise<void>) => PromiseLike<void>): Promise<{ log: string[]; hand: string[] }> {
+    const log: string[] = [];
+    const hand: string[] = [];
+    const g = m.ticks((s) => log.push(s));
+    const done = start(m.loop((s) => log.push(s), g));
+    for (let i = 0; i < 2000 && !log.includes("loop 0"); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(log).toEqual(["gen 0", "loop 0"]);
+    hand.push(JSON.stringify(await g.next()));
+    await done;
+    hand.push(JSON.stringify(await g.next()));
+    return { log, hand };
+  }
+
+  test("the request by hand waits for the loop's step in flight, then the loop's next step waits for it: native's values and order", async () => {
+    const native = await trace(loadNativeModule<Shared>(SHARED), (p) => p);
+    expect(native).toEqual({ log: ["gen 0", "loop 0", "gen 1", "loop 1", "gen 2", "gen finally", "loop done"], hand: ['{"value":2,"done":false}', '{"done":true}'] });
+    expect(await trace(loadModule<Shared>(SHARED), (p) => spawn(p))).toEqual(native);
+  });
+});
