@@ -12,10 +12,14 @@
  *                                   `await` that wakes the consumer once; another thenable: its
  *                                   `then` read once and called in a later job
  *     yield v                       awaits v as above (as `yield` does), then is Ready with
- *                                   `{ value, done: false }`; the machine stays at the yield
+ *                                   the result `{ value, done: false }`; the machine stays at the yield
  *     return x                      awaits x, then runs the `finally` blocks as a return
  *                                   completion; Ready with `{ value, done: true }`
  *     the end of the body           Ready with `{ value: undefined, done: true }`
+ *
+ * The result is the consuming loop's record, written at each step (`StepResult`). A step starts
+ * at once, in `asyncIteratorNextPoll` (`eager`): if nothing on the way has to wait, it is done
+ * before the loop would suspend, and the loop continues in place.
  *     a throw escaping the body     the step throws it (the generator is done)
  *     yield* x                      hands the generator over to the native route (below)
  *
@@ -41,12 +45,12 @@
  *  - anything else touching the object afterwards — a native `next()`/`return()`/`throw()` by
  *    user code, a promise-mode or native `for await`, a second poll-mode loop while a step is in
  *    flight — reaches the parked `yield*`, which forwards the request synchronously to the
- *    stream's `next`/`throw`/`return` (`takeOver`): the generator moves to the native route for
- *    good, the request waits for the step in flight (if any) to end, and `drive` goes on from
+ *    stream's `next`/`throw`/`return` (`takeOver`): the request waits for the step in flight
+ *    (if any) to end, the generator moves to the native route for good, and `drive` goes on from
  *    where the machine is (at `Start`, at a `yield`, or finished) with that request's value,
  *    exception or return completion, exactly as it would have;
- *  - until the park has settled (one job), a second direct step waits, so that a native request
- *    queued during that job is served first, in call order.
+ *  - until the park has settled (a few ticks), a second direct step waits, so that a native
+ *    request made meanwhile is served first, in call order (the step then goes native too).
  */
 import type { Context } from "./context";
 import { cancelOrDrop } from "./combinators/cleanup";
