@@ -67,19 +67,29 @@ export function asyncIteratorDone(result: unknown): boolean {
  * where the loop's error wins — `return` could not be read or called).
  */
 export function asyncIteratorReturn(record: IteratorRecord, isThrow: boolean): unknown {
-  const iterator = record.iterator;
-  if (isThrow) {
-    try {
-      const ret = (iterator as { return?: unknown }).return;
-      if (ret === undefined || ret === null) return record;
-      return callFn(ret, iterator);
-    } catch {
-      return record;
-    }
+  let ret: unknown;
+  try {
+    ret = (record.iterator as { return?: unknown }).return;
+  } catch (error) {
+    if (isThrow) return record;
+    throw error;
   }
-  const ret = getMethod(iterator, "return", "iterator.return");
-  if (ret === undefined) return record;
-  return callFn(ret, iterator);
+  return asyncIteratorReturnWith(record, ret, isThrow);
+}
+
+/** `asyncIteratorReturn` once `return` has been read (`ret`): checked, then called. */
+export function asyncIteratorReturnWith(record: IteratorRecord, ret: unknown, isThrow: boolean): unknown {
+  if (ret === undefined || ret === null) return record;
+  if (typeof ret !== "function") {
+    if (isThrow) return record;
+    throw new NativeTypeError("iterator.return is not a function");
+  }
+  if (!isThrow) return callFn(ret, record.iterator);
+  try {
+    return callFn(ret, record.iterator);
+  } catch {
+    return record;
+  }
 }
 
 /** AsyncIteratorClose after its await: the awaited result must be an object (unless throwing). */

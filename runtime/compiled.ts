@@ -76,10 +76,13 @@ export const pollStart = pollMachine.pollStart;
 export const pollStartWithFrame = pollMachine.pollStartWithFrame;
 export const CANCEL = cancel.CANCEL;
 export const inPlace = pollMachine.inPlace;
-// A poll-mode async generator's wrapper, and a poll-mode `for await` step (poll-generator.ts).
+// A poll-mode async generator's wrapper, and a poll-mode `for await`'s iterator, step and exit (poll-generator.ts).
 export const pollStartGenerator = pollGenerator.pollStartGenerator;
 export const pollStartGeneratorWithArguments = pollGenerator.pollStartGeneratorWithArguments;
+export const getAsyncIteratorPoll = pollGenerator.getAsyncIteratorPoll;
 export const asyncIteratorNextPoll = pollGenerator.asyncIteratorNextPoll;
+export const asyncIteratorResultPoll = pollGenerator.asyncIteratorResultPoll;
+export const asyncIteratorReturnPoll = pollGenerator.asyncIteratorReturnPoll;
 
 // Marked pure, with arguments free of effects: under an ES-module build (`module` undefined) the
 // call does nothing, and a bundler drops it and fast-exports.ts with it.

@@ -4,9 +4,11 @@
  * (the same module run natively is the referee). Dropped — the consuming task cancelled while the
  * generator's body awaits, or while it is suspended at a `yield` — their `finally` blocks run
  * exactly once (after the awaited child's own), `catch` blocks do not run, and no timer is left.
+ * Stepped by a poll-mode `for await` alone, a generator is a stream the consumer polls: its steps
+ * need no promise job, and the implicit await of a `yield` operand is cancelled by dropping too.
  */
 import { describe, expect, test } from "vitest";
-import { Cancelled, spawn } from "../../runtime/index";
+import { Cancelled, Context, noopWaker, PENDING, spawn, type PollMachine } from "../../runtime/index";
 import { loadModule, loadNativeModule, macrotasks } from "./support";
 
 const REFEREE = `
@@ -165,5 +167,111 @@ describe("poll-mode async generators, dropped", () => {
       await macrotasks(3);
       expect(log).toHaveLength(5);
     });
+  });
+});
+
+const STREAM = `
+import { sleep } from "async-machine/runtime";
+export async function* numbers(n) {
+  for (let i = 0; i < n; i++) yield i;
+}
+export async function sum(n) {
+  let total = 0;
+  for await (const v of numbers(n)) total += v;
+  return total;
+}
+export async function child(log) {
+  try { await sleep(60000); log("child woke"); return 1; } finally { log("child finally"); }
+}
+export async function* yieldsCall(log) {
+  try {
+    yield 0;
+    log("yielding a call");
+    yield child(log); // the yield awaits the call first
+    log("never after yield");
+  } catch (e) { log("generator catch"); }
+  finally { log("generator finally"); }
+}
+export async function consumeYieldsCall(log) {
+  try { for await (const v of yieldsCall(log)) log("got " + v); }
+  finally { log("consumer finally"); }
+}
+`;
+
+interface Stream {
+  sum(n: number): Promise<number>;
+  consumeYieldsCall(log: (s: string) => void): Promise<void>;
+}
+
+describe("poll-mode async generators stepped by a poll-mode for await: a stream", () => {
+  const m = loadModule<Stream>(STREAM);
+
+  test("each step is done in the consumer's poll: no promise job per value (the second step waits once, for the park)", async () => {
+    const call = m.sum(1000) as unknown as PollMachine<number>;
+    const cx = new Context(noopWaker);
+    expect(call.poll(cx)).toBe(PENDING); // the first value, then the wait for the generator's park
+    await macrotasks(1);
+    expect(call.poll(cx)).toBe(499500); // every other value in this one poll
+  });
+
+  test("dropped at the implicit await of a yield operand: the awaited call is cancelled first (its finally), then the generator's finally; no catch; no timer left", async () => {
+    await watchingTimers(async (started, cleared) => {
+      const log: string[] = [];
+      const task = spawn(m.consumeYieldsCall((s) => log.push(s)));
+      for (let i = 0; i < 200 && started.length === 0; i++) await macrotasks(1);
+      expect(log).toEqual(["got 0", "yielding a call"]);
+      task.cancel();
+      await expect(task).rejects.toBeInstanceOf(Cancelled);
+      expect(log).toEqual(["got 0", "yielding a call", "child finally", "generator finally", "consumer finally"]);
+      expect(started).toHaveLength(1);
+      expect(cleared.has(started[0])).toBe(true);
+    });
+  });
+});
+
+const SHARED = `
+export async function* ticks(log) {
+  try {
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log("gen " + i);
+      yield i;
+    }
+  } finally { log("gen finally"); }
+}
+export async function loop(log, g) {
+  for await (const v of g) log("loop " + v);
+  log("loop done");
+}
+`;
+
+interface Shared {
+  ticks(log: (s: string) => void): AsyncGenerator<number>;
+  loop(log: (s: string) => void, g: AsyncGenerator<number>): Promise<void>;
+}
+
+describe("a poll-mode generator stepped by a poll-mode loop and by hand at once", () => {
+  /**
+   * The loop takes the first value; then `next()` by hand while the loop's second step awaits a
+   * timer. The generator's and the loop's lines, and what the hand gets, are compared (the hand's
+   * line against theirs is cross-task order, which is the executor's in poll mode).
+   */
+  async function trace(m: Shared, start: (p: Promise<void>) => PromiseLike<void>): Promise<{ log: string[]; hand: string[] }> {
+    const log: string[] = [];
+    const hand: string[] = [];
+    const g = m.ticks((s) => log.push(s));
+    const done = start(m.loop((s) => log.push(s), g));
+    for (let i = 0; i < 2000 && !log.includes("loop 0"); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(log).toEqual(["gen 0", "loop 0"]);
+    hand.push(JSON.stringify(await g.next()));
+    await done;
+    hand.push(JSON.stringify(await g.next()));
+    return { log, hand };
+  }
+
+  test("the request by hand waits for the loop's step in flight, then the loop's next step waits for it: native's values and order", async () => {
+    const native = await trace(loadNativeModule<Shared>(SHARED), (p) => p);
+    expect(native).toEqual({ log: ["gen 0", "loop 0", "gen 1", "loop 1", "gen 2", "gen finally", "loop done"], hand: ['{"value":2,"done":false}', '{"done":true}'] });
+    expect(await trace(loadModule<Shared>(SHARED), (p) => spawn(p))).toEqual(native);
   });
 });

@@ -70,7 +70,10 @@ const COMPILED = [
   "inPlace",
   "pollStartGenerator",
   "pollStartGeneratorWithArguments",
+  "getAsyncIteratorPoll",
   "asyncIteratorNextPoll",
+  "asyncIteratorResultPoll",
+  "asyncIteratorReturnPoll",
 ];
 
 /** The API for programs. */

@@ -14,10 +14,12 @@ import { declareScope } from "./scope-locals";
 
 /**
  * [source]  for await (const x of xs) body
- * [lowered] $it = getAsyncIterator(xs);
- *           head: .suspend asyncIteratorNext($it) → step;   (poll mode: asyncIteratorNextPoll, a future of
- *                 the step over a poll-mode generator, which cancelling the consumer drops)
+ * [lowered] $it = getAsyncIterator(xs);                    (poll mode: getAsyncIteratorPoll)
+ *           head: .suspend asyncIteratorNext($it) → step;   (poll mode: asyncIteratorNextPoll, over a
+ *                 poll-mode generator a future that steps it, which cancelling the consumer drops)
  *           step: $step = resumed; branch asyncIteratorDone($step) ? exit : next;
+ *                 (poll mode: $step = asyncIteratorResultPoll($it, resumed): a step done at once
+ *                 resumes in place with a primitive, its result in $it)
  *           next: $value = $step.value; goto body;
  *           body [region: close]: x = $value; …; goto head;
  *           close: (see lowerAsyncClose) end-finally;  exit:
@@ -29,7 +31,7 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
   const value = b.newTemp("value");
   headDeadZone(cx, node);
   const iterable = cx.lowerExpression(node.expression);
-  b.emitAssign(iter, b.runtimeCall("getAsyncIterator", [iterable]));
+  b.emitAssign(iter, b.runtimeCall(cx.poll ? "getAsyncIteratorPoll" : "getAsyncIterator", [iterable]));
   const head = b.newBlock();
   const next = b.newBlock();
   const exit = b.newBlock();
@@ -44,7 +46,7 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
     F.createIdentifier("next"),
     `${node.expression.getText(cx.file)}.next()`,
   );
-  b.emitAssign(step, resumed);
+  b.emitAssign(step, cx.poll ? b.runtimeCall("asyncIteratorResultPoll", [b.identifierFor(iter), resumed]) : resumed);
   b.branchTo(b.runtimeCall("asyncIteratorDone", [b.identifierFor(step)]), exit.id, next.id);
   b.mark(next);
   b.emitAssign(value, F.createPropertyAccessExpression(b.identifierFor(step), "value"));
@@ -73,6 +75,7 @@ export function lowerForAwaitOf(cx: Lowering, node: ts.ForOfStatement, labels: s
 /**
  * AsyncIteratorClose on the pending completion `$ct`:
  * [lowered] $ret = asyncIteratorReturn($it, $ct === Throw);      — $it itself: nothing to await
+ *           (poll mode: asyncIteratorReturnPoll, over a poll-mode generator a future that runs its finally blocks)
  *           branch $ret !== $it ? wait : done;
  *           wait [region: catch → swallow]: .suspend $ret → got;  got: $ret = resumed; goto check;
  *           check: asyncIteratorReturnResult($ret, $ct === Throw); goto done;
@@ -90,7 +93,7 @@ function lowerAsyncClose(cx: Lowering, node: ts.ForOfStatement, iter: number, fi
   const done = b.newBlock();
   const swallow = b.newBlock();
   const check = b.newBlock();
-  b.emitAssign(ret, b.runtimeCall("asyncIteratorReturn", [b.identifierFor(iter), isThrow()]));
+  b.emitAssign(ret, b.runtimeCall(cx.poll ? "asyncIteratorReturnPoll" : "asyncIteratorReturn", [b.identifierFor(iter), isThrow()]));
   b.region = b.newRegion(RegionKind.Catch, swallow.id, error, undefined);
   const wait = b.newBlock();
   b.region = outerRegion;
