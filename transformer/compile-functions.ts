@@ -200,50 +200,76 @@ export function createFunctionCompiler(file: FileFacts, collected: CollectedFunc
         return undefined;
       }
       if (becomesGeneratorProperty(T, scopes, node)) {
-        // A value where it stands, created with its resume function (function-values.ts generatorMethodProperty).
         const result = compile(node);
-        if (result.kind !== "compiled") return undefined;
-        const naming = namingStatements(T, file.runtime, node, result.machine.resume);
-        let key: string | undefined;
-        if (T.isComputedPropertyName((node as ts.MethodDeclaration).name)) {
-          key = file.names.claimForFile("$key");
-          collected.prelude.push(T.factory.createVariableStatement(undefined, T.factory.createVariableDeclarationList([T.factory.createVariableDeclaration(key)])));
-        }
-        const property = generatorMethodProperty(T, file.runtime, result.wrapper as ts.MethodDeclaration, key, (shaped) => withResume(T, result.machine.resume, naming, shaped));
-        return rewriteOuter(property);
+        return result.kind === "compiled" ? rewriteOuter(generatorPropertyOf(file, collected, node as ts.MethodDeclaration, result)) : undefined;
       }
-      // Its wrapper reads itself from a parameter of an arrow around its class expression or
-      // literal (method-shape.ts withAsyncMethodShape), which must be able to hold them.
-      if (T.isMethodDeclaration(node) && node.asteriskToken && classSelfOf(T, scopes, node) === undefined) {
-        const container = node.parent;
-        const spreadAfter = T.isObjectLiteralExpression(container) && container.properties.slice(container.properties.indexOf(node) + 1).some((p) => T.isSpreadAssignment(p));
-        if (spreadAfter || !(T.isClassExpression(container) || T.isObjectLiteralExpression(container)) || !canBindPerEvaluation(T, container)) {
-          skip(node, node, spreadAfter ? "async-generator-method-spread" : "async-generator-method-nested");
-          return undefined;
-        }
-      }
-      if (T.isMethodDeclaration(node) && scopes.facts.get(node)?.usesPrivateNames) {
-        skip(node, node, "nested-method-private-names");
-        return undefined;
-      }
-      if (T.isMethodDeclaration(node) && !seesOnlyFromTop(T, scopes, node, isOuterLocal)) {
-        skip(node, node, "nested-method-inner-binding");
+      const placement = nestedMethodProblem(T, scopes, node, isOuterLocal);
+      if (placement !== undefined) {
+        skip(node, node, placement);
         return undefined;
       }
       if (!T.isMethodDeclaration(node)) resumeInIife.add(node);
       const result = compile(node);
-      if (result.kind !== "compiled") return undefined;
-      if (T.isMethodDeclaration(node)) {
-        // A method's wrapper must stay a method: its resume goes to the top of the outer resume function.
-        hoist(rewriteOuter(result.machine.resume) as ts.Statement);
-        for (const statement of namingStatements(T, file.runtime, node, result.machine.resume)) hoist(statement);
-        return rewriteOuter(result.wrapper);
-      }
-      // Created together where the function is: the wrapper closes over its resume.
-      const naming = namingStatements(T, file.runtime, node, result.machine.resume);
-      return rewriteOuter(iife(T, file.runtime, { wrapper: result.wrapper, resume: result.machine.resume }, node, naming));
+      return result.kind === "compiled" ? placeNested(T, file.runtime, node, result, rewriteOuter, hoist) : undefined;
     },
   };
 
   return { compile, skip };
+}
+
+/**
+ * An async generator method of an object literal that becomes a value where it stands, created
+ * with its resume function (function-values.ts generatorMethodProperty); a computed key waits in
+ * a file-level `$key` between its evaluation and the property.
+ */
+function generatorPropertyOf(file: FileFacts, collected: CollectedFunctions, node: ts.MethodDeclaration, result: CompiledFunction): ts.Node {
+  const T = file.tsApi;
+  const naming = namingStatements(T, file.runtime, node, result.machine.resume);
+  let key: string | undefined;
+  if (T.isComputedPropertyName(node.name)) {
+    key = file.names.claimForFile("$key");
+    collected.prelude.push(T.factory.createVariableStatement(undefined, T.factory.createVariableDeclarationList([T.factory.createVariableDeclaration(key)])));
+  }
+  return generatorMethodProperty(T, file.runtime, result.wrapper as ts.MethodDeclaration, key, (shaped) => withResume(T, result.machine.resume, naming, shaped));
+}
+
+/** Why a nested method stays native where it stands (what the function itself is, checkSupported says first), or undefined. */
+function nestedMethodProblem(
+  T: typeof ts,
+  scopes: Scopes,
+  node: ts.FunctionLikeDeclaration,
+  isOuterLocal: Parameters<FunctionContext["transformNested"]>[3],
+): NotCompiledCode | undefined {
+  if (!T.isMethodDeclaration(node)) return undefined;
+  // Its wrapper reads itself from a parameter of an arrow around its class expression or
+  // literal (method-shape.ts withAsyncMethodShape), which must be able to hold them.
+  if (node.asteriskToken && classSelfOf(T, scopes, node) === undefined) {
+    const container = node.parent;
+    const spreadAfter = T.isObjectLiteralExpression(container) && container.properties.slice(container.properties.indexOf(node) + 1).some((p) => T.isSpreadAssignment(p));
+    if (spreadAfter) return "async-generator-method-spread";
+    if (!(T.isClassExpression(container) || T.isObjectLiteralExpression(container)) || !canBindPerEvaluation(T, container)) return "async-generator-method-nested";
+  }
+  if (scopes.facts.get(node)?.usesPrivateNames) return "nested-method-private-names";
+  if (!seesOnlyFromTop(T, scopes, node, isOuterLocal)) return "nested-method-inner-binding";
+  return undefined;
+}
+
+/** Where a compiled nested function's code goes in the outer machine's emit; what stands in its place. */
+function placeNested(
+  T: typeof ts,
+  runtime: string,
+  node: ts.FunctionLikeDeclaration,
+  result: CompiledFunction,
+  rewriteOuter: Parameters<FunctionContext["transformNested"]>[1],
+  hoist: Parameters<FunctionContext["transformNested"]>[2],
+): ts.Node {
+  if (T.isMethodDeclaration(node)) {
+    // A method's wrapper must stay a method: its resume goes to the top of the outer resume function.
+    hoist(rewriteOuter(result.machine.resume) as ts.Statement);
+    for (const statement of namingStatements(T, runtime, node, result.machine.resume)) hoist(statement);
+    return rewriteOuter(result.wrapper);
+  }
+  // Created together where the function is: the wrapper closes over its resume.
+  const naming = namingStatements(T, runtime, node, result.machine.resume);
+  return rewriteOuter(iife(T, runtime, { wrapper: result.wrapper, resume: result.machine.resume }, node, naming));
 }
