@@ -178,7 +178,11 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   private flags: number = 0;
   /** The waker of the first poll: the one poller allowed while unfinished, so the one a settled promise wait wakes. */
   private owner: Waker | undefined;
-  /** A promise wait's outcome, or the value a forced yield resumes with. */
+  /**
+   * Suspended: a promise wait's outcome, or the value a forced yield resumes with. Stepped by
+   * `runTree` below the machine it started from (running, not suspended): the machine that
+   * awaits it (`up`; one field for both, as a machine is never both at once).
+   */
   private held: unknown;
   /** Identifies the current promise wait; bumped to detach it (cancellation). */
   private ticket: number = 0;
@@ -337,7 +341,7 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
               // cancellation pending, nothing awaited, and this task's budget window is open.
               x.owner = cx.waker;
               x.flags = Flag.Running;
-              value = x.run(cx, undefined, false); // throws only after finishing (which clears Flag.Running)
+              value = x.runTree(cx); // throws only after finishing (which clears Flag.Running)
               x.flags &= ~Flag.Running;
             } else {
               value = x.poll(cx);
@@ -378,6 +382,133 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
         return this.yieldWith(cx, value, isThrow);
       }
     }
+  }
+
+  /**
+   * `run` for a call nobody had polled yet (every call of a call tree), from its start: a loop,
+   * never a recursion. A call the machine `m` awaits that nobody has polled yet either is
+   * stepped by this same loop — `m` moves down to it (its `up` is the machine that awaits it)
+   * and back up when it finishes — so a call tree costs no JS call per call, and the stack does
+   * not grow with its depth while it runs. When a machine below this one waits, each machine
+   * between marks itself waiting on the one below (`suspendBelow`) and this returns Pending;
+   * the next poll goes down that chain through `drive`. Everything else is what `run` does,
+   * for `m`.
+   */
+  private runTree(cx: Context): Poll<T> {
+    let m: PollMachine = this;
+    let value: unknown = undefined;
+    let isThrow = false;
+    for (;;) {
+      let result: unknown;
+      try {
+        result = m.resume(m, value, isThrow);
+      } catch (error) {
+        if (m === this) return this.fail(error);
+        value = m.failedWith(error);
+        isThrow = true;
+        m = m.backUp();
+        if (--coopBudget.left <= 0) {
+          this.suspendBelow(m); // (first: it reads `up`, which `yieldWith` overwrites)
+          return m.yieldWith(cx, value, isThrow) as Poll<T>;
+        }
+        continue;
+      }
+      isThrow = false;
+      if (result === true) {
+        if (m === this) return this.complete(cx);
+        try {
+          value = m.complete(cx);
+        } catch (error) {
+          value = error;
+          isThrow = true;
+        }
+        if (value === Pending) return this.suspendBelow(m);
+        m = m.backUp();
+      } else {
+        const x = m.awaiting;
+        if ((typeof x !== "object" && typeof x !== "function") || x === null) {
+          value = x; // (`awaiting` keeps the primitive until the next await: it holds nothing alive)
+        } else if (x instanceof PollMachine && x.owner === undefined && x.s === Reserved.Unresumed && x.flags === 0) {
+          // (what `run` does for such a call, without the call)
+          x.owner = cx.waker;
+          x.flags = Flag.Running;
+          x.held = m; // (`up`)
+          m = x;
+          value = undefined;
+          continue;
+        } else {
+          value = m.awaitObject(cx, x);
+          if (value === Pending) return this.suspendBelow(m);
+          if (value === THREW) {
+            value = thrown;
+            thrown = undefined;
+            isThrow = true;
+          }
+          m.awaiting = undefined;
+        }
+      }
+      if (--coopBudget.left <= 0) {
+        this.suspendBelow(m); // (first: it reads `up`, which `yieldWith` overwrites)
+        return m.yieldWith(cx, value, isThrow) as Poll<T>;
+      }
+    }
+  }
+
+  /**
+   * The machine awaits the object `x` (not a call `runTree` steps itself): polls a machine, a
+   * task or another future inline; starts a wait on a promise or a thenable (`Pending`); any
+   * other object is the value. Returns the value, `Pending`, or `THREW` with the error in `thrown`.
+   */
+  private awaitObject(cx: Context, x: object): unknown {
+    let value: unknown;
+    if (x instanceof PollMachine || (!(x instanceof NativePromise) && typeof (x as { poll?: unknown }).poll === "function")) {
+      try {
+        value = (x as Future<unknown>).poll(cx);
+      } catch (error) {
+        thrown = error;
+        return THREW;
+      }
+      if (value === Pending) this.wait = Wait.Future;
+      return value;
+    }
+    if (x instanceof NativePromise) {
+      this.waitOnPromise(x);
+      return Pending;
+    }
+    const then = (x as { then?: unknown }).then; // read once, as native
+    if (typeof then === "function") {
+      this.waitOnThenable(x, then);
+      return Pending;
+    }
+    return x;
+  }
+
+  /** While `runTree` steps this machine below another: the machine that awaits it (kept in `held`). */
+  private get up(): PollMachine {
+    return this.held as PollMachine;
+  }
+
+  /** A finished machine `runTree` stepped below another hands its outcome up: returns the machine that awaited it, which continues. */
+  private backUp(): PollMachine {
+    const up = this.up;
+    this.held = undefined;
+    up.awaiting = undefined;
+    return up;
+  }
+
+  /**
+   * `m` (this machine, or one `runTree` stepped below it) waits: every machine from `m`'s
+   * awaiter up to this one waits on the one below it, as if each had polled it and got Pending.
+   */
+  private suspendBelow(m: PollMachine): Poll<T> {
+    while (m !== this) {
+      const up = m.up;
+      m.held = undefined;
+      m.flags &= ~Flag.Running;
+      up.wait = Wait.Future; // (its `awaiting` is `m` already)
+      m = up;
+    }
+    return Pending;
   }
 
   /** The budget is spent: keep the outcome, ask to be polled again, and let the executor run others. */
@@ -537,18 +668,28 @@ export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
 
   /** An error escaped the resume function. `CANCEL` escaping a cancelling machine is its cancellation. */
   private fail(error: unknown): never {
-    if (error === CANCEL && (this.flags & Flag.Cancelling) !== 0) this.finishCancelled();
+    throw this.failedWith(error);
+  }
+
+  /** `fail`, returning the error to surface instead of throwing it. */
+  private failedWith(error: unknown): unknown {
+    if (error === CANCEL && (this.flags & Flag.Cancelling) !== 0) return this.cancelledWith();
     this.finish(Reserved.Panicked, error);
-    throw error;
+    return error;
   }
 
   /** Settles as cancelled (or with the error a child's cleanup threw) and throws it. */
   private finishCancelled(): never {
+    throw this.cancelledWith();
+  }
+
+  /** Settles as cancelled (or with the error a child's cleanup threw) and returns that error. */
+  private cancelledWith(): unknown {
     const cleanup = this.cleanupError;
     this.cleanupError = undefined;
     const error = cleanup !== undefined ? cleanup.error : new Cancelled(`[async-machine] ${this.describe()} was cancelled`);
     this.finish(Reserved.Panicked, error);
-    throw error;
+    return error;
   }
 
   /** Records the outcome. (The wait fields are already clear: the machine was running, or `release` cleared them.) */
@@ -694,6 +835,13 @@ async function settleInto(m: PollMachine, ticket: number, promise: unknown): Pro
     ticket = handoffTicket;
   }
 }
+
+/** `awaitObject`'s answer when the awaited future threw; the error is in `thrown`. */
+// eslint-disable-next-line no-var
+var THREW: symbol = Symbol("async-machine.threw");
+/** The error behind a `THREW` answer, until the driver takes it. */
+// eslint-disable-next-line no-var
+var thrown: unknown = undefined;
 
 /** A promise the delivering machine awaited during its delivery, and its wait's ticket (at most one: another gets its own activation). */
 // eslint-disable-next-line no-var
