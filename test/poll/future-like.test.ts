@@ -159,3 +159,27 @@ describe("at run time a poll-mode call is the future it is", () => {
     await expect(detached).rejects.toBeInstanceOf(Cancelled);
   });
 });
+
+describe("a poll-mode call's then/catch/finally and its thenable awaits reach built-ins taken at load", () => {
+  test("a patched Function.prototype.call is never called (native await and then call none)", async () => {
+    const mod = loadModule<{ twice(n: number): Promise<number>; viaThenable(t: PromiseLike<number>): Promise<number> }>(
+      `export async function twice(n: number) { await null; return n * 2; }
+       export async function viaThenable(t: PromiseLike<number>) { return (await t) + 1; }`,
+    );
+    const realCall = Function.prototype.call;
+    const calledThrough: string[] = [];
+    const thenable = { then: (resolve: (v: number) => void) => resolve(41) };
+    let values: unknown[];
+    Function.prototype.call = function (this: (...args: unknown[]) => unknown, self: unknown, ...args: unknown[]) {
+      calledThrough.push(this.name);
+      return Reflect.apply(this, self, args);
+    } as typeof realCall;
+    try {
+      values = [await mod.twice(1).then((v) => v + 1), await mod.twice(2).catch(() => 0), await mod.twice(3).finally(() => undefined), await mod.viaThenable(thenable)];
+    } finally {
+      Function.prototype.call = realCall;
+    }
+    expect(values).toEqual([3, 4, 6, 42]);
+    expect(calledThrough.filter((name) => name === "then" || name === "finally")).toEqual([]);
+  });
+});
