@@ -32,6 +32,7 @@
 import type { Machine, Resume } from "../machine";
 import { awaitLocation, describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { setPanicHook } from "./hooks";
+import { learnDriverFrames, probeDrivers, tidyStack } from "./runtime-frames";
 
 export interface AsyncFrame {
   readonly function: string;
@@ -50,6 +51,7 @@ const annotations = new WeakMap<object, Annotation>();
 
 export function enableAsyncStackTraces(): void {
   setPanicHook(onPanic, onThrowIn);
+  probeDrivers();
 }
 
 export function disableAsyncStackTraces(): void {
@@ -74,6 +76,9 @@ function onThrowIn(m: Machine, error: unknown, awaited: unknown): void {
 
 function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknown): void {
   let state = m.s;
+  // The stack without the runtime's frames (read here first, before a frame is added below).
+  learnDriverFrames(onPanic, state < 3, typeof (m as { yield?: unknown }).yield === "function");
+  tidyStack(error);
   if (!fromAwait) {
     const r = received.get(m);
     if (r === undefined || r.error !== error) return;
