@@ -70,9 +70,9 @@ function callSitesBelow(below: (...args: never[]) => unknown): CallSite[] {
  * Learns the driver's functions from the stack of a panic, taken in the hook: the frames below it
  * are `Machine.panic`, the driver that called the machine, and what called the driver. `started`:
  * the machine panicked before its first await, so the driver is `Machine.run`, under a `start…`
- * function under the wrapper; otherwise it was resumed (by `drive`, or by `Machine.step` under a
- * promise reaction), and every synchronous frame below is the runtime's. `generator`: an async
- * generator's step, whose callers are not known here.
+ * function under the wrapper; otherwise it was resumed from a promise reaction (by `drive`, or by
+ * `Machine.step` under the reaction: see `resumedBy`). `generator`: an async generator's step,
+ * whose callers are not known here.
  */
 export function learnDriverFrames(hook: (...args: never[]) => unknown, started: boolean, generator: boolean): void {
   const sites = callSitesBelow(hook);
@@ -109,7 +109,8 @@ export function probeDrivers(): void {
     for (const site of sites) if (site.getFileName() === sites[0].getFileName()) runtimeFunctions.add(keyOf(site));
     if (m.s === 3) {
       m.s = 4;
-      return m.await(sites);
+      // An object (so `drive` resumes it) whose `then` lookup meets nothing user code can patch.
+      return m.await({ __proto__: null });
     }
     return m.ret(undefined);
   };
@@ -141,7 +142,8 @@ function namedAsNative(stack: unknown, error: Error, sites: CallSite[], format: 
   if (typeof stack !== "string") return stack;
   const lines = stack.split("\n");
   const first = lines.length - sites.length;
-  if (first < 0) return stack;
+  // One line per frame, last: how Node writes them (a formatter of the program's may not).
+  if (first < 0 || !lines.slice(first).every((line) => line.startsWith("    at "))) return stack;
   let renamed = false;
   for (let i = 0; i < sites.length - 1; i++) {
     if (!CALL_HELPER.test(lines[first + i])) continue;
