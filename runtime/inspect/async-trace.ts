@@ -32,7 +32,7 @@
 import type { Machine, Resume } from "../machine";
 import { awaitLocation, describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { setPanicHook } from "./hooks";
-import { learnDriverFrames, probeDrivers, tidyStack } from "./runtime-frames";
+import { learnDriverFrames, probeDrivers, ranWhenCreated, tidyStack } from "./runtime-frames";
 
 export interface AsyncFrame {
   readonly function: string;
@@ -89,9 +89,16 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
   let annotation = annotations.get(error);
   // Already annotated: continue only the chain of the first trip (m awaited its last machine).
   if (annotation !== undefined && (awaited === undefined || awaited !== annotation.tip)) return;
+  if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
+  // A machine that was running when the error was made (it started the function that threw
+  // before its first await) has its frame in the stack already, as native's: it adds no `at
+  // async` frame, and its awaiters continue the chain.
+  if (fromAwait && ranWhenCreated(error, m.resume)) {
+    annotation.tip = m.promise;
+    return;
+  }
   const d = describeMachine(m);
   const frame: AsyncFrame = { function: d.name, state: stateNameOf(d, state), location: awaitLocation(d, state) };
-  if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
   annotation.frames.push(frame);
   annotation.tip = m.promise;
   const line = `\n    at async ${asyncFrameText(m, d, state, frame)}`;

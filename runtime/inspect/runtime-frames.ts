@@ -40,6 +40,10 @@ const runtimeFunctions = new Set<string>();
 const startFunctions = new Set<string>();
 /** Errors whose stack was formatted here (or found formatted): each is looked at once. */
 const tidied = new WeakSet<object>();
+/** The functions of the synchronous frames of each error formatted here (by `keyOf`). */
+const createdIn = new WeakMap<object, Set<string>>();
+/** The function of each resume function's frames (by `keyOf`), learned once; null where the engine gives no frame. */
+const resumeKeys = new WeakMap<Resume, string | null>();
 
 /** The function a frame runs in: its script and where it starts there (or its name, where V8 does not say). */
 function keyOf(site: CallSite): string {
@@ -168,6 +172,7 @@ export function tidyStack(error: unknown): void {
   const format = typeof previous === "function" ? (previous as Format) : v8Format;
   Error.prepareStackTrace = function withoutRuntimeFrames(thrown: Error, sites: CallSite[]): unknown {
     Error.prepareStackTrace = previous as typeof Error.prepareStackTrace;
+    createdIn.set(error, new Set(sites.filter((site) => !isAsyncSite(site)).map(keyOf)));
     const kept: CallSite[] = [];
     let belowStart = false;
     for (const site of sites) {
@@ -185,4 +190,37 @@ export function tidyStack(error: unknown): void {
   } finally {
     Error.prepareStackTrace = previous as typeof Error.prepareStackTrace;
   }
+}
+
+/**
+ * Whether a frame of `resume` stood in `error`'s stack when it was made (as formatted here): the
+ * machine was running then, so its frame is there already. A resume function's frame is learned
+ * once, from a call with a machine whose first property read captures the stack and throws (its
+ * first statement reads the machine, so nothing of the function runs).
+ */
+export function ranWhenCreated(error: unknown, resume: Resume): boolean {
+  const functions = typeof error === "object" && error !== null ? createdIn.get(error) : undefined;
+  if (functions === undefined) return false;
+  let key = resumeKeys.get(resume);
+  if (key === undefined) {
+    key = null;
+    const stop = {};
+    const machine = new Proxy(
+      {},
+      {
+        get: function probeResume(): never {
+          const sites = callSitesBelow(probeResume);
+          if (sites.length > 0) key = keyOf(sites[0]);
+          throw stop;
+        },
+      },
+    ) as Machine;
+    try {
+      resume(machine, undefined, false);
+    } catch {
+      // `stop`, or whatever the function threw before reading the machine: no frame learned.
+    }
+    resumeKeys.set(resume, key);
+  }
+  return key !== null && functions.has(key);
 }

@@ -206,6 +206,35 @@ export async function top(which: number) {
     expect(compiled.stack).not.toContain(runtimeDir);
   });
 
+  test("a function that throws before its first await, started by one the runtime resumed: that caller's frame stands once, as native's (no `at async` frame for it)", async () => {
+    const mod = loadCompiled(
+      `export async function early(name: string) { if (name.includes("/")) throw new TypeError(name); await null; }
+export async function main() { await null; await early("a/b"); }
+export async function top() { await main(); }`,
+      "nested.ts",
+    );
+    async function early(name: string) {
+      if (name.includes("/")) throw new TypeError(name);
+      await null;
+    }
+    async function main() {
+      await null;
+      await early("a/b");
+    }
+    async function top() {
+      await main();
+    }
+    enableAsyncStackTraces();
+    const native: Error = await top().catch((e: Error) => e);
+    const compiled: Error = await mod.top().catch((e: Error) => e);
+    // The program's own frames by function (what runs the reactions, Node's or the test runner's,
+    // left aside; whether V8 writes the outermost as `at async` depends on what awaits it here).
+    const named = (error: Error): string[] => framesOf(error.stack).flatMap((l) => /^ {4}at (?:async )?(early|main|top) \(/.exec(l)?.slice(1) ?? []);
+    expect(named(native)).toEqual(["early", "main", "top"]);
+    expect(named(compiled)).toEqual(named(native));
+    expect(asyncStackOf(compiled).map((f) => f.function)).toEqual(["top"]);
+  });
+
   test("a stack the program reads before the error leaves the function is left as it was", async () => {
     const mod = loadCompiled(`export async function logs() { await null; const e = new TypeError("seen"); e.stack; throw e; }`, "logs.ts");
     enableAsyncStackTraces();
