@@ -32,6 +32,7 @@
 import type { Machine, Resume } from "../machine";
 import { awaitLocation, describeMachine, stateNameOf, type FunctionDescription } from "./describe-machine";
 import { setPanicHook } from "./hooks";
+import { learnDriverFrames, probeDrivers, ranWhenCreated, tidyStack } from "./runtime-frames";
 
 export interface AsyncFrame {
   readonly function: string;
@@ -50,6 +51,7 @@ const annotations = new WeakMap<object, Annotation>();
 
 export function enableAsyncStackTraces(): void {
   setPanicHook(onPanic, onThrowIn);
+  probeDrivers();
 }
 
 export function disableAsyncStackTraces(): void {
@@ -74,6 +76,9 @@ function onThrowIn(m: Machine, error: unknown, awaited: unknown): void {
 
 function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknown): void {
   let state = m.s;
+  // The stack without the runtime's frames (read here first, before a frame is added below).
+  learnDriverFrames(onPanic, state < 3, typeof (m as { yield?: unknown }).yield === "function");
+  tidyStack(error);
   if (!fromAwait) {
     const r = received.get(m);
     if (r === undefined || r.error !== error) return;
@@ -84,9 +89,16 @@ function onPanic(m: Machine, error: unknown, fromAwait: boolean, awaited: unknow
   let annotation = annotations.get(error);
   // Already annotated: continue only the chain of the first trip (m awaited its last machine).
   if (annotation !== undefined && (awaited === undefined || awaited !== annotation.tip)) return;
+  if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
+  // A machine that was running when the error was made (it started the function that threw
+  // before its first await) has its frame in the stack already, as native's: it adds no `at
+  // async` frame, and its awaiters continue the chain.
+  if (fromAwait && ranWhenCreated(error, m.resume)) {
+    annotation.tip = m.promise;
+    return;
+  }
   const d = describeMachine(m);
   const frame: AsyncFrame = { function: d.name, state: stateNameOf(d, state), location: awaitLocation(d, state) };
-  if (annotation === undefined) annotations.set(error, (annotation = { frames: [], tip: undefined }));
   annotation.frames.push(frame);
   annotation.tip = m.promise;
   const line = `\n    at async ${asyncFrameText(m, d, state, frame)}`;

@@ -2,6 +2,7 @@
  * Scenario: logical async stack traces through compiled machines (opt-in): an error that leaves
  * machines awaiting it carries one `at async <function> (…)` line per machine, outermost last.
  */
+import * as path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { startMachine, states, type Machine } from "../../runtime/machine";
 import { asyncStackOf, disableAsyncStackTraces, enableAsyncStackTraces } from "../../runtime/inspect/index";
@@ -159,6 +160,86 @@ export async function top(which: number) {
         ["top", "fin.ts:19:3"],
       ]);
     }
+  });
+
+  /** The lines of `stack` that are frames, each without its position (the texts of native and compiled functions differ). */
+  const framesOf = (stack: string | undefined): string[] =>
+    (stack ?? "")
+      .split("\n")
+      .filter((l) => l.startsWith("    at "))
+      .map((l) => l.replace(/:\d+:\d+\)?$/, ""));
+  const runtimeDir = path.resolve(__dirname, "../../runtime");
+
+  test("the runtime's frames are left out: a function resumed after an await shows its own frame and nothing below, as native", async () => {
+    const mod = loadCompiled(`export async function late(name: string) { await null; if (name.includes("/")) throw new TypeError(name); }`, "late.ts");
+    async function late(name: string) {
+      await null;
+      if (name.includes("/")) throw new TypeError(name);
+    }
+    enableAsyncStackTraces();
+    const native: Error = await late("a/b").catch((e: Error) => e);
+    const compiled: Error = await mod.late("a/b").catch((e: Error) => e);
+    // The function's frame, then what ran the reaction that resumed it (Node's own, as for native), by name.
+    const named = (error: Error): string[] => framesOf(error.stack).flatMap((l) => (l.startsWith("    at async ") ? [] : [l.replace(/ \(.*$/, "")]));
+    expect(named(native)[0]).toBe("    at late");
+    expect(named(compiled).slice(0, 2)).toEqual(named(native).slice(0, 2));
+    expect(compiled.stack).not.toContain(runtimeDir);
+  });
+
+  test("the runtime's frames are left out: a function that throws before its first await shows its own frame, then its callers', as native (no start or wrapper frame)", async () => {
+    const mod = loadCompiled(`export async function early(name: string) { if (name.includes("/")) throw new TypeError(name); await null; }`, "early.ts");
+    async function early(name: string) {
+      if (name.includes("/")) throw new TypeError(name);
+      await null;
+    }
+    const caller = (f: (name: string) => Promise<void>): Promise<void> => f("a/b");
+    enableAsyncStackTraces();
+    const native: Error = await caller(early).catch((e: Error) => e);
+    const compiled: Error = await caller(mod.early).catch((e: Error) => e);
+    const nativeFrames = framesOf(native.stack);
+    const compiledFrames = framesOf(compiled.stack);
+    expect(nativeFrames[0]).toMatch(/^ {4}at early \(/);
+    expect(compiledFrames[0]).toMatch(/^ {4}at early \(/);
+    // Then the caller's frame, native's (the same line of this file): no runtime or wrapper frame between.
+    expect(nativeFrames[1]).toMatch(/^ {4}at caller \(/);
+    expect(compiledFrames[1]).toBe(nativeFrames[1]);
+    expect(compiled.stack).not.toContain(runtimeDir);
+  });
+
+  test("a function that throws before its first await, started by one the runtime resumed: that caller's frame stands once, as native's (no `at async` frame for it)", async () => {
+    const mod = loadCompiled(
+      `export async function early(name: string) { if (name.includes("/")) throw new TypeError(name); await null; }
+export async function main() { await null; await early("a/b"); }
+export async function top() { await main(); }`,
+      "nested.ts",
+    );
+    async function early(name: string) {
+      if (name.includes("/")) throw new TypeError(name);
+      await null;
+    }
+    async function main() {
+      await null;
+      await early("a/b");
+    }
+    async function top() {
+      await main();
+    }
+    enableAsyncStackTraces();
+    const native: Error = await top().catch((e: Error) => e);
+    const compiled: Error = await mod.top().catch((e: Error) => e);
+    // The program's own frames by function (what runs the reactions, Node's or the test runner's,
+    // left aside; whether V8 writes the outermost as `at async` depends on what awaits it here).
+    const named = (error: Error): string[] => framesOf(error.stack).flatMap((l) => /^ {4}at (?:async )?(early|main|top) \(/.exec(l)?.slice(1) ?? []);
+    expect(named(native)).toEqual(["early", "main", "top"]);
+    expect(named(compiled)).toEqual(named(native));
+    expect(asyncStackOf(compiled).map((f) => f.function)).toEqual(["top"]);
+  });
+
+  test("a stack the program reads before the error leaves the function is left as it was", async () => {
+    const mod = loadCompiled(`export async function logs() { await null; const e = new TypeError("seen"); e.stack; throw e; }`, "logs.ts");
+    enableAsyncStackTraces();
+    const error: Error = await mod.logs().catch((e: Error) => e);
+    expect(error.stack).toContain(runtimeDir);
   });
 
   test("primitive and frozen errors propagate unchanged", async () => {

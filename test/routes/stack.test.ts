@@ -11,12 +11,16 @@
  * caller frames come from the runtime's async stack traces (`enableAsyncStackTraces()`, which the
  * program calls).
  *
- * The one difference removed before comparing is the documented one (README, "Stack traces"):
- * a compiled function resumed after an await is called by the runtime, whose frames follow its
- * own (`drive`, `Machine.step`, pointing into the package's files).
+ * With source maps on, each compiled stack is native's, line for line: no frame of the runtime's
+ * (`enableAsyncStackTraces()` leaves them out), every function named as native names it. Without
+ * them, a frame shows the running file's line and column, and the rewritten file's are not tsc's:
+ * there each frame names native's function, an `at async` frame shows native's position, and
+ * every other frame, mapped through its file's source map, leads where native's does (README,
+ * "Stack traces": what still differs).
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
+import { SourceMap } from "node:module";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
@@ -80,7 +84,7 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** Runs the route's native and compiled builds; checks the runtime frames the comparisons leave out. */
+/** Runs the route's native and compiled builds. */
 function runBoth(route: Route, sourceMaps: boolean): { native: Run; compiled: Run } {
   const runs = { native: undefined as unknown as Run, compiled: undefined as unknown as Run };
   beforeAll(() => {
@@ -94,17 +98,8 @@ function runBoth(route: Route, sourceMaps: boolean): { native: Run; compiled: Ru
     expect(runs.native.stacks).toHaveLength(4);
   });
 
-  test("the runtime frames left out are the driver's, after the frames of the resumed function and what it called", () => {
-    for (const stack of runs.compiled.stacks) {
-      const lines = stack.split("\n");
-      const runtime = lines.flatMap((l, i) => (isRuntimeFrame(l) ? [i] : []));
-      expect(runtime.length).toBeGreaterThan(0);
-      // One run of frames (no runtime frame between the program's own: a call through `super`
-      // leaves none), after the frame that threw and its callers, then only `at async` frames.
-      expect(runtime[0]).toBeGreaterThanOrEqual(2);
-      expect(runtime).toEqual(runtime.map((_, k) => runtime[0] + k));
-      expect(lines.slice(runtime[runtime.length - 1] + 1).every((l) => l.startsWith("    at async "))).toBe(true);
-    }
+  test("no frame of the runtime's is left in a stack", () => {
+    for (const stack of runs.compiled.stacks) expect(stack.split("\n").filter(isRuntimeFrame)).toEqual([]);
   });
   return runs;
 }
@@ -112,29 +107,25 @@ function runBoth(route: Route, sourceMaps: boolean): { native: Run; compiled: Ru
 describe.each(["esbuild", "tsc7"] as const)("%s, with source maps", (route) => {
   const runs = runBoth(route, true);
 
-  test("each compiled stack trace reads as native's, frame by frame, once the runtime's own frames are left out", () => {
+  test("each compiled stack trace is native's, frame by frame", () => {
     for (const [i, stack] of runs.native.stacks.entries()) {
       const lines = stack.split("\n");
       // Native: the throwing function, then one `at async` frame per caller, every file an absolute .ts.
       expect(lines.slice(1).every((l) => path.isAbsolute(fileOf(l) ?? "") && fileOf(l)!.endsWith(".ts"))).toBe(true);
       expect(lines.filter((l) => l.startsWith("    at async ")).length).toBeGreaterThan(0);
-      const own = runs.compiled.stacks[i].split("\n").filter((l) => !isRuntimeFrame(l));
-      expect(own.map((l, k) => (route === "esbuild" ? namedAsNative(l, lines[k]) : l)).join("\n")).toBe(stack);
+      expect(runs.compiled.stacks[i]).toBe(stack);
     }
   });
 });
 
-/**
- * The one difference of a bundle (README, "Stack traces"): a method the compiled code calls through
- * the runtime's Reflect.apply (`super.m(…)`, a call whose arguments await) is named `reflectApply`
- * there: esbuild renames the runtime's export in the bundle and records its name at the call, and
- * Node's source-map support names a frame by its caller's mapping when the callee's has no name.
- * That frame is compared without its name; its file, line and column still must be native's.
- */
-function namedAsNative(line: string, native: string | undefined): string {
-  const renamed = /^    at reflectApply (\(.*\))$/.exec(line);
-  const nativeFrame = native === undefined ? null : /^    at (\S+) (\(.*\))$/.exec(native);
-  return renamed !== null && nativeFrame !== null && renamed[1] === nativeFrame[2] ? native! : line;
+/** A frame's file, line and column, led through that file's source map (`.js.map` beside it). */
+function mapped(line: string): string {
+  const frame = /^\s+at (?:.*? \()?(.*?):(\d+):(\d+)\)?$/.exec(line);
+  if (frame === null) return line;
+  const map = new SourceMap(JSON.parse(fs.readFileSync(`${frame[1]}.map`, "utf8")));
+  const entry = map.findEntry(Number(frame[2]) - 1, Number(frame[3]) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  expect(entry.originalSource).toBeDefined();
+  return `${path.resolve(path.dirname(frame[1]), entry.originalSource!)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
 }
 
 describe("tsc7, without source maps", () => {
@@ -142,10 +133,11 @@ describe("tsc7, without source maps", () => {
 
   /**
    * Without source maps a frame shows the running file's own line and column, and the rewritten
-   * file's lines are not tsc's: the frames name the same functions, and an `at async` frame shows
-   * the await's line and column in tsc's output (README, "Stack traces": what still differs).
+   * file's lines are not tsc's: the frames name the same functions, an `at async` frame shows the
+   * await's line and column in tsc's output, and every frame leads, through the source map of the
+   * file it shows, where native's leads through tsc's (README, "Stack traces": what still differs).
    */
-  test("each compiled stack trace names native's functions, and its `at async` frames native's .js lines and columns", () => {
+  test("each compiled stack trace names native's functions, its `at async` frames at native's .js lines and columns, every frame mapped to native's", () => {
     const named = (line: string): string => line.replace(/\(.*\)$/, "");
     const asyncFrames = (lines: string[]): string[] => lines.filter((l) => l.startsWith("    at async "));
     const nativeDir = path.dirname(path.dirname(builds.get("tsc7 native")!));
@@ -154,9 +146,15 @@ describe("tsc7, without source maps", () => {
       const lines = stack.split("\n");
       expect(lines.slice(1).every((l) => fileOf(l)!.startsWith(nativeDir + path.sep) && fileOf(l)!.endsWith(".js"))).toBe(true);
       expect(asyncFrames(lines).length).toBeGreaterThan(0);
-      const own = runs.compiled.stacks[i].split("\n").filter((l) => !isRuntimeFrame(l));
+      const own = runs.compiled.stacks[i].split("\n");
       expect(own.map(named)).toEqual(lines.map(named));
       expect(asyncFrames(own)).toEqual(asyncFrames(lines).map((l) => l.split(nativeDir).join(compiledDir)));
+      const called = (frames: string[]): string[] =>
+        frames
+          .slice(1)
+          .filter((l) => !l.startsWith("    at async "))
+          .map(mapped);
+      expect(called(own)).toEqual(called(lines));
     }
   });
 });
