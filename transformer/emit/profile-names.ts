@@ -29,6 +29,7 @@
  */
 import { liveInSets, type FlowBlock, type Liveness } from "../analyze/liveness";
 import { LocalKind, LocalStorage, type Cfg, type LocalId } from "../lower/cfg";
+import { MinHeap } from "../min-heap";
 import type { NameManager } from "../names";
 
 /** Shares the temporaries' names (see above); returns the steps taken. */
@@ -251,49 +252,6 @@ function merged(a: readonly number[], b: readonly number[]): number[] {
     else (out.push(b[j], b[j + 1]), (j += 2));
   }
   return out;
-}
-
-/** A binary min-heap of numbers under `less` (negative: a before b). */
-class MinHeap {
-  private readonly items: number[] = [];
-  constructor(private readonly compare: (a: number, b: number) => number) {}
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): number {
-    return this.items[0];
-  }
-  push(x: number, counter: { work: number }): void {
-    const items = this.items;
-    let i = items.push(x) - 1;
-    while (i > 0) {
-      counter.work++;
-      const parent = (i - 1) >> 1;
-      if (this.compare(items[parent], items[i]) <= 0) break;
-      [items[parent], items[i]] = [items[i], items[parent]];
-      i = parent;
-    }
-  }
-  pop(counter: { work: number }): number {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
-      for (let i = 0; ;) {
-        counter.work++;
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.compare(items[l], items[m]) < 0) m = l;
-        if (r < items.length && this.compare(items[r], items[m]) < 0) m = r;
-        if (m === i) break;
-        [items[m], items[i]] = [items[i], items[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 /** The resume function's own names (emit-context.ts), claimed after this runs: kept for it. */
