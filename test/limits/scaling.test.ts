@@ -10,12 +10,17 @@
  * that keeps each value's states one by one rather than as live intervals, a MachineInfo or
  * layout hash that lists each state's full frame rather than its changes. And in the work the
  * liveness analysis does (its own count of set steps, not time): one that keeps a live set per
- * block or per state does n²/2 steps for `h(await g(0), …)`.
+ * block or per state does n²/2 steps for `h(await g(0), …)`. And in the production profile's
+ * name sharing (its count of steps): one that compares the live temporaries pairwise at each
+ * point does n³/6 steps there. And in the frame layout (its count of comparisons): one that tries
+ * each offset in turn for each value does n²/2 for `h(await g(0), …)`.
  */
 import * as ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { computeLiveness } from "../../transformer/analyze/liveness";
+import { shareTemporaryNames } from "../../transformer/emit/profile-names";
 import { transform } from "../../transformer/index";
+import { NameManager } from "../../transformer/names";
 import { planFile, summarizeCompiled } from "../../transformer/transform-file";
 import { toFlowGraph } from "../../transformer/transform-function";
 
@@ -122,6 +127,52 @@ describe("the liveness analysis's work grows linearly", () => {
       const large = livenessWork(shape(FACTOR * SIZE));
       expect(small, name).toBeGreaterThan(0);
       expect(large / small, `${name}: ${small} steps at ${SIZE}, ${large} at ${FACTOR * SIZE}`).toBeLessThanOrEqual(MAX_RATIO);
+    });
+  }
+});
+
+/** The steps the production profile's name sharing takes for every machine of the file (emit/profile-names.ts). */
+function nameSharingWork(source: string): number {
+  const sf = ts.createSourceFile("scale.ts", source, ts.ScriptTarget.Latest, /*setParentNodes*/ true, ts.ScriptKind.TS);
+  let work = 0;
+  for (const m of planFile(ts, sf, "scale.ts").machines) {
+    const { cfg } = m.result.lowered;
+    const flow = toFlowGraph(cfg);
+    const liveness = computeLiveness(
+      flow,
+      cfg.suspends.map((s) => s.resume),
+    );
+    work += shareTemporaryNames(cfg, flow, liveness, new NameManager([])).work;
+  }
+  return work;
+}
+
+describe("the production profile's name sharing grows linearly", () => {
+  for (const [name, shape] of Object.entries(axes)) {
+    it(`${name}: four times the input, about four times the steps`, () => {
+      const small = nameSharingWork(shape(SIZE));
+      const large = nameSharingWork(shape(FACTOR * SIZE));
+      expect(small, name).toBeGreaterThan(0);
+      expect(large / small, `${name}: ${small} steps at ${SIZE}, ${large} at ${FACTOR * SIZE}`).toBeLessThanOrEqual(MAX_RATIO);
+    });
+  }
+});
+
+/** The steps the frame layout takes for every machine of the file (layout/state-layout.ts `work`). */
+function layoutWork(source: string): number {
+  const sf = ts.createSourceFile("scale.ts", source, ts.ScriptTarget.Latest, /*setParentNodes*/ true, ts.ScriptKind.TS);
+  let work = 0;
+  for (const m of planFile(ts, sf, "scale.ts").machines) work += m.result.layout.work;
+  return work;
+}
+
+describe("the frame layout's work grows linearly", () => {
+  for (const [name, shape] of Object.entries(axes)) {
+    it(`${name}: four times the input, about four times the steps`, () => {
+      const small = layoutWork(shape(SIZE));
+      const large = layoutWork(shape(FACTOR * SIZE));
+      // Some shapes keep nothing in the frame: no work at either size.
+      expect(large, `${name}: ${small} steps at ${SIZE}, ${large} at ${FACTOR * SIZE}`).toBeLessThanOrEqual(MAX_RATIO * Math.max(small, 1));
     });
   }
 });

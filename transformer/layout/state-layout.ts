@@ -20,6 +20,7 @@
  */
 
 import type { Runs } from "../analyze/liveness";
+import { MinHeap } from "../min-heap";
 
 export interface StateFields {
   readonly state: number;
@@ -51,6 +52,8 @@ export interface StateLayout {
   readonly runsOf: ReadonlyMap<number, Runs>;
   readonly frameSize: number;
   readonly capturedSize: number;
+  /** Steps the placement took (comparisons, heap steps): the work done, for the scaling tests. */
+  readonly work: number;
 }
 
 /**
@@ -62,7 +65,9 @@ export interface StateLayout {
  * by first position, then local id) at the lowest offset whose occupied states it does not
  * meet — for locals kept over one run each, the fewest offsets there can be. Locals and offsets
  * are compared by their live intervals (`Runs`), so a value kept across many awaits costs one
- * comparison, not one per await.
+ * comparison, not one per await. When every local left to place is kept over one run (and
+ * they come in order of first position, as liveness lists them), the lowest such offset is
+ * found by linear scan (`placeByLinearScan`), not by trying each offset in turn.
  */
 export function computeStateLayout(
   stateAt: readonly number[],
@@ -88,14 +93,62 @@ export function computeStateLayout(
     if (runs === undefined || (offset < occupied.length && runsMeet(occupied[offset], runs))) continue;
     place(local, offset, runs);
   }
-  for (const [local, runs] of runsOf) {
-    if (offsetOf.has(local)) continue;
-    let offset = 0;
-    while (offset < occupied.length && runsMeet(occupied[offset], runs)) offset++;
-    place(local, offset, runs);
+  const counter = { work: 0 };
+  const toPlace = [...runsOf].filter(([local]) => !offsetOf.has(local));
+  if (oneRunEachInOrder(toPlace)) placeByLinearScan(toPlace, occupied, new Set(offsetOf.values()), place, counter);
+  else {
+    for (const [local, runs] of toPlace) {
+      let offset = 0;
+      while (offset < occupied.length && (counter.work++, runsMeet(occupied[offset], runs))) offset++;
+      place(local, offset, runs);
+    }
   }
   const states = stateAt.map((state) => ({ state }));
-  return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length };
+  return { offsetOf, captureOf, states, occupied, runsOf, frameSize: size, capturedSize: captured.length, work: counter.work };
+}
+
+function oneRunEachInOrder(locals: ReadonlyArray<readonly [number, Runs]>): boolean {
+  return locals.every(([, runs], i) => runs.length === 2 && (i === 0 || locals[i - 1][1][0] <= runs[0]));
+}
+
+/**
+ * The greedy placement above for locals kept over one run each, in order of first position:
+ * every local already at an offset (but a preferred one) started no later, so the offset is
+ * free for the next local when all its runs ended before that local starts. Offsets in use wait
+ * in a heap by the end of their last run, freed ones in a heap by offset: the lowest freed one
+ * is the lowest offset the local does not meet. Offsets holding a preferred local may hold runs
+ * anywhere: each is checked run by run, as before.
+ */
+function placeByLinearScan(
+  locals: ReadonlyArray<readonly [number, Runs]>,
+  occupied: readonly Runs[],
+  preferredOffsets: ReadonlySet<number>,
+  place: (local: number, offset: number, runs: Runs) => void,
+  counter: { work: number },
+): void {
+  const irregular = [...preferredOffsets].sort((a, b) => a - b);
+  const ends: number[] = [];
+  const inUse = new MinHeap((a, b) => ends[a] - ends[b] || a - b);
+  const freed = new MinHeap((a, b) => a - b);
+  for (let offset = 0; offset < occupied.length; offset++) if (!preferredOffsets.has(offset)) freed.push(offset, counter);
+  for (const [local, runs] of locals) {
+    while (inUse.size > 0 && ends[inUse.peek()] < runs[0]) freed.push(inUse.pop(counter), counter);
+    let offset = freed.size > 0 ? freed.peek() : occupied.length;
+    for (const o of irregular) {
+      if (o >= offset) break;
+      counter.work++;
+      if (!runsMeet(occupied[o], runs)) {
+        offset = o;
+        break;
+      }
+    }
+    if (freed.size > 0 && offset === freed.peek()) freed.pop(counter);
+    place(local, offset, runs);
+    if (!preferredOffsets.has(offset)) {
+      ends[offset] = runs[1];
+      inUse.push(offset, counter);
+    }
+  }
 }
 
 /** Do two run lists share a position? (A walk of both, in order.) */
