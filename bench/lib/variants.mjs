@@ -99,6 +99,8 @@ export function buildVariant(workload, variant, outRoot) {
         break;
       case "babel-regenerator":
         code = babelJs(tsToJs(source, fileName, ts.ScriptTarget.ES2022), [
+          // async generators and `for await` (G) first, to generators with Babel's helpers
+          require.resolve("@babel/plugin-transform-async-generator-functions"),
           require.resolve("@babel/plugin-transform-async-to-generator"),
           require.resolve("@babel/plugin-transform-regenerator"),
         ]);
