@@ -30,7 +30,7 @@ import { buildMachineInfo, machineInfoLiteral } from "./emit/machine-info";
 import { placeResume } from "./emit/resume-placement";
 import { placementEdits, type Edit } from "./emit/placement-edits";
 import { boundPerEvaluation, shapedObjectLiteral } from "./emit/method-shape";
-import { inferredName } from "./emit/function-values";
+import { inferredName } from "./emit/inferred-name";
 import { createFunctionCompiler, isStackOverflow, type CollectedFunctions, type CompiledMachineInfo } from "./compile-functions";
 import { notCompiledMessage } from "./not-compiled";
 import { deepestAncestry, printWithHeadroom, PRINT_CHECK_DEPTH } from "./printer-depth";

@@ -18,7 +18,7 @@ import { DEFAULT_RUNTIME_SPECIFIER } from "./config";
 import { printMapped, printStatementMapped } from "./print-mapped";
 import { applyEdits, type TextEdit } from "./text-edits";
 import { inlineRuntime } from "./emit/inline-runtime";
-import { inferredName } from "./emit/function-values";
+import { inferredName } from "./emit/inferred-name";
 import { assertSupportedTypeScript } from "./typescript-version";
 import { isPrologueDirective, parseErrorsOf, scriptKindOf } from "./syntax";
 import { isStackOverflow } from "./compile-functions";

@@ -17,7 +17,7 @@
  * resume function keeps its own (undefined here: not named).
  */
 import type * as ts from "typescript";
-import { inferredName } from "./function-values";
+import { inferredName } from "./inferred-name";
 
 export function frameName(T: typeof ts, fn: ts.FunctionLikeDeclaration): string | undefined {
   if (T.isMethodDeclaration(fn)) {

@@ -25,8 +25,8 @@ import type * as ts from "typescript";
 import { internalError } from "../not-compiled";
 import type { Scopes } from "../analyze/scopes";
 import { boundNames } from "../syntax";
-import { generatorMethodSelf } from "./wrapper";
-import { inferredName } from "./function-values";
+import { generatorMethodSelf, type ClassSelf } from "./generator-self";
+import { inferredName } from "./inferred-name";
 
 /** The key of `method` as a literal, when it is known without evaluating anything. */
 function literalKey(T: typeof ts, method: ts.MethodDeclaration): ts.StringLiteral | ts.NumericLiteral | undefined {
@@ -331,13 +331,6 @@ export function replacedLater(T: typeof ts, method: ts.MethodDeclaration): boole
  * global `Symbol` not shadowed), or a static `#m`. Otherwise the method keeps the variable beside
  * its class (classGeneratorMethodShape).
  */
-export interface ClassSelf {
-  className: string;
-  field: string;
-  /** Its computed key is captured into a key holder as the class is built (holdsComputedKey). */
-  holdsKey: boolean;
-}
-
 export function classSelfOf(T: typeof ts, scopes: Scopes, method: ts.Node): ClassSelf | undefined {
   if (!T.isMethodDeclaration(method) || !method.asteriskToken || !T.isClassLike(method.parent)) return undefined;
   const cls = method.parent;

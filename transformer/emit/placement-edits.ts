@@ -21,7 +21,7 @@ import {
   withKeyHolder,
 } from "./method-shape";
 import type { NameManager } from "../names";
-import { generatorClassSelf, generatorSelf } from "./wrapper";
+import { generatorClassSelf, generatorSelf } from "./generator-self";
 import { internalError } from "../not-compiled";
 import { namingStatements as naming } from "./frame-name";
 import { becomesGeneratorProperty, evaluatedRepeatedly, firstStatementOf, type Placement } from "./resume-placement";

@@ -13,7 +13,8 @@ import { startFunctionName } from "./poll-mode";
 import type { NameManager } from "../names";
 import { internalError } from "../not-compiled";
 import { isDecorated } from "../syntax";
-import { classSelfOf, classSelfReference, type ClassSelf } from "./method-shape";
+import { generatorClassSelf, generatorMethodSelf, generatorSelf } from "./generator-self";
+import { classSelfOf, classSelfReference } from "./method-shape";
 
 /** What the wrapper needs of its file. */
 export interface WrapperContext {
@@ -193,19 +194,6 @@ function superAccessor(T: typeof ts, ctx: WrapperContext): ts.ArrowFunction {
     ),
   );
 }
-
-/**
- * The name of the binding a compiled async generator's wrapper reads itself from: bound where the
- * wrapper becomes a value (function-values.ts), or, for a method, declared beside its class or
- * object literal and set once that is built (method-shape.ts).
- */
-export const generatorSelf = new WeakMap<ts.Node, string>();
-
-/** The same binding by the source method (for the class or literal of kept code around it: method-shape.ts withAsyncMethodShape). */
-export const generatorMethodSelf = new WeakMap<ts.Node, string>();
-
-/** The private static field of its class a compiled async generator method reads itself from (method-shape.ts classSelfOf). */
-export const generatorClassSelf = new WeakMap<ts.Node, ClassSelf>();
 
 /**
  * [source]  async function* g(a) { … }
