@@ -185,6 +185,7 @@ const WORKLOADS = [
     ops: (n) => n,
     target: 1.0,
     peers: true,
+    pollTarget: 0.2,
   },
   {
     id: "S",
