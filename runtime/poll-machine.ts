@@ -74,8 +74,7 @@ import { cancelOrDrop } from "./combinators/cleanup";
 import type { Future } from "./future";
 import { machineInfoOf, newFrame, type MachineStates, type StateEnum, type SuperAccessor } from "./machine";
 import { PENDING, type Poll } from "./poll";
-import { PromiseLikeOf } from "./promise-like";
-import { PromisePrototypeThen } from "./primordials";
+import { PromisePrototypeFinally, PromisePrototypeThen } from "./primordials";
 import { Task } from "./task";
 import type { Waker } from "./waker";
 import { coop, DEFAULT_TASK_BUDGET, settleJob } from "./poll/budget";
@@ -157,7 +156,7 @@ const enum Settled {
   Rejected = 2,
 }
 
-export class PollMachine<T = unknown> extends PromiseLikeOf<T> implements Future<T> {
+export class PollMachine<T = unknown> implements Future<T>, PromiseLike<T> {
   // Every field a class field (own data properties from construction, as in machine.ts: no
   // setter or getter user code puts on `Object.prototype` is ever reached), in one order: one
   // hidden class, so the driver's accesses stay monomorphic.
@@ -201,7 +200,6 @@ export class PollMachine<T = unknown> extends PromiseLikeOf<T> implements Future
     outerArguments: ArrayLike<unknown> | undefined,
     newTarget: unknown,
   ) {
-    super();
     // (the fields above are created first, in their order, `undefined` unless given a value)
     this.f = frame;
     this.t = thisArg;
@@ -795,9 +793,17 @@ export class PollMachine<T = unknown> extends PromiseLikeOf<T> implements Future
     return task;
   }
 
-  /** `PromiseLike` (promise-like.ts): the first `then`, `catch` or `finally` spawns the machine on the ambient executor; the task's promise settles them. */
-  protected outcomePromise(): Promise<T> {
-    return this.joinTask().promise as Promise<T>;
+  /** `PromiseLike`: the first `then` spawns the machine on the ambient executor; the task's promise settles it. */
+  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return PromisePrototypeThen(this.joinTask().promise, onFulfilled as never, onRejected as never) as Promise<R1 | R2>;
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return PromisePrototypeFinally(this.joinTask().promise, onFinally) as Promise<T>;
   }
 
   /** `the poll-mode call of f (src/a.ts:3)`, for error messages. */

@@ -208,10 +208,6 @@ export class Task<T> extends PromiseLikeOf<T> implements Waker, Future<T> {
     return this.joinPromise;
   }
 
-  protected outcomePromise(): Promise<T> {
-    return this.promise;
-  }
-
   /** The task as a future (a join handle another task can poll): its value, or its error thrown. */
   poll(cx: Context): Poll<T> {
     if (this.flags === COMPLETED) {

@@ -23,8 +23,4 @@ export abstract class SpawnOnThen<T> extends PromiseLikeOf<T> {
   get promise(): Promise<T> {
     return (this.spawned ??= currentExecutor().spawn(this as unknown as Future<T>)).promise;
   }
-
-  protected outcomePromise(): Promise<T> {
-    return this.promise;
-  }
 }
